@@ -1,0 +1,250 @@
+#include "cluster/paxos_cluster.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "cluster/paxos_invariants.h"
+#include "common/overloaded.h"
+
+namespace consensus_lab::cluster {
+
+using paxos::Effects;
+using paxos::Message;
+using Context = sim::Context<paxos::Message, paxos::Event>;
+
+// One simulated machine: an acceptor and a learner if it is a server, a
+// proposer if it is a proposer — or both. Messages addressed to itself (an
+// acceptor's Accepted to its own learner) never touch the network.
+class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
+ public:
+  PaxosNode(PaxosCluster& cluster, NodeId self, bool server, bool proposer,
+            std::uint64_t proposer_index)
+      : cluster_(cluster),
+        self_(std::move(self)),
+        server_(server),
+        proposer_index_(proposer_index) {
+    if (proposer) proposer_config_ = make_proposer_config();
+    start_roles();
+  }
+
+  // ---- sim::Process ---------------------------------------------------------
+
+  void on_message(Context& context, const NodeId& from, const Message& message) override {
+    apply(context, handle(context, from, message));
+  }
+
+  void on_timer(Context& context) override {
+    if (proposer_) apply(context, proposer_->tick(context.now(), context.random()));
+  }
+
+  void on_crash() override {
+    acceptor_.reset();
+    learner_.reset();
+    proposer_.reset();
+    if (!cluster_.options_.rules.persist) disk_ = {};  // rule `persist` off: nothing survives
+  }
+
+  void on_restart(Context&) override { start_roles(); }
+
+  // ---- used by the cluster ---------------------------------------------------
+
+  void propose(Context& context, std::optional<paxos::ProposalNumber> number,
+               const paxos::Value& value) {
+    if (!proposer_) throw sim::UsageError(self_ + " is not a proposer");
+    apply(context, number ? proposer_->propose(context.now(), *number, value)
+                          : proposer_->propose(context.now(), value));
+  }
+
+  const paxos::Acceptor* acceptor() const { return acceptor_ ? &*acceptor_ : nullptr; }
+  const paxos::Learner* learner() const { return learner_ ? &*learner_ : nullptr; }
+  const paxos::Proposer* proposer() const { return proposer_ ? &*proposer_ : nullptr; }
+  bool is_server() const { return server_; }
+  bool is_proposer() const { return proposer_config_.has_value(); }
+  // What survives a crash.
+  const paxos::AcceptorState& durable_acceptor_state() const { return disk_.acceptor; }
+
+ private:
+  struct Disk {  // the simulated durable storage of this node
+    paxos::AcceptorState acceptor;
+    std::optional<paxos::Proposal> learned;
+  };
+
+  paxos::Proposer::Config make_proposer_config() const {
+    const auto& options = cluster_.options_;
+    paxos::Proposer::Config config;
+    config.self = self_;
+    config.acceptors = options.servers;
+    config.index = proposer_index_;
+    config.count = options.proposers.size();
+    config.round_timeout = options.round_timeout;
+    config.backoff = options.backoff;
+    return config;
+  }
+
+  void start_roles() {
+    const auto& options = cluster_.options_;
+    if (server_) {
+      acceptor_.emplace(self_, options.servers, options.rules, disk_.acceptor);
+      learner_.emplace(options.servers.size(), disk_.learned);
+    }
+    if (proposer_config_) proposer_.emplace(*proposer_config_);
+  }
+
+  Effects handle(Context& context, const NodeId& from, const Message& message) {
+    return std::visit(
+        Overloaded{
+            [&](const paxos::Prepare& m) { return acceptor_ ? acceptor_->handle(from, m) : Effects{}; },
+            [&](const paxos::Accept& m) { return acceptor_ ? acceptor_->handle(from, m) : Effects{}; },
+            [&](const paxos::Promise& m) {
+              return proposer_ ? proposer_->handle(context.now(), from, m) : Effects{};
+            },
+            [&](const paxos::Accepted& m) {
+              // An Accepted may be for this node's proposer, its learner, or both.
+              Effects effects;
+              if (proposer_) effects = proposer_->handle(context.now(), from, m);
+              if (learner_) {
+                Effects learned = learner_->handle(from, m);
+                effects.events.insert(effects.events.end(), learned.events.begin(),
+                                      learned.events.end());
+              }
+              return effects;
+            },
+        },
+        message);
+  }
+
+  // Carry out a role's Effects in the order DESIGN.md §8 fixes.
+  void apply(Context& context, Effects effects) {
+    // 1. Durable before visible: store first…
+    if (effects.persist) disk_.acceptor = *effects.persist;
+    for (const auto& event : effects.events) {
+      if (const auto* learned = std::get_if<paxos::event::Learned>(&event)) {
+        disk_.learned = learned->proposal;
+      }
+      if (const auto* accepted = std::get_if<paxos::event::ProposalAccepted>(&event)) {
+        cluster_.observe_acceptance(self_, accepted->proposal);
+      }
+    }
+    // …report what was decided…
+    for (auto& event : effects.events) context.note(std::move(event));
+    // 2. …then send. A message to oneself is handled here, at once.
+    for (auto& outgoing : effects.send) {
+      if (outgoing.to == self_) {
+        apply(context, handle(context, self_, outgoing.message));
+      } else {
+        context.send(outgoing.to, std::move(outgoing.message));
+      }
+    }
+    // 3. Wake-up for the proposer's timeout or back-off.
+    if (effects.wake_at) context.wake_at(*effects.wake_at);
+  }
+
+  PaxosCluster& cluster_;
+  NodeId self_;
+  bool server_;
+  std::uint64_t proposer_index_;
+  std::optional<paxos::Proposer::Config> proposer_config_;
+  Disk disk_;
+  std::optional<paxos::Acceptor> acceptor_;
+  std::optional<paxos::Learner> learner_;
+  std::optional<paxos::Proposer> proposer_;
+};
+
+PaxosCluster::PaxosCluster(PaxosOptions options)
+    : options_(std::move(options)), world_(options_.seed) {
+  if (options_.servers.empty()) throw sim::UsageError("a Paxos cluster needs at least one server");
+  std::vector<NodeId> all = options_.servers;
+  for (const NodeId& id : options_.proposers) {
+    if (std::find(all.begin(), all.end(), id) == all.end()) all.push_back(id);
+  }
+  for (const NodeId& id : all) {
+    const bool server =
+        std::find(options_.servers.begin(), options_.servers.end(), id) != options_.servers.end();
+    const auto position = std::find(options_.proposers.begin(), options_.proposers.end(), id);
+    const bool proposer = position != options_.proposers.end();
+    const auto index = static_cast<std::uint64_t>(position - options_.proposers.begin()) + 1;
+    auto node = std::make_unique<PaxosNode>(*this, id, server, proposer, index);
+    nodes_[id] = node.get();
+    world_.add_node(id, std::move(node));
+  }
+  install_invariants();
+}
+
+PaxosCluster::~PaxosCluster() = default;
+
+std::vector<NodeId> PaxosCluster::participants() const {
+  std::vector<NodeId> ids = world_.node_ids();
+  // Proposers first when they are clients, as in the notes' figures.
+  std::stable_partition(ids.begin(), ids.end(), [&](const NodeId& id) {
+    return !nodes_.at(id)->is_server();
+  });
+  return ids;
+}
+
+PaxosNode& PaxosCluster::node(const NodeId& id) const {
+  const auto it = nodes_.find(id);
+  if (it == nodes_.end()) throw sim::UsageError("unknown node " + id);
+  return *it->second;
+}
+
+void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
+                           const paxos::Value& value) {
+  PaxosNode& target = node(id);
+  world_.act(id, [&](Context& context) { target.propose(context, number, value); });
+}
+
+void PaxosCluster::propose(const NodeId& id, const paxos::Value& value) {
+  PaxosNode& target = node(id);
+  world_.act(id, [&](Context& context) { target.propose(context, std::nullopt, value); });
+}
+
+paxos::AcceptorState PaxosCluster::acceptor_state(const NodeId& id) const {
+  const PaxosNode& server = node(id);
+  if (!server.is_server()) throw sim::UsageError(id + " is not an acceptor");
+  if (const auto* acceptor = server.acceptor()) return acceptor->state();
+  return options_.rules.persist ? server.durable_acceptor_state() : paxos::AcceptorState{};
+}
+
+std::optional<paxos::Proposal> PaxosCluster::learned(const NodeId& id) const {
+  const PaxosNode& server = node(id);
+  if (!server.is_server()) throw sim::UsageError(id + " is not a learner");
+  if (const auto* learner = server.learner()) return learner->learned();
+  return std::nullopt;
+}
+
+const paxos::Proposer& PaxosCluster::proposer(const NodeId& id) const {
+  const PaxosNode& client = node(id);
+  if (!client.is_proposer()) throw sim::UsageError(id + " is not a proposer");
+  if (const auto* proposer = client.proposer()) return *proposer;
+  throw sim::UsageError(id + " is down");
+}
+
+std::set<paxos::Value> PaxosCluster::chosen_values() const {
+  std::set<paxos::Value> values;
+  for (const auto& proposal : chosen_) values.insert(proposal.value);
+  return values;
+}
+
+void PaxosCluster::observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal) {
+  auto [it, fresh] = accepted_history_.try_emplace(proposal.number, proposal.value,
+                                                   std::set<NodeId>{});
+  auto& [value, acceptors] = it->second;
+  if (value != proposal.value) {
+    // Two values under one number: the invariant reports it; keep counting
+    // under the first value so that the history stays well defined.
+    number_reused_ = proposal.number;
+    return;
+  }
+  const bool counted = acceptors.insert(acceptor).second;
+  if (counted && acceptors.size() == paxos::majority(options_.servers.size())) {
+    chosen_.push_back(proposal);
+  }
+}
+
+void PaxosCluster::install_invariants() {
+  for (auto& invariant : paxos_invariants(*this)) {
+    world_.add_invariant(std::move(invariant.name), std::move(invariant.check));
+  }
+}
+
+}  // namespace consensus_lab::cluster

@@ -1,0 +1,86 @@
+// A Basic Paxos cluster inside the simulator: the notes' acceptors A, B, C
+// (each hosting an acceptor and a learner) and proposer clients ("客户端 1",
+// "客户端 2"), wired to a sim::World.
+//
+// The cluster is the driver of DESIGN.md §8: it hands each message to the
+// role it is for and carries out the Effects in order — persist, then send.
+// It also keeps the history the invariants and `expect chosen` need: which
+// acceptors ever accepted which proposal. A value is *chosen* once a majority
+// of acceptors has accepted one proposal (one number) carrying it, and stays
+// chosen even if some of them later accept something else.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "paxos/acceptor.h"
+#include "paxos/learner.h"
+#include "paxos/proposer.h"
+#include "sim/world.h"
+
+namespace consensus_lab::cluster {
+
+using PaxosWorld = sim::World<paxos::Message, paxos::Event>;
+
+struct PaxosOptions {
+  std::vector<NodeId> servers;    // each hosts an acceptor and a learner
+  std::vector<NodeId> proposers;  // proposer clients (may also be servers)
+  paxos::Rules rules;
+  std::uint64_t seed = 1;
+  Millis round_timeout = 100;
+  std::optional<std::pair<Millis, Millis>> backoff;  // random pause before a retry
+};
+
+class PaxosNode;
+
+class PaxosCluster {
+ public:
+  explicit PaxosCluster(PaxosOptions options);
+  ~PaxosCluster();
+  PaxosCluster(const PaxosCluster&) = delete;
+  PaxosCluster& operator=(const PaxosCluster&) = delete;
+
+  PaxosWorld& world() { return world_; }
+  const PaxosOptions& options() const { return options_; }
+  // Servers first, then proposers that are not servers: the diagram's columns.
+  std::vector<NodeId> participants() const;
+
+  // Proposer `id` starts a round (with the given number, or its next own one).
+  void propose(const NodeId& id, paxos::ProposalNumber number, const paxos::Value& value);
+  void propose(const NodeId& id, const paxos::Value& value);
+
+  // State as a test or an `expect` sees it. A crashed server shows the state
+  // it will come back with (its durable state; nothing if persist is off).
+  paxos::AcceptorState acceptor_state(const NodeId& id) const;
+  std::optional<paxos::Proposal> learned(const NodeId& id) const;
+  const paxos::Proposer& proposer(const NodeId& id) const;
+
+  // Chosen values, judged from the acceptors' history, in the order chosen.
+  const std::vector<paxos::Proposal>& chosen() const { return chosen_; }
+  // The distinct values among chosen().
+  std::set<paxos::Value> chosen_values() const;
+  // A proposal number under which two different values were accepted, if any.
+  const std::optional<paxos::ProposalNumber>& number_reused() const { return number_reused_; }
+
+ private:
+  friend class PaxosNode;
+  void observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal);
+  void install_invariants();
+  PaxosNode& node(const NodeId& id) const;
+
+  PaxosOptions options_;
+  PaxosWorld world_;
+  std::map<NodeId, PaxosNode*> nodes_;  // owned by world_
+  // proposal number → (value, acceptors that ever accepted it)
+  std::map<paxos::ProposalNumber, std::pair<paxos::Value, std::set<NodeId>>> accepted_history_;
+  std::vector<paxos::Proposal> chosen_;
+  std::optional<paxos::ProposalNumber> number_reused_;
+};
+
+}  // namespace consensus_lab::cluster

@@ -1,0 +1,27 @@
+#include "paxos/learner.h"
+
+#include <utility>
+
+namespace consensus_lab::paxos {
+
+Learner::Learner(std::size_t acceptor_count, std::optional<Proposal> restored)
+    : needed_(majority(acceptor_count)), learned_(std::move(restored)) {}
+
+Effects Learner::handle(const NodeId& from, const Accepted& accepted) {
+  Effects effects;
+  const Proposal& proposal = accepted.proposal;
+
+  // Count acceptors per proposal number; a set, so a duplicated Accepted from
+  // the same acceptor counts once.
+  auto& acceptors = accepted_by_[proposal.number];
+  if (!acceptors.insert(from).second || learned_) return effects;
+  effects.events.push_back(event::AcceptanceCounted{proposal, acceptors.size(), needed_});
+
+  if (acceptors.size() >= needed_) {
+    learned_ = proposal;
+    effects.events.push_back(event::Learned{proposal});
+  }
+  return effects;
+}
+
+}  // namespace consensus_lab::paxos

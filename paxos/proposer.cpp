@@ -1,0 +1,114 @@
+#include "paxos/proposer.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace consensus_lab::paxos {
+
+Proposer::Proposer(Config config) : config_(std::move(config)) {}
+
+Effects Proposer::propose(Millis now, Value value) {
+  own_value_ = std::move(value);
+  return start_round(now, next_owned_number(config_.index, config_.count, highest_seen_));
+}
+
+Effects Proposer::propose(Millis now, ProposalNumber number, Value value) {
+  own_value_ = std::move(value);
+  return start_round(now, number);
+}
+
+Effects Proposer::start_round(Millis now, ProposalNumber number) {
+  Effects effects;
+  phase_ = Phase::preparing;
+  number_ = number;
+  highest_seen_ = std::max(highest_seen_, number);
+  promises_.clear();
+  accepted_by_.clear();
+  proposal_.reset();
+  ++rounds_;
+  for (const NodeId& acceptor : config_.acceptors) {
+    effects.send.push_back({acceptor, Prepare{number}});
+  }
+  deadline_ = now + config_.round_timeout;
+  effects.wake_at = deadline_;
+  effects.events.push_back(event::RoundStarted{number, own_value_});
+  return effects;
+}
+
+Effects Proposer::handle(Millis now, const NodeId& from, const Promise& promise) {
+  Effects effects;
+  if (promise.accepted) highest_seen_ = std::max(highest_seen_, promise.accepted->number);
+  if (!number_ || promise.number != *number_) {
+    effects.events.push_back(event::StaleReplyIgnored{promise.number, number_.value_or(ProposalNumber{})});
+    return effects;
+  }
+  if (phase_ != Phase::preparing) return effects;  // a late Promise: phase 2 already started
+  if (!promises_.emplace(from, promise.accepted).second) return effects;  // duplicate
+  effects.events.push_back(event::PromiseCounted{*number_, promises_.size(), needed()});
+  if (promises_.size() >= needed()) start_accept_phase(now, effects);
+  return effects;
+}
+
+void Proposer::start_accept_phase(Millis now, Effects& effects) {
+  // The value of the highest-numbered proposal among the promises — not the
+  // most common one, and not our own, if any promise reported one.
+  std::optional<Proposal> highest;
+  for (const auto& [acceptor, accepted] : promises_) {
+    if (accepted && (!highest || accepted->number > highest->number)) highest = accepted;
+  }
+  proposal_ = Proposal{*number_, highest ? highest->value : own_value_};
+  phase_ = Phase::accepting;
+  for (const NodeId& acceptor : config_.acceptors) {
+    effects.send.push_back({acceptor, Accept{*proposal_}});
+  }
+  deadline_ = now + config_.round_timeout;
+  effects.wake_at = deadline_;
+  effects.events.push_back(event::ValueChosenForAccept{*proposal_, highest});
+}
+
+Effects Proposer::handle(Millis /*now*/, const NodeId& from, const Accepted& accepted) {
+  Effects effects;
+  if (!proposal_ || accepted.proposal.number != proposal_->number) {
+    effects.events.push_back(
+        event::StaleReplyIgnored{accepted.proposal.number, number_.value_or(ProposalNumber{})});
+    return effects;
+  }
+  if (phase_ != Phase::accepting) return effects;  // already done
+  if (!accepted_by_.insert(from).second) return effects;  // duplicate
+  if (accepted_by_.size() >= needed()) {
+    phase_ = Phase::done;
+    chosen_ = proposal_;
+    effects.events.push_back(event::ProposerSawChosen{*proposal_});
+  }
+  return effects;
+}
+
+Effects Proposer::tick(Millis now, RandomSource& random) {
+  Effects effects;
+  const bool waiting = phase_ == Phase::preparing || phase_ == Phase::accepting ||
+                       phase_ == Phase::backing_off;
+  if (!waiting) return effects;
+  if (now < deadline_) {
+    effects.wake_at = deadline_;
+    return effects;
+  }
+  if (phase_ == Phase::backing_off) {
+    return start_round(now, next_owned_number(config_.index, config_.count, highest_seen_));
+  }
+  effects.events.push_back(event::RoundTimedOut{*number_, phase_ == Phase::preparing});
+  if (config_.backoff) {
+    const auto [low, high] = *config_.backoff;
+    const auto pause = static_cast<Millis>(
+        random.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
+    phase_ = Phase::backing_off;
+    deadline_ = now + pause;
+    effects.wake_at = deadline_;
+    effects.events.push_back(event::BackingOff{deadline_});
+    return effects;
+  }
+  Effects next = start_round(now, next_owned_number(config_.index, config_.count, highest_seen_));
+  next.events.insert(next.events.begin(), effects.events.begin(), effects.events.end());
+  return next;
+}
+
+}  // namespace consensus_lab::paxos

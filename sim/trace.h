@@ -1,0 +1,89 @@
+// The trace: every event of a simulated run, in order (DESIGN.md, principle 6).
+// Narration, step mode, sequence diagrams and counterexamples are all views of
+// it. The simulator knows no protocol, so a record holds the protocol's own
+// message type M and event type E.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/types.h"
+
+namespace consensus_lab::sim {
+
+using MessageId = std::uint64_t;
+
+enum class DropReason {
+  by_hand,       // a script dropped it (`drop FROM TO`)
+  loss,          // random loss at the drop rate, in timed mode
+  partition,     // sender and receiver are in different groups
+  receiver_down, // sent to (or queued for) a crashed node
+  sender_down,   // queued from a node that then crashed
+};
+
+std::string_view to_string(DropReason reason);
+
+template <class M>
+struct Sent {
+  MessageId id;
+  NodeId from, to;
+  M message;
+};
+template <class M>
+struct Delivered {
+  MessageId id;
+  NodeId from, to;
+  M message;
+};
+template <class M>
+struct Dropped {
+  MessageId id;
+  NodeId from, to;
+  M message;
+  DropReason reason;
+};
+template <class M>
+struct Duplicated {
+  MessageId original, copy;
+  NodeId from, to;
+  M message;
+};
+struct TimerFired {
+  NodeId node;
+};
+struct Crashed {
+  NodeId node;
+};
+struct Restarted {
+  NodeId node;
+};
+struct Partitioned {
+  std::vector<std::vector<NodeId>> groups;
+};
+struct Healed {};
+// Something a protocol role decided (promised, refused, learned…).
+template <class E>
+struct Noted {
+  NodeId node;
+  E event;
+};
+// A safety invariant failed; the run stops here.
+struct Violated {
+  std::string invariant;
+  std::string detail;
+};
+
+template <class M, class E>
+using Happening = std::variant<Sent<M>, Delivered<M>, Dropped<M>, Duplicated<M>, TimerFired,
+                               Crashed, Restarted, Partitioned, Healed, Noted<E>, Violated>;
+
+template <class M, class E>
+struct Record {
+  Millis at;
+  Happening<M, E> what;
+};
+
+}  // namespace consensus_lab::sim

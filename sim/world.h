@@ -1,0 +1,520 @@
+// The deterministic world (DESIGN.md §4): a virtual clock in milliseconds, a
+// network with a queue per directed link, faults, timers, a trace of every
+// event, message statistics and invariant checkers run after every event.
+//
+// It knows no protocol. A protocol plugs in by giving each node a Process
+// (three callbacks: a message arrived, its timer fired, it crashed/restarted)
+// and by naming its message types through `message_type(const M&)`, found by
+// argument-dependent lookup. Processes talk to the world only through their
+// Context: send a message, ask to be woken at a time, note an event.
+//
+// Two ways to drive it, freely mixed:
+//   manual  nothing moves until the caller delivers, drops or duplicates one
+//           queued message (the demos script the notes' interleavings so);
+//   timed   run(ms) advances the clock, delivering each message after its
+//           latency (lost at the drop rate) and firing timers in time order.
+//
+// Same seed and same calls → the same trace, byte for byte: the only
+// randomness is `rng()`, and ties are broken by a global sequence number.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "sim/rng.h"
+#include "sim/trace.h"
+
+namespace consensus_lab::sim {
+
+template <class M, class E>
+class World;
+
+// What a process may do to the world around it.
+template <class M, class E>
+class Context {
+ public:
+  Context(World<M, E>& world, std::size_t node) : world_(world), node_(node) {}
+
+  const NodeId& self() const { return world_.node_id(node_); }
+  Millis now() const { return world_.now(); }
+  RandomSource& random() { return world_.rng(); }
+  void send(const NodeId& to, M message) { world_.send_from(node_, to, std::move(message)); }
+  // Call on_timer at `at` (replaces this node's earlier wake-up, if any).
+  void wake_at(Millis at) { world_.set_timer(node_, at); }
+  void note(E event) { world_.note_from(node_, std::move(event)); }
+
+ private:
+  World<M, E>& world_;
+  std::size_t node_;
+};
+
+// A node as the world sees it. The protocol's adapter implements this by
+// feeding the call to its role(s) and carrying out the Effects they return:
+// persist first, then send.
+template <class M, class E>
+class Process {
+ public:
+  virtual ~Process() = default;
+  virtual void on_message(Context<M, E>& context, const NodeId& from, const M& message) = 0;
+  virtual void on_timer(Context<M, E>& context) = 0;
+  // Lose everything volatile; keep only what was made durable.
+  virtual void on_crash() = 0;
+  // Come back from durable state.
+  virtual void on_restart(Context<M, E>& context) = 0;
+};
+
+struct Latency {
+  Millis min = 10;
+  Millis max = 10;
+};
+
+// Message counters since the start or the last reset_stats().
+struct Stats {
+  std::map<std::string, std::size_t, std::less<>> sent_by_type;
+  std::size_t sent = 0;
+  std::size_t delivered = 0;
+  std::size_t dropped = 0;
+
+  std::size_t sent_of(std::string_view type) const {
+    if (type == "all") return sent;
+    const auto it = sent_by_type.find(type);
+    return it == sent_by_type.end() ? 0 : it->second;
+  }
+};
+
+// Thrown for a call that names something that is not there (an unknown node).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+template <class M, class E>
+class World {
+ public:
+  using ProcessType = Process<M, E>;
+  using ContextType = Context<M, E>;
+  using RecordType = Record<M, E>;
+  using Listener = std::function<void(const RecordType&)>;
+  // An invariant returns a description of what is wrong, or nothing.
+  using Check = std::function<std::optional<std::string>()>;
+
+  explicit World(std::uint64_t seed) : rng_(seed) {}
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // ---- set-up --------------------------------------------------------------
+
+  void add_node(NodeId id, std::unique_ptr<ProcessType> process) {
+    if (index_.count(id)) throw UsageError("node " + id + " exists already");
+    index_.emplace(id, nodes_.size());
+    Node node;
+    node.id = std::move(id);
+    node.process = std::move(process);
+    nodes_.push_back(std::move(node));
+  }
+  void set_latency(Latency latency) {
+    if (latency.min < 0 || latency.min > latency.max) throw UsageError("bad latency range");
+    latency_ = latency;
+  }
+  void set_drop_percent(unsigned percent) {
+    if (percent > 100) throw UsageError("drop rate above 100%");
+    drop_percent_ = percent;
+  }
+  void add_invariant(std::string name, Check check) {
+    invariants_.push_back({std::move(name), std::move(check)});
+  }
+  // Called for every trace record as it is made (live narration, step mode).
+  void add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
+  // Keep the records in trace() (on by default; the checker turns it off).
+  void keep_trace(bool keep) { keep_trace_ = keep; }
+
+  // ---- observation ---------------------------------------------------------
+
+  Millis now() const { return now_; }
+  Rng& rng() { return rng_; }
+  const std::vector<RecordType>& trace() const { return trace_; }
+  const Stats& stats() const { return stats_; }
+  void reset_stats() { stats_ = Stats{}; }
+  // The first invariant violation; once there is one, the world is stopped
+  // and every driving call does nothing.
+  const std::optional<Violated>& violation() const { return violation_; }
+  bool stopped() const { return violation_.has_value(); }
+
+  bool has_node(const NodeId& id) const { return index_.count(id) != 0; }
+  bool is_up(const NodeId& id) const { return nodes_[index_of(id)].up; }
+  const NodeId& node_id(std::size_t index) const { return nodes_.at(index).id; }
+  std::vector<NodeId> node_ids() const {
+    std::vector<NodeId> ids;
+    for (const Node& node : nodes_) ids.push_back(node.id);
+    return ids;
+  }
+  ProcessType& process(const NodeId& id) { return *nodes_[index_of(id)].process; }
+
+  // Messages queued on the link from → to.
+  std::size_t queued(const NodeId& from, const NodeId& to) const {
+    const auto it = links_.find({index_of(from), index_of(to)});
+    if (it == links_.end()) return 0;
+    std::size_t count = 0;
+    for (MessageId id : it->second) count += in_flight_.count(id);
+    return count;
+  }
+  std::size_t queued() const { return in_flight_.size(); }
+  // The queued messages, in the order they were sent.
+  std::vector<std::pair<std::pair<NodeId, NodeId>, M>> queued_messages() const {
+    std::vector<std::pair<std::pair<NodeId, NodeId>, M>> out;
+    for (const auto& [id, flight] : in_flight_) {
+      out.push_back({{nodes_[flight.from].id, nodes_[flight.to].id}, flight.message});
+    }
+    return out;
+  }
+
+  // ---- manual driving ------------------------------------------------------
+  // Each returns false when there is no such message (or the world stopped).
+
+  bool deliver(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
+    const auto id = find_queued(from, to, type);
+    if (!id || stopped()) return false;
+    deliver_now(*id);
+    return true;
+  }
+  bool drop(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
+    const auto id = find_queued(from, to, type);
+    if (!id || stopped()) return false;
+    discard(*id, DropReason::by_hand);
+    check_invariants();
+    return true;
+  }
+  // Queue a copy of the message right behind the original on its link.
+  bool duplicate(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
+    const auto id = find_queued(from, to, type);
+    if (!id || stopped()) return false;
+    const Flight original = in_flight_.at(*id);
+    const MessageId copy = next_sequence_++;
+    in_flight_.emplace(copy, original);
+    auto& link = links_[{original.from, original.to}];
+    for (auto it = link.begin(); it != link.end(); ++it) {
+      if (*it == *id) {
+        link.insert(it + 1, copy);
+        break;
+      }
+    }
+    timed_.push({original.deliver_at, copy});
+    record(Duplicated<M>{*id, copy, nodes_[original.from].id, nodes_[original.to].id,
+                         original.message});
+    check_invariants();
+    return true;
+  }
+  // Deliver queued messages in send order, including the replies they cause,
+  // until none is left (or `limit` deliveries). The clock does not move.
+  std::size_t deliver_all(std::size_t limit = 1'000'000) {
+    std::size_t count = 0;
+    while (!in_flight_.empty() && !stopped()) {
+      if (count == limit) throw UsageError("deliver-all: messages keep coming (over " +
+                                           std::to_string(limit) + " deliveries)");
+      deliver_now(in_flight_.begin()->first);
+      ++count;
+    }
+    return count;
+  }
+
+  // ---- timed driving -------------------------------------------------------
+
+  // Move the clock; timers fire, messages stay queued.
+  void advance(Millis duration) { move_clock(duration, /*deliver=*/false); }
+  // Move the clock with automatic delivery and loss.
+  void run(Millis duration) { move_clock(duration, /*deliver=*/true); }
+  // Run until `done()` holds (checked after every event) or `limit` ms pass.
+  bool run_until(const std::function<bool()>& done, Millis limit) {
+    const Millis end = now_ + limit;
+    while (!done() && !stopped()) {
+      if (!step_timed(end, true)) {
+        now_ = end;
+        return done();
+      }
+    }
+    return done();
+  }
+
+  // ---- faults --------------------------------------------------------------
+
+  void crash(const NodeId& id) {
+    Node& node = nodes_[index_of(id)];
+    if (!node.up || stopped()) return;
+    node.up = false;
+    ++node.timer_generation;
+    node.wake_at.reset();
+    record(Crashed{id});
+    const std::size_t index = index_of(id);
+    std::vector<std::pair<MessageId, DropReason>> lost;
+    for (const auto& [message_id, flight] : in_flight_) {
+      if (flight.to == index) lost.push_back({message_id, DropReason::receiver_down});
+      else if (flight.from == index) lost.push_back({message_id, DropReason::sender_down});
+    }
+    for (const auto& [message_id, reason] : lost) discard(message_id, reason);
+    node.process->on_crash();
+    check_invariants();
+  }
+  void restart(const NodeId& id) {
+    Node& node = nodes_[index_of(id)];
+    if (node.up || stopped()) return;
+    node.up = true;
+    record(Restarted{id});
+    ContextType context(*this, index_of(id));
+    node.process->on_restart(context);
+    check_invariants();
+  }
+  // Only nodes of one group can talk; a node in no group talks to everyone.
+  void partition(const std::vector<std::vector<NodeId>>& groups) {
+    if (stopped()) return;
+    for (Node& node : nodes_) node.group = -1;
+    int group_number = 0;
+    for (const auto& group : groups) {
+      for (const NodeId& id : group) nodes_[index_of(id)].group = group_number;
+      ++group_number;
+    }
+    record(Partitioned{groups});
+    std::vector<MessageId> cut;
+    for (const auto& [message_id, flight] : in_flight_) {
+      if (!can_talk(flight.from, flight.to)) cut.push_back(message_id);
+    }
+    for (MessageId message_id : cut) discard(message_id, DropReason::partition);
+    check_invariants();
+  }
+  void heal() {
+    if (stopped()) return;
+    for (Node& node : nodes_) node.group = -1;
+    record(Healed{});
+    check_invariants();
+  }
+
+  // Let a node act on its own initiative (a client proposing, say): `action`
+  // runs with that node's Context, and the invariants are checked after it.
+  void act(const NodeId& id, const std::function<void(ContextType&)>& action) {
+    const std::size_t index = index_of(id);
+    if (!nodes_[index].up || stopped()) return;
+    ContextType context(*this, index);
+    action(context);
+    check_invariants();
+  }
+
+  // Run the invariants now (after a change made outside the world).
+  void check_invariants() {
+    if (stopped()) return;
+    for (const auto& [name, check] : invariants_) {
+      if (auto problem = check()) {
+        violation_ = Violated{name, *problem};
+        record(*violation_);
+        return;
+      }
+    }
+  }
+
+ private:
+  friend class Context<M, E>;
+
+  struct Node {
+    NodeId id;
+    std::unique_ptr<ProcessType> process;
+    bool up = true;
+    int group = -1;  // partition group; -1 = in none
+    std::optional<Millis> wake_at;
+    std::uint64_t timer_generation = 0;
+  };
+  struct Flight {
+    std::size_t from, to;
+    M message;
+    Millis deliver_at;
+  };
+  struct Timer {
+    Millis at;
+    std::uint64_t sequence;
+    std::size_t node;
+    std::uint64_t generation;
+    bool operator>(const Timer& other) const {
+      return std::pair(at, sequence) > std::pair(other.at, other.sequence);
+    }
+  };
+  using TimedEntry = std::pair<Millis, MessageId>;
+
+  std::size_t index_of(const NodeId& id) const {
+    const auto it = index_.find(id);
+    if (it == index_.end()) throw UsageError("unknown node " + id);
+    return it->second;
+  }
+  bool can_talk(std::size_t a, std::size_t b) const {
+    const int ga = nodes_[a].group, gb = nodes_[b].group;
+    return ga < 0 || gb < 0 || ga == gb;
+  }
+
+  void record(Happening<M, E> what) {
+    RecordType entry{now_, std::move(what)};
+    for (const auto& listener : listeners_) listener(entry);
+    if (keep_trace_) trace_.push_back(std::move(entry));
+  }
+
+  void send_from(std::size_t from, const NodeId& to_id, M message) {
+    const std::size_t to = index_of(to_id);
+    if (to == from) throw std::logic_error("a node never sends a message to itself");
+    if (!nodes_[from].up) return;
+    const MessageId id = next_sequence_++;
+    ++stats_.sent;
+    ++stats_.sent_by_type[std::string(message_type(message))];
+    record(Sent<M>{id, nodes_[from].id, to_id, message});
+    if (!nodes_[to].up) {
+      ++stats_.dropped;
+      record(Dropped<M>{id, nodes_[from].id, to_id, std::move(message), DropReason::receiver_down});
+      return;
+    }
+    if (!can_talk(from, to)) {
+      ++stats_.dropped;
+      record(Dropped<M>{id, nodes_[from].id, to_id, std::move(message), DropReason::partition});
+      return;
+    }
+    const auto delay = static_cast<Millis>(rng_.between(static_cast<std::uint64_t>(latency_.min),
+                                                        static_cast<std::uint64_t>(latency_.max)));
+    in_flight_.emplace(id, Flight{from, to, std::move(message), now_ + delay});
+    links_[{from, to}].push_back(id);
+    timed_.push({now_ + delay, id});
+  }
+
+  void set_timer(std::size_t node, Millis at) {
+    Node& n = nodes_[node];
+    ++n.timer_generation;
+    n.wake_at = at;
+    timers_.push(Timer{at, next_sequence_++, node, n.timer_generation});
+  }
+
+  void note_from(std::size_t node, E event) {
+    record(Noted<E>{nodes_[node].id, std::move(event)});
+  }
+
+  std::optional<MessageId> find_queued(const NodeId& from, const NodeId& to,
+                                       std::optional<std::string_view> type) {
+    const auto it = links_.find({index_of(from), index_of(to)});
+    if (it == links_.end()) return std::nullopt;
+    auto& link = it->second;
+    while (!link.empty() && !in_flight_.count(link.front())) link.pop_front();  // tidy up
+    for (MessageId id : link) {
+      const auto flight = in_flight_.find(id);
+      if (flight == in_flight_.end()) continue;
+      if (!type || message_type(flight->second.message) == *type) return id;
+    }
+    return std::nullopt;
+  }
+
+  void discard(MessageId id, DropReason reason) {
+    auto it = in_flight_.find(id);
+    Flight flight = std::move(it->second);
+    in_flight_.erase(it);
+    ++stats_.dropped;
+    record(Dropped<M>{id, nodes_[flight.from].id, nodes_[flight.to].id, std::move(flight.message),
+                      reason});
+  }
+
+  void deliver_now(MessageId id) {
+    auto it = in_flight_.find(id);
+    Flight flight = std::move(it->second);
+    in_flight_.erase(it);
+    ++stats_.delivered;
+    const NodeId from = nodes_[flight.from].id;
+    record(Delivered<M>{id, from, nodes_[flight.to].id, flight.message});
+    ContextType context(*this, flight.to);
+    nodes_[flight.to].process->on_message(context, from, flight.message);
+    check_invariants();
+  }
+
+  void fire_timer(const Timer& timer) {
+    Node& node = nodes_[timer.node];
+    node.wake_at.reset();
+    record(TimerFired{node.id});
+    ContextType context(*this, timer.node);
+    node.process->on_timer(context);
+    check_invariants();
+  }
+
+  // The next live timer, dropping stale ones.
+  std::optional<Timer> next_timer() {
+    while (!timers_.empty()) {
+      const Timer& top = timers_.top();
+      const Node& node = nodes_[top.node];
+      if (node.up && top.generation == node.timer_generation) return top;
+      timers_.pop();
+    }
+    return std::nullopt;
+  }
+  // The next message due, dropping entries for messages no longer queued.
+  std::optional<TimedEntry> next_message() {
+    while (!timed_.empty()) {
+      const TimedEntry top = timed_.top();
+      if (in_flight_.count(top.second)) return top;
+      timed_.pop();
+    }
+    return std::nullopt;
+  }
+
+  // Process the earliest event due by `end`; false if there is none.
+  bool step_timed(Millis end, bool deliver) {
+    const auto timer = next_timer();
+    const auto message = deliver ? next_message() : std::nullopt;
+    const bool timer_first =
+        timer && (!message || std::pair(timer->at, timer->sequence) <
+                                  std::pair(message->first, message->second));
+    if (timer_first) {
+      if (timer->at > end) return false;
+      timers_.pop();
+      now_ = std::max(now_, timer->at);
+      fire_timer(*timer);
+      return true;
+    }
+    if (!message || message->first > end) return false;
+    timed_.pop();
+    now_ = std::max(now_, message->first);
+    if (rng_.chance(drop_percent_)) {
+      discard(message->second, DropReason::loss);
+      check_invariants();
+    } else {
+      deliver_now(message->second);
+    }
+    return true;
+  }
+
+  void move_clock(Millis duration, bool deliver) {
+    if (duration < 0) throw UsageError("cannot move the clock backwards");
+    const Millis end = now_ + duration;
+    while (!stopped() && step_timed(end, deliver)) {
+    }
+    if (!stopped()) now_ = end;
+  }
+
+  Rng rng_;
+  Millis now_ = 0;
+  std::uint64_t next_sequence_ = 1;
+  std::vector<Node> nodes_;
+  std::unordered_map<NodeId, std::size_t> index_;
+  std::map<MessageId, Flight> in_flight_;  // ordered by id = send order
+  std::map<std::pair<std::size_t, std::size_t>, std::deque<MessageId>> links_;
+  std::priority_queue<TimedEntry, std::vector<TimedEntry>, std::greater<>> timed_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  Latency latency_;
+  unsigned drop_percent_ = 0;
+  Stats stats_;
+  std::vector<RecordType> trace_;
+  bool keep_trace_ = true;
+  std::vector<Listener> listeners_;
+  std::vector<std::pair<std::string, Check>> invariants_;
+  std::optional<Violated> violation_;
+};
+
+}  // namespace consensus_lab::sim
