@@ -55,6 +55,11 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
                           : proposer_->propose(context.now(), value));
   }
 
+  void set_backoff(std::optional<std::pair<Millis, Millis>> backoff) {
+    if (proposer_config_) proposer_config_->backoff = backoff;
+    if (proposer_) proposer_->set_backoff(backoff);
+  }
+
   const paxos::Acceptor* acceptor() const { return acceptor_ ? &*acceptor_ : nullptr; }
   const paxos::Learner* learner() const { return learner_ ? &*learner_ : nullptr; }
   const paxos::Proposer* proposer() const { return proposer_ ? &*proposer_ : nullptr; }
@@ -75,7 +80,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     config.self = self_;
     config.acceptors = options.servers;
     config.index = proposer_index_;
-    config.count = options.proposers.size();
+    config.count = options.number_stride != 0 ? options.number_stride : options.proposers.size();
     config.round_timeout = options.round_timeout;
     config.backoff = options.backoff;
     return config;
@@ -127,16 +132,18 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     }
     // …report what was decided…
     for (auto& event : effects.events) context.note(std::move(event));
-    // 2. …then send. A message to oneself is handled here, at once.
+    // 2. …then send. A message to oneself is handled here, after the others.
+    std::vector<Message> to_self;
     for (auto& outgoing : effects.send) {
       if (outgoing.to == self_) {
-        apply(context, handle(context, self_, outgoing.message));
+        to_self.push_back(std::move(outgoing.message));
       } else {
         context.send(outgoing.to, std::move(outgoing.message));
       }
     }
     // 3. Wake-up for the proposer's timeout or back-off.
     if (effects.wake_at) context.wake_at(*effects.wake_at);
+    for (const Message& message : to_self) apply(context, handle(context, self_, message));
   }
 
   PaxosCluster& cluster_;
@@ -153,6 +160,9 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
 PaxosCluster::PaxosCluster(PaxosOptions options)
     : options_(std::move(options)), world_(options_.seed) {
   if (options_.servers.empty()) throw sim::UsageError("a Paxos cluster needs at least one server");
+  if (options_.number_stride != 0 && options_.number_stride < options_.proposers.size()) {
+    throw sim::UsageError("number_stride must be at least the number of proposers");
+  }
   std::vector<NodeId> all = options_.servers;
   for (const NodeId& id : options_.proposers) {
     if (std::find(all.begin(), all.end(), id) == all.end()) all.push_back(id);
@@ -196,6 +206,11 @@ void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
 void PaxosCluster::propose(const NodeId& id, const paxos::Value& value) {
   PaxosNode& target = node(id);
   world_.act(id, [&](Context& context) { target.propose(context, std::nullopt, value); });
+}
+
+void PaxosCluster::set_backoff(std::optional<std::pair<Millis, Millis>> backoff) {
+  options_.backoff = backoff;
+  for (auto& [id, node] : nodes_) node->set_backoff(backoff);
 }
 
 paxos::AcceptorState PaxosCluster::acceptor_state(const NodeId& id) const {

@@ -35,6 +35,10 @@ struct PaxosOptions {
   std::uint64_t seed = 1;
   Millis round_timeout = 100;
   std::optional<std::pair<Millis, Millis>> backoff;  // random pause before a retry
+  // Proposer k of these owns the numbers k, k + stride, k + 2·stride, …
+  // (paxos::next_owned_number). 0 means the number of proposers. The notes'
+  // literal numbers fit stride 3: client1 owns 1, 4, 7…; client2 owns 2, 5, 8….
+  std::uint64_t number_stride = 0;
 };
 
 class PaxosNode;
@@ -54,6 +58,8 @@ class PaxosCluster {
   // Proposer `id` starts a round (with the given number, or its next own one).
   void propose(const NodeId& id, paxos::ProposalNumber number, const paxos::Value& value);
   void propose(const NodeId& id, const paxos::Value& value);
+  // Give every proposer a random back-off before its retries (or none).
+  void set_backoff(std::optional<std::pair<Millis, Millis>> backoff);
 
   // State as a test or an `expect` sees it. A crashed server shows the state
   // it will come back with (its durable state; nothing if persist is off).

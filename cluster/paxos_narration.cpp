@@ -69,10 +69,8 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
           },
           [&](const event::RoundStarted& r) -> std::optional<Line> {
             const std::string n = to_string(r.number);
-            return Line{zh ? node + " 以提案编号 " + n + "（提议值 " + r.value +
-                                 "）向所有接受者发送准备请求"
-                           : node + " starts proposal number " + n + " (its value: " + r.value +
-                                 "): Prepare " + n + " to every acceptor"};
+            return Line{zh ? node + " 发起提案，提案编号 " + n + "，提议值 " + r.value
+                           : node + " starts proposal number " + n + " with its value " + r.value};
           },
           [&](const event::PromiseCounted& c) -> std::optional<Line> {
             const std::string count = std::to_string(c.count) + "/" + std::to_string(c.needed);

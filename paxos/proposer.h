@@ -48,6 +48,9 @@ class Proposer {
   Effects handle(Millis now, const NodeId& from, const Accepted& accepted);
   Effects tick(Millis now, RandomSource& random);
 
+  // Switch the random back-off on (a range) or off (none) from the next retry.
+  void set_backoff(std::optional<std::pair<Millis, Millis>> backoff) { config_.backoff = backoff; }
+
   Phase phase() const { return phase_; }
   std::optional<ProposalNumber> number() const { return number_; }
   // The proposal this proposer saw a majority accept, once phase() is done.

@@ -43,7 +43,7 @@ void draw(const std::vector<Record<M, E>>& trace, const std::vector<NodeId>& par
               drawing.note(m.to, m.to, (zh ? "网络复制了 " : "duplicated: ") +
                                            Describer::message(m.message, lang));
             },
-            [&](const TimerFired& t) { drawing.note(t.node, t.node, zh ? "超时" : "timeout"); },
+            [&](const TimerFired&) {},  // the role's own event says what the timer did
             [&](const Crashed& c) { drawing.note(c.node, c.node, zh ? "崩溃" : "crash"); },
             [&](const Restarted& r) { drawing.note(r.node, r.node, zh ? "重启" : "restart"); },
             [&](const Partitioned& p) {

@@ -74,7 +74,7 @@ class Narrator {
                 return;
               }
               flush();
-              pending_ = PendingSend{record.at, sent.from, {sent.to}, std::move(label)};
+              pending_ = PendingSend{record.at, sent.from, {sent.to}, std::move(label), {}};
             },
             [&](const Delivered<M>& delivered) {
               const std::string label = Describer::message(delivered.message, lang);
@@ -84,6 +84,17 @@ class Narrator {
                                            delivered.from});
             },
             [&](const Dropped<M>& dropped) {
+              // A message lost as it is sent (to a node that is down, or across
+              // a partition) is told after the broadcast it belongs to.
+              if (pending_ && pending_->from == dropped.from && pending_->at == record.at &&
+                  (dropped.reason == DropReason::receiver_down ||
+                   dropped.reason == DropReason::partition)) {
+                pending_->lost.push_back(
+                    {describe_drop(dropped.from, dropped.to,
+                                   Describer::message(dropped.message, lang), dropped.reason, lang),
+                     Tone::bad});
+                return;
+              }
               emit(record.at, 0,
                    {describe_drop(dropped.from, dropped.to,
                                   Describer::message(dropped.message, lang), dropped.reason, lang),
@@ -97,11 +108,9 @@ class Narrator {
                                            " → " + copy.to,
                     Tone::warn});
             },
-            [&](const TimerFired& timer) {
-              emit(record.at, 0,
-                   {lang == Lang::zh ? timer.node + " 的计时器到期" : timer.node + "'s timer fires",
-                    Tone::quiet});
-            },
+            // A timer is told by what the role does when it fires (times out,
+            // retries…); a timer that finds nothing to do is not worth a line.
+            [&](const TimerFired&) {},
             [&](const Crashed& crash) {
               emit(record.at, 0,
                    {lang == Lang::zh ? crash.node + " 崩溃：内存中的状态和在途消息全部丢失"
@@ -144,6 +153,7 @@ class Narrator {
     PendingSend send = std::move(*pending_);
     pending_.reset();
     emit(send.at, 2, {send.from + " → " + join_names(send.to, options_.lang) + ": " + send.label});
+    for (const Line& lost : send.lost) emit(send.at, 2, lost);
   }
 
   // A line of the demo's own (a step's caption, a check's result).
@@ -161,6 +171,7 @@ class Narrator {
     NodeId from;
     std::vector<NodeId> to;
     std::string label;
+    std::vector<Line> lost;  // those lost on the way out
   };
 
   void emit(Millis at, int indent, const Line& line) {

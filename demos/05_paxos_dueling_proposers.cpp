@@ -1,0 +1,118 @@
+// Demo 05 — duelling proposers, and the randomized back-off that ends it.
+//
+// notes, Multi-Paxos: "如果多个提议者同时提交提案，可能出现因为提案冲突，在准备阶段没有
+// 提议者接收到大多数准备响应，协商失败，需要重新协商。比如5个节点，3个提议者同时，没有
+// 一个能够拿到3张选票。" (If several proposers propose at once, their proposals
+// can conflict so that no proposer gets a majority of promises in the prepare
+// phase; the round fails and must be retried. E.g. 5 nodes, 3 proposers at
+// once: none gets 3 votes.)
+//
+// Acceptors A–E; proposers client1, client2, client3 own the numbers
+// 1, 4, 7…, 2, 5, 8… and 3, 6, 9… Three rounds are scripted so that every
+// acceptor first hears the highest number it will hear that round — A and B
+// from client3, C and D from client2, E from client1 — answers it, and
+// ignores the lower numbers after it (promise 1); the rest of the Prepares
+// are lost. Votes split 2/2/1, no one has 3, all time out together, and the
+// next round splits the same way: a livelock.
+//
+// Then each proposer waits a random back-off (0–150 ms, from the seed) before
+// retrying; the network delivers on its own (5–15 ms per message). The first
+// to retry finishes its round before the others return: a value is chosen.
+#include "cluster/paxos_cluster.h"
+#include "cluster/paxos_narration.h"
+#include "demos/support/demo.h"
+
+using namespace consensus_lab;
+using cluster::PaxosCluster;
+
+int main(int argc, char** argv) {
+  demos::Demo demo(argc, argv,
+                   {"05", "paxos_dueling_proposers",
+                    "Duelling proposers: 5 acceptors, 3 proposers, no majority, then back-off",
+                    "提议者冲突：5 个节点、3 个提议者，没有一个拿到 3 张选票；随机退避解决",
+                    "Multi-Paxos › 直接通过多次执行 Basic Paxos 实例 (比如5个节点，3个提议者)",
+                    true});
+
+  const std::vector<NodeId> acceptors{"A", "B", "C", "D", "E"};
+  PaxosCluster cluster({.servers = acceptors,
+                        .proposers = {"client1", "client2", "client3"},
+                        .seed = demo.options().seed,
+                        .round_timeout = 100});
+  auto& world = cluster.world();
+  world.set_latency({5, 15});
+  demo.narrate<cluster::PaxosDescriber>(world, /*show_time=*/true);
+
+  // Who each acceptor hears first in every scripted round.
+  const std::vector<std::pair<NodeId, NodeId>> first_heard{
+      {"A", "client3"}, {"B", "client3"}, {"C", "client2"}, {"D", "client2"}, {"E", "client1"}};
+  const std::vector<NodeId> proposers{"client1", "client2", "client3"};
+
+  auto split_round = [&] {
+    for (const auto& [acceptor, proposer] : first_heard) world.deliver(proposer, acceptor);
+    // The lower numbers arrive next and are ignored (promise 1)…
+    for (const auto& [acceptor, first] : first_heard) {
+      for (const NodeId& proposer : proposers) {
+        if (proposer < first) world.deliver(proposer, acceptor);
+      }
+    }
+    // …and the higher ones are lost on the way.
+    for (const auto& [acceptor, first] : first_heard) {
+      for (const NodeId& proposer : proposers) {
+        if (proposer > first) world.drop(proposer, acceptor);
+      }
+    }
+    world.deliver_all();  // the promises reach their proposers
+  };
+
+  std::size_t rounds_without_majority = 0;
+  demo.part("three proposers at once, no back-off", "三个提议者同时提议，没有退避");
+  demo.step("round 1: client1, client2, client3 propose x, y, z with numbers 1, 2, 3",
+            "第 1 轮：client1、client2、client3 同时以编号 1、2、3 提议 x、y、z", [&] {
+              cluster.propose("client1", "x");
+              cluster.propose("client2", "y");
+              cluster.propose("client3", "z");
+              split_round();
+            });
+  for (int round = 2; round <= 3; ++round) {
+    bool split = true;
+    for (const NodeId& proposer : proposers) {
+      split = split && cluster.proposer(proposer).phase() == paxos::Proposer::Phase::preparing;
+    }
+    if (split) ++rounds_without_majority;
+    const std::string r = std::to_string(round);
+    demo.step("votes split 2/2/1: nobody has 3 promises; 100 ms later all time out and retry "
+              "at once (round " + r + ")",
+              "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试（第 " + r +
+                  " 轮）",
+              [&] {
+                world.advance(100);
+                split_round();
+              });
+  }
+  bool split = true;
+  for (const NodeId& proposer : proposers) {
+    split = split && cluster.proposer(proposer).phase() == paxos::Proposer::Phase::preparing;
+  }
+  if (split) ++rounds_without_majority;
+  demo.check(rounds_without_majority == 3,
+             "three rounds in a row, no proposer got a majority of promises (livelock)",
+             "连续三轮，没有一个提议者拿到大多数准备响应（活锁）");
+  demo.check(cluster.chosen().empty(), "nothing is chosen yet", "还没有值被选定");
+
+  demo.part("randomized back-off", "随机退避");
+  demo.step("each proposer now waits a random 0-150 ms before retrying; run until a value is chosen",
+            "每个提议者重试前随机等待 0-150 ms；运行到有值被选定", [&] {
+              cluster.set_backoff(std::pair<Millis, Millis>{0, 150});
+              world.run_until([&] { return !cluster.chosen().empty(); }, 5000);
+              world.run(100);  // let the learners and proposers hear of it
+            });
+  demo.check(cluster.chosen_values().size() == 1, "exactly one value is chosen",
+             "恰好有一个值被选定");
+  const auto value = cluster.chosen().empty() ? std::string{"?"} : cluster.chosen().front().value;
+  bool all_learned = true;
+  for (const NodeId& id : acceptors) {
+    all_learned = all_learned && cluster.learned(id) && cluster.learned(id)->value == value;
+  }
+  demo.check(all_learned, "every learner learned " + value, "所有学习者都学到值 " + value);
+  return demo.finish<cluster::PaxosDescriber>(world, cluster.participants());
+}
