@@ -1,4 +1,4 @@
-// Demo 01 — the prepare phase (准备阶段) of the notes' Basic Paxos example.
+// Demo 01 — Basic Paxos: the prepare phase (准备阶段) of the notes' example.
 //
 // notes, Basic Paxos › 共识协商是二阶段提交:
 //   "假设节点 A、B 先收到来自客户端 1 的准备请求，节点 C 先收到来自客户端 2 的准备请求。"

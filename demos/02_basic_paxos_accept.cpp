@@ -1,4 +1,4 @@
-// Demo 02 — the accept phase (接受阶段) of the notes' Basic Paxos example.
+// Demo 02 — Basic Paxos: the accept phase (接受阶段) of the notes' example.
 //
 // notes, Basic Paxos › 共识协商是二阶段提交:
 //   "客户端 1、2 在收到大多数节点的准备响应之后，会分别发送接受请求" (after a

@@ -1,4 +1,4 @@
-// Demo 03 — promise 3: a later proposer must propose the value already accepted.
+// Demo 03 — Promise 3: a later proposer must propose the value already accepted.
 //
 // notes, Basic Paxos › 小结, the third promise: "如果接受者之前有通过提案，那么接受者
 // 将承诺，会在准备请求的响应中，包含已经通过的最大编号的提案信息。" (An acceptor that

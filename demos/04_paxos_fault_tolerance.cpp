@@ -1,6 +1,7 @@
-// Demo 04 — fault tolerance: "当少于一半的节点出现故障的时候，共识协商仍然在正常工作"
-// (notes, Basic Paxos › 优缺点: while fewer than half of the nodes fail,
-// consensus still works).
+// Demo 04 — Fault tolerance: consensus works while fewer than half of the nodes fail.
+//
+// notes, Basic Paxos › 优缺点: "当少于一半的节点出现故障的时候，共识协商仍然在正常工作"
+// (while fewer than half of the nodes fail, consensus still works).
 //
 // Timed mode: messages take 5–15 ms, a proposer retries 100 ms after a round
 // that heard no majority.

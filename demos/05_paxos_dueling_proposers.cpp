@@ -1,4 +1,4 @@
-// Demo 05 — duelling proposers, and the randomized back-off that ends it.
+// Demo 05 — Duelling proposers, and the randomized back-off that ends it.
 //
 // notes, Multi-Paxos: "如果多个提议者同时提交提案，可能出现因为提案冲突，在准备阶段没有
 // 提议者接收到大多数准备响应，协商失败，需要重新协商。比如5个节点，3个提议者同时，没有
