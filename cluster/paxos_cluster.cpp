@@ -55,6 +55,15 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
                           : proposer_->propose(context.now(), value));
   }
 
+  void set_rules(const paxos::Rules& rules) {
+    if (acceptor_) acceptor_->set_rules(rules);
+  }
+
+  void set_round_timeout(Millis timeout) {
+    if (proposer_config_) proposer_config_->round_timeout = timeout;
+    if (proposer_) proposer_->set_round_timeout(timeout);
+  }
+
   void set_backoff(std::optional<std::pair<Millis, Millis>> backoff) {
     if (proposer_config_) proposer_config_->backoff = backoff;
     if (proposer_) proposer_->set_backoff(backoff);
@@ -206,6 +215,16 @@ void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
 void PaxosCluster::propose(const NodeId& id, const paxos::Value& value) {
   PaxosNode& target = node(id);
   world_.act(id, [&](Context& context) { target.propose(context, std::nullopt, value); });
+}
+
+void PaxosCluster::set_rules(const paxos::Rules& rules) {
+  options_.rules = rules;
+  for (auto& [id, node] : nodes_) node->set_rules(rules);
+}
+
+void PaxosCluster::set_round_timeout(Millis timeout) {
+  options_.round_timeout = timeout;
+  for (auto& [id, node] : nodes_) node->set_round_timeout(timeout);
 }
 
 void PaxosCluster::set_backoff(std::optional<std::pair<Millis, Millis>> backoff) {

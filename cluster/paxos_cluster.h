@@ -58,6 +58,10 @@ class PaxosCluster {
   // Proposer `id` starts a round (with the given number, or its next own one).
   void propose(const NodeId& id, paxos::ProposalNumber number, const paxos::Value& value);
   void propose(const NodeId& id, const paxos::Value& value);
+  // Switch rules on or off for every acceptor (and for persistence).
+  void set_rules(const paxos::Rules& rules);
+  // How long each proposer's rounds wait for a majority, from its next round.
+  void set_round_timeout(Millis timeout);
   // Give every proposer a random back-off before its retries (or none).
   void set_backoff(std::optional<std::pair<Millis, Millis>> backoff);
 

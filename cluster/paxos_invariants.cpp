@@ -17,7 +17,6 @@ std::uint64_t number_or_zero(const std::optional<paxos::ProposalNumber>& number)
 
 std::vector<NamedInvariant> paxos_invariants(const PaxosCluster& cluster) {
   std::vector<NamedInvariant> invariants;
-  const paxos::Rules& rules = cluster.options().rules;
 
   invariants.push_back({"at most one value chosen", [&cluster]() -> std::optional<std::string> {
                           const auto& chosen = cluster.chosen();
@@ -60,11 +59,12 @@ std::vector<NamedInvariant> paxos_invariants(const PaxosCluster& cluster) {
   auto previous = std::make_shared<std::map<NodeId, paxos::AcceptorState>>();
   for (const NodeId& id : cluster.options().servers) (*previous)[id] = cluster.acceptor_state(id);
 
-  const bool check_promises = rules.promise1 && rules.persist;
-  const bool check_acceptance = rules.promise2;
   invariants.push_back(
-      {"acceptor keeps its promises",
-       [&cluster, previous, check_promises, check_acceptance]() -> std::optional<std::string> {
+      {"acceptor keeps its promises", [&cluster, previous]() -> std::optional<std::string> {
+         // Read the rules now: a scenario may switch one off or on mid-run.
+         const paxos::Rules& rules = cluster.options().rules;
+         const bool check_promises = rules.promise1 && rules.persist;
+         const bool check_acceptance = rules.promise2;
          for (const NodeId& id : cluster.options().servers) {
            const paxos::AcceptorState now = cluster.acceptor_state(id);
            paxos::AcceptorState& before = (*previous)[id];

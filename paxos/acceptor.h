@@ -25,6 +25,9 @@ class Acceptor {
   Effects handle(const NodeId& from, const Prepare& prepare);
   Effects handle(const NodeId& from, const Accept& accept);
 
+  // Switch rules on or off from the next message on (scenarios: `set rule`).
+  void set_rules(const Rules& rules) { rules_ = rules; }
+
   const AcceptorState& state() const { return state_; }
   const NodeId& id() const { return self_; }
 

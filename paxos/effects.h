@@ -24,7 +24,8 @@ namespace consensus_lab::paxos {
 // The persisted part of an acceptor (phxpaxos calls it AcceptorState too).
 struct AcceptorState {
   std::optional<ProposalNumber> promised;  // highest Prepare answered (or implied by an Accept)
-  std::optional<Proposal> accepted;        // highest-numbered proposal accepted
+  std::optional<Proposal> accepted;        // the last proposal accepted (with promise 2 on,
+                                           // also the highest-numbered one)
   friend bool operator==(const AcceptorState&, const AcceptorState&) = default;
 };
 

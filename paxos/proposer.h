@@ -48,6 +48,8 @@ class Proposer {
   Effects handle(Millis now, const NodeId& from, const Accepted& accepted);
   Effects tick(Millis now, RandomSource& random);
 
+  // How long a round waits for a majority, from the next round on.
+  void set_round_timeout(Millis timeout) { config_.round_timeout = timeout; }
   // Switch the random back-off on (a range) or off (none) from the next retry.
   void set_backoff(std::optional<std::pair<Millis, Millis>> backoff) { config_.backoff = backoff; }
 

@@ -56,6 +56,7 @@ class Narrator {
     Lang lang = Lang::en;
     bool colour = false;
     bool show_time = false;  // prefix each line with the virtual time
+    bool mark_time = false;  // a line "@ 120 ms" whenever the clock has moved
   };
 
   Narrator(std::ostream& out, Options options) : out_(out), options_(options) {}
@@ -176,6 +177,10 @@ class Narrator {
 
   void emit(Millis at, int indent, const Line& line) {
     if (indent == 0 || pending_) flush();
+    if (options_.mark_time && at != last_time_) {
+      out_ << paint("@ " + std::to_string(at) + " ms", Tone::quiet, options_.colour) << '\n';
+    }
+    last_time_ = at;
     std::string prefix;
     if (options_.show_time) {
       std::string t = std::to_string(at);
@@ -189,6 +194,7 @@ class Narrator {
   std::ostream& out_;
   Options options_;
   std::optional<PendingSend> pending_;
+  Millis last_time_ = 0;
 };
 
 }  // namespace consensus_lab::sim

@@ -1,0 +1,201 @@
+// `protocol paxos` in scenario files: the header word `proposers`, the
+// command `propose P N V`, the expectations chosen / learned / promised /
+// accepted, the rules promise1..3 and persist, and two documented extras
+// (docs/scenarios.md): `set proposer-timeout MS` and `set backoff MIN..MAX|off`.
+#include <memory>
+#include <set>
+
+#include "cluster/paxos_cluster.h"
+#include "cluster/paxos_narration.h"
+#include "tools/scenario/world_scenario.h"
+
+namespace consensus_lab::scenario {
+
+namespace {
+
+using cluster::PaxosCluster;
+using paxos::Proposal;
+using paxos::ProposalNumber;
+
+std::string proposal_words(const std::optional<Proposal>& proposal) {
+  return proposal ? paxos::to_string(proposal->number) + " " + proposal->value : "none";
+}
+
+class PaxosScenario final
+    : public WorldScenario<paxos::Message, paxos::Event, cluster::PaxosDescriber> {
+ public:
+  bool header(const Line& line) override {
+    if (line.command() != "proposers") return false;
+    if (!proposers_.empty()) fail("proposers are given twice");
+    if (line.size() < 2) fail("usage: proposers ID…");
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (!is_node_id(line[i])) fail("'" + line[i] + "' is not a node id");
+      if (std::find(proposers_.begin(), proposers_.end(), line[i]) != proposers_.end()) {
+        fail("proposer " + line[i] + " is named twice");
+      }
+      proposers_.push_back(line[i]);
+    }
+    return true;
+  }
+
+  void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
+             const Narration& narration) override {
+    cluster_ = std::make_unique<PaxosCluster>(cluster::PaxosOptions{
+        .servers = nodes, .proposers = proposers_, .seed = seed, .round_timeout = 100});
+    attach_narration(narration);
+  }
+
+ protected:
+  sim::World<paxos::Message, paxos::Event>& world() override { return cluster_->world(); }
+  const sim::World<paxos::Message, paxos::Event>& world() const override {
+    return const_cast<PaxosCluster&>(*cluster_).world();
+  }
+  std::vector<NodeId> participants() const override { return cluster_->participants(); }
+  std::vector<std::string> message_types() const override {
+    return {"prepare", "promise", "accept", "accepted"};
+  }
+
+  void set_rule(const std::string& name, bool on) override {
+    paxos::Rules rules = cluster_->options().rules;
+    if (name == "promise1") {
+      rules.promise1 = on;
+    } else if (name == "promise2") {
+      rules.promise2 = on;
+    } else if (name == "promise3") {
+      rules.promise3 = on;
+    } else if (name == "persist") {
+      rules.persist = on;
+    } else {
+      fail("unknown rule '" + name + "' for paxos (promise1, promise2, promise3, persist)");
+    }
+    cluster_->set_rules(rules);
+  }
+
+  bool set_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    if (what == "proposer-timeout") {
+      require_words(line, 3, 3, "set proposer-timeout MS");
+      const Millis timeout = parse_millis(line[2], "the proposer timeout");
+      if (timeout == 0) fail("the proposer timeout must be at least 1 ms");
+      cluster_->set_round_timeout(timeout);
+      return true;
+    }
+    if (what == "backoff") {
+      require_words(line, 3, 3, "set backoff MIN..MAX | set backoff off");
+      if (line[2] == "off") {
+        cluster_->set_backoff(std::nullopt);
+      } else {
+        cluster_->set_backoff(parse_range(line[2], "the back-off"));
+      }
+      return true;
+    }
+    if (what == "election-timeout" || what == "heartbeat") {
+      fail("set " + what + " is for multipaxos and raft, not paxos");
+    }
+    return false;
+  }
+
+  bool execute_protocol(const Line& line) override {
+    const std::string& command = line.command();
+    if (command == "propose") {
+      require_words(line, 4, 4, "propose P N V");
+      const NodeId& proposer = node(line[1]);
+      if (std::find(proposers_.begin(), proposers_.end(), proposer) == proposers_.end()) {
+        fail(proposer + " is not a proposer (add it to the `proposers` line)");
+      }
+      const auto number = parse_number(line[2], "the proposal number");
+      if (number == 0) fail("proposal numbers start at 1");
+      if (!world().is_up(proposer)) fail(proposer + " is down");
+      cluster_->propose(proposer, ProposalNumber{number}, line[3]);
+      return true;
+    }
+    if (command == "put" || command == "timeout" || command == "set-log" ||
+        command == "set-term") {
+      fail(command + " is not a paxos command (it is for " +
+           (command == "set-log" || command == "set-term" ? "raft" : "multipaxos and raft") + ")");
+    }
+    return false;
+  }
+
+  bool expect_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    const std::string expected = line.text().substr(7);  // without "expect "
+    if (what == "chosen") {
+      require_words(line, 3, 3, "expect chosen V | expect chosen none");
+      const auto values = cluster_->chosen_values();
+      const std::string actual = values.empty() ? "none" : *values.begin();
+      const bool holds = line[2] == "none" ? values.empty()
+                                           : values.size() == 1 && *values.begin() == line[2];
+      if (!holds) expect_failed(expected, "chosen " + actual);
+      return true;
+    }
+    if (what == "learned") {
+      require_words(line, 4, 4, "expect learned ID V | expect learned ID none");
+      const NodeId& id = server(line[2], "learner");
+      const auto learned = cluster_->learned(id);
+      const std::string actual = learned ? learned->value : "none";
+      if (actual != line[3]) expect_failed(expected, "learned " + id + " " + actual);
+      return true;
+    }
+    if (what == "promised") {
+      require_words(line, 4, 4, "expect promised ID N");
+      const NodeId& id = server(line[2], "acceptor");
+      const auto number = parse_number(line[3], "the proposal number");
+      const auto promised = cluster_->acceptor_state(id).promised;
+      if (promised != ProposalNumber{number}) {
+        expect_failed(expected,
+                      "promised " + id + " " + (promised ? paxos::to_string(*promised) : "none"));
+      }
+      return true;
+    }
+    if (what == "accepted") {
+      require_words(line, 4, 5, "expect accepted ID N V | expect accepted ID none");
+      const NodeId& id = server(line[2], "acceptor");
+      const auto accepted = cluster_->acceptor_state(id).accepted;
+      bool holds = false;
+      if (line.size() == 4) {
+        if (line[3] != "none") fail("usage: expect accepted ID N V | expect accepted ID none");
+        holds = !accepted;
+      } else {
+        const auto number = parse_number(line[3], "the proposal number");
+        holds = accepted == Proposal{ProposalNumber{number}, line[4]};
+      }
+      if (!holds) expect_failed(expected, "accepted " + id + " " + proposal_words(accepted));
+      return true;
+    }
+    if (what == "leader" || what == "role" || what == "term" || what == "voted" ||
+        what == "log" || what == "log-length" || what == "commit" || what == "kv") {
+      fail("expect " + what + " is for multipaxos and raft, not paxos");
+    }
+    return false;
+  }
+
+ private:
+  // A node that hosts an acceptor and a learner (one named on `nodes`).
+  const NodeId& server(const std::string& word, const char* role) const {
+    const NodeId& id = node(word);
+    const auto& servers = cluster_->options().servers;
+    if (std::find(servers.begin(), servers.end(), id) == servers.end()) {
+      fail(id + " is not an " + std::string(role) + " (only the `nodes` are)");
+    }
+    return id;
+  }
+
+  std::vector<NodeId> proposers_;
+  std::unique_ptr<PaxosCluster> cluster_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProtocolScenario> make_paxos_scenario() { return std::make_unique<PaxosScenario>(); }
+
+const std::map<std::string, ProtocolEntry>& protocols() {
+  static const std::map<std::string, ProtocolEntry> known{
+      {"paxos", {make_paxos_scenario}},
+      {"multipaxos", {}},
+      {"raft", {}},
+  };
+  return known;
+}
+
+}  // namespace consensus_lab::scenario

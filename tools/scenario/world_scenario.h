@@ -1,0 +1,237 @@
+// The scenario commands that need only the simulator, for any protocol:
+//
+//   set latency MS | MIN..MAX      set drop PERCENT
+//   deliver / drop / duplicate FROM TO [TYPE]      deliver-all
+//   advance MS    run MS    crash ID    restart ID
+//   partition ID… | ID… [| ID…]    heal    reset-stats
+//   expect sent TYPE [<=] N    expect queued FROM TO N    expect safe
+//
+// A protocol derives from WorldScenario, gives it its world, and adds its own
+// commands (execute_protocol), expectations (expect_protocol), settings
+// (set_protocol) and rules (set_rule).
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/diagram.h"
+#include "sim/narration.h"
+#include "sim/world.h"
+#include "tools/scenario/protocol.h"
+
+namespace consensus_lab::scenario {
+
+template <class M, class E, class Describer>
+class WorldScenario : public ProtocolScenario {
+ public:
+  void execute(const Line& line) override {
+    const std::string& command = line.command();
+    if (command == "set") return set(line);
+    if (command == "expect") return expect(line);
+    if (command == "deliver" || command == "drop" || command == "duplicate") return move(line);
+    if (command == "deliver-all") {
+      require_words(line, 1, 1, "deliver-all");
+      return guarded([&] { world().deliver_all(); });
+    }
+    if (command == "advance" || command == "run") {
+      require_words(line, 2, 2, command + " MS");
+      const Millis duration = parse_millis(line[1], command + " MS");
+      return command == "run" ? world().run(duration) : world().advance(duration);
+    }
+    if (command == "crash" || command == "restart") {
+      require_words(line, 2, 2, command + " ID");
+      const NodeId& id = node(line[1]);
+      const bool up = world().is_up(id);
+      if (command == "crash" && !up) fail(id + " is down already");
+      if (command == "restart" && up) fail(id + " is not down");
+      return command == "crash" ? world().crash(id) : world().restart(id);
+    }
+    if (command == "partition") return partition(line);
+    if (command == "heal") {
+      require_words(line, 1, 1, "heal");
+      return world().heal();
+    }
+    if (command == "reset-stats") {
+      require_words(line, 1, 1, "reset-stats");
+      return world().reset_stats();
+    }
+    if (!execute_protocol(line)) fail("unknown command '" + command + "'");
+  }
+
+  std::optional<sim::Violated> violation() const override { return world().violation(); }
+
+  void flush_narration() override {
+    if (narrator_) narrator_->flush();
+  }
+
+  void write_diagram(std::ostream& out, sim::Lang lang) const override {
+    sim::write_mermaid<M, E, Describer>(out, world().trace(), participants(), lang);
+  }
+
+ protected:
+  virtual sim::World<M, E>& world() = 0;
+  virtual const sim::World<M, E>& world() const = 0;
+  // The diagram's columns, left to right.
+  virtual std::vector<NodeId> participants() const = 0;
+  // The protocol's message types, as scenario files name them.
+  virtual std::vector<std::string> message_types() const = 0;
+  virtual void set_rule(const std::string& name, bool on) = 0;
+  // Each returns false for a command it does not know.
+  virtual bool execute_protocol(const Line& line) = 0;
+  virtual bool expect_protocol(const Line& line) = 0;
+  virtual bool set_protocol(const Line& line) = 0;
+
+  // Call once the world exists: narrate it when the run is traced.
+  void attach_narration(const Narration& narration) {
+    if (!narration.trace || narration.out == nullptr) return;
+    narrator_ = std::make_shared<sim::Narrator<M, E, Describer>>(
+        *narration.out, typename sim::Narrator<M, E, Describer>::Options{
+                            narration.lang, narration.colour, false, /*mark_time=*/true});
+    auto narrator = narrator_;
+    world().add_listener([narrator](const auto& record) { (*narrator)(record); });
+  }
+
+  // A known node id, or an error naming it.
+  const NodeId& node(const std::string& word) const {
+    if (!world().has_node(word)) {
+      if (!is_node_id(word)) fail("'" + word + "' is not a node id");
+      fail("unknown node " + word);
+    }
+    return word;
+  }
+
+  void check_type(const std::string& type) const {
+    const auto types = message_types();
+    if (std::find(types.begin(), types.end(), type) != types.end()) return;
+    std::string known;
+    for (const auto& t : types) known += (known.empty() ? "" : ", ") + t;
+    fail("unknown message type '" + type + "' (known: " + known + ")");
+  }
+
+  // Runs a world call that may find messages that keep coming.
+  template <class F>
+  void guarded(F&& f) {
+    try {
+      f();
+    } catch (const sim::UsageError& error) {
+      fail(error.what());
+    }
+  }
+
+ private:
+  void set(const Line& line) {
+    if (line.size() < 2) fail("usage: set latency|drop|rule|… VALUE");
+    const std::string& what = line[1];
+    if (what == "latency") {
+      require_words(line, 3, 3, "set latency MS | set latency MIN..MAX");
+      const auto [low, high] = parse_range(line[2], "latency");
+      world().set_latency({low, high});
+      return;
+    }
+    if (what == "drop") {
+      require_words(line, 3, 3, "set drop PERCENT");
+      const auto percent = parse_number(line[2], "the drop rate");
+      if (percent > 100) fail("the drop rate is a percentage, 0 to 100, not " + line[2]);
+      world().set_drop_percent(static_cast<unsigned>(percent));
+      return;
+    }
+    if (what == "rule") {
+      require_words(line, 4, 4, "set rule NAME off|on");
+      if (line[3] != "off" && line[3] != "on") fail("set rule takes off or on, not '" + line[3] + "'");
+      set_rule(line[2], line[3] == "on");
+      return;
+    }
+    if (!set_protocol(line)) fail("unknown setting '" + what + "'");
+  }
+
+  void move(const Line& line) {
+    const std::string& command = line.command();
+    require_words(line, 3, 4, command + " FROM TO [TYPE]");
+    const NodeId& from = node(line[1]);
+    const NodeId& to = node(line[2]);
+    std::optional<std::string_view> type;
+    if (line.size() == 4) {
+      check_type(line[3]);
+      type = line[3];
+    }
+    bool done = false;
+    if (command == "deliver") done = world().deliver(from, to, type);
+    if (command == "drop") done = world().drop(from, to, type);
+    if (command == "duplicate") done = world().duplicate(from, to, type);
+    if (!done && !world().stopped()) {
+      fail("no " + (type ? std::string(*type) + " message" : std::string("message")) +
+           " is queued on " + from + " → " + to);
+    }
+  }
+
+  void partition(const Line& line) {
+    std::vector<std::vector<NodeId>> groups(1);
+    std::set<NodeId> seen;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      // "A B | C", and also "A B|C": split each word at '|'.
+      std::string word = line[i];
+      std::size_t start = 0;
+      for (;;) {
+        const auto bar = word.find('|', start);
+        const std::string part = word.substr(start, bar == std::string::npos ? bar : bar - start);
+        if (!part.empty()) {
+          const NodeId& id = node(part);
+          if (!seen.insert(id).second) fail(id + " is in two groups");
+          groups.back().push_back(id);
+        }
+        if (bar == std::string::npos) break;
+        groups.emplace_back();
+        start = bar + 1;
+      }
+    }
+    if (groups.size() < 2) fail("usage: partition ID… | ID… [| ID…]");
+    for (const auto& group : groups) {
+      if (group.empty()) fail("a partition group is empty: usage: partition ID… | ID… [| ID…]");
+    }
+    world().partition(groups);
+  }
+
+  void expect(const Line& line) {
+    if (line.size() < 2) fail("usage: expect WHAT …");
+    const std::string& what = line[1];
+    if (what == "sent") {
+      require_words(line, 4, 5, "expect sent TYPE N | expect sent TYPE <= N");
+      const std::string& type = line[2];
+      if (type != "all") check_type(type);
+      const bool at_most = line.size() == 5;
+      if (at_most && line[3] != "<=") fail("usage: expect sent TYPE N | expect sent TYPE <= N");
+      const auto expected = parse_number(line[line.size() - 1], "the message count");
+      const auto actual = world().stats().sent_of(type);
+      if (at_most ? actual > expected : actual != expected) {
+        expect_failed(line.text().substr(7), "sent " + type + " " + std::to_string(actual));
+      }
+      return;
+    }
+    if (what == "queued") {
+      require_words(line, 5, 5, "expect queued FROM TO N");
+      const NodeId& from = node(line[2]);
+      const NodeId& to = node(line[3]);
+      const auto expected = parse_number(line[4], "the message count");
+      const auto actual = world().queued(from, to);
+      if (actual != expected) {
+        expect_failed(line.text().substr(7),
+                      "queued " + from + " " + to + " " + std::to_string(actual));
+      }
+      return;
+    }
+    if (what == "safe") {
+      require_words(line, 2, 2, "expect safe");
+      world().check_invariants();  // a violation is reported by the runner
+      return;
+    }
+    if (!expect_protocol(line)) fail("unknown expectation '" + what + "'");
+  }
+
+  std::shared_ptr<sim::Narrator<M, E, Describer>> narrator_;
+};
+
+}  // namespace consensus_lab::scenario
