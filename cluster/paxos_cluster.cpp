@@ -105,26 +105,30 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   }
 
   Effects handle(Context& context, const NodeId& from, const Message& message) {
-    return std::visit(
-        Overloaded{
-            [&](const paxos::Prepare& m) { return acceptor_ ? acceptor_->handle(from, m) : Effects{}; },
-            [&](const paxos::Accept& m) { return acceptor_ ? acceptor_->handle(from, m) : Effects{}; },
-            [&](const paxos::Promise& m) {
-              return proposer_ ? proposer_->handle(context.now(), from, m) : Effects{};
-            },
-            [&](const paxos::Accepted& m) {
-              // An Accepted may be for this node's proposer, its learner, or both.
-              Effects effects;
-              if (proposer_) effects = proposer_->handle(context.now(), from, m);
-              if (learner_) {
-                Effects learned = learner_->handle(from, m);
-                effects.events.insert(effects.events.end(), learned.events.begin(),
-                                      learned.events.end());
-              }
-              return effects;
-            },
-        },
-        message);
+    return std::visit(Overloaded{
+                          [&](const paxos::Prepare& m) {
+                            return acceptor_ ? acceptor_->handle(from, m) : Effects{};
+                          },
+                          [&](const paxos::Accept& m) {
+                            return acceptor_ ? acceptor_->handle(from, m) : Effects{};
+                          },
+                          [&](const paxos::Promise& m) {
+                            return proposer_ ? proposer_->handle(context.now(), from, m)
+                                             : Effects{};
+                          },
+                          [&](const paxos::Accepted& m) {
+                            // An Accepted may be for this node's proposer, its learner, or both.
+                            Effects effects;
+                            if (proposer_) effects = proposer_->handle(context.now(), from, m);
+                            if (learner_) {
+                              Effects learned = learner_->handle(from, m);
+                              effects.events.insert(effects.events.end(), learned.events.begin(),
+                                                    learned.events.end());
+                            }
+                            return effects;
+                          },
+                      },
+                      message);
   }
 
   // Carry out a role's Effects in the order DESIGN.md §8 fixes.
@@ -194,9 +198,8 @@ PaxosCluster::~PaxosCluster() = default;
 std::vector<NodeId> PaxosCluster::participants() const {
   std::vector<NodeId> ids = world_.node_ids();
   // Proposers first when they are clients, as in the notes' figures.
-  std::stable_partition(ids.begin(), ids.end(), [&](const NodeId& id) {
-    return !nodes_.at(id)->is_server();
-  });
+  std::stable_partition(ids.begin(), ids.end(),
+                        [&](const NodeId& id) { return !nodes_.at(id)->is_server(); });
   return ids;
 }
 
@@ -260,8 +263,8 @@ std::set<paxos::Value> PaxosCluster::chosen_values() const {
 }
 
 void PaxosCluster::observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal) {
-  auto [it, fresh] = accepted_history_.try_emplace(proposal.number, proposal.value,
-                                                   std::set<NodeId>{});
+  auto [it, fresh] =
+      accepted_history_.try_emplace(proposal.number, proposal.value, std::set<NodeId>{});
   auto& [value, acceptors] = it->second;
   if (value != proposal.value) {
     // Two values under one number: the invariant reports it; keep counting

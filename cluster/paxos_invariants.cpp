@@ -69,8 +69,9 @@ std::vector<NamedInvariant> paxos_invariants(const PaxosCluster& cluster) {
            const paxos::AcceptorState now = cluster.acceptor_state(id);
            paxos::AcceptorState& before = (*previous)[id];
            if (check_promises && number_or_zero(now.promised) < number_or_zero(before.promised)) {
-             return id + "'s promise went down from " + std::to_string(number_or_zero(before.promised)) +
-                    " to " + std::to_string(number_or_zero(now.promised));
+             return id + "'s promise went down from " +
+                    std::to_string(number_or_zero(before.promised)) + " to " +
+                    std::to_string(number_or_zero(now.promised));
            }
            if (check_acceptance && now.accepted && now.accepted != before.accepted &&
                now.accepted->number.value < number_or_zero(before.promised)) {

@@ -48,10 +48,10 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
           },
           [&](const event::PrepareIgnored& p) -> std::optional<Line> {
             const std::string n = to_string(p.number), promised = to_string(p.promised);
-            return Line{zh ? node + " 不响应准备请求 " + n + "：" + n + " 小于等于已响应的准备请求编号 " +
-                                 promised + "（承诺 1）"
-                           : node + " does not answer Prepare " + n + ": " + n + " <= " +
-                                 promised + ", the number it has promised (promise 1)",
+            return Line{zh ? node + " 不响应准备请求 " + n + "：" + n +
+                                 " 小于等于已响应的准备请求编号 " + promised + "（承诺 1）"
+                           : node + " does not answer Prepare " + n + ": " + n + " <= " + promised +
+                                 ", the number it has promised (promise 1)",
                         Tone::warn};
           },
           [&](const event::ProposalAccepted& p) -> std::optional<Line> {
@@ -63,8 +63,8 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
             const std::string n = to_string(p.proposal.number), promised = to_string(p.promised);
             return Line{zh ? node + " 不通过提案 " + to_string(p.proposal) + "：" + n +
                                  " 小于已响应的准备请求编号 " + promised + "（承诺 2）"
-                           : node + " does not accept " + to_string(p.proposal) + ": " + n +
-                                 " < " + promised + ", the number it has promised (promise 2)",
+                           : node + " does not accept " + to_string(p.proposal) + ": " + n + " < " +
+                                 promised + ", the number it has promised (promise 2)",
                         Tone::warn};
           },
           [&](const event::RoundStarted& r) -> std::optional<Line> {
@@ -75,8 +75,7 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
           [&](const event::PromiseCounted& c) -> std::optional<Line> {
             const std::string count = std::to_string(c.count) + "/" + std::to_string(c.needed);
             return Line{zh ? node + " 已收到编号 " + to_string(c.number) + " 的准备响应 " + count
-                           : node + " has " + count + " promises needed for " +
-                                 to_string(c.number),
+                           : node + " has " + count + " promises needed for " + to_string(c.number),
                         Tone::quiet};
           },
           [&](const event::ValueChosenForAccept& v) -> std::optional<Line> {
@@ -85,15 +84,18 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
               const std::string from = to_string(*v.adopted_from);
               return Line{zh ? node + " 收到大多数准备响应；其中已通过的最大编号提案是 " + from +
                                    "，所以提议它的值 " + v.proposal.value + "：接受请求 " + accept
-                             : node + " has a majority of promises; the highest-numbered accepted "
-                                      "proposal among them is " +
+                             : node +
+                                   " has a majority of promises; the highest-numbered accepted "
+                                   "proposal among them is " +
                                    from + ", so it proposes that value: Accept " + accept};
             }
-            return Line{zh ? node + " 收到大多数准备响应；其中没有已通过的提案，提议自己的值：接受请求 " +
-                                 accept
-                           : node + " has a majority of promises; none reports an accepted "
-                                    "proposal, so it proposes its own value: Accept " +
-                                 accept};
+            return Line{
+                zh ? node + " 收到大多数准备响应；其中没有已通过的提案，提议自己的值：接受请求 " +
+                         accept
+                   : node +
+                         " has a majority of promises; none reports an accepted "
+                         "proposal, so it proposes its own value: Accept " +
+                         accept};
           },
           [&](const event::ProposerSawChosen& c) -> std::optional<Line> {
             return Line{zh ? node + " 收到大多数接受者对 " + to_string(c.proposal) +
@@ -146,39 +148,38 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
 
 std::optional<std::string> PaxosDescriber::brief(const NodeId&, const paxos::Event& e, Lang lang) {
   const bool zh = lang == Lang::zh;
-  return std::visit(
-      Overloaded{
-          [&](const event::Promised& p) -> std::optional<std::string> {
-            return (zh ? "承诺 " : "promised ") + to_string(p.number);
-          },
-          [&](const event::PrepareIgnored& p) -> std::optional<std::string> {
-            return zh ? "不响应 " + to_string(p.number) + "（承诺 1）"
-                      : "ignores " + to_string(p.number) + " (promise 1)";
-          },
-          [&](const event::ProposalAccepted& p) -> std::optional<std::string> {
-            return (zh ? "通过 " : "accepted ") + to_string(p.proposal);
-          },
-          [&](const event::AcceptRefused& p) -> std::optional<std::string> {
-            return zh ? "不通过 " + to_string(p.proposal) + "（承诺 2）"
-                      : "refuses " + to_string(p.proposal) + " (promise 2)";
-          },
-          [&](const event::ValueChosenForAccept& v) -> std::optional<std::string> {
-            if (!v.adopted_from) return std::nullopt;
-            return zh ? "采用 " + to_string(*v.adopted_from) + " 的值"
-                      : "adopts the value of " + to_string(*v.adopted_from);
-          },
-          [&](const event::ProposerSawChosen& c) -> std::optional<std::string> {
-            return (zh ? "选定 " : "chosen: ") + c.proposal.value;
-          },
-          [&](const event::RoundTimedOut& t) -> std::optional<std::string> {
-            return (zh ? "编号超时 " : "round timed out: ") + to_string(t.number);
-          },
-          [&](const event::Learned& l) -> std::optional<std::string> {
-            return (zh ? "学到 " : "learned ") + l.proposal.value;
-          },
-          [&](const auto&) -> std::optional<std::string> { return std::nullopt; },
-      },
-      e);
+  return std::visit(Overloaded{
+                        [&](const event::Promised& p) -> std::optional<std::string> {
+                          return (zh ? "承诺 " : "promised ") + to_string(p.number);
+                        },
+                        [&](const event::PrepareIgnored& p) -> std::optional<std::string> {
+                          return zh ? "不响应 " + to_string(p.number) + "（承诺 1）"
+                                    : "ignores " + to_string(p.number) + " (promise 1)";
+                        },
+                        [&](const event::ProposalAccepted& p) -> std::optional<std::string> {
+                          return (zh ? "通过 " : "accepted ") + to_string(p.proposal);
+                        },
+                        [&](const event::AcceptRefused& p) -> std::optional<std::string> {
+                          return zh ? "不通过 " + to_string(p.proposal) + "（承诺 2）"
+                                    : "refuses " + to_string(p.proposal) + " (promise 2)";
+                        },
+                        [&](const event::ValueChosenForAccept& v) -> std::optional<std::string> {
+                          if (!v.adopted_from) return std::nullopt;
+                          return zh ? "采用 " + to_string(*v.adopted_from) + " 的值"
+                                    : "adopts the value of " + to_string(*v.adopted_from);
+                        },
+                        [&](const event::ProposerSawChosen& c) -> std::optional<std::string> {
+                          return (zh ? "选定 " : "chosen: ") + c.proposal.value;
+                        },
+                        [&](const event::RoundTimedOut& t) -> std::optional<std::string> {
+                          return (zh ? "编号超时 " : "round timed out: ") + to_string(t.number);
+                        },
+                        [&](const event::Learned& l) -> std::optional<std::string> {
+                          return (zh ? "学到 " : "learned ") + l.proposal.value;
+                        },
+                        [&](const auto&) -> std::optional<std::string> { return std::nullopt; },
+                    },
+                    e);
 }
 
 }  // namespace consensus_lab::cluster

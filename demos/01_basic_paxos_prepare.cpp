@@ -18,10 +18,10 @@ using cluster::PaxosCluster;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"01", "basic_paxos_prepare", "Basic Paxos, the prepare phase",
-                    "Basic Paxos 准备阶段",
-                    "Basic Paxos › 共识协商是二阶段提交 › 准备（Prepare）阶段; 小结 (promise 1)"});
+  demos::Demo demo(
+      argc, argv,
+      {"01", "basic_paxos_prepare", "Basic Paxos, the prepare phase", "Basic Paxos 准备阶段",
+       "Basic Paxos › 共识协商是二阶段提交 › 准备（Prepare）阶段; 小结 (promise 1)"});
 
   PaxosCluster cluster({.servers = {"A", "B", "C"},
                         .proposers = {"client1", "client2"},
@@ -30,11 +30,12 @@ int main(int argc, char** argv) {
   demo.narrate<cluster::PaxosDescriber>(cluster.world());
   auto& world = cluster.world();
 
-  demo.step("client 1 proposes [1, 3] and client 2 proposes [5, 7]; each sends a Prepare to A, B, C",
-            "客户端 1 提议 [1, 3]，客户端 2 提议 [5, 7]，各自向 A、B、C 发送准备请求", [&] {
-              cluster.propose("client1", ProposalNumber{1}, "3");
-              cluster.propose("client2", ProposalNumber{5}, "7");
-            });
+  demo.step(
+      "client 1 proposes [1, 3] and client 2 proposes [5, 7]; each sends a Prepare to A, B, C",
+      "客户端 1 提议 [1, 3]，客户端 2 提议 [5, 7]，各自向 A、B、C 发送准备请求", [&] {
+        cluster.propose("client1", ProposalNumber{1}, "3");
+        cluster.propose("client2", ProposalNumber{5}, "7");
+      });
 
   demo.step("A and B receive client 1's Prepare first; C receives client 2's first",
             "节点 A、B 先收到来自客户端 1 的准备请求，节点 C 先收到来自客户端 2 的准备请求", [&] {
@@ -45,13 +46,15 @@ int main(int argc, char** argv) {
   const auto a_first = cluster.acceptor_state("A").promised;
   const auto c_first = cluster.acceptor_state("C").promised;
 
-  demo.step("A and B receive Prepare 5 (5 > 1: they promise 5); C receives Prepare 1 (1 <= 5: no answer)",
-            "A、B 收到编号为 5 的准备请求（5 大于 1，承诺 5）；C 收到编号为 1 的准备请求（1 小于 5，不响应）",
-            [&] {
-              world.deliver("client2", "A");
-              world.deliver("client2", "B");
-              world.deliver("client1", "C");
-            });
+  demo.step(
+      "A and B receive Prepare 5 (5 > 1: they promise 5); C receives Prepare 1 (1 <= 5: no answer)",
+      "A、B 收到编号为 5 的准备请求（5 大于 1，承诺 5）；C 收到编号为 1 的准备请求（1 小于 "
+      "5，不响应）",
+      [&] {
+        world.deliver("client2", "A");
+        world.deliver("client2", "B");
+        world.deliver("client1", "C");
+      });
 
   demo.check(a_first == ProposalNumber{1} && c_first == ProposalNumber{5},
              "first A and B promise 1, C promises 5", "起初 A、B 承诺 1，C 承诺 5");

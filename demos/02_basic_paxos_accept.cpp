@@ -18,10 +18,10 @@ using paxos::Proposal;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"02", "basic_paxos_accept", "Basic Paxos, the accept phase",
-                    "Basic Paxos 接受阶段",
-                    "Basic Paxos › 共识协商是二阶段提交 › 接受（Accept）阶段; 小结 (promise 2)"});
+  demos::Demo demo(
+      argc, argv,
+      {"02", "basic_paxos_accept", "Basic Paxos, the accept phase", "Basic Paxos 接受阶段",
+       "Basic Paxos › 共识协商是二阶段提交 › 接受（Accept）阶段; 小结 (promise 2)"});
 
   PaxosCluster cluster({.servers = {"A", "B", "C"},
                         .proposers = {"client1", "client2"},
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
             });
 
   demo.step("the promises reach the clients; after a majority each client sends an Accept",
-            "准备响应到达客户端：客户端 1、2 在收到大多数节点的准备响应之后，分别发送接受请求", [&] {
+            "准备响应到达客户端：客户端 1、2 在收到大多数节点的准备响应之后，分别发送接受请求",
+            [&] {
               world.deliver("A", "client1");
               world.deliver("B", "client1");
               world.deliver("C", "client2");

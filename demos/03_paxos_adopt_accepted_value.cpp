@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
             });
 
   demo.step("100 ms later client 1's proposal 1 times out; it retries with its next number, 4",
-            "100 ms 后客户端 1 的提案 1 超时，用它的下一个编号 4 重试", [&] { world.advance(100); });
+            "100 ms 后客户端 1 的提案 1 超时，用它的下一个编号 4 重试",
+            [&] { world.advance(100); });
 
   demo.step("4 <= 5: no acceptor answers Prepare 4 (promise 1)",
             "4 小于 5：没有接受者响应准备请求 4（承诺 1）", [&] { world.deliver_all(); });
@@ -81,8 +82,8 @@ int main(int argc, char** argv) {
             "接受请求 [7, 7] 被通过；选定的值仍然是 7", [&] { world.deliver_all(); });
 
   const auto& client1 = cluster.proposer("client1");
-  demo.check(!cluster.acceptor_state("C").accepted || cluster.acceptor_state("C").accepted->number ==
-                                                           ProposalNumber{7},
+  demo.check(!cluster.acceptor_state("C").accepted ||
+                 cluster.acceptor_state("C").accepted->number == ProposalNumber{7},
              "C never accepted [5, 7]: client 1 heard of 7 from B alone",
              "C 从未通过 [5, 7]：客户端 1 只从 B 得知值 7");
   demo.check(client1.chosen() == Proposal{ProposalNumber{7}, "7"},

@@ -55,12 +55,12 @@ int main(int argc, char** argv) {
               world.run(500);
             });
   const auto rounds_without_majority = cluster.proposer("client2").rounds();
-  demo.check(rounds_without_majority >= 4 &&
-                 cluster.proposer("client2").phase() != Proposer::Phase::done,
-             "client 2 tried " + std::to_string(rounds_without_majority) +
-                 " proposal numbers and none reached a majority",
-             "客户端 2 尝试了 " + std::to_string(rounds_without_majority) +
-                 " 个提案编号，都没有得到大多数响应");
+  demo.check(
+      rounds_without_majority >= 4 && cluster.proposer("client2").phase() != Proposer::Phase::done,
+      "client 2 tried " + std::to_string(rounds_without_majority) +
+          " proposal numbers and none reached a majority",
+      "客户端 2 尝试了 " + std::to_string(rounds_without_majority) +
+          " 个提案编号，都没有得到大多数响应");
   demo.check(cluster.chosen_values() == std::set<paxos::Value>{"3"},
              "no progress, and nothing unsafe: 3 is still the only chosen value",
              "没有进展，也没有不安全的结果：选定的值仍只有 3");

@@ -26,12 +26,12 @@ using namespace consensus_lab;
 using cluster::PaxosCluster;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"05", "paxos_dueling_proposers",
-                    "Duelling proposers: 5 acceptors, 3 proposers, no majority, then back-off",
-                    "提议者冲突：5 个节点、3 个提议者，没有一个拿到 3 张选票；随机退避解决",
-                    "Multi-Paxos › 直接通过多次执行 Basic Paxos 实例 (比如5个节点，3个提议者)",
-                    true});
+  demos::Demo demo(
+      argc, argv,
+      {"05", "paxos_dueling_proposers",
+       "Duelling proposers: 5 acceptors, 3 proposers, no majority, then back-off",
+       "提议者冲突：5 个节点、3 个提议者，没有一个拿到 3 张选票；随机退避解决",
+       "Multi-Paxos › 直接通过多次执行 Basic Paxos 实例 (比如5个节点，3个提议者)", true});
 
   const std::vector<NodeId> acceptors{"A", "B", "C", "D", "E"};
   PaxosCluster cluster({.servers = acceptors,
@@ -80,14 +80,15 @@ int main(int argc, char** argv) {
     }
     if (split) ++rounds_without_majority;
     const std::string r = std::to_string(round);
-    demo.step("votes split 2/2/1: nobody has 3 promises; 100 ms later all time out and retry "
-              "at once (round " + r + ")",
-              "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试（第 " + r +
-                  " 轮）",
-              [&] {
-                world.advance(100);
-                split_round();
-              });
+    demo.step(
+        "votes split 2/2/1: nobody has 3 promises; 100 ms later all time out and retry "
+        "at once (round " +
+            r + ")",
+        "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试（第 " + r + " 轮）",
+        [&] {
+          world.advance(100);
+          split_round();
+        });
   }
   bool split = true;
   for (const NodeId& proposer : proposers) {
@@ -100,12 +101,13 @@ int main(int argc, char** argv) {
   demo.check(cluster.chosen().empty(), "nothing is chosen yet", "还没有值被选定");
 
   demo.part("randomized back-off", "随机退避");
-  demo.step("each proposer now waits a random 0-150 ms before retrying; run until a value is chosen",
-            "每个提议者重试前随机等待 0-150 ms；运行到有值被选定", [&] {
-              cluster.set_backoff(std::pair<Millis, Millis>{0, 150});
-              world.run_until([&] { return !cluster.chosen().empty(); }, 5000);
-              world.run(100);  // let the learners and proposers hear of it
-            });
+  demo.step(
+      "each proposer now waits a random 0-150 ms before retrying; run until a value is chosen",
+      "每个提议者重试前随机等待 0-150 ms；运行到有值被选定", [&] {
+        cluster.set_backoff(std::pair<Millis, Millis>{0, 150});
+        world.run_until([&] { return !cluster.chosen().empty(); }, 5000);
+        world.run(100);  // let the learners and proposers hear of it
+      });
   demo.check(cluster.chosen_values().size() == 1, "exactly one value is chosen",
              "恰好有一个值被选定");
   const auto value = cluster.chosen().empty() ? std::string{"?"} : cluster.chosen().front().value;

@@ -4,8 +4,7 @@
 
 namespace consensus_lab::paxos {
 
-Acceptor::Acceptor(NodeId self, std::vector<NodeId> learners, Rules rules,
-                   AcceptorState restored)
+Acceptor::Acceptor(NodeId self, std::vector<NodeId> learners, Rules rules, AcceptorState restored)
     : self_(std::move(self)),
       learners_(std::move(learners)),
       rules_(rules),

@@ -4,7 +4,9 @@
 
 namespace consensus_lab::paxos {
 
-std::string to_string(ProposalNumber number) { return std::to_string(number.value); }
+std::string to_string(ProposalNumber number) {
+  return std::to_string(number.value);
+}
 
 std::string to_string(const Proposal& proposal) {
   return "[" + to_string(proposal.number) + ", " + proposal.value + "]";

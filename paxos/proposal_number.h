@@ -27,7 +27,7 @@ struct Proposal {
   friend bool operator==(const Proposal&, const Proposal&) = default;
 };
 
-std::string to_string(ProposalNumber number);  // "5"
+std::string to_string(ProposalNumber number);     // "5"
 std::string to_string(const Proposal& proposal);  // "[5, 7]"
 
 // How proposers keep their numbers unique (two proposers must never use the
@@ -43,6 +43,8 @@ std::string to_string(const Proposal& proposal);  // "[5, 7]"
 ProposalNumber next_owned_number(std::uint64_t k, std::uint64_t count, ProposalNumber above);
 
 // The size of a majority of `n` voters: more than half (notes: 大多数).
-constexpr std::size_t majority(std::size_t n) { return n / 2 + 1; }
+constexpr std::size_t majority(std::size_t n) {
+  return n / 2 + 1;
+}
 
 }  // namespace consensus_lab::paxos

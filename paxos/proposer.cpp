@@ -39,7 +39,8 @@ Effects Proposer::handle(Millis now, const NodeId& from, const Promise& promise)
   Effects effects;
   if (promise.accepted) highest_seen_ = std::max(highest_seen_, promise.accepted->number);
   if (!number_ || promise.number != *number_) {
-    effects.events.push_back(event::StaleReplyIgnored{promise.number, number_.value_or(ProposalNumber{})});
+    effects.events.push_back(
+        event::StaleReplyIgnored{promise.number, number_.value_or(ProposalNumber{})});
     return effects;
   }
   if (phase_ != Phase::preparing) return effects;  // a late Promise: phase 2 already started
@@ -73,7 +74,7 @@ Effects Proposer::handle(Millis /*now*/, const NodeId& from, const Accepted& acc
         event::StaleReplyIgnored{accepted.proposal.number, number_.value_or(ProposalNumber{})});
     return effects;
   }
-  if (phase_ != Phase::accepting) return effects;  // already done
+  if (phase_ != Phase::accepting) return effects;         // already done
   if (!accepted_by_.insert(from).second) return effects;  // duplicate
   if (accepted_by_.size() >= needed()) {
     phase_ = Phase::done;
@@ -85,8 +86,8 @@ Effects Proposer::handle(Millis /*now*/, const NodeId& from, const Accepted& acc
 
 Effects Proposer::tick(Millis now, RandomSource& random) {
   Effects effects;
-  const bool waiting = phase_ == Phase::preparing || phase_ == Phase::accepting ||
-                       phase_ == Phase::backing_off;
+  const bool waiting =
+      phase_ == Phase::preparing || phase_ == Phase::accepting || phase_ == Phase::backing_off;
   if (!waiting) return effects;
   if (now < deadline_) {
     effects.wake_at = deadline_;

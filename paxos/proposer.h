@@ -69,11 +69,11 @@ class Proposer {
   Config config_;
   Phase phase_ = Phase::idle;
   Value own_value_;
-  std::optional<ProposalNumber> number_;      // the current round's number
-  ProposalNumber highest_seen_{0};            // highest number used or reported
+  std::optional<ProposalNumber> number_;                // the current round's number
+  ProposalNumber highest_seen_{0};                      // highest number used or reported
   std::map<NodeId, std::optional<Proposal>> promises_;  // this round's Promises
-  std::optional<Proposal> proposal_;          // this round's Accept, in phase 2
-  std::set<NodeId> accepted_by_;              // this round's Accepted
+  std::optional<Proposal> proposal_;                    // this round's Accept, in phase 2
+  std::set<NodeId> accepted_by_;                        // this round's Accepted
   std::optional<Proposal> chosen_;
   Millis deadline_ = 0;
   std::size_t rounds_ = 0;

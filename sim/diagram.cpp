@@ -6,10 +6,17 @@ std::string mermaid_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case ';': out += "#59;"; break;
-      case '#': out += "#35;"; break;
-      case '\n': out += ' '; break;
-      default: out += c;
+      case ';':
+        out += "#59;";
+        break;
+      case '#':
+        out += "#35;";
+        break;
+      case '\n':
+        out += ' ';
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -40,8 +40,9 @@ void draw(const std::vector<Record<M, E>>& trace, const std::vector<NodeId>& par
                             true);
             },
             [&](const Duplicated<M>& m) {
-              drawing.note(m.to, m.to, (zh ? "网络复制了 " : "duplicated: ") +
-                                           Describer::message(m.message, lang));
+              drawing.note(
+                  m.to, m.to,
+                  (zh ? "网络复制了 " : "duplicated: ") + Describer::message(m.message, lang));
             },
             [&](const TimerFired&) {},  // the role's own event says what the timer did
             [&](const Crashed& c) { drawing.note(c.node, c.node, zh ? "崩溃" : "crash"); },

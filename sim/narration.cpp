@@ -1,7 +1,7 @@
 #include "sim/narration.h"
 
-#include <cstdlib>
 #include <unistd.h>
+#include <cstdlib>
 
 namespace consensus_lab::sim {
 
@@ -15,11 +15,20 @@ std::string paint(std::string_view text, Tone tone, bool colour) {
   if (!colour || text.empty() || tone == Tone::plain) return std::string(text);
   const char* code = "";
   switch (tone) {
-    case Tone::good: code = "\x1b[32m"; break;   // green
-    case Tone::warn: code = "\x1b[33m"; break;   // yellow
-    case Tone::bad: code = "\x1b[31m"; break;    // red
-    case Tone::quiet: code = "\x1b[2m"; break;   // dim
-    case Tone::plain: break;
+    case Tone::good:
+      code = "\x1b[32m";
+      break;  // green
+    case Tone::warn:
+      code = "\x1b[33m";
+      break;  // yellow
+    case Tone::bad:
+      code = "\x1b[31m";
+      break;  // red
+    case Tone::quiet:
+      code = "\x1b[2m";
+      break;  // dim
+    case Tone::plain:
+      break;
   }
   return code + std::string(text) + "\x1b[0m";
 }
@@ -43,11 +52,21 @@ std::string describe_drop(const NodeId& from, const NodeId& to, const std::strin
   if (lang == Lang::zh) {
     const char* why = "";
     switch (reason) {
-      case DropReason::by_hand: why = "被丢弃"; break;
-      case DropReason::loss: why = "在网络中丢失"; break;
-      case DropReason::partition: why = "因网络分区丢失"; break;
-      case DropReason::receiver_down: why = "丢失：" ; break;
-      case DropReason::sender_down: why = "丢失：" ; break;
+      case DropReason::by_hand:
+        why = "被丢弃";
+        break;
+      case DropReason::loss:
+        why = "在网络中丢失";
+        break;
+      case DropReason::partition:
+        why = "因网络分区丢失";
+        break;
+      case DropReason::receiver_down:
+        why = "丢失：";
+        break;
+      case DropReason::sender_down:
+        why = "丢失：";
+        break;
     }
     std::string line = from + " → " + to + " 的" + message + why;
     if (reason == DropReason::receiver_down) line += to + " 已宕机";
@@ -56,11 +75,16 @@ std::string describe_drop(const NodeId& from, const NodeId& to, const std::strin
   }
   std::string line = message + " " + from + " → " + to;
   switch (reason) {
-    case DropReason::by_hand: return line + " is dropped";
-    case DropReason::loss: return line + " is lost in the network";
-    case DropReason::partition: return line + " is lost: partition";
-    case DropReason::receiver_down: return line + " is lost: " + to + " is down";
-    case DropReason::sender_down: return line + " is lost: " + from + " is down";
+    case DropReason::by_hand:
+      return line + " is dropped";
+    case DropReason::loss:
+      return line + " is lost in the network";
+    case DropReason::partition:
+      return line + " is lost: partition";
+    case DropReason::receiver_down:
+      return line + " is lost: " + to + " is down";
+    case DropReason::sender_down:
+      return line + " is lost: " + from + " is down";
   }
   return line;
 }

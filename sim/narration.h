@@ -80,9 +80,9 @@ class Narrator {
             [&](const Delivered<M>& delivered) {
               const std::string label = Describer::message(delivered.message, lang);
               emit(record.at, 0,
-                   {lang == Lang::zh ? delivered.to + " 收到 " + delivered.from + " 的" + label
-                                     : delivered.to + " receives " + label + " from " +
-                                           delivered.from});
+                   {lang == Lang::zh
+                        ? delivered.to + " 收到 " + delivered.from + " 的" + label
+                        : delivered.to + " receives " + label + " from " + delivered.from});
             },
             [&](const Dropped<M>& dropped) {
               // A message lost as it is sent (to a node that is down, or across
@@ -104,9 +104,9 @@ class Narrator {
             [&](const Duplicated<M>& copy) {
               const std::string label = Describer::message(copy.message, lang);
               emit(record.at, 0,
-                   {lang == Lang::zh ? "网络复制了 " + copy.from + " → " + copy.to + " 的" + label
-                                     : "the network duplicates " + label + " on " + copy.from +
-                                           " → " + copy.to,
+                   {lang == Lang::zh
+                        ? "网络复制了 " + copy.from + " → " + copy.to + " 的" + label
+                        : "the network duplicates " + label + " on " + copy.from + " → " + copy.to,
                     Tone::warn});
             },
             // A timer is told by what the role does when it fires (times out,
@@ -114,10 +114,10 @@ class Narrator {
             [&](const TimerFired&) {},
             [&](const Crashed& crash) {
               emit(record.at, 0,
-                   {lang == Lang::zh ? crash.node + " 崩溃：内存中的状态和在途消息全部丢失"
-                                     : crash.node +
-                                           " crashes: its volatile state and in-flight messages "
-                                           "are lost",
+                   {lang == Lang::zh
+                        ? crash.node + " 崩溃：内存中的状态和在途消息全部丢失"
+                        : crash.node + " crashes: its volatile state and in-flight messages "
+                                       "are lost",
                     Tone::bad});
             },
             [&](const Restarted& restart) {

@@ -17,11 +17,11 @@ namespace consensus_lab::sim {
 using MessageId = std::uint64_t;
 
 enum class DropReason {
-  by_hand,       // a script dropped it (`drop FROM TO`)
-  loss,          // random loss at the drop rate, in timed mode
-  partition,     // sender and receiver are in different groups
-  receiver_down, // sent to (or queued for) a crashed node
-  sender_down,   // queued from a node that then crashed
+  by_hand,        // a script dropped it (`drop FROM TO`)
+  loss,           // random loss at the drop rate, in timed mode
+  partition,      // sender and receiver are in different groups
+  receiver_down,  // sent to (or queued for) a crashed node
+  sender_down,    // queued from a node that then crashed
 };
 
 std::string_view to_string(DropReason reason);

@@ -221,8 +221,9 @@ class World {
   std::size_t deliver_all(std::size_t limit = 1'000'000) {
     std::size_t count = 0;
     while (!in_flight_.empty() && !stopped()) {
-      if (count == limit) throw UsageError("deliver-all: messages keep coming (over " +
-                                           std::to_string(limit) + " deliveries)");
+      if (count == limit)
+        throw UsageError("deliver-all: messages keep coming (over " + std::to_string(limit) +
+                         " deliveries)");
       deliver_now(in_flight_.begin()->first);
       ++count;
     }
@@ -259,8 +260,10 @@ class World {
     const std::size_t index = index_of(id);
     std::vector<std::pair<MessageId, DropReason>> lost;
     for (const auto& [message_id, flight] : in_flight_) {
-      if (flight.to == index) lost.push_back({message_id, DropReason::receiver_down});
-      else if (flight.from == index) lost.push_back({message_id, DropReason::sender_down});
+      if (flight.to == index)
+        lost.push_back({message_id, DropReason::receiver_down});
+      else if (flight.from == index)
+        lost.push_back({message_id, DropReason::sender_down});
     }
     for (const auto& [message_id, reason] : lost) discard(message_id, reason);
     node.process->on_crash();
@@ -396,9 +399,7 @@ class World {
     timers_.push(Timer{at, next_sequence_++, node, n.timer_generation});
   }
 
-  void note_from(std::size_t node, E event) {
-    record(Noted<E>{nodes_[node].id, std::move(event)});
-  }
+  void note_from(std::size_t node, E event) { record(Noted<E>{nodes_[node].id, std::move(event)}); }
 
   std::optional<MessageId> find_queued(const NodeId& from, const NodeId& to,
                                        std::optional<std::string_view> type) {
@@ -468,9 +469,8 @@ class World {
   bool step_timed(Millis end, bool deliver) {
     const auto timer = next_timer();
     const auto message = deliver ? next_message() : std::nullopt;
-    const bool timer_first =
-        timer && (!message || std::pair(timer->at, timer->sequence) <
-                                  std::pair(message->first, message->second));
+    const bool timer_first = timer && (!message || std::pair(timer->at, timer->sequence) <
+                                                       std::pair(message->first, message->second));
     if (timer_first) {
       if (timer->at > end) return false;
       timers_.pop();

@@ -1,5 +1,6 @@
 #include "demos/support/demo.h"
 
+#include <unistd.h>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -11,7 +12,9 @@ namespace po = boost::program_options;
 
 namespace {
 
-std::string program_name(const DemoInfo& info) { return info.number + "_" + info.name; }
+std::string program_name(const DemoInfo& info) {
+  return info.number + "_" + info.name;
+}
 
 [[noreturn]] void usage_error(const DemoInfo& info, const std::string& message) {
   std::cerr << program_name(info) << ": error: " << message << " (see --help)\n";
@@ -82,7 +85,8 @@ void Demo::print(const sim::Line& line, int indent) {
 
 void Demo::heading() {
   if (options_.quiet) return;
-  const std::string title = "Demo " + info_.number + " — " + (zh() ? info_.title_zh : info_.title_en);
+  const std::string title =
+      "Demo " + info_.number + " — " + (zh() ? info_.title_zh : info_.title_en);
   std::cout << sim::bold(title, options_.colour) << '\n'
             << (zh() ? "笔记：" : "Notes: ") << info_.notes_section << '\n';
 }
@@ -120,7 +124,8 @@ void Demo::pause() {
             << std::flush;
   std::string ignored;
   std::getline(std::cin, ignored);  // end of input also continues
-  std::cout << '\n';
+  // A terminal echoes the Enter; piped input does not, so end the line here.
+  if (::isatty(STDIN_FILENO) == 0) std::cout << '\n';
 }
 
 void Demo::check(bool holds, const std::string& en, const std::string& zh_text) {

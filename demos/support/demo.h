@@ -27,8 +27,8 @@
 namespace consensus_lab::demos {
 
 struct DemoInfo {
-  std::string number;        // "01"
-  std::string name;          // "basic_paxos_prepare"
+  std::string number;  // "01"
+  std::string name;    // "basic_paxos_prepare"
   std::string title_en;
   std::string title_zh;
   std::string notes_section;  // where in the notes: "Basic Paxos › 共识协商是二阶段提交 › 准备阶段"
@@ -63,9 +63,10 @@ class Demo {
   void narrate(sim::World<M, E>& world, bool show_time = false) {
     auto narrator = std::make_shared<sim::Narrator<M, E, Describer>>(
         std::cout, typename sim::Narrator<M, E, Describer>::Options{options_.lang, options_.colour,
-                                                                   show_time});
+                                                                    show_time});
     flush_ = [narrator] { narrator->flush(); };
-    if (!options_.quiet) world.add_listener([narrator](const auto& record) { (*narrator)(record); });
+    if (!options_.quiet)
+      world.add_listener([narrator](const auto& record) { (*narrator)(record); });
   }
 
   // A heading for a part of the demo.

@@ -10,7 +10,9 @@ namespace {
 
 const std::vector<consensus_lab::NodeId> learners{"A", "B", "C"};
 
-ProposalNumber n(std::uint64_t value) { return ProposalNumber{value}; }
+ProposalNumber n(std::uint64_t value) {
+  return ProposalNumber{value};
+}
 
 // The first message sent, if it is a T (a copy: the Effects are temporaries).
 template <class T>
@@ -46,7 +48,8 @@ TEST_CASE("Acceptor promise 1: no response to a Prepare numbered <= the highest 
   CHECK(acceptor.state().promised >= n(5));
 }
 
-TEST_CASE("Acceptor promise 2: no acceptance of a proposal numbered < the highest Prepare answered") {
+TEST_CASE(
+    "Acceptor promise 2: no acceptance of a proposal numbered < the highest Prepare answered") {
   Acceptor acceptor("A", learners);
   acceptor.handle("client1", Prepare{n(1)});
   acceptor.handle("client2", Prepare{n(5)});

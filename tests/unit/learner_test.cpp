@@ -7,7 +7,9 @@
 using namespace consensus_lab::paxos;
 
 namespace {
-ProposalNumber n(std::uint64_t value) { return ProposalNumber{value}; }
+ProposalNumber n(std::uint64_t value) {
+  return ProposalNumber{value};
+}
 }  // namespace
 
 TEST_CASE("Learner: a majority of acceptors accepting one proposal teaches its value") {

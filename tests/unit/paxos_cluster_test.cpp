@@ -15,7 +15,9 @@ using paxos::ProposalNumber;
 
 namespace {
 
-ProposalNumber n(std::uint64_t value) { return ProposalNumber{value}; }
+ProposalNumber n(std::uint64_t value) {
+  return ProposalNumber{value};
+}
 
 PaxosOptions abc(paxos::Rules rules = {}) {
   return {.servers = {"A", "B", "C"},
@@ -95,8 +97,9 @@ TEST_CASE("Basic Paxos: a value accepted by a minority is not chosen") {
   require_safe(minority);
 }
 
-TEST_CASE("Basic Paxos: a chosen value stays chosen for every later proposal number, whatever "
-          "majority answers") {
+TEST_CASE(
+    "Basic Paxos: a chosen value stays chosen for every later proposal number, whatever "
+    "majority answers") {
   // 7 is chosen by A and B; C accepted nothing. A later proposer, with a
   // higher number, hears from each possible majority in turn.
   const std::vector<std::vector<NodeId>> majorities{{"A", "B"}, {"A", "C"}, {"B", "C"}};
@@ -180,8 +183,9 @@ TEST_CASE("Basic Paxos: duplicated and reordered messages change nothing") {
   require_safe(noisy);
 }
 
-TEST_CASE("Basic Paxos fault tolerance: one of three down → chosen, two down → nothing, one back "
-          "→ chosen") {
+TEST_CASE(
+    "Basic Paxos fault tolerance: one of three down → chosen, two down → nothing, one back "
+    "→ chosen") {
   PaxosCluster cluster(abc());
   auto& world = cluster.world();
   world.set_latency({5, 15});

@@ -11,7 +11,9 @@ using namespace consensus_lab::paxos;
 
 namespace {
 
-ProposalNumber n(std::uint64_t value) { return ProposalNumber{value}; }
+ProposalNumber n(std::uint64_t value) {
+  return ProposalNumber{value};
+}
 
 struct FixedRandom final : RandomSource {
   std::uint64_t offset = 0;  // returns low + offset, clamped to high
@@ -48,8 +50,9 @@ TEST_CASE("Proposer phase 1: Prepare n goes to every acceptor") {
   CHECK(effects.wake_at == 100);
 }
 
-TEST_CASE("Proposer phase 2: adopt the highest-numbered accepted value — not the most common, "
-          "not its own") {
+TEST_CASE(
+    "Proposer phase 2: adopt the highest-numbered accepted value — not the most common, "
+    "not its own") {
   Proposer proposer(five_acceptors());
   proposer.propose(0, n(10), "own");
   CHECK_FALSE(accept_sent(proposer.handle(1, "A", Promise{n(10), Proposal{n(2), "common"}})));

@@ -32,7 +32,8 @@ using ToyContext = Context<Message, Event>;
 // every `period` ms. Counts what it received (volatile) and keeps `disk`.
 class Node final : public Process<Message, Event> {
  public:
-  explicit Node(std::optional<NodeId> peer = {}, Millis period = 10) : peer_(peer), period_(period) {}
+  explicit Node(std::optional<NodeId> peer = {}, Millis period = 10)
+      : peer_(peer), period_(period) {}
   void on_message(ToyContext& context, const NodeId& from, const Message& message) override {
     ++received;
     if (const auto* ping = std::get_if<Ping>(&message)) {
@@ -135,7 +136,8 @@ TEST_CASE("Simulator: same seed, same trace — byte for byte, another seed, ano
   CHECK(run(42) != run(43));
 }
 
-TEST_CASE("Simulator manual mode: deliver takes the oldest message on the link, of a type if given") {
+TEST_CASE(
+    "Simulator manual mode: deliver takes the oldest message on the link, of a type if given") {
   Cluster cluster;
   auto& world = cluster.world;
   cluster.send("A", "B", Ping{1});

@@ -109,8 +109,7 @@ class PaxosScenario final
       cluster_->propose(proposer, ProposalNumber{number}, line[3]);
       return true;
     }
-    if (command == "put" || command == "timeout" || command == "set-log" ||
-        command == "set-term") {
+    if (command == "put" || command == "timeout" || command == "set-log" || command == "set-term") {
       fail(command + " is not a paxos command (it is for " +
            (command == "set-log" || command == "set-term" ? "raft" : "multipaxos and raft") + ")");
     }
@@ -124,8 +123,8 @@ class PaxosScenario final
       require_words(line, 3, 3, "expect chosen V | expect chosen none");
       const auto values = cluster_->chosen_values();
       const std::string actual = values.empty() ? "none" : *values.begin();
-      const bool holds = line[2] == "none" ? values.empty()
-                                           : values.size() == 1 && *values.begin() == line[2];
+      const bool holds =
+          line[2] == "none" ? values.empty() : values.size() == 1 && *values.begin() == line[2];
       if (!holds) expect_failed(expected, "chosen " + actual);
       return true;
     }
@@ -163,8 +162,8 @@ class PaxosScenario final
       if (!holds) expect_failed(expected, "accepted " + id + " " + proposal_words(accepted));
       return true;
     }
-    if (what == "leader" || what == "role" || what == "term" || what == "voted" ||
-        what == "log" || what == "log-length" || what == "commit" || what == "kv") {
+    if (what == "leader" || what == "role" || what == "term" || what == "voted" || what == "log" ||
+        what == "log-length" || what == "commit" || what == "kv") {
       fail("expect " + what + " is for multipaxos and raft, not paxos");
     }
     return false;
@@ -187,7 +186,9 @@ class PaxosScenario final
 
 }  // namespace
 
-std::unique_ptr<ProtocolScenario> make_paxos_scenario() { return std::make_unique<PaxosScenario>(); }
+std::unique_ptr<ProtocolScenario> make_paxos_scenario() {
+  return std::make_unique<PaxosScenario>();
+}
 
 const std::map<std::string, ProtocolEntry>& protocols() {
   static const std::map<std::string, ProtocolEntry> known{

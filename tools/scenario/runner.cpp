@@ -74,7 +74,9 @@ class Run {
     if (!nodes_.empty()) fail("nodes are given twice");
     if (line.size() < 2) fail("usage: nodes ID…");
     for (std::size_t i = 1; i < line.size(); ++i) {
-      if (!is_node_id(line[i])) fail("'" + line[i] + "' is not a node id (letters, digits, _ and -, starting with a letter)");
+      if (!is_node_id(line[i]))
+        fail("'" + line[i] +
+             "' is not a node id (letters, digits, _ and -, starting with a letter)");
       if (std::find(nodes_.begin(), nodes_.end(), line[i]) != nodes_.end()) {
         fail("node " + line[i] + " is named twice");
       }
@@ -88,7 +90,8 @@ class Run {
   }
 
   void start() {
-    if (nodes_.empty()) fail("the header must name the nodes (`nodes ID…`) before any other command");
+    if (nodes_.empty())
+      fail("the header must name the nodes (`nodes ID…`) before any other command");
     started_ = true;
     protocol_->start(nodes_, options_.seed.value_or(seed_),
                      {options_.trace, options_.lang, options_.colour, &out_});
@@ -97,7 +100,9 @@ class Run {
   void echo(const Line& line) {
     if (!options_.trace) return;
     protocol_->flush_narration();
-    const std::string label = (options_.lang == sim::Lang::zh ? "第 " + std::to_string(line.number) + " 行：" : "line " + std::to_string(line.number) + ": ");
+    const std::string label =
+        (options_.lang == sim::Lang::zh ? "第 " + std::to_string(line.number) + " 行："
+                                        : "line " + std::to_string(line.number) + ": ");
     out_ << sim::bold(label + line.text(), options_.colour) << '\n';
   }
 
@@ -119,9 +124,12 @@ class Run {
 
 const char* label(ScenarioError::Kind kind) {
   switch (kind) {
-    case ScenarioError::Kind::error: return "error";
-    case ScenarioError::Kind::expect: return "expect failed";
-    case ScenarioError::Kind::invariant: return "invariant violated";
+    case ScenarioError::Kind::error:
+      return "error";
+    case ScenarioError::Kind::expect:
+      return "expect failed";
+    case ScenarioError::Kind::invariant:
+      return "invariant violated";
   }
   return "error";
 }
@@ -139,7 +147,8 @@ int run_file(const std::string& path, const RunOptions& options, std::ostream& o
   Run run(options, out);
   int status = 0;
   try {
-    if (lines.empty()) fail("the file is empty: a scenario starts with `protocol paxos|multipaxos|raft`");
+    if (lines.empty())
+      fail("the file is empty: a scenario starts with `protocol paxos|multipaxos|raft`");
     for (const Line& line : lines) run.line(line);
     run.finish();
   } catch (const ScenarioError& error) {

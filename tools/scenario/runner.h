@@ -15,11 +15,11 @@
 namespace consensus_lab::scenario {
 
 struct RunOptions {
-  bool trace = false;                    // narrate every event (and echo each command)
+  bool trace = false;  // narrate every event (and echo each command)
   sim::Lang lang = sim::Lang::en;
   bool colour = false;
-  std::optional<std::string> diagram;    // write a Mermaid sequence diagram here
-  std::optional<std::uint64_t> seed;     // overrides the file's `seed`
+  std::optional<std::string> diagram;  // write a Mermaid sequence diagram here
+  std::optional<std::uint64_t> seed;   // overrides the file's `seed`
 };
 
 // Run one file; narration goes to `out`, the report line to `err`.

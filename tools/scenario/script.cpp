@@ -37,14 +37,17 @@ std::vector<Line> read_script(std::istream& in) {
   return lines;
 }
 
-void fail(const std::string& reason) { throw ScenarioError(ScenarioError::Kind::error, reason); }
+void fail(const std::string& reason) {
+  throw ScenarioError(ScenarioError::Kind::error, reason);
+}
 
 void expect_failed(const std::string& expected, const std::string& actual) {
   throw ScenarioError(ScenarioError::Kind::expect, expected + "; actual: " + actual);
 }
 
 std::uint64_t parse_number(const std::string& word, std::string_view what) {
-  if (word.empty() || word.size() > 18) fail(std::string(what) + " must be a number, not '" + word + "'");
+  if (word.empty() || word.size() > 18)
+    fail(std::string(what) + " must be a number, not '" + word + "'");
   std::uint64_t value = 0;
   for (char c : word) {
     if (!std::isdigit(static_cast<unsigned char>(c))) {

@@ -141,7 +141,8 @@ class WorldScenario : public ProtocolScenario {
     }
     if (what == "rule") {
       require_words(line, 4, 4, "set rule NAME off|on");
-      if (line[3] != "off" && line[3] != "on") fail("set rule takes off or on, not '" + line[3] + "'");
+      if (line[3] != "off" && line[3] != "on")
+        fail("set rule takes off or on, not '" + line[3] + "'");
       set_rule(line[2], line[3] == "on");
       return;
     }
