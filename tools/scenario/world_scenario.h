@@ -25,6 +25,10 @@
 
 namespace consensus_lab::scenario {
 
+// The longest `advance` or `run`: a typo of a few extra digits should not
+// keep the simulator busy for days.
+inline constexpr Millis kLongestStep = 3'600'000;
+
 template <class M, class E, class Describer>
 class WorldScenario : public ProtocolScenario {
  public:
@@ -40,6 +44,10 @@ class WorldScenario : public ProtocolScenario {
     if (command == "advance" || command == "run") {
       require_words(line, 2, 2, command + " MS");
       const Millis duration = parse_millis(line[1], command + " MS");
+      if (duration > kLongestStep) {
+        fail(command + " moves the clock at most " + std::to_string(kLongestStep) +
+             " ms (one simulated hour) at a time");
+      }
       return command == "run" ? world().run(duration) : world().advance(duration);
     }
     if (command == "crash" || command == "restart") {
