@@ -59,6 +59,12 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     if (acceptor_) acceptor_->set_rules(rules);
   }
 
+  // Proposers keep the numbers to avoid across a crash (the cluster's record).
+  void avoid(paxos::ProposalNumber number) {
+    avoided_.push_back(number);
+    if (proposer_) proposer_->avoid(number);
+  }
+
   void set_round_timeout(Millis timeout) {
     if (proposer_config_) proposer_config_->round_timeout = timeout;
     if (proposer_) proposer_->set_round_timeout(timeout);
@@ -76,6 +82,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   bool is_proposer() const { return proposer_config_.has_value(); }
   // What survives a crash.
   const paxos::AcceptorState& durable_acceptor_state() const { return disk_.acceptor; }
+  const std::optional<paxos::Proposal>& durable_learned() const { return disk_.learned; }
 
  private:
   struct Disk {  // the simulated durable storage of this node
@@ -101,7 +108,10 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
       acceptor_.emplace(self_, options.servers, options.rules, disk_.acceptor);
       learner_.emplace(options.servers.size(), disk_.learned);
     }
-    if (proposer_config_) proposer_.emplace(*proposer_config_);
+    if (proposer_config_) {
+      proposer_.emplace(*proposer_config_);
+      for (const auto number : avoided_) proposer_->avoid(number);
+    }
   }
 
   Effects handle(Context& context, const NodeId& from, const Message& message) {
@@ -142,6 +152,9 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
       if (const auto* accepted = std::get_if<paxos::event::ProposalAccepted>(&event)) {
         cluster_.observe_acceptance(self_, accepted->proposal);
       }
+      if (const auto* round = std::get_if<paxos::event::RoundStarted>(&event)) {
+        cluster_.observe_round(self_, round->number);
+      }
     }
     // …report what was decided…
     for (auto& event : effects.events) context.note(std::move(event));
@@ -168,6 +181,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   std::optional<paxos::Acceptor> acceptor_;
   std::optional<paxos::Learner> learner_;
   std::optional<paxos::Proposer> proposer_;
+  std::vector<paxos::ProposalNumber> avoided_;
 };
 
 PaxosCluster::PaxosCluster(PaxosOptions options)
@@ -212,6 +226,13 @@ PaxosNode& PaxosCluster::node(const NodeId& id) const {
 void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
                            const paxos::Value& value) {
   PaxosNode& target = node(id);
+  if (const auto used = numbers_used_.find(number); used != numbers_used_.end()) {
+    throw sim::UsageError("proposal number " + paxos::to_string(number) + " was used already (by " +
+                          used->second + "): each proposal needs a number of its own");
+  }
+  for (auto& [other, other_node] : nodes_) {
+    if (other != id) other_node->avoid(number);
+  }
   world_.act(id, [&](Context& context) { target.propose(context, number, value); });
 }
 
@@ -245,8 +266,9 @@ paxos::AcceptorState PaxosCluster::acceptor_state(const NodeId& id) const {
 std::optional<paxos::Proposal> PaxosCluster::learned(const NodeId& id) const {
   const PaxosNode& server = node(id);
   if (!server.is_server()) throw sim::UsageError(id + " is not a learner");
+  // A crashed server shows what it will come back with, as acceptor_state does.
   if (const auto* learner = server.learner()) return learner->learned();
-  return std::nullopt;
+  return options_.rules.persist ? server.durable_learned() : std::nullopt;
 }
 
 const paxos::Proposer& PaxosCluster::proposer(const NodeId& id) const {
@@ -260,6 +282,10 @@ std::set<paxos::Value> PaxosCluster::chosen_values() const {
   std::set<paxos::Value> values;
   for (const auto& proposal : chosen_) values.insert(proposal.value);
   return values;
+}
+
+void PaxosCluster::observe_round(const NodeId& proposer, paxos::ProposalNumber number) {
+  numbers_used_.emplace(number, proposer);
 }
 
 void PaxosCluster::observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal) {

@@ -51,11 +51,15 @@ class PaxosCluster {
   PaxosCluster& operator=(const PaxosCluster&) = delete;
 
   PaxosWorld& world() { return world_; }
+  const PaxosWorld& world() const { return world_; }
   const PaxosOptions& options() const { return options_; }
   // Servers first, then proposers that are not servers: the diagram's columns.
   std::vector<NodeId> participants() const;
 
   // Proposer `id` starts a round (with the given number, or its next own one).
+  // A given number must not have been used before, by any proposer: two
+  // values under one number would break Paxos (the other proposers are told
+  // to skip it in their retries). A reused number is a sim::UsageError.
   void propose(const NodeId& id, paxos::ProposalNumber number, const paxos::Value& value);
   void propose(const NodeId& id, const paxos::Value& value);
   // Switch rules on or off for every acceptor (and for persistence).
@@ -81,6 +85,7 @@ class PaxosCluster {
  private:
   friend class PaxosNode;
   void observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal);
+  void observe_round(const NodeId& proposer, paxos::ProposalNumber number);
   void install_invariants();
   PaxosNode& node(const NodeId& id) const;
 
@@ -91,6 +96,7 @@ class PaxosCluster {
   std::map<paxos::ProposalNumber, std::pair<paxos::Value, std::set<NodeId>>> accepted_history_;
   std::vector<paxos::Proposal> chosen_;
   std::optional<paxos::ProposalNumber> number_reused_;
+  std::map<paxos::ProposalNumber, NodeId> numbers_used_;  // by every round started
 };
 
 }  // namespace consensus_lab::cluster

@@ -9,12 +9,20 @@ Proposer::Proposer(Config config) : config_(std::move(config)) {}
 
 Effects Proposer::propose(Millis now, Value value) {
   own_value_ = std::move(value);
-  return start_round(now, next_owned_number(config_.index, config_.count, highest_seen_));
+  return start_round(now, next_number());
 }
 
 Effects Proposer::propose(Millis now, ProposalNumber number, Value value) {
   own_value_ = std::move(value);
   return start_round(now, number);
+}
+
+ProposalNumber Proposer::next_number() const {
+  ProposalNumber number = next_owned_number(config_.index, config_.count, highest_seen_);
+  while (avoided_.count(number) != 0) {
+    number = next_owned_number(config_.index, config_.count, number);
+  }
+  return number;
 }
 
 Effects Proposer::start_round(Millis now, ProposalNumber number) {
@@ -94,7 +102,7 @@ Effects Proposer::tick(Millis now, RandomSource& random) {
     return effects;
   }
   if (phase_ == Phase::backing_off) {
-    return start_round(now, next_owned_number(config_.index, config_.count, highest_seen_));
+    return start_round(now, next_number());
   }
   effects.events.push_back(event::RoundTimedOut{*number_, phase_ == Phase::preparing});
   if (config_.backoff) {
@@ -107,7 +115,7 @@ Effects Proposer::tick(Millis now, RandomSource& random) {
     effects.events.push_back(event::BackingOff{deadline_});
     return effects;
   }
-  Effects next = start_round(now, next_owned_number(config_.index, config_.count, highest_seen_));
+  Effects next = start_round(now, next_number());
   next.events.insert(next.events.begin(), effects.events.begin(), effects.events.end());
   return next;
 }

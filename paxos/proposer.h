@@ -48,6 +48,9 @@ class Proposer {
   Effects handle(Millis now, const NodeId& from, const Accepted& accepted);
   Effects tick(Millis now, RandomSource& random);
 
+  // Never pick `number` for a retry: another proposer was given it
+  // explicitly (the notes' literal numbers need not follow the owner scheme).
+  void avoid(ProposalNumber number) { avoided_.insert(number); }
   // How long a round waits for a majority, from the next round on.
   void set_round_timeout(Millis timeout) { config_.round_timeout = timeout; }
   // Switch the random back-off on (a range) or off (none) from the next retry.
@@ -63,6 +66,8 @@ class Proposer {
 
  private:
   Effects start_round(Millis now, ProposalNumber number);
+  // The smallest own number above every number seen, skipping avoided ones.
+  ProposalNumber next_number() const;
   void start_accept_phase(Millis now, Effects& effects);
   std::size_t needed() const { return majority(config_.acceptors.size()); }
 
@@ -75,6 +80,7 @@ class Proposer {
   std::optional<Proposal> proposal_;                    // this round's Accept, in phase 2
   std::set<NodeId> accepted_by_;                        // this round's Accepted
   std::optional<Proposal> chosen_;
+  std::set<ProposalNumber> avoided_;
   Millis deadline_ = 0;
   std::size_t rounds_ = 0;
 };

@@ -4,6 +4,7 @@
 // (docs/scenarios.md): `set proposer-timeout MS` and `set backoff MIN..MAX|off`.
 #include <memory>
 #include <set>
+#include <utility>
 
 #include "cluster/paxos_cluster.h"
 #include "cluster/paxos_narration.h"
@@ -48,7 +49,7 @@ class PaxosScenario final
  protected:
   sim::World<paxos::Message, paxos::Event>& world() override { return cluster_->world(); }
   const sim::World<paxos::Message, paxos::Event>& world() const override {
-    return const_cast<PaxosCluster&>(*cluster_).world();
+    return std::as_const(*cluster_).world();
   }
   std::vector<NodeId> participants() const override { return cluster_->participants(); }
   std::vector<std::string> message_types() const override {
@@ -106,7 +107,7 @@ class PaxosScenario final
       const auto number = parse_number(line[2], "the proposal number");
       if (number == 0) fail("proposal numbers start at 1");
       if (!world().is_up(proposer)) fail(proposer + " is down");
-      cluster_->propose(proposer, ProposalNumber{number}, line[3]);
+      guarded([&] { cluster_->propose(proposer, ProposalNumber{number}, line[3]); });
       return true;
     }
     if (command == "put" || command == "timeout" || command == "set-log" || command == "set-term") {
@@ -130,18 +131,20 @@ class PaxosScenario final
     }
     if (what == "learned") {
       require_words(line, 4, 4, "expect learned ID V | expect learned ID none");
-      const NodeId& id = server(line[2], "learner");
+      const NodeId& id = server(line[2], "a learner");
       const auto learned = cluster_->learned(id);
       const std::string actual = learned ? learned->value : "none";
       if (actual != line[3]) expect_failed(expected, "learned " + id + " " + actual);
       return true;
     }
     if (what == "promised") {
-      require_words(line, 4, 4, "expect promised ID N");
-      const NodeId& id = server(line[2], "acceptor");
-      const auto number = parse_number(line[3], "the proposal number");
+      require_words(line, 4, 4, "expect promised ID N | expect promised ID none");
+      const NodeId& id = server(line[2], "an acceptor");
+      std::optional<ProposalNumber> expected_number;
+      if (line[3] != "none")
+        expected_number = ProposalNumber{parse_number(line[3], "the proposal number")};
       const auto promised = cluster_->acceptor_state(id).promised;
-      if (promised != ProposalNumber{number}) {
+      if (promised != expected_number) {
         expect_failed(expected,
                       "promised " + id + " " + (promised ? paxos::to_string(*promised) : "none"));
       }
@@ -149,7 +152,7 @@ class PaxosScenario final
     }
     if (what == "accepted") {
       require_words(line, 4, 5, "expect accepted ID N V | expect accepted ID none");
-      const NodeId& id = server(line[2], "acceptor");
+      const NodeId& id = server(line[2], "an acceptor");
       const auto accepted = cluster_->acceptor_state(id).accepted;
       bool holds = false;
       if (line.size() == 4) {
@@ -175,7 +178,7 @@ class PaxosScenario final
     const NodeId& id = node(word);
     const auto& servers = cluster_->options().servers;
     if (std::find(servers.begin(), servers.end(), id) == servers.end()) {
-      fail(id + " is not an " + std::string(role) + " (only the `nodes` are)");
+      fail(id + " is not " + std::string(role) + " (only the `nodes` are)");
     }
     return id;
   }
