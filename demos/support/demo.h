@@ -65,8 +65,19 @@ class Demo {
         std::cout, typename sim::Narrator<M, E, Describer>::Options{options_.lang, options_.colour,
                                                                     show_time});
     flush_ = [narrator] { narrator->flush(); };
-    if (!options_.quiet)
-      world.add_listener([narrator](const auto& record) { (*narrator)(record); });
+    if (!options_.quiet) {
+      world.add_listener([narrator, muted = muted_](const auto& record) {
+        if (!*muted) (*narrator)(record);
+      });
+    }
+  }
+
+  // Run `action` without narrating its events (a long stretch of heartbeats).
+  void silently(const std::function<void()>& action) {
+    if (flush_) flush_();
+    *muted_ = true;
+    action();
+    *muted_ = false;
   }
 
   // A heading for a part of the demo.
@@ -108,6 +119,7 @@ class Demo {
   DemoInfo info_;
   DemoOptions options_;
   std::function<void()> flush_;
+  std::shared_ptr<bool> muted_ = std::make_shared<bool>(false);
   int step_number_ = 0;
   int failed_checks_ = 0;
   int passed_checks_ = 0;

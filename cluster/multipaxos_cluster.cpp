@@ -1,0 +1,224 @@
+#include "cluster/multipaxos_cluster.h"
+
+#include <algorithm>
+
+namespace consensus_lab::cluster {
+
+using multipaxos::Command;
+using multipaxos::Effects;
+using multipaxos::Message;
+using multipaxos::Replica;
+using multipaxos::ReplicaHardState;
+using Context = sim::Context<multipaxos::Message, multipaxos::Event>;
+
+// One simulated machine hosting one replica, with its simulated disk.
+class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos::Event> {
+ public:
+  MultiPaxosNode(MultiPaxosCluster& cluster, Replica::Config config)
+      : cluster_(cluster), config_(std::move(config)) {
+    replica_.emplace(config_, disk_);
+  }
+
+  void on_message(Context& context, const NodeId& from, const Message& message) override {
+    apply(context, replica_->handle(context.now(), from, message, context.random()));
+  }
+  void on_timer(Context& context) override {
+    apply(context, replica_->tick(context.now(), context.random()));
+  }
+  void on_crash() override {
+    replica_.reset();
+    if (!cluster_.options_.rules.persist) disk_ = {};  // rule `persist` off: nothing survives
+  }
+  void on_restart(Context& context) override {
+    config_.rules = cluster_.options_.rules;
+    config_.timing = cluster_.options_.timing;
+    replica_.emplace(config_, disk_);
+    apply(context, replica_->start(context.now(), context.random()));
+  }
+
+  void start(Context& context) { apply(context, replica_->start(context.now(), context.random())); }
+  void campaign(Context& context) {
+    apply(context, replica_->campaign(context.now(), context.random()));
+  }
+  void submit(Context& context, const Command& command) {
+    apply(context, replica_->submit(context.now(), command));
+  }
+
+  const Replica* replica() const { return replica_ ? &*replica_ : nullptr; }
+  const ReplicaHardState& disk() const { return disk_; }
+  void set_rules(const multipaxos::Rules& rules) {
+    config_.rules = rules;
+    if (replica_) replica_->set_rules(rules);
+  }
+  void set_timing(const multipaxos::Timing& timing) {
+    config_.timing = timing;
+    if (replica_) replica_->set_timing(timing);
+  }
+  void set_fixed_election_timeout(Millis timeout) {
+    config_.fixed_election_timeout = timeout;
+    if (replica_) replica_->set_fixed_election_timeout(timeout);
+  }
+
+ private:
+  void apply(Context& context, Effects effects) {
+    if (effects.persist) disk_ = *effects.persist;  // 1. durable first…
+    for (auto& event : effects.events) {
+      cluster_.observe(context.self(), event);
+      context.note(std::move(event));
+    }
+    for (auto& outgoing : effects.send) {  // 2. …then visible
+      context.send(outgoing.to, std::move(outgoing.message));
+    }
+    if (effects.wake_at) context.wake_at(*effects.wake_at);
+  }
+
+  MultiPaxosCluster& cluster_;
+  Replica::Config config_;
+  ReplicaHardState disk_;
+  std::optional<Replica> replica_;
+};
+
+MultiPaxosCluster::MultiPaxosCluster(MultiPaxosOptions options)
+    : options_(std::move(options)), world_(options_.seed) {
+  if (options_.replicas.empty()) throw sim::UsageError("a Multi-Paxos cluster needs a replica");
+  std::uint64_t index = 0;
+  for (const NodeId& id : options_.replicas) {
+    Replica::Config config;
+    config.self = id;
+    config.members = options_.replicas;
+    config.index = ++index;
+    config.count = options_.replicas.size();
+    config.timing = options_.timing;
+    config.rules = options_.rules;
+    if (const auto fixed = options_.fixed_election_timeouts.find(id);
+        fixed != options_.fixed_election_timeouts.end()) {
+      config.fixed_election_timeout = fixed->second;
+    }
+    auto node = std::make_unique<MultiPaxosNode>(*this, config);
+    nodes_[id] = node.get();
+    world_.add_node(id, std::move(node));
+  }
+  install_invariants();
+  for (const NodeId& id : options_.replicas) {
+    MultiPaxosNode& target = node(id);
+    world_.act(id, [&](Context& context) { target.start(context); });
+  }
+}
+
+MultiPaxosCluster::~MultiPaxosCluster() = default;
+
+MultiPaxosNode& MultiPaxosCluster::node(const NodeId& id) const {
+  const auto it = nodes_.find(id);
+  if (it == nodes_.end()) throw sim::UsageError("unknown replica " + id);
+  return *it->second;
+}
+
+void MultiPaxosCluster::timeout(const NodeId& id) {
+  MultiPaxosNode& target = node(id);
+  world_.act(id, [&](Context& context) { target.campaign(context); });
+}
+
+bool MultiPaxosCluster::submit(const NodeId& id, const Command& command) {
+  MultiPaxosNode& target = node(id);
+  if (!world_.is_up(id) || !target.replica()->is_master()) return false;
+  world_.act(id, [&](Context& context) { target.submit(context, command); });
+  return true;
+}
+
+std::optional<NodeId> MultiPaxosCluster::leader() const {
+  std::optional<NodeId> best;
+  std::optional<multipaxos::Ballot> best_ballot;
+  for (const NodeId& id : options_.replicas) {
+    const Replica* r = replica(id);
+    if (r == nullptr || !r->is_master()) continue;
+    if (!best_ballot || *r->ballot() > *best_ballot) {
+      best = id;
+      best_ballot = r->ballot();
+    }
+  }
+  return best;
+}
+
+const Replica* MultiPaxosCluster::replica(const NodeId& id) const {
+  return world_.is_up(id) ? node(id).replica() : nullptr;
+}
+
+const ReplicaHardState& MultiPaxosCluster::state(const NodeId& id) const {
+  if (const Replica* r = replica(id)) return r->hard_state();
+  return node(id).disk();
+}
+
+void MultiPaxosCluster::set_rules(const multipaxos::Rules& rules) {
+  options_.rules = rules;
+  for (auto& [id, n] : nodes_) n->set_rules(rules);
+}
+
+void MultiPaxosCluster::set_timing(const multipaxos::Timing& timing) {
+  options_.timing = timing;
+  for (auto& [id, n] : nodes_) n->set_timing(timing);
+}
+
+void MultiPaxosCluster::set_fixed_election_timeout(const NodeId& id, Millis timeout) {
+  options_.fixed_election_timeouts[id] = timeout;
+  node(id).set_fixed_election_timeout(timeout);
+}
+
+void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& event) {
+  namespace ev = multipaxos::event;
+  if (const auto* accepted = std::get_if<ev::SlotAccepted>(&event)) {
+    auto& [command, acceptors] =
+        acceptances_
+            .try_emplace({accepted->slot, accepted->ballot}, accepted->command, std::set<NodeId>{})
+            .first->second;
+    acceptors.insert(replica);
+    if (acceptors.size() == paxos::majority(options_.replicas.size())) {
+      auto [it, fresh] = chosen_.try_emplace(accepted->slot, command);
+      if (!fresh && !(it->second == command)) {
+        chosen_conflict_ = "slot " + multipaxos::to_string(accepted->slot) + ": " +
+                           multipaxos::to_string(it->second) + " and " +
+                           multipaxos::to_string(command) + " were each accepted by a majority";
+      }
+    }
+  }
+  if (const auto* master = std::get_if<ev::BecameMaster>(&event)) {
+    auto [it, fresh] = masters_.try_emplace(master->ballot, replica);
+    if (!fresh && it->second != replica) {
+      master_conflict_ = it->second + " and " + replica + " both became master with ballot " +
+                         paxos::to_string(master->ballot);
+    }
+  }
+}
+
+void MultiPaxosCluster::install_invariants() {
+  world_.add_invariant("at most one command chosen per slot",
+                       [this]() -> std::optional<std::string> { return chosen_conflict_; });
+  world_.add_invariant("at most one master per ballot",
+                       [this]() -> std::optional<std::string> { return master_conflict_; });
+  world_.add_invariant("replicas learn only chosen commands",
+                       [this]() -> std::optional<std::string> {
+                         for (const NodeId& id : options_.replicas) {
+                           for (const auto& [slot, command] : state(id).chosen) {
+                             const auto it = chosen_.find(slot);
+                             if (it != chosen_.end() && !(it->second == command)) {
+                               return id + " learned " + multipaxos::to_string(command) +
+                                      " in slot " + multipaxos::to_string(slot) + ", but " +
+                                      multipaxos::to_string(it->second) + " was chosen there";
+                             }
+                           }
+                         }
+                         return std::nullopt;
+                       });
+  world_.add_invariant(
+      "at most one master holds a lease", [this]() -> std::optional<std::string> {
+        std::vector<NodeId> reading;
+        for (const NodeId& id : options_.replicas) {
+          const Replica* r = replica(id);
+          if (r != nullptr && r->can_read_locally(world_.now())) reading.push_back(id);
+        }
+        if (reading.size() <= 1) return std::nullopt;
+        return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
+               std::to_string(world_.now()) + " ms";
+      });
+}
+
+}  // namespace consensus_lab::cluster

@@ -1,0 +1,63 @@
+// What the replicated log holds, slot by slot: client commands for the
+// key-value state machine (`x=3`, printed x←3), `noop` (the filler a new
+// master puts into a gap — Paxos Made Simple §3), and membership changes
+// (notes, 落地：Chubby: "实现了成员变更").
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/types.h"
+
+namespace consensus_lab::multipaxos {
+
+// A position in the replicated log, from 1.
+struct Slot {
+  std::uint64_t value = 0;
+  friend auto operator<=>(const Slot&, const Slot&) = default;
+  Slot next() const { return Slot{value + 1}; }
+};
+std::string to_string(Slot slot);
+
+struct Command {
+  enum class Kind { put, noop, add_replica, remove_replica };
+  Kind kind = Kind::noop;
+  std::string key;    // put: the key; membership: the replica
+  std::string value;  // put: the value
+  // Who asked, and their request number: a command re-submitted after a
+  // master change is applied once (the state machine remembers the last
+  // number it applied per client). Empty client: no de-duplication.
+  std::string client;
+  std::uint64_t sequence = 0;
+
+  static Command put(std::string key, std::string value, std::string client = {},
+                     std::uint64_t sequence = 0);
+  static Command noop() { return Command{}; }
+  static Command add(NodeId replica);
+  static Command remove(NodeId replica);
+  friend bool operator==(const Command&, const Command&) = default;
+};
+
+// "x←3", "noop", "add D", "remove C" (the notes' notation for narration).
+std::string to_string(const Command& command);
+// "x=3", "noop", "add:D", "remove:C" (the scenario files' notation).
+std::string to_scenario_word(const Command& command);
+
+// The replicated key-value state machine. Commands are applied in slot
+// order, each exactly once.
+class KeyValueStore {
+ public:
+  // Apply one chosen command; false if it was a client's repeat (skipped).
+  bool apply(const Command& command);
+  std::optional<std::string> get(const std::string& key) const;
+  const std::map<std::string, std::string>& data() const { return data_; }
+
+ private:
+  std::map<std::string, std::string> data_;
+  std::map<std::string, std::uint64_t> last_sequence_;  // per client
+};
+
+}  // namespace consensus_lab::multipaxos

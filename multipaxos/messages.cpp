@@ -1,0 +1,58 @@
+#include "multipaxos/messages.h"
+
+#include "common/overloaded.h"
+
+namespace consensus_lab::multipaxos {
+
+using paxos::to_string;
+
+std::string_view message_type(const Message& message) {
+  static constexpr std::string_view names[] = {"prepare",   "promise",      "reject",
+                                               "accept",    "accepted",     "heartbeat",
+                                               "heartbeat-ok", "catch-up", "chosen"};
+  return names[message.index()];
+}
+
+std::string to_string(const Message& message) {
+  return std::visit(
+      Overloaded{
+          [](const Prepare& m) {
+            return "Prepare " + to_string(m.ballot) + " from slot " + to_string(m.from);
+          },
+          [](const Promise& m) {
+            std::string text = "Promise " + to_string(m.ballot);
+            if (m.accepted.empty()) return text + " (nothing accepted)";
+            text += " (accepted";
+            for (const auto& [slot, proposal] : m.accepted) {
+              text += " " + to_string(slot) + ":[" + to_string(proposal.ballot) + ", " +
+                      to_string(proposal.command) + "]";
+            }
+            return text + ")";
+          },
+          [](const Reject& m) {
+            return "Reject " + to_string(m.ballot) + " (promised " + to_string(m.promised) + ")";
+          },
+          [](const Accept& m) {
+            return "Accept [" + to_string(m.ballot) + ", " + to_string(m.command) + "] for slot " +
+                   to_string(m.slot) + " (commit " + to_string(m.commit) + ")";
+          },
+          [](const Accepted& m) {
+            return "Accepted " + to_string(m.ballot) + " for slot " + to_string(m.slot);
+          },
+          [](const Heartbeat& m) {
+            return "Heartbeat " + to_string(m.ballot) + " (commit " + to_string(m.commit) + ")";
+          },
+          [](const HeartbeatOk& m) { return "HeartbeatOk " + to_string(m.ballot); },
+          [](const CatchUp& m) { return "CatchUp from slot " + to_string(m.from); },
+          [](const Chosen& m) {
+            std::string text = "Chosen";
+            for (const auto& [slot, command] : m.slots) {
+              text += " " + to_string(slot) + ":" + to_string(command);
+            }
+            return text;
+          },
+      },
+      message);
+}
+
+}  // namespace consensus_lab::multipaxos

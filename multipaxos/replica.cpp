@@ -1,0 +1,388 @@
+#include "multipaxos/replica.h"
+
+#include <algorithm>
+
+#include "common/overloaded.h"
+
+namespace consensus_lab::multipaxos {
+
+Replica::Replica(Config config, ReplicaHardState restored)
+    : config_(std::move(config)), hard_(std::move(restored)) {
+  if (hard_.promised) note_ballot(*hard_.promised);
+  for (const auto& [slot, proposal] : hard_.accepted) note_ballot(proposal.ballot);
+  while (hard_.chosen.count(commit_.next()) != 0) commit_ = commit_.next();
+}
+
+Effects Replica::start(Millis now, RandomSource& random) {
+  Effects effects;
+  reset_election_timer(now, random);
+  apply_chosen(effects);  // after a restart: rebuild the state machine from the chosen log
+  return finish(std::move(effects));
+}
+
+Effects Replica::finish(Effects effects) const {
+  effects.wake_at = role_ == Role::master ? next_heartbeat_ : election_deadline_;
+  return effects;
+}
+
+void Replica::reset_election_timer(Millis now, RandomSource& random) {
+  const Timing& t = config_.timing;
+  const Millis timeout =
+      config_.fixed_election_timeout
+          ? *config_.fixed_election_timeout
+          : static_cast<Millis>(random.between(static_cast<std::uint64_t>(t.election_timeout_min),
+                                               static_cast<std::uint64_t>(t.election_timeout_max)));
+  election_deadline_ = now + timeout;
+}
+
+void Replica::note_ballot(Ballot ballot) { highest_seen_ = std::max(highest_seen_, ballot); }
+
+Effects Replica::tick(Millis now, RandomSource& random) {
+  Effects effects;
+  if (role_ == Role::master) {
+    if (now >= next_heartbeat_) {
+      for (const NodeId& peer : config_.members) {
+        if (peer != config_.self) effects.send.push_back({peer, Heartbeat{*ballot_, commit_, now}});
+      }
+      next_heartbeat_ = now + config_.timing.heartbeat;
+    }
+    return finish(std::move(effects));
+  }
+  if (now >= election_deadline_) return campaign(now, random);
+  return finish(std::move(effects));
+}
+
+// ---- election: Basic Paxos phase 1 over every open slot ---------------------
+
+Effects Replica::campaign(Millis now, RandomSource& random) {
+  Effects effects;
+  if (role_ == Role::master) return finish(std::move(effects));
+  role_ = Role::candidate;
+  ballot_ = paxos::next_owned_number(config_.index, config_.count, highest_seen_);
+  note_ballot(*ballot_);
+  campaign_from_ = commit_.next();  // the first slot not known to be chosen
+  promises_.clear();
+  master_hint_.reset();
+
+  // The candidate's own acceptor promises first (durable before the Prepare leaves).
+  hard_.promised = ballot_;
+  persist(effects);
+  auto& own = promises_[config_.self];
+  for (auto it = hard_.accepted.lower_bound(campaign_from_); it != hard_.accepted.end(); ++it) {
+    own.push_back(*it);
+  }
+  for (const NodeId& peer : config_.members) {
+    if (peer != config_.self) effects.send.push_back({peer, Prepare{*ballot_, campaign_from_}});
+  }
+  effects.events.push_back(event::CampaignStarted{*ballot_, campaign_from_});
+  reset_election_timer(now, random);  // no majority by then: try again, higher
+  if (promises_.size() >= majority()) become_master(now, effects);
+  return finish(std::move(effects));
+}
+
+void Replica::on_prepare(Millis now, const NodeId& from, const Prepare& m, Effects& effects,
+                         RandomSource& random) {
+  note_ballot(m.ballot);
+  // Chubby's lease: while this replica has granted the master a lease, it
+  // does not help anyone else become master.
+  if (config_.rules.lease && lease_holder_ && *lease_holder_ != from &&
+      now < lease_granted_until_) {
+    effects.events.push_back(
+        event::PrepareIgnoredForLease{m.ballot, *lease_holder_, lease_granted_until_});
+    return;
+  }
+  // Promise 1, as in Basic Paxos: no answer to a ballot <= the one promised —
+  // here a Reject, so that a master or candidate learns it has been overtaken.
+  if (hard_.promised && m.ballot <= *hard_.promised) {
+    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
+    effects.events.push_back(event::PrepareRefused{m.ballot, *hard_.promised});
+    return;
+  }
+  if (role_ != Role::follower) become_follower(effects, m.ballot);
+  hard_.promised = m.ballot;
+  persist(effects);
+  // Promise 3, for every slot from m.from on: report what was accepted there.
+  Promise promise{m.ballot, m.from, {}};
+  for (auto it = hard_.accepted.lower_bound(m.from); it != hard_.accepted.end(); ++it) {
+    promise.accepted.push_back(*it);
+  }
+  effects.events.push_back(event::PromiseGranted{m.ballot, from, promise.accepted.size()});
+  effects.send.push_back({from, std::move(promise)});
+  master_hint_.reset();
+  reset_election_timer(now, random);  // give the candidate time to finish
+}
+
+void Replica::on_promise(Millis now, const NodeId& from, const Promise& m, Effects& effects) {
+  if (role_ != Role::candidate || !ballot_ || m.ballot != *ballot_) return;
+  promises_[from] = m.accepted;
+  if (promises_.size() >= majority()) become_master(now, effects);
+}
+
+void Replica::become_master(Millis now, Effects& effects) {
+  role_ = Role::master;
+  master_hint_ = config_.self;
+  in_flight_.clear();
+  heartbeat_oks_.clear();
+  lease_until_ = 0;
+
+  // Paxos Made Simple §3: in every open slot, the value of the highest-numbered
+  // proposal any promise reported; a gap below the highest such slot gets noop.
+  std::map<Slot, SlotProposal> highest;
+  Slot last = commit_;
+  for (const auto& [replica, accepted] : promises_) {
+    for (const auto& [slot, proposal] : accepted) {
+      auto [it, fresh] = highest.try_emplace(slot, proposal);
+      if (!fresh && proposal.ballot > it->second.ballot) it->second = proposal;
+      last = std::max(last, slot);
+    }
+  }
+  for (auto it = hard_.chosen.lower_bound(campaign_from_); it != hard_.chosen.end(); ++it) {
+    last = std::max(last, it->first);
+  }
+  std::size_t reproposed = 0, filled = 0;
+  for (Slot slot = campaign_from_; slot <= last; slot = slot.next()) {
+    if (const auto known = hard_.chosen.find(slot); known != hard_.chosen.end()) {
+      propose(slot, known->second, effects);  // chosen already: the same value again
+      ++reproposed;
+    } else if (const auto reported = highest.find(slot); reported != highest.end()) {
+      propose(slot, reported->second.command, effects);
+      ++reproposed;
+    } else {
+      propose(slot, Command::noop(), effects);
+      ++filled;
+    }
+  }
+  next_slot_ = last.next();
+  effects.events.push_back(
+      event::BecameMaster{*ballot_, campaign_from_, reproposed, filled, next_slot_});
+  promises_.clear();
+  // Announce the reign (and start the lease) at once.
+  for (const NodeId& peer : config_.members) {
+    if (peer != config_.self) effects.send.push_back({peer, Heartbeat{*ballot_, commit_, now}});
+  }
+  next_heartbeat_ = now + config_.timing.heartbeat;
+  send_window(effects);
+}
+
+void Replica::become_follower(Effects& effects, Ballot higher) {
+  if (role_ != Role::follower && ballot_) {
+    effects.events.push_back(event::SteppedDown{*ballot_, higher});
+  }
+  role_ = Role::follower;
+  ballot_.reset();
+  in_flight_.clear();
+  promises_.clear();
+  heartbeat_oks_.clear();
+  lease_until_ = 0;
+  master_hint_.reset();
+}
+
+void Replica::on_reject(const Reject& m, Effects& effects) {
+  note_ballot(m.promised);
+  // "Someone promised a higher number": the skipping of phase 1 is over. A
+  // rejection never counts as an acceptance.
+  if (role_ != Role::follower && ballot_ && m.ballot == *ballot_ && m.promised > *ballot_) {
+    become_follower(effects, m.promised);
+  }
+}
+
+// ---- steady state: phase 2 only ---------------------------------------------
+
+Effects Replica::submit(Millis /*now*/, const Command& command) {
+  Effects effects;
+  if (role_ != Role::master) return finish(std::move(effects));
+  const Slot slot = next_slot_;
+  next_slot_ = next_slot_.next();
+  effects.events.push_back(event::CommandProposed{slot, command});
+  propose(slot, command, effects);
+  send_window(effects);
+  return finish(std::move(effects));
+}
+
+void Replica::propose(Slot slot, const Command& command, Effects& effects) {
+  hard_.accepted[slot] = SlotProposal{*ballot_, command};  // the master's own acceptor
+  persist(effects);
+  effects.events.push_back(event::SlotAccepted{slot, *ballot_, command});
+  in_flight_[slot] = InFlight{command, {config_.self}, false};
+  if (majority() <= 1) {
+    in_flight_.erase(slot);
+    learn(slot, command, effects);
+  }
+}
+
+void Replica::send_window(Effects& effects) {
+  std::size_t sent = 0;
+  for (const auto& [slot, flight] : in_flight_) sent += flight.sent ? 1 : 0;
+  for (auto& [slot, flight] : in_flight_) {
+    if (sent >= config_.timing.window) break;
+    if (flight.sent) continue;
+    for (const NodeId& peer : config_.members) {
+      if (peer != config_.self) {
+        effects.send.push_back({peer, Accept{*ballot_, slot, flight.command, commit_}});
+      }
+    }
+    flight.sent = true;
+    ++sent;
+  }
+}
+
+void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects& effects,
+                        RandomSource& random) {
+  note_ballot(m.ballot);
+  // Promise 2, per slot: no acceptance below the ballot promised. The promise
+  // made for one slot holds for every later slot too.
+  if (hard_.promised && m.ballot < *hard_.promised) {
+    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
+    effects.events.push_back(event::AcceptRefused{m.slot, m.ballot, *hard_.promised});
+    return;
+  }
+  if (role_ != Role::follower && (!ballot_ || m.ballot > *ballot_)) {
+    become_follower(effects, m.ballot);
+  }
+  if (!hard_.promised || m.ballot > *hard_.promised) hard_.promised = m.ballot;
+  hard_.accepted[m.slot] = SlotProposal{m.ballot, m.command};
+  persist(effects);
+  effects.send.push_back({from, Accepted{m.ballot, m.slot}});
+  effects.events.push_back(event::SlotAccepted{m.slot, m.ballot, m.command});
+  master_hint_ = from;
+  grant_lease(now, from);
+  reset_election_timer(now, random);
+  learn_up_to(m.commit, m.ballot, from, effects);
+}
+
+void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effects) {
+  if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
+  const auto it = in_flight_.find(m.slot);
+  if (it == in_flight_.end()) return;  // chosen already
+  it->second.accepted_by.insert(from);
+  if (it->second.accepted_by.size() < majority()) return;
+  const Command command = it->second.command;
+  in_flight_.erase(it);
+  learn(m.slot, command, effects);
+  send_window(effects);
+}
+
+// ---- heartbeats, lease, commit index -----------------------------------------
+
+void Replica::grant_lease(Millis now, const NodeId& master) {
+  if (!config_.rules.lease) return;
+  lease_holder_ = master;
+  lease_granted_until_ = now + config_.timing.lease;
+}
+
+void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& effects,
+                           RandomSource& random) {
+  note_ballot(m.ballot);
+  if (hard_.promised && m.ballot < *hard_.promised) {
+    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
+    return;
+  }
+  if (role_ != Role::follower && (!ballot_ || m.ballot > *ballot_)) {
+    become_follower(effects, m.ballot);
+  }
+  if (!hard_.promised || m.ballot > *hard_.promised) {
+    hard_.promised = m.ballot;
+    persist(effects);
+  }
+  master_hint_ = from;
+  grant_lease(now, from);
+  reset_election_timer(now, random);
+  effects.send.push_back({from, HeartbeatOk{m.ballot, m.sent_at}});
+  learn_up_to(m.commit, m.ballot, from, effects);
+}
+
+void Replica::on_heartbeat_ok(const NodeId& from, const HeartbeatOk& m, Effects& effects) {
+  if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
+  auto& acks = heartbeat_oks_[m.sent_at];
+  acks.insert(config_.self);
+  acks.insert(from);
+  if (acks.size() < majority() || !config_.rules.lease) return;
+  // Counted from when the heartbeat was SENT, minus a margin: the replicas
+  // counted from when they received it, so their grants outlast this lease.
+  const Millis until = m.sent_at + config_.timing.lease - config_.timing.lease_margin;
+  heartbeat_oks_.erase(heartbeat_oks_.begin(), heartbeat_oks_.upper_bound(m.sent_at));
+  if (until > lease_until_) {
+    lease_until_ = until;
+    effects.events.push_back(event::LeaseHeld{until});
+  }
+}
+
+bool Replica::can_read_locally(Millis now) const {
+  if (role_ != Role::master) return false;
+  return !config_.rules.lease || now < lease_until_;
+}
+
+// ---- learning ------------------------------------------------------------------
+
+void Replica::learn_up_to(Slot commit, Ballot ballot, const NodeId& master, Effects& effects) {
+  std::optional<Slot> missing;
+  for (Slot slot = commit_.next(); slot <= commit; slot = slot.next()) {
+    if (hard_.chosen.count(slot) != 0) continue;
+    const auto accepted = hard_.accepted.find(slot);
+    // The master's commit index speaks of the values it proposed under its
+    // own ballot; a value accepted under an older ballot may differ.
+    if (accepted != hard_.accepted.end() && accepted->second.ballot == ballot) {
+      learn(slot, accepted->second.command, effects);
+    } else if (!missing) {
+      missing = slot;
+    }
+  }
+  if (missing && *missing != catch_up_asked_) {
+    catch_up_asked_ = *missing;
+    effects.send.push_back({master, CatchUp{*missing}});
+    effects.events.push_back(event::CatchingUp{*missing});
+  }
+}
+
+void Replica::on_catch_up(const NodeId& from, const CatchUp& m, Effects& effects) {
+  Chosen reply;
+  for (auto it = hard_.chosen.lower_bound(m.from); it != hard_.chosen.end(); ++it) {
+    reply.slots.push_back(*it);
+  }
+  if (!reply.slots.empty()) effects.send.push_back({from, std::move(reply)});
+}
+
+void Replica::on_chosen(const Chosen& m, Effects& effects) {
+  for (const auto& [slot, command] : m.slots) learn(slot, command, effects);
+  catch_up_asked_ = Slot{0};
+}
+
+void Replica::learn(Slot slot, const Command& command, Effects& effects) {
+  if (hard_.chosen.count(slot) != 0) return;
+  hard_.chosen[slot] = command;
+  persist(effects);
+  effects.events.push_back(event::SlotChosen{slot, command});
+  while (hard_.chosen.count(commit_.next()) != 0) commit_ = commit_.next();
+  apply_chosen(effects);
+}
+
+void Replica::apply_chosen(Effects& effects) {
+  while (applied_ < commit_) {
+    applied_ = applied_.next();
+    const Command& command = hard_.chosen.at(applied_);
+    const bool fresh = store_.apply(command);
+    effects.events.push_back(event::Applied{applied_, command, !fresh});
+  }
+}
+
+// ---- dispatch --------------------------------------------------------------------
+
+Effects Replica::handle(Millis now, const NodeId& from, const Message& message,
+                        RandomSource& random) {
+  Effects effects;
+  std::visit(Overloaded{
+                 [&](const Prepare& m) { on_prepare(now, from, m, effects, random); },
+                 [&](const Promise& m) { on_promise(now, from, m, effects); },
+                 [&](const Reject& m) { on_reject(m, effects); },
+                 [&](const Accept& m) { on_accept(now, from, m, effects, random); },
+                 [&](const Accepted& m) { on_accepted(from, m, effects); },
+                 [&](const Heartbeat& m) { on_heartbeat(now, from, m, effects, random); },
+                 [&](const HeartbeatOk& m) { on_heartbeat_ok(from, m, effects); },
+                 [&](const CatchUp& m) { on_catch_up(from, m, effects); },
+                 [&](const Chosen& m) { on_chosen(m, effects); },
+             },
+             message);
+  return finish(std::move(effects));
+}
+
+}  // namespace consensus_lab::multipaxos
