@@ -139,22 +139,24 @@ void Replica::become_master(Millis now, Effects& effects) {
   for (auto it = hard_.chosen.lower_bound(campaign_from_); it != hard_.chosen.end(); ++it) {
     last = std::max(last, it->first);
   }
+  std::vector<std::pair<Slot, Command>> plan;
   std::size_t reproposed = 0, filled = 0;
   for (Slot slot = campaign_from_; slot <= last; slot = slot.next()) {
     if (const auto known = hard_.chosen.find(slot); known != hard_.chosen.end()) {
-      propose(slot, known->second, effects);  // chosen already: the same value again
+      plan.emplace_back(slot, known->second);  // chosen already: the same value again
       ++reproposed;
     } else if (const auto reported = highest.find(slot); reported != highest.end()) {
-      propose(slot, reported->second.command, effects);
+      plan.emplace_back(slot, reported->second.command);
       ++reproposed;
     } else {
-      propose(slot, Command::noop(), effects);
+      plan.emplace_back(slot, Command::noop());
       ++filled;
     }
   }
   next_slot_ = last.next();
   effects.events.push_back(
       event::BecameMaster{*ballot_, campaign_from_, reproposed, filled, next_slot_});
+  for (const auto& [slot, command] : plan) propose(slot, command, effects);
   promises_.clear();
   // Announce the reign (and start the lease) at once.
   for (const NodeId& peer : config_.members) {
