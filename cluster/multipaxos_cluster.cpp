@@ -58,6 +58,9 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
     config_.fixed_election_timeout = timeout;
     if (replica_) replica_->set_fixed_election_timeout(timeout);
   }
+  void restart_election_timer(Context& context) {
+    apply(context, replica_->restart_election_timer(context.now(), context.random()));
+  }
 
  private:
   void apply(Context& context, Effects effects) {
@@ -155,12 +158,18 @@ void MultiPaxosCluster::set_rules(const multipaxos::Rules& rules) {
 
 void MultiPaxosCluster::set_timing(const multipaxos::Timing& timing) {
   options_.timing = timing;
-  for (auto& [id, n] : nodes_) n->set_timing(timing);
+  for (auto& [id, n] : nodes_) {
+    n->set_timing(timing);
+    MultiPaxosNode& target = *n;
+    world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
+  }
 }
 
 void MultiPaxosCluster::set_fixed_election_timeout(const NodeId& id, Millis timeout) {
   options_.fixed_election_timeouts[id] = timeout;
-  node(id).set_fixed_election_timeout(timeout);
+  MultiPaxosNode& target = node(id);
+  target.set_fixed_election_timeout(timeout);
+  world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
 }
 
 void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& event) {
@@ -208,17 +217,16 @@ void MultiPaxosCluster::install_invariants() {
                          }
                          return std::nullopt;
                        });
-  world_.add_invariant(
-      "at most one master holds a lease", [this]() -> std::optional<std::string> {
-        std::vector<NodeId> reading;
-        for (const NodeId& id : options_.replicas) {
-          const Replica* r = replica(id);
-          if (r != nullptr && r->can_read_locally(world_.now())) reading.push_back(id);
-        }
-        if (reading.size() <= 1) return std::nullopt;
-        return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
-               std::to_string(world_.now()) + " ms";
-      });
+  world_.add_invariant("at most one master holds a lease", [this]() -> std::optional<std::string> {
+    std::vector<NodeId> reading;
+    for (const NodeId& id : options_.replicas) {
+      const Replica* r = replica(id);
+      if (r != nullptr && r->can_read_locally(world_.now())) reading.push_back(id);
+    }
+    if (reading.size() <= 1) return std::nullopt;
+    return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
+           std::to_string(world_.now()) + " ms";
+  });
 }
 
 }  // namespace consensus_lab::cluster

@@ -61,6 +61,7 @@ class MultiPaxosCluster {
   const std::map<multipaxos::Slot, multipaxos::Command>& chosen() const { return chosen_; }
 
   void set_rules(const multipaxos::Rules& rules);
+  // Changing a timeout restarts the election timers with the new value.
   void set_timing(const multipaxos::Timing& timing);
   void set_fixed_election_timeout(const NodeId& id, Millis timeout);
 

@@ -24,7 +24,8 @@ std::string MultiPaxosDescriber::message(const multipaxos::Message& message, Lan
   return std::visit(
       Overloaded{
           [](const multipaxos::Prepare& m) {
-            return "准备请求 " + to_string(m.ballot) + "（从第 " + to_string(m.from) + " 个槽位起）";
+            return "准备请求 " + to_string(m.ballot) + "（从第 " + to_string(m.from) +
+                   " 个槽位起）";
           },
           [](const multipaxos::Promise& m) {
             std::string text = "准备响应 " + to_string(m.ballot);
@@ -71,9 +72,11 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
           [&](const event::CampaignStarted& c) -> std::optional<Line> {
             const std::string b = to_string(c.ballot), from = to_string(c.from);
             return Line{zh ? node + " 认为主节点不在了：以编号 " + b +
-                                 " 执行 Basic Paxos 的准备阶段，覆盖从第 " + from + " 个槽位起的所有槽位"
-                           : node + " suspects there is no master: it runs Basic Paxos phase 1 "
-                                    "with ballot " +
+                                 " 执行 Basic Paxos 的准备阶段，覆盖从第 " + from +
+                                 " 个槽位起的所有槽位"
+                           : node +
+                                 " suspects there is no master: it runs Basic Paxos phase 1 "
+                                 "with ballot " +
                                  b + " for every slot from " + from};
           },
           [&](const event::PromiseGranted& p) -> std::optional<Line> {
@@ -102,8 +105,8 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
             const std::string b = to_string(m.ballot), re = std::to_string(m.reproposed),
                               gaps = std::to_string(m.filled), next = to_string(m.next);
             return Line{zh ? node + " 获得大多数准备响应，成为主节点（编号 " + b + "）：重新提议 " +
-                                 re + " 个未决槽位，用 noop 填补 " + gaps + " 个空位；下一条命令用槽位 " +
-                                 next
+                                 re + " 个未决槽位，用 noop 填补 " + gaps +
+                                 " 个空位；下一条命令用槽位 " + next
                            : node + " has a majority of promises: it is master with ballot " + b +
                                  "; it re-proposes " + re + " open slot(s), fills " + gaps +
                                  " gap(s) with noop; the next command gets slot " + next,
@@ -144,10 +147,11 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
           [&](const event::Applied& a) -> std::optional<Line> {
             const std::string cmd = to_string(a.command), slot = to_string(a.slot);
             if (a.repeat) {
-              return Line{zh ? node + " 跳过槽位 " + slot + " 的 " + cmd + "：同一客户端请求已执行过"
-                             : node + " skips " + cmd + " in slot " + slot +
-                                   ": the client's request was applied already",
-                          Tone::quiet};
+              return Line{
+                  zh ? node + " 跳过槽位 " + slot + " 的 " + cmd + "：同一客户端请求已执行过"
+                     : node + " skips " + cmd + " in slot " + slot +
+                           ": the client's request was applied already",
+                  Tone::quiet};
             }
             return Line{zh ? node + " 执行槽位 " + slot + "：" + cmd
                            : node + " applies slot " + slot + ": " + cmd,
@@ -171,26 +175,26 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
 std::optional<std::string> MultiPaxosDescriber::brief(const NodeId&, const multipaxos::Event& e,
                                                       Lang lang) {
   const bool zh = lang == Lang::zh;
-  return std::visit(
-      Overloaded{
-          [&](const event::CampaignStarted& c) -> std::optional<std::string> {
-            return (zh ? "竞选，编号 " : "campaign, ballot ") + to_string(c.ballot);
-          },
-          [&](const event::BecameMaster& m) -> std::optional<std::string> {
-            return (zh ? "成为主节点 " : "master, ballot ") + to_string(m.ballot);
-          },
-          [&](const event::SteppedDown&) -> std::optional<std::string> {
-            return zh ? "退位" : "steps down";
-          },
-          [&](const event::PrepareIgnoredForLease&) -> std::optional<std::string> {
-            return zh ? "租约未到期，不理会" : "ignores: lease";
-          },
-          [&](const event::SlotChosen& c) -> std::optional<std::string> {
-            return (zh ? "选定 " : "chosen ") + to_string(c.slot) + ": " + to_string(c.command);
-          },
-          [&](const auto&) -> std::optional<std::string> { return std::nullopt; },
-      },
-      e);
+  return std::visit(Overloaded{
+                        [&](const event::CampaignStarted& c) -> std::optional<std::string> {
+                          return (zh ? "竞选，编号 " : "campaign, ballot ") + to_string(c.ballot);
+                        },
+                        [&](const event::BecameMaster& m) -> std::optional<std::string> {
+                          return (zh ? "成为主节点 " : "master, ballot ") + to_string(m.ballot);
+                        },
+                        [&](const event::SteppedDown&) -> std::optional<std::string> {
+                          return zh ? "退位" : "steps down";
+                        },
+                        [&](const event::PrepareIgnoredForLease&) -> std::optional<std::string> {
+                          return zh ? "租约未到期，不理会" : "ignores: lease";
+                        },
+                        [&](const event::SlotChosen& c) -> std::optional<std::string> {
+                          return (zh ? "选定 " : "chosen ") + to_string(c.slot) + ": " +
+                                 to_string(c.command);
+                        },
+                        [&](const auto&) -> std::optional<std::string> { return std::nullopt; },
+                    },
+                    e);
 }
 
 }  // namespace consensus_lab::cluster

@@ -17,11 +17,12 @@ using cluster::MultiPaxosCluster;
 using multipaxos::Ballot;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"07", "multipaxos_leader_election",
-                    "Multi-Paxos: the master is elected by running Basic Paxos",
-                    "Multi-Paxos：主节点通过 Basic Paxos 选举产生",
-                    "Multi-Paxos › 领导者; 落地：Chubby (主节点是通过Basic Paxos算法来进行leader选举的)"});
+  demos::Demo demo(
+      argc, argv,
+      {"07", "multipaxos_leader_election",
+       "Multi-Paxos: the master is elected by running Basic Paxos",
+       "Multi-Paxos：主节点通过 Basic Paxos 选举产生",
+       "Multi-Paxos › 领导者; 落地：Chubby (主节点是通过Basic Paxos算法来进行leader选举的)"});
 
   MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
                              .seed = demo.options().seed,
@@ -31,8 +32,7 @@ int main(int argc, char** argv) {
   demo.narrate<cluster::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   demo.step("no master yet; A's election timeout (150 ms) is the shortest: it fires first",
-            "一开始没有主节点；A 的选举超时（150 ms）最短，最先超时",
-            [&] { world.advance(150); });
+            "一开始没有主节点；A 的选举超时（150 ms）最短，最先超时", [&] { world.advance(150); });
   demo.check(world.queued("A", "B") == 1 && world.queued("A", "C") == 1,
              "A sent Prepare 1 (for every slot from 1) to B and C",
              "A 向 B、C 发送了准备请求 1（覆盖从第 1 个槽位起的所有槽位）");
@@ -48,20 +48,20 @@ int main(int argc, char** argv) {
               world.deliver("B", "A");
               world.deliver("C", "A");
             });
-  demo.check(cluster.leader() == std::optional<NodeId>{"A"}, "A is master",
-             "A 是主节点");
+  demo.check(cluster.leader() == std::optional<NodeId>{"A"}, "A is master", "A 是主节点");
   demo.check(cluster.replica("A")->ballot() == Ballot{1}, "with ballot 1", "编号为 1");
 
-  demo.step("A sends heartbeats every 50 ms (the first 60 ms are shown); run one second: "
-            "nobody else runs for election",
-            "A 每 50 ms 发送心跳（只显示前 60 ms）；运行 1 秒：没有别的节点发起选举", [&] {
-              world.reset_stats();
-              world.run(60);
-              demo.silently([&] { world.run(940); });
-              const auto heartbeats = std::to_string(world.stats().sent_of("heartbeat"));
-              demo.say("… " + heartbeats + " heartbeats in one second",
-                       "…… 一秒内共 " + heartbeats + " 个心跳");
-            });
+  demo.step(
+      "A sends heartbeats every 50 ms (the first 60 ms are shown); run one second: "
+      "nobody else runs for election",
+      "A 每 50 ms 发送心跳（只显示前 60 ms）；运行 1 秒：没有别的节点发起选举", [&] {
+        world.reset_stats();
+        world.run(60);
+        demo.silently([&] { world.run(940); });
+        const auto heartbeats = std::to_string(world.stats().sent_of("heartbeat"));
+        demo.say("… " + heartbeats + " heartbeats in one second",
+                 "…… 一秒内共 " + heartbeats + " 个心跳");
+      });
   demo.check(world.stats().sent_of("prepare") == 0, "no Prepare in that second",
              "这一秒内没有准备请求");
   demo.check(cluster.leader() == std::optional<NodeId>{"A"} &&

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
   demo.check(prepares_for_election == 2, "electing A took one Prepare round (2 Prepares)",
              "选举 A 用了一轮准备阶段（2 个准备请求）");
   demo.check(first_accepts == 2 && first_accepted == 2,
-             "x=1 cost one round trip: 2 Accept, 2 Accepted", "x=1 只用了一次往返：2 个接受请求、2 个通过通知");
+             "x=1 cost one round trip: 2 Accept, 2 Accepted",
+             "x=1 只用了一次往返：2 个接受请求、2 个通过通知");
   demo.check(stats.sent_of("prepare") == 0, "zero Prepare after the election",
              "选举之后没有准备请求");
   demo.check(stats.sent_of("accept") == 20 && stats.sent_of("accepted") == 20,

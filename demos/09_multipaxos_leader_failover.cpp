@@ -22,11 +22,12 @@ using multipaxos::Command;
 using multipaxos::Slot;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"09", "multipaxos_leader_failover",
-                    "Multi-Paxos: a new master re-proposes accepted values and fills gaps with noop",
-                    "Multi-Paxos：新主节点重新提议已通过的值，用 noop 填补空位",
-                    "Multi-Paxos › 落地：Chubby; Paxos Made Simple §3"});
+  demos::Demo demo(
+      argc, argv,
+      {"09", "multipaxos_leader_failover",
+       "Multi-Paxos: a new master re-proposes accepted values and fills gaps with noop",
+       "Multi-Paxos：新主节点重新提议已通过的值，用 noop 填补空位",
+       "Multi-Paxos › 落地：Chubby; Paxos Made Simple §3"});
 
   MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
                              .seed = demo.options().seed,
@@ -52,12 +53,11 @@ int main(int argc, char** argv) {
               world.drop("A", "C", "accept");
               world.drop("B", "A", "accepted");
             });
-  demo.step("z←3 goes to slot 3: both Accepts are lost", "z←3 放进槽位 3：两个接受请求都丢失",
-            [&] {
-              cluster.submit("A", Command::put("z", "3"));
-              world.drop("A", "B", "accept");
-              world.drop("A", "C", "accept");
-            });
+  demo.step("z←3 goes to slot 3: both Accepts are lost", "z←3 放进槽位 3：两个接受请求都丢失", [&] {
+    cluster.submit("A", Command::put("z", "3"));
+    world.drop("A", "B", "accept");
+    world.drop("A", "C", "accept");
+  });
   demo.step("w←4 goes to slot 4: C accepts it, B's Accept and C's answer are lost",
             "w←4 放进槽位 4：C 通过了，发给 B 的接受请求和 C 的通过通知都丢失", [&] {
               cluster.submit("A", Command::put("w", "4"));
@@ -69,14 +69,15 @@ int main(int argc, char** argv) {
              "slots 1, 2 and 4 are chosen (a majority accepted them); slot 3 is not",
              "槽位 1、2、4 已被选定（大多数通过），槽位 3 没有");
 
-  demo.step("A crashes. No more heartbeats: 200 ms later B's election timer fires, and the "
-            "lease C granted A has run out. B sends Prepare 2 for every slot from 2",
-            "A 宕机，不再有心跳：200 ms 后 B 选举超时，C 给 A 的租约也已到期。B 发送准备请求 2，"
-            "覆盖从第 2 个槽位起的所有槽位",
-            [&] {
-              world.crash("A");
-              world.advance(200);
-            });
+  demo.step(
+      "A crashes. No more heartbeats: 200 ms later B's election timer fires, and the "
+      "lease C granted A has run out. B sends Prepare 2 for every slot from 2",
+      "A 宕机，不再有心跳：200 ms 后 B 选举超时，C 给 A 的租约也已到期。B 发送准备请求 2，"
+      "覆盖从第 2 个槽位起的所有槽位",
+      [&] {
+        world.crash("A");
+        world.advance(200);
+      });
   demo.step("C promises and reports slot 4; B, with its own slot 2, recovers the log",
             "C 承诺并报告槽位 4；B 加上自己的槽位 2，恢复日志", [&] {
               world.deliver("B", "C");

@@ -4,7 +4,9 @@
 
 namespace consensus_lab::multipaxos {
 
-std::string to_string(Slot slot) { return std::to_string(slot.value); }
+std::string to_string(Slot slot) {
+  return std::to_string(slot.value);
+}
 
 Command Command::put(std::string key, std::string value, std::string client,
                      std::uint64_t sequence) {

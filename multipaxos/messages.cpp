@@ -7,8 +7,8 @@ namespace consensus_lab::multipaxos {
 using paxos::to_string;
 
 std::string_view message_type(const Message& message) {
-  static constexpr std::string_view names[] = {"prepare",   "promise",      "reject",
-                                               "accept",    "accepted",     "heartbeat",
+  static constexpr std::string_view names[] = {"prepare",      "promise",  "reject",
+                                               "accept",       "accepted", "heartbeat",
                                                "heartbeat-ok", "catch-up", "chosen"};
   return names[message.index()];
 }

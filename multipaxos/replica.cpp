@@ -35,7 +35,14 @@ void Replica::reset_election_timer(Millis now, RandomSource& random) {
   election_deadline_ = now + timeout;
 }
 
-void Replica::note_ballot(Ballot ballot) { highest_seen_ = std::max(highest_seen_, ballot); }
+Effects Replica::restart_election_timer(Millis now, RandomSource& random) {
+  if (role_ != Role::master) reset_election_timer(now, random);
+  return finish(Effects{});
+}
+
+void Replica::note_ballot(Ballot ballot) {
+  highest_seen_ = std::max(highest_seen_, ballot);
+}
 
 Effects Replica::tick(Millis now, RandomSource& random) {
   Effects effects;

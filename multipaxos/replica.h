@@ -57,9 +57,9 @@ struct Timing {
 
 // What survives a crash.
 struct ReplicaHardState {
-  std::optional<Ballot> promised;          // one promise for every slot (see Prepare::from)
-  std::map<Slot, SlotProposal> accepted;   // per slot: the last proposal accepted
-  std::map<Slot, Command> chosen;          // per slot: what this replica knows chosen
+  std::optional<Ballot> promised;         // one promise for every slot (see Prepare::from)
+  std::map<Slot, SlotProposal> accepted;  // per slot: the last proposal accepted
+  std::map<Slot, Command> chosen;         // per slot: what this replica knows chosen
   friend bool operator==(const ReplicaHardState&, const ReplicaHardState&) = default;
 };
 
@@ -132,8 +132,7 @@ struct CatchingUp {
 using Event = std::variant<event::CampaignStarted, event::PromiseGranted, event::PrepareRefused,
                            event::PrepareIgnoredForLease, event::BecameMaster, event::SteppedDown,
                            event::CommandProposed, event::SlotAccepted, event::AcceptRefused,
-                           event::SlotChosen, event::Applied, event::LeaseHeld,
-                           event::CatchingUp>;
+                           event::SlotChosen, event::Applied, event::LeaseHeld, event::CatchingUp>;
 
 struct Effects {
   std::optional<ReplicaHardState> persist;
@@ -149,7 +148,7 @@ class Replica {
   struct Config {
     NodeId self;
     std::vector<NodeId> members;  // every replica, self included
-    std::uint64_t index = 1;      // ballots: replica k of n owns k, k+n, … (paxos::next_owned_number)
+    std::uint64_t index = 1;  // ballots: replica k of n owns k, k+n, … (paxos::next_owned_number)
     std::uint64_t count = 1;
     Timing timing;
     Rules rules;
@@ -188,6 +187,8 @@ class Replica {
   void set_fixed_election_timeout(std::optional<Millis> timeout) {
     config_.fixed_election_timeout = timeout;
   }
+  // Start the election timer again from now (after its timeout was changed).
+  Effects restart_election_timer(Millis now, RandomSource& random);
 
  private:
   struct InFlight {
@@ -225,7 +226,7 @@ class Replica {
   ReplicaHardState hard_;
   // volatile
   Role role_ = Role::follower;
-  std::optional<Ballot> ballot_;     // candidate's or master's ballot
+  std::optional<Ballot> ballot_;  // candidate's or master's ballot
   Ballot highest_seen_{0};
   std::optional<NodeId> master_hint_;
   Millis election_deadline_ = 0;
@@ -237,7 +238,7 @@ class Replica {
   Slot next_slot_{1};
   std::map<Slot, InFlight> in_flight_;
   std::map<Millis, std::set<NodeId>> heartbeat_oks_;
-  Millis lease_until_ = 0;           // the master's own lease
+  Millis lease_until_ = 0;  // the master's own lease
   // replica side of the lease
   std::optional<NodeId> lease_holder_;
   Millis lease_granted_until_ = 0;

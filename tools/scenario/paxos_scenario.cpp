@@ -196,7 +196,7 @@ std::unique_ptr<ProtocolScenario> make_paxos_scenario() {
 const std::map<std::string, ProtocolEntry>& protocols() {
   static const std::map<std::string, ProtocolEntry> known{
       {"paxos", {make_paxos_scenario}},
-      {"multipaxos", {}},
+      {"multipaxos", {make_multipaxos_scenario}},
       {"raft", {}},
   };
   return known;

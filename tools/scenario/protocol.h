@@ -53,5 +53,6 @@ struct ProtocolEntry {
 const std::map<std::string, ProtocolEntry>& protocols();
 
 std::unique_ptr<ProtocolScenario> make_paxos_scenario();
+std::unique_ptr<ProtocolScenario> make_multipaxos_scenario();
 
 }  // namespace consensus_lab::scenario

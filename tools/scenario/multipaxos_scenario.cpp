@@ -1,0 +1,211 @@
+// `protocol multipaxos` in scenario files: the commands `put [ID] KEY VALUE`
+// and `timeout ID`, the settings `election-timeout` and `heartbeat`, the rules
+// persist and lease, and the expectations leader / log / log-length / commit /
+// kv (shared/SCENARIOS.md; docs/scenarios.md). Message types: prepare,
+// promise, reject, accept, accepted, heartbeat, heartbeat-ok, catch-up, chosen.
+#include <memory>
+#include <utility>
+
+#include "cluster/multipaxos_cluster.h"
+#include "cluster/multipaxos_narration.h"
+#include "tools/scenario/world_scenario.h"
+
+namespace consensus_lab::scenario {
+
+namespace {
+
+using cluster::MultiPaxosCluster;
+using multipaxos::Command;
+using multipaxos::Slot;
+
+class MultiPaxosScenario final
+    : public WorldScenario<multipaxos::Message, multipaxos::Event, cluster::MultiPaxosDescriber> {
+ public:
+  bool header(const Line& line) override {
+    if (line.command() == "proposers") fail("proposers is for paxos: multipaxos replicas propose");
+    return false;
+  }
+
+  void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
+             const Narration& narration) override {
+    // The narration must see the replicas' first timers being armed, so the
+    // cluster is built with narration attached right after.
+    cluster_ = std::make_unique<MultiPaxosCluster>(
+        cluster::MultiPaxosOptions{.replicas = nodes, .seed = seed});
+    attach_narration(narration);
+  }
+
+ protected:
+  sim::World<multipaxos::Message, multipaxos::Event>& world() override { return cluster_->world(); }
+  const sim::World<multipaxos::Message, multipaxos::Event>& world() const override {
+    return std::as_const(*cluster_).world();
+  }
+  std::vector<NodeId> participants() const override { return cluster_->participants(); }
+  std::vector<std::string> message_types() const override {
+    return {"prepare",   "promise",      "reject",   "accept", "accepted",
+            "heartbeat", "heartbeat-ok", "catch-up", "chosen"};
+  }
+
+  void set_rule(const std::string& name, bool on) override {
+    multipaxos::Rules rules = cluster_->options().rules;
+    if (name == "persist") {
+      rules.persist = on;
+    } else if (name == "lease") {
+      rules.lease = on;
+    } else {
+      fail("unknown rule '" + name + "' for multipaxos (persist, lease)");
+    }
+    cluster_->set_rules(rules);
+  }
+
+  bool set_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    if (what == "election-timeout") {
+      if (line.size() < 3)
+        fail("usage: set election-timeout MIN..MAX | set election-timeout ID=MS…");
+      if (line[2].find('=') == std::string::npos) {
+        require_words(line, 3, 3, "set election-timeout MIN..MAX");
+        const auto [low, high] = parse_range(line[2], "the election timeout");
+        if (low == 0) fail("the election timeout must be at least 1 ms");
+        multipaxos::Timing timing = cluster_->options().timing;
+        timing.election_timeout_min = low;
+        timing.election_timeout_max = high;
+        cluster_->set_timing(timing);
+        return true;
+      }
+      for (std::size_t i = 2; i < line.size(); ++i) {
+        const auto equals = line[i].find('=');
+        if (equals == std::string::npos) fail("usage: set election-timeout ID=MS…");
+        const NodeId id = node(line[i].substr(0, equals));
+        const Millis timeout = parse_millis(line[i].substr(equals + 1), "the election timeout");
+        if (timeout == 0) fail("the election timeout must be at least 1 ms");
+        cluster_->set_fixed_election_timeout(id, timeout);
+      }
+      return true;
+    }
+    if (what == "heartbeat") {
+      require_words(line, 3, 3, "set heartbeat MS");
+      const Millis interval = parse_millis(line[2], "the heartbeat interval");
+      if (interval == 0) fail("the heartbeat interval must be at least 1 ms");
+      multipaxos::Timing timing = cluster_->options().timing;
+      timing.heartbeat = interval;
+      cluster_->set_timing(timing);
+      return true;
+    }
+    return false;
+  }
+
+  bool execute_protocol(const Line& line) override {
+    const std::string& command = line.command();
+    if (command == "put") {
+      require_words(line, 3, 4, "put [ID] KEY VALUE");
+      NodeId target;
+      if (line.size() == 4) {
+        target = node(line[1]);
+        const auto* replica = cluster_->replica(target);
+        if (replica == nullptr) fail(target + " is down");
+        if (!replica->is_master()) fail(target + " does not believe it is master");
+      } else {
+        const auto leader = cluster_->leader();
+        if (!leader) fail("there is no master to put to");
+        target = *leader;
+      }
+      const std::string& key = line[line.size() - 2];
+      const std::string& value = line[line.size() - 1];
+      cluster_->submit(target, Command::put(key, value));
+      return true;
+    }
+    if (command == "timeout") {
+      require_words(line, 2, 2, "timeout ID");
+      const NodeId& id = node(line[1]);
+      if (!world().is_up(id)) fail(id + " is down");
+      cluster_->timeout(id);
+      return true;
+    }
+    if (command == "propose") fail("propose is a paxos command (multipaxos uses put)");
+    if (command == "set-log" || command == "set-term") {
+      fail(command + " is a raft command, not multipaxos");
+    }
+    return false;
+  }
+
+  bool expect_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    const std::string expected = line.text().substr(7);
+    if (what == "leader") {
+      require_words(line, 3, 3, "expect leader ID | expect leader none");
+      const auto leader = cluster_->leader();
+      const std::string actual = leader ? *leader : "none";
+      if (line[2] != "none") node(line[2]);
+      if (actual != line[2]) expect_failed(expected, "leader " + actual);
+      return true;
+    }
+    if (what == "log") {
+      if (line.size() < 3) fail("usage: expect log ID ITEM…");
+      const NodeId& id = node(line[2]);
+      std::string wanted, actual;
+      for (std::size_t i = 3; i < line.size(); ++i) wanted += " " + line[i];
+      for (const auto& item : log_items(id)) actual += " " + item;
+      if (wanted != actual) expect_failed(expected, "log " + id + actual);
+      return true;
+    }
+    if (what == "log-length" || what == "commit") {
+      require_words(line, 4, 4, "expect " + what + " ID N");
+      const NodeId& id = node(line[2]);
+      const auto number = parse_number(line[3], "the slot count");
+      const std::uint64_t actual =
+          what == "commit" ? commit_of(id) : static_cast<std::uint64_t>(log_items(id).size());
+      if (actual != number) expect_failed(expected, what + " " + id + " " + std::to_string(actual));
+      return true;
+    }
+    if (what == "kv") {
+      require_words(line, 5, 5, "expect kv ID KEY VALUE | expect kv ID KEY none");
+      const NodeId& id = node(line[2]);
+      const auto* replica = cluster_->replica(id);
+      if (replica == nullptr) fail(id + " is down: its state machine is gone until it restarts");
+      const auto value = replica->store().get(line[3]);
+      const std::string actual = value ? *value : "none";
+      if (actual != line[4]) expect_failed(expected, "kv " + id + " " + line[3] + " " + actual);
+      return true;
+    }
+    if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
+      fail("expect " + what + " is for paxos, not multipaxos");
+    }
+    if (what == "role" || what == "term" || what == "voted") {
+      fail("expect " + what + " is for raft, not multipaxos");
+    }
+    return false;
+  }
+
+ private:
+  // One item per slot from 1: the command chosen there, or `_`.
+  std::vector<std::string> log_items(const NodeId& id) const {
+    const auto& state = cluster_->state(id);
+    std::uint64_t length = 0;
+    if (!state.accepted.empty()) length = state.accepted.rbegin()->first.value;
+    if (!state.chosen.empty()) length = std::max(length, state.chosen.rbegin()->first.value);
+    std::vector<std::string> items;
+    for (std::uint64_t s = 1; s <= length; ++s) {
+      const auto it = state.chosen.find(Slot{s});
+      items.push_back(it == state.chosen.end() ? "_" : multipaxos::to_scenario_word(it->second));
+    }
+    return items;
+  }
+
+  std::uint64_t commit_of(const NodeId& id) const {
+    const auto& chosen = cluster_->state(id).chosen;
+    std::uint64_t commit = 0;
+    while (chosen.count(Slot{commit + 1}) != 0) ++commit;
+    return commit;
+  }
+
+  std::unique_ptr<MultiPaxosCluster> cluster_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProtocolScenario> make_multipaxos_scenario() {
+  return std::make_unique<MultiPaxosScenario>();
+}
+
+}  // namespace consensus_lab::scenario
