@@ -90,14 +90,9 @@ class Demo {
   // One expected outcome. Every failed check makes the demo exit 1.
   void check(bool holds, const std::string& en, const std::string& zh);
 
-  // Write the diagrams asked for, print the verdict, return the exit status.
+  // Write the diagrams asked for (--diagram, --msc) of `world`'s run.
   template <class Describer, class M, class E>
-  int finish(const sim::World<M, E>& world, const std::vector<NodeId>& participants) {
-    if (flush_) flush_();
-    if (const auto& violation = world.violation()) {
-      check(false, "no invariant is violated (" + violation->invariant + ")",
-            "没有违反不变式（" + violation->invariant + "）");
-    }
+  void write_diagrams(const sim::World<M, E>& world, const std::vector<NodeId>& participants) {
     write_file(options_.diagram, [&](std::ostream& out) {
       out << "# " << info_.number << " " << info_.name << "\n\n";
       sim::write_mermaid<M, E, Describer>(out, world.trace(), participants, options_.lang);
@@ -105,13 +100,28 @@ class Demo {
     write_file(options_.msc, [&](std::ostream& out) {
       sim::write_msc<M, E, Describer>(out, world.trace(), participants, options_.lang);
     });
+  }
+
+  // Check the run was safe, write the diagrams, print the verdict, return the
+  // exit status.
+  template <class Describer, class M, class E>
+  int finish(const sim::World<M, E>& world, const std::vector<NodeId>& participants) {
+    if (flush_) flush_();
+    if (const auto& violation = world.violation()) {
+      check(false, "no invariant is violated (" + violation->invariant + ")",
+            "没有违反不变式（" + violation->invariant + "）");
+    }
+    write_diagrams<Describer>(world, participants);
     return verdict();
   }
+
+  // Print the verdict and return the exit status (a demo that drew its
+  // diagrams itself).
+  int verdict();
 
  private:
   void heading();
   void pause();
-  int verdict();
   void write_file(const std::optional<std::string>& path,
                   const std::function<void(std::ostream&)>& write);
   void print(const sim::Line& line, int indent = 0);

@@ -1,0 +1,88 @@
+// Demo 06 — a log of values, one Basic Paxos instance per value: conflicts,
+// and two round trips for every value.
+//
+// notes, Multi-Paxos: "直接通过多次执行 Basic Paxos 实例，来实现一系列值的共识，问题："
+//   - "如果多个提议者同时提交提案，可能出现因为提案冲突，在准备阶段没有提议者接收到大多数
+//     准备响应，协商失败，需要重新协商。比如5个节点，3个提议者同时，没有一个能够拿到3张选票。"
+//   - "2 轮 RPC 通讯（准备阶段和接受阶段）往返消息多、耗性能、延迟大。"
+// (Running one Basic Paxos per value: proposals conflict — 5 nodes and 3
+// proposers at once, none gets 3 votes — and every value takes two rounds of
+// messages, Prepare and Accept.)
+//
+// Five acceptors A–E; three proposers each want two values in the log. Every
+// slot is a fresh Basic Paxos instance that every proposer with a value left
+// competes for (5–15 ms per message, 60 ms round timeout, random back-off).
+// The table shows what each slot cost; demo 08 shows the same log with a
+// master.
+#include <iomanip>
+#include <sstream>
+
+#include "cluster/naive_log.h"
+#include "cluster/paxos_cluster.h"
+#include "cluster/paxos_narration.h"
+#include "demos/support/demo.h"
+
+using namespace consensus_lab;
+
+int main(int argc, char** argv) {
+  demos::Demo demo(argc, argv,
+                   {"06", "multipaxos_naive",
+                    "A log by one Basic Paxos per value: conflicts and two round trips each",
+                    "每个值执行一次 Basic Paxos：提案冲突，每个值两轮往返",
+                    "Multi-Paxos › 直接通过多次执行 Basic Paxos 实例 (问题)", true});
+
+  cluster::NaiveLogOptions options{
+      .acceptors = {"A", "B", "C", "D", "E"},
+      .proposals = {{"client1", {"a1", "a2"}},
+                    {"client2", {"b1", "b2"}},
+                    {"client3", {"c1", "c2"}}},
+      .seed = demo.options().seed,
+      // --diagram and --msc draw slot 1, the first contested instance.
+      .on_slot = [&](std::uint64_t slot, const cluster::PaxosCluster& instance) {
+        if (slot == 1)
+          demo.write_diagrams<cluster::PaxosDescriber>(instance.world(), instance.participants());
+      }};
+  std::vector<cluster::NaiveSlot> slots;
+  demo.step("six values, three proposers, five acceptors: fill the log slot by slot",
+            "三个提议者、五个接受者、六个值：逐个槽位填满日志", [&] {
+              slots = cluster::run_naive_log(options);
+              std::ostringstream table;
+              table << (demo.zh()
+                            ? "槽位  选定  提议者    提案编号数  准备请求  消息数  用时(ms)\n"
+                            : "slot  value  proposer  numbers  Prepare  messages  ms to choose\n");
+              for (std::size_t i = 0; i < slots.size(); ++i) {
+                const auto& s = slots[i];
+                table << std::setw(4) << i + 1 << "  " << std::setw(5) << s.value << "  "
+                      << std::setw(8) << s.winner << "  " << std::setw(7) << s.rounds << "  "
+                      << std::setw(7) << s.prepares << "  " << std::setw(8) << s.messages << "  "
+                      << std::setw(12) << s.elapsed << '\n';
+              }
+              demo.say(table.str(), table.str());
+            });
+
+  std::size_t messages = 0, rounds = 0, contested = 0;
+  for (const auto& s : slots) {
+    messages += s.messages;
+    rounds += s.rounds;
+    contested += s.rounds > 1 ? 1 : 0;
+  }
+  const double per_value =
+      slots.empty() ? 0 : static_cast<double>(messages) / static_cast<double>(slots.size());
+  std::ostringstream summary;
+  summary << std::fixed << std::setprecision(1) << per_value;
+  demo.say("on average " + summary.str() + " messages per value (" + std::to_string(rounds) +
+               " proposal numbers for " + std::to_string(slots.size()) +
+               " values); a value costs at least 4 message delays: Prepare, Promise, Accept, "
+               "Accepted",
+           "平均每个值 " + summary.str() + " 条消息（" + std::to_string(slots.size()) +
+               " 个值用了 " + std::to_string(rounds) +
+               " 个提案编号）；每个值至少 4 个消息延迟：准备请求、准备响应、接受请求、通过通知");
+
+  demo.check(slots.size() == 6, "all six values are in the log", "六个值都进入了日志");
+  demo.check(contested >= 1, "slots were contested: more proposal numbers than values",
+             "出现了提案冲突：提案编号比值多");
+  demo.check(per_value > 2 * 4,
+             "each value costs more than one round trip to 4 acceptors (8 messages)",
+             "每个值的消息数多于一轮往返（8 条）");
+  return demo.verdict();
+}
