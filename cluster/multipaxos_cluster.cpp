@@ -88,7 +88,7 @@ MultiPaxosCluster::MultiPaxosCluster(MultiPaxosOptions options)
   for (const NodeId& id : options_.replicas) {
     Replica::Config config;
     config.self = id;
-    config.members = options_.replicas;
+    config.members = options_.members.empty() ? options_.replicas : options_.members;
     config.index = ++index;
     config.count = options_.replicas.size();
     config.timing = options_.timing;
@@ -142,6 +142,29 @@ std::optional<NodeId> MultiPaxosCluster::leader() const {
   return best;
 }
 
+std::vector<NodeId> MultiPaxosCluster::members_at(multipaxos::Slot slot) const {
+  std::vector<NodeId> members = options_.members.empty() ? options_.replicas : options_.members;
+  for (const auto& [chosen_slot, command] : chosen_) {
+    if (chosen_slot.value + options_.timing.window > slot.value) break;
+    const auto it = std::find(members.begin(), members.end(), command.key);
+    if (command.kind == Command::Kind::add_replica && it == members.end()) {
+      members.push_back(command.key);
+    } else if (command.kind == Command::Kind::remove_replica && it != members.end()) {
+      members.erase(it);
+    }
+  }
+  return members;
+}
+
+MultiPaxosCluster::Read MultiPaxosCluster::read(const NodeId& id, const std::string& key) const {
+  const Replica* r = replica(id);
+  if (r == nullptr || !r->is_master()) {
+    return {Read::Outcome::redirect, std::nullopt, r ? r->master_hint() : std::nullopt};
+  }
+  if (!r->can_read_locally(world_.now())) return {Read::Outcome::through_log, std::nullopt, id};
+  return {Read::Outcome::value, r->store().get(key), id};
+}
+
 const Replica* MultiPaxosCluster::replica(const NodeId& id) const {
   return world_.is_up(id) ? node(id).replica() : nullptr;
 }
@@ -179,8 +202,10 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
         acceptances_
             .try_emplace({accepted->slot, accepted->ballot}, accepted->command, std::set<NodeId>{})
             .first->second;
+    const auto members = members_at(accepted->slot);
+    if (std::find(members.begin(), members.end(), replica) == members.end()) return;
     acceptors.insert(replica);
-    if (acceptors.size() == paxos::majority(options_.replicas.size())) {
+    if (acceptors.size() == paxos::majority(members.size())) {
       auto [it, fresh] = chosen_.try_emplace(accepted->slot, command);
       if (!fresh && !(it->second == command)) {
         chosen_conflict_ = "slot " + multipaxos::to_string(accepted->slot) + ": " +

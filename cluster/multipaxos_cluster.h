@@ -20,7 +20,10 @@ namespace consensus_lab::cluster {
 using MultiPaxosWorld = sim::World<multipaxos::Message, multipaxos::Event>;
 
 struct MultiPaxosOptions {
-  std::vector<NodeId> replicas;
+  std::vector<NodeId> replicas;  // every replica process
+  // The first configuration (empty: all replicas). The others wait, idle,
+  // until a membership command adds them (notes, Chubby: 成员变更).
+  std::vector<NodeId> members;
   multipaxos::Rules rules;
   multipaxos::Timing timing;
   std::uint64_t seed = 1;
@@ -47,6 +50,20 @@ class MultiPaxosCluster {
   // A client submits a command to `id`; false if `id` is down or does not
   // believe it is master (a client would be redirected).
   bool submit(const NodeId& id, const multipaxos::Command& command);
+
+  // A client reads `key` at `id` (notes, Chubby: 读写请求都是有主节点执行).
+  struct Read {
+    enum class Outcome { value, redirect, through_log } outcome;
+    std::optional<std::string> value;   // outcome value: what the master's state machine holds
+    std::optional<NodeId> master_hint;  // outcome redirect: whom the replica believes is master
+  };
+  // A master serves the read from its own state machine while its lease
+  // holds; without the lease it must order the read through the log; any
+  // other replica redirects the client.
+  Read read(const NodeId& id, const std::string& key) const;
+
+  // Who the members are for `slot`, by the commands chosen so far.
+  std::vector<NodeId> members_at(multipaxos::Slot slot) const;
 
   // The live replica that believes it is master with the highest ballot.
   std::optional<NodeId> leader() const;

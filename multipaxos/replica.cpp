@@ -48,14 +48,16 @@ Effects Replica::tick(Millis now, RandomSource& random) {
   Effects effects;
   if (role_ == Role::master) {
     if (now >= next_heartbeat_) {
-      for (const NodeId& peer : config_.members) {
-        if (peer != config_.self) effects.send.push_back({peer, Heartbeat{*ballot_, commit_, now}});
-      }
+      send_to_members(next_slot_, Heartbeat{*ballot_, commit_, now}, effects);
+      resend_unacknowledged(effects);
       next_heartbeat_ = now + config_.timing.heartbeat;
     }
     return finish(std::move(effects));
   }
-  if (now >= election_deadline_) return campaign(now, random);
+  if (now >= election_deadline_) {
+    if (is_member(commit_.next())) return campaign(now, random);
+    reset_election_timer(now, random);  // not a member (yet): nothing to run for
+  }
   return finish(std::move(effects));
 }
 
@@ -63,7 +65,7 @@ Effects Replica::tick(Millis now, RandomSource& random) {
 
 Effects Replica::campaign(Millis now, RandomSource& random) {
   Effects effects;
-  if (role_ == Role::master) return finish(std::move(effects));
+  if (role_ == Role::master || !is_member(commit_.next())) return finish(std::move(effects));
   role_ = Role::candidate;
   ballot_ = paxos::next_owned_number(config_.index, config_.count, highest_seen_);
   note_ballot(*ballot_);
@@ -78,12 +80,10 @@ Effects Replica::campaign(Millis now, RandomSource& random) {
   for (auto it = hard_.accepted.lower_bound(campaign_from_); it != hard_.accepted.end(); ++it) {
     own.push_back(*it);
   }
-  for (const NodeId& peer : config_.members) {
-    if (peer != config_.self) effects.send.push_back({peer, Prepare{*ballot_, campaign_from_}});
-  }
+  send_to_members(campaign_from_, Prepare{*ballot_, campaign_from_}, effects);
   effects.events.push_back(event::CampaignStarted{*ballot_, campaign_from_});
   reset_election_timer(now, random);  // no majority by then: try again, higher
-  if (promises_.size() >= majority()) become_master(now, effects);
+  if (promises_.size() >= majority_at(campaign_from_)) become_master(now, effects);
   return finish(std::move(effects));
 }
 
@@ -121,8 +121,10 @@ void Replica::on_prepare(Millis now, const NodeId& from, const Prepare& m, Effec
 
 void Replica::on_promise(Millis now, const NodeId& from, const Promise& m, Effects& effects) {
   if (role_ != Role::candidate || !ballot_ || m.ballot != *ballot_) return;
+  const auto members = members_at(campaign_from_);
+  if (std::find(members.begin(), members.end(), from) == members.end()) return;
   promises_[from] = m.accepted;
-  if (promises_.size() >= majority()) become_master(now, effects);
+  if (promises_.size() >= majority_at(campaign_from_)) become_master(now, effects);
 }
 
 void Replica::become_master(Millis now, Effects& effects) {
@@ -166,9 +168,7 @@ void Replica::become_master(Millis now, Effects& effects) {
   for (const auto& [slot, command] : plan) propose(slot, command, effects);
   promises_.clear();
   // Announce the reign (and start the lease) at once.
-  for (const NodeId& peer : config_.members) {
-    if (peer != config_.self) effects.send.push_back({peer, Heartbeat{*ballot_, commit_, now}});
-  }
+  send_to_members(next_slot_, Heartbeat{*ballot_, commit_, now}, effects);
   next_heartbeat_ = now + config_.timing.heartbeat;
   send_window(effects);
 }
@@ -213,26 +213,61 @@ void Replica::propose(Slot slot, const Command& command, Effects& effects) {
   persist(effects);
   effects.events.push_back(event::SlotAccepted{slot, *ballot_, command});
   in_flight_[slot] = InFlight{command, {config_.self}, false};
-  if (majority() <= 1) {
+  if (majority_at(slot) <= 1) {
     in_flight_.erase(slot);
     learn(slot, command, effects);
   }
 }
 
 void Replica::send_window(Effects& effects) {
-  std::size_t sent = 0;
-  for (const auto& [slot, flight] : in_flight_) sent += flight.sent ? 1 : 0;
   for (auto& [slot, flight] : in_flight_) {
-    if (sent >= config_.timing.window) break;
+    // At most `window` slots beyond the highest contiguous chosen slot: so the
+    // members for every slot in flight are already known (see Timing::window).
+    if (slot.value > commit_.value + config_.timing.window) break;
     if (flight.sent) continue;
-    for (const NodeId& peer : config_.members) {
-      if (peer != config_.self) {
+    send_to_members(slot, Accept{*ballot_, slot, flight.command, commit_}, effects);
+    flight.sent = true;
+  }
+}
+
+// Messages get lost: an Accept still unanswered after a whole heartbeat
+// interval is sent again to the members that have not accepted it yet.
+void Replica::resend_unacknowledged(Effects& effects) {
+  for (auto& [slot, flight] : in_flight_) {
+    if (!flight.sent) break;
+    if (++flight.heartbeats_waited < 2) continue;
+    flight.heartbeats_waited = 0;
+    for (const NodeId& peer : members_at(slot)) {
+      if (flight.accepted_by.count(peer) == 0) {
         effects.send.push_back({peer, Accept{*ballot_, slot, flight.command, commit_}});
       }
     }
-    flight.sent = true;
-    ++sent;
   }
+}
+
+void Replica::send_to_members(Slot slot, const Message& message, Effects& effects) const {
+  for (const NodeId& peer : members_at(slot)) {
+    if (peer != config_.self) effects.send.push_back({peer, message});
+  }
+}
+
+std::vector<NodeId> Replica::members_at(Slot slot) const {
+  std::vector<NodeId> members = config_.members;
+  for (const auto& [chosen_slot, command] : hard_.chosen) {
+    if (chosen_slot.value + config_.timing.window > slot.value) break;
+    const auto it = std::find(members.begin(), members.end(), command.key);
+    if (command.kind == Command::Kind::add_replica && it == members.end()) {
+      members.push_back(command.key);
+    } else if (command.kind == Command::Kind::remove_replica && it != members.end()) {
+      members.erase(it);
+    }
+  }
+  return members;
+}
+
+bool Replica::is_member(Slot slot) const {
+  const auto members = members_at(slot);
+  return std::find(members.begin(), members.end(), config_.self) != members.end();
 }
 
 void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects& effects,
@@ -263,8 +298,10 @@ void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effect
   if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
   const auto it = in_flight_.find(m.slot);
   if (it == in_flight_.end()) return;  // chosen already
+  const auto members = members_at(m.slot);
+  if (std::find(members.begin(), members.end(), from) == members.end()) return;
   it->second.accepted_by.insert(from);
-  if (it->second.accepted_by.size() < majority()) return;
+  if (it->second.accepted_by.size() < majority_at(m.slot)) return;
   const Command command = it->second.command;
   in_flight_.erase(it);
   learn(m.slot, command, effects);
@@ -297,6 +334,7 @@ void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, E
   grant_lease(now, from);
   reset_election_timer(now, random);
   effects.send.push_back({from, HeartbeatOk{m.ballot, m.sent_at}});
+  catch_up_asked_ = Slot{0};  // a lost CatchUp or Chosen: ask again at every heartbeat
   learn_up_to(m.commit, m.ballot, from, effects);
 }
 
@@ -305,7 +343,7 @@ void Replica::on_heartbeat_ok(const NodeId& from, const HeartbeatOk& m, Effects&
   auto& acks = heartbeat_oks_[m.sent_at];
   acks.insert(config_.self);
   acks.insert(from);
-  if (acks.size() < majority() || !config_.rules.lease) return;
+  if (acks.size() < majority_at(next_slot_) || !config_.rules.lease) return;
   // Counted from when the heartbeat was SENT, minus a margin: the replicas
   // counted from when they received it, so their grants outlast this lease.
   const Millis until = m.sent_at + config_.timing.lease - config_.timing.lease_margin;

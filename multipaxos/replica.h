@@ -52,7 +52,11 @@ struct Timing {
   Millis heartbeat = 50;              // the master's heartbeat interval
   Millis lease = 200;                 // a replica's lease grant, from when it hears the master
   Millis lease_margin = 20;           // the master's lease ends this much earlier
-  std::size_t window = 8;             // slots the master may have in flight at once
+  // Slots the master may have in flight beyond the highest contiguous chosen
+  // slot — and α, the delay of a membership change: a replica added or
+  // removed by the command in slot s counts from slot s + window on, so the
+  // master always knows who the members are for every slot it proposes.
+  std::size_t window = 4;
 };
 
 // What survives a crash.
@@ -147,7 +151,7 @@ class Replica {
  public:
   struct Config {
     NodeId self;
-    std::vector<NodeId> members;  // every replica, self included
+    std::vector<NodeId> members;  // the first configuration, self included (if a member)
     std::uint64_t index = 1;  // ballots: replica k of n owns k, k+n, … (paxos::next_owned_number)
     std::uint64_t count = 1;
     Timing timing;
@@ -166,6 +170,10 @@ class Replica {
   Effects campaign(Millis now, RandomSource& random);
   // A client command; only the master takes one (others: see master_hint()).
   Effects submit(Millis now, const Command& command);
+
+  // Who the members are for `slot`: the first configuration, changed by the
+  // membership commands chosen in slots <= slot - window.
+  std::vector<NodeId> members_at(Slot slot) const;
 
   // A read served from this replica's own state machine: only by a master
   // that holds its lease (otherwise it must go through the log).
@@ -195,14 +203,18 @@ class Replica {
     Command command;
     std::set<NodeId> accepted_by;
     bool sent = false;
+    int heartbeats_waited = 0;  // since it was last sent
   };
 
-  std::size_t majority() const { return paxos::majority(config_.members.size()); }
+  bool is_member(Slot slot) const;
+  std::size_t majority_at(Slot slot) const { return paxos::majority(members_at(slot).size()); }
+  void send_to_members(Slot slot, const Message& message, Effects& effects) const;
   void reset_election_timer(Millis now, RandomSource& random);
   void become_follower(Effects& effects, Ballot higher);
   void become_master(Millis now, Effects& effects);
   void propose(Slot slot, const Command& command, Effects& effects);
   void send_window(Effects& effects);
+  void resend_unacknowledged(Effects& effects);
   void learn(Slot slot, const Command& command, Effects& effects);
   void learn_up_to(Slot commit, Ballot ballot, const NodeId& master, Effects& effects);
   void apply_chosen(Effects& effects);
