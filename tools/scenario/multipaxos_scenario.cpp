@@ -3,6 +3,11 @@
 // persist and lease, and the expectations leader / log / log-length / commit /
 // kv (shared/SCENARIOS.md; docs/scenarios.md). Message types: prepare,
 // promise, reject, accept, accepted, heartbeat, heartbeat-ok, catch-up, chosen.
+// Documented extras: the header word `members ID…` (the first configuration),
+// the commands `add-replica ID` and `remove-replica ID` (a membership command
+// put into the log through the master), and the expectations
+// `expect read ID KEY VALUE|none|redirect|through-log` and
+// `expect members ID…` (the members for the next free slot).
 #include <memory>
 #include <utility>
 
@@ -23,15 +28,25 @@ class MultiPaxosScenario final
  public:
   bool header(const Line& line) override {
     if (line.command() == "proposers") fail("proposers is for paxos: multipaxos replicas propose");
-    return false;
+    if (line.command() != "members") return false;
+    // An extra: the first configuration, when some nodes are to join later.
+    if (!members_.empty()) fail("members are given twice");
+    if (line.size() < 2) fail("usage: members ID…");
+    for (std::size_t i = 1; i < line.size(); ++i) members_.push_back(line[i]);
+    return true;
   }
 
   void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
              const Narration& narration) override {
     // The narration must see the replicas' first timers being armed, so the
     // cluster is built with narration attached right after.
+    for (const NodeId& member : members_) {
+      if (std::find(nodes.begin(), nodes.end(), member) == nodes.end()) {
+        fail("member " + member + " is not one of the nodes");
+      }
+    }
     cluster_ = std::make_unique<MultiPaxosCluster>(
-        cluster::MultiPaxosOptions{.replicas = nodes, .seed = seed});
+        cluster::MultiPaxosOptions{.replicas = nodes, .members = members_, .seed = seed});
     attach_narration(narration);
   }
 
@@ -115,6 +130,14 @@ class MultiPaxosScenario final
       cluster_->submit(target, Command::put(key, value));
       return true;
     }
+    if (command == "add-replica" || command == "remove-replica") {
+      require_words(line, 2, 2, command + " ID");
+      const NodeId& id = node(line[1]);
+      const auto leader = cluster_->leader();
+      if (!leader) fail("there is no master to send the membership change to");
+      cluster_->submit(*leader, command == "add-replica" ? Command::add(id) : Command::remove(id));
+      return true;
+    }
     if (command == "timeout") {
       require_words(line, 2, 2, "timeout ID");
       const NodeId& id = node(line[1]);
@@ -168,6 +191,34 @@ class MultiPaxosScenario final
       if (actual != line[4]) expect_failed(expected, "kv " + id + " " + line[3] + " " + actual);
       return true;
     }
+    if (what == "read") {
+      require_words(line, 5, 5, "expect read ID KEY VALUE|none|redirect|through-log");
+      const NodeId& id = node(line[2]);
+      const auto read = cluster_->read(id, line[3]);
+      std::string actual;
+      switch (read.outcome) {
+        case MultiPaxosCluster::Read::Outcome::value:
+          actual = read.value.value_or("none");
+          break;
+        case MultiPaxosCluster::Read::Outcome::redirect:
+          actual = "redirect";
+          break;
+        case MultiPaxosCluster::Read::Outcome::through_log:
+          actual = "through-log";
+          break;
+      }
+      if (actual != line[4]) expect_failed(expected, "read " + id + " " + line[3] + " " + actual);
+      return true;
+    }
+    if (what == "members") {
+      const auto members = cluster_->members_at(
+          Slot{cluster_->chosen().empty() ? 1 : cluster_->chosen().rbegin()->first.value + 1});
+      std::string wanted, actual;
+      for (std::size_t i = 2; i < line.size(); ++i) wanted += " " + line[i];
+      for (const auto& m : members) actual += " " + m;
+      if (wanted != actual) expect_failed(expected, "members" + actual);
+      return true;
+    }
     if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
       fail("expect " + what + " is for paxos, not multipaxos");
     }
@@ -199,6 +250,7 @@ class MultiPaxosScenario final
     return commit;
   }
 
+  std::vector<NodeId> members_;
   std::unique_ptr<MultiPaxosCluster> cluster_;
 };
 

@@ -38,7 +38,7 @@ class Run {
       if (command == "protocol") fail("the protocol is given twice");
       if (protocol_->header(line)) return;
       start();
-    } else if (is_shared_header(command) || command == "proposers") {
+    } else if (is_shared_header(command) || command == "proposers" || command == "members") {
       fail("'" + command + "' belongs in the header, before the first other command");
     }
     echo(line);
