@@ -95,6 +95,16 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
           },
           [&](const event::PrepareIgnoredForLease& p) -> std::optional<Line> {
             const std::string until = std::to_string(p.until);
+            if (p.master.empty()) {
+              return Line{zh ? node + " 不理会准备请求 " + to_string(p.ballot) +
+                                   "：它刚重启，崩溃前可能给过某个主节点租约，要等到 " + until +
+                                   " ms"
+                             : node + " ignores Prepare " + to_string(p.ballot) +
+                                   ": it restarted and may have granted a lease before it "
+                                   "crashed; it waits until " +
+                                   until + " ms",
+                          Tone::warn};
+            }
             return Line{zh ? node + " 不理会准备请求 " + to_string(p.ballot) + "：它给 " +
                                  p.master + " 的租约到 " + until + " ms 才结束"
                            : node + " ignores Prepare " + to_string(p.ballot) + ": its lease to " +

@@ -16,6 +16,13 @@ Replica::Replica(Config config, ReplicaHardState restored)
 Effects Replica::start(Millis now, RandomSource& random) {
   Effects effects;
   reset_election_timer(now, random);
+  // A lease grant is not written to disk. A replica that has promised
+  // anything before may have granted a master a lease just before it
+  // crashed, so after a restart it helps no candidate for one lease period.
+  if (hard_.promised && config_.rules.lease) {
+    lease_holder_ = NodeId{};  // unknown: whoever it was
+    lease_granted_until_ = now + config_.timing.lease;
+  }
   apply_chosen(effects);  // after a restart: rebuild the state machine from the chosen log
   return finish(std::move(effects));
 }
@@ -96,6 +103,12 @@ void Replica::on_prepare(Millis now, const NodeId& from, const Prepare& m, Effec
       now < lease_granted_until_) {
     effects.events.push_back(
         event::PrepareIgnoredForLease{m.ballot, *lease_holder_, lease_granted_until_});
+    return;
+  }
+  // Nor does a master that holds its own lease: it is alive and in charge
+  // (say, a replica cut off for a while comes back and campaigns).
+  if (config_.rules.lease && role_ == Role::master && now < lease_until_) {
+    effects.events.push_back(event::PrepareIgnoredForLease{m.ballot, config_.self, lease_until_});
     return;
   }
   // Promise 1, as in Basic Paxos: no answer to a ballot <= the one promised —
@@ -186,12 +199,13 @@ void Replica::become_follower(Effects& effects, Ballot higher) {
   master_hint_.reset();
 }
 
-void Replica::on_reject(const Reject& m, Effects& effects) {
+void Replica::on_reject(Millis now, const Reject& m, Effects& effects, RandomSource& random) {
   note_ballot(m.promised);
   // "Someone promised a higher number": the skipping of phase 1 is over. A
   // rejection never counts as an acceptance.
   if (role_ != Role::follower && ballot_ && m.ballot == *ballot_ && m.promised > *ballot_) {
     become_follower(effects, m.promised);
+    reset_election_timer(now, random);  // give the newer master time to be heard
   }
 }
 
@@ -420,7 +434,7 @@ Effects Replica::handle(Millis now, const NodeId& from, const Message& message,
   std::visit(Overloaded{
                  [&](const Prepare& m) { on_prepare(now, from, m, effects, random); },
                  [&](const Promise& m) { on_promise(now, from, m, effects); },
-                 [&](const Reject& m) { on_reject(m, effects); },
+                 [&](const Reject& m) { on_reject(now, m, effects, random); },
                  [&](const Accept& m) { on_accept(now, from, m, effects, random); },
                  [&](const Accepted& m) { on_accepted(from, m, effects); },
                  [&](const Heartbeat& m) { on_heartbeat(now, from, m, effects, random); },

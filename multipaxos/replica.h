@@ -88,7 +88,7 @@ struct PrepareRefused {  // ballot <= promised: Reject sent
 };
 struct PrepareIgnoredForLease {  // a lease for another master still holds
   Ballot ballot;
-  NodeId master;
+  NodeId master;  // empty: granted before a restart, to a master it no longer knows
   Millis until;
 };
 struct BecameMaster {
@@ -225,7 +225,7 @@ class Replica {
 
   void on_prepare(Millis now, const NodeId& from, const Prepare& m, Effects& e, RandomSource& r);
   void on_promise(Millis now, const NodeId& from, const Promise& m, Effects& e);
-  void on_reject(const Reject& m, Effects& e);
+  void on_reject(Millis now, const Reject& m, Effects& e, RandomSource& r);
   void on_accept(Millis now, const NodeId& from, const Accept& m, Effects& e, RandomSource& r);
   void on_accepted(const NodeId& from, const Accepted& m, Effects& e);
   void on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& e,
