@@ -1,0 +1,147 @@
+// Helpers shared by the Multi-Paxos tests: a RandomSource that always draws
+// the lowest value, short names for ballots and slots, and ways to pick out
+// what a replica sent or noted.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+#include "cluster/multipaxos_cluster.h"
+
+namespace consensus_lab::multipaxos_testing {
+
+using namespace consensus_lab;
+using cluster::MultiPaxosCluster;
+using cluster::MultiPaxosOptions;
+using multipaxos::Accept;
+using multipaxos::Ballot;
+using multipaxos::Command;
+using multipaxos::Effects;
+using multipaxos::Prepare;
+using multipaxos::Promise;
+using multipaxos::Reject;
+using multipaxos::Replica;
+using multipaxos::ReplicaHardState;
+using multipaxos::Role;
+using multipaxos::Slot;
+using multipaxos::SlotProposal;
+namespace event = multipaxos::event;
+
+// The election timers always draw the shortest timeout.
+class Low final : public RandomSource {
+ public:
+  std::uint64_t between(std::uint64_t low, std::uint64_t /*high*/) override { return low; }
+};
+
+inline Ballot b(std::uint64_t value) {
+  return Ballot{value};
+}
+inline Slot s(std::uint64_t value) {
+  return Slot{value};
+}
+
+// Replica k of the members (from 1) owns the ballots k, k + n, k + 2n, …
+inline Replica::Config config_for(const NodeId& self, const std::vector<NodeId>& members,
+                                  multipaxos::Timing timing = {}) {
+  const auto position = std::find(members.begin(), members.end(), self) - members.begin();
+  return Replica::Config{.self = self,
+                         .members = members,
+                         .index = static_cast<std::uint64_t>(position) + 1,
+                         .count = members.size(),
+                         .timing = timing};
+}
+
+// Every message of type T in the effects, with its addressee.
+template <class T>
+std::vector<std::pair<NodeId, T>> sent(const Effects& effects) {
+  std::vector<std::pair<NodeId, T>> out;
+  for (const auto& outgoing : effects.send) {
+    if (const auto* message = std::get_if<T>(&outgoing.message))
+      out.emplace_back(outgoing.to, *message);
+  }
+  return out;
+}
+
+// Every event of type T in the effects.
+template <class T>
+std::vector<T> events(const Effects& effects) {
+  std::vector<T> out;
+  for (const auto& e : effects.events) {
+    if (const auto* found = std::get_if<T>(&e)) out.push_back(*found);
+  }
+  return out;
+}
+
+// Every event of type T noted in the cluster's trace: (time, replica, event).
+template <class T>
+std::vector<std::tuple<Millis, NodeId, T>> noted(const cluster::MultiPaxosWorld& world) {
+  std::vector<std::tuple<Millis, NodeId, T>> out;
+  for (const auto& record : world.trace()) {
+    if (const auto* n = std::get_if<sim::Noted<multipaxos::Event>>(&record.what)) {
+      if (const auto* found = std::get_if<T>(&n->event))
+        out.emplace_back(record.at, n->node, *found);
+    }
+  }
+  return out;
+}
+
+inline MultiPaxosOptions replicas(std::vector<NodeId> ids, multipaxos::Rules rules = {}) {
+  MultiPaxosOptions options;
+  options.replicas = std::move(ids);
+  options.rules = rules;
+  return options;
+}
+
+// By hand: A's election timer fires and every message is delivered.
+inline void elect_a(MultiPaxosCluster& cluster) {
+  cluster.timeout("A");
+  cluster.world().deliver_all();
+  REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
+}
+
+// By hand, the clock stands still, so the lease B and C granted A lasts for
+// ever: move the clock past it (no election timer fires: the test gave B and C
+// long ones) and throw away the heartbeats A sent meanwhile.
+inline void let_leases_run_out(MultiPaxosCluster& cluster) {
+  auto& world = cluster.world();
+  world.advance(cluster.options().timing.lease + 1);
+  for (const NodeId& from : cluster.participants()) {
+    for (const NodeId& to : cluster.participants()) {
+      if (from != to) {
+        while (world.drop(from, to, "heartbeat")) {
+        }
+      }
+    }
+  }
+}
+
+// The chosen log 1..commit of a live replica.
+inline std::vector<Command> chosen_prefix(const Replica& replica) {
+  std::vector<Command> log;
+  for (Slot slot{1}; slot <= replica.commit(); slot = slot.next()) {
+    log.push_back(replica.hard_state().chosen.at(slot));
+  }
+  return log;
+}
+
+inline std::vector<Slot> slots_holding(const std::map<Slot, Command>& log, const Command& command) {
+  std::vector<Slot> out;
+  for (const auto& [slot, held] : log) {
+    if (held == command) out.push_back(slot);
+  }
+  return out;
+}
+
+inline void require_safe(const MultiPaxosCluster& cluster) {
+  if (const auto& violation = cluster.world().violation()) {
+    FAIL("invariant violated: " << violation->invariant << ": " << violation->detail);
+  }
+}
+
+}  // namespace consensus_lab::multipaxos_testing
