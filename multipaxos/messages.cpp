@@ -6,6 +6,10 @@ namespace consensus_lab::multipaxos {
 
 using paxos::to_string;
 
+std::string to_string(Slot slot) {
+  return std::to_string(slot.value);
+}
+
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {"prepare",      "promise",  "reject",
                                                "accept",       "accepted", "heartbeat",

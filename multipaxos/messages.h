@@ -21,12 +21,24 @@
 #include <variant>
 #include <vector>
 
-#include "multipaxos/command.h"
+#include "common/command.h"
 #include "paxos/proposal_number.h"
 
 namespace consensus_lab::multipaxos {
 
 using Ballot = paxos::ProposalNumber;
+using consensus_lab::Command;
+using consensus_lab::KeyValueStore;
+using consensus_lab::to_scenario_word;
+using consensus_lab::to_string;
+
+// A position in the replicated log, from 1.
+struct Slot {
+  std::uint64_t value = 0;
+  friend auto operator<=>(const Slot&, const Slot&) = default;
+  Slot next() const { return Slot{value + 1}; }
+};
+std::string to_string(Slot slot);
 
 // A value accepted in a slot under a ballot.
 struct SlotProposal {

@@ -1,7 +1,8 @@
-// What the replicated log holds, slot by slot: client commands for the
-// key-value state machine (`x=3`, printed x←3), `noop` (the filler a new
-// master puts into a gap — Paxos Made Simple §3), and membership changes
-// (notes, 落地：Chubby: "实现了成员变更").
+// What a replicated log holds — a Multi-Paxos slot or a Raft entry: client
+// commands for the key-value state machine (`x=3`, printed x←3), `noop` (a
+// new Multi-Paxos master's gap filler, a new Raft leader's first entry), and
+// Multi-Paxos membership changes (notes, 落地：Chubby: "实现了成员变更"). Both
+// protocols apply what they commit to the same KeyValueStore.
 #pragma once
 
 #include <compare>
@@ -12,15 +13,7 @@
 
 #include "common/types.h"
 
-namespace consensus_lab::multipaxos {
-
-// A position in the replicated log, from 1.
-struct Slot {
-  std::uint64_t value = 0;
-  friend auto operator<=>(const Slot&, const Slot&) = default;
-  Slot next() const { return Slot{value + 1}; }
-};
-std::string to_string(Slot slot);
+namespace consensus_lab {
 
 struct Command {
   enum class Kind { put, noop, add_replica, remove_replica };
@@ -60,4 +53,4 @@ class KeyValueStore {
   std::map<std::string, std::uint64_t> last_sequence_;  // per client
 };
 
-}  // namespace consensus_lab::multipaxos
+}  // namespace consensus_lab

@@ -1,12 +1,8 @@
-#include "multipaxos/command.h"
+#include "common/command.h"
 
 #include <utility>
 
-namespace consensus_lab::multipaxos {
-
-std::string to_string(Slot slot) {
-  return std::to_string(slot.value);
-}
+namespace consensus_lab {
 
 Command Command::put(std::string key, std::string value, std::string client,
                      std::uint64_t sequence) {
@@ -78,4 +74,4 @@ std::optional<std::string> KeyValueStore::get(const std::string& key) const {
   return it->second;
 }
 
-}  // namespace consensus_lab::multipaxos
+}  // namespace consensus_lab
