@@ -1,0 +1,54 @@
+#include "raft/messages.h"
+
+#include "common/overloaded.h"
+
+namespace consensus_lab::raft {
+
+std::string to_string(Term term) { return std::to_string(term.value); }
+std::string to_string(LogIndex index) { return std::to_string(index.value); }
+
+std::string_view message_type(const Message& message) {
+  static constexpr std::string_view names[] = {"request-vote", "vote", "append-entries",
+                                               "append-reply"};
+  return names[message.index()];
+}
+
+std::string to_string(const Message& message) {
+  return std::visit(
+      Overloaded{
+          [](const RequestVote& m) {
+            return "RequestVote term " + to_string(m.term) + " last (" +
+                   to_string(m.last_log_index) + ", " + to_string(m.last_log_term) + ")";
+          },
+          [](const Vote& m) {
+            return std::string(m.vote_granted ? "Vote" : "Vote refused") + " term " +
+                   to_string(m.term);
+          },
+          [](const AppendEntries& m) {
+            std::string text = std::string(m.entries.empty() ? "Heartbeat" : "AppendEntries") +
+                               " term " + to_string(m.term) + " prev (" +
+                               to_string(m.prev_log_index) + ", " + to_string(m.prev_log_term) +
+                               ")";
+            if (!m.entries.empty()) {
+              text += " [";
+              LogIndex index = m.prev_log_index;
+              for (std::size_t i = 0; i < m.entries.size(); ++i) {
+                ++index.value;
+                text += (i ? " " : "") + std::string("(") + to_string(index) + ", " +
+                        to_string(m.entries[i].term) + ", " + to_string(m.entries[i].command) + ")";
+              }
+              text += "]";
+            }
+            return text + " commit " + to_string(m.leader_commit);
+          },
+          [](const AppendReply& m) {
+            return m.success ? "AppendReply term " + to_string(m.term) + " ok up to " +
+                                   to_string(m.match_index)
+                             : "AppendReply term " + to_string(m.term) + " refused at " +
+                                   to_string(m.match_index);
+          },
+      },
+      message);
+}
+
+}  // namespace consensus_lab::raft

@@ -1,0 +1,77 @@
+// Raft's vocabulary (the Raft paper, Figure 2; notes, Raft): terms, log
+// indexes, log entries, the two RPCs and their replies.
+//
+//   RequestVote  (请求投票 RPC)  candidate → everyone     "vote for me in term T"
+//   Vote                        → candidate               granted or not
+//   AppendEntries (日志复制 RPC) leader → followers        entries after (prev index,
+//                                                          prev term), and the leader's
+//                                                          commit index; none = heartbeat
+//   AppendReply                 → leader                  success, and how far it matches
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/command.h"
+
+namespace consensus_lab::raft {
+
+// 任期: numbered consecutively; every message carries the sender's.
+struct Term {
+  std::uint64_t value = 0;
+  friend auto operator<=>(const Term&, const Term&) = default;
+};
+// A position in the log, from 1 (0: before the first entry).
+struct LogIndex {
+  std::uint64_t value = 0;
+  friend auto operator<=>(const LogIndex&, const LogIndex&) = default;
+};
+std::string to_string(Term term);
+std::string to_string(LogIndex index);
+
+// 日志项: (index, term, command). The index is its position in the log.
+struct LogEntry {
+  Term term;
+  Command command;
+  friend bool operator==(const LogEntry&, const LogEntry&) = default;
+};
+
+struct RequestVote {
+  Term term;
+  NodeId candidate_id;
+  LogIndex last_log_index;
+  Term last_log_term;
+};
+struct Vote {
+  Term term;
+  bool vote_granted = false;
+};
+struct AppendEntries {
+  Term term;
+  NodeId leader_id;
+  LogIndex prev_log_index;
+  Term prev_log_term;
+  std::vector<LogEntry> entries;  // empty: a heartbeat
+  LogIndex leader_commit;
+};
+struct AppendReply {
+  Term term;
+  bool success = false;
+  // success: the follower's log matches the leader's up to here.
+  // refusal: the prev index that did not match.
+  LogIndex match_index;
+};
+
+using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply>;
+
+// "request-vote", "vote", "append-entries", "append-reply".
+std::string_view message_type(const Message& message);
+// "AppendEntries term 4 prev (6, 3) [(7, 4, x←3)] commit 6", "heartbeat term 4 …".
+std::string to_string(const Message& message);
+
+}  // namespace consensus_lab::raft
