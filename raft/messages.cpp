@@ -4,8 +4,12 @@
 
 namespace consensus_lab::raft {
 
-std::string to_string(Term term) { return std::to_string(term.value); }
-std::string to_string(LogIndex index) { return std::to_string(index.value); }
+std::string to_string(Term term) {
+  return std::to_string(term.value);
+}
+std::string to_string(LogIndex index) {
+  return std::to_string(index.value);
+}
 
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {"request-vote", "vote", "append-entries",

@@ -146,7 +146,8 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
     if (std::holds_alternative<RequestVote>(message)) {
       effects.send.push_back({from, Vote{hard_.current_term, false}});
     } else if (const auto* append = std::get_if<AppendEntries>(&message)) {
-      effects.send.push_back({from, AppendReply{hard_.current_term, false, append->prev_log_index}});
+      effects.send.push_back(
+          {from, AppendReply{hard_.current_term, false, append->prev_log_index}});
     }
     return finish(std::move(effects));
   }
@@ -173,8 +174,8 @@ bool Server::candidate_log_ok(const RequestVote& m) const {
 
 // notes, 选举的规则: "每一个服务器节点最多会对一个任期编号投出一张选票，'先来先服务'"
 // (at most one vote per term, first come, first served).
-void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& m,
-                             Effects& effects, RandomSource& random) {
+void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& m, Effects& effects,
+                             RandomSource& random) {
   using Reason = event::VoteRefused::Reason;
   std::optional<Reason> refusal;
   if (hard_.voted_for && *hard_.voted_for != m.candidate_id) {

@@ -109,11 +109,11 @@ struct Applied {
 };
 }  // namespace event
 
-using Event = std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate,
-                           event::VoteGranted, event::VoteRefused, event::BecameLeader,
-                           event::EntryAppended, event::AppendRefused, event::ConflictDeleted,
-                           event::EntriesStored, event::NextIndexBack, event::Committed,
-                           event::Applied>;
+using Event =
+    std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
+                 event::VoteRefused, event::BecameLeader, event::EntryAppended,
+                 event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
+                 event::NextIndexBack, event::Committed, event::Applied>;
 
 struct Effects {
   std::optional<RaftHardState> persist;
@@ -183,8 +183,8 @@ class Server {
   void on_request_vote(Millis now, const NodeId& from, const RequestVote& m, Effects& effects,
                        RandomSource& random);
   void on_vote(Millis now, const NodeId& from, const Vote& m, Effects& effects);
-  void on_append_entries(Millis now, const NodeId& from, const AppendEntries& m,
-                         Effects& effects, RandomSource& random);
+  void on_append_entries(Millis now, const NodeId& from, const AppendEntries& m, Effects& effects,
+                         RandomSource& random);
   void on_append_reply(const NodeId& from, const AppendReply& m, Effects& effects);
 
   void send_append_entries(const NodeId& follower, Effects& effects) const;

@@ -193,11 +193,11 @@ std::unique_ptr<ProtocolScenario> make_paxos_scenario() {
   return std::make_unique<PaxosScenario>();
 }
 
-const std::map<std::string, ProtocolEntry>& protocols() {
-  static const std::map<std::string, ProtocolEntry> known{
-      {"paxos", {make_paxos_scenario}},
-      {"multipaxos", {make_multipaxos_scenario}},
-      {"raft", {}},
+const std::map<std::string, ProtocolFactory>& protocols() {
+  static const std::map<std::string, ProtocolFactory> known{
+      {"paxos", make_paxos_scenario},
+      {"multipaxos", make_multipaxos_scenario},
+      {"raft", make_raft_scenario},
   };
   return known;
 }

@@ -45,14 +45,13 @@ class ProtocolScenario {
   virtual void write_diagram(std::ostream& out, sim::Lang lang) const = 0;
 };
 
-struct ProtocolEntry {
-  std::function<std::unique_ptr<ProtocolScenario>()> make;  // empty: not available yet
-};
+using ProtocolFactory = std::function<std::unique_ptr<ProtocolScenario>()>;
 
-// Every protocol name the language knows: paxos, multipaxos, raft.
-const std::map<std::string, ProtocolEntry>& protocols();
+// Every protocol the language knows: paxos, multipaxos, raft.
+const std::map<std::string, ProtocolFactory>& protocols();
 
 std::unique_ptr<ProtocolScenario> make_paxos_scenario();
 std::unique_ptr<ProtocolScenario> make_multipaxos_scenario();
+std::unique_ptr<ProtocolScenario> make_raft_scenario();
 
 }  // namespace consensus_lab::scenario

@@ -15,14 +15,6 @@ bool is_shared_header(const std::string& command) {
   return command == "protocol" || command == "nodes" || command == "seed";
 }
 
-std::string available_protocols() {
-  std::string names;
-  for (const auto& [name, entry] : protocols()) {
-    if (entry.make) names += (names.empty() ? "" : ", ") + name;
-  }
-  return names;
-}
-
 // The header: `protocol` first, then nodes / seed / the protocol's own words.
 class Run {
  public:
@@ -63,11 +55,7 @@ class Run {
     if (entry == protocols().end()) {
       fail("unknown protocol '" + line[1] + "' (paxos, multipaxos or raft)");
     }
-    if (!entry->second.make) {
-      fail("protocol " + line[1] + " is not available in this version of conlab (available: " +
-           available_protocols() + ")");
-    }
-    protocol_ = entry->second.make();
+    protocol_ = entry->second();
   }
 
   void nodes(const Line& line) {

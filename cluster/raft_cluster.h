@@ -1,0 +1,82 @@
+// A Raft cluster inside the simulator: servers A, B, C…, each a raft::Server,
+// wired to a sim::World. The driver persists before it sends (DESIGN.md §8)
+// and keeps what the invariants of the paper's Figure 3 need: who led which
+// term, which entries were committed, what each server applied.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "raft/server.h"
+#include "sim/world.h"
+
+namespace consensus_lab::cluster {
+
+using RaftWorld = sim::World<raft::Message, raft::Event>;
+
+struct RaftOptions {
+  std::vector<NodeId> servers;
+  raft::Rules rules;
+  raft::Timing timing;
+  std::uint64_t seed = 1;
+  std::map<NodeId, Millis> fixed_election_timeouts;  // the notes: A=150, B=200, C=300
+};
+
+class RaftNode;
+
+class RaftCluster {
+ public:
+  explicit RaftCluster(RaftOptions options);
+  ~RaftCluster();
+  RaftCluster(const RaftCluster&) = delete;
+  RaftCluster& operator=(const RaftCluster&) = delete;
+
+  RaftWorld& world() { return world_; }
+  const RaftWorld& world() const { return world_; }
+  const RaftOptions& options() const { return options_; }
+  std::vector<NodeId> participants() const { return options_.servers; }
+
+  // `id`'s election timer fires now.
+  void timeout(const NodeId& id);
+  // A client command to `id`; false if `id` is down or not leader.
+  bool submit(const NodeId& id, const Command& command);
+  // Scenario set-up: `set-log ID T1 T2 …` and `set-term ID T`.
+  void set_log(const NodeId& id, const std::vector<raft::Term>& terms);
+  void set_term(const NodeId& id, raft::Term term);
+
+  // The live leader with the highest term, if any.
+  std::optional<NodeId> leader() const;
+  // A live server (nullptr when it is down).
+  const raft::Server* server(const NodeId& id) const;
+  // A server's persistent state: live, or as on its disk while it is down.
+  const raft::RaftHardState& state(const NodeId& id) const;
+  // Every entry committed so far, by index (from any server's commit).
+  const std::map<raft::LogIndex, raft::LogEntry>& committed() const { return committed_; }
+
+  void set_rules(const raft::Rules& rules);
+  void set_timing(const raft::Timing& timing);
+  void set_fixed_election_timeout(const NodeId& id, Millis timeout);
+
+ private:
+  friend class RaftNode;
+  void observe(const NodeId& id, const raft::Event& event);
+  void install_invariants();
+  RaftNode& node(const NodeId& id) const;
+
+  RaftOptions options_;
+  RaftWorld world_;
+  std::map<NodeId, RaftNode*> nodes_;  // owned by world_
+  std::map<raft::Term, NodeId> leaders_;
+  std::optional<std::string> election_conflict_;
+  std::map<raft::LogIndex, raft::LogEntry> committed_;
+  std::optional<std::string> commit_conflict_;
+  std::map<raft::LogIndex, Command> applied_;
+  std::optional<std::string> apply_conflict_;
+  // For "leader append-only": each leader's log when last checked.
+  std::map<NodeId, std::pair<raft::Term, std::vector<raft::LogEntry>>> leader_logs_;
+};
+
+}  // namespace consensus_lab::cluster

@@ -1,0 +1,78 @@
+// Demo 11 — Raft: electing a leader (选举领导者).
+//
+// notes, Raft › 1 选举领导者 (with the timeouts shared/notes/README.md fixes:
+// A = 150 ms, B = 200 ms, C = 300 ms):
+//   "（全部是跟随者）初始状态下，集群中所有的节点都是跟随者的状态。"
+//   "节点 A 的等待超时时间最小，它会最先因为没有等到领导者的心跳信息，发生超时。A 就增加
+//    自己的任期编号，并推举自己为候选人，先给自己投上一张选票，然后向其他节点发送请求投票
+//    RPC 消息，请它们选举自己为领导者。"
+//   "其他节点接收到候选人 A 的请求投票 RPC 消息，在编号为 1 的这届任期内，也还没有进行过
+//    投票，那么它将把选票投给节点 A，并增加自己的任期编号"
+//   "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
+//   "节点 A 当选领导者后，他将周期性地发送心跳消息，通知其他服务器我是领导者，阻止跟随者
+//    发起新的选举，篡权。"
+#include "cluster/raft_cluster.h"
+#include "cluster/raft_narration.h"
+#include "demos/support/demo.h"
+
+using namespace consensus_lab;
+using cluster::RaftCluster;
+using raft::Role;
+using raft::Term;
+
+int main(int argc, char** argv) {
+  demos::Demo demo(argc, argv,
+                   {"11", "raft_leader_election", "Raft: electing a leader", "Raft：选举领导者",
+                    "Raft › 1 选举领导者 (A = 150 ms, B = 200 ms, C = 300 ms)"});
+
+  RaftCluster cluster({.servers = {"A", "B", "C"},
+                       .seed = demo.options().seed,
+                       .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& world = cluster.world();
+  world.set_latency({5, 5});
+  demo.narrate<cluster::RaftDescriber>(world, /*show_time=*/true);
+
+  bool all_followers = true;
+  for (const char* id : {"A", "B", "C"}) {
+    all_followers = all_followers && cluster.server(id)->role() == Role::follower &&
+                    cluster.server(id)->current_term() == Term{0};
+  }
+  demo.check(all_followers, "at the start every server is a follower in term 0",
+             "初始状态下，所有节点都是跟随者，任期 0");
+
+  demo.step("A's timeout (150 ms) is the smallest: it fires first",
+            "节点 A 的等待超时时间最小，最先超时", [&] { world.advance(150); });
+  demo.check(
+      cluster.server("A")->role() == Role::candidate &&
+          cluster.server("A")->current_term() == Term{1} && cluster.server("A")->voted_for() == "A",
+      "A is a candidate in term 1 and voted for itself", "A 是任期 1 的候选人，先给自己投了一票");
+
+  demo.step("B and C receive A's RequestVote: no vote yet in term 1, so they vote for A",
+            "B、C 收到 A 的请求投票 RPC：任期 1 内还没有投过票，于是投票给 A", [&] {
+              world.deliver("A", "B");
+              world.deliver("A", "C");
+            });
+  demo.check(cluster.server("B")->voted_for() == "A" && cluster.server("C")->voted_for() == "A" &&
+                 cluster.server("B")->current_term() == Term{1},
+             "B and C voted for A and moved to term 1", "B、C 投票给 A，任期增加到 1");
+
+  demo.step("the votes reach A: a majority — A is leader of term 1 and sends heartbeats",
+            "选票到达 A：赢得大多数选票，A 成为任期 1 的领导者，发送心跳", [&] {
+              world.deliver("B", "A");
+              world.deliver("C", "A");
+            });
+  demo.check(cluster.leader() == std::optional<NodeId>{"A"} &&
+                 cluster.server("A")->current_term() == Term{1},
+             "A is leader, term 1", "A 是领导者，任期 1");
+
+  demo.step("heartbeats every 50 ms keep B and C from starting an election (1 second, quiet)",
+            "每 50 ms 的心跳阻止 B、C 发起新的选举（运行 1 秒，不显示过程）", [&] {
+              world.reset_stats();
+              demo.silently([&] { world.run(1000); });
+            });
+  demo.check(world.stats().sent_of("request-vote") == 0 &&
+                 cluster.leader() == std::optional<NodeId>{"A"} &&
+                 cluster.server("C")->current_term() == Term{1},
+             "no new election for a second: still A, term 1", "一秒内没有新的选举：仍是 A，任期 1");
+  return demo.finish<cluster::RaftDescriber>(world, cluster.participants());
+}

@@ -1,0 +1,246 @@
+// `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`,
+// `put [ID] KEY VALUE`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
+// `election-timeout` and `heartbeat`, the rules vote-restriction,
+// commit-current-term-only, persist and log-consistency-check, and the
+// expectations leader / role / term / voted / log / log-length / commit / kv.
+// Message types: request-vote, vote, append-entries, append-reply.
+#include <memory>
+#include <utility>
+
+#include "cluster/raft_cluster.h"
+#include "cluster/raft_narration.h"
+#include "tools/scenario/world_scenario.h"
+
+namespace consensus_lab::scenario {
+
+namespace {
+
+using cluster::RaftCluster;
+using raft::Term;
+
+class RaftScenario final
+    : public WorldScenario<raft::Message, raft::Event, cluster::RaftDescriber> {
+ public:
+  bool header(const Line& line) override {
+    if (line.command() == "proposers") fail("proposers is for paxos: raft servers take puts");
+    return false;
+  }
+
+  void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
+             const Narration& narration) override {
+    cluster_ = std::make_unique<RaftCluster>(cluster::RaftOptions{.servers = nodes, .seed = seed});
+    attach_narration(narration);
+  }
+
+ protected:
+  sim::World<raft::Message, raft::Event>& world() override { return cluster_->world(); }
+  const sim::World<raft::Message, raft::Event>& world() const override {
+    return std::as_const(*cluster_).world();
+  }
+  std::vector<NodeId> participants() const override { return cluster_->participants(); }
+  std::vector<std::string> message_types() const override {
+    return {"request-vote", "vote", "append-entries", "append-reply"};
+  }
+
+  void set_rule(const std::string& name, bool on) override {
+    raft::Rules rules = cluster_->options().rules;
+    if (name == "vote-restriction") {
+      rules.vote_restriction = on;
+    } else if (name == "commit-current-term-only") {
+      rules.commit_current_term_only = on;
+    } else if (name == "persist") {
+      rules.persist = on;
+    } else if (name == "log-consistency-check") {
+      rules.log_consistency_check = on;
+    } else {
+      fail("unknown rule '" + name +
+           "' for raft (vote-restriction, commit-current-term-only, persist, "
+           "log-consistency-check)");
+    }
+    cluster_->set_rules(rules);
+  }
+
+  bool set_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    if (what == "election-timeout") {
+      if (line.size() < 3)
+        fail("usage: set election-timeout MIN..MAX | set election-timeout ID=MS…");
+      if (line[2].find('=') == std::string::npos) {
+        require_words(line, 3, 3, "set election-timeout MIN..MAX");
+        const auto [low, high] = parse_range(line[2], "the election timeout");
+        if (low == 0) fail("the election timeout must be at least 1 ms");
+        raft::Timing timing = cluster_->options().timing;
+        timing.election_timeout_min = low;
+        timing.election_timeout_max = high;
+        cluster_->set_timing(timing);
+        return true;
+      }
+      for (std::size_t i = 2; i < line.size(); ++i) {
+        const auto equals = line[i].find('=');
+        if (equals == std::string::npos) fail("usage: set election-timeout ID=MS…");
+        const NodeId id = node(line[i].substr(0, equals));
+        const Millis timeout = parse_millis(line[i].substr(equals + 1), "the election timeout");
+        if (timeout == 0) fail("the election timeout must be at least 1 ms");
+        cluster_->set_fixed_election_timeout(id, timeout);
+      }
+      return true;
+    }
+    if (what == "heartbeat") {
+      require_words(line, 3, 3, "set heartbeat MS");
+      const Millis interval = parse_millis(line[2], "the heartbeat interval");
+      if (interval == 0) fail("the heartbeat interval must be at least 1 ms");
+      raft::Timing timing = cluster_->options().timing;
+      timing.heartbeat = interval;
+      cluster_->set_timing(timing);
+      return true;
+    }
+    return false;
+  }
+
+  bool execute_protocol(const Line& line) override {
+    const std::string& command = line.command();
+    if (command == "put") {
+      require_words(line, 3, 4, "put [ID] KEY VALUE");
+      NodeId target;
+      if (line.size() == 4) {
+        target = node(line[1]);
+        const auto* server = cluster_->server(target);
+        if (server == nullptr) fail(target + " is down");
+        if (server->role() != raft::Role::leader) fail(target + " does not believe it is leader");
+      } else {
+        const auto leader = cluster_->leader();
+        if (!leader) fail("there is no leader to put to");
+        target = *leader;
+      }
+      cluster_->submit(target, Command::put(line[line.size() - 2], line[line.size() - 1]));
+      return true;
+    }
+    if (command == "timeout") {
+      require_words(line, 2, 2, "timeout ID");
+      const NodeId& id = node(line[1]);
+      if (!world().is_up(id)) fail(id + " is down");
+      cluster_->timeout(id);
+      return true;
+    }
+    if (command == "set-log") {
+      if (line.size() < 2) fail("usage: set-log ID T1 T2 …");
+      const NodeId& id = node(line[1]);
+      if (!world().is_up(id)) fail(id + " is down");
+      std::vector<Term> terms;
+      for (std::size_t i = 2; i < line.size(); ++i) {
+        terms.push_back(Term{parse_number(line[i], "a term")});
+        if (terms.size() > 1 && terms.back() < terms[terms.size() - 2]) {
+          fail("the terms of a log never go down (" + line[i - 1] + " then " + line[i] + ")");
+        }
+      }
+      cluster_->set_log(id, terms);
+      return true;
+    }
+    if (command == "set-term") {
+      require_words(line, 3, 3, "set-term ID T");
+      const NodeId& id = node(line[1]);
+      if (!world().is_up(id)) fail(id + " is down");
+      cluster_->set_term(id, Term{parse_number(line[2], "the term")});
+      return true;
+    }
+    if (command == "propose") fail("propose is a paxos command (raft uses put)");
+    return false;
+  }
+
+  bool expect_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    const std::string expected = line.text().substr(7);
+    if (what == "leader") {
+      require_words(line, 3, 3, "expect leader ID | expect leader none");
+      if (line[2] != "none") node(line[2]);
+      const auto leader = cluster_->leader();
+      const std::string actual = leader ? *leader : "none";
+      if (actual != line[2]) expect_failed(expected, "leader " + actual);
+      return true;
+    }
+    if (what == "role") {
+      require_words(line, 4, 4, "expect role ID follower|candidate|leader");
+      const NodeId& id = node(line[2]);
+      if (line[3] != "follower" && line[3] != "candidate" && line[3] != "leader") {
+        fail("a role is follower, candidate or leader, not '" + line[3] + "'");
+      }
+      const auto* server = cluster_->server(id);
+      const std::string actual = server ? std::string(raft::to_string(server->role())) : "down";
+      if (actual != line[3]) expect_failed(expected, "role " + id + " " + actual);
+      return true;
+    }
+    if (what == "term") {
+      require_words(line, 4, 4, "expect term ID T");
+      const NodeId& id = node(line[2]);
+      const auto term = parse_number(line[3], "the term");
+      const auto actual = cluster_->state(id).current_term.value;
+      if (actual != term) expect_failed(expected, "term " + id + " " + std::to_string(actual));
+      return true;
+    }
+    if (what == "voted") {
+      require_words(line, 4, 4, "expect voted ID CANDIDATE|none");
+      const NodeId& id = node(line[2]);
+      if (line[3] != "none") node(line[3]);
+      const auto& voted = cluster_->state(id).voted_for;
+      const std::string actual = voted ? *voted : "none";
+      if (actual != line[3]) expect_failed(expected, "voted " + id + " " + actual);
+      return true;
+    }
+    if (what == "log") {
+      if (line.size() < 3) fail("usage: expect log ID ITEM…");
+      const NodeId& id = node(line[2]);
+      const auto& log = cluster_->state(id).log;
+      // ITEM is `T` or `T:CMD`: compare each item in the form it was written.
+      bool holds = log.size() == line.size() - 3;
+      std::string actual;
+      for (std::size_t i = 0; i < log.size(); ++i) {
+        const std::string term = raft::to_string(log[i].term);
+        const std::string full = term + ":" + to_scenario_word(log[i].command);
+        actual += " " + full;
+        if (i + 3 < line.size()) {
+          const std::string& item = line[i + 3];
+          holds = holds && (item.find(':') == std::string::npos ? item == term : item == full);
+        }
+      }
+      if (!holds) expect_failed(expected, "log " + id + actual);
+      return true;
+    }
+    if (what == "log-length" || what == "commit") {
+      require_words(line, 4, 4, "expect " + what + " ID N");
+      const NodeId& id = node(line[2]);
+      const auto number = parse_number(line[3], "the count");
+      std::uint64_t actual = cluster_->state(id).log.size();
+      if (what == "commit") {
+        const auto* server = cluster_->server(id);
+        actual = server ? server->commit_index().value : 0;
+      }
+      if (actual != number) expect_failed(expected, what + " " + id + " " + std::to_string(actual));
+      return true;
+    }
+    if (what == "kv") {
+      require_words(line, 5, 5, "expect kv ID KEY VALUE | expect kv ID KEY none");
+      const NodeId& id = node(line[2]);
+      const auto* server = cluster_->server(id);
+      if (server == nullptr) fail(id + " is down: its state machine is gone until it restarts");
+      const auto value = server->store().get(line[3]);
+      const std::string actual = value ? *value : "none";
+      if (actual != line[4]) expect_failed(expected, "kv " + id + " " + line[3] + " " + actual);
+      return true;
+    }
+    if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
+      fail("expect " + what + " is for paxos, not raft");
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<RaftCluster> cluster_;
+};
+
+}  // namespace
+
+std::unique_ptr<ProtocolScenario> make_raft_scenario() {
+  return std::make_unique<RaftScenario>();
+}
+
+}  // namespace consensus_lab::scenario
