@@ -173,6 +173,17 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
                            : "master " + node + " holds its lease until " + until + " ms",
                         Tone::quiet};
           },
+          [&](const event::CampaignDeferred& c) -> std::optional<Line> {
+            const std::string until = std::to_string(c.until);
+            const std::string master = c.master.empty()
+                                           ? (zh ? "崩溃前的主节点" : "a master before it crashed")
+                                           : c.master;
+            return Line{
+                zh ? node + " 暂不竞选：它给 " + master + " 的租约到 " + until + " ms 才结束"
+                   : node + " does not run yet: its lease to " + master + " holds until " + until +
+                         " ms",
+                Tone::warn};
+          },
           [&](const event::CatchingUp& c) -> std::optional<Line> {
             return Line{zh ? node + " 缺少已选定的槽位，从第 " + to_string(c.from) + " 个起追赶"
                            : node + " lacks chosen slots: it catches up from slot " +

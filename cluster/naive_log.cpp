@@ -34,6 +34,15 @@ std::vector<NaiveSlot> run_naive_log(const NaiveLogOptions& options) {
     for (const NodeId& proposer : competing) cluster.propose(proposer, pending[proposer].front());
     world.run_until([&] { return !cluster.chosen().empty(); }, 60'000);
     const Millis chosen_at = world.now();
+    world.run_until(
+        [&] {
+          for (const NodeId& proposer : competing) {
+            if (cluster.proposer(proposer).chosen()) return true;
+          }
+          return false;
+        },
+        1'000);
+    const Millis known_at = world.now();
     // Let the learners hear of it (the cost of a value includes telling them).
     world.run_until(
         [&] {
@@ -55,6 +64,7 @@ std::vector<NaiveSlot> run_naive_log(const NaiveLogOptions& options) {
     slot.messages = world.stats().sent;
     slot.prepares = world.stats().sent_of("prepare");
     slot.elapsed = chosen_at;
+    slot.known = known_at;
     pending[slot.winner].pop_front();
     if (options.on_slot) options.on_slot(slot_number, cluster);
     slots.push_back(slot);

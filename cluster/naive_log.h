@@ -33,7 +33,8 @@ struct NaiveSlot {
   std::size_t rounds = 0;    // proposal numbers used by all proposers together
   std::size_t messages = 0;  // messages sent until every learner learned it
   std::size_t prepares = 0;
-  Millis elapsed = 0;  // simulated time until chosen
+  Millis elapsed = 0;  // simulated time until chosen (a majority accepted)
+  Millis known = 0;    // …until the winning proposer knew it (Accepted back)
 };
 
 // Fill slots until every proposer's values are chosen (each slot is a fresh

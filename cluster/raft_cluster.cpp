@@ -72,7 +72,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
     config_.timing = timing;
     if (server_) server_->set_timing(timing);
   }
-  void set_fixed_election_timeout(Millis timeout) {
+  void set_fixed_election_timeout(std::optional<Millis> timeout) {
     config_.fixed_election_timeout = timeout;
     if (server_) server_->set_fixed_election_timeout(timeout);
   }
@@ -184,8 +184,12 @@ void RaftCluster::set_timing(const raft::Timing& timing) {
   }
 }
 
-void RaftCluster::set_fixed_election_timeout(const NodeId& id, Millis timeout) {
-  options_.fixed_election_timeouts[id] = timeout;
+void RaftCluster::set_fixed_election_timeout(const NodeId& id, std::optional<Millis> timeout) {
+  if (timeout) {
+    options_.fixed_election_timeouts[id] = *timeout;
+  } else {
+    options_.fixed_election_timeouts.erase(id);
+  }
   RaftNode& target = node(id);
   target.set_fixed_election_timeout(timeout);
   world_.act(id, [&](Context& context) { target.restart_election_timer(context); });

@@ -58,7 +58,8 @@ class RaftCluster {
 
   void set_rules(const raft::Rules& rules);
   void set_timing(const raft::Timing& timing);
-  void set_fixed_election_timeout(const NodeId& id, Millis timeout);
+  // A fixed election timeout for `id`, or none: random from the timing's range.
+  void set_fixed_election_timeout(const NodeId& id, std::optional<Millis> timeout);
 
  private:
   friend class RaftNode;

@@ -73,6 +73,13 @@ Effects Replica::tick(Millis now, RandomSource& random) {
 Effects Replica::campaign(Millis now, RandomSource& random) {
   Effects effects;
   if (role_ == Role::master || !is_member(commit_.next())) return finish(std::move(effects));
+  // A replica that has granted a master a lease does not run against it
+  // either (it would be helping itself): it waits until the grant ends.
+  if (config_.rules.lease && lease_holder_ && now < lease_granted_until_) {
+    effects.events.push_back(event::CampaignDeferred{*lease_holder_, lease_granted_until_});
+    election_deadline_ = lease_granted_until_;
+    return finish(std::move(effects));
+  }
   role_ = Role::candidate;
   ballot_ = paxos::next_owned_number(config_.index, config_.count, highest_seen_);
   note_ballot(*ballot_);
@@ -354,6 +361,8 @@ void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, E
 
 void Replica::on_heartbeat_ok(const NodeId& from, const HeartbeatOk& m, Effects& effects) {
   if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
+  const auto members = members_at(next_slot_);
+  if (std::find(members.begin(), members.end(), from) == members.end()) return;
   auto& acks = heartbeat_oks_[m.sent_at];
   acks.insert(config_.self);
   acks.insert(from);

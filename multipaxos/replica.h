@@ -14,7 +14,8 @@
 //               (Lamport, "Paxos Made Simple" §3).
 //   steady      While it is master it skips phase 1 (notes, 优化 Basic Paxos
 //               执行: "当领导者处于稳定状态时，省掉准备阶段，直接进入接受阶段"):
-//               one Accept round per command, up to `window` slots in flight.
+//               one Accept round per command, for slots up to `window`
+//               beyond the highest contiguous chosen slot.
 //               A Reject ends that: the master steps down.
 //   lease       A replica that hears from the master grants it a lease and
 //               answers no other candidate until it ends; the master's own
@@ -131,12 +132,17 @@ struct LeaseHeld {  // the master holds a lease until this time
 struct CatchingUp {
   Slot from;
 };
+struct CampaignDeferred {  // its own lease grant to a master still holds
+  NodeId master;           // empty: granted before a restart
+  Millis until;
+};
 }  // namespace event
 
 using Event = std::variant<event::CampaignStarted, event::PromiseGranted, event::PrepareRefused,
                            event::PrepareIgnoredForLease, event::BecameMaster, event::SteppedDown,
                            event::CommandProposed, event::SlotAccepted, event::AcceptRefused,
-                           event::SlotChosen, event::Applied, event::LeaseHeld, event::CatchingUp>;
+                           event::SlotChosen, event::Applied, event::LeaseHeld, event::CatchingUp,
+                           event::CampaignDeferred>;
 
 struct Effects {
   std::optional<ReplicaHardState> persist;

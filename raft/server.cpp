@@ -250,15 +250,15 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
 void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& effects) {
   if (role_ != Role::leader) return;
   if (m.success) {
-    if (m.match_index > match_index_[from]) match_index_[from] = m.match_index;
-    next_index_[from] = LogIndex{match_index_[from].value + 1};
+    if (m.match_index <= match_index_[from]) return;  // an older or repeated reply
+    match_index_[from] = m.match_index;
+    next_index_[from] = std::max(next_index_[from], LogIndex{m.match_index.value + 1});
     advance_commit_index(effects);
-    if (next_index_[from] <= last_log_index()) send_append_entries(from, effects);
     return;
   }
   // Refused: step back one entry (the notes' (7, 4) → (6, 3)) and try again at once.
   const LogIndex next{std::max<std::uint64_t>(1, m.match_index.value)};
-  if (next >= next_index_[from]) return;  // an old refusal: already stepped past it
+  if (m.match_index < match_index_[from]) return;  // an old refusal: it matches further now
   next_index_[from] = next;
   effects.events.push_back(event::NextIndexBack{from, next});
   send_append_entries(from, effects);
@@ -276,16 +276,21 @@ Effects Server::submit(Millis /*now*/, const Command& command) {
   return finish(std::move(effects));
 }
 
-void Server::send_append_entries(const NodeId& follower, Effects& effects) const {
-  const LogIndex next = next_index_.at(follower);
+// Everything from next_index on. Then next_index moves past what was sent
+// (optimistically, as etcd's raft does in its "replicate" state): the next
+// message carries only newer entries, and a lost one shows up as a refusal of
+// the next message's (prev index, prev term), which steps next_index back.
+void Server::send_append_entries(const NodeId& follower, Effects& effects) {
+  LogIndex& next = next_index_.at(follower);
   const LogIndex prev{next.value - 1};
   AppendEntries message{hard_.current_term, config_.self, prev, term_at(prev), {}, commit_index_};
   message.entries.assign(hard_.log.begin() + static_cast<std::ptrdiff_t>(prev.value),
                          hard_.log.end());
+  next = LogIndex{last_log_index().value + 1};
   effects.send.push_back({follower, std::move(message)});
 }
 
-void Server::broadcast_append_entries(Effects& effects) const {
+void Server::broadcast_append_entries(Effects& effects) {
   for (const NodeId& peer : config_.servers) {
     if (peer != config_.self) send_append_entries(peer, effects);
   }

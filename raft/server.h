@@ -187,8 +187,8 @@ class Server {
                          RandomSource& random);
   void on_append_reply(const NodeId& from, const AppendReply& m, Effects& effects);
 
-  void send_append_entries(const NodeId& follower, Effects& effects) const;
-  void broadcast_append_entries(Effects& effects) const;
+  void send_append_entries(const NodeId& follower, Effects& effects);
+  void broadcast_append_entries(Effects& effects);
   void advance_commit_index(Effects& effects);
   void commit_up_to(LogIndex index, Effects& effects);
 
