@@ -116,9 +116,11 @@ void Server::become_leader(Millis now, Effects& effects) {
     next_index_[peer] = LogIndex{last_log_index().value + 1};
     match_index_[peer] = LogIndex{};
   }
-  hard_.log.push_back(LogEntry{hard_.current_term, Command::noop()});
-  effects.persist = hard_;
-  effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
+  if (config_.rules.leader_noop) {
+    hard_.log.push_back(LogEntry{hard_.current_term, Command::noop()});
+    effects.persist = hard_;
+    effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
+  }
   broadcast_append_entries(effects);
   next_heartbeat_ = now + config_.timing.heartbeat;
   advance_commit_index(effects);  // a cluster of one commits alone

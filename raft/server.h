@@ -31,6 +31,11 @@ struct Rules {
   bool persist = true;
   // AppendEntries' consistency check on (prev index, prev term).
   bool log_consistency_check = true;
+  // Paper §8: a new leader appends a noop entry of its term at once. Besides
+  // telling the leader what is committed, it means every entry a follower
+  // acknowledges in this term comes with one of the current term — so the
+  // Figure 8 anomaly needs both this and commit_current_term_only off.
+  bool leader_noop = true;
 };
 
 struct Timing {

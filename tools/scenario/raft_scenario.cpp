@@ -52,10 +52,12 @@ class RaftScenario final
       rules.persist = on;
     } else if (name == "log-consistency-check") {
       rules.log_consistency_check = on;
+    } else if (name == "leader-noop") {
+      rules.leader_noop = on;
     } else {
       fail("unknown rule '" + name +
            "' for raft (vote-restriction, commit-current-term-only, persist, "
-           "log-consistency-check)");
+           "log-consistency-check, leader-noop)");
     }
     cluster_->set_rules(rules);
   }
