@@ -57,6 +57,8 @@ Effects Replica::tick(Millis now, RandomSource& random) {
     if (now >= next_heartbeat_) {
       send_to_members(next_slot_, Heartbeat{*ballot_, commit_, now}, effects);
       resend_unacknowledged(effects);
+      prepared_.clear();     // a Prepare to a new member may have been lost or ignored:
+      send_window(effects);  // ask again, now
       next_heartbeat_ = now + config_.timing.heartbeat;
     }
     return finish(std::move(effects));
@@ -85,6 +87,7 @@ Effects Replica::campaign(Millis now, RandomSource& random) {
   note_ballot(*ballot_);
   campaign_from_ = commit_.next();  // the first slot not known to be chosen
   promises_.clear();
+  prepared_.clear();
   master_hint_.reset();
 
   // The candidate's own acceptor promises first (durable before the Prepare leaves).
@@ -118,9 +121,14 @@ void Replica::on_prepare(Millis now, const NodeId& from, const Prepare& m, Effec
     effects.events.push_back(event::PrepareIgnoredForLease{m.ballot, config_.self, lease_until_});
     return;
   }
-  // Promise 1, as in Basic Paxos: no answer to a ballot <= the one promised —
-  // here a Reject, so that a master or candidate learns it has been overtaken.
-  if (hard_.promised && m.ballot <= *hard_.promised) {
+  // Promise 1, as in Basic Paxos, but with a Reject, so that a master or
+  // candidate learns it has been overtaken. One difference: a Prepare for the
+  // very ballot already promised is answered again. Here a replica may have
+  // promised a ballot without a Prepare — by accepting that master's Accept or
+  // heartbeat — and a master that needs a majority of a new configuration
+  // must still hear what the replica accepted. Answering the same ballot twice
+  // promises nothing new.
+  if (hard_.promised && m.ballot < *hard_.promised) {
     effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
     effects.events.push_back(event::PrepareRefused{m.ballot, *hard_.promised});
     return;
@@ -140,11 +148,19 @@ void Replica::on_prepare(Millis now, const NodeId& from, const Prepare& m, Effec
 }
 
 void Replica::on_promise(Millis now, const NodeId& from, const Promise& m, Effects& effects) {
-  if (role_ != Role::candidate || !ballot_ || m.ballot != *ballot_) return;
-  const auto members = members_at(campaign_from_);
-  if (std::find(members.begin(), members.end(), from) == members.end()) return;
+  if (role_ == Role::follower || !ballot_ || m.ballot != *ballot_) return;
   promises_[from] = m.accepted;
-  if (promises_.size() >= majority_at(campaign_from_)) become_master(now, effects);
+  if (role_ == Role::master) {
+    send_window(effects);  // a later configuration's majority may be complete now
+    return;
+  }
+  if (promised_count(campaign_from_) >= majority_at(campaign_from_)) become_master(now, effects);
+}
+
+std::size_t Replica::promised_count(Slot slot) const {
+  std::size_t count = 0;
+  for (const NodeId& member : members_at(slot)) count += promises_.count(member);
+  return count;
 }
 
 void Replica::become_master(Millis now, Effects& effects) {
@@ -185,8 +201,7 @@ void Replica::become_master(Millis now, Effects& effects) {
   next_slot_ = last.next();
   effects.events.push_back(
       event::BecameMaster{*ballot_, campaign_from_, reproposed, filled, next_slot_});
-  for (const auto& [slot, command] : plan) propose(slot, command, effects);
-  promises_.clear();
+  for (const auto& [slot, command] : plan) propose(slot, command, effects, /*from_client=*/false);
   // Announce the reign (and start the lease) at once.
   send_to_members(next_slot_, Heartbeat{*ballot_, commit_, now}, effects);
   next_heartbeat_ = now + config_.timing.heartbeat;
@@ -201,6 +216,7 @@ void Replica::become_follower(Effects& effects, Ballot higher) {
   ballot_.reset();
   in_flight_.clear();
   promises_.clear();
+  prepared_.clear();
   heartbeat_oks_.clear();
   lease_until_ = 0;
   master_hint_.reset();
@@ -224,30 +240,84 @@ Effects Replica::submit(Millis /*now*/, const Command& command) {
   const Slot slot = next_slot_;
   next_slot_ = next_slot_.next();
   effects.events.push_back(event::CommandProposed{slot, command});
-  propose(slot, command, effects);
+  propose(slot, command, effects, /*from_client=*/true);
   send_window(effects);
   return finish(std::move(effects));
 }
 
-void Replica::propose(Slot slot, const Command& command, Effects& effects) {
-  hard_.accepted[slot] = SlotProposal{*ballot_, command};  // the master's own acceptor
-  persist(effects);
-  effects.events.push_back(event::SlotAccepted{slot, *ballot_, command});
-  in_flight_[slot] = InFlight{command, {config_.self}, false};
-  if (majority_at(slot) <= 1) {
-    in_flight_.erase(slot);
-    learn(slot, command, effects);
-  }
+// Plan a command for a slot. Its value is settled, and accepted by the
+// master's own acceptor, only when the slot is sent (send_window).
+void Replica::propose(Slot slot, const Command& command, Effects& effects, bool from_client) {
+  in_flight_[slot] = InFlight{command, {}, false, 0, from_client};
+  send_window(effects);
 }
 
 void Replica::send_window(Effects& effects) {
-  for (auto& [slot, flight] : in_flight_) {
+  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+    const Slot slot = it->first;
+    InFlight& flight = it->second;
     // At most `window` slots beyond the highest contiguous chosen slot: so the
     // members for every slot in flight are already known (see Timing::window).
     if (slot.value > commit_.value + config_.timing.window) break;
-    if (flight.sent) continue;
+    if (flight.sent) {
+      ++it;
+      continue;
+    }
+    // Phase 1 must have reached a majority of THIS slot's members: after a
+    // membership change they are not the ones the election counted.
+    if (promised_count(slot) < majority_at(slot)) {
+      request_promises(slot, effects);
+      break;
+    }
+    settle(slot, flight, effects);
     send_to_members(slot, Accept{*ballot_, slot, flight.command, commit_}, effects);
     flight.sent = true;
+    if (flight.accepted_by.size() >= majority_at(slot)) {  // a cluster of one
+      const Command command = flight.command;
+      it = in_flight_.erase(it);
+      learn(slot, command, effects);
+      continue;
+    }
+    ++it;
+  }
+}
+
+// The value for `slot`: chosen already, or the highest-numbered one reported
+// by the promises, or what was planned. A client command displaced by a
+// reported value moves to a new slot at the end.
+void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
+  std::optional<SlotProposal> highest;
+  for (const auto& [replica, accepted] : promises_) {
+    for (const auto& [reported_slot, proposal] : accepted) {
+      if (reported_slot == slot && (!highest || proposal.ballot > highest->ballot)) {
+        highest = proposal;
+      }
+    }
+  }
+  Command value = flight.command;
+  if (const auto known = hard_.chosen.find(slot); known != hard_.chosen.end()) {
+    value = known->second;
+  } else if (highest) {
+    value = highest->command;
+  }
+  if (flight.from_client && !(value == flight.command)) {
+    const Slot moved = next_slot_;
+    next_slot_ = next_slot_.next();
+    in_flight_[moved] = InFlight{flight.command, {}, false, 0, true};
+    effects.events.push_back(event::CommandProposed{moved, flight.command});
+  }
+  flight.command = value;
+  hard_.accepted[slot] = SlotProposal{*ballot_, value};  // the master's own acceptor
+  persist(effects);
+  effects.events.push_back(event::SlotAccepted{slot, *ballot_, value});
+  flight.accepted_by = {config_.self};
+}
+
+void Replica::request_promises(Slot slot, Effects& effects) {
+  for (const NodeId& member : members_at(slot)) {
+    if (promises_.count(member) != 0 || prepared_.count(member) != 0) continue;
+    prepared_.insert(member);
+    effects.send.push_back({member, Prepare{*ballot_, campaign_from_}});
   }
 }
 

@@ -210,6 +210,7 @@ class Replica {
     std::set<NodeId> accepted_by;
     bool sent = false;
     int heartbeats_waited = 0;  // since it was last sent
+    bool from_client = false;   // a client's command (not a recovered value or noop)
   };
 
   bool is_member(Slot slot) const;
@@ -218,7 +219,10 @@ class Replica {
   void reset_election_timer(Millis now, RandomSource& random);
   void become_follower(Effects& effects, Ballot higher);
   void become_master(Millis now, Effects& effects);
-  void propose(Slot slot, const Command& command, Effects& effects);
+  void propose(Slot slot, const Command& command, Effects& effects, bool from_client);
+  void settle(Slot slot, InFlight& flight, Effects& effects);
+  void request_promises(Slot slot, Effects& effects);
+  std::size_t promised_count(Slot slot) const;
   void send_window(Effects& effects);
   void resend_unacknowledged(Effects& effects);
   void learn(Slot slot, const Command& command, Effects& effects);
@@ -251,7 +255,9 @@ class Replica {
   Millis next_heartbeat_ = 0;
   // candidate
   Slot campaign_from_{1};
+  // Who promised this ballot (candidate and master), and what they reported.
   std::map<NodeId, std::vector<std::pair<Slot, SlotProposal>>> promises_;
+  std::set<NodeId> prepared_;  // members of a later configuration asked to promise
   // master
   Slot next_slot_{1};
   std::map<Slot, InFlight> in_flight_;

@@ -311,3 +311,48 @@ TEST_CASE(
   CHECK_FALSE(world.violation());
   CHECK(cluster.replica("B")->is_master());
 }
+
+TEST_CASE(
+    "Multi-Paxos (notes, 落地 Chubby, 成员变更): a master elected by an old configuration "
+    "gathers promises from a majority of the new one before it proposes there") {
+  // A, B, D, E choose `remove D`, `remove E` and x←3 … x←6 while C is cut off;
+  // from slot 5 the members are A, B, C, and x←6 in slot 6 was chosen by A
+  // and B. A and B crash; lagging C is elected by C, D, E — a majority of the
+  // old five. Before it proposes in slot 6 it must hear from a majority of
+  // A, B, C: B restarts, promises, and reports x←6, which C keeps.
+  MultiPaxosOptions options = replicas({"A", "B", "C", "D", "E"});
+  options.timing.window = 4;
+  for (const char* id : {"A", "B", "C", "D", "E"}) options.fixed_election_timeouts[id] = 100000;
+  MultiPaxosCluster cluster(options);
+  auto& world = cluster.world();
+  world.partition({{"A", "B", "D", "E"}, {"C"}});
+  cluster.timeout("A");
+  world.deliver_all();
+  for (const Command& command :
+       {Command::remove("D"), Command::remove("E"), Command::put("x", "3"), Command::put("x", "4"),
+        Command::put("x", "5"), Command::put("x", "6")}) {
+    REQUIRE(cluster.submit("A", command));
+    world.deliver_all();
+  }
+  REQUIRE(cluster.chosen().at(s(6)) == Command::put("x", "6"));
+  world.crash("A");
+  world.crash("B");
+  world.heal();
+  world.advance(300);  // every lease has run out
+  cluster.timeout("C");
+  world.deliver_all();
+  REQUIRE(cluster.leader() == std::optional<NodeId>{"C"});
+  CHECK(cluster.replica("C")->commit() < s(6));
+
+  world.restart("B");
+  world.advance(300);  // B's restart lease period ends; C's heartbeats reach it
+  world.deliver_all();
+  REQUIRE(cluster.submit("C", Command::put("y", "9")));
+  for (int i = 0; i < 5; ++i) {
+    world.advance(50);
+    world.deliver_all();
+  }
+  CHECK(cluster.state("C").chosen.at(s(6)) == Command::put("x", "6"));
+  CHECK(cluster.replica("C")->store().get("y") == "9");
+  CHECK_FALSE(world.violation());
+}

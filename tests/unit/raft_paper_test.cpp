@@ -52,7 +52,9 @@ Server in_role(Role role) {
 // discovers that its term is out of date, it immediately reverts to follower
 // state."
 void check_term_update(Role role) {
-  for (const auto& [type, message] : one_of_each(t(5))) {
+  for (const auto& each : one_of_each(t(5))) {
+    const std::string type = each.first;
+    const Message& message = each.second;
     CAPTURE(type);
     Low low;
     Server server = in_role(role);
@@ -121,8 +123,8 @@ TEST_CASE("Raft 5.1: a request with a stale term is refused") {
   SUBCASE("an AppendEntries of term 1 to a follower of term 2 is refused and stores nothing") {
     Server follower(config_for("A", abc), RaftHardState{t(2), {}, noops({1})});
     follower.start(0, low);
-    const Effects effects = follower.handle(
-        10, "B", AppendEntries{t(1), "B", i(1), t(1), noops({1}), i(2)}, low);
+    const Effects effects =
+        follower.handle(10, "B", AppendEntries{t(1), "B", i(1), t(1), noops({1}), i(2)}, low);
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].first == "B");
@@ -236,7 +238,8 @@ TEST_CASE("Raft 5.2: a follower that hears nothing for an election timeout start
   CHECK(effects.wake_at == Millis{400});  // a new election timeout for this election
 }
 
-TEST_CASE("Raft 5.2: a candidate that neither wins nor loses starts a new election in the next term") {
+TEST_CASE(
+    "Raft 5.2: a candidate that neither wins nor loses starts a new election in the next term") {
   // "…each candidate will time out and start a new election by incrementing
   // its term and initiating another round of RequestVote RPCs."
   Low low;
@@ -333,7 +336,8 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("Raft 5.2: each server votes for at most one candidate in a term, first come first served") {
+TEST_CASE(
+    "Raft 5.2: each server votes for at most one candidate in a term, first come first served") {
   // "Each server will vote for at most one candidate in a given term, on a
   // first-come-first-served basis."
   struct Case {
@@ -351,7 +355,8 @@ TEST_CASE("Raft 5.2: each server votes for at most one candidate in a term, firs
     Low low;
     Server voter(config_for("A", abc), RaftHardState{t(1), c.voted_for, {}});
     voter.start(0, low);
-    const Effects effects = voter.handle(10, c.candidate, RequestVote{t(1), c.candidate, i(0), t(0)}, low);
+    const Effects effects =
+        voter.handle(10, c.candidate, RequestVote{t(1), c.candidate, i(0), t(0)}, low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == c.candidate);
@@ -407,7 +412,7 @@ TEST_CASE("Raft 5.2: election timeouts are chosen randomly from a fixed interval
     const Millis highest = draws->rbegin()->first;
     CHECK(lowest >= 150);
     CHECK(highest <= 300);
-    CHECK(lowest <= 155);   // the whole range is used…
+    CHECK(lowest <= 155);  // the whole range is used…
     CHECK(highest >= 295);
     CHECK(draws->size() >= 140);  // …nearly every one of its 151 values
     std::size_t most = 0;
@@ -422,8 +427,8 @@ TEST_CASE("Raft 5.2: with randomized timeouts it is rare for two servers to time
   // and sends heartbeats before any other servers time out."
   sim::Rng rng(7);
   const int rounds = 1000;
-  int same_ms = 0;     // the two first timeouts fall on the same millisecond
-  int within_10 = 0;   // the second fires before a 10 ms RequestVote could arrive
+  int same_ms = 0;    // the two first timeouts fall on the same millisecond
+  int within_10 = 0;  // the second fires before a 10 ms RequestVote could arrive
   for (int round = 0; round < rounds; ++round) {
     std::vector<Millis> deadlines;
     for (const NodeId& id : abcde) {
@@ -436,7 +441,7 @@ TEST_CASE("Raft 5.2: with randomized timeouts it is rare for two servers to time
   }
   CAPTURE(same_ms);
   CAPTURE(within_10);
-  CHECK(same_ms < rounds / 20);   // expected about 3%
+  CHECK(same_ms < rounds / 20);       // expected about 3%
   CHECK(within_10 < rounds * 2 / 5);  // expected about 29% for five servers
 }
 
@@ -448,7 +453,8 @@ TEST_CASE("Raft 5.3: the leader appends a command to its log and sends it to eve
   // the entry."
   Low low;
   Server leader = elected("A", abc, {}, t(0));
-  for (const char* follower : {"B", "C"}) leader.handle(1, follower, AppendReply{t(1), true, i(1)}, low);
+  for (const char* follower : {"B", "C"})
+    leader.handle(1, follower, AppendReply{t(1), true, i(1)}, low);
   const Command x = Command::put("x", "3");
   const Effects effects = leader.submit(5, x);
   const LogEntry entry{t(1), x};
@@ -516,14 +522,8 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
   };
   const std::vector<NodeId> names{"A", "B", "C", "D", "E"};
   const std::vector<Case> cases{
-      {1, {}, true},
-      {3, {}, false},
-      {3, {"B"}, true},
-      {3, {"B", "C"}, true},
-      {5, {}, false},
-      {5, {"B"}, false},
-      {5, {"D", "E"}, true},
-      {5, {"B", "C", "D", "E"}, true},
+      {1, {}, true},  {3, {}, false},    {3, {"B"}, true},      {3, {"B", "C"}, true},
+      {5, {}, false}, {5, {"B"}, false}, {5, {"D", "E"}, true}, {5, {"B", "C", "D", "E"}, true},
   };
   for (std::size_t n = 0; n < cases.size(); ++n) {
     const Case& c = cases[n];
@@ -534,7 +534,8 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
     Server leader = elected("A", servers, {}, t(0));
     REQUIRE(leader.role() == Role::leader);
     leader.submit(1, Command::put("x", "1"));  // index 2
-    for (const NodeId& follower : c.acks) leader.handle(2, follower, AppendReply{t(1), true, i(2)}, low);
+    for (const NodeId& follower : c.acks)
+      leader.handle(2, follower, AppendReply{t(1), true, i(2)}, low);
     CHECK((leader.commit_index() == i(2)) == c.committed);
     // A duplicated acknowledgement counts once.
     if (!c.acks.empty() && !c.committed) {
@@ -544,12 +545,13 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
   }
 }
 
-TEST_CASE("Raft 5.3: committing an entry also commits all preceding entries, earlier leaders' too") {
+TEST_CASE(
+    "Raft 5.3: committing an entry also commits all preceding entries, earlier leaders' too") {
   // "This also commits all preceding entries in the leader's log, including
   // entries created by previous leaders."
   Low low;
   Server leader = elected("A", abc, noops({1, 2}), t(2));  // term 3, noop at index 3
-  leader.submit(1, Command::put("x", "1"));                  // index 4
+  leader.submit(1, Command::put("x", "1"));                // index 4
   REQUIRE(leader.log().size() == 4);
   const Effects effects = leader.handle(2, "B", AppendReply{t(3), true, i(4)}, low);
   CHECK(leader.commit_index() == i(4));
@@ -574,8 +576,8 @@ TEST_CASE("Raft 5.3: a follower applies in log order the entries the leader says
   for (const Case& c : std::vector<Case>{{0, 0}, {1, 1}, {2, 2}, {3, 3}, {7, 3}}) {
     CAPTURE(c.leader_commit);
     Server follower(config_for("A", abc), RaftHardState{t(1), {}, {}});
-    const Effects effects =
-        follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), three, i(c.leader_commit)});
+    const Effects effects = follower_receives(
+        follower, AppendEntries{t(1), "B", i(0), t(0), three, i(c.leader_commit)});
     CHECK(follower.commit_index() == i(c.expected));
     CHECK(follower.last_applied() == i(c.expected));
     const auto applied = events<event::Applied>(effects);
@@ -584,17 +586,17 @@ TEST_CASE("Raft 5.3: a follower applies in log order the entries the leader says
       CHECK(applied[n].index == i(n + 1));
       CHECK(applied[n].command == three[n].command);
     }
-    CHECK(follower.store().get("x") ==
-          (c.expected == 0   ? std::nullopt
-           : c.expected < 3 ? std::optional<std::string>{"1"}
-                            : std::optional<std::string>{"3"}));
+    CHECK(follower.store().get("x") == (c.expected == 0  ? std::nullopt
+                                        : c.expected < 3 ? std::optional<std::string>{"1"}
+                                                         : std::optional<std::string>{"3"}));
   }
 
   SUBCASE("a later heartbeat carries the commit index") {
     Server follower(config_for("A", abc), RaftHardState{t(1), {}, {}});
     follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), three, i(0)});
     REQUIRE(follower.commit_index() == i(0));
-    const Effects beat = follower_receives(follower, AppendEntries{t(1), "B", i(3), t(1), {}, i(2)});
+    const Effects beat =
+        follower_receives(follower, AppendEntries{t(1), "B", i(3), t(1), {}, i(2)});
     CHECK(follower.commit_index() == i(2));
     CHECK(events<event::Applied>(beat).size() == 2);
     CHECK(follower.store().get("y") == std::optional<std::string>{"2"});
@@ -657,10 +659,8 @@ TEST_CASE(
     std::size_t deleted;
   };
   const std::vector<Case> cases{
-      {2, 2, noops({3}), {1, 2, 3}, 0},
-      {1, 1, noops({3, 4}), {1, 3, 4}, 1},
-      {0, 0, noops({1}), {1, 2}, 0},
-      {0, 0, noops({3}), {3}, 2},
+      {2, 2, noops({3}), {1, 2, 3}, 0}, {1, 1, noops({3, 4}), {1, 3, 4}, 1},
+      {0, 0, noops({1}), {1, 2}, 0},    {0, 0, noops({3}), {3}, 2},
       {1, 1, noops({2}), {1, 2}, 0},
   };
   for (const Case& c : cases) {
@@ -696,8 +696,8 @@ TEST_CASE("Raft 5.3: an AppendEntries that repeats entries already stored delete
                                     LogEntry{t(1), Command::put("x", "2")},
                                     LogEntry{t(1), Command::put("x", "3")}};
   follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), three, i(0)});
-  const Effects late = follower_receives(
-      follower, AppendEntries{t(1), "B", i(0), t(0), {three[0]}, i(0)});
+  const Effects late =
+      follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), {three[0]}, i(0)});
   CHECK(follower.log() == three);
   CHECK(events<event::ConflictDeleted>(late).empty());
   CHECK_FALSE(late.persist);
@@ -747,7 +747,8 @@ TEST_CASE("Raft 5.4.1: a RequestVote carries the index and term of the candidate
     std::vector<LogEntry> log;
     std::uint64_t last_index, last_term;
   };
-  for (const Case& c : std::vector<Case>{{{}, 0, 0}, {noops({1}), 1, 1}, {noops({1, 1, 2, 3}), 4, 3}}) {
+  for (const Case& c :
+       std::vector<Case>{{{}, 0, 0}, {noops({1}), 1, 1}, {noops({1, 1, 2, 3}), 4, 3}}) {
     CAPTURE(c.last_index);
     Low low;
     Server server(config_for("A", abc), RaftHardState{t(3), {}, c.log});
@@ -820,8 +821,7 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
   }
 }
 
-TEST_CASE(
-    "Raft 5.4.2: a leader never commits an entry of an earlier term by counting replicas") {
+TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by counting replicas") {
   // "Raft never commits log entries from previous terms by counting replicas.
   // Only log entries from the leader's current term are committed by counting
   // replicas; once an entry from the current term has been committed in this
@@ -844,9 +844,25 @@ TEST_CASE(
     CHECK(leader.commit_index() == i(c.committed));
   }
 
-  SUBCASE("with commit-current-term-only off, counting commits the term 2 entry") {
+  SUBCASE("leader noop off: a majority holds (2, 2) and nothing is committed until (3, 3) is") {
+    // Without the noop, B's reply to the new leader's first heartbeat (prev
+    // (2, 2), no entries) really does say "I match up to 2".
     Low low;
     raft::Rules rules;
+    rules.leader_noop = false;
+    Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
+    REQUIRE(leader.log() == noops({1, 2}));
+    leader.handle(1, "B", AppendReply{t(3), true, i(2)}, low);
+    CHECK(leader.commit_index() == i(0));
+    leader.submit(2, Command::put("x", "3"));
+    const Effects effects = leader.handle(3, "B", AppendReply{t(3), true, i(3)}, low);
+    CHECK(leader.commit_index() == i(3));  // and with it, indirectly, (1, 1) and (2, 2)
+    CHECK(events<event::Committed>(effects).size() == 3);
+  }
+  SUBCASE("commit-current-term-only off: counting commits the term 2 entry") {
+    Low low;
+    raft::Rules rules;
+    rules.leader_noop = false;
     rules.commit_current_term_only = false;
     Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
     const Effects effects = leader.handle(1, "B", AppendReply{t(3), true, i(2)}, low);

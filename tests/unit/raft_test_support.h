@@ -97,7 +97,8 @@ std::vector<T> events(const Effects& effects) {
 inline Server elected(const NodeId& self, const std::vector<NodeId>& servers,
                       std::vector<LogEntry> log = {}, Term term = {}, raft::Rules rules = {}) {
   Low low;
-  Server server(config_for(self, servers, rules), RaftHardState{term, std::nullopt, std::move(log)});
+  Server server(config_for(self, servers, rules),
+                RaftHardState{term, std::nullopt, std::move(log)});
   server.start(0, low);
   server.timeout(0, low);
   for (const NodeId& peer : servers) {
