@@ -205,6 +205,11 @@ void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
     }
   }
   if (const auto* committed = std::get_if<ev::Committed>(&event)) {
+    // Leader completeness speaks of leaders of terms after the one in which
+    // the entry was committed: remember the earliest such term.
+    const Term now = node(id).server()->current_term();
+    auto [when, first] = committed_in_.try_emplace(committed->index, now);
+    if (!first && now < when->second) when->second = now;
     auto [it, fresh] = committed_.try_emplace(committed->index, committed->entry);
     if (!fresh && !(it->second == committed->entry)) {
       commit_conflict_ = "index " + raft::to_string(committed->index) + " was committed as " +
@@ -271,12 +276,13 @@ void RaftCluster::install_invariants() {
     return std::nullopt;
   });
   world_.add_invariant("leader completeness", [this]() -> std::optional<std::string> {
-    // Every committed entry is in the log of every leader of a later term.
+    // An entry committed in term T is in the log of every leader of a term
+    // after T.
     for (const NodeId& id : options_.servers) {
       const Server* s = server(id);
       if (s == nullptr || s->role() != raft::Role::leader) continue;
       for (const auto& [index, entry] : committed_) {
-        if (entry.term >= s->current_term()) continue;
+        if (committed_in_.at(index) >= s->current_term()) continue;
         const auto& log = s->log();
         if (index.value > log.size() || !(log[index.value - 1] == entry)) {
           return "leader " + id + " of term " + raft::to_string(s->current_term()) +

@@ -73,6 +73,7 @@ class RaftCluster {
   std::map<raft::Term, NodeId> leaders_;
   std::optional<std::string> election_conflict_;
   std::map<raft::LogIndex, raft::LogEntry> committed_;
+  std::map<raft::LogIndex, raft::Term> committed_in_;  // the earliest term it was committed in
   std::optional<std::string> commit_conflict_;
   std::map<raft::LogIndex, Command> applied_;
   std::optional<std::string> apply_conflict_;

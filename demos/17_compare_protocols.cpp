@@ -74,9 +74,10 @@ int main(int argc, char** argv) {
 
   demo.step("the same through Multi-Paxos: elect A, then one Accept round per command",
             "同样的负载走 Multi-Paxos：选出 A，之后每条命令一轮接受阶段", [&] {
-              cluster::MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                                                  .seed = demo.options().seed,
-                                                  .fixed_election_timeouts = {{"A", 150}}});
+              cluster::MultiPaxosCluster cluster(
+                  {.replicas = {"A", "B", "C"},
+                   .seed = demo.options().seed,
+                   .fixed_election_timeouts = {{"A", 150}, {"B", 1000}, {"C", 1000}}});
               cluster.world().set_latency({kLatency, kLatency});
               cluster.world().keep_trace(false);
               cluster.world().run(300);
@@ -87,9 +88,10 @@ int main(int argc, char** argv) {
 
   demo.step("the same through Raft: elect A, then one AppendEntries round per command",
             "同样的负载走 Raft：选出 A，之后每条命令一轮日志复制", [&] {
-              cluster::RaftCluster cluster({.servers = {"A", "B", "C"},
-                                            .seed = demo.options().seed,
-                                            .fixed_election_timeouts = {{"A", 150}}});
+              cluster::RaftCluster cluster(
+                  {.servers = {"A", "B", "C"},
+                   .seed = demo.options().seed,
+                   .fixed_election_timeouts = {{"A", 150}, {"B", 1000}, {"C", 1000}}});
               cluster.world().set_latency({kLatency, kLatency});
               cluster.world().keep_trace(false);
               cluster.world().run(300);

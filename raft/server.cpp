@@ -80,6 +80,7 @@ void Server::become_follower(Term term, Effects& effects) {
     hard_.current_term = term;
     hard_.voted_for.reset();
     effects.persist = hard_;
+    leader_hint_.reset();  // whoever led the old term does not lead this one
   }
   role_ = Role::follower;
   votes_.clear();
@@ -259,8 +260,13 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
     return;
   }
   // Refused: step back one entry (the notes' (7, 4) → (6, 3)) and try again at once.
+  // The follower lacks the refused prev entry, so it matches at most up to
+  // the entry before (lower only if an old refusal arrives late, or if the
+  // follower lost its log — rule `persist` off: either way, resending is right).
   const LogIndex next{std::max<std::uint64_t>(1, m.match_index.value)};
-  if (m.match_index < match_index_[from]) return;  // an old refusal: it matches further now
+  if (m.match_index <= match_index_[from]) {
+    match_index_[from] = LogIndex{m.match_index.value == 0 ? 0 : m.match_index.value - 1};
+  }
   next_index_[from] = next;
   effects.events.push_back(event::NextIndexBack{from, next});
   send_append_entries(from, effects);
