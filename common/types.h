@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace consensus_lab {
@@ -25,5 +26,15 @@ class RandomSource {
   // A number drawn uniformly from [low, high] (both included; low <= high).
   virtual std::uint64_t between(std::uint64_t low, std::uint64_t high) = 0;
 };
+
+// A fresh election timeout (Raft, and a Multi-Paxos replica waiting for its
+// master): `fixed` if given, else drawn uniformly from [low, high] — notes,
+// Raft › 随机超时时间: "心跳信息超时的时间间隔，是随机的".
+inline Millis draw_timeout(RandomSource& random, Millis low, Millis high,
+                           std::optional<Millis> fixed = std::nullopt) {
+  if (fixed) return *fixed;
+  return static_cast<Millis>(
+      random.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
+}
 
 }  // namespace consensus_lab

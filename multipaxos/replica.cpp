@@ -34,12 +34,8 @@ Effects Replica::finish(Effects effects) const {
 
 void Replica::reset_election_timer(Millis now, RandomSource& random) {
   const Timing& t = config_.timing;
-  const Millis timeout =
-      config_.fixed_election_timeout
-          ? *config_.fixed_election_timeout
-          : static_cast<Millis>(random.between(static_cast<std::uint64_t>(t.election_timeout_min),
-                                               static_cast<std::uint64_t>(t.election_timeout_max)));
-  election_deadline_ = now + timeout;
+  election_deadline_ = now + draw_timeout(random, t.election_timeout_min, t.election_timeout_max,
+                                          config_.fixed_election_timeout);
 }
 
 Effects Replica::restart_election_timer(Millis now, RandomSource& random) {

@@ -65,6 +65,9 @@ struct AppendReply {
   // success: the follower's log matches the leader's up to here.
   // refusal: the prev index that did not match.
   LogIndex match_index;
+  // The follower's last index when it replied: after a refusal because its
+  // log is too short, the leader continues from there.
+  LogIndex last_log_index;
 };
 
 using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply>;

@@ -34,12 +34,8 @@ Effects Server::finish(Effects effects) const {
 // notes, 随机超时时间: "心跳信息超时的时间间隔，是随机的" — each reset draws a new one.
 void Server::reset_election_timer(Millis now, RandomSource& random) {
   const Timing& t = config_.timing;
-  const Millis timeout =
-      config_.fixed_election_timeout
-          ? *config_.fixed_election_timeout
-          : static_cast<Millis>(random.between(static_cast<std::uint64_t>(t.election_timeout_min),
-                                               static_cast<std::uint64_t>(t.election_timeout_max)));
-  election_deadline_ = now + timeout;
+  election_deadline_ = now + draw_timeout(random, t.election_timeout_min, t.election_timeout_max,
+                                          config_.fixed_election_timeout);
 }
 
 Effects Server::restart_election_timer(Millis now, RandomSource& random) {
@@ -150,7 +146,7 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
       effects.send.push_back({from, Vote{hard_.current_term, false}});
     } else if (const auto* append = std::get_if<AppendEntries>(&message)) {
       effects.send.push_back(
-          {from, AppendReply{hard_.current_term, false, append->prev_log_index}});
+          {from, AppendReply{hard_.current_term, false, append->prev_log_index, last_log_index()}});
     }
     return finish(std::move(effects));
   }
@@ -220,7 +216,8 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
         !missing && config_.rules.log_consistency_check && term_at(prev) != m.prev_log_term;
     if (missing || mismatch) {
       effects.events.push_back(event::AppendRefused{prev, m.prev_log_term, missing});
-      effects.send.push_back({from, AppendReply{hard_.current_term, false, prev}});
+      effects.send.push_back(
+          {from, AppendReply{hard_.current_term, false, prev, last_log_index()}});
       return;
     }
   }
@@ -244,7 +241,7 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
     effects.persist = hard_;  // durable before the reply
     effects.events.push_back(event::EntriesStored{*first_stored, stored});
   }
-  effects.send.push_back({from, AppendReply{hard_.current_term, true, index}});
+  effects.send.push_back({from, AppendReply{hard_.current_term, true, index, last_log_index()}});
   // notes, 复制日志: followers learn what is committed from the next message
   // ("额外通过其他时候的日志复制 RPC 消息或心跳消息告知").
   if (m.leader_commit > commit_index_) commit_up_to(std::min(m.leader_commit, index), effects);
@@ -259,14 +256,14 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
     advance_commit_index(effects);
     return;
   }
-  // Refused: step back one entry (the notes' (7, 4) → (6, 3)) and try again at once.
-  // The follower lacks the refused prev entry, so it matches at most up to
-  // the entry before (lower only if an old refusal arrives late, or if the
-  // follower lost its log — rule `persist` off: either way, resending is right).
-  const LogIndex next{std::max<std::uint64_t>(1, m.match_index.value)};
-  if (m.match_index <= match_index_[from]) {
-    match_index_[from] = LogIndex{m.match_index.value == 0 ? 0 : m.match_index.value - 1};
-  }
+  // Refused at prev p. If the follower has already confirmed p or beyond, this
+  // is an old refusal that arrived late: match_index only ever goes up
+  // (Figure 2). Otherwise step back one entry — the notes' (7, 4) → (6, 3) —
+  // or, when the follower's log ends before p, straight to its end: the
+  // entries in between are missing, not in conflict.
+  if (m.match_index <= match_index_[from]) return;
+  const LogIndex next{
+      std::max<std::uint64_t>(1, std::min(m.match_index.value, m.last_log_index.value + 1))};
   next_index_[from] = next;
   effects.events.push_back(event::NextIndexBack{from, next});
   send_append_entries(from, effects);

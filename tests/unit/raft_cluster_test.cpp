@@ -716,15 +716,7 @@ NodeId quiet_leader(RaftCluster& cluster) {
 
 TEST_CASE(
     "Raft timed messages: agreeing on 10 commands submitted at once costs at most (10 + 1 + 3) x "
-    "3 x 2 messages" *
-    doctest::skip()) {
-  // Skipped: 5 of these 20 seeds send 88 to 99 messages (seed 1: 88, 4: 96,
-  // 14: 89, 15: 90, 19: 99). The leader sends each command in its own
-  // AppendEntries (only new entries, next_index moved on at once); the random
-  // latency reorders the ten on each link, a follower refuses every one whose
-  // previous entry has not arrived yet (about 20 refusals a run), and the
-  // leader steps back and resends the whole suffix for each refusal that is
-  // not below the follower's match index.
+    "3 x 2 messages") {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     CAPTURE(seed);
     RaftCluster cluster(timed_options(abc, seed));

@@ -711,7 +711,7 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
   Low low;
   Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
   REQUIRE(leader.role() == Role::leader);
-  const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7)}, low);
+  const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7), i(7)}, low);
   const auto back = events<event::NextIndexBack>(refused);
   REQUIRE(back.size() == 1);
   CHECK(back[0].follower == "B");
@@ -731,8 +731,25 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
   REQUIRE(ok.size() == 1);
   leader.handle(2, "B", ok[0].second, low);
   CHECK(leader.commit_index() == i(8));
+}
 
-  // A second, late refusal for the same prev does not step back again.
+TEST_CASE(
+    "Raft 5.3: a refusal that arrives after the follower's success is stale and changes "
+    "nothing") {
+  // Figure 2: matchIndex is "the index of highest log entry known to be
+  // replicated on server… increases monotonically". Once B has said it
+  // matches up to 8, a refusal of prev 7 that was sent earlier and arrives
+  // late (a reordering network) tells the leader nothing new: no step back,
+  // no resend. (etcd's progress ignores such a stale rejection too.)
+  Low low;
+  Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
+  // B refuses prev (7, 4): the retry from prev (6, 3) brings it up to date.
+  const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7), i(7)}, low);
+  REQUIRE(sent<AppendEntries>(refused).size() == 1);
+  leader.handle(2, "B", AppendReply{t(5), true, i(8)}, low);
+  REQUIRE(leader.commit_index() == i(8));
+
+  // A duplicate of the first refusal arrives late.
   const Effects late = leader.handle(3, "B", AppendReply{t(5), false, i(7)}, low);
   CHECK(late.send.empty());
   CHECK(events<event::NextIndexBack>(late).empty());
