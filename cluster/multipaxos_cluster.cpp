@@ -142,6 +142,21 @@ std::optional<NodeId> MultiPaxosCluster::leader() const {
   return best;
 }
 
+std::optional<std::uint64_t> MultiPaxosCluster::read_through_log(const NodeId& id,
+                                                                 const std::string& key) {
+  const std::uint64_t request = reads_ + 1;
+  if (!submit(id, Command::read(key, "reader", request))) return std::nullopt;
+  reads_ = request;
+  return request;
+}
+
+std::optional<std::optional<std::string>> MultiPaxosCluster::read_answer(
+    std::uint64_t request) const {
+  const auto it = read_answers_.find(request);
+  if (it == read_answers_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::vector<NodeId> MultiPaxosCluster::members_at(multipaxos::Slot slot) const {
   std::vector<NodeId> members = options_.members.empty() ? options_.replicas : options_.members;
   for (const auto& [chosen_slot, command] : chosen_) {
@@ -212,6 +227,11 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
                            multipaxos::to_string(it->second) + " and " +
                            multipaxos::to_string(command) + " were each accepted by a majority";
       }
+    }
+  }
+  if (const auto* applied = std::get_if<ev::Applied>(&event)) {
+    if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
+      read_answers_.try_emplace(applied->command.sequence, applied->value);
     }
   }
   if (const auto* master = std::get_if<ev::BecameMaster>(&event)) {

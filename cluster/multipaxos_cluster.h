@@ -65,6 +65,14 @@ class MultiPaxosCluster {
   // Who the members are for `slot`, by the commands chosen so far.
   std::vector<NodeId> members_at(multipaxos::Slot slot) const;
 
+  // A read ordered through the log: `id`, if it leads, puts a read of `key`
+  // into the log; the answer is the state machine's value when the read is
+  // applied. Returns the request's number (none: `id` does not lead).
+  std::optional<std::uint64_t> read_through_log(const NodeId& id, const std::string& key);
+  // The answer to read request `request`, once a server applied it (the
+  // outer optional); the value, or none if the key was not set.
+  std::optional<std::optional<std::string>> read_answer(std::uint64_t request) const;
+
   // The live replica that believes it is master with the highest ballot.
   std::optional<NodeId> leader() const;
   // A live replica (nullptr when it is down).
@@ -91,6 +99,8 @@ class MultiPaxosCluster {
   MultiPaxosOptions options_;
   MultiPaxosWorld world_;
   std::map<NodeId, MultiPaxosNode*> nodes_;  // owned by world_
+  std::uint64_t reads_ = 0;
+  std::map<std::uint64_t, std::optional<std::string>> read_answers_;
   // (slot, ballot) → command and the replicas that accepted it
   std::map<std::pair<multipaxos::Slot, multipaxos::Ballot>,
            std::pair<multipaxos::Command, std::set<NodeId>>>

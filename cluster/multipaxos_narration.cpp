@@ -163,8 +163,10 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
                            ": the client's request was applied already",
                   Tone::quiet};
             }
-            return Line{zh ? node + " 执行槽位 " + slot + "：" + cmd
-                           : node + " applies slot " + slot + ": " + cmd,
+            const std::string answer =
+                a.command.kind == Command::Kind::read ? " → " + a.value.value_or("none") : "";
+            return Line{zh ? node + " 执行槽位 " + slot + "：" + cmd + answer
+                           : node + " applies slot " + slot + ": " + cmd + answer,
                         Tone::quiet};
           },
           [&](const event::LeaseHeld& l) -> std::optional<Line> {

@@ -147,6 +147,20 @@ void RaftCluster::set_term(const NodeId& id, Term term) {
   world_.act(id, [&](Context& context) { target.set_term(context, term); });
 }
 
+std::optional<std::uint64_t> RaftCluster::read_through_log(const NodeId& id,
+                                                           const std::string& key) {
+  const std::uint64_t request = reads_ + 1;
+  if (!submit(id, Command::read(key, "reader", request))) return std::nullopt;
+  reads_ = request;
+  return request;
+}
+
+std::optional<std::optional<std::string>> RaftCluster::read_answer(std::uint64_t request) const {
+  const auto it = read_answers_.find(request);
+  if (it == read_answers_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<NodeId> RaftCluster::leader() const {
   std::optional<NodeId> best;
   Term best_term;
@@ -218,6 +232,9 @@ void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
     }
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
+    if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
+      read_answers_.try_emplace(applied->command.sequence, applied->value);
+    }
     auto [it, fresh] = applied_.try_emplace(applied->index, applied->command);
     if (!fresh && !(it->second == applied->command)) {
       apply_conflict_ = id + " applied " + to_string(applied->command) + " at index " +

@@ -47,6 +47,14 @@ class RaftCluster {
   void set_log(const NodeId& id, const std::vector<raft::Term>& terms);
   void set_term(const NodeId& id, raft::Term term);
 
+  // A read ordered through the log: `id`, if it leads, puts a read of `key`
+  // into the log; the answer is the state machine's value when the read is
+  // applied. Returns the request's number (none: `id` does not lead).
+  std::optional<std::uint64_t> read_through_log(const NodeId& id, const std::string& key);
+  // The answer to read request `request`, once a server applied it (the
+  // outer optional); the value, or none if the key was not set.
+  std::optional<std::optional<std::string>> read_answer(std::uint64_t request) const;
+
   // The live leader with the highest term, if any.
   std::optional<NodeId> leader() const;
   // A live server (nullptr when it is down).
@@ -70,6 +78,8 @@ class RaftCluster {
   RaftOptions options_;
   RaftWorld world_;
   std::map<NodeId, RaftNode*> nodes_;  // owned by world_
+  std::uint64_t reads_ = 0;
+  std::map<std::uint64_t, std::optional<std::string>> read_answers_;
   std::map<raft::Term, NodeId> leaders_;
   std::optional<std::string> election_conflict_;
   std::map<raft::LogIndex, raft::LogEntry> committed_;

@@ -143,7 +143,8 @@ std::optional<Line> RaftDescriber::event(const NodeId& node, const raft::Event& 
                         Tone::good};
           },
           [&](const event::Applied& a) -> std::optional<Line> {
-            const std::string cmd = consensus_lab::to_string(a.command);
+            std::string cmd = consensus_lab::to_string(a.command);
+            if (a.command.kind == Command::Kind::read) cmd += " → " + a.value.value_or("none");
             return Line{zh ? node + " 在状态机执行 " + cmd : node + " applies " + cmd, Tone::quiet};
           },
       },

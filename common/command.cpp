@@ -29,6 +29,15 @@ Command Command::remove(NodeId replica) {
   return command;
 }
 
+Command Command::read(std::string key, std::string client, std::uint64_t sequence) {
+  Command command;
+  command.kind = Kind::read;
+  command.key = std::move(key);
+  command.client = std::move(client);
+  command.sequence = sequence;
+  return command;
+}
+
 std::string to_string(const Command& command) {
   switch (command.kind) {
     case Command::Kind::put:
@@ -39,6 +48,8 @@ std::string to_string(const Command& command) {
       return "add " + command.key;
     case Command::Kind::remove_replica:
       return "remove " + command.key;
+    case Command::Kind::read:
+      return "read " + command.key;
   }
   return "?";
 }
@@ -53,6 +64,8 @@ std::string to_scenario_word(const Command& command) {
       return "add:" + command.key;
     case Command::Kind::remove_replica:
       return "remove:" + command.key;
+    case Command::Kind::read:
+      return "read:" + command.key;
   }
   return "?";
 }

@@ -16,7 +16,9 @@
 namespace consensus_lab {
 
 struct Command {
-  enum class Kind { put, noop, add_replica, remove_replica };
+  // read: a read ordered through the log — it changes nothing, and its answer
+  // is the state machine's value for `key` when it is applied.
+  enum class Kind { put, noop, add_replica, remove_replica, read };
   Kind kind = Kind::noop;
   std::string key;    // put: the key; membership: the replica
   std::string value;  // put: the value
@@ -31,6 +33,7 @@ struct Command {
   static Command noop() { return Command{}; }
   static Command add(NodeId replica);
   static Command remove(NodeId replica);
+  static Command read(std::string key, std::string client = {}, std::uint64_t sequence = 0);
   friend bool operator==(const Command&, const Command&) = default;
 };
 

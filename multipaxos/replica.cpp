@@ -497,7 +497,9 @@ void Replica::apply_chosen(Effects& effects) {
     applied_ = applied_.next();
     const Command& command = hard_.chosen.at(applied_);
     const bool fresh = store_.apply(command);
-    effects.events.push_back(event::Applied{applied_, command, !fresh});
+    std::optional<std::string> value;
+    if (command.kind == Command::Kind::read) value = store_.get(command.key);
+    effects.events.push_back(event::Applied{applied_, command, !fresh, value});
   }
 }
 

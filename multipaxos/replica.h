@@ -124,7 +124,8 @@ struct SlotChosen {
 struct Applied {
   Slot slot;
   Command command;
-  bool repeat;  // a client's re-submitted command: skipped
+  bool repeat;                       // a client's re-submitted command: skipped
+  std::optional<std::string> value;  // a read's answer: the value when it applied
 };
 struct LeaseHeld {  // the master holds a lease until this time
   Millis until;

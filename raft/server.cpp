@@ -331,7 +331,9 @@ void Server::commit_up_to(LogIndex index, Effects& effects) {
     ++last_applied_.value;
     const Command& command = hard_.log[last_applied_.value - 1].command;
     const bool fresh = store_.apply(command);
-    effects.events.push_back(event::Applied{last_applied_, command, !fresh});
+    std::optional<std::string> value;
+    if (command.kind == Command::Kind::read) value = store_.get(command.key);
+    effects.events.push_back(event::Applied{last_applied_, command, !fresh, value});
   }
 }
 

@@ -111,6 +111,7 @@ struct Applied {
   LogIndex index;
   Command command;
   bool repeat;
+  std::optional<std::string> value;  // a read's answer: the value when it applied
 };
 }  // namespace event
 

@@ -442,3 +442,44 @@ TEST_CASE(
   CHECK(skipped);
   CHECK_FALSE(world.violation());
 }
+
+TEST_CASE(
+    "Multi-Paxos (notes, 落地 Chubby, 读写请求都是有主节点执行): without its lease a master reads "
+    "through the log, and a cut-off old master gets no answer") {
+  MultiPaxosOptions options = replicas({"A", "B", "C"});
+  options.fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}};
+  MultiPaxosCluster cluster(options);
+  auto& world = cluster.world();
+  world.set_latency({5, 5});
+  world.run(200);
+  REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
+  REQUIRE(cluster.submit("A", Command::put("x", "1")));
+  world.run(50);
+
+  // With its lease, A answers from its state machine; through the log, too.
+  CHECK(cluster.read("A", "x").value == "1");
+  const auto through_log = cluster.read_through_log("A", "x");
+  REQUIRE(through_log);
+  world.run(50);
+  CHECK(cluster.read_answer(*through_log) == std::optional<std::optional<std::string>>{"1"});
+
+  // Cut off, A loses its lease: a read must go through the log, which A
+  // cannot get chosen without a majority.
+  world.partition({{"A"}, {"B", "C"}});
+  world.run(300);
+  REQUIRE(cluster.read("A", "x").outcome == MultiPaxosCluster::Read::Outcome::through_log);
+  const auto stale = cluster.read_through_log("A", "x");
+  REQUIRE(stale);
+  world.run(500);
+  CHECK_FALSE(cluster.read_answer(*stale));
+
+  // The new master writes x=2; a read through its log answers 2.
+  REQUIRE(cluster.leader() == std::optional<NodeId>{"B"});
+  REQUIRE(cluster.submit("B", Command::put("x", "2")));
+  const auto fresh = cluster.read_through_log("B", "x");
+  REQUIRE(fresh);
+  world.run(50);
+  CHECK(cluster.read_answer(*fresh) == std::optional<std::optional<std::string>>{"2"});
+  CHECK_FALSE(cluster.read_through_log("C", "x"));  // not the master: the client is redirected
+  CHECK_FALSE(world.violation());
+}

@@ -762,3 +762,27 @@ TEST_CASE(
     CHECK_FALSE(cluster.world().violation());
   }
 }
+
+TEST_CASE(
+    "Raft (notes, 复制日志): a read goes through the log and answers what was committed "
+    "before it") {
+  RaftOptions options = timed_options(abc, 1);
+  options.fixed_election_timeouts = {{"A", 150}, {"B", 1000}, {"C", 1000}};
+  RaftCluster cluster(options);
+  auto& world = cluster.world();
+  world.set_latency({5, 5});
+  world.run(200);
+  REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
+  REQUIRE(cluster.submit("A", Command::put("x", "3")));
+  const auto read = cluster.read_through_log("A", "x");
+  const auto missing = cluster.read_through_log("A", "y");
+  REQUIRE(read);
+  REQUIRE(missing);
+  CHECK_FALSE(cluster.read_answer(*read));  // not committed yet
+  world.run(50);
+  CHECK(cluster.read_answer(*read) == std::optional<std::optional<std::string>>{"3"});
+  CHECK(cluster.read_answer(*missing) ==
+        std::optional<std::optional<std::string>>{std::in_place, std::nullopt});  // answered: no y
+  CHECK_FALSE(cluster.read_through_log("B", "x"));  // a follower redirects
+  CHECK_FALSE(world.violation());
+}
