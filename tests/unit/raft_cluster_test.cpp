@@ -19,6 +19,7 @@
 
 #include "cluster/raft_cluster.h"
 #include "tests/unit/raft_test_support.h"
+#include "tools/bench/election.h"
 
 using namespace consensus_lab;
 using namespace consensus_lab::raft_testing;
@@ -785,4 +786,24 @@ TEST_CASE(
         std::optional<std::optional<std::string>>{std::in_place, std::nullopt});  // answered: no y
   CHECK_FALSE(cluster.read_through_log("B", "x"));  // a follower redirects
   CHECK_FALSE(world.violation());
+}
+
+TEST_CASE(
+    "Raft 9.3 Figure 16: with timeouts of 150-300 ms a new leader is in place within a few "
+    "hundred ms of a crash") {
+  bench::ElectionOptions options;
+  options.trials = 60;
+  const auto wide = bench::measure_election(options, 150, 300);
+  const auto summary = bench::summarize(wide);
+  REQUIRE(summary);
+  CHECK(wide.timed_out == 0);
+  // The followers' timers started at the last heartbeat, at most one heartbeat
+  // interval (75 ms) before the crash: nobody stands earlier than that allows…
+  CHECK(summary->min >= 150 - 75);
+  CHECK(summary->median < 300);  // …and usually one of them wins at once
+  // A range of 1 ms gives split votes again and again: much slower.
+  const auto narrow = bench::measure_election(options, 150, 151);
+  CHECK(narrow.timed_out + narrow.times.size() == options.trials);
+  const auto narrow_summary = bench::summarize(narrow);
+  CHECK((!narrow_summary || narrow_summary->median > 2 * summary->median));
 }
