@@ -100,7 +100,12 @@ RaftCluster::RaftCluster(RaftOptions options)
     : options_(std::move(options)), world_(options_.seed) {
   if (options_.servers.empty()) throw sim::UsageError("a Raft cluster needs a server");
   for (const NodeId& id : options_.servers) {
-    Server::Config config{id, options_.servers, options_.timing, options_.rules, std::nullopt};
+    Server::Config config{id,
+                          options_.servers,
+                          options_.timing,
+                          options_.rules,
+                          std::nullopt,
+                          options_.back_off_to_log_end};
     if (const auto fixed = options_.fixed_election_timeouts.find(id);
         fixed != options_.fixed_election_timeouts.end()) {
       config.fixed_election_timeout = fixed->second;

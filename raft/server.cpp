@@ -259,11 +259,12 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
   // Refused at prev p. If the follower has already confirmed p or beyond, this
   // is an old refusal that arrived late: match_index only ever goes up
   // (Figure 2). Otherwise step back one entry — the notes' (7, 4) → (6, 3) —
-  // or, when the follower's log ends before p, straight to its end: the
-  // entries in between are missing, not in conflict.
+  // or, with the faster back-off, straight to the follower's end when its log
+  // ends before p (the entries in between are missing, not in conflict).
   if (m.match_index <= match_index_[from]) return;
-  const LogIndex next{
-      std::max<std::uint64_t>(1, std::min(m.match_index.value, m.last_log_index.value + 1))};
+  std::uint64_t next_value = m.match_index.value;
+  if (config_.back_off_to_log_end) next_value = std::min(next_value, m.last_log_index.value + 1);
+  const LogIndex next{std::max<std::uint64_t>(1, next_value)};
   next_index_[from] = next;
   effects.events.push_back(event::NextIndexBack{from, next});
   send_append_entries(from, effects);

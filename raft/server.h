@@ -139,6 +139,10 @@ class Server {
     Timing timing;
     Rules rules;
     std::optional<Millis> fixed_election_timeout;  // scenarios: A=150
+    // After a refusal because the follower's log ends before the prev index,
+    // continue from the follower's end at once instead of one entry back (a
+    // faster back-off; off by default: the notes step back one entry a time).
+    bool back_off_to_log_end = false;
   };
 
   Server(Config config, RaftHardState restored);
