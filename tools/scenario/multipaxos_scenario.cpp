@@ -13,6 +13,7 @@
 
 #include "cluster/multipaxos_cluster.h"
 #include "cluster/multipaxos_narration.h"
+#include "tools/scenario/timing_settings.h"
 #include "tools/scenario/world_scenario.h"
 
 namespace consensus_lab::scenario {
@@ -74,40 +75,7 @@ class MultiPaxosScenario final
   }
 
   bool set_protocol(const Line& line) override {
-    const std::string& what = line[1];
-    if (what == "election-timeout") {
-      if (line.size() < 3)
-        fail("usage: set election-timeout MIN..MAX | set election-timeout ID=MS…");
-      if (line[2].find('=') == std::string::npos) {
-        require_words(line, 3, 3, "set election-timeout MIN..MAX");
-        const auto [low, high] = parse_range(line[2], "the election timeout");
-        if (low == 0) fail("the election timeout must be at least 1 ms");
-        multipaxos::Timing timing = cluster_->options().timing;
-        timing.election_timeout_min = low;
-        timing.election_timeout_max = high;
-        cluster_->set_timing(timing);
-        return true;
-      }
-      for (std::size_t i = 2; i < line.size(); ++i) {
-        const auto equals = line[i].find('=');
-        if (equals == std::string::npos) fail("usage: set election-timeout ID=MS…");
-        const NodeId id = node(line[i].substr(0, equals));
-        const Millis timeout = parse_millis(line[i].substr(equals + 1), "the election timeout");
-        if (timeout == 0) fail("the election timeout must be at least 1 ms");
-        cluster_->set_fixed_election_timeout(id, timeout);
-      }
-      return true;
-    }
-    if (what == "heartbeat") {
-      require_words(line, 3, 3, "set heartbeat MS");
-      const Millis interval = parse_millis(line[2], "the heartbeat interval");
-      if (interval == 0) fail("the heartbeat interval must be at least 1 ms");
-      multipaxos::Timing timing = cluster_->options().timing;
-      timing.heartbeat = interval;
-      cluster_->set_timing(timing);
-      return true;
-    }
-    return false;
+    return set_timing(line, *cluster_, [this](const std::string& word) { return node(word); });
   }
 
   bool execute_protocol(const Line& line) override {
