@@ -23,7 +23,7 @@ struct RaftOptions {
   raft::Timing timing;
   std::uint64_t seed = 1;
   std::map<NodeId, Millis> fixed_election_timeouts;  // the notes: A=150, B=200, C=300
-  bool back_off_to_log_end = false;  // raft::Server::Config's faster back-off
+  bool back_off_to_log_end = false;                  // raft::Server::Config's faster back-off
 };
 
 class RaftNode;

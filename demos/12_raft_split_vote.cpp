@@ -22,9 +22,10 @@ int main(int argc, char** argv) {
                    {"12", "raft_split_vote", "Raft: a split vote, ended by randomized timeouts",
                     "Raft：选票被瓜分，随机超时解决", "Raft › 随机超时时间", true});
 
-  RaftCluster cluster({.servers = {"A", "B", "C", "D"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 1000}, {"B", 150}, {"C", 150}, {"D", 1000}}});
+  RaftCluster cluster(
+      {.servers = {"A", "B", "C", "D"},
+       .seed = demo.options().seed,
+       .fixed_election_timeouts = {{"A", 1000}, {"B", 150}, {"C", 150}, {"D", 1000}}});
   auto& world = cluster.world();
   world.set_latency({5, 5});
   demo.narrate<cluster::RaftDescriber>(world, /*show_time=*/true);

@@ -19,11 +19,11 @@ using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"13", "raft_vote_restriction",
-                    "Raft: a follower with a more complete log refuses its vote",
-                    "Raft：日志完整性高的跟随者拒绝投票给日志完整性低的候选人",
-                    "Raft › 选举的规则 (对先来先服务的补充); 与Multi-Paxos不同"});
+  demos::Demo demo(
+      argc, argv,
+      {"13", "raft_vote_restriction", "Raft: a follower with a more complete log refuses its vote",
+       "Raft：日志完整性高的跟随者拒绝投票给日志完整性低的候选人",
+       "Raft › 选举的规则 (对先来先服务的补充); 与Multi-Paxos不同"});
 
   RaftCluster cluster({.servers = {"A", "B", "C"},
                        .seed = demo.options().seed,
@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"B"}, "B is leader", "B 是领导者");
   demo.check(cluster.state("C").log.size() == 4 && cluster.state("A").log.size() == 4,
-             "A and C now hold B's 3 entries and its noop", "A、C 现在有 B 的 3 个日志项和它的 noop");
+             "A and C now hold B's 3 entries and its noop",
+             "A、C 现在有 B 的 3 个日志项和它的 noop");
   return demo.finish<cluster::RaftDescriber>(world, cluster.participants());
 }
