@@ -75,8 +75,6 @@ bool holds(const std::vector<LogEntry>& log, const Command& command) {
                      [&](const LogEntry& entry) { return entry.command == command; });
 }
 
-const std::vector<NodeId> abc{"A", "B", "C"};
-const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
 const std::vector<NodeId> s1_s5{"S1", "S2", "S3", "S4", "S5"};
 
 }  // namespace

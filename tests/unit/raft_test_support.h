@@ -16,6 +16,9 @@
 
 namespace consensus_lab::raft_testing {
 
+inline const std::vector<NodeId> abc{"A", "B", "C"};
+inline const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
+
 using namespace consensus_lab;
 using cluster::RaftCluster;
 using cluster::RaftOptions;
