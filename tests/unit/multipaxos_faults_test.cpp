@@ -11,26 +11,12 @@
 #include <tuple>
 #include <utility>
 #include <vector>
-#include "cluster/multipaxos_cluster.h"
 
+#include "cluster/multipaxos_cluster.h"
 #include "tests/unit/multipaxos_test_support.h"
 
-using namespace consensus_lab;
-using cluster::MultiPaxosCluster;
-using cluster::MultiPaxosOptions;
-using multipaxos::Accept;
-using multipaxos::Ballot;
-using multipaxos::Command;
-using multipaxos::Effects;
-using multipaxos::Prepare;
-using multipaxos::Promise;
-using multipaxos::Reject;
-using multipaxos::Replica;
-using multipaxos::ReplicaHardState;
-using multipaxos::Role;
-using multipaxos::Slot;
-using multipaxos::SlotProposal;
-namespace event = multipaxos::event;
+// The helpers and the short names (Replica, Slot, Command…) come from the
+// support header.
 using namespace consensus_lab::multipaxos_testing;
 
 // ---- 7. message cost in steady state ----------------------------------------------------
