@@ -1,5 +1,4 @@
-// Demo 06 — a log of values, one Basic Paxos instance per value: conflicts,
-// and two round trips for every value.
+// Demo 06 — A log by one Basic Paxos instance per value: conflicts, two round trips each.
 //
 // notes, Multi-Paxos: "直接通过多次执行 Basic Paxos 实例，来实现一系列值的共识，问题："
 //   - "如果多个提议者同时提交提案，可能出现因为提案冲突，在准备阶段没有提议者接收到大多数

@@ -1,4 +1,4 @@
-// Demo 08 — a stable master skips the prepare phase: one round trip per value.
+// Demo 08 — Multi-Paxos: a stable master skips the prepare phase, one round trip per value.
 //
 // notes, Multi-Paxos › 优化 Basic Paxos 执行: "当领导者处于稳定状态时，省掉准备阶段，
 // 直接进入接受阶段" (while the leader is stable, skip the prepare phase and go

@@ -1,6 +1,6 @@
-// Demo 09 — a new master recovers the log: re-proposes what was accepted,
-// fills the gaps with noop (Lamport, "Paxos Made Simple" §3).
+// Demo 09 — Multi-Paxos: a new master re-proposes accepted values and fills gaps with noop.
 //
+// A new master recovers the log as Lamport's "Paxos Made Simple" §3 says.
 // Master A has put four commands in slots 1-4, but the network was unkind:
 //   slot 1  x←1  accepted by A, B, C        (chosen, and everyone knows)
 //   slot 2  y←2  accepted by A, B           (chosen — but only the history knows)

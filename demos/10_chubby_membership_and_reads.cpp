@@ -1,5 +1,4 @@
-// Demo 10 — Chubby: reads and writes through the master, under a lease; a new
-// member added through the log.
+// Demo 10 — Chubby: reads at the master under its lease; a member added through the log.
 //
 // notes, Multi-Paxos › 落地：Chubby:
 //   "实现了成员变更（Group membership），以此保证节点变更的时候集群的平稳运行。"

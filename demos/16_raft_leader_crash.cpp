@@ -1,5 +1,4 @@
-// Demo 16 — Raft: the leader crashes; the most complete log wins; no committed
-// entry is lost.
+// Demo 16 — Raft: the leader crashes; the most complete log wins; nothing committed is lost.
 //
 // notes, Raft › 与Multi-Paxos不同: "Raft不是所有的节点都可以是Leader，只有日志最完整的
 // 节点才可以。" (Not every node can be leader in Raft: only one with the most

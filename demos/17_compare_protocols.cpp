@@ -1,6 +1,6 @@
-// Demo 17 — the same workload through Basic Paxos per value, Multi-Paxos and
-// Raft: messages and message delays per committed command.
+// Demo 17 — Basic Paxos per value, Multi-Paxos and Raft on the same workload.
 //
+// Messages and message delays per committed command, as a table.
 // notes, Multi-Paxos: "2 轮 RPC 通讯（准备阶段和接受阶段）往返消息多、耗性能、延迟大"
 // (two rounds per value: many messages, slow); "当领导者处于稳定状态时，省掉准备阶段";
 // and Raft › 复制日志: "降低了一半的消息延迟".
