@@ -13,7 +13,7 @@
 
 #include "cluster/multipaxos_cluster.h"
 #include "cluster/multipaxos_narration.h"
-#include "tools/scenario/timing_settings.h"
+#include "tools/scenario/leader_based.h"
 #include "tools/scenario/world_scenario.h"
 
 namespace consensus_lab::scenario {
@@ -81,21 +81,13 @@ class MultiPaxosScenario final
   bool execute_protocol(const Line& line) override {
     const std::string& command = line.command();
     if (command == "put") {
-      require_words(line, 3, 4, "put [ID] KEY VALUE");
-      NodeId target;
-      if (line.size() == 4) {
-        target = node(line[1]);
-        const auto* replica = cluster_->replica(target);
-        if (replica == nullptr) fail(target + " is down");
-        if (!replica->is_master()) fail(target + " does not believe it is master");
-      } else {
-        const auto leader = cluster_->leader();
-        if (!leader) fail("there is no master to put to");
-        target = *leader;
-      }
-      const std::string& key = line[line.size() - 2];
-      const std::string& value = line[line.size() - 1];
-      cluster_->submit(target, Command::put(key, value));
+      scenario::put(
+          line, *cluster_, "master", [this](const std::string& w) { return node(w); },
+          [this](const NodeId& id) -> std::optional<bool> {
+            const auto* replica = cluster_->replica(id);
+            if (replica == nullptr) return std::nullopt;
+            return replica->is_master();
+          });
       return true;
     }
     if (command == "add-replica" || command == "remove-replica") {

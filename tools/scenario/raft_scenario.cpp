@@ -9,7 +9,7 @@
 
 #include "cluster/raft_cluster.h"
 #include "cluster/raft_narration.h"
-#include "tools/scenario/timing_settings.h"
+#include "tools/scenario/leader_based.h"
 #include "tools/scenario/world_scenario.h"
 
 namespace consensus_lab::scenario {
@@ -70,19 +70,13 @@ class RaftScenario final
   bool execute_protocol(const Line& line) override {
     const std::string& command = line.command();
     if (command == "put") {
-      require_words(line, 3, 4, "put [ID] KEY VALUE");
-      NodeId target;
-      if (line.size() == 4) {
-        target = node(line[1]);
-        const auto* server = cluster_->server(target);
-        if (server == nullptr) fail(target + " is down");
-        if (server->role() != raft::Role::leader) fail(target + " does not believe it is leader");
-      } else {
-        const auto leader = cluster_->leader();
-        if (!leader) fail("there is no leader to put to");
-        target = *leader;
-      }
-      cluster_->submit(target, Command::put(line[line.size() - 2], line[line.size() - 1]));
+      scenario::put(
+          line, *cluster_, "leader", [this](const std::string& w) { return node(w); },
+          [this](const NodeId& id) -> std::optional<bool> {
+            const auto* server = cluster_->server(id);
+            if (server == nullptr) return std::nullopt;
+            return server->role() == raft::Role::leader;
+          });
       return true;
     }
     if (command == "timeout") {

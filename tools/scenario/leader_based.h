@@ -1,12 +1,16 @@
-// The settings multipaxos and raft share: `set election-timeout MIN..MAX`,
-// `set election-timeout ID=MS…` and `set heartbeat MS`. Cluster is
+// What multipaxos and raft — the protocols with a leader — share in scenario
+// files: `set election-timeout MIN..MAX`, `set election-timeout ID=MS…`,
+// `set heartbeat MS`, `put [ID] KEY VALUE` and `timeout ID`. Cluster is
 // MultiPaxosCluster or RaftCluster: both have options().timing with
-// election_timeout_min/max and heartbeat, set_timing() and
-// set_fixed_election_timeout().
+// election_timeout_min/max and heartbeat, set_timing(),
+// set_fixed_election_timeout(), leader(), submit() and timeout().
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+
+#include "common/command.h"
 
 #include "tools/scenario/script.h"
 
@@ -50,6 +54,28 @@ bool set_timing(const Line& line, Cluster& cluster,
     return true;
   }
   return false;
+}
+
+// `put [ID] KEY VALUE`: to ID, which must be up and believe it leads, or to
+// the current leader. `leads(id)` says whether a live node believes it leads
+// (none: it is down); `title` is "master" or "leader".
+template <class Cluster>
+void put(const Line& line, Cluster& cluster, const std::string& title,
+         const std::function<NodeId(const std::string&)>& node,
+         const std::function<std::optional<bool>(const NodeId&)>& leads) {
+  require_words(line, 3, 4, "put [ID] KEY VALUE");
+  NodeId target;
+  if (line.size() == 4) {
+    target = node(line[1]);
+    const auto leading = leads(target);
+    if (!leading) fail(target + " is down");
+    if (!*leading) fail(target + " does not believe it is " + title);
+  } else {
+    const auto leader = cluster.leader();
+    if (!leader) fail("there is no " + title + " to put to");
+    target = *leader;
+  }
+  cluster.submit(target, Command::put(line[line.size() - 2], line[line.size() - 1]));
 }
 
 }  // namespace consensus_lab::scenario
