@@ -20,7 +20,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -139,6 +138,9 @@ class World {
   void add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
   // Keep the records in trace() (on by default; the checker turns it off).
   void keep_trace(bool keep) { keep_trace_ = keep; }
+  // Run the invariants after every event (on by default; off only to measure
+  // what they cost).
+  void check_after_every_event(bool check) { checking_ = check; }
 
   // ---- observation ---------------------------------------------------------
 
@@ -164,21 +166,29 @@ class World {
 
   // Messages queued on the link from → to.
   std::size_t queued(const NodeId& from, const NodeId& to) const {
-    const auto it = links_.find({index_of(from), index_of(to)});
-    if (it == links_.end()) return 0;
+    const std::size_t a = index_of(from), b = index_of(to);
     std::size_t count = 0;
-    for (MessageId id : it->second) count += in_flight_.count(id);
+    for (const auto& [order, flight] : in_flight_) count += flight.from == a && flight.to == b;
     return count;
   }
   std::size_t queued() const { return in_flight_.size(); }
+  // Visit the queued messages in send order: visit(from, to, message).
+  template <class Visit>
+  void for_each_queued(Visit&& visit) const {
+    for (const auto& [order, flight] : in_flight_) {
+      visit(nodes_[flight.from].id, nodes_[flight.to].id, flight.message);
+    }
+  }
   // The queued messages, in the order they were sent.
   std::vector<std::pair<std::pair<NodeId, NodeId>, M>> queued_messages() const {
     std::vector<std::pair<std::pair<NodeId, NodeId>, M>> out;
-    for (const auto& [id, flight] : in_flight_) {
-      out.push_back({{nodes_[flight.from].id, nodes_[flight.to].id}, flight.message});
-    }
+    for_each_queued([&](const NodeId& from, const NodeId& to, const M& message) {
+      out.push_back({{from, to}, message});
+    });
     return out;
   }
+  // Events so far: deliveries, losses, timers, faults, actions.
+  std::uint64_t events() const { return events_; }
 
   // ---- manual driving ------------------------------------------------------
   // Each returns false when there is no such message (or the world stopped).
@@ -198,21 +208,20 @@ class World {
   }
   // Queue a copy of the message right behind the original on its link.
   bool duplicate(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
-    const auto id = find_queued(from, to, type);
-    if (!id || stopped()) return false;
-    const Flight original = in_flight_.at(*id);
-    const MessageId copy = next_sequence_++;
-    in_flight_.emplace(copy, original);
-    auto& link = links_[{original.from, original.to}];
-    for (auto it = link.begin(); it != link.end(); ++it) {
-      if (*it == *id) {
-        link.insert(it + 1, copy);
-        break;
-      }
+    const auto order = find_queued(from, to, type);
+    if (!order || stopped()) return false;
+    Flight copy = in_flight_.at(*order);
+    const MessageId original = copy.id;
+    copy.id = next_sequence_++;
+    // Send order puts the copy after the original (and its earlier copies),
+    // before every later message.
+    const Order behind{order->first, ++copies_};
+    in_flight_.emplace(behind, copy);
+    timed_.push({copy.deliver_at, behind});
+    if (recording()) {
+      record(Duplicated<M>{original, copy.id, nodes_[copy.from].id, nodes_[copy.to].id,
+                           copy.message});
     }
-    timed_.push({original.deliver_at, copy});
-    record(Duplicated<M>{*id, copy, nodes_[original.from].id, nodes_[original.to].id,
-                         original.message});
     check_invariants();
     return true;
   }
@@ -258,14 +267,14 @@ class World {
     node.wake_at.reset();
     record(Crashed{id});
     const std::size_t index = index_of(id);
-    std::vector<std::pair<MessageId, DropReason>> lost;
-    for (const auto& [message_id, flight] : in_flight_) {
+    std::vector<std::pair<Order, DropReason>> lost;
+    for (const auto& [order, flight] : in_flight_) {
       if (flight.to == index)
-        lost.push_back({message_id, DropReason::receiver_down});
+        lost.push_back({order, DropReason::receiver_down});
       else if (flight.from == index)
-        lost.push_back({message_id, DropReason::sender_down});
+        lost.push_back({order, DropReason::sender_down});
     }
-    for (const auto& [message_id, reason] : lost) discard(message_id, reason);
+    for (const auto& [order, reason] : lost) discard(order, reason);
     node.process->on_crash();
     check_invariants();
   }
@@ -288,11 +297,11 @@ class World {
       ++group_number;
     }
     record(Partitioned{groups});
-    std::vector<MessageId> cut;
-    for (const auto& [message_id, flight] : in_flight_) {
-      if (!can_talk(flight.from, flight.to)) cut.push_back(message_id);
+    std::vector<Order> cut;
+    for (const auto& [order, flight] : in_flight_) {
+      if (!can_talk(flight.from, flight.to)) cut.push_back(order);
     }
-    for (MessageId message_id : cut) discard(message_id, DropReason::partition);
+    for (const Order& order : cut) discard(order, DropReason::partition);
     check_invariants();
   }
   void heal() {
@@ -312,9 +321,11 @@ class World {
     check_invariants();
   }
 
-  // Run the invariants now (after a change made outside the world).
+  // Run the invariants now (after a change made outside the world). Every
+  // event ends here, so this also counts them.
   void check_invariants() {
-    if (stopped()) return;
+    ++events_;
+    if (stopped() || !checking_) return;
     for (const auto& [name, check] : invariants_) {
       if (auto problem = check()) {
         violation_ = Violated{name, *problem};
@@ -336,10 +347,14 @@ class World {
     std::uint64_t timer_generation = 0;
   };
   struct Flight {
+    MessageId id;
     std::size_t from, to;
     M message;
     Millis deliver_at;
   };
+  // Where a queued message stands in send order: its sequence number, and for
+  // a copy made by duplicate() a second number that puts it right behind.
+  using Order = std::pair<MessageId, std::uint64_t>;
   struct Timer {
     Millis at;
     std::uint64_t sequence;
@@ -349,7 +364,7 @@ class World {
       return std::pair(at, sequence) > std::pair(other.at, other.sequence);
     }
   };
-  using TimedEntry = std::pair<Millis, MessageId>;
+  using TimedEntry = std::pair<Millis, Order>;
 
   std::size_t index_of(const NodeId& id) const {
     const auto it = index_.find(id);
@@ -360,6 +375,9 @@ class World {
     const int ga = nodes_[a].group, gb = nodes_[b].group;
     return ga < 0 || gb < 0 || ga == gb;
   }
+
+  // Whether anyone looks at trace records (building one copies a message).
+  bool recording() const { return keep_trace_ || !listeners_.empty(); }
 
   void record(Happening<M, E> what) {
     RecordType entry{now_, std::move(what)};
@@ -373,23 +391,27 @@ class World {
     if (!nodes_[from].up) return;
     const MessageId id = next_sequence_++;
     ++stats_.sent;
-    ++stats_.sent_by_type[std::string(message_type(message))];
-    record(Sent<M>{id, nodes_[from].id, to_id, message});
-    if (!nodes_[to].up) {
+    count_type(message_type(message));
+    if (recording()) record(Sent<M>{id, nodes_[from].id, to_id, message});
+    if (!nodes_[to].up || !can_talk(from, to)) {
       ++stats_.dropped;
-      record(Dropped<M>{id, nodes_[from].id, to_id, std::move(message), DropReason::receiver_down});
-      return;
-    }
-    if (!can_talk(from, to)) {
-      ++stats_.dropped;
-      record(Dropped<M>{id, nodes_[from].id, to_id, std::move(message), DropReason::partition});
+      if (recording()) {
+        record(Dropped<M>{id, nodes_[from].id, to_id, std::move(message),
+                          nodes_[to].up ? DropReason::partition : DropReason::receiver_down});
+      }
       return;
     }
     const auto delay = static_cast<Millis>(rng_.between(static_cast<std::uint64_t>(latency_.min),
                                                         static_cast<std::uint64_t>(latency_.max)));
-    in_flight_.emplace(id, Flight{from, to, std::move(message), now_ + delay});
-    links_[{from, to}].push_back(id);
-    timed_.push({now_ + delay, id});
+    const Order order{id, 0};
+    in_flight_.emplace(order, Flight{id, from, to, std::move(message), now_ + delay});
+    timed_.push({now_ + delay, order});
+  }
+
+  void count_type(std::string_view type) {
+    auto it = stats_.sent_by_type.find(type);
+    if (it == stats_.sent_by_type.end()) it = stats_.sent_by_type.emplace(type, 0).first;
+    ++it->second;
   }
 
   void set_timer(std::size_t node, Millis at) {
@@ -401,36 +423,35 @@ class World {
 
   void note_from(std::size_t node, E event) { record(Noted<E>{nodes_[node].id, std::move(event)}); }
 
-  std::optional<MessageId> find_queued(const NodeId& from, const NodeId& to,
-                                       std::optional<std::string_view> type) {
-    const auto it = links_.find({index_of(from), index_of(to)});
-    if (it == links_.end()) return std::nullopt;
-    auto& link = it->second;
-    while (!link.empty() && !in_flight_.count(link.front())) link.pop_front();  // tidy up
-    for (MessageId id : link) {
-      const auto flight = in_flight_.find(id);
-      if (flight == in_flight_.end()) continue;
-      if (!type || message_type(flight->second.message) == *type) return id;
+  // The oldest message queued on from → to (of `type`, if given).
+  std::optional<Order> find_queued(const NodeId& from, const NodeId& to,
+                                   std::optional<std::string_view> type) const {
+    const std::size_t a = index_of(from), b = index_of(to);
+    for (const auto& [order, flight] : in_flight_) {
+      if (flight.from != a || flight.to != b) continue;
+      if (!type || message_type(flight.message) == *type) return order;
     }
     return std::nullopt;
   }
 
-  void discard(MessageId id, DropReason reason) {
-    auto it = in_flight_.find(id);
+  void discard(const Order& order, DropReason reason) {
+    auto it = in_flight_.find(order);
     Flight flight = std::move(it->second);
     in_flight_.erase(it);
     ++stats_.dropped;
-    record(Dropped<M>{id, nodes_[flight.from].id, nodes_[flight.to].id, std::move(flight.message),
-                      reason});
+    if (recording()) {
+      record(Dropped<M>{flight.id, nodes_[flight.from].id, nodes_[flight.to].id,
+                        std::move(flight.message), reason});
+    }
   }
 
-  void deliver_now(MessageId id) {
-    auto it = in_flight_.find(id);
+  void deliver_now(const Order& order) {
+    auto it = in_flight_.find(order);
     Flight flight = std::move(it->second);
     in_flight_.erase(it);
     ++stats_.delivered;
-    const NodeId from = nodes_[flight.from].id;
-    record(Delivered<M>{id, from, nodes_[flight.to].id, flight.message});
+    const NodeId& from = nodes_[flight.from].id;
+    if (recording()) record(Delivered<M>{flight.id, from, nodes_[flight.to].id, flight.message});
     ContextType context(*this, flight.to);
     nodes_[flight.to].process->on_message(context, from, flight.message);
     check_invariants();
@@ -439,7 +460,7 @@ class World {
   void fire_timer(const Timer& timer) {
     Node& node = nodes_[timer.node];
     node.wake_at.reset();
-    record(TimerFired{node.id});
+    if (recording()) record(TimerFired{node.id});
     ContextType context(*this, timer.node);
     node.process->on_timer(context);
     check_invariants();
@@ -470,7 +491,7 @@ class World {
     const auto timer = next_timer();
     const auto message = deliver ? next_message() : std::nullopt;
     const bool timer_first = timer && (!message || std::pair(timer->at, timer->sequence) <
-                                                       std::pair(message->first, message->second));
+                                                       std::pair(message->first, message->second.first));
     if (timer_first) {
       if (timer->at > end) return false;
       timers_.pop();
@@ -503,8 +524,8 @@ class World {
   std::uint64_t next_sequence_ = 1;
   std::vector<Node> nodes_;
   std::unordered_map<NodeId, std::size_t> index_;
-  std::map<MessageId, Flight> in_flight_;  // ordered by id = send order
-  std::map<std::pair<std::size_t, std::size_t>, std::deque<MessageId>> links_;
+  std::map<Order, Flight> in_flight_;  // in send order
+  std::uint64_t copies_ = 0;
   std::priority_queue<TimedEntry, std::vector<TimedEntry>, std::greater<>> timed_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   Latency latency_;
@@ -512,6 +533,8 @@ class World {
   Stats stats_;
   std::vector<RecordType> trace_;
   bool keep_trace_ = true;
+  bool checking_ = true;
+  std::uint64_t events_ = 0;
   std::vector<Listener> listeners_;
   std::vector<std::pair<std::string, Check>> invariants_;
   std::optional<Violated> violation_;
