@@ -79,6 +79,10 @@ class PaxosCluster {
   const std::vector<paxos::Proposal>& chosen() const { return chosen_; }
   // The distinct values among chosen().
   std::set<paxos::Value> chosen_values() const;
+  // The highest proposal number any round has used so far (0: none yet).
+  std::uint64_t highest_number_used() const {
+    return numbers_used_.empty() ? 0 : numbers_used_.rbegin()->first.value;
+  }
   // A proposal number under which two different values were accepted, if any.
   const std::optional<paxos::ProposalNumber>& number_reused() const { return number_reused_; }
 

@@ -360,9 +360,15 @@ bool Replica::is_member(Slot slot) const {
 void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects& effects,
                         RandomSource& random) {
   note_ballot(m.ballot);
-  // Promise 2, per slot: no acceptance below the ballot promised. The promise
-  // made for one slot holds for every later slot too.
-  if (hard_.promised && m.ballot < *hard_.promised) {
+  // ---- Skipping Prepare stops on a Reject -----------------------------------
+  // notes, 优化 Basic Paxos 执行: "当领导者处于稳定状态时，省掉准备阶段，直接进入接受
+  // 阶段" — "while the leader is stable, skip the prepare phase and go straight
+  // to the accept phase". Stable ends when a replica has promised a higher
+  // ballot: promise 2, per slot — no acceptance below the ballot promised, and
+  // the promise made for one slot holds for every later slot too. The Reject
+  // makes the old master step down (on_reject).
+  if (config_.rules.skip_prepare_stops_on_reject && hard_.promised &&
+      m.ballot < *hard_.promised) {
     effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
     effects.events.push_back(event::AcceptRefused{m.slot, m.ballot, *hard_.promised});
     return;

@@ -45,6 +45,12 @@ struct Rules {
   // Chubby's lease: replicas refuse other candidates while they have granted
   // the master a lease, and the master reads locally only under its lease.
   bool lease = true;
+  // The master may skip Prepare only while it is stable (notes, 优化 Basic
+  // Paxos 执行): once a replica has promised a higher ballot, it answers the
+  // old master's Accept with a Reject (promise 2, for every later slot), and
+  // that Reject ends the skipping. Off, the replica accepts it anyway, and
+  // the old master goes on choosing without a Prepare.
+  bool skip_prepare_stops_on_reject = true;
 };
 
 struct Timing {

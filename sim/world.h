@@ -219,8 +219,8 @@ class World {
     in_flight_.emplace(behind, copy);
     timed_.push({copy.deliver_at, behind});
     if (recording()) {
-      record(Duplicated<M>{original, copy.id, nodes_[copy.from].id, nodes_[copy.to].id,
-                           copy.message});
+      record(
+          Duplicated<M>{original, copy.id, nodes_[copy.from].id, nodes_[copy.to].id, copy.message});
     }
     check_invariants();
     return true;
@@ -490,8 +490,9 @@ class World {
   bool step_timed(Millis end, bool deliver) {
     const auto timer = next_timer();
     const auto message = deliver ? next_message() : std::nullopt;
-    const bool timer_first = timer && (!message || std::pair(timer->at, timer->sequence) <
-                                                       std::pair(message->first, message->second.first));
+    const bool timer_first =
+        timer && (!message || std::pair(timer->at, timer->sequence) <
+                                  std::pair(message->first, message->second.first));
     if (timer_first) {
       if (timer->at > end) return false;
       timers_.pop();

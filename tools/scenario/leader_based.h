@@ -7,8 +7,10 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/command.h"
 
@@ -76,6 +78,53 @@ void put(const Line& line, Cluster& cluster, const std::string& title,
     target = *leader;
   }
   cluster.submit(target, Command::put(line[line.size() - 2], line[line.size() - 1]));
+}
+
+// `expect leader ID`, `expect leader none`, and the extra `expect leader any`
+// (some live node leads: what the checker's liveness phase asks).
+template <class Cluster>
+void expect_leader(const Line& line, const Cluster& cluster,
+                   const std::function<NodeId(const std::string&)>& node) {
+  require_words(line, 3, 3, "expect leader ID | expect leader none | expect leader any");
+  const auto leader = cluster.leader();
+  const std::string actual = leader ? *leader : "none";
+  if (line[2] == "any") {
+    if (!leader) expect_failed("leader any", "leader none");
+    return;
+  }
+  if (line[2] != "none") node(line[2]);
+  if (actual != line[2]) expect_failed(line.text().substr(7), "leader " + actual);
+}
+
+// The randomized checker's client for multipaxos and raft: request N is
+// `put kN N`, to the leader.
+inline std::string put_line(std::uint64_t number) {
+  const std::string n = std::to_string(number);
+  return "put k" + n + " " + n;
+}
+
+// What the liveness phase expects of multipaxos and raft: every put committed
+// (or chosen) — every write a client saw acknowledged — and the probe put are
+// in every server's state machine.
+inline std::vector<std::string> every_put_applied(const std::vector<NodeId>& servers,
+                                                  const std::vector<Command>& committed,
+                                                  std::optional<std::uint64_t> probe) {
+  std::map<std::string, std::string> puts;
+  for (const Command& command : committed) {
+    if (command.kind == Command::Kind::put) puts[command.key] = command.value;
+  }
+  if (probe) puts["k" + std::to_string(*probe)] = std::to_string(*probe);
+  std::vector<std::string> lines;
+  for (const auto& [key, value] : puts) {
+    for (const NodeId& id : servers) lines.push_back("expect kv " + id + " " + key + " " + value);
+  }
+  return lines;
+}
+
+inline std::uint64_t puts_in(const std::vector<Command>& committed) {
+  std::uint64_t count = 0;
+  for (const Command& command : committed) count += command.kind == Command::Kind::put;
+  return count;
 }
 
 }  // namespace consensus_lab::scenario

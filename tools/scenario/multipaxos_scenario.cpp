@@ -68,8 +68,11 @@ class MultiPaxosScenario final
       rules.persist = on;
     } else if (name == "lease") {
       rules.lease = on;
+    } else if (name == "skip-prepare-stops-on-reject") {
+      rules.skip_prepare_stops_on_reject = on;
     } else {
-      fail("unknown rule '" + name + "' for multipaxos (persist, lease)");
+      fail("unknown rule '" + name +
+           "' for multipaxos (persist, lease, skip-prepare-stops-on-reject)");
     }
     cluster_->set_rules(rules);
   }
@@ -116,11 +119,7 @@ class MultiPaxosScenario final
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
     if (what == "leader") {
-      require_words(line, 3, 3, "expect leader ID | expect leader none");
-      const auto leader = cluster_->leader();
-      const std::string actual = leader ? *leader : "none";
-      if (line[2] != "none") node(line[2]);
-      if (actual != line[2]) expect_failed(expected, "leader " + actual);
+      expect_leader(line, *cluster_, [this](const std::string& w) { return node(w); });
       return true;
     }
     if (what == "log") {
@@ -188,7 +187,31 @@ class MultiPaxosScenario final
     return false;
   }
 
+  // ---- Checkable ----
+  std::vector<std::string> check_header() const override { return {}; }
+  std::vector<std::string> check_settings() const override { return {}; }
+  std::vector<NodeId> servers() const override { return cluster_->participants(); }
+  std::optional<NodeId> leader() const override { return cluster_->leader(); }
+  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t) override {
+    if (!cluster_->leader()) return std::nullopt;
+    return put_line(number);
+  }
+  std::vector<std::string> probe_lines(std::uint64_t number) override {
+    probe_ = number;
+    return {"expect leader any", put_line(number)};
+  }
+  std::vector<std::string> progress_lines() const override {
+    return every_put_applied(servers(), chosen_commands(), probe_);
+  }
+  std::uint64_t committed() const override { return puts_in(chosen_commands()); }
+
  private:
+  std::vector<Command> chosen_commands() const {
+    std::vector<Command> commands;
+    for (const auto& [slot, command] : cluster_->chosen()) commands.push_back(command);
+    return commands;
+  }
+
   // One item per slot from 1: the command chosen there, or `_`.
   std::vector<std::string> log_items(const NodeId& id) const {
     const auto& state = cluster_->state(id);
@@ -212,6 +235,7 @@ class MultiPaxosScenario final
 
   std::vector<NodeId> members_;
   std::unique_ptr<MultiPaxosCluster> cluster_;
+  std::optional<std::uint64_t> probe_;
 };
 
 }  // namespace

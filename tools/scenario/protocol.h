@@ -6,6 +6,7 @@
 // protocol adds just its own commands and expectations.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,7 +28,46 @@ struct Narration {
   std::ostream* out = nullptr;
 };
 
-class ProtocolScenario {
+// A queued message, as the randomized checker sees it.
+struct QueuedMessage {
+  NodeId from, to;
+  std::string type;
+};
+
+// What the randomized checker (tools/check) asks of a protocol. Every change
+// it makes to a cluster is a scenario line, so that any run it makes can be
+// written out as a file and replayed by `conlab run`; these calls only look,
+// and propose the lines that fit the cluster's state.
+class Checkable {
+ public:
+  virtual ~Checkable() = default;
+  // Header lines after `nodes` (paxos: `proposers …`) and settings after it.
+  virtual std::vector<std::string> check_header() const = 0;
+  virtual std::vector<std::string> check_settings() const = 0;
+  // The nodes that can crash or be cut off (servers, not client proposers).
+  virtual std::vector<NodeId> servers() const = 0;
+  virtual bool is_up(const NodeId& id) const = 0;
+  // The live leader (master), if the protocol has one: faults aim at it.
+  virtual std::optional<NodeId> leader() const = 0;
+  virtual std::vector<QueuedMessage> queued_messages() const = 0;
+  virtual Millis now() const = 0;
+  virtual std::uint64_t delivered() const = 0;
+  virtual std::uint64_t events() const = 0;
+  // Speed: keep no trace; optionally skip the invariants (benchmarks only).
+  virtual void run_fast(bool check_invariants) = 0;
+  // A client's request `number` as a line that runs now (a put to the
+  // leader, a proposal), or none when no node would take it. `pick` is a
+  // random number for any choice to make (which proposer).
+  virtual std::optional<std::string> client_line(std::uint64_t number, std::uint64_t pick) = 0;
+  // Liveness phase, once the network is healthy: lines that give the cluster
+  // new work, and afterwards the expectations that hold if it made progress.
+  virtual std::vector<std::string> probe_lines(std::uint64_t number) = 0;
+  virtual std::vector<std::string> progress_lines() const = 0;
+  // Client commands (paxos: values) chosen or committed so far.
+  virtual std::uint64_t committed() const = 0;
+};
+
+class ProtocolScenario : public Checkable {
  public:
   virtual ~ProtocolScenario() = default;
   // A header line other than protocol / nodes / seed (paxos: `proposers`).

@@ -115,11 +115,7 @@ class RaftScenario final
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
     if (what == "leader") {
-      require_words(line, 3, 3, "expect leader ID | expect leader none");
-      if (line[2] != "none") node(line[2]);
-      const auto leader = cluster_->leader();
-      const std::string actual = leader ? *leader : "none";
-      if (actual != line[2]) expect_failed(expected, "leader " + actual);
+      expect_leader(line, *cluster_, [this](const std::string& w) { return node(w); });
       return true;
     }
     if (what == "role") {
@@ -197,8 +193,33 @@ class RaftScenario final
     return false;
   }
 
+  // ---- Checkable ----
+  std::vector<std::string> check_header() const override { return {}; }
+  std::vector<std::string> check_settings() const override { return {}; }
+  std::vector<NodeId> servers() const override { return cluster_->participants(); }
+  std::optional<NodeId> leader() const override { return cluster_->leader(); }
+  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t) override {
+    if (!cluster_->leader()) return std::nullopt;
+    return put_line(number);
+  }
+  std::vector<std::string> probe_lines(std::uint64_t number) override {
+    probe_ = number;
+    return {"expect leader any", put_line(number)};
+  }
+  std::vector<std::string> progress_lines() const override {
+    return every_put_applied(servers(), committed_commands(), probe_);
+  }
+  std::uint64_t committed() const override { return puts_in(committed_commands()); }
+
  private:
+  std::vector<Command> committed_commands() const {
+    std::vector<Command> commands;
+    for (const auto& [index, entry] : cluster_->committed()) commands.push_back(entry.command);
+    return commands;
+  }
+
   std::unique_ptr<RaftCluster> cluster_;
+  std::optional<std::uint64_t> probe_;
 };
 
 }  // namespace

@@ -15,10 +15,12 @@ bool is_shared_header(const std::string& command) {
   return command == "protocol" || command == "nodes" || command == "seed";
 }
 
+}  // namespace
+
 // The header: `protocol` first, then nodes / seed / the protocol's own words.
-class Run {
+class Session::Impl {
  public:
-  Run(const RunOptions& options, std::ostream& out) : options_(options), out_(out) {}
+  Impl(const RunOptions& options, std::ostream& out) : options_(options), out_(out) {}
 
   void line(const Line& line) {
     current_ = line.number;
@@ -101,7 +103,7 @@ class Run {
     }
   }
 
-  const RunOptions& options_;
+  RunOptions options_;
   std::ostream& out_;
   std::unique_ptr<ProtocolScenario> protocol_;
   std::vector<NodeId> nodes_;
@@ -110,7 +112,23 @@ class Run {
   int current_ = 0;
 };
 
-const char* label(ScenarioError::Kind kind) {
+Session::Session(const RunOptions& options, std::ostream& out)
+    : impl_(std::make_unique<Impl>(options, out)) {}
+Session::~Session() = default;
+void Session::execute(const Line& line) {
+  impl_->line(line);
+}
+void Session::finish() {
+  impl_->finish();
+}
+ProtocolScenario* Session::protocol() {
+  return impl_->protocol();
+}
+int Session::current_line() const {
+  return impl_->current_line();
+}
+
+const char* report_label(ScenarioError::Kind kind) {
   switch (kind) {
     case ScenarioError::Kind::error:
       return "error";
@@ -122,8 +140,6 @@ const char* label(ScenarioError::Kind kind) {
   return "error";
 }
 
-}  // namespace
-
 int run_file(const std::string& path, const RunOptions& options, std::ostream& out,
              std::ostream& err) {
   std::ifstream file(path);
@@ -132,18 +148,18 @@ int run_file(const std::string& path, const RunOptions& options, std::ostream& o
     return 2;
   }
   const std::vector<Line> lines = read_script(file);
-  Run run(options, out);
+  Session run(options, out);
   int status = 0;
   try {
     if (lines.empty())
       fail("the file is empty: a scenario starts with `protocol paxos|multipaxos|raft`");
-    for (const Line& line : lines) run.line(line);
+    for (const Line& line : lines) run.execute(line);
     run.finish();
   } catch (const ScenarioError& error) {
     if (auto* protocol = run.protocol()) protocol->flush_narration();
     out.flush();
-    err << path << ':' << std::max(run.current_line(), 1) << ": " << label(error.kind()) << ": "
-        << error.what() << '\n';
+    err << path << ':' << std::max(run.current_line(), 1) << ": " << report_label(error.kind())
+        << ": " << error.what() << '\n';
     status = error.exit_status();
   } catch (const std::exception& error) {  // e.g. sim::UsageError: a bad call, never a crash
     out.flush();

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "sim/narration.h"
+#include "tools/scenario/script.h"
 
 namespace consensus_lab::scenario {
 
@@ -21,6 +23,35 @@ struct RunOptions {
   std::optional<std::string> diagram;  // write a Mermaid sequence diagram here
   std::optional<std::uint64_t> seed;   // overrides the file's `seed`
 };
+
+class ProtocolScenario;
+
+// A scenario being run, one line at a time: what run_file does for a file,
+// and what the randomized checker (tools/check) does as it writes a run.
+// Each line throws ScenarioError when it cannot run, an expectation fails or
+// an invariant breaks.
+class Session {
+ public:
+  Session(const RunOptions& options, std::ostream& out);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void execute(const Line& line);
+  // After the last line: a file that is all header still builds its cluster.
+  void finish();
+  // The protocol, once the header is over (nullptr before).
+  ProtocolScenario* protocol();
+  int current_line() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// How a ScenarioError is labelled in a report: "error", "expect failed",
+// "invariant violated".
+const char* report_label(ScenarioError::Kind kind);
 
 // Run one file; narration goes to `out`, the report line to `err`.
 // Returns the exit status: 0 passed, 1 an expectation or invariant failed,

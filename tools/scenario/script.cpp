@@ -14,24 +14,28 @@ std::string Line::text() const {
   return out;
 }
 
+Line make_line(int number, std::string text) {
+  if (const auto hash = text.find('#'); hash != std::string::npos) text.erase(hash);
+  Line line{number, {}};
+  std::string word;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\r') {
+      if (!word.empty()) line.words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) line.words.push_back(std::move(word));
+  return line;
+}
+
 std::vector<Line> read_script(std::istream& in) {
   std::vector<Line> lines;
   std::string text;
   int number = 0;
   while (std::getline(in, text)) {
-    ++number;
-    if (const auto hash = text.find('#'); hash != std::string::npos) text.erase(hash);
-    Line line{number, {}};
-    std::string word;
-    for (char c : text) {
-      if (c == ' ' || c == '\t' || c == '\r') {
-        if (!word.empty()) line.words.push_back(std::move(word));
-        word.clear();
-      } else {
-        word += c;
-      }
-    }
-    if (!word.empty()) line.words.push_back(std::move(word));
+    Line line = make_line(++number, std::move(text));
     if (!line.words.empty()) lines.push_back(std::move(line));
   }
   return lines;

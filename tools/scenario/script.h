@@ -26,6 +26,9 @@ struct Line {
   std::string text() const;  // the words joined by single spaces
 };
 
+// One line of text as a command (no words: a blank or a comment).
+Line make_line(int number, std::string text);
+
 // Split a scenario into its commands: one per line, words separated by spaces
 // or tabs, '#' starts a comment.
 std::vector<Line> read_script(std::istream& in);

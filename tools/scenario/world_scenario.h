@@ -80,6 +80,23 @@ class WorldScenario : public ProtocolScenario {
     sim::write_mermaid<M, E, Describer>(out, world().trace(), participants(), lang);
   }
 
+  // ---- Checkable: what only needs the world ----
+  bool is_up(const NodeId& id) const override { return world().is_up(id); }
+  std::vector<QueuedMessage> queued_messages() const override {
+    std::vector<QueuedMessage> out;
+    world().for_each_queued([&](const NodeId& from, const NodeId& to, const M& message) {
+      out.push_back({from, to, std::string(message_type(message))});
+    });
+    return out;
+  }
+  Millis now() const override { return world().now(); }
+  std::uint64_t delivered() const override { return world().stats().delivered; }
+  std::uint64_t events() const override { return world().events(); }
+  void run_fast(bool check_invariants) override {
+    world().keep_trace(false);
+    world().check_after_every_event(check_invariants);
+  }
+
  protected:
   virtual sim::World<M, E>& world() = 0;
   virtual const sim::World<M, E>& world() const = 0;

@@ -1,0 +1,17 @@
+// The subcommands of `conlab`, one file each; main() in conlab.cpp picks one.
+// Each takes the arguments after its name (argv[0] is the command's name),
+// prints its own --help, and returns the exit status.
+#pragma once
+
+#include <string>
+
+namespace consensus_lab::tools {
+
+int run_command(int argc, char** argv);
+int check_command(int argc, char** argv);
+int bench_command(int argc, char** argv);
+
+// "conlab: error: MESSAGE" on stderr; returns 2.
+int usage_error(const std::string& message);
+
+}  // namespace consensus_lab::tools
