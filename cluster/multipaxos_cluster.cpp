@@ -64,7 +64,7 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
 
  private:
   void apply(Context& context, Effects effects) {
-    if (effects.persist) disk_ = *effects.persist;  // 1. durable first…
+    if (effects.persist) multipaxos::apply(*effects.persist, disk_);  // 1. durable first…
     for (auto& event : effects.events) {
       cluster_.observe(context.self(), event);
       context.note(std::move(event));
@@ -158,17 +158,9 @@ std::optional<std::optional<std::string>> MultiPaxosCluster::read_answer(
 }
 
 std::vector<NodeId> MultiPaxosCluster::members_at(multipaxos::Slot slot) const {
-  std::vector<NodeId> members = options_.members.empty() ? options_.replicas : options_.members;
-  for (const auto& [chosen_slot, command] : chosen_) {
-    if (chosen_slot.value + options_.timing.window > slot.value) break;
-    const auto it = std::find(members.begin(), members.end(), command.key);
-    if (command.kind == Command::Kind::add_replica && it == members.end()) {
-      members.push_back(command.key);
-    } else if (command.kind == Command::Kind::remove_replica && it != members.end()) {
-      members.erase(it);
-    }
-  }
-  return members;
+  return multipaxos::members_at(
+      slot, options_.members.empty() ? options_.replicas : options_.members, membership_,
+      options_.timing.window);
 }
 
 MultiPaxosCluster::Read MultiPaxosCluster::read(const NodeId& id, const std::string& key) const {
@@ -222,6 +214,7 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
     acceptors.insert(replica);
     if (acceptors.size() == paxos::majority(members.size())) {
       auto [it, fresh] = chosen_.try_emplace(accepted->slot, command);
+      if (fresh && multipaxos::is_membership_change(command)) membership_[accepted->slot] = command;
       if (!fresh && !(it->second == command)) {
         chosen_conflict_ = "slot " + multipaxos::to_string(accepted->slot) + ": " +
                            multipaxos::to_string(it->second) + " and " +

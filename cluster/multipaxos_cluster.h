@@ -106,6 +106,7 @@ class MultiPaxosCluster {
            std::pair<multipaxos::Command, std::set<NodeId>>>
       acceptances_;
   std::map<multipaxos::Slot, multipaxos::Command> chosen_;
+  std::map<multipaxos::Slot, multipaxos::Command> membership_;  // those in chosen_ that change it
   std::optional<std::string> chosen_conflict_;
   std::map<multipaxos::Ballot, NodeId> masters_;  // who became master under which ballot
   std::optional<std::string> master_conflict_;

@@ -75,10 +75,15 @@ class RaftCluster {
   void observe(const NodeId& id, const raft::Event& event);
   void install_invariants();
   RaftNode& node(const NodeId& id) const;
+  // By position in options_.servers (= the world's node order): no lookup.
+  const raft::Server* server_at(std::size_t i) const;
+  const raft::RaftHardState& state_at(std::size_t i) const;
 
   RaftOptions options_;
   RaftWorld world_;
   std::map<NodeId, RaftNode*> nodes_;  // owned by world_
+  std::vector<RaftNode*> in_order_;    // the same, in options_.servers order
+  std::uint64_t changes_ = 0;          // persists, events, crashes and restarts so far
   std::uint64_t reads_ = 0;
   std::map<std::uint64_t, std::optional<std::string>> read_answers_;
   std::map<raft::Term, NodeId> leaders_;

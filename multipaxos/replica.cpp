@@ -10,6 +10,9 @@ Replica::Replica(Config config, ReplicaHardState restored)
     : config_(std::move(config)), hard_(std::move(restored)) {
   if (hard_.promised) note_ballot(*hard_.promised);
   for (const auto& [slot, proposal] : hard_.accepted) note_ballot(proposal.ballot);
+  for (const auto& [slot, command] : hard_.chosen) {
+    if (is_membership_change(command)) membership_[slot] = command;
+  }
   while (hard_.chosen.count(commit_.next()) != 0) commit_ = commit_.next();
 }
 
@@ -25,6 +28,23 @@ Effects Replica::start(Millis now, RandomSource& random) {
   }
   apply_chosen(effects);  // after a restart: rebuild the state machine from the chosen log
   return finish(std::move(effects));
+}
+
+// Durable before visible: the promise as it is now, and the slots this step
+// accepted or learned chosen.
+void Replica::persist(Effects& effects, std::optional<Slot> accepted,
+                      std::optional<Slot> chosen) const {
+  if (!effects.persist) effects.persist.emplace();
+  Persist& p = *effects.persist;
+  p.promised = hard_.promised;
+  if (accepted) p.accepted[*accepted] = hard_.accepted.at(*accepted);
+  if (chosen) p.chosen[*chosen] = hard_.chosen.at(*chosen);
+}
+
+void apply(const Persist& persist, ReplicaHardState& disk) {
+  disk.promised = persist.promised;
+  for (const auto& [slot, proposal] : persist.accepted) disk.accepted[slot] = proposal;
+  for (const auto& [slot, command] : persist.chosen) disk.chosen[slot] = command;
 }
 
 Effects Replica::finish(Effects effects) const {
@@ -304,7 +324,7 @@ void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
   }
   flight.command = value;
   hard_.accepted[slot] = SlotProposal{*ballot_, value};  // the master's own acceptor
-  persist(effects);
+  persist(effects, slot);
   effects.events.push_back(event::SlotAccepted{slot, *ballot_, value});
   flight.accepted_by = {config_.self};
 }
@@ -338,10 +358,10 @@ void Replica::send_to_members(Slot slot, const Message& message, Effects& effect
   }
 }
 
-std::vector<NodeId> Replica::members_at(Slot slot) const {
-  std::vector<NodeId> members = config_.members;
-  for (const auto& [chosen_slot, command] : hard_.chosen) {
-    if (chosen_slot.value + config_.timing.window > slot.value) break;
+std::vector<NodeId> members_at(Slot slot, std::vector<NodeId> members,
+                               const std::map<Slot, Command>& changes, std::size_t window) {
+  for (const auto& [chosen_slot, command] : changes) {
+    if (chosen_slot.value + window > slot.value) break;
     const auto it = std::find(members.begin(), members.end(), command.key);
     if (command.kind == Command::Kind::add_replica && it == members.end()) {
       members.push_back(command.key);
@@ -350,6 +370,15 @@ std::vector<NodeId> Replica::members_at(Slot slot) const {
     }
   }
   return members;
+}
+
+bool is_membership_change(const Command& command) {
+  return command.kind == Command::Kind::add_replica ||
+         command.kind == Command::Kind::remove_replica;
+}
+
+std::vector<NodeId> Replica::members_at(Slot slot) const {
+  return multipaxos::members_at(slot, config_.members, membership_, config_.timing.window);
 }
 
 bool Replica::is_member(Slot slot) const {
@@ -378,7 +407,7 @@ void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects
   }
   if (!hard_.promised || m.ballot > *hard_.promised) hard_.promised = m.ballot;
   hard_.accepted[m.slot] = SlotProposal{m.ballot, m.command};
-  persist(effects);
+  persist(effects, m.slot);
   effects.send.push_back({from, Accepted{m.ballot, m.slot}});
   effects.events.push_back(event::SlotAccepted{m.slot, m.ballot, m.command});
   master_hint_ = from;
@@ -492,7 +521,8 @@ void Replica::on_chosen(const Chosen& m, Effects& effects) {
 void Replica::learn(Slot slot, const Command& command, Effects& effects) {
   if (hard_.chosen.count(slot) != 0) return;
   hard_.chosen[slot] = command;
-  persist(effects);
+  if (is_membership_change(command)) membership_[slot] = command;
+  persist(effects, std::nullopt, slot);
   effects.events.push_back(event::SlotChosen{slot, command});
   while (hard_.chosen.count(commit_.next()) != 0) commit_ = commit_.next();
   apply_chosen(effects);

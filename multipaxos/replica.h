@@ -74,6 +74,25 @@ struct ReplicaHardState {
   friend bool operator==(const ReplicaHardState&, const ReplicaHardState&) = default;
 };
 
+// What must be made durable before the step's messages leave: the promise,
+// and only the slots that changed (not the whole log again).
+struct Persist {
+  std::optional<Ballot> promised;
+  std::map<Slot, SlotProposal> accepted;  // slots accepted in this step
+  std::map<Slot, Command> chosen;         // slots learned chosen in this step
+  friend bool operator==(const Persist&, const Persist&) = default;
+};
+
+// Carry out a Persist on durable state (what a driver's disk does).
+void apply(const Persist& persist, ReplicaHardState& disk);
+
+// Who the members are for `slot`: the first configuration, changed by the
+// membership commands among `changes` (chosen slot → command) chosen in
+// slots <= slot - window (α, see Timing::window).
+std::vector<NodeId> members_at(Slot slot, std::vector<NodeId> first,
+                               const std::map<Slot, Command>& changes, std::size_t window);
+bool is_membership_change(const Command& command);
+
 struct Outgoing {
   NodeId to;
   Message message;
@@ -152,7 +171,7 @@ using Event = std::variant<event::CampaignStarted, event::PromiseGranted, event:
                            event::CampaignDeferred>;
 
 struct Effects {
-  std::optional<ReplicaHardState> persist;
+  std::optional<Persist> persist;
   std::vector<Outgoing> send;
   std::optional<Millis> wake_at;
   std::vector<Event> events;
@@ -237,7 +256,8 @@ class Replica {
   void apply_chosen(Effects& effects);
   void note_ballot(Ballot ballot);
   void grant_lease(Millis now, const NodeId& master);
-  void persist(Effects& effects) { effects.persist = hard_; }
+  void persist(Effects& effects, std::optional<Slot> accepted = std::nullopt,
+               std::optional<Slot> chosen = std::nullopt) const;
   Effects finish(Effects effects) const;
 
   void on_prepare(Millis now, const NodeId& from, const Prepare& m, Effects& e, RandomSource& r);
@@ -278,6 +298,7 @@ class Replica {
   Slot applied_{0};
   KeyValueStore store_;
   Slot catch_up_asked_{0};
+  std::map<Slot, Command> membership_;  // the membership commands in hard_.chosen
 };
 
 }  // namespace consensus_lab::multipaxos

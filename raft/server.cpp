@@ -28,7 +28,30 @@ Effects Server::start(Millis now, RandomSource& random) {
 
 Effects Server::finish(Effects effects) const {
   effects.wake_at = role_ == Role::leader ? next_heartbeat_ : election_deadline_;
+  if (effects.persist && effects.persist->log_from) {
+    // The log changes only at its end, so what changed is all from log_from on.
+    const auto from = static_cast<std::ptrdiff_t>(effects.persist->log_from->value - 1);
+    effects.persist->entries.assign(hard_.log.begin() + from, hard_.log.end());
+  }
   return effects;
+}
+
+// Durable before visible: the term and vote as they are now, and the log from
+// `log_from` on (the entries themselves are gathered by finish()).
+void Server::persist(Effects& effects, std::optional<LogIndex> log_from) const {
+  if (!effects.persist) effects.persist.emplace();
+  Persist& p = *effects.persist;
+  p.current_term = hard_.current_term;
+  p.voted_for = hard_.voted_for;
+  if (log_from && (!p.log_from || *log_from < *p.log_from)) p.log_from = log_from;
+}
+
+void apply(const Persist& persist, RaftHardState& disk) {
+  disk.current_term = persist.current_term;
+  disk.voted_for = persist.voted_for;
+  if (!persist.log_from) return;
+  disk.log.resize(std::min<std::size_t>(disk.log.size(), persist.log_from->value - 1));
+  disk.log.insert(disk.log.end(), persist.entries.begin(), persist.entries.end());
 }
 
 // notes, 随机超时时间: "心跳信息超时的时间间隔，是随机的" — each reset draws a new one.
@@ -75,7 +98,7 @@ void Server::become_follower(Term term, Effects& effects) {
     effects.events.push_back(event::TermRaised{hard_.current_term, term});
     hard_.current_term = term;
     hard_.voted_for.reset();
-    effects.persist = hard_;
+    persist(effects);
     leader_hint_.reset();  // whoever led the old term does not lead this one
   }
   role_ = Role::follower;
@@ -89,7 +112,7 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
   role_ = Role::candidate;
   ++hard_.current_term.value;
   hard_.voted_for = config_.self;
-  effects.persist = hard_;
+  persist(effects);
   votes_ = {config_.self};
   leader_hint_.reset();
   reset_election_timer(now, random);  // a split vote: try again after a new random timeout
@@ -115,7 +138,7 @@ void Server::become_leader(Millis now, Effects& effects) {
   }
   if (config_.rules.leader_noop) {
     hard_.log.push_back(LogEntry{hard_.current_term, Command::noop()});
-    effects.persist = hard_;
+    persist(effects, last_log_index());
     effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
   }
   broadcast_append_entries(effects);
@@ -187,7 +210,7 @@ void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& 
         event::VoteRefused{m.candidate_id, hard_.current_term, *refusal, hard_.voted_for});
   } else {
     hard_.voted_for = m.candidate_id;
-    effects.persist = hard_;  // durable before the vote leaves
+    persist(effects);  // durable before the vote leaves
     reset_election_timer(now, random);
     effects.events.push_back(event::VoteGranted{m.candidate_id, hard_.current_term});
   }
@@ -238,7 +261,7 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
     ++stored;
   }
   if (stored > 0) {
-    effects.persist = hard_;  // durable before the reply
+    persist(effects, *first_stored);  // durable before the reply
     effects.events.push_back(event::EntriesStored{*first_stored, stored});
   }
   effects.send.push_back({from, AppendReply{hard_.current_term, true, index, last_log_index()}});
@@ -275,7 +298,7 @@ Effects Server::submit(Millis /*now*/, const Command& command) {
   if (role_ != Role::leader) return finish(std::move(effects));
   // notes, 复制日志: "领导者基于客户端请求中的指令，创建一个新日志项，并附加到本地日志中"
   hard_.log.push_back(LogEntry{hard_.current_term, command});
-  effects.persist = hard_;
+  persist(effects, last_log_index());
   effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
   broadcast_append_entries(effects);  // what the followers lack is sent as soon as it exists
   advance_commit_index(effects);
@@ -347,7 +370,7 @@ Effects Server::set_log(const std::vector<Term>& terms) {
   commit_index_ = std::min(commit_index_, last_log_index());
   last_applied_ = std::min(last_applied_, last_log_index());
   if (last_log_term() > hard_.current_term) become_follower(last_log_term(), effects);
-  effects.persist = hard_;
+  persist(effects, LogIndex{1});
   return finish(std::move(effects));
 }
 
@@ -358,7 +381,7 @@ Effects Server::set_term(Term term) {
   } else if (term < hard_.current_term) {
     hard_.current_term = term;
     hard_.voted_for.reset();
-    effects.persist = hard_;
+    persist(effects);
   }
   return finish(std::move(effects));
 }

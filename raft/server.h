@@ -52,6 +52,23 @@ struct RaftHardState {
   friend bool operator==(const RaftHardState&, const RaftHardState&) = default;
 };
 
+// What must be made durable before the step's messages leave — etcd raft's
+// Ready holds the same: the term and vote, and only the part of the log that
+// changed, so a long log is not written again for every new entry.
+struct Persist {
+  Term current_term;
+  std::optional<NodeId> voted_for;
+  // The log changed from this index on: the durable log keeps its entries
+  // before log_from and gets `entries` after them (a conflict deleted, new
+  // entries appended). None: the log did not change.
+  std::optional<LogIndex> log_from;
+  std::vector<LogEntry> entries;
+  friend bool operator==(const Persist&, const Persist&) = default;
+};
+
+// Carry out a Persist on durable state (what a driver's disk does).
+void apply(const Persist& persist, RaftHardState& disk);
+
 struct Outgoing {
   NodeId to;
   Message message;
@@ -122,7 +139,7 @@ using Event =
                  event::NextIndexBack, event::Committed, event::Applied>;
 
 struct Effects {
-  std::optional<RaftHardState> persist;
+  std::optional<Persist> persist;
   std::vector<Outgoing> send;
   std::optional<Millis> wake_at;
   std::vector<Event> events;
@@ -184,6 +201,7 @@ class Server {
   Term term_at(LogIndex index) const;
   void reset_election_timer(Millis now, RandomSource& random);
   Effects finish(Effects effects) const;
+  void persist(Effects& effects, std::optional<LogIndex> log_from = std::nullopt) const;
 
   void become_follower(Term term, Effects& effects);
   void become_candidate(Millis now, RandomSource& random, Effects& effects);

@@ -156,6 +156,8 @@ class World {
 
   bool has_node(const NodeId& id) const { return index_.count(id) != 0; }
   bool is_up(const NodeId& id) const { return nodes_[index_of(id)].up; }
+  // By the order nodes were added (0, 1, …): no name lookup.
+  bool is_up_at(std::size_t index) const { return nodes_.at(index).up; }
   const NodeId& node_id(std::size_t index) const { return nodes_.at(index).id; }
   std::vector<NodeId> node_ids() const {
     std::vector<NodeId> ids;

@@ -1,19 +1,22 @@
 // `conlab bench election` (the Raft paper's Figure 16) and `conlab bench
 // checker` (how fast the randomized checker runs).
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <string>
 
 #include "tools/bench/election.h"
+#include "tools/check/checker.h"
 #include "tools/commands.h"
 
 namespace po = boost::program_options;
 
 namespace consensus_lab::tools {
 
-int bench_command(int argc, char** argv) {
-  std::string what;
+namespace {
+
+int bench_election(int argc, char** argv) {
   bench::ElectionOptions options;
   po::options_description described("Options");
   // clang-format off
@@ -24,19 +27,12 @@ int bench_command(int argc, char** argv) {
       ("seed", po::value<std::uint64_t>(&options.seed)->value_name("N")->default_value(1),
                "seed for every random choice");
   // clang-format on
-  po::options_description hidden;
-  hidden.add_options()("what", po::value<std::string>(&what));
-  po::options_description all;
-  all.add(described).add(hidden);
-  po::positional_options_description positional;
-  positional.add("what", 1);
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
-              values);
+    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
     po::notify(values);
   } catch (const po::error& error) {
-    return usage_error(std::string(error.what()) + " (see conlab bench --help)");
+    return usage_error(std::string(error.what()) + " (see conlab bench election --help)");
   }
   if (values.count("help")) {
     std::cout << "Usage: conlab bench election [options]\n\n"
@@ -49,8 +45,6 @@ int bench_command(int argc, char** argv) {
               << described;
     return 0;
   }
-  if (what != "election")
-    return usage_error("conlab bench takes `election` (see conlab bench --help)");
   if (options.trials == 0) return usage_error("--trials must be at least 1");
 
   struct Range {
@@ -79,6 +73,86 @@ int bench_command(int argc, char** argv) {
   std::cout << "(times in simulated ms, from the crash until every survivor has heard the new "
                "leader; \"no leader\": trials without one after 10 s)\n";
   return 0;
+}
+
+int bench_checker(int argc, char** argv) {
+  std::uint64_t seeds = 300;
+  check::Options base;
+  po::options_description described("Options");
+  // clang-format off
+  described.add_options()
+      ("help,h", "print this help")
+      ("seeds", po::value<std::uint64_t>(&seeds)->value_name("N")->default_value(300),
+                "seeds per protocol and mode (1..N)")
+      ("steps", po::value<std::size_t>(&base.steps)->value_name("S")->default_value(100),
+                "safety-phase steps per seed, as conlab check --steps")
+      ("nodes", po::value<std::size_t>(&base.nodes)->value_name("N")->default_value(3),
+                "servers per cluster");
+  // clang-format on
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    return usage_error(std::string(error.what()) + " (see conlab bench checker --help)");
+  }
+  if (values.count("help")) {
+    std::cout << "Usage: conlab bench checker [options]\n\n"
+                 "Runs `conlab check` on one core for each protocol — every fault on, every\n"
+                 "rule on — twice: with every invariant checked after every event, and with\n"
+                 "the checks off. Prints seeds, simulated events and delivered messages per\n"
+                 "second of wall-clock time (docs/checker.md).\n\n"
+              << described;
+    return 0;
+  }
+  if (seeds == 0) return usage_error("--seeds must be at least 1");
+  if (base.nodes < 1 || base.nodes > 9) return usage_error("--nodes must be 1 to 9");
+
+  std::cout << "protocol     invariants   seeds   seeds/s    events/s  delivered/s  "
+               "delivered/seed\n";
+  for (const char* protocol : {"paxos", "multipaxos", "raft"}) {
+    for (const bool checked : {true, false}) {
+      check::Options options = base;
+      options.protocol = protocol;
+      options.check_invariants = checked;
+      std::uint64_t events = 0, delivered = 0;
+      const auto start = std::chrono::steady_clock::now();
+      for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+        const auto run = check::run_seed(options, seed);
+        events += run.events;
+        delivered += run.delivered;
+      }
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      auto per_second = [&](double n) { return seconds > 0 ? n / seconds : 0.0; };
+      std::cout << std::left << std::setw(13) << protocol << std::setw(11)
+                << (checked ? "checked" : "off") << std::right << std::fixed
+                << std::setprecision(0) << std::setw(7) << seeds << std::setw(10)
+                << per_second(static_cast<double>(seeds)) << std::setw(12)
+                << per_second(static_cast<double>(events)) << std::setw(13)
+                << per_second(static_cast<double>(delivered)) << std::setw(16)
+                << static_cast<double>(delivered) / static_cast<double>(seeds) << '\n'
+                << std::flush;
+    }
+  }
+  std::cout << "(one thread; a seed is a whole run: cluster set-up, safety and liveness phases)\n";
+  return 0;
+}
+
+}  // namespace
+
+int bench_command(int argc, char** argv) {
+  const std::string what = argc > 1 ? argv[1] : "";
+  if (what == "election") return bench_election(argc - 1, argv + 1);
+  if (what == "checker") return bench_checker(argc - 1, argv + 1);
+  if (what == "--help" || what == "-h") {
+    std::cout << "Usage: conlab bench election|checker [options]\n\n"
+                 "  election   the Raft paper's election experiment (Figure 16)\n"
+                 "  checker    how fast the randomized checker runs\n\n"
+                 "`conlab bench WHAT --help` describes each.\n";
+    return 0;
+  }
+  return usage_error("conlab bench takes `election` or `checker` (see conlab bench --help)");
 }
 
 }  // namespace consensus_lab::tools

@@ -74,7 +74,10 @@ TEST_CASE(
     REQUIRE(sent<multipaxos::Accepted>(accepted).size() == 1);
     CHECK(sent<multipaxos::Accepted>(accepted)[0].first == "B");
     CHECK(a.hard_state().accepted.at(s(7)) == SlotProposal{b(5), Command::put("x", "5")});
-    CHECK(accepted.persist == a.hard_state());  // durable before the Accepted leaves
+    REQUIRE(accepted.persist);  // durable before the Accepted leaves: the promise and slot 7
+    CHECK(accepted.persist->promised == b(5));
+    CHECK(accepted.persist->accepted ==
+          std::map<Slot, SlotProposal>{{s(7), SlotProposal{b(5), Command::put("x", "5")}}});
   }
 }
 

@@ -185,7 +185,8 @@ class Explorer {
 
  private:
   std::string next_line(Checkable& cluster, const Faults& faults) {
-    const auto servers = cluster.servers();
+    if (servers_.empty()) servers_ = cluster.servers();
+    const auto& servers = servers_;
     std::vector<NodeId> up, down;
     for (const NodeId& id : servers) (cluster.is_up(id) ? up : down).push_back(id);
 
@@ -254,6 +255,7 @@ class Explorer {
   const Options& options_;
   sim::Rng rng_;
   Driver& driver_;
+  std::vector<NodeId> servers_;
   bool partitioned_ = false;
   std::uint64_t requests_ = 0;
 };
