@@ -215,12 +215,17 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
     if (acceptors.size() == paxos::majority(members.size())) {
       auto [it, fresh] = chosen_.try_emplace(accepted->slot, command);
       if (fresh && multipaxos::is_membership_change(command)) membership_[accepted->slot] = command;
+      if (fresh) check_learned(accepted->slot);
       if (!fresh && !(it->second == command)) {
         chosen_conflict_ = "slot " + multipaxos::to_string(accepted->slot) + ": " +
                            multipaxos::to_string(it->second) + " and " +
                            multipaxos::to_string(command) + " were each accepted by a majority";
       }
     }
+  }
+  if (const auto* learned = std::get_if<ev::SlotChosen>(&event)) {
+    learned_[learned->slot][replica] = learned->command;
+    check_learned(learned->slot);
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
     if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
@@ -236,25 +241,29 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
   }
 }
 
+// What replicas learned in `slot` must be what was chosen there.
+void MultiPaxosCluster::check_learned(multipaxos::Slot slot) {
+  const auto chosen = chosen_.find(slot);
+  const auto learned = learned_.find(slot);
+  if (chosen == chosen_.end() || learned == learned_.end() || learn_conflict_) return;
+  for (const auto& [id, command] : learned->second) {
+    if (!(command == chosen->second)) {
+      learn_conflict_ = id + " learned " + multipaxos::to_string(command) + " in slot " +
+                        multipaxos::to_string(slot) + ", but " +
+                        multipaxos::to_string(chosen->second) + " was chosen there";
+      return;
+    }
+  }
+}
+
 void MultiPaxosCluster::install_invariants() {
   world_.add_invariant("at most one command chosen per slot",
                        [this]() -> std::optional<std::string> { return chosen_conflict_; });
   world_.add_invariant("at most one master per ballot",
                        [this]() -> std::optional<std::string> { return master_conflict_; });
+  // Checked as replicas learn and as slots are chosen (check_learned).
   world_.add_invariant("replicas learn only chosen commands",
-                       [this]() -> std::optional<std::string> {
-                         for (const NodeId& id : options_.replicas) {
-                           for (const auto& [slot, command] : state(id).chosen) {
-                             const auto it = chosen_.find(slot);
-                             if (it != chosen_.end() && !(it->second == command)) {
-                               return id + " learned " + multipaxos::to_string(command) +
-                                      " in slot " + multipaxos::to_string(slot) + ", but " +
-                                      multipaxos::to_string(it->second) + " was chosen there";
-                             }
-                           }
-                         }
-                         return std::nullopt;
-                       });
+                       [this]() -> std::optional<std::string> { return learn_conflict_; });
   world_.add_invariant("at most one master holds a lease", [this]() -> std::optional<std::string> {
     std::vector<NodeId> reading;
     for (const NodeId& id : options_.replicas) {

@@ -94,6 +94,7 @@ class MultiPaxosCluster {
   friend class MultiPaxosNode;
   void observe(const NodeId& replica, const multipaxos::Event& event);
   void install_invariants();
+  void check_learned(multipaxos::Slot slot);
   MultiPaxosNode& node(const NodeId& id) const;
 
   MultiPaxosOptions options_;
@@ -107,6 +108,9 @@ class MultiPaxosCluster {
       acceptances_;
   std::map<multipaxos::Slot, multipaxos::Command> chosen_;
   std::map<multipaxos::Slot, multipaxos::Command> membership_;  // those in chosen_ that change it
+  // slot → replica → what it learned there (SlotChosen events)
+  std::map<multipaxos::Slot, std::map<NodeId, multipaxos::Command>> learned_;
+  std::optional<std::string> learn_conflict_;
   std::optional<std::string> chosen_conflict_;
   std::map<multipaxos::Ballot, NodeId> masters_;  // who became master under which ballot
   std::optional<std::string> master_conflict_;

@@ -26,8 +26,8 @@ std::string describe(LogIndex index, const LogEntry& entry) {
 // One simulated machine hosting one Raft server, with its simulated disk.
 class RaftNode final : public sim::Process<raft::Message, raft::Event> {
  public:
-  RaftNode(RaftCluster& cluster, Server::Config config)
-      : cluster_(cluster), config_(std::move(config)) {
+  RaftNode(RaftCluster& cluster, std::size_t index, Server::Config config)
+      : cluster_(cluster), index_(index), config_(std::move(config)) {
     server_.emplace(config_, disk_);
   }
 
@@ -39,7 +39,10 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   }
   void on_crash() override {
     server_.reset();
-    if (!cluster_.options_.rules.persist) disk_ = {};  // rule `persist` off: nothing survives
+    if (!cluster_.options_.rules.persist) {  // rule `persist` off: nothing survives
+      disk_ = {};
+      cluster_.log_changed(index_, 1);
+    }
     ++cluster_.changes_;
   }
   void on_restart(Context& context) override {
@@ -84,7 +87,10 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   void apply(Context& context, Effects effects) {
     // What the log invariants read changes only with a persist or an event.
     if (effects.persist || !effects.events.empty()) ++cluster_.changes_;
-    if (effects.persist) raft::apply(*effects.persist, disk_);  // 1. durable first…
+    if (effects.persist) {  // 1. durable first…
+      if (effects.persist->log_from) cluster_.log_changing(index_, disk_, *effects.persist);
+      raft::apply(*effects.persist, disk_);
+    }
     for (auto& event : effects.events) {
       cluster_.observe(context.self(), event);
       context.note(std::move(event));
@@ -96,6 +102,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   }
 
   RaftCluster& cluster_;
+  std::size_t index_;  // in the cluster's server order
   Server::Config config_;
   RaftHardState disk_;
   std::optional<Server> server_;
@@ -115,11 +122,15 @@ RaftCluster::RaftCluster(RaftOptions options)
         fixed != options_.fixed_election_timeouts.end()) {
       config.fixed_election_timeout = fixed->second;
     }
-    auto node = std::make_unique<RaftNode>(*this, config);
+    auto node = std::make_unique<RaftNode>(*this, in_order_.size(), config);
     nodes_[id] = node.get();
     in_order_.push_back(node.get());
     world_.add_node(id, std::move(node));
   }
+  const std::size_t n = options_.servers.size();
+  same_prefix_.assign(n, std::vector<std::uint64_t>(n, 0));
+  leader_checked_.assign(n, 0);
+  leader_checked_term_.assign(n, Term{});
   install_invariants();
   for (const NodeId& id : options_.servers) {
     RaftNode& target = node(id);
@@ -243,7 +254,11 @@ void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
     // the entry was committed: remember the earliest such term.
     const Term now = node(id).server()->current_term();
     auto [when, first] = committed_in_.try_emplace(committed->index, now);
-    if (!first && now < when->second) when->second = now;
+    if (first || now < when->second) {
+      when->second = now;
+      // Leaders must be checked for this index again (incremental check).
+      for (auto& checked : leader_checked_) checked = std::min(checked, committed->index.value - 1);
+    }
     auto [it, fresh] = committed_.try_emplace(committed->index, committed->entry);
     if (!fresh && !(it->second == committed->entry)) {
       commit_conflict_ = "index " + raft::to_string(committed->index) + " was committed as " +
@@ -264,35 +279,52 @@ void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
   }
 }
 
-// The paper's Figure 3, checked after every event. The checks that read the
-// logs run again only when a server has persisted, noted an event, crashed
-// or restarted since they last ran (changes_): otherwise nothing they read
-// can have changed.
+void RaftCluster::log_changed(std::size_t server, std::uint64_t from) {
+  const std::uint64_t kept = from - 1;
+  for (std::size_t other = 0; other < same_prefix_.size(); ++other) {
+    same_prefix_[server][other] = std::min(same_prefix_[server][other], kept);
+    same_prefix_[other][server] = std::min(same_prefix_[other][server], kept);
+  }
+  leader_checked_[server] = std::min(leader_checked_[server], kept);
+}
+
+// Leader append-only, checked as a leader's change reaches its disk: the
+// entries it replaces must be the ones already there, and none may go.
+void RaftCluster::log_changing(std::size_t server, const raft::RaftHardState& before,
+                               const raft::Persist& persist) {
+  const std::uint64_t from = persist.log_from->value;
+  log_changed(server, from);
+  const Server* s = node(options_.servers[server]).server();
+  if (s == nullptr || s->role() != raft::Role::leader || before.current_term != s->current_term() ||
+      append_conflict_) {
+    return;
+  }
+  const std::vector<LogEntry>& old = before.log;
+  const bool shorter = from - 1 + persist.entries.size() < old.size();
+  bool replaced = false;
+  for (std::uint64_t index = from; index <= old.size() && !replaced; ++index) {
+    replaced = index - from >= persist.entries.size() ||
+               !(persist.entries[index - from] == old[index - 1]);
+  }
+  if (shorter || replaced) {
+    append_conflict_ = "leader " + options_.servers[server] +
+                       " overwrote or deleted entries of its own log in term " +
+                       raft::to_string(s->current_term());
+  }
+}
+
+// The paper's Figure 3, checked after every event. The ones that read logs
+// are incremental — they would otherwise compare whole logs after every
+// event — and give the same answers: log matching remembers, per pair of
+// servers, how many leading entries are known identical (log_changed()
+// lowers it when a log changes); leader completeness remembers, per leader,
+// up to which index it has been checked against what is committed.
 void RaftCluster::install_invariants() {
   world_.add_invariant("election safety", [this]() -> std::optional<std::string> {
     return election_conflict_;  // at most one leader per term
   });
-  world_.add_invariant("leader append-only", [this, seen = ~0ULL]() mutable
-                       -> std::optional<std::string> {
-    if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-    for (std::size_t i = 0; i < options_.servers.size(); ++i) {
-      const NodeId& id = options_.servers[i];
-      const Server* s = server_at(i);
-      if (s == nullptr || s->role() != raft::Role::leader) {
-        leader_logs_.erase(id);
-        continue;
-      }
-      auto& [term, before] = leader_logs_[id];
-      const auto& now = s->log();
-      if (term == s->current_term() &&
-          (now.size() < before.size() || !std::equal(before.begin(), before.end(), now.begin()))) {
-        return "leader " + id + " overwrote or deleted entries of its own log in term " +
-               raft::to_string(term);
-      }
-      term = s->current_term();
-      before = now;
-    }
-    return std::nullopt;
+  world_.add_invariant("leader append-only", [this]() -> std::optional<std::string> {
+    return append_conflict_;  // checked in log_changing()
   });
   world_.add_invariant("log matching", [this, seen = ~0ULL]() mutable
                        -> std::optional<std::string> {
@@ -303,17 +335,14 @@ void RaftCluster::install_invariants() {
         const auto& la = state_at(a).log;
         const auto& lb = state_at(b).log;
         const std::size_t common = std::min(la.size(), lb.size());
-        std::size_t last_same = 0;
-        for (std::size_t i = common; i > 0; --i) {
-          if (la[i - 1].term == lb[i - 1].term) {
-            last_same = i;
-            break;
-          }
-        }
-        for (std::size_t i = 0; i < last_same; ++i) {
-          if (!(la[i] == lb[i])) {
+        std::uint64_t& same = same_prefix_[a][b];
+        while (same < common && la[same] == lb[same]) ++same;
+        same_prefix_[b][a] = same;
+        // Past the identical prefix, no index may hold entries of one term.
+        for (std::size_t i = same; i < common; ++i) {
+          if (la[i].term == lb[i].term) {
             return options_.servers[a] + " and " + options_.servers[b] + " agree at index " +
-                   std::to_string(last_same) + " but differ at index " + std::to_string(i + 1);
+                   std::to_string(i + 1) + " but differ at index " + std::to_string(same + 1);
           }
         }
       }
@@ -326,16 +355,23 @@ void RaftCluster::install_invariants() {
     // An entry committed in term T is in the log of every leader of a term
     // after T.
     for (std::size_t i = 0; i < options_.servers.size(); ++i) {
-      const NodeId& id = options_.servers[i];
       const Server* s = server_at(i);
       if (s == nullptr || s->role() != raft::Role::leader) continue;
-      for (const auto& [index, entry] : committed_) {
-        if (committed_in_.at(index) >= s->current_term()) continue;
-        const auto& log = s->log();
-        if (index.value > log.size() || !(log[index.value - 1] == entry)) {
-          return "leader " + id + " of term " + raft::to_string(s->current_term()) +
-                 " lacks the committed entry " + describe(index, entry);
+      if (leader_checked_term_[i] != s->current_term()) {
+        leader_checked_term_[i] = s->current_term();
+        leader_checked_[i] = 0;
+      }
+      const auto& log = s->log();
+      for (auto it = committed_.upper_bound(LogIndex{leader_checked_[i]}); it != committed_.end();
+           ++it) {
+        const auto& [index, entry] = *it;
+        if (committed_in_.at(index) < s->current_term() &&
+            (index.value > log.size() || !(log[index.value - 1] == entry))) {
+          return "leader " + options_.servers[i] + " of term " +
+                 raft::to_string(s->current_term()) + " lacks the committed entry " +
+                 describe(index, entry);
         }
+        leader_checked_[i] = index.value;
       }
     }
     return commit_conflict_;

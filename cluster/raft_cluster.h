@@ -73,6 +73,11 @@ class RaftCluster {
  private:
   friend class RaftNode;
   void observe(const NodeId& id, const raft::Event& event);
+  // A server's log changes from index `from` on (1: all of it).
+  void log_changed(std::size_t server, std::uint64_t from);
+  // A server is about to make `persist` durable over `before`.
+  void log_changing(std::size_t server, const raft::RaftHardState& before,
+                    const raft::Persist& persist);
   void install_invariants();
   RaftNode& node(const NodeId& id) const;
   // By position in options_.servers (= the world's node order): no lookup.
@@ -93,8 +98,13 @@ class RaftCluster {
   std::optional<std::string> commit_conflict_;
   std::map<raft::LogIndex, Command> applied_;
   std::optional<std::string> apply_conflict_;
-  // For "leader append-only": each leader's log when last checked.
-  std::map<NodeId, std::pair<raft::Term, std::vector<raft::LogEntry>>> leader_logs_;
+  std::optional<std::string> append_conflict_;  // leader append-only
+  // [a][b]: how many leading entries of a's and b's logs are known identical.
+  std::vector<std::vector<std::uint64_t>> same_prefix_;
+  // Per server, while it leads: the committed entries up to this index have
+  // been found in its log, in the term leader_checked_term_.
+  std::vector<std::uint64_t> leader_checked_;
+  std::vector<raft::Term> leader_checked_term_;
 };
 
 }  // namespace consensus_lab::cluster

@@ -423,7 +423,9 @@ class World {
     timers_.push(Timer{at, next_sequence_++, node, n.timer_generation});
   }
 
-  void note_from(std::size_t node, E event) { record(Noted<E>{nodes_[node].id, std::move(event)}); }
+  void note_from(std::size_t node, E event) {
+    if (recording()) record(Noted<E>{nodes_[node].id, std::move(event)});
+  }
 
   // The oldest message queued on from → to (of `type`, if given).
   std::optional<Order> find_queued(const NodeId& from, const NodeId& to,
