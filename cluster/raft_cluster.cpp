@@ -351,7 +351,7 @@ void RaftCluster::install_invariants() {
   });
   world_.add_invariant("leader completeness", [this, seen = ~0ULL]() mutable
                        -> std::optional<std::string> {
-    if (std::exchange(seen, changes_) == changes_) return commit_conflict_;
+    if (std::exchange(seen, changes_) == changes_) return std::nullopt;
     // An entry committed in term T is in the log of every leader of a term
     // after T.
     for (std::size_t i = 0; i < options_.servers.size(); ++i) {
@@ -374,10 +374,11 @@ void RaftCluster::install_invariants() {
         leader_checked_[i] = index.value;
       }
     }
-    return commit_conflict_;
+    return std::nullopt;
   });
   world_.add_invariant("state machine safety", [this]() -> std::optional<std::string> {
-    return apply_conflict_;  // no two servers apply different commands at one index
+    // No two servers commit, or apply, different entries at one index.
+    return commit_conflict_ ? commit_conflict_ : apply_conflict_;
   });
 }
 

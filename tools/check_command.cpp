@@ -4,6 +4,8 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -92,36 +94,38 @@ std::string describe(check::Verdict verdict) {
   return "passed";
 }
 
-// Shrink a failing run, write it as a scenario file, and say so.
-bool report(const check::Options& options, std::uint64_t seed, const check::Run& run,
+// Say what failed, write the shrunk run as a scenario file.
+bool report(const check::Options& options, const check::Counterexample& found,
             const std::string& out_path) {
-  std::cout << "seed " << seed << ": " << run.detail << "\n";
+  const check::Run& run = found.found;
+  std::cout << "seed " << found.seed << ": " << run.detail << "\n";
   std::cout << "  at line " << run.failed + 1 << " of the run: " << run.lines[run.failed] << "\n";
   if (run.verdict == check::Verdict::error) {
     std::cout << "  (the checker made a line the scenario runner refused: a bug in the checker)\n";
     return false;
   }
-  const auto shrunk = check::shrink(options, run);
-  const check::Run& small = shrunk.run;
+  const check::Run& small = found.shrunk.run;
   std::cout << "shrunk from " << run.lines.size() << " to " << small.lines.size() << " lines ("
-            << shrunk.replays << " replays)\n";
+            << found.shrunk.replays << " replays): " << small.detail << "\n";
   const auto events = check::events_before_failure(small);
   if (!events.empty() && small.verdict == check::Verdict::safety) {
     std::cout << "the events that broke it:\n";
     for (const auto& line : events) std::cout << "  " << line << "\n";
   }
-  const std::vector<std::string> comments{
-      "Found by: " + check::command_line(options, seed),
-      (small.verdict == check::Verdict::safety ? "Safety: " : "Liveness: ") + small.detail,
-      "Replay: conlab run FILE --trace"};
+  const std::string name = std::filesystem::path(out_path).filename().string();
+  const std::string text =
+      check::scenario_file(small,
+                           check::command_line(options, found.seed) + " (shrunk from " +
+                               std::to_string(run.lines.size()) + " lines)",
+                           name);
   std::ofstream file(out_path);
-  file << check::scenario_file(small, comments);
+  file << text;
   file.close();
   if (!file) {
     std::cerr << "conlab: error: cannot write " << out_path << "\n";
     return false;
   }
-  std::cout << "wrote " << out_path << " (" << small.lines.size() + comments.size()
+  std::cout << "wrote " << out_path << " (" << std::count(text.begin(), text.end(), '\n')
             << " lines); replay it with: conlab run " << out_path << " --trace\n";
   return true;
 }
@@ -233,43 +237,36 @@ int check_command(int argc, char** argv) {
   const auto start = Clock::now();
   auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   Progress progress(last - first + 1);
-  std::uint64_t done = 0, events = 0, delivered = 0, committed = 0, violations = 0;
-  int status = 0;
-  for (std::uint64_t seed = first;; ++seed) {
-    const check::Run run = check::run_seed(options, seed);
-    ++done;
-    events += run.events;
-    delivered += run.delivered;
-    committed += run.committed;
-    if (run.verdict != check::Verdict::passed) {
-      ++violations;
-      if (status == 0) {
-        progress.clear();
-        const std::string path =
-            !out.empty() ? out
-                         : "check-" + options.protocol + "-seed-" + std::to_string(seed) + ".txt";
-        if (!report(options, seed, run, path) && run.verdict == check::Verdict::error) {
-          status = 2;
-        } else {
-          status = run.verdict == check::Verdict::safety ? 1 : 3;
-        }
-      } else if (keep_going) {
+  const check::Search result = check::search(
+      options, first, last, keep_going,
+      [&](const check::Search& so_far) {
+        progress.update(so_far.seeds, so_far.violations, seconds() - so_far.shrink_seconds);
+      },
+      [&](std::uint64_t seed, const check::Run& run) {
+        if (!keep_going) return;
         progress.clear();
         std::cout << "seed " << seed << ": " << describe(run.verdict) << ": " << run.detail << "\n";
-      }
-      if (!keep_going) break;
-    }
-    progress.update(done, violations, seconds(), seed == last);
-    if (seed == last) break;
-  }
+      });
   progress.clear();
-  const double elapsed = seconds();
-  std::cout << done << " seeds, " << grouped(events) << " events, " << grouped(delivered)
-            << " messages delivered, " << grouped(committed)
+  const double elapsed = seconds() - result.shrink_seconds;
+  int status = 0;
+  if (const auto& found = result.counterexample) {
+    const std::string path =
+        !out.empty() ? out
+                     : "check-" + options.protocol + "-seed-" + std::to_string(found->seed) + ".txt";
+    const bool written = report(options, *found, path);
+    status = found->found.verdict == check::Verdict::safety     ? 1
+             : found->found.verdict == check::Verdict::liveness ? 3
+                                                                 : 2;
+    if (!written) status = std::max(status, 2);
+  }
+  std::cout << result.seeds << (result.seeds == 1 ? " seed, " : " seeds, ") << grouped(result.events) << " events, "
+            << grouped(result.delivered) << " messages delivered, " << grouped(result.committed)
             << (options.protocol == "paxos" ? " values chosen, " : " commands committed, ")
-            << violations << (violations == 1 ? " violation, " : " violations, ") << std::fixed
-            << std::setprecision(0) << (elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0)
-            << " seeds/s\n";
+            << result.violations << (result.violations == 1 ? " violation, " : " violations, ")
+            << std::fixed << std::setprecision(0)
+            << (elapsed > 0 ? static_cast<double>(result.seeds) / elapsed : 0.0)
+            << " seeds/s (shrinking not counted)\n";
   return status;
 }
 

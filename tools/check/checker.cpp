@@ -1,6 +1,7 @@
 #include "tools/check/checker.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -513,6 +514,45 @@ Shrunk shrink(const Options& options, const Run& failing, std::size_t max_replay
   return result;
 }
 
+Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
+              const std::function<void(const Search&)>& progress,
+              const std::function<void(std::uint64_t, const Run&)>& on_failure,
+              std::size_t tries) {
+  Search result;
+  std::size_t shrunk = 0;
+  auto file_lines = [](const Counterexample& c) { return c.shrunk.run.lines.size() + 3; };
+  auto good_enough = [&] {
+    return result.counterexample && (result.counterexample->found.verdict == Verdict::error ||
+                                     file_lines(*result.counterexample) <= kShortEnough ||
+                                     shrunk >= tries);
+  };
+  for (std::uint64_t seed = first;; ++seed) {
+    Run run = run_seed(options, seed);
+    ++result.seeds;
+    result.events += run.events;
+    result.delivered += run.delivered;
+    result.committed += run.committed;
+    if (run.verdict != Verdict::passed) {
+      ++result.violations;
+      if (on_failure) on_failure(seed, run);
+      if (!good_enough() &&
+          (!result.counterexample || run.verdict == result.counterexample->found.verdict)) {
+        const auto start = std::chrono::steady_clock::now();
+        Counterexample candidate{seed, run, shrink(options, run)};
+        ++shrunk;
+        result.shrink_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (!result.counterexample || file_lines(candidate) < file_lines(*result.counterexample)) {
+          result.counterexample = std::move(candidate);
+        }
+      }
+    }
+    if (progress) progress(result);
+    if (seed == last || (!keep_going && good_enough())) break;
+  }
+  return result;
+}
+
 std::vector<std::string> events_before_failure(const Run& run, std::size_t count) {
   std::ostringstream narration;
   Options quiet;
@@ -536,13 +576,23 @@ std::vector<std::string> events_before_failure(const Run& run, std::size_t count
   return lines;
 }
 
-std::string scenario_file(const Run& run, const std::vector<std::string>& comments) {
-  std::string out;
-  for (const auto& comment : comments) out += "# " + comment + "\n";
+std::string scenario_file(const Run& run, const std::string& found_by,
+                          const std::string& file_name) {
+  // Three comment lines, then the run. The two directives make the file a
+  // regression test as written (tests/scenarios/, cmake/RunScenario.cmake).
+  constexpr std::size_t kComments = 3;
+  std::string out = "# " + found_by + "\n";
+  if (run.verdict != Verdict::passed) {
+    out += "# expect-exit: 1\n";
+    out += "# expect-output: " + file_name + ":" + std::to_string(run.failed + 1 + kComments) +
+           ": " + run.detail + "\n";
+  } else {
+    out += "#\n#\n";
+  }
   for (std::size_t i = 0; i < run.lines.size(); ++i) {
     out += run.lines[i];
     if (i == run.failed && run.verdict != Verdict::passed) {
-      out += run.verdict == Verdict::safety ? "   # <- invariant violated here"
+      out += run.verdict == Verdict::safety ? "   # <- the invariant breaks here"
                                             : "   # <- no progress: this does not hold";
     }
     out += "\n";

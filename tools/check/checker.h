@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -98,12 +99,42 @@ struct Shrunk {
 // verdict and invariant — still happens, within `max_replays` replays.
 Shrunk shrink(const Options& options, const Run& failing, std::size_t max_replays = 4000);
 
+// A failing seed, its run as found, and the run shrunk.
+struct Counterexample {
+  std::uint64_t seed = 0;
+  Run found;
+  Shrunk shrunk;
+};
+
+// The lines a counterexample file may have (SCENARIOS.md files stay short
+// enough to read); scenario_file() adds 3 comment lines to the run's.
+inline constexpr std::size_t kShortEnough = 40;
+
+struct Search {
+  std::uint64_t seeds = 0, events = 0, delivered = 0, committed = 0, violations = 0;
+  double shrink_seconds = 0;  // wall-clock time spent shrinking
+  std::optional<Counterexample> counterexample;
+};
+
+// Run seeds first..last, in order. The first failure is shrunk; when its file
+// would be longer than kShortEnough lines, the next failures are shrunk too
+// (up to `tries` in all) and the shortest is kept — a different seed often
+// shrinks further. Stops after that unless `keep_going`. `progress` is called
+// after every seed; `on_failure` for every failure.
+Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
+              const std::function<void(const Search&)>& progress = {},
+              const std::function<void(std::uint64_t, const Run&)>& on_failure = {},
+              std::size_t tries = 5);
+
 // The last events before the failure, narrated (replays `run` with a trace).
 std::vector<std::string> events_before_failure(const Run& run, std::size_t count = 4);
 
-// The scenario file for a failing run, with a few comment lines on top that
-// say how it was found; the failing line carries a comment too.
-std::string scenario_file(const Run& run, const std::vector<std::string>& comments);
+// The scenario file for a failing run: a comment line (`found_by`), the
+// directives `# expect-exit: 1` and `# expect-output: FILE:LINE: …` (so the
+// file, saved as `file_name`, is a regression test as it stands), then the run,
+// with a comment on the line where it fails.
+std::string scenario_file(const Run& run, const std::string& found_by,
+                          const std::string& file_name);
 
 // The command line that reproduces a seed: "conlab check raft --seeds 17..17 …".
 std::string command_line(const Options& options, std::uint64_t seed);
