@@ -158,9 +158,9 @@ std::optional<std::optional<std::string>> MultiPaxosCluster::read_answer(
 }
 
 std::vector<NodeId> MultiPaxosCluster::members_at(multipaxos::Slot slot) const {
-  return multipaxos::members_at(
-      slot, options_.members.empty() ? options_.replicas : options_.members, membership_,
-      options_.timing.window);
+  return multipaxos::members_at(slot,
+                                options_.members.empty() ? options_.replicas : options_.members,
+                                membership_, options_.timing.window);
 }
 
 MultiPaxosCluster::Read MultiPaxosCluster::read(const NodeId& id, const std::string& key) const {

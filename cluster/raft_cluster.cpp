@@ -326,56 +326,56 @@ void RaftCluster::install_invariants() {
   world_.add_invariant("leader append-only", [this]() -> std::optional<std::string> {
     return append_conflict_;  // checked in log_changing()
   });
-  world_.add_invariant("log matching", [this, seen = ~0ULL]() mutable
-                       -> std::optional<std::string> {
-    if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-    // Two logs with an entry of the same index and term are identical up to it.
-    for (std::size_t a = 0; a < options_.servers.size(); ++a) {
-      for (std::size_t b = a + 1; b < options_.servers.size(); ++b) {
-        const auto& la = state_at(a).log;
-        const auto& lb = state_at(b).log;
-        const std::size_t common = std::min(la.size(), lb.size());
-        std::uint64_t& same = same_prefix_[a][b];
-        while (same < common && la[same] == lb[same]) ++same;
-        same_prefix_[b][a] = same;
-        // Past the identical prefix, no index may hold entries of one term.
-        for (std::size_t i = same; i < common; ++i) {
-          if (la[i].term == lb[i].term) {
-            return options_.servers[a] + " and " + options_.servers[b] + " agree at index " +
-                   std::to_string(i + 1) + " but differ at index " + std::to_string(same + 1);
+  world_.add_invariant(
+      "log matching", [this, seen = ~0ULL]() mutable -> std::optional<std::string> {
+        if (std::exchange(seen, changes_) == changes_) return std::nullopt;
+        // Two logs with an entry of the same index and term are identical up to it.
+        for (std::size_t a = 0; a < options_.servers.size(); ++a) {
+          for (std::size_t b = a + 1; b < options_.servers.size(); ++b) {
+            const auto& la = state_at(a).log;
+            const auto& lb = state_at(b).log;
+            const std::size_t common = std::min(la.size(), lb.size());
+            std::uint64_t& same = same_prefix_[a][b];
+            while (same < common && la[same] == lb[same]) ++same;
+            same_prefix_[b][a] = same;
+            // Past the identical prefix, no index may hold entries of one term.
+            for (std::size_t i = same; i < common; ++i) {
+              if (la[i].term == lb[i].term) {
+                return options_.servers[a] + " and " + options_.servers[b] + " agree at index " +
+                       std::to_string(i + 1) + " but differ at index " + std::to_string(same + 1);
+              }
+            }
           }
         }
-      }
-    }
-    return std::nullopt;
-  });
-  world_.add_invariant("leader completeness", [this, seen = ~0ULL]() mutable
-                       -> std::optional<std::string> {
-    if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-    // An entry committed in term T is in the log of every leader of a term
-    // after T.
-    for (std::size_t i = 0; i < options_.servers.size(); ++i) {
-      const Server* s = server_at(i);
-      if (s == nullptr || s->role() != raft::Role::leader) continue;
-      if (leader_checked_term_[i] != s->current_term()) {
-        leader_checked_term_[i] = s->current_term();
-        leader_checked_[i] = 0;
-      }
-      const auto& log = s->log();
-      for (auto it = committed_.upper_bound(LogIndex{leader_checked_[i]}); it != committed_.end();
-           ++it) {
-        const auto& [index, entry] = *it;
-        if (committed_in_.at(index) < s->current_term() &&
-            (index.value > log.size() || !(log[index.value - 1] == entry))) {
-          return "leader " + options_.servers[i] + " of term " +
-                 raft::to_string(s->current_term()) + " lacks the committed entry " +
-                 describe(index, entry);
-        }
-        leader_checked_[i] = index.value;
-      }
-    }
-    return std::nullopt;
-  });
+        return std::nullopt;
+      });
+  world_.add_invariant("leader completeness",
+                       [this, seen = ~0ULL]() mutable -> std::optional<std::string> {
+                         if (std::exchange(seen, changes_) == changes_) return std::nullopt;
+                         // An entry committed in term T is in the log of every leader of a term
+                         // after T.
+                         for (std::size_t i = 0; i < options_.servers.size(); ++i) {
+                           const Server* s = server_at(i);
+                           if (s == nullptr || s->role() != raft::Role::leader) continue;
+                           if (leader_checked_term_[i] != s->current_term()) {
+                             leader_checked_term_[i] = s->current_term();
+                             leader_checked_[i] = 0;
+                           }
+                           const auto& log = s->log();
+                           for (auto it = committed_.upper_bound(LogIndex{leader_checked_[i]});
+                                it != committed_.end(); ++it) {
+                             const auto& [index, entry] = *it;
+                             if (committed_in_.at(index) < s->current_term() &&
+                                 (index.value > log.size() || !(log[index.value - 1] == entry))) {
+                               return "leader " + options_.servers[i] + " of term " +
+                                      raft::to_string(s->current_term()) +
+                                      " lacks the committed entry " + describe(index, entry);
+                             }
+                             leader_checked_[i] = index.value;
+                           }
+                         }
+                         return std::nullopt;
+                       });
   world_.add_invariant("state machine safety", [this]() -> std::optional<std::string> {
     // No two servers commit, or apply, different entries at one index.
     return commit_conflict_ ? commit_conflict_ : apply_conflict_;

@@ -396,8 +396,7 @@ void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects
   // ballot: promise 2, per slot — no acceptance below the ballot promised, and
   // the promise made for one slot holds for every later slot too. The Reject
   // makes the old master step down (on_reject).
-  if (config_.rules.skip_prepare_stops_on_reject && hard_.promised &&
-      m.ballot < *hard_.promised) {
+  if (config_.rules.skip_prepare_stops_on_reject && hard_.promised && m.ballot < *hard_.promised) {
     effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
     effects.events.push_back(event::AcceptRefused{m.slot, m.ballot, *hard_.promised});
     return;

@@ -126,10 +126,9 @@ int bench_checker(int argc, char** argv) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       auto per_second = [&](double n) { return seconds > 0 ? n / seconds : 0.0; };
       std::cout << std::left << std::setw(13) << protocol << std::setw(11)
-                << (checked ? "checked" : "off") << std::right << std::fixed
-                << std::setprecision(0) << std::setw(7) << seeds << std::setw(10)
-                << per_second(static_cast<double>(seeds)) << std::setw(12)
-                << per_second(static_cast<double>(events)) << std::setw(13)
+                << (checked ? "checked" : "off") << std::right << std::fixed << std::setprecision(0)
+                << std::setw(7) << seeds << std::setw(10) << per_second(static_cast<double>(seeds))
+                << std::setw(12) << per_second(static_cast<double>(events)) << std::setw(13)
                 << per_second(static_cast<double>(delivered)) << std::setw(16)
                 << static_cast<double>(delivered) / static_cast<double>(seeds) << '\n'
                 << std::flush;

@@ -1,10 +1,10 @@
 // `conlab check PROTOCOL`: the randomized safety checker (docs/checker.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -251,17 +251,18 @@ int check_command(int argc, char** argv) {
   const double elapsed = seconds() - result.shrink_seconds;
   int status = 0;
   if (const auto& found = result.counterexample) {
-    const std::string path =
-        !out.empty() ? out
-                     : "check-" + options.protocol + "-seed-" + std::to_string(found->seed) + ".txt";
+    const std::string path = !out.empty() ? out
+                                          : "check-" + options.protocol + "-seed-" +
+                                                std::to_string(found->seed) + ".txt";
     const bool written = report(options, *found, path);
     status = found->found.verdict == check::Verdict::safety     ? 1
              : found->found.verdict == check::Verdict::liveness ? 3
-                                                                 : 2;
+                                                                : 2;
     if (!written) status = std::max(status, 2);
   }
-  std::cout << result.seeds << (result.seeds == 1 ? " seed, " : " seeds, ") << grouped(result.events) << " events, "
-            << grouped(result.delivered) << " messages delivered, " << grouped(result.committed)
+  std::cout << result.seeds << (result.seeds == 1 ? " seed, " : " seeds, ")
+            << grouped(result.events) << " events, " << grouped(result.delivered)
+            << " messages delivered, " << grouped(result.committed)
             << (options.protocol == "paxos" ? " values chosen, " : " commands committed, ")
             << result.violations << (result.violations == 1 ? " violation, " : " violations, ")
             << std::fixed << std::setprecision(0)

@@ -516,15 +516,14 @@ Shrunk shrink(const Options& options, const Run& failing, std::size_t max_replay
 
 Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
               const std::function<void(const Search&)>& progress,
-              const std::function<void(std::uint64_t, const Run&)>& on_failure,
-              std::size_t tries) {
+              const std::function<void(std::uint64_t, const Run&)>& on_failure, std::size_t tries) {
   Search result;
   std::size_t shrunk = 0;
   auto file_lines = [](const Counterexample& c) { return c.shrunk.run.lines.size() + 3; };
   auto good_enough = [&] {
-    return result.counterexample && (result.counterexample->found.verdict == Verdict::error ||
-                                     file_lines(*result.counterexample) <= kShortEnough ||
-                                     shrunk >= tries);
+    return result.counterexample &&
+           (result.counterexample->found.verdict == Verdict::error ||
+            file_lines(*result.counterexample) <= kShortEnough || shrunk >= tries);
   };
   for (std::uint64_t seed = first;; ++seed) {
     Run run = run_seed(options, seed);
