@@ -505,8 +505,12 @@ void Replica::learn_up_to(Slot commit, Ballot ballot, const NodeId& master, Effe
 }
 
 void Replica::on_catch_up(const NodeId& from, const CatchUp& m, Effects& effects) {
+  // At most kMaxChosenPerMessage slots: a replica far behind asks again (at
+  // the next heartbeat) from where this batch leaves it.
+  constexpr std::size_t kMaxChosenPerMessage = 512;
   Chosen reply;
-  for (auto it = hard_.chosen.lower_bound(m.from); it != hard_.chosen.end(); ++it) {
+  for (auto it = hard_.chosen.lower_bound(m.from);
+       it != hard_.chosen.end() && reply.slots.size() < kMaxChosenPerMessage; ++it) {
     reply.slots.push_back(*it);
   }
   if (!reply.slots.empty()) effects.send.push_back({from, std::move(reply)});

@@ -277,6 +277,11 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
     match_index_[from] = m.match_index;
     next_index_[from] = std::max(next_index_[from], LogIndex{m.match_index.value + 1});
     advance_commit_index(effects);
+    // A follower being caught up in batches (max_entries_per_append): the
+    // next batch, at once.
+    if (m.match_index.value + 1 == next_index_[from].value && next_index_[from] <= last_log_index()) {
+      send_append_entries(from, effects);
+    }
     return;
   }
   // Refused at prev p. If the follower has already confirmed p or beyond, this
@@ -313,9 +318,13 @@ void Server::send_append_entries(const NodeId& follower, Effects& effects) {
   LogIndex& next = next_index_.at(follower);
   const LogIndex prev{next.value - 1};
   AppendEntries message{hard_.current_term, config_.self, prev, term_at(prev), {}, commit_index_};
-  message.entries.assign(hard_.log.begin() + static_cast<std::ptrdiff_t>(prev.value),
-                         hard_.log.end());
-  next = LogIndex{last_log_index().value + 1};
+  auto end = hard_.log.end();
+  const std::size_t limit = config_.max_entries_per_append;
+  if (limit != 0 && hard_.log.size() - prev.value > limit) {
+    end = hard_.log.begin() + static_cast<std::ptrdiff_t>(prev.value + limit);
+  }
+  message.entries.assign(hard_.log.begin() + static_cast<std::ptrdiff_t>(prev.value), end);
+  next = LogIndex{prev.value + message.entries.size() + 1};
   effects.send.push_back({follower, std::move(message)});
 }
 

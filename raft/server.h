@@ -160,6 +160,10 @@ class Server {
     // continue from the follower's end at once instead of one entry back (a
     // faster back-off; off by default: the notes step back one entry a time).
     bool back_off_to_log_end = false;
+    // At most this many entries per AppendEntries (0: no limit). Real mode
+    // sets one so that a follower far behind is caught up in messages of
+    // bounded size; the next batch follows each successful reply.
+    std::size_t max_entries_per_append = 0;
   };
 
   Server(Config config, RaftHardState restored);

@@ -10,6 +10,9 @@ namespace consensus_lab::tools {
 int run_command(int argc, char** argv);
 int check_command(int argc, char** argv);
 int bench_command(int argc, char** argv);
+int node_command(int argc, char** argv);
+int client_command(int argc, char** argv);  // put and get
+int cluster_command(int argc, char** argv);
 
 // "conlab: error: MESSAGE" on stderr; returns 2.
 int usage_error(const std::string& message);

@@ -3,6 +3,7 @@
 //   conlab run FILE…        run scenario files against the simulator
 //   conlab check PROTOCOL   the randomized safety checker
 //   conlab bench …          benchmarks
+//   conlab node, put, get, cluster   real mode over TCP
 //
 // Each subcommand takes --help.
 #include <iostream>
@@ -28,6 +29,11 @@ const char* const kOverview =
     "              the Raft paper's election experiment (Figure 16), in simulated time\n"
     "  bench checker\n"
     "              how many seeds and simulated messages per second the checker runs\n"
+    "  node        run one node of a real cluster over TCP (docs/real-cluster.md)\n"
+    "  put KEY VALUE, get KEY\n"
+    "              a client request to a real cluster\n"
+    "  cluster start|stop\n"
+    "              a local real cluster in the background, on free ports\n"
     "  help        print this help\n"
     "\n"
     "`conlab COMMAND --help` describes a command.\n";
@@ -56,5 +62,8 @@ int main(int argc, char** argv) {
   if (command == "run") return tools::run_command(argc - 1, argv + 1);
   if (command == "check") return tools::check_command(argc - 1, argv + 1);
   if (command == "bench") return tools::bench_command(argc - 1, argv + 1);
+  if (command == "node") return tools::node_command(argc - 1, argv + 1);
+  if (command == "put" || command == "get") return tools::client_command(argc - 1, argv + 1);
+  if (command == "cluster") return tools::cluster_command(argc - 1, argv + 1);
   return tools::usage_error("unknown command '" + command + "' (conlab --help lists them)");
 }

@@ -1,0 +1,62 @@
+// The client of real mode: `conlab put` and `conlab get` (and the benchmark's
+// clients) talk to a cluster through it.
+//
+// It finds the leader by following redirects; when a node does not answer
+// in time, is down, or says `retry` (no leader yet, or it lost leadership),
+// it tries again — the same node, the one it was redirected to, or the next
+// one — until its deadline. A put keeps its client id and sequence number
+// across retries, and the replicated state machine remembers the last
+// sequence number it applied per client, so a retried put is applied once.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/types.h"
+#include "net/node.h"
+#include "net/wire.h"
+
+namespace consensus_lab::net {
+
+// "A=127.0.0.1:7001,B=127.0.0.1:7002"; none if any part is malformed.
+std::optional<std::map<NodeId, Endpoint>> parse_cluster(const std::string& text);
+
+struct ClientOptions {
+  std::map<NodeId, Endpoint> cluster;
+  std::string client_id;     // empty: a random one
+  Millis deadline = 10'000;  // give up after this long
+  Millis attempt = 1'000;    // wait this long for one answer
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  struct Result {
+    bool done = false;  // ok / value / none received
+    Reply reply;
+    std::string error;  // when not done
+    int attempts = 0;
+    NodeId served_by;
+  };
+  Result put(const std::string& key, const std::string& value);
+  Result get(const std::string& key);
+
+  const std::string& client_id() const { return options_.client_id; }
+
+ private:
+  class Connection;
+  Result call(const Request& request);
+
+  ClientOptions options_;
+  std::uint64_t sequence_ = 0;
+  std::optional<NodeId> leader_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace consensus_lab::net

@@ -1,0 +1,292 @@
+#include "net/storage.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <map>
+
+#include "net/wire.h"
+
+namespace consensus_lab::net {
+
+namespace {
+
+constexpr const char* kFormat = "consensus-lab state 1";
+constexpr const char* kFile = "state.db";
+
+std::string join(const std::vector<NodeId>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
+}  // namespace
+
+Store::Store(const std::string& directory, const Identity& identity) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path dir(directory);
+  const fs::path file = dir / kFile;
+  path_ = file.string();
+  if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
+    throw StorageError(directory + " is not a directory");
+  }
+  const bool fresh = !fs::exists(file, error);
+  if (fresh) {
+    fs::create_directories(dir, error);
+    if (error) throw StorageError("cannot create " + directory + ": " + error.message());
+    // A directory that already holds files, but not ours, belongs to
+    // something else: never write our state into it.
+    for (const auto& entry : fs::directory_iterator(dir, error)) {
+      throw StorageError(directory + " is not a consensus-lab data directory (it holds " +
+                         entry.path().filename().string() + " but no " + kFile + ")");
+    }
+  }
+  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | (fresh ? SQLITE_OPEN_CREATE : 0),
+                      nullptr) != SQLITE_OK) {
+    fail("cannot open");
+  }
+  sqlite3_busy_timeout(db_, 2000);
+  try {
+    // A file that is not a database fails here, on its first read.
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    if (fresh) {
+      exec("BEGIN");
+      exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      exec(
+          "CREATE TABLE raft_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
+          "current_term INTEGER NOT NULL, voted_for TEXT)");
+      exec(
+          "CREATE TABLE raft_log (log_index INTEGER PRIMARY KEY, term INTEGER NOT NULL, "
+          "command TEXT NOT NULL)");
+      exec("CREATE TABLE mp_promise (id INTEGER PRIMARY KEY CHECK (id = 1), ballot INTEGER)");
+      exec(
+          "CREATE TABLE mp_accepted (slot INTEGER PRIMARY KEY, ballot INTEGER NOT NULL, "
+          "command TEXT NOT NULL)");
+      exec("CREATE TABLE mp_chosen (slot INTEGER PRIMARY KEY, command TEXT NOT NULL)");
+      sqlite3_stmt* meta = prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+      const std::pair<std::string, std::string> rows[] = {{"format", kFormat},
+                                                         {"protocol", identity.protocol},
+                                                         {"node", identity.node},
+                                                         {"cluster", join(identity.cluster)}};
+      for (const auto& [key, value] : rows) {
+        sqlite3_bind_text(meta, 1, key.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(meta, 2, value.c_str(), -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(meta) != SQLITE_DONE) fail("cannot write its identity");
+        sqlite3_reset(meta);
+      }
+      exec("COMMIT");
+    }
+    // Whose is it?
+    std::map<std::string, std::string> meta;
+    sqlite3_stmt* read = prepare("SELECT key, value FROM meta");
+    while (sqlite3_step(read) == SQLITE_ROW) {
+      meta[reinterpret_cast<const char*>(sqlite3_column_text(read, 0))] =
+          reinterpret_cast<const char*>(sqlite3_column_text(read, 1));
+    }
+    if (meta["format"] != kFormat) {
+      throw StorageError(path_ + " is not a consensus-lab state file (format '" + meta["format"] +
+                         "')");
+    }
+    const std::string expected = identity.protocol + " node " + identity.node + " of cluster " +
+                                 join(identity.cluster);
+    const std::string found =
+        meta["protocol"] + " node " + meta["node"] + " of cluster " + meta["cluster"];
+    if (found != expected) {
+      throw StorageError(path_ + " belongs to " + found + ", not to " + expected);
+    }
+    sqlite3_stmt* check = prepare("PRAGMA quick_check");
+    if (sqlite3_step(check) != SQLITE_ROW ||
+        std::string(reinterpret_cast<const char*>(sqlite3_column_text(check, 0))) != "ok") {
+      throw StorageError(path_ + " is corrupt (sqlite quick_check failed)");
+    }
+    raft_state_ = prepare(
+        "INSERT INTO raft_state (id, current_term, voted_for) VALUES (1, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET current_term = excluded.current_term, "
+        "voted_for = excluded.voted_for");
+    raft_truncate_ = prepare("DELETE FROM raft_log WHERE log_index >= ?");
+    raft_append_ = prepare("INSERT INTO raft_log (log_index, term, command) VALUES (?, ?, ?)");
+    mp_promise_ = prepare(
+        "INSERT INTO mp_promise (id, ballot) VALUES (1, ?) "
+        "ON CONFLICT(id) DO UPDATE SET ballot = excluded.ballot");
+    mp_accepted_ = prepare(
+        "INSERT INTO mp_accepted (slot, ballot, command) VALUES (?, ?, ?) "
+        "ON CONFLICT(slot) DO UPDATE SET ballot = excluded.ballot, command = excluded.command");
+    mp_chosen_ = prepare(
+        "INSERT INTO mp_chosen (slot, command) VALUES (?, ?) "
+        "ON CONFLICT(slot) DO UPDATE SET command = excluded.command");
+  } catch (...) {
+    for (auto* statement : statements_) sqlite3_finalize(statement);
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+Store::~Store() {
+  for (auto* statement : statements_) sqlite3_finalize(statement);
+  sqlite3_close(db_);
+}
+
+void Store::fail(const std::string& what) {
+  throw StorageError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+}
+
+void Store::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    throw StorageError(path_ + " cannot be used: " + text);
+  }
+}
+
+sqlite3_stmt* Store::prepare(const char* sql) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr) != SQLITE_OK) {
+    throw StorageError(path_ + " is not a consensus-lab state file: " + sqlite3_errmsg(db_));
+  }
+  statements_.push_back(statement);
+  return statement;
+}
+
+void Store::begin() {
+  if (in_transaction_) return;
+  exec("BEGIN");
+  in_transaction_ = true;
+}
+
+void Store::sync() {
+  if (!in_transaction_) return;
+  exec("COMMIT");  // synchronous=FULL: the WAL is fsynced before this returns
+  in_transaction_ = false;
+}
+
+// ---- raft ---------------------------------------------------------------------------
+
+raft::RaftHardState Store::load_raft() {
+  raft::RaftHardState state;
+  sqlite3_stmt* s = prepare("SELECT current_term, voted_for FROM raft_state WHERE id = 1");
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    state.current_term.value = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
+    if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+      const std::string voted = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+      if (!is_node_id(voted)) throw StorageError(path_ + " is corrupt: voted_for '" + voted + "'");
+      state.voted_for = voted;
+    }
+  }
+  sqlite3_stmt* log = prepare("SELECT log_index, term, command FROM raft_log ORDER BY log_index");
+  while (sqlite3_step(log) == SQLITE_ROW) {
+    const auto index = static_cast<std::uint64_t>(sqlite3_column_int64(log, 0));
+    const auto term = static_cast<std::uint64_t>(sqlite3_column_int64(log, 1));
+    const unsigned char* text = sqlite3_column_text(log, 2);
+    if (index != state.log.size() + 1) {
+      throw StorageError(path_ + " is corrupt: the log has no entry " +
+                         std::to_string(state.log.size() + 1));
+    }
+    if (term == 0 || term > state.current_term.value ||
+        (!state.log.empty() && term < state.log.back().term.value)) {
+      throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + " has term " +
+                         std::to_string(term));
+    }
+    try {
+      state.log.push_back(
+          raft::LogEntry{raft::Term{term}, decode_command(reinterpret_cast<const char*>(text))});
+    } catch (const DecodeError& error) {
+      throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + ": " +
+                         error.what());
+    }
+  }
+  return state;
+}
+
+void Store::write(const raft::Persist& persist) {
+  begin();
+  sqlite3_bind_int64(raft_state_, 1, static_cast<sqlite3_int64>(persist.current_term.value));
+  if (persist.voted_for) {
+    sqlite3_bind_text(raft_state_, 2, persist.voted_for->c_str(), -1, SQLITE_TRANSIENT);
+  } else {
+    sqlite3_bind_null(raft_state_, 2);
+  }
+  if (sqlite3_step(raft_state_) != SQLITE_DONE) fail("cannot write the term");
+  sqlite3_reset(raft_state_);
+  if (!persist.log_from) return;
+  const auto from = static_cast<sqlite3_int64>(persist.log_from->value);
+  sqlite3_bind_int64(raft_truncate_, 1, from);
+  if (sqlite3_step(raft_truncate_) != SQLITE_DONE) fail("cannot truncate the log");
+  sqlite3_reset(raft_truncate_);
+  sqlite3_int64 index = from;
+  for (const auto& entry : persist.entries) {
+    const std::string command = encode(entry.command);
+    sqlite3_bind_int64(raft_append_, 1, index++);
+    sqlite3_bind_int64(raft_append_, 2, static_cast<sqlite3_int64>(entry.term.value));
+    sqlite3_bind_text(raft_append_, 3, command.c_str(), static_cast<int>(command.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(raft_append_) != SQLITE_DONE) fail("cannot append to the log");
+    sqlite3_reset(raft_append_);
+  }
+}
+
+// ---- multipaxos ------------------------------------------------------------------------
+
+multipaxos::ReplicaHardState Store::load_multipaxos() {
+  multipaxos::ReplicaHardState state;
+  auto command_of = [&](sqlite3_stmt* s, int column, const std::string& where) {
+    try {
+      return decode_command(reinterpret_cast<const char*>(sqlite3_column_text(s, column)));
+    } catch (const DecodeError& error) {
+      throw StorageError(path_ + " is corrupt: " + where + ": " + error.what());
+    }
+  };
+  sqlite3_stmt* p = prepare("SELECT ballot FROM mp_promise WHERE id = 1");
+  if (sqlite3_step(p) == SQLITE_ROW && sqlite3_column_type(p, 0) != SQLITE_NULL) {
+    state.promised = multipaxos::Ballot{static_cast<std::uint64_t>(sqlite3_column_int64(p, 0))};
+  }
+  sqlite3_stmt* a = prepare("SELECT slot, ballot, command FROM mp_accepted ORDER BY slot");
+  while (sqlite3_step(a) == SQLITE_ROW) {
+    const multipaxos::Slot slot{static_cast<std::uint64_t>(sqlite3_column_int64(a, 0))};
+    const multipaxos::Ballot ballot{static_cast<std::uint64_t>(sqlite3_column_int64(a, 1))};
+    if (slot.value == 0 || !state.promised || ballot > *state.promised) {
+      throw StorageError(path_ + " is corrupt: slot " + std::to_string(slot.value) +
+                         " was accepted above the promise");
+    }
+    state.accepted[slot] = {ballot, command_of(a, 2, "slot " + std::to_string(slot.value))};
+  }
+  sqlite3_stmt* c = prepare("SELECT slot, command FROM mp_chosen ORDER BY slot");
+  while (sqlite3_step(c) == SQLITE_ROW) {
+    const multipaxos::Slot slot{static_cast<std::uint64_t>(sqlite3_column_int64(c, 0))};
+    if (slot.value == 0) throw StorageError(path_ + " is corrupt: slot 0");
+    state.chosen[slot] = command_of(c, 1, "chosen slot " + std::to_string(slot.value));
+  }
+  return state;
+}
+
+void Store::write(const multipaxos::Persist& persist) {
+  begin();
+  if (persist.promised) {
+    sqlite3_bind_int64(mp_promise_, 1, static_cast<sqlite3_int64>(persist.promised->value));
+  } else {
+    sqlite3_bind_null(mp_promise_, 1);
+  }
+  if (sqlite3_step(mp_promise_) != SQLITE_DONE) fail("cannot write the promise");
+  sqlite3_reset(mp_promise_);
+  for (const auto& [slot, proposal] : persist.accepted) {
+    const std::string command = encode(proposal.command);
+    sqlite3_bind_int64(mp_accepted_, 1, static_cast<sqlite3_int64>(slot.value));
+    sqlite3_bind_int64(mp_accepted_, 2, static_cast<sqlite3_int64>(proposal.ballot.value));
+    sqlite3_bind_text(mp_accepted_, 3, command.c_str(), static_cast<int>(command.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(mp_accepted_) != SQLITE_DONE) fail("cannot write an acceptance");
+    sqlite3_reset(mp_accepted_);
+  }
+  for (const auto& [slot, command] : persist.chosen) {
+    const std::string words = encode(command);
+    sqlite3_bind_int64(mp_chosen_, 1, static_cast<sqlite3_int64>(slot.value));
+    sqlite3_bind_text(mp_chosen_, 2, words.c_str(), static_cast<int>(words.size()),
+                      SQLITE_TRANSIENT);
+    if (sqlite3_step(mp_chosen_) != SQLITE_DONE) fail("cannot write a chosen slot");
+    sqlite3_reset(mp_chosen_);
+  }
+}
+
+}  // namespace consensus_lab::net
