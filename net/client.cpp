@@ -48,18 +48,18 @@ class Client::Connection {
                       [&](const boost::system::error_code& error, std::size_t) {
                         if (error) failed = true;
                       });
-    asio::async_read_until(socket_, buffer_, '\n',
-                           [&](const boost::system::error_code& error, std::size_t n) {
-                             if (error) {
-                               failed = true;
-                               return;
-                             }
-                             std::string text(asio::buffers_begin(buffer_.data()),
-                                              asio::buffers_begin(buffer_.data()) +
-                                                  static_cast<std::ptrdiff_t>(n - 1));
-                             buffer_.consume(n);
-                             answer = std::move(text);
-                           });
+    asio::async_read_until(
+        socket_, buffer_, '\n', [&](const boost::system::error_code& error, std::size_t n) {
+          if (error) {
+            failed = true;
+            return;
+          }
+          std::string text(
+              asio::buffers_begin(buffer_.data()),
+              asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(n - 1));
+          buffer_.consume(n);
+          answer = std::move(text);
+        });
     io_.restart();
     io_.run_for(std::chrono::milliseconds(timeout));
     if (!answer || failed) {
@@ -87,13 +87,11 @@ class Client::Connection {
     bool connected = false;
     tcp::resolver resolver(io_);
     boost::system::error_code error;
-    const auto results =
-        resolver.resolve(endpoint_.host, std::to_string(endpoint_.port), error);
+    const auto results = resolver.resolve(endpoint_.host, std::to_string(endpoint_.port), error);
     if (error) return false;
-    asio::async_connect(socket_, results,
-                        [&](const boost::system::error_code& e, const tcp::endpoint&) {
-                          connected = !e;
-                        });
+    asio::async_connect(
+        socket_, results,
+        [&](const boost::system::error_code& e, const tcp::endpoint&) { connected = !e; });
     io_.restart();
     io_.run_for(std::chrono::milliseconds(timeout));
     if (!connected) {
@@ -119,6 +117,7 @@ class Client::Connection {
 };
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {
+  leader_ = options_.first;
   if (options_.client_id.empty()) {
     std::random_device device;
     const std::uint64_t n = (static_cast<std::uint64_t>(device()) << 32) ^ device();
@@ -134,7 +133,9 @@ Client::Result Client::put(const std::string& key, const std::string& value) {
   return call(PutRequest{options_.client_id, ++sequence_, key, value});
 }
 
-Client::Result Client::get(const std::string& key) { return call(GetRequest{key}); }
+Client::Result Client::get(const std::string& key) {
+  return call(GetRequest{key});
+}
 
 Client::Result Client::call(const Request& request) {
   const std::string line = encode(request) + "\n";
@@ -153,7 +154,8 @@ Client::Result Client::call(const Request& request) {
     ++result.attempts;
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    const auto reply = connection_->exchange(line, std::max<Millis>(1, std::min<Millis>(options_.attempt, left)));
+    const auto reply =
+        connection_->exchange(line, std::max<Millis>(1, std::min<Millis>(options_.attempt, left)));
     if (!reply) {
       leader_.reset();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

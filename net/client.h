@@ -25,9 +25,10 @@ std::optional<std::map<NodeId, Endpoint>> parse_cluster(const std::string& text)
 
 struct ClientOptions {
   std::map<NodeId, Endpoint> cluster;
-  std::string client_id;     // empty: a random one
-  Millis deadline = 10'000;  // give up after this long
-  Millis attempt = 1'000;    // wait this long for one answer
+  std::string client_id;        // empty: a random one
+  Millis deadline = 10'000;     // give up after this long
+  Millis attempt = 1'000;       // wait this long for one answer
+  std::optional<NodeId> first;  // ask this node first (else any, then the leader)
 };
 
 class Client {

@@ -186,8 +186,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!peer_.empty()) return peer_;
     boost::system::error_code error;
     const auto remote = socket_.remote_endpoint(error);
-    return error ? "a connection" : "a connection from " + remote.address().to_string() + ":" +
-                                        std::to_string(remote.port());
+    return error ? "a connection"
+                 : "a connection from " + remote.address().to_string() + ":" +
+                       std::to_string(remote.port());
   }
 
  private:
@@ -358,9 +359,9 @@ class Node final : public Sink {
     after_step();
   }
   void reject(Connection& from, const std::string& why) {
-    say((options_.lang == sim::Lang::zh ? "拒绝 " + from.who() + " 的消息：" + why + "；断开连接"
-                                        : "rejected a line from " + from.who() + ": " + why +
-                                              "; connection closed"),
+    say((options_.lang == sim::Lang::zh
+             ? "拒绝 " + from.who() + " 的消息：" + why + "；断开连接"
+             : "rejected a line from " + from.who() + ": " + why + "; connection closed"),
         sim::Tone::bad);
     from.close();
   }
@@ -390,9 +391,9 @@ class Node final : public Sink {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_).count();
   }
   asio::ip::address listen_address() const {
-    return options_.listen.host == "localhost" ? asio::ip::address(asio::ip::address_v4::loopback())
-                                               : asio::ip::address(asio::ip::make_address_v4(
-                                                     options_.listen.host));
+    return options_.listen.host == "localhost"
+               ? asio::ip::address(asio::ip::address_v4::loopback())
+               : asio::ip::address(asio::ip::make_address_v4(options_.listen.host));
   }
 
   void make_driver(const std::vector<NodeId>& cluster) {
@@ -487,28 +488,30 @@ class Node final : public Sink {
         [this, &link, resolver](const boost::system::error_code& error,
                                 tcp::resolver::results_type results) {
           if (error) return retry(link);
-          asio::async_connect(link.socket, results,
-                              [this, &link](const boost::system::error_code& e, const tcp::endpoint&) {
-                                if (e) return retry(link);
-                                link.socket.set_option(tcp::no_delay(true));
-                                link.connected = true;
-                                link.connecting = false;
-                                link.backoff = 50;
-                                link.queued = encode(Hello{PeerHello{options_.protocol, options_.id}}) +
-                                              "\n" + link.queued;
-                                write(link);
-                                watch(link);
-                              });
+          asio::async_connect(
+              link.socket, results,
+              [this, &link](const boost::system::error_code& e, const tcp::endpoint&) {
+                if (e) return retry(link);
+                link.socket.set_option(tcp::no_delay(true));
+                link.connected = true;
+                link.connecting = false;
+                link.backoff = 50;
+                link.queued =
+                    encode(Hello{PeerHello{options_.protocol, options_.id}}) + "\n" + link.queued;
+                write(link);
+                watch(link);
+              });
         });
   }
   // Our outgoing connections carry nothing back; a read that ends means the
   // peer closed it (it stopped, or rejected us).
   void watch(PeerLink& link) {
     auto byte = std::make_shared<char>();
-    link.socket.async_read_some(asio::buffer(byte.get(), 1),
-                                [this, &link, byte](const boost::system::error_code& e, std::size_t) {
-                                  if (e) drop(link);
-                                });
+    link.socket.async_read_some(
+        asio::buffer(byte.get(), 1),
+        [this, &link, byte](const boost::system::error_code& e, std::size_t) {
+          if (e) drop(link);
+        });
   }
   void drop(PeerLink& link) {
     if (!link.connected) return;
@@ -601,8 +604,8 @@ void Connection::on_line(std::string line) {
       }
       if (const auto* peer = std::get_if<PeerHello>(&hello)) {
         if (peer->protocol != node_.protocol()) {
-          return node_.reject(*this, "a " + peer->protocol + " node in a " + node_.protocol() +
-                                         " cluster");
+          return node_.reject(
+              *this, "a " + peer->protocol + " node in a " + node_.protocol() + " cluster");
         }
         if (!node_.knows_peer(peer->id)) {
           return node_.reject(*this, "node " + peer->id + " is not a member of this cluster");

@@ -67,9 +67,9 @@ Store::Store(const std::string& directory, const Identity& identity) {
       exec("CREATE TABLE mp_chosen (slot INTEGER PRIMARY KEY, command TEXT NOT NULL)");
       sqlite3_stmt* meta = prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
       const std::pair<std::string, std::string> rows[] = {{"format", kFormat},
-                                                         {"protocol", identity.protocol},
-                                                         {"node", identity.node},
-                                                         {"cluster", join(identity.cluster)}};
+                                                          {"protocol", identity.protocol},
+                                                          {"node", identity.node},
+                                                          {"cluster", join(identity.cluster)}};
       for (const auto& [key, value] : rows) {
         sqlite3_bind_text(meta, 1, key.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(meta, 2, value.c_str(), -1, SQLITE_TRANSIENT);
@@ -89,8 +89,8 @@ Store::Store(const std::string& directory, const Identity& identity) {
       throw StorageError(path_ + " is not a consensus-lab state file (format '" + meta["format"] +
                          "')");
     }
-    const std::string expected = identity.protocol + " node " + identity.node + " of cluster " +
-                                 join(identity.cluster);
+    const std::string expected =
+        identity.protocol + " node " + identity.node + " of cluster " + join(identity.cluster);
     const std::string found =
         meta["protocol"] + " node " + meta["node"] + " of cluster " + meta["cluster"];
     if (found != expected) {

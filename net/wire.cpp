@@ -97,13 +97,15 @@ class Reader {
   std::size_t count(std::string_view what, std::size_t min_bytes) {
     const auto n = number(what);
     if (n > (line_.size() - pos_) / min_bytes) {
-      throw DecodeError(std::string(what) + " " + std::to_string(n) + " is more than the line holds");
+      throw DecodeError(std::string(what) + " " + std::to_string(n) +
+                        " is more than the line holds");
     }
     return static_cast<std::size_t>(n);
   }
   Millis millis(std::string_view what) {
     const auto n = number(what);
-    if (n > static_cast<std::uint64_t>(INT64_MAX)) throw DecodeError(std::string(what) + " too large");
+    if (n > static_cast<std::uint64_t>(INT64_MAX))
+      throw DecodeError(std::string(what) + " too large");
     return static_cast<Millis>(n);
   }
   bool flag(std::string_view what) {
@@ -115,7 +117,8 @@ class Reader {
   std::string text(std::string_view what) { return decode_string(next(what)); }
   NodeId node(std::string_view what) {
     const auto w = next(what);
-    if (!is_node_id(w)) throw DecodeError(std::string(what) + " is not a node id: '" + shown(w) + "'");
+    if (!is_node_id(w))
+      throw DecodeError(std::string(what) + " is not a node id: '" + shown(w) + "'");
     return NodeId(w);
   }
   Command command() {
@@ -334,86 +337,85 @@ raft::Message decode_raft(std::string_view line) {
 // ---- Multi-Paxos --------------------------------------------------------------
 
 std::string encode(const multipaxos::Message& message) {
-  return std::visit(
-      Overloaded{
-          [](const multipaxos::Prepare& m) {
-            return Writer("Prepare")
-                .word("ballot")
-                .number(m.ballot.value)
-                .word("from")
-                .number(m.from.value)
-                .done();
-          },
-          [](const multipaxos::Promise& m) {
-            Writer w("Promise");
-            w.word("ballot").number(m.ballot.value).word("from").number(m.from.value);
-            w.word("accepted").number(m.accepted.size());
-            for (const auto& [slot, proposal] : m.accepted) {
-              w.word("[").number(slot.value).number(proposal.ballot.value);
-              w.command(proposal.command).word("]");
-            }
-            return w.done();
-          },
-          [](const multipaxos::Reject& m) {
-            return Writer("Reject")
-                .word("ballot")
-                .number(m.ballot.value)
-                .word("promised")
-                .number(m.promised.value)
-                .done();
-          },
-          [](const multipaxos::Accept& m) {
-            return Writer("Accept")
-                .word("ballot")
-                .number(m.ballot.value)
-                .word("slot")
-                .number(m.slot.value)
-                .word("commit")
-                .number(m.commit.value)
-                .word("[")
-                .command(m.command)
-                .word("]")
-                .done();
-          },
-          [](const multipaxos::Accepted& m) {
-            return Writer("Accepted")
-                .word("ballot")
-                .number(m.ballot.value)
-                .word("slot")
-                .number(m.slot.value)
-                .done();
-          },
-          [](const multipaxos::Heartbeat& m) {
-            return Writer("Heartbeat")
-                .word("ballot")
-                .number(m.ballot.value)
-                .word("commit")
-                .number(m.commit.value)
-                .word("sent-at")
-                .number(static_cast<std::uint64_t>(m.sent_at))
-                .done();
-          },
-          [](const multipaxos::HeartbeatOk& m) {
-            return Writer("HeartbeatOk")
-                .word("ballot")
-                .number(m.ballot.value)
-                .word("sent-at")
-                .number(static_cast<std::uint64_t>(m.sent_at))
-                .done();
-          },
-          [](const multipaxos::CatchUp& m) {
-            return Writer("CatchUp").word("from").number(m.from.value).done();
-          },
-          [](const multipaxos::Chosen& m) {
-            Writer w("Chosen");
-            w.word("slots").number(m.slots.size());
-            for (const auto& [slot, command] : m.slots) {
-              w.word("[").number(slot.value).command(command).word("]");
-            }
-            return w.done();
-          },
-      },
-      message);
+  return std::visit(Overloaded{
+                        [](const multipaxos::Prepare& m) {
+                          return Writer("Prepare")
+                              .word("ballot")
+                              .number(m.ballot.value)
+                              .word("from")
+                              .number(m.from.value)
+                              .done();
+                        },
+                        [](const multipaxos::Promise& m) {
+                          Writer w("Promise");
+                          w.word("ballot").number(m.ballot.value).word("from").number(m.from.value);
+                          w.word("accepted").number(m.accepted.size());
+                          for (const auto& [slot, proposal] : m.accepted) {
+                            w.word("[").number(slot.value).number(proposal.ballot.value);
+                            w.command(proposal.command).word("]");
+                          }
+                          return w.done();
+                        },
+                        [](const multipaxos::Reject& m) {
+                          return Writer("Reject")
+                              .word("ballot")
+                              .number(m.ballot.value)
+                              .word("promised")
+                              .number(m.promised.value)
+                              .done();
+                        },
+                        [](const multipaxos::Accept& m) {
+                          return Writer("Accept")
+                              .word("ballot")
+                              .number(m.ballot.value)
+                              .word("slot")
+                              .number(m.slot.value)
+                              .word("commit")
+                              .number(m.commit.value)
+                              .word("[")
+                              .command(m.command)
+                              .word("]")
+                              .done();
+                        },
+                        [](const multipaxos::Accepted& m) {
+                          return Writer("Accepted")
+                              .word("ballot")
+                              .number(m.ballot.value)
+                              .word("slot")
+                              .number(m.slot.value)
+                              .done();
+                        },
+                        [](const multipaxos::Heartbeat& m) {
+                          return Writer("Heartbeat")
+                              .word("ballot")
+                              .number(m.ballot.value)
+                              .word("commit")
+                              .number(m.commit.value)
+                              .word("sent-at")
+                              .number(static_cast<std::uint64_t>(m.sent_at))
+                              .done();
+                        },
+                        [](const multipaxos::HeartbeatOk& m) {
+                          return Writer("HeartbeatOk")
+                              .word("ballot")
+                              .number(m.ballot.value)
+                              .word("sent-at")
+                              .number(static_cast<std::uint64_t>(m.sent_at))
+                              .done();
+                        },
+                        [](const multipaxos::CatchUp& m) {
+                          return Writer("CatchUp").word("from").number(m.from.value).done();
+                        },
+                        [](const multipaxos::Chosen& m) {
+                          Writer w("Chosen");
+                          w.word("slots").number(m.slots.size());
+                          for (const auto& [slot, command] : m.slots) {
+                            w.word("[").number(slot.value).command(command).word("]");
+                          }
+                          return w.done();
+                        },
+                    },
+                    message);
 }
 
 multipaxos::Message decode_multipaxos(std::string_view line) {
@@ -514,13 +516,12 @@ multipaxos::Message decode_multipaxos(std::string_view line) {
 // ---- connections and clients ----------------------------------------------------
 
 std::string encode(const Hello& hello) {
-  return std::visit(Overloaded{
-                        [](const PeerHello& h) {
-                          return Writer("peer").word(h.protocol).word(h.id).done();
-                        },
-                        [](const ClientHello&) { return std::string("client"); },
-                    },
-                    hello);
+  return std::visit(
+      Overloaded{
+          [](const PeerHello& h) { return Writer("peer").word(h.protocol).word(h.id).done(); },
+          [](const ClientHello&) { return std::string("client"); },
+      },
+      hello);
 }
 
 Hello decode_hello(std::string_view line) {
@@ -540,18 +541,14 @@ Hello decode_hello(std::string_view line) {
 }
 
 std::string encode(const Request& request) {
-  return std::visit(Overloaded{
-                        [](const PutRequest& p) {
-                          return Writer("put")
-                              .text(p.client)
-                              .number(p.sequence)
-                              .text(p.key)
-                              .text(p.value)
-                              .done();
-                        },
-                        [](const GetRequest& g) { return Writer("get").text(g.key).done(); },
-                    },
-                    request);
+  return std::visit(
+      Overloaded{
+          [](const PutRequest& p) {
+            return Writer("put").text(p.client).number(p.sequence).text(p.key).text(p.value).done();
+          },
+          [](const GetRequest& g) { return Writer("get").text(g.key).done(); },
+      },
+      request);
 }
 
 Request decode_request(std::string_view line) {

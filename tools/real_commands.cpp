@@ -151,7 +151,8 @@ int client_command(int argc, char** argv) {
                   "give up after this long");
   // clang-format on
   po::options_description hidden;
-  hidden.add_options()("key", po::value<std::string>(&key))("value", po::value<std::string>(&value));
+  hidden.add_options()("key", po::value<std::string>(&key))("value",
+                                                            po::value<std::string>(&value));
   po::options_description all;
   all.add(described).add(hidden);
   po::positional_options_description positional;
@@ -182,9 +183,9 @@ int client_command(int argc, char** argv) {
     std::cerr << "conlab " << verb << ": error: " << result.error << '\n';
     return 1;
   }
-  const std::string served =
-      " (leader " + result.served_by + ", " + std::to_string(result.attempts) +
-      (result.attempts == 1 ? " attempt)" : " attempts)");
+  const std::string served = " (leader " + result.served_by + ", " +
+                             std::to_string(result.attempts) +
+                             (result.attempts == 1 ? " attempt)" : " attempts)");
   if (verb == "put") {
     std::cout << "ok" << served << '\n';
   } else if (result.reply.kind == net::Reply::Kind::value) {
@@ -264,9 +265,9 @@ int cluster_command(int argc, char** argv) {
   std::vector<std::string> commands;
   std::ofstream pids(pid_file);
   for (std::size_t i = 0; i < nodes; ++i) {
-    std::vector<std::string> args{self,      "node",   "--protocol",
-                                  protocol,  "--id",   ids[i],
-                                  "--listen", "127.0.0.1:" + std::to_string(ports[i])};
+    std::vector<std::string> args{
+        self,   "node", "--protocol", protocol,
+        "--id", ids[i], "--listen",   "127.0.0.1:" + std::to_string(ports[i])};
     for (std::size_t j = 0; j < nodes; ++j) {
       if (j != i) {
         args.push_back("--peer");
@@ -285,7 +286,8 @@ int cluster_command(int argc, char** argv) {
     const auto log = (folder / (ids[i] + ".log")).string();
     // To restart this node by hand after a kill: sh DIR/restart-ID.sh
     const auto script = folder / ("restart-" + ids[i] + ".sh");
-    std::ofstream(script) << "#!/bin/sh\n# Restart node " << ids[i] << " (it reads its data directory).\n"
+    std::ofstream(script) << "#!/bin/sh\n# Restart node " << ids[i]
+                          << " (it reads its data directory).\n"
                           << "echo $$ >> '" << pid_file.string() << "'\n"
                           << "exec " << command << " >> '" << log << "' 2>&1\n";
     const pid_t pid = fork();
@@ -304,8 +306,7 @@ int cluster_command(int argc, char** argv) {
     }
     if (pid < 0) return usage_error("cannot start a node process");
     pids << pid << '\n';
-    std::cout << ids[i] << ": pid " << pid << ", 127.0.0.1:" << ports[i] << ", log " << log
-              << '\n';
+    std::cout << ids[i] << ": pid " << pid << ", 127.0.0.1:" << ports[i] << ", log " << log << '\n';
   }
   pids.close();
   std::ofstream(folder / "cluster.txt") << cluster << '\n';
