@@ -250,13 +250,19 @@ void Replica::on_reject(Millis now, const Reject& m, Effects& effects, RandomSou
 
 // ---- steady state: phase 2 only ---------------------------------------------
 
-Effects Replica::submit(Millis /*now*/, const Command& command) {
+Effects Replica::submit(Millis now, const Command& command) {
+  return submit_all(now, {command});
+}
+
+Effects Replica::submit_all(Millis /*now*/, const std::vector<Command>& commands) {
   Effects effects;
   if (role_ != Role::master) return finish(std::move(effects));
-  const Slot slot = next_slot_;
-  next_slot_ = next_slot_.next();
-  effects.events.push_back(event::CommandProposed{slot, command});
-  propose(slot, command, effects, /*from_client=*/true);
+  for (const Command& command : commands) {
+    const Slot slot = next_slot_;
+    next_slot_ = next_slot_.next();
+    effects.events.push_back(event::CommandProposed{slot, command});
+    propose(slot, command, effects, /*from_client=*/true);
+  }
   send_window(effects);
   return finish(std::move(effects));
 }

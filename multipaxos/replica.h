@@ -202,6 +202,8 @@ class Replica {
   Effects campaign(Millis now, RandomSource& random);
   // A client command; only the master takes one (others: see master_hint()).
   Effects submit(Millis now, const Command& command);
+  // Several commands at once, in consecutive slots (one Accept per slot).
+  Effects submit_all(Millis now, const std::vector<Command>& commands);
 
   // Who the members are for `slot`: the first configuration, changed by the
   // membership commands chosen in slots <= slot - window.

@@ -72,7 +72,7 @@ class Driver {
   virtual void start(Millis now) = 0;
   virtual void receive(Millis now, const NodeId& from, std::string_view line) = 0;  // DecodeError
   virtual void tick(Millis now) = 0;
-  virtual void submit(Millis now, const Command& command) = 0;
+  virtual void submit(Millis now, const std::vector<Command>& commands) = 0;
   virtual bool leads() const = 0;
   virtual std::optional<NodeId> leader_hint() const = 0;
   // A read the leader may answer from its own state (Multi-Paxos under its
@@ -97,8 +97,8 @@ class ProtocolDriver final : public Driver {
     carry_out(role_.handle(now, from, message, random_));
   }
   void tick(Millis now) override { carry_out(role_.tick(now, random_)); }
-  void submit(Millis now, const Command& command) override {
-    carry_out(role_.submit(now, command));
+  void submit(Millis now, const std::vector<Command>& commands) override {
+    carry_out(role_.submit_all(now, commands));
   }
   bool leads() const override { return Traits::leads(role_); }
   std::optional<NodeId> leader_hint() const override { return Traits::leader_hint(role_); }
@@ -111,8 +111,10 @@ class ProtocolDriver final : public Driver {
   void carry_out(typename Traits::Effects effects) {
     if (effects.persist && sink_.store() != nullptr) sink_.store()->write(*effects.persist);
     for (const auto& event : effects.events) {
-      if (auto line = Traits::Describer::event(options_.id, event, options_.lang)) {
-        sink_.narrate(*line);
+      if (!options_.quiet || Traits::notable(event)) {
+        if (auto line = Traits::Describer::event(options_.id, event, options_.lang)) {
+          sink_.narrate(*line);
+        }
       }
       if (const auto* applied = std::get_if<typename Traits::Applied>(&event)) {
         sink_.applied(applied->command, applied->value);
@@ -147,6 +149,12 @@ struct RaftTraits {
     }
   }
   static bool leads(const Role& s) { return s.role() == raft::Role::leader; }
+  // What a quiet node still tells: elections and terms.
+  static bool notable(const raft::Event& e) {
+    return std::holds_alternative<raft::event::BecameLeader>(e) ||
+           std::holds_alternative<raft::event::BecameCandidate>(e) ||
+           std::holds_alternative<raft::event::TermRaised>(e);
+  }
   static std::optional<NodeId> leader_hint(const Role& s) { return s.leader_hint(); }
   static std::optional<std::optional<std::string>> read_locally(const Role&, Millis,
                                                                 const std::string&) {
@@ -163,6 +171,11 @@ struct MultiPaxosTraits {
   static multipaxos::Message decode(std::string_view line) { return decode_multipaxos(line); }
   static void check_sender(const multipaxos::Message&, const NodeId&) {}
   static bool leads(const Role& r) { return r.is_master(); }
+  static bool notable(const multipaxos::Event& e) {
+    return std::holds_alternative<multipaxos::event::BecameMaster>(e) ||
+           std::holds_alternative<multipaxos::event::CampaignStarted>(e) ||
+           std::holds_alternative<multipaxos::event::SteppedDown>(e);
+  }
   static std::optional<NodeId> leader_hint(const Role& r) { return r.master_hint(); }
   static std::optional<std::optional<std::string>> read_locally(const Role& r, Millis now,
                                                                 const std::string& key) {
@@ -345,7 +358,7 @@ class Node final : public Sink {
     }
     if (const auto* put = std::get_if<PutRequest>(&request)) {
       pending_puts_[{put->client, put->sequence}].push_back(from);
-      driver_->submit(now(), Command::put(put->key, put->value, put->client, put->sequence));
+      proposals_.push_back(Command::put(put->key, put->value, put->client, put->sequence));
     } else {
       const auto& get = std::get<GetRequest>(request);
       if (auto local = driver_->read_locally(now(), get.key)) {
@@ -353,7 +366,7 @@ class Node final : public Sink {
       } else {
         const std::uint64_t sequence = ++reads_;
         pending_reads_[sequence] = from;
-        driver_->submit(now(), Command::read(get.key, reader_, sequence));
+        proposals_.push_back(Command::read(get.key, reader_, sequence));
       }
     }
     after_step();
@@ -417,6 +430,10 @@ class Node final : public Sink {
       config.timing.election_timeout_min = options_.election_timeout_min;
       config.timing.election_timeout_max = options_.election_timeout_max;
       config.timing.heartbeat = options_.heartbeat;
+      // More slots in flight than the simulator's 4: each round trip to the
+      // replicas (and each fsync) then carries many commands. The window is
+      // also α, how late a membership change takes effect; real mode has none.
+      config.timing.window = 256;
       driver_ = std::make_unique<ProtocolDriver<MultiPaxosTraits>>(
           *this, options_, config,
           store_ ? store_->load_multipaxos() : multipaxos::ReplicaHardState{});
@@ -447,6 +464,15 @@ class Node final : public Sink {
   // then its messages and replies go out.
   void flush() {
     flush_scheduled_ = false;
+    // The requests that arrived in this batch go into the log together: one
+    // AppendEntries per follower for all of them (Raft), one fsync.
+    if (!proposals_.empty()) {
+      std::vector<Command> batch;
+      batch.swap(proposals_);
+      driver_->submit(now(), batch);
+      after_step();
+      flush_scheduled_ = false;
+    }
     if (store_) {
       try {
         store_->sync();
@@ -548,6 +574,7 @@ class Node final : public Sink {
   std::vector<std::pair<PeerLink*, std::string>> outbox_;
   std::vector<std::pair<std::weak_ptr<Connection>, std::string>> replies_;
   bool flush_scheduled_ = false;
+  std::vector<Command> proposals_;  // client requests waiting for the next flush
   bool led_ = false;
   // Reads through the log carry this client id: one per run of the node, so
   // that the state machine's de-duplication never takes a read for a repeat.
@@ -577,18 +604,25 @@ void Node::write(PeerLink& link) {
 void Connection::read() {
   auto self = shared_from_this();
   asio::async_read_until(
-      socket_, buffer_, '\n', [this, self](const boost::system::error_code& error, std::size_t n) {
+      socket_, buffer_, '\n', [this, self](const boost::system::error_code& error, std::size_t) {
         if (error) {
           if (error == asio::error::not_found) {
             node_.reject(*this, "a line longer than " + std::to_string(kMaxLine) + " bytes");
           }
           return close();
         }
-        std::string line(asio::buffers_begin(buffer_.data()),
-                         asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(n - 1));
-        buffer_.consume(n);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        on_line(std::move(line));
+        // Every whole line already here, before the next read: lines that
+        // arrived together are handled in one batch (and one fsync).
+        for (;;) {
+          const auto begin = asio::buffers_begin(buffer_.data());
+          const auto end = asio::buffers_end(buffer_.data());
+          const auto newline = std::find(begin, end, '\n');
+          if (newline == end || !socket_.is_open()) break;
+          std::string line(begin, newline);
+          buffer_.consume(line.size() + 1);
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          on_line(std::move(line));
+        }
         if (socket_.is_open()) read();
       });
 }

@@ -279,7 +279,8 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
     advance_commit_index(effects);
     // A follower being caught up in batches (max_entries_per_append): the
     // next batch, at once.
-    if (m.match_index.value + 1 == next_index_[from].value && next_index_[from] <= last_log_index()) {
+    if (m.match_index.value + 1 == next_index_[from].value &&
+        next_index_[from] <= last_log_index()) {
       send_append_entries(from, effects);
     }
     return;
@@ -298,13 +299,20 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
   send_append_entries(from, effects);
 }
 
-Effects Server::submit(Millis /*now*/, const Command& command) {
+Effects Server::submit(Millis now, const Command& command) {
+  return submit_all(now, {command});
+}
+
+Effects Server::submit_all(Millis /*now*/, const std::vector<Command>& commands) {
   Effects effects;
-  if (role_ != Role::leader) return finish(std::move(effects));
+  if (role_ != Role::leader || commands.empty()) return finish(std::move(effects));
   // notes, 复制日志: "领导者基于客户端请求中的指令，创建一个新日志项，并附加到本地日志中"
-  hard_.log.push_back(LogEntry{hard_.current_term, command});
-  persist(effects, last_log_index());
-  effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
+  const LogIndex first{last_log_index().value + 1};
+  for (const Command& command : commands) {
+    hard_.log.push_back(LogEntry{hard_.current_term, command});
+    effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
+  }
+  persist(effects, first);
   broadcast_append_entries(effects);  // what the followers lack is sent as soon as it exists
   advance_commit_index(effects);
   return finish(std::move(effects));

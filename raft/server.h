@@ -176,6 +176,9 @@ class Server {
   Effects timeout(Millis now, RandomSource& random);
   // A client command; only the leader takes one (others: see leader_hint()).
   Effects submit(Millis now, const Command& command);
+  // Several commands at once: appended together, sent in one AppendEntries
+  // per follower (real mode batches the requests that arrive together).
+  Effects submit_all(Millis now, const std::vector<Command>& commands);
 
   // Scenario set-up (`set-log`, `set-term`): replace the log with noop entries
   // of these terms / raise the term. Not part of the protocol.

@@ -6,7 +6,9 @@
 #include <iostream>
 #include <string>
 
+#include "net/client.h"
 #include "tools/bench/election.h"
+#include "tools/bench/real.h"
 #include "tools/check/checker.h"
 #include "tools/commands.h"
 
@@ -138,16 +140,71 @@ int bench_checker(int argc, char** argv) {
   return 0;
 }
 
+int bench_real(int argc, char** argv) {
+  bench::RealOptions options;
+  std::string cluster;
+  po::options_description described("Options");
+  // clang-format off
+  described.add_options()
+      ("help,h", "print this help")
+      ("cluster", po::value<std::string>(&cluster)->value_name("A=HOST:PORT,…"),
+                  "the cluster (started with conlab cluster start, or conlab node)")
+      ("clients", po::value<std::size_t>(&options.clients)->value_name("N")->default_value(1),
+                  "closed-loop clients, each one put at a time")
+      ("seconds", po::value<double>(&options.seconds)->value_name("S")->default_value(5),
+                  "how long to run")
+      ("size", po::value<std::size_t>(&options.size)->value_name("B")->default_value(256),
+               "bytes per value");
+  // clang-format on
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    return usage_error(std::string(error.what()) + " (see conlab bench --help)");
+  }
+  if (values.count("help")) {
+    std::cout << "Usage: conlab bench --cluster A=HOST:PORT,… [options]\n\n"
+                 "Puts as fast as N clients can, each waiting for its answer before the next,\n"
+                 "to the leader of a real cluster; prints puts per second and latency. Whether\n"
+                 "the cluster is durable or in memory is how its nodes were started\n"
+                 "(conlab cluster start [--in-memory]); docs/real-cluster.md has figures.\n\n"
+              << described;
+    return 0;
+  }
+  const auto nodes = net::parse_cluster(cluster);
+  if (!nodes) return usage_error("--cluster takes A=HOST:PORT,B=HOST:PORT,…");
+  options.cluster = *nodes;
+  if (options.clients < 1 || options.clients > 4096) return usage_error("--clients: 1 to 4096");
+  if (!(options.seconds > 0)) return usage_error("--seconds must be more than 0");
+  if (options.size < 1 || options.size > 1'000'000) return usage_error("--size: 1 to 1000000");
+  const auto result = bench::run_real(options);
+  if (!result.error.empty()) {
+    std::cerr << "conlab bench: error: " << result.error << '\n';
+    return 1;
+  }
+  std::cout << std::fixed << std::setprecision(0) << options.clients << " client"
+            << (options.clients == 1 ? "" : "s") << ", " << options.size << "-byte values, "
+            << std::setprecision(1) << result.seconds << " s: " << std::setprecision(0)
+            << static_cast<double>(result.operations) / result.seconds << " puts/s, latency p50 "
+            << result.p50_us << " us, p90 " << result.p90_us << " us, p99 " << result.p99_us
+            << " us (" << result.operations << " puts, " << result.failures << " failed)\n";
+  return result.failures > 0 && result.operations == 0 ? 1 : 0;
+}
+
 }  // namespace
 
 int bench_command(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
+  if (what.rfind("--", 0) == 0 && what != "--help") return bench_real(argc, argv);
   if (what == "election") return bench_election(argc - 1, argv + 1);
   if (what == "checker") return bench_checker(argc - 1, argv + 1);
   if (what == "--help" || what == "-h") {
-    std::cout << "Usage: conlab bench election|checker [options]\n\n"
+    std::cout << "Usage: conlab bench election|checker [options]\n"
+                 "       conlab bench --cluster A=HOST:PORT,… [options]\n\n"
                  "  election   the Raft paper's election experiment (Figure 16)\n"
-                 "  checker    how fast the randomized checker runs\n\n"
+                 "  checker    how fast the randomized checker runs\n"
+                 "  --cluster  puts per second and latency of a real cluster\n\n"
                  "`conlab bench WHAT --help` describes each.\n";
     return 0;
   }

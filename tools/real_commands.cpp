@@ -210,7 +210,8 @@ int cluster_command(int argc, char** argv) {
                 "how many nodes (A, B, C, …)")
       ("dir", po::value<std::string>(&dir)->value_name("DIR"),
               "where data directories, logs and cluster.txt go (default cluster-PROTOCOL)")
-      ("in-memory", "nodes keep no durable state");
+      ("in-memory", "nodes keep no durable state")
+      ("quiet", "nodes log only role changes, rejections, start and stop (for benchmarks)");
   // clang-format on
   po::variables_map values;
   int status = 0;
@@ -274,6 +275,7 @@ int cluster_command(int argc, char** argv) {
         args.push_back(ids[j] + "=127.0.0.1:" + std::to_string(ports[j]));
       }
     }
+    if (values.count("quiet")) args.push_back("--quiet");
     if (values.count("in-memory")) {
       args.push_back("--in-memory");
     } else {

@@ -1,0 +1,137 @@
+#include "tools/bench/real.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "net/asio.h"
+#include "net/client.h"
+#include "net/wire.h"
+
+namespace consensus_lab::bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace net;
+
+// One closed-loop client on a shared io_context.
+class LoopClient : public std::enable_shared_from_this<LoopClient> {
+ public:
+  LoopClient(asio::io_context& io, std::string id, std::string value, Clock::time_point end,
+             std::vector<std::uint32_t>& latencies, RealResult& result)
+      : socket_(io),
+        id_(std::move(id)),
+        value_(std::move(value)),
+        end_(end),
+        latencies_(latencies),
+        result_(result) {}
+
+  void start(const tcp::endpoint& leader) {
+    auto self = shared_from_this();
+    socket_.async_connect(leader, [this, self](const boost::system::error_code& error) {
+      if (error) {
+        ++result_.failures;
+        return;
+      }
+      socket_.set_option(tcp::no_delay(true));
+      out_ = "client\n";
+      next();
+    });
+  }
+
+ private:
+  void next() {
+    if (Clock::now() >= end_) return;
+    out_ += encode(Request{
+                PutRequest{id_, ++sequence_, "k" + std::to_string(sequence_ % 1024), value_}}) +
+            "\n";
+    sent_ = Clock::now();
+    auto self = shared_from_this();
+    asio::async_write(
+        socket_, asio::buffer(out_),
+        [this, self](const boost::system::error_code& error, std::size_t) {
+          out_.clear();
+          if (error) {
+            ++result_.failures;
+            return;
+          }
+          asio::async_read_until(
+              socket_, buffer_, '\n',
+              [this, self](const boost::system::error_code& e, std::size_t n) {
+                if (e) {
+                  ++result_.failures;
+                  return;
+                }
+                const bool ok = n == 3 && *asio::buffers_begin(buffer_.data()) == 'o';
+                buffer_.consume(n);
+                if (!ok) {
+                  ++result_.failures;
+                  return;  // not the leader any more: this client stops
+                }
+                ++result_.operations;
+                latencies_.push_back(static_cast<std::uint32_t>(
+                    std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent_)
+                        .count()));
+                next();
+              });
+        });
+  }
+
+  tcp::socket socket_;
+  std::string id_, value_, out_;
+  asio::streambuf buffer_;
+  Clock::time_point end_, sent_;
+  std::uint64_t sequence_ = 0;
+  std::vector<std::uint32_t>& latencies_;
+  RealResult& result_;
+};
+
+double percentile(std::vector<std::uint32_t>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
+  return sorted[index];
+}
+
+}  // namespace
+
+RealResult run_real(const RealOptions& options) {
+  RealResult result;
+  // Find the leader: a get answered is answered by the leader.
+  Client finder({options.cluster, "bench-finder", 10'000, 1'000});
+  const auto probe = finder.get("bench");
+  if (!probe.done) {
+    result.error = probe.error;
+    return result;
+  }
+  const Endpoint& where = options.cluster.at(probe.served_by);
+  asio::io_context io(1);
+  const tcp::endpoint leader(
+      asio::ip::make_address_v4(where.host == "localhost" ? "127.0.0.1" : where.host), where.port);
+  std::mt19937 random(1);
+  std::string value(options.size, 'a');
+  for (char& c : value) c = static_cast<char>('a' + random() % 26);
+  std::vector<std::uint32_t> latencies;
+  latencies.reserve(1 << 20);
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(options.seconds));
+  std::random_device device;
+  const std::string run = std::to_string(device());
+  for (std::size_t i = 0; i < options.clients; ++i) {
+    std::make_shared<LoopClient>(io, "bench-" + run + "-" + std::to_string(i), value, end,
+                                 latencies, result)
+        ->start(leader);
+  }
+  io.run();
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::sort(latencies.begin(), latencies.end());
+  result.p50_us = percentile(latencies, 0.50);
+  result.p90_us = percentile(latencies, 0.90);
+  result.p99_us = percentile(latencies, 0.99);
+  return result;
+}
+
+}  // namespace consensus_lab::bench

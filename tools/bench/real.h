@@ -1,0 +1,32 @@
+// `conlab bench --cluster …`: closed-loop clients against a real cluster.
+// Each client sends a put, waits for the answer, sends the next; the
+// benchmark counts the puts acknowledged per second and their latency.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "net/node.h"
+
+namespace consensus_lab::bench {
+
+struct RealOptions {
+  std::map<NodeId, net::Endpoint> cluster;
+  std::size_t clients = 1;
+  double seconds = 5;
+  std::size_t size = 256;  // bytes per value
+};
+
+struct RealResult {
+  std::uint64_t operations = 0;  // puts acknowledged
+  std::uint64_t failures = 0;    // answers other than ok (a leader change)
+  double seconds = 0;
+  double p50_us = 0, p90_us = 0, p99_us = 0;
+  std::string error;  // the cluster could not be used at all
+};
+
+RealResult run_real(const RealOptions& options);
+
+}  // namespace consensus_lab::bench
