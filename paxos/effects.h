@@ -43,6 +43,7 @@ struct Promised {
   ProposalNumber number;
   std::optional<ProposalNumber> previous;
   std::optional<Proposal> reported;  // what the Promise carries (promise 3)
+  bool withheld = false;  // promise 3 switched off: it had accepted one, and does not say
 };
 // Acceptor did not answer a Prepare: promise 1.
 struct PrepareIgnored {

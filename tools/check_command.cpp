@@ -154,7 +154,7 @@ int check_command(int argc, char** argv) {
                "switch a safety rule off (or on); repeatable")
       ("out", po::value<std::string>(&out)->value_name("FILE"),
               "where to write the shrunk counterexample (default check-PROTOCOL-seed-N.txt)")
-      ("keep-going", "run every seed even after a violation (only the first is shrunk)")
+      ("keep-going", "run every seed even after a violation (one counterexample is written)")
       ("no-liveness", "skip the liveness phase");
   // clang-format on
   po::options_description hidden;
@@ -263,7 +263,9 @@ int check_command(int argc, char** argv) {
   std::cout << result.seeds << (result.seeds == 1 ? " seed, " : " seeds, ")
             << grouped(result.events) << " events, " << grouped(result.delivered)
             << " messages delivered, " << grouped(result.committed)
-            << (options.protocol == "paxos" ? " values chosen, " : " commands committed, ")
+            << (options.protocol == "paxos"
+                    ? (result.committed == 1 ? " value chosen, " : " values chosen, ")
+                    : (result.committed == 1 ? " command committed, " : " commands committed, "))
             << result.violations << (result.violations == 1 ? " violation, " : " violations, ")
             << std::fixed << std::setprecision(0)
             << (elapsed > 0 ? static_cast<double>(result.seeds) / elapsed : 0.0)

@@ -534,6 +534,13 @@ Search search(const Options& options, std::uint64_t first, std::uint64_t last, b
     if (run.verdict != Verdict::passed) {
       ++result.violations;
       if (on_failure) on_failure(seed, run);
+      const bool worse = result.counterexample &&
+                         result.counterexample->found.verdict == Verdict::liveness &&
+                         run.verdict == Verdict::safety;
+      if (worse) {
+        result.counterexample.reset();
+        shrunk = 0;
+      }
       if (!good_enough() &&
           (!result.counterexample || run.verdict == result.counterexample->found.verdict)) {
         const auto start = std::chrono::steady_clock::now();
@@ -547,7 +554,9 @@ Search search(const Options& options, std::uint64_t first, std::uint64_t last, b
       }
     }
     if (progress) progress(result);
-    if (seed == last || (!keep_going && good_enough())) break;
+    const bool settled =
+        good_enough() && result.counterexample->found.verdict != Verdict::liveness;
+    if (seed == last || (!keep_going && settled)) break;
   }
   return result;
 }

@@ -1,7 +1,7 @@
 // The randomized safety checker behind `conlab check` (docs/checker.md).
 //
-// One seed drives one run, in two phases, as "Paxos Made Live" (§6) tests
-// Chubby's Paxos:
+// One seed drives one run, in two phases, as "Paxos Made Live" describes the
+// testing of Chubby's Paxos:
 //   safety    client requests, timers, message loss, duplication, reordering,
 //             partitions, crashes and restarts, chosen at random; every
 //             invariant is checked after every event (the simulator does it);
@@ -39,7 +39,7 @@ struct Faults {
   unsigned partition = 0;  // steps that cut the network in two (a later step heals it)
   unsigned crash = 0;      // steps that crash a server (a later step restarts it)
 
-  // drop=5, duplicate=5, reorder=10, partition=3, crash=3.
+  // drop=5, duplicate=5, reorder=10, partition=10, crash=10.
   static Faults all();
   friend bool operator==(const Faults&, const Faults&) = default;
 };
@@ -119,7 +119,9 @@ struct Search {
 // Run seeds first..last, in order. The first failure is shrunk; when its file
 // would be longer than kShortEnough lines, the next failures are shrunk too
 // (up to `tries` in all) and the shortest is kept — a different seed often
-// shrinks further. Stops after that unless `keep_going`. `progress` is called
+// shrinks further. A safety failure always wins over a liveness one (it is
+// the worse news): the first one found replaces a liveness counterexample.
+// Stops once the counterexample is settled unless `keep_going`. `progress` is called
 // after every seed; `on_failure` for every failure.
 Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
               const std::function<void(const Search&)>& progress = {},
