@@ -288,7 +288,7 @@ class Node final : public Sink {
     });
     accept();
     for (auto& [id, link] : links_) connect(*link);
-    driver_->start(now());
+    if (!durably([&] { driver_->start(now()); })) return false;
     after_step();
     return true;
   }
@@ -307,7 +307,7 @@ class Node final : public Sink {
     timer_.async_wait([this, at](const boost::system::error_code& e) {
       if (e || !armed_ || *armed_ != at) return;
       armed_.reset();
-      driver_->tick(now());
+      if (!durably([&] { driver_->tick(now()); })) return;
       after_step();
     });
   }
@@ -335,7 +335,7 @@ class Node final : public Sink {
   const std::string& protocol() const { return options_.protocol; }
   void peer_line(Connection& from, const NodeId& peer, const std::string& line) {
     try {
-      driver_->receive(now(), peer, line);
+      if (!durably([&] { driver_->receive(now(), peer, line); })) return;
     } catch (const DecodeError& error) {
       reject(from, error.what());
     }
@@ -440,6 +440,24 @@ class Node final : public Sink {
     }
   }
 
+  // Run a protocol step. A step whose state cannot be written to the data
+  // directory (disk full, the file gone) must not go on: nothing it would
+  // send may leave. The node says why and stops.
+  template <class Step>
+  bool durably(Step&& step) {
+    try {
+      step();
+      return true;
+    } catch (const StorageError& error) {
+      say_error(std::string("cannot write the data directory: ") + error.what() + "; stopping");
+      failed_ = true;
+      outbox_.clear();
+      replies_.clear();
+      io_.stop();
+      return false;
+    }
+  }
+
   // After every step: a leader that stepped down fails what it was serving
   // (clients retry; a retried put is applied once), and the batch is flushed.
   void after_step() {
@@ -469,7 +487,7 @@ class Node final : public Sink {
     if (!proposals_.empty()) {
       std::vector<Command> batch;
       batch.swap(proposals_);
-      driver_->submit(now(), batch);
+      if (!durably([&] { driver_->submit(now(), batch); })) return;
       after_step();
       flush_scheduled_ = false;
     }
