@@ -305,12 +305,12 @@ void kill_loop(const std::string& protocol) {
 
 }  // namespace
 
-TEST_CASE("real raft cluster: kill -9 a random node again and again under load; nothing lost") {
+TEST_CASE("real raft cluster: kill -9 a random node again and again under load, nothing lost") {
   kill_loop("raft");
 }
 
 TEST_CASE(
-    "real multipaxos cluster: kill -9 a random node again and again under load; nothing lost") {
+    "real multipaxos cluster: kill -9 a random node again and again under load, nothing lost") {
   kill_loop("multipaxos");
 }
 
