@@ -42,9 +42,13 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     learner_.reset();
     proposer_.reset();
     if (!cluster_.options_.rules.persist) disk_ = {};  // rule `persist` off: nothing survives
+    ++cluster_.changes_;
   }
 
-  void on_restart(Context&) override { start_roles(); }
+  void on_restart(Context&) override {
+    start_roles();
+    ++cluster_.changes_;
+  }
 
   // ---- used by the cluster ---------------------------------------------------
 
@@ -143,6 +147,8 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
 
   // Carry out a role's Effects in the order DESIGN.md §8 fixes.
   void apply(Context& context, Effects effects) {
+    // What the invariants read changes only with a persist or an event.
+    if (effects.persist || !effects.events.empty()) ++cluster_.changes_;
     // 1. Durable before visible: store first…
     if (effects.persist) disk_.acceptor = *effects.persist;
     for (const auto& event : effects.events) {

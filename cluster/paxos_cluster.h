@@ -85,6 +85,9 @@ class PaxosCluster {
   }
   // A proposal number under which two different values were accepted, if any.
   const std::optional<paxos::ProposalNumber>& number_reused() const { return number_reused_; }
+  // Persists, events, crashes and restarts so far: what the invariants read
+  // changes only when this does.
+  std::uint64_t changes() const { return changes_; }
 
  private:
   friend class PaxosNode;
@@ -101,6 +104,7 @@ class PaxosCluster {
   std::vector<paxos::Proposal> chosen_;
   std::optional<paxos::ProposalNumber> number_reused_;
   std::map<paxos::ProposalNumber, NodeId> numbers_used_;  // by every round started
+  std::uint64_t changes_ = 0;
 };
 
 }  // namespace consensus_lab::cluster
