@@ -171,8 +171,12 @@ Client::Result Client::call(const Request& request) {
         result.served_by = node;
         return result;
       case Reply::Kind::redirect:
-        if (options_.cluster.count(reply->text) != 0) target = reply->text;
         leader_.reset();
+        if (options_.cluster.count(reply->text) != 0) {
+          target = reply->text;
+        } else {  // a node this client was not told of: ask the others, after a pause
+          std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        }
         break;
       case Reply::Kind::retry:
         leader_.reset();

@@ -226,7 +226,7 @@ struct PeerLink {
   tcp::socket socket;
   asio::steady_timer retry;
   bool connected = false, connecting = false, writing = false;
-  Millis backoff = 50;
+  Millis backoff = 10;
   std::string queued, in_flight;
 };
 
@@ -324,10 +324,7 @@ class Node final : public Sink {
       pending_reads_.erase(it);
     }
   }
-  void narrate(const sim::Line& line) override {
-    if (options_.quiet && line.tone == sim::Tone::plain) return;
-    say(line.text, line.tone);
-  }
+  void narrate(const sim::Line& line) override { say(line.text, line.tone); }
   Store* store() override { return store_.get(); }
 
   // ---- from connections -----------------------------------------------------------
@@ -539,7 +536,7 @@ class Node final : public Sink {
                 link.socket.set_option(tcp::no_delay(true));
                 link.connected = true;
                 link.connecting = false;
-                link.backoff = 50;
+                link.backoff = 10;
                 link.queued =
                     encode(Hello{PeerHello{options_.protocol, options_.id}}) + "\n" + link.queued;
                 write(link);
@@ -572,7 +569,9 @@ class Node final : public Sink {
     boost::system::error_code ignored;
     link.socket.close(ignored);
     link.retry.expires_after(std::chrono::milliseconds(link.backoff));
-    link.backoff = std::min<Millis>(link.backoff * 2, 1000);
+    // At most 100 ms: well under an election timeout, so that a node that
+    // restarts hears its leader before it gives up on it.
+    link.backoff = std::min<Millis>(link.backoff * 2, 100);
     link.retry.async_wait([this, &link](const boost::system::error_code& e) {
       if (!e) connect(link);
     });

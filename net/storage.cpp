@@ -1,6 +1,9 @@
 #include "net/storage.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -10,6 +13,20 @@
 namespace consensus_lab::net {
 
 namespace {
+
+// Resets a one-off statement when it goes out of scope: a statement left
+// stepped keeps a read transaction open, and SQLite can then never fold the
+// write-ahead log back into the database (it would grow without end).
+class Done {
+ public:
+  explicit Done(sqlite3_stmt* statement) : statement_(statement) {}
+  ~Done() { sqlite3_reset(statement_); }
+  Done(const Done&) = delete;
+  Done& operator=(const Done&) = delete;
+
+ private:
+  sqlite3_stmt* statement_;
+};
 
 constexpr const char* kFormat = "consensus-lab state 1";
 constexpr const char* kFile = "state.db";
@@ -38,9 +55,18 @@ Store::Store(const std::string& directory, const Identity& identity) {
     // A directory that already holds files, but not ours, belongs to
     // something else: never write our state into it.
     for (const auto& entry : fs::directory_iterator(dir, error)) {
+      if (entry.path().filename() == "lock") continue;  // ours, from a start that failed
       throw StorageError(directory + " is not a consensus-lab data directory (it holds " +
                          entry.path().filename().string() + " but no " + kFile + ")");
     }
+  }
+  // One node process per data directory: a second one (the same id started
+  // twice) would write over the first one's promises.
+  lock_ = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_ < 0 || ::flock(lock_, LOCK_EX | LOCK_NB) != 0) {
+    if (lock_ >= 0) ::close(lock_);
+    throw StorageError(directory + " is in use by another node process (" +
+                       (dir / "lock").string() + " is locked)");
   }
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | (fresh ? SQLITE_OPEN_CREATE : 0),
                       nullptr) != SQLITE_OK) {
@@ -81,6 +107,7 @@ Store::Store(const std::string& directory, const Identity& identity) {
     // Whose is it?
     std::map<std::string, std::string> meta;
     sqlite3_stmt* read = prepare("SELECT key, value FROM meta");
+    const Done read_done(read);
     while (sqlite3_step(read) == SQLITE_ROW) {
       meta[reinterpret_cast<const char*>(sqlite3_column_text(read, 0))] =
           reinterpret_cast<const char*>(sqlite3_column_text(read, 1));
@@ -97,6 +124,7 @@ Store::Store(const std::string& directory, const Identity& identity) {
       throw StorageError(path_ + " belongs to " + found + ", not to " + expected);
     }
     sqlite3_stmt* check = prepare("PRAGMA quick_check");
+    const Done check_done(check);
     if (sqlite3_step(check) != SQLITE_ROW ||
         std::string(reinterpret_cast<const char*>(sqlite3_column_text(check, 0))) != "ok") {
       throw StorageError(path_ + " is corrupt (sqlite quick_check failed)");
@@ -119,6 +147,7 @@ Store::Store(const std::string& directory, const Identity& identity) {
   } catch (...) {
     for (auto* statement : statements_) sqlite3_finalize(statement);
     sqlite3_close(db_);
+    ::close(lock_);
     throw;
   }
 }
@@ -126,6 +155,7 @@ Store::Store(const std::string& directory, const Identity& identity) {
 Store::~Store() {
   for (auto* statement : statements_) sqlite3_finalize(statement);
   sqlite3_close(db_);
+  ::close(lock_);
 }
 
 void Store::fail(const std::string& what) {
@@ -167,6 +197,7 @@ void Store::sync() {
 raft::RaftHardState Store::load_raft() {
   raft::RaftHardState state;
   sqlite3_stmt* s = prepare("SELECT current_term, voted_for FROM raft_state WHERE id = 1");
+  const Done s_done(s);
   if (sqlite3_step(s) == SQLITE_ROW) {
     state.current_term.value = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
     if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
@@ -176,6 +207,7 @@ raft::RaftHardState Store::load_raft() {
     }
   }
   sqlite3_stmt* log = prepare("SELECT log_index, term, command FROM raft_log ORDER BY log_index");
+  const Done log_done(log);
   while (sqlite3_step(log) == SQLITE_ROW) {
     const auto index = static_cast<std::uint64_t>(sqlite3_column_int64(log, 0));
     const auto term = static_cast<std::uint64_t>(sqlite3_column_int64(log, 1));
@@ -239,10 +271,12 @@ multipaxos::ReplicaHardState Store::load_multipaxos() {
     }
   };
   sqlite3_stmt* p = prepare("SELECT ballot FROM mp_promise WHERE id = 1");
+  const Done p_done(p);
   if (sqlite3_step(p) == SQLITE_ROW && sqlite3_column_type(p, 0) != SQLITE_NULL) {
     state.promised = multipaxos::Ballot{static_cast<std::uint64_t>(sqlite3_column_int64(p, 0))};
   }
   sqlite3_stmt* a = prepare("SELECT slot, ballot, command FROM mp_accepted ORDER BY slot");
+  const Done a_done(a);
   while (sqlite3_step(a) == SQLITE_ROW) {
     const multipaxos::Slot slot{static_cast<std::uint64_t>(sqlite3_column_int64(a, 0))};
     const multipaxos::Ballot ballot{static_cast<std::uint64_t>(sqlite3_column_int64(a, 1))};
@@ -253,6 +287,7 @@ multipaxos::ReplicaHardState Store::load_multipaxos() {
     state.accepted[slot] = {ballot, command_of(a, 2, "slot " + std::to_string(slot.value))};
   }
   sqlite3_stmt* c = prepare("SELECT slot, command FROM mp_chosen ORDER BY slot");
+  const Done c_done(c);
   while (sqlite3_step(c) == SQLITE_ROW) {
     const multipaxos::Slot slot{static_cast<std::uint64_t>(sqlite3_column_int64(c, 0))};
     if (slot.value == 0) throw StorageError(path_ + " is corrupt: slot 0");

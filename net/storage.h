@@ -72,6 +72,7 @@ class Store {
   [[noreturn]] void fail(const std::string& what);
 
   std::string path_;
+  int lock_ = -1;  // DIR/lock, held (flock) while the store is open
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
   std::vector<sqlite3_stmt*> statements_;

@@ -17,8 +17,10 @@
 // A connection begins with one line that says who is talking:
 //   peer PROTOCOL ID        a node of the cluster (raft or multipaxos)
 //   client                  a client; then requests, one per line:
-//     put CLIENT SEQ KEY VALUE      → ok | redirect ID | retry | error TEXT
-//     get KEY                       → value V | none | redirect ID | retry | error TEXT
+//     put CLIENT SEQ KEY VALUE      → ok | redirect ID | retry
+//     get KEY                       → value V | none | redirect ID | retry
+// (a request that does not decode closes the connection; the reply `error
+// TEXT` is part of the format, for a node that refuses a well-formed one).
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -168,9 +169,8 @@ int client_command(int argc, char** argv) {
                                 : "Usage: conlab get KEY --cluster A=HOST:PORT,…\n\n"
                                   "Reads KEY through the leader (linearizable); prints the "
                                   "value, or (none).\n")
-              << "It follows redirects to the leader and retries on failure; a retried put is\n"
-                 "applied once.\n\n"
-              << described;
+              << "It follows redirects to the leader and retries on failure"
+              << (verb == "put" ? "; a retried put is\napplied once.\n\n" : ".\n\n") << described;
     return 0;
   }
   if (key.empty()) return usage_error("conlab " + verb + " needs a KEY");
@@ -218,12 +218,13 @@ int cluster_command(int argc, char** argv) {
   if (action == "--help" || action == "-h" ||
       (!parse_options(argc - 1, argv + 1, described, {}, values, "cluster", status))) {
     if (status != 0) return status;
-    std::cout << "Usage: conlab cluster start [options]\n"
-                 "       conlab cluster stop [--dir DIR]\n\n"
-                 "start: runs a local cluster in the background on free 127.0.0.1 ports, one\n"
-                 "process per node (logs in DIR/ID.log), and prints how to use it, stop it,\n"
-                 "kill a node and restart it. stop: stops the nodes of DIR/cluster.txt.\n\n"
-              << described;
+    std::cout
+        << "Usage: conlab cluster start [options]\n"
+           "       conlab cluster stop [--dir DIR]\n\n"
+           "start: runs a local cluster in the background on free 127.0.0.1 ports, one\n"
+           "process per node (logs in DIR/ID.log), and prints how to use it, stop it,\n"
+           "kill a node and restart it. stop: stops the node processes listed in DIR/pids.\n\n"
+        << described;
     return 0;
   }
   if (values.count("help")) {
@@ -240,7 +241,26 @@ int cluster_command(int argc, char** argv) {
     std::ifstream pids(pid_file);
     if (!pids) return usage_error("no cluster in " + folder.string() + " (no pids file)");
     int stopped = 0;
-    for (long pid; pids >> pid;) stopped += kill(static_cast<pid_t>(pid), SIGTERM) == 0;
+    // The cluster's addresses, to tell its nodes from other processes: the
+    // pid of a node that was killed may belong to another process by now.
+    std::vector<std::string> listens;
+    std::ifstream cluster_file(folder / "cluster.txt");
+    std::string cluster_text;
+    std::getline(cluster_file, cluster_text);
+    if (const auto members = net::parse_cluster(cluster_text)) {
+      for (const auto& [id, endpoint] : *members)
+        listens.push_back(" --listen " + endpoint.text() + " ");
+    }
+    for (long pid; pids >> pid;) {
+      std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+      std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+      std::replace(args.begin(), args.end(), '\0', ' ');
+      const bool ours = args.find(" node ") != std::string::npos &&
+                        std::any_of(listens.begin(), listens.end(), [&](const std::string& l) {
+                          return args.find(l) != std::string::npos;
+                        });
+      if (ours) stopped += kill(static_cast<pid_t>(pid), SIGTERM) == 0;
+    }
     std::filesystem::remove(pid_file);
     std::cout << "stopped " << stopped << " node" << (stopped == 1 ? "" : "s") << '\n';
     return 0;
@@ -289,7 +309,8 @@ int cluster_command(int argc, char** argv) {
     // To restart this node by hand after a kill: sh DIR/restart-ID.sh
     const auto script = folder / ("restart-" + ids[i] + ".sh");
     std::ofstream(script) << "#!/bin/sh\n# Restart node " << ids[i]
-                          << " (it reads its data directory).\n"
+                          << (values.count("in-memory") ? " (in memory: it starts empty).\n"
+                                                        : " (it reads its data directory).\n")
                           << "echo $$ >> '" << pid_file.string() << "'\n"
                           << "exec " << command << " >> '" << log << "' 2>&1\n";
     const pid_t pid = fork();
