@@ -105,6 +105,13 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
                                    until + " ms",
                           Tone::warn};
             }
+            if (p.master == node) {  // a master under its own lease
+              return Line{zh ? node + " 不理会准备请求 " + to_string(p.ballot) +
+                                   "：它是主节点，租约到 " + until + " ms 才结束"
+                             : node + " ignores Prepare " + to_string(p.ballot) +
+                                   ": it is master, and its own lease holds until " + until + " ms",
+                          Tone::warn};
+            }
             return Line{zh ? node + " 不理会准备请求 " + to_string(p.ballot) + "：它给 " +
                                  p.master + " 的租约到 " + until + " ms 才结束"
                            : node + " ignores Prepare " + to_string(p.ballot) + ": its lease to " +
@@ -182,8 +189,8 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
                                            : c.master;
             return Line{
                 zh ? node + " 暂不竞选：它给 " + master + " 的租约到 " + until + " ms 才结束"
-                   : node + " does not run yet: its lease to " + master + " holds until " + until +
-                         " ms",
+                   : node + " does not campaign yet: its lease to " + master + " holds until " +
+                         until + " ms",
                 Tone::warn};
           },
           [&](const event::CatchingUp& c) -> std::optional<Line> {

@@ -94,7 +94,7 @@ std::optional<Line> RaftDescriber::event(const NodeId& node, const raft::Event& 
                           Tone::warn};
             }
             return Line{node + " refuses its vote to " + v.candidate + ": " +
-                            (log ? std::string("its log is less complete (the vote restriction)")
+                            (log ? v.candidate + "'s log is less complete (the vote restriction)"
                                  : "it voted for " + v.voted_for.value_or("?") + " in term " +
                                        to_string(v.term) + " (first come, first served)"),
                         Tone::warn};
