@@ -374,6 +374,12 @@ TEST_CASE("real node: a corrupt or foreign data directory stops it at start, wit
     CHECK(out.find("belongs to raft node A of cluster A,B,C, not to raft node B") !=
           std::string::npos);
   }
+  SUBCASE("a directory another node process is using") {
+    const net::Store open((folder / "a").string(), {"raft", "A", {"A", "B", "C"}});
+    const auto [status, out] = node("A", folder / "a");
+    CHECK(status == 1);
+    CHECK(out.find("is in use by another node process") != std::string::npos);
+  }
   SUBCASE("a folder with other files") {
     fs::create_directories(folder / "other");
     std::ofstream(folder / "other" / "notes.txt") << "mine\n";
