@@ -192,6 +192,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(Node& node, tcp::socket socket)
       : node_(node), socket_(std::move(socket)), buffer_(kMaxLine + 1) {}
   void start() { read(); }
+  // A client's request that will be answered (now or once it is applied):
+  // the connection stays open for the answer even if the client has already
+  // closed its sending side (`nc -N`, a script that writes and waits).
+  void expect_answer() { ++awaiting_; }
   void reply(std::string line);
   void close();
   bool open() const { return socket_.is_open(); }
@@ -212,9 +216,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Node& node_;
   tcp::socket socket_;
   asio::streambuf buffer_;
+  void close_when_answered();
+
   enum class Kind { unknown, peer, client } kind_ = Kind::unknown;
   NodeId peer_;
   std::string out_, writing_;
+  int awaiting_ = 0;         // requests not answered yet
+  bool input_done_ = false;  // the client sent all it will send
 };
 
 // Our connection to one peer, reconnected with a back-off when it breaks.
@@ -346,6 +354,7 @@ class Node final : public Sink {
       reject(*from, error.what());
       return;
     }
+    from->expect_answer();
     if (!driver_->leads()) {
       const auto hint = driver_->leader_hint();
       answer(from, hint && *hint != options_.id ? Reply{Reply::Kind::redirect, *hint}
@@ -471,8 +480,8 @@ class Node final : public Sink {
     schedule_flush();
   }
 
-  void answer(const std::weak_ptr<Connection>& weak, const Reply& reply) {
-    replies_.emplace_back(weak, encode(reply) + "\n");
+  void answer(const std::shared_ptr<Connection>& to, const Reply& reply) {
+    replies_.emplace_back(to, encode(reply) + "\n");
   }
 
   // Group commit: what this batch made durable is committed (one fsync),
@@ -505,8 +514,8 @@ class Node final : public Sink {
       }
     }
     outbox_.clear();
-    for (auto& [weak, line] : replies_) {
-      if (auto connection = weak.lock()) connection->reply(std::move(line));
+    for (auto& [connection, line] : replies_) {
+      connection->reply(std::move(line));
     }
     replies_.clear();
   }
@@ -589,7 +598,7 @@ class Node final : public Sink {
   std::unique_ptr<Driver> driver_;
   std::map<NodeId, std::unique_ptr<PeerLink>> links_;
   std::vector<std::pair<PeerLink*, std::string>> outbox_;
-  std::vector<std::pair<std::weak_ptr<Connection>, std::string>> replies_;
+  std::vector<std::pair<std::shared_ptr<Connection>, std::string>> replies_;
   bool flush_scheduled_ = false;
   std::vector<Command> proposals_;  // client requests waiting for the next flush
   bool led_ = false;
@@ -597,9 +606,9 @@ class Node final : public Sink {
   // that the state machine's de-duplication never takes a read for a repeat.
   const std::string reader_ = "read-" + options_.id + "-" + std::to_string(std::random_device{}());
   std::uint64_t reads_ = 0;
-  std::map<std::pair<std::string, std::uint64_t>, std::vector<std::weak_ptr<Connection>>>
+  std::map<std::pair<std::string, std::uint64_t>, std::vector<std::shared_ptr<Connection>>>
       pending_puts_;
-  std::map<std::uint64_t, std::weak_ptr<Connection>> pending_reads_;
+  std::map<std::uint64_t, std::shared_ptr<Connection>> pending_reads_;
 
  public:
   bool failed_ = false;
@@ -625,6 +634,10 @@ void Connection::read() {
         if (error) {
           if (error == asio::error::not_found) {
             node_.reject(*this, "a line longer than " + std::to_string(kMaxLine) + " bytes");
+          }
+          if (error == asio::error::eof && kind_ == Kind::client) {
+            input_done_ = true;  // answer what it asked, then close
+            return close_when_answered();
           }
           return close();
         }
@@ -676,6 +689,7 @@ void Connection::on_line(std::string line) {
 }
 
 void Connection::reply(std::string line) {
+  if (awaiting_ > 0) --awaiting_;
   if (!socket_.is_open()) return;
   out_ += line;
   write();
@@ -690,7 +704,12 @@ void Connection::write() {
                       writing_.clear();
                       if (error) return close();
                       write();
+                      close_when_answered();
                     });
+}
+
+void Connection::close_when_answered() {
+  if (input_done_ && awaiting_ == 0 && out_.empty() && writing_.empty()) close();
 }
 
 void Connection::close() {

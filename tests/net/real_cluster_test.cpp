@@ -332,6 +332,20 @@ TEST_CASE("real node: garbage on its port is rejected with a log line, and it ke
   CHECK(node_closes_after(where, "peer raft " + others[0] + "\nRequestVote term 99 candidate " +
                                      others[1] + " last-log 0 0\n"));
   CHECK(node_closes_after(where, "client\nput c1 1 x\n"));  // a put without a value
+  {  // A client that sends its requests and closes its side still gets every answer.
+    net::asio::io_context io;
+    net::tcp::socket socket(io);
+    socket.connect({net::asio::ip::make_address_v4(where.host), where.port});
+    net::asio::write(socket, net::asio::buffer(std::string("client\nput c9 1 w 5\nget w\n")));
+    socket.shutdown(net::tcp::socket::shutdown_send);
+    boost::system::error_code error;
+    std::string answers;
+    char chunk[256];
+    for (std::size_t n; (n = socket.read_some(net::asio::buffer(chunk), error)) > 0 || !error;) {
+      answers.append(chunk, n);
+    }
+    CHECK(answers == "ok\nvalue 5\n");
+  }
   const std::string log = cluster.log(leader);
   CHECK(log.find("rejected a line from") != std::string::npos);
   CHECK(log.find("is not a member of this cluster") != std::string::npos);
