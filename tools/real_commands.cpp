@@ -89,15 +89,30 @@ int node_command(int argc, char** argv) {
       ("election-timeout", po::value<std::string>(&timeout)->value_name("MIN..MAX")
                               ->default_value("150..300"), "randomized election timeout, ms")
       ("heartbeat", po::value<Millis>(&options.heartbeat)->value_name("MS")->default_value(50),
-                    "the leader's heartbeat interval, ms");
+                    "the leader's heartbeat interval, ms")
+      ("config", po::value<std::string>()->value_name("FILE"),
+                 "read options from FILE, one NAME=VALUE a line (id=A, peer=B=127.0.0.1:7002, "
+                 "…); options given here win");
   // clang-format on
   po::variables_map values;
   int status = 0;
   if (!parse_options(argc, argv, described, {}, values, "node", status)) return status;
+  if (values.count("config")) {
+    const std::string path = values["config"].as<std::string>();
+    std::ifstream file(path);
+    if (!file) return usage_error("cannot read the config file " + path);
+    try {
+      po::store(po::parse_config_file(file, described), values);
+      po::notify(values);
+    } catch (const po::error& error) {
+      return usage_error(path + ": " + error.what());
+    }
+  }
   if (values.count("help")) {
     std::cout << "Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
                  "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-                 "                   (--data-dir DIR | --in-memory) [options]\n\n"
+                 "                   (--data-dir DIR | --in-memory) [options]\n"
+                 "       conlab node --config A.conf [options]\n\n"
                  "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n"
               << described << "\nExample: docs/real-cluster.md\n";
     return 0;

@@ -388,6 +388,16 @@ TEST_CASE("real node: a corrupt or foreign data directory stops it at start, wit
     CHECK(out.find("belongs to raft node A of cluster A,B,C, not to raft node B") !=
           std::string::npos);
   }
+  SUBCASE("another node's directory, named in a config file") {
+    std::ofstream(folder / "B.conf")
+        << "# node B\nprotocol=raft\nid=B\nlisten=127.0.0.1:" << port
+        << "\npeer=A=127.0.0.1:1\npeer=C=127.0.0.1:2\ndata-dir=" << (folder / "a").string() << "\n";
+    const auto [status, out] =
+        run_conlab({"node", "--config", (folder / "B.conf").string()}, folder / "out.txt");
+    CHECK(status == 1);
+    CHECK(out.find("belongs to raft node A of cluster A,B,C, not to raft node B") !=
+          std::string::npos);
+  }
   SUBCASE("a directory another node process is using") {
     const net::Store open((folder / "a").string(), {"raft", "A", {"A", "B", "C"}});
     const auto [status, out] = node("A", folder / "a");
