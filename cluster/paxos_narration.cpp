@@ -35,16 +35,17 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
             if (zh) {
               text = node + " 响应准备请求 " + n + "，承诺不再响应编号小于等于 " + n +
                      " 的准备请求、不通过编号小于 " + n + " 的提案";
-              text += p.reported   ? "；响应中带上已通过的最大编号提案 " + to_string(*p.reported)
+              text += p.reported ? "；响应中带上已通过的最大编号提案 " + to_string(*p.reported)
                       : p.withheld ? "；承诺 3 已关闭：它不告诉已通过的提案"
                                    : "；它还没有通过任何提案";
             } else {
               text = node + " promises " + n + ": no Prepare <= " + n +
                      " will be answered, no proposal < " + n + " accepted";
               text += p.previous ? " (it had promised " + to_string(*p.previous) + ")" : "";
-              text += p.reported   ? "; it reports its accepted proposal " + to_string(*p.reported)
-                      : p.withheld ? "; with promise 3 off it does not report the proposal it accepted"
-                                   : "; it has accepted nothing yet";
+              text += p.reported ? "; it reports its accepted proposal " + to_string(*p.reported)
+                      : p.withheld
+                          ? "; with promise 3 off it does not report the proposal it accepted"
+                          : "; it has accepted nothing yet";
             }
             return Line{text};
           },

@@ -39,8 +39,8 @@ Effects Acceptor::handle(const NodeId& from, const Prepare& prepare) {
 
   effects.persist = state_;  // durable before the Promise leaves
   effects.send.push_back({from, Promise{prepare.number, reported}});
-  effects.events.push_back(
-      event::Promised{prepare.number, previous, reported, !reported && state_.accepted.has_value()});
+  effects.events.push_back(event::Promised{prepare.number, previous, reported,
+                                           !reported && state_.accepted.has_value()});
   return effects;
 }
 

@@ -554,8 +554,7 @@ Search search(const Options& options, std::uint64_t first, std::uint64_t last, b
       }
     }
     if (progress) progress(result);
-    const bool settled =
-        good_enough() && result.counterexample->found.verdict != Verdict::liveness;
+    const bool settled = good_enough() && result.counterexample->found.verdict != Verdict::liveness;
     if (seed == last || (!keep_going && settled)) break;
   }
   return result;
