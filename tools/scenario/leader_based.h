@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -126,5 +127,40 @@ inline std::uint64_t puts_in(const std::vector<Command>& committed) {
   for (const Command& command : committed) count += command.kind == Command::Kind::put;
   return count;
 }
+
+// What the randomized checker asks of multipaxos and raft (Checkable), the
+// same for both: a client puts `kN N` to the leader; the liveness phase
+// probes with one more put and expects every committed put, and the probe,
+// applied on every server. Base is the protocol's WorldScenario; the derived
+// scenario builds cluster_ and says which commands are committed.
+template <class Base, class Cluster>
+class LeaderBasedScenario : public Base {
+ public:
+  std::vector<std::string> check_header() const override { return {}; }
+  std::vector<std::string> check_settings() const override { return {}; }
+  std::vector<NodeId> servers() const override { return cluster_->participants(); }
+  std::optional<NodeId> leader() const override { return cluster_->leader(); }
+  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t) override {
+    if (!cluster_->leader()) return std::nullopt;
+    return put_line(number);
+  }
+  std::vector<std::string> probe_lines(std::uint64_t number) override {
+    probe_ = number;
+    return {"expect leader any", put_line(number)};
+  }
+  std::vector<std::string> progress_lines() const override {
+    return every_put_applied(servers(), committed_commands(), probe_);
+  }
+  std::uint64_t committed() const override { return puts_in(committed_commands()); }
+
+ protected:
+  // Commands committed (raft) or chosen (multipaxos), in log order.
+  virtual std::vector<Command> committed_commands() const = 0;
+
+  std::unique_ptr<Cluster> cluster_;
+
+ private:
+  std::optional<std::uint64_t> probe_;
+};
 
 }  // namespace consensus_lab::scenario

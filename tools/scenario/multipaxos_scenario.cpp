@@ -25,7 +25,9 @@ using multipaxos::Command;
 using multipaxos::Slot;
 
 class MultiPaxosScenario final
-    : public WorldScenario<multipaxos::Message, multipaxos::Event, cluster::MultiPaxosDescriber> {
+    : public LeaderBasedScenario<
+          WorldScenario<multipaxos::Message, multipaxos::Event, cluster::MultiPaxosDescriber>,
+          MultiPaxosCluster> {
  public:
   bool header(const Line& line) override {
     if (line.command() == "proposers") fail("proposers is for paxos: multipaxos replicas propose");
@@ -187,26 +189,8 @@ class MultiPaxosScenario final
     return false;
   }
 
-  // ---- Checkable ----
-  std::vector<std::string> check_header() const override { return {}; }
-  std::vector<std::string> check_settings() const override { return {}; }
-  std::vector<NodeId> servers() const override { return cluster_->participants(); }
-  std::optional<NodeId> leader() const override { return cluster_->leader(); }
-  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t) override {
-    if (!cluster_->leader()) return std::nullopt;
-    return put_line(number);
-  }
-  std::vector<std::string> probe_lines(std::uint64_t number) override {
-    probe_ = number;
-    return {"expect leader any", put_line(number)};
-  }
-  std::vector<std::string> progress_lines() const override {
-    return every_put_applied(servers(), chosen_commands(), probe_);
-  }
-  std::uint64_t committed() const override { return puts_in(chosen_commands()); }
-
  private:
-  std::vector<Command> chosen_commands() const {
+  std::vector<Command> committed_commands() const override {  // chosen, by slot
     std::vector<Command> commands;
     for (const auto& [slot, command] : cluster_->chosen()) commands.push_back(command);
     return commands;
@@ -234,8 +218,6 @@ class MultiPaxosScenario final
   }
 
   std::vector<NodeId> members_;
-  std::unique_ptr<MultiPaxosCluster> cluster_;
-  std::optional<std::uint64_t> probe_;
 };
 
 }  // namespace

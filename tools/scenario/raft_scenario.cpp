@@ -20,7 +20,8 @@ using cluster::RaftCluster;
 using raft::Term;
 
 class RaftScenario final
-    : public WorldScenario<raft::Message, raft::Event, cluster::RaftDescriber> {
+    : public LeaderBasedScenario<WorldScenario<raft::Message, raft::Event, cluster::RaftDescriber>,
+                                 RaftCluster> {
  public:
   bool header(const Line& line) override {
     if (line.command() == "proposers") fail("proposers is for paxos: raft servers take puts");
@@ -193,33 +194,12 @@ class RaftScenario final
     return false;
   }
 
-  // ---- Checkable ----
-  std::vector<std::string> check_header() const override { return {}; }
-  std::vector<std::string> check_settings() const override { return {}; }
-  std::vector<NodeId> servers() const override { return cluster_->participants(); }
-  std::optional<NodeId> leader() const override { return cluster_->leader(); }
-  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t) override {
-    if (!cluster_->leader()) return std::nullopt;
-    return put_line(number);
-  }
-  std::vector<std::string> probe_lines(std::uint64_t number) override {
-    probe_ = number;
-    return {"expect leader any", put_line(number)};
-  }
-  std::vector<std::string> progress_lines() const override {
-    return every_put_applied(servers(), committed_commands(), probe_);
-  }
-  std::uint64_t committed() const override { return puts_in(committed_commands()); }
-
  private:
-  std::vector<Command> committed_commands() const {
+  std::vector<Command> committed_commands() const override {
     std::vector<Command> commands;
     for (const auto& [index, entry] : cluster_->committed()) commands.push_back(entry.command);
     return commands;
   }
-
-  std::unique_ptr<RaftCluster> cluster_;
-  std::optional<std::uint64_t> probe_;
 };
 
 }  // namespace
