@@ -20,12 +20,18 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
   }
 
   void on_message(Context& context, const NodeId& from, const Message& message) override {
-    apply(context, replica_->handle(context.now(), from, message, context.random()));
+    Effects effects = replica_->handle(context.now(), from, message, context.random());
+    if (effects.refused && !cluster_.refusal_) {
+      cluster_.refusal_ = context.self() + " refused " + multipaxos::to_string(message) + " from " +
+                          from + ": " + *effects.refused;
+    }
+    apply(context, std::move(effects));
   }
   void on_timer(Context& context) override {
     apply(context, replica_->tick(context.now(), context.random()));
   }
   void on_crash() override {
+    cluster_.history_.crashed(config_.self);
     replica_.reset();
     if (!cluster_.options_.rules.persist) disk_ = {};  // rule `persist` off: nothing survives
   }
@@ -163,6 +169,24 @@ std::vector<NodeId> MultiPaxosCluster::members_at(multipaxos::Slot slot) const {
                                 membership_, options_.timing.window);
 }
 
+bool MultiPaxosCluster::client_put(const NodeId& id, const std::string& key,
+                                   const std::string& value) {
+  const Replica* r = replica(id);
+  if (r == nullptr || !r->is_master()) return false;
+  return submit(id, history_.begin_put(id, key, value, world_.now()));
+}
+
+MultiPaxosCluster::Read MultiPaxosCluster::client_read(const NodeId& id, const std::string& key) {
+  Read read = this->read(id, key);
+  if (read.outcome == Read::Outcome::value) {
+    history_.read_locally(id, key, read.value, world_.now());
+    world_.check_invariants();
+  } else if (read.outcome == Read::Outcome::through_log) {
+    submit(id, history_.begin_read(id, key, world_.now()));
+  }
+  return read;
+}
+
 MultiPaxosCluster::Read MultiPaxosCluster::read(const NodeId& id, const std::string& key) const {
   const Replica* r = replica(id);
   if (r == nullptr || !r->is_master()) {
@@ -225,11 +249,24 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
   }
   if (const auto* learned = std::get_if<ev::SlotChosen>(&event)) {
     learned_[learned->slot][replica] = learned->command;
+    // Every acceptance is recorded before the reply that reports it leaves,
+    // so a slot a replica learns is chosen already — or it was never chosen.
+    if (!chosen_.count(learned->slot) && !learn_conflict_) {
+      learn_conflict_ = replica + " learned " + multipaxos::to_string(learned->command) +
+                        " in slot " + multipaxos::to_string(learned->slot) +
+                        ", where no majority of the slot's members has accepted anything";
+    }
     check_learned(learned->slot);
+    check_master_learned(replica, learned->slot, learned->command);
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
     if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
       read_answers_.try_emplace(applied->command.sequence, applied->value);
+    }
+    history_.applied(replica, applied->command, applied->repeat, applied->value, world_.now());
+    if (applied->slot > most_applied_) {
+      most_applied_ = applied->slot;
+      most_applied_by_ = replica;
     }
   }
   if (const auto* master = std::get_if<ev::BecameMaster>(&event)) {
@@ -256,6 +293,29 @@ void MultiPaxosCluster::check_learned(multipaxos::Slot slot) {
   }
 }
 
+// A master's commit index tells its followers: every slot up to here is
+// chosen with the value you accepted from me under my ballot. So a master
+// may know a slot chosen only with the value it proposed there itself, if it
+// proposed one (and some replica accepted it) under its current ballot.
+void MultiPaxosCluster::check_master_learned(const NodeId& id, multipaxos::Slot slot,
+                                             const Command& command) {
+  const Replica* r = node(id).replica();
+  if (r == nullptr || !r->is_master() || master_learn_conflict_) return;
+  const auto own = acceptances_.find({slot, *r->ballot()});
+  if (own == acceptances_.end() || own->second.second.empty() || own->second.first == command) {
+    return;
+  }
+  std::string by;  // who accepted it: another replica, if any (the master itself, if not)
+  for (const NodeId& acceptor : own->second.second) {
+    if (by.empty() || by == id) by = acceptor;
+  }
+  master_learn_conflict_ = "master " + id + " learned " + multipaxos::to_string(command) +
+                           " in slot " + multipaxos::to_string(slot) + ", where its ballot " +
+                           paxos::to_string(*r->ballot()) + " proposed " +
+                           multipaxos::to_string(own->second.first) + " (accepted by " + by +
+                           "): its commit index would say so";
+}
+
 void MultiPaxosCluster::install_invariants() {
   world_.add_invariant("at most one command chosen per slot",
                        [this]() -> std::optional<std::string> { return chosen_conflict_; });
@@ -264,6 +324,8 @@ void MultiPaxosCluster::install_invariants() {
   // Checked as replicas learn and as slots are chosen (check_learned).
   world_.add_invariant("replicas learn only chosen commands",
                        [this]() -> std::optional<std::string> { return learn_conflict_; });
+  world_.add_invariant("a master knows chosen only the values it proposed under its ballot",
+                       [this]() -> std::optional<std::string> { return master_learn_conflict_; });
   world_.add_invariant("at most one master holds a lease", [this]() -> std::optional<std::string> {
     std::vector<NodeId> reading;
     for (const NodeId& id : options_.replicas) {
@@ -274,6 +336,31 @@ void MultiPaxosCluster::install_invariants() {
     return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
            std::to_string(world_.now()) + " ms";
   });
+  // Chubby, and Raft §8: a replica that may answer reads from its own state
+  // machine has applied every command that any replica has applied (live or
+  // before it crashed) — or a client could read a value older than one it
+  // was already told was written. Catches a master that reads before it has
+  // recovered, and two masters under leases, with one comparison.
+  world_.add_invariant("a master that reads locally has applied all that any replica applied",
+                       [this]() -> std::optional<std::string> {
+                         for (const NodeId& id : options_.replicas) {
+                           const Replica* r = replica(id);
+                           if (r == nullptr || !r->can_read_locally(world_.now())) continue;
+                           if (r->applied() < most_applied_) {
+                             return id + " may serve reads locally, but has applied up to slot " +
+                                    multipaxos::to_string(r->applied()) + " while " +
+                                    most_applied_by_ + " applied slot " +
+                                    multipaxos::to_string(most_applied_);
+                           }
+                         }
+                         return std::nullopt;
+                       });
+  world_.add_invariant("client operations are linearizable",
+                       [this]() -> std::optional<std::string> { return history_.violation(); });
+  // Replicas that follow the protocol never send each other a message that
+  // Replica::check finds impossible: a refusal here is a bug in one or the other.
+  world_.add_invariant("replicas send only possible messages",
+                       [this]() -> std::optional<std::string> { return refusal_; });
 }
 
 }  // namespace consensus_lab::cluster

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/client_history.h"
 #include "multipaxos/replica.h"
 #include "sim/world.h"
 
@@ -62,6 +63,15 @@ class MultiPaxosCluster {
   // other replica redirects the client.
   Read read(const NodeId& id, const std::string& key) const;
 
+  // A client's put of KEY=VALUE at `id`, recorded in the history; false (and
+  // nothing recorded) if `id` is down or not master.
+  bool client_put(const NodeId& id, const std::string& key, const std::string& value);
+  // A client's read of `key` at `id`, recorded in the history: answered at
+  // once by a master that may read locally, put into the log by one that may
+  // not (answered when applied), redirected by any other replica.
+  Read client_read(const NodeId& id, const std::string& key);
+  const ClientHistory& history() const { return history_; }
+
   // Who the members are for `slot`, by the commands chosen so far.
   std::vector<NodeId> members_at(multipaxos::Slot slot) const;
 
@@ -95,6 +105,8 @@ class MultiPaxosCluster {
   void observe(const NodeId& replica, const multipaxos::Event& event);
   void install_invariants();
   void check_learned(multipaxos::Slot slot);
+  void check_master_learned(const NodeId& id, multipaxos::Slot slot,
+                            const multipaxos::Command& command);
   MultiPaxosNode& node(const NodeId& id) const;
 
   MultiPaxosOptions options_;
@@ -111,9 +123,14 @@ class MultiPaxosCluster {
   // slot → replica → what it learned there (SlotChosen events)
   std::map<multipaxos::Slot, std::map<NodeId, multipaxos::Command>> learned_;
   std::optional<std::string> learn_conflict_;
+  std::optional<std::string> master_learn_conflict_;
   std::optional<std::string> chosen_conflict_;
   std::map<multipaxos::Ballot, NodeId> masters_;  // who became master under which ballot
   std::optional<std::string> master_conflict_;
+  multipaxos::Slot most_applied_{0};  // the highest slot any replica has applied
+  NodeId most_applied_by_;
+  ClientHistory history_;
+  std::optional<std::string> refusal_;  // the first message a replica refused as impossible
 };
 
 }  // namespace consensus_lab::cluster

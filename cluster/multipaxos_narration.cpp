@@ -193,6 +193,58 @@ std::optional<Line> MultiPaxosDescriber::event(const NodeId& node, const multipa
                          until + " ms",
                 Tone::warn};
           },
+          [&](const event::OrderIgnoredForLease& o) -> std::optional<Line> {
+            const std::string b = to_string(o.ballot), until = std::to_string(o.until);
+            const std::string what_zh = o.what == "Accept" ? "接受请求 " : "心跳 ";
+            if (o.master == node) {
+              return Line{zh ? node + " 不理会" + what_zh + b + "：它是主节点，租约到 " + until +
+                                   " ms 才结束"
+                             : node + " ignores " + o.what + " " + b +
+                                   ": it is master, and its own lease holds until " + until + " ms",
+                          Tone::warn};
+            }
+            return Line{zh ? node + " 不理会" + what_zh + b + "：它给 " + o.master + " 的租约到 " +
+                                 until + " ms 才结束"
+                           : node + " ignores " + o.what + " " + b + ": its lease to " + o.master +
+                                 " holds until " + until + " ms",
+                        Tone::warn};
+          },
+          [&](const event::PromiseWithheld& p) -> std::optional<Line> {
+            const std::string n = std::to_string(p.accepted);
+            return Line{zh ? node + " 暂不承诺编号 " + to_string(p.ballot) + "：" + p.candidate +
+                                 " 落后太多（要报告 " + n +
+                                 " 个已通过的槽位），先把已选定的槽位发给它"
+                           : node + " does not promise ballot " + to_string(p.ballot) +
+                                 " yet: " + p.candidate + " is too far behind (" + n +
+                                 " accepted slots to report); it sends the chosen slots first",
+                        Tone::warn};
+          },
+          [&](const event::ChosenIgnored& c) -> std::optional<Line> {
+            const std::string n = std::to_string(c.slots);
+            return Line{zh ? "主节点 " + node + " 不理会 " + n +
+                                 " 个已选定槽位的通知：主节点只从自己编号的大多数通过中得知选定"
+                           : "master " + node + " ignores a Chosen of " + n +
+                                 " slot(s): a master learns only from a majority of Accepted "
+                                 "for its own ballot",
+                        Tone::quiet};
+          },
+          [&](const event::LeftConfiguration& l) -> std::optional<Line> {
+            const std::string slot = to_string(l.slot);
+            return Line{zh ? node + " 不再是主节点：它已被移出成员，槽位 " + slot +
+                                 " 已在不含它的成员配置中选定"
+                           : node + " steps down: it is no longer a member — slot " + slot +
+                                 " was chosen by a configuration without it",
+                        Tone::warn};
+          },
+          [&](const event::PhaseOneStalled& p) -> std::optional<Line> {
+            const std::string since = std::to_string(p.since);
+            return Line{zh ? node + " 不再是主节点（编号 " + to_string(p.ballot) + "）：从 " +
+                                 since + " ms 起，某个成员配置的大多数一直没有给它准备响应"
+                           : node + " steps down (ballot " + to_string(p.ballot) + "): since " +
+                                 since +
+                                 " ms no majority of one of its configurations has promised",
+                        Tone::warn};
+          },
           [&](const event::CatchingUp& c) -> std::optional<Line> {
             return Line{zh ? node + " 缺少已选定的槽位，从第 " + to_string(c.from) + " 个起追赶"
                            : node + " lacks chosen slots: it catches up from slot " +
@@ -214,6 +266,12 @@ std::optional<std::string> MultiPaxosDescriber::brief(const NodeId&, const multi
                         },
                         [&](const event::SteppedDown&) -> std::optional<std::string> {
                           return zh ? "退位" : "steps down";
+                        },
+                        [&](const event::LeftConfiguration&) -> std::optional<std::string> {
+                          return zh ? "移出成员，退位" : "removed: steps down";
+                        },
+                        [&](const event::PhaseOneStalled&) -> std::optional<std::string> {
+                          return zh ? "准备阶段无法完成，退位" : "phase 1 stalled: steps down";
                         },
                         [&](const event::PrepareIgnoredForLease&) -> std::optional<std::string> {
                           return zh ? "租约未到期，不理会" : "ignores: lease";

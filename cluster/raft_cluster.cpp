@@ -14,15 +14,6 @@ using raft::Server;
 using raft::Term;
 using Context = sim::Context<raft::Message, raft::Event>;
 
-namespace {
-
-std::string describe(LogIndex index, const LogEntry& entry) {
-  return "(" + raft::to_string(index) + ", " + raft::to_string(entry.term) + ", " +
-         to_string(entry.command) + ")";
-}
-
-}  // namespace
-
 // One simulated machine hosting one Raft server, with its simulated disk.
 class RaftNode final : public sim::Process<raft::Message, raft::Event> {
  public:
@@ -32,12 +23,18 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   }
 
   void on_message(Context& context, const NodeId& from, const Message& message) override {
-    apply(context, server_->handle(context.now(), from, message, context.random()));
+    raft::Effects effects = server_->handle(context.now(), from, message, context.random());
+    if (effects.refused && !cluster_.refusal_) {
+      cluster_.refusal_ = context.self() + " refused " + raft::to_string(message) + " from " +
+                          from + ": " + *effects.refused;
+    }
+    apply(context, std::move(effects));
   }
   void on_timer(Context& context) override {
     apply(context, server_->tick(context.now(), context.random()));
   }
   void on_crash() override {
+    cluster_.history_.crashed(config_.self);
     server_.reset();
     if (!cluster_.options_.rules.persist) {  // rule `persist` off: nothing survives
       disk_ = {};
@@ -183,6 +180,18 @@ std::optional<std::optional<std::string>> RaftCluster::read_answer(std::uint64_t
   return it->second;
 }
 
+bool RaftCluster::client_put(const NodeId& id, const std::string& key, const std::string& value) {
+  const Server* s = server(id);
+  if (s == nullptr || s->role() != raft::Role::leader) return false;
+  return submit(id, history_.begin_put(id, key, value, world_.now()));
+}
+
+bool RaftCluster::client_read(const NodeId& id, const std::string& key) {
+  const Server* s = server(id);
+  if (s == nullptr || s->role() != raft::Role::leader) return false;
+  return submit(id, history_.begin_read(id, key, world_.now()));
+}
+
 std::optional<NodeId> RaftCluster::leader() const {
   std::optional<NodeId> best;
   Term best_term;
@@ -262,14 +271,15 @@ void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
     auto [it, fresh] = committed_.try_emplace(committed->index, committed->entry);
     if (!fresh && !(it->second == committed->entry)) {
       commit_conflict_ = "index " + raft::to_string(committed->index) + " was committed as " +
-                         describe(committed->index, it->second) + " and as " +
-                         describe(committed->index, committed->entry);
+                         describe_entry(committed->index, it->second) + " and as " +
+                         describe_entry(committed->index, committed->entry);
     }
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
     if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
       read_answers_.try_emplace(applied->command.sequence, applied->value);
     }
+    history_.applied(id, applied->command, applied->repeat, applied->value, world_.now());
     auto [it, fresh] = applied_.try_emplace(applied->index, applied->command);
     if (!fresh && !(it->second == applied->command)) {
       apply_conflict_ = id + " applied " + to_string(applied->command) + " at index " +
@@ -277,109 +287,6 @@ void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
                         to_string(it->second);
     }
   }
-}
-
-void RaftCluster::log_changed(std::size_t server, std::uint64_t from) {
-  const std::uint64_t kept = from - 1;
-  for (std::size_t other = 0; other < same_prefix_.size(); ++other) {
-    same_prefix_[server][other] = std::min(same_prefix_[server][other], kept);
-    same_prefix_[other][server] = std::min(same_prefix_[other][server], kept);
-  }
-  leader_checked_[server] = std::min(leader_checked_[server], kept);
-}
-
-// Leader append-only, checked as a leader's change reaches its disk: the
-// entries it replaces must be the ones already there, and none may go.
-void RaftCluster::log_changing(std::size_t server, const raft::RaftHardState& before,
-                               const raft::Persist& persist) {
-  const std::uint64_t from = persist.log_from->value;
-  log_changed(server, from);
-  const Server* s = node(options_.servers[server]).server();
-  if (s == nullptr || s->role() != raft::Role::leader || before.current_term != s->current_term() ||
-      append_conflict_) {
-    return;
-  }
-  const std::vector<LogEntry>& old = before.log;
-  const bool shorter = from - 1 + persist.entries.size() < old.size();
-  bool replaced = false;
-  for (std::uint64_t index = from; index <= old.size() && !replaced; ++index) {
-    replaced = index - from >= persist.entries.size() ||
-               !(persist.entries[index - from] == old[index - 1]);
-  }
-  if (shorter || replaced) {
-    append_conflict_ = "leader " + options_.servers[server] +
-                       " overwrote or deleted entries of its own log in term " +
-                       raft::to_string(s->current_term());
-  }
-}
-
-// The paper's Figure 3, checked after every event. The ones that read logs
-// are incremental — they would otherwise compare whole logs after every
-// event — and give the same answers: log matching remembers, per pair of
-// servers, how many leading entries are known identical (log_changed()
-// lowers it when a log changes); leader completeness remembers, per leader,
-// up to which index it has been checked against what is committed.
-void RaftCluster::install_invariants() {
-  world_.add_invariant("election safety", [this]() -> std::optional<std::string> {
-    return election_conflict_;  // at most one leader per term
-  });
-  world_.add_invariant("leader append-only", [this]() -> std::optional<std::string> {
-    return append_conflict_;  // checked in log_changing()
-  });
-  world_.add_invariant(
-      "log matching", [this, seen = ~0ULL]() mutable -> std::optional<std::string> {
-        if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-        // Two logs with an entry of the same index and term are identical up to it.
-        for (std::size_t a = 0; a < options_.servers.size(); ++a) {
-          for (std::size_t b = a + 1; b < options_.servers.size(); ++b) {
-            const auto& la = state_at(a).log;
-            const auto& lb = state_at(b).log;
-            const std::size_t common = std::min(la.size(), lb.size());
-            std::uint64_t& same = same_prefix_[a][b];
-            while (same < common && la[same] == lb[same]) ++same;
-            same_prefix_[b][a] = same;
-            // Past the identical prefix, no index may hold entries of one term.
-            for (std::size_t i = same; i < common; ++i) {
-              if (la[i].term == lb[i].term) {
-                return options_.servers[a] + " and " + options_.servers[b] + " agree at index " +
-                       std::to_string(i + 1) + " but differ at index " + std::to_string(same + 1);
-              }
-            }
-          }
-        }
-        return std::nullopt;
-      });
-  world_.add_invariant("leader completeness",
-                       [this, seen = ~0ULL]() mutable -> std::optional<std::string> {
-                         if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-                         // An entry committed in term T is in the log of every leader of a term
-                         // after T.
-                         for (std::size_t i = 0; i < options_.servers.size(); ++i) {
-                           const Server* s = server_at(i);
-                           if (s == nullptr || s->role() != raft::Role::leader) continue;
-                           if (leader_checked_term_[i] != s->current_term()) {
-                             leader_checked_term_[i] = s->current_term();
-                             leader_checked_[i] = 0;
-                           }
-                           const auto& log = s->log();
-                           for (auto it = committed_.upper_bound(LogIndex{leader_checked_[i]});
-                                it != committed_.end(); ++it) {
-                             const auto& [index, entry] = *it;
-                             if (committed_in_.at(index) < s->current_term() &&
-                                 (index.value > log.size() || !(log[index.value - 1] == entry))) {
-                               return "leader " + options_.servers[i] + " of term " +
-                                      raft::to_string(s->current_term()) +
-                                      " lacks the committed entry " + describe(index, entry);
-                             }
-                             leader_checked_[i] = index.value;
-                           }
-                         }
-                         return std::nullopt;
-                       });
-  world_.add_invariant("state machine safety", [this]() -> std::optional<std::string> {
-    // No two servers commit, or apply, different entries at one index.
-    return commit_conflict_ ? commit_conflict_ : apply_conflict_;
-  });
 }
 
 }  // namespace consensus_lab::cluster

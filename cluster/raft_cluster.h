@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/client_history.h"
 #include "raft/server.h"
 #include "sim/world.h"
 
@@ -27,6 +28,9 @@ struct RaftOptions {
 };
 
 class RaftNode;
+
+// "(7, 4, x←3)": an entry as the invariants' reports print it.
+std::string describe_entry(raft::LogIndex index, const raft::LogEntry& entry);
 
 class RaftCluster {
  public:
@@ -55,6 +59,16 @@ class RaftCluster {
   // The answer to read request `request`, once a server applied it (the
   // outer optional); the value, or none if the key was not set.
   std::optional<std::optional<std::string>> read_answer(std::uint64_t request) const;
+
+  // A client's put of KEY=VALUE at `id`, recorded in the history; false (and
+  // nothing recorded) if `id` is down or not leader.
+  bool client_put(const NodeId& id, const std::string& key, const std::string& value);
+  // A client's read of `key` at `id`: a leader puts it into the log (it is
+  // answered when applied, and recorded in the history); any other server
+  // redirects the client — the answer is then none and nothing is recorded.
+  // Returns whether the read went into the log.
+  bool client_read(const NodeId& id, const std::string& key);
+  const ClientHistory& history() const { return history_; }
 
   // The live leader with the highest term, if any.
   std::optional<NodeId> leader() const;
@@ -99,6 +113,8 @@ class RaftCluster {
   std::map<raft::LogIndex, Command> applied_;
   std::optional<std::string> apply_conflict_;
   std::optional<std::string> append_conflict_;  // leader append-only
+  ClientHistory history_;
+  std::optional<std::string> refusal_;  // the first message a server refused as impossible
   // [a][b]: how many leading entries of a's and b's logs are known identical.
   std::vector<std::vector<std::uint64_t>> same_prefix_;
   // Per server, while it leads: the committed entries up to this index have

@@ -1,6 +1,7 @@
 #include "multipaxos/replica.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "common/overloaded.h"
 
@@ -8,6 +9,7 @@ namespace consensus_lab::multipaxos {
 
 Replica::Replica(Config config, ReplicaHardState restored)
     : config_(std::move(config)), hard_(std::move(restored)) {
+  assert(config_.timing.window >= 1);
   if (hard_.promised) note_ballot(*hard_.promised);
   for (const auto& [slot, proposal] : hard_.accepted) note_ballot(proposal.ballot);
   for (const auto& [slot, command] : hard_.chosen) {
@@ -22,10 +24,7 @@ Effects Replica::start(Millis now, RandomSource& random) {
   // A lease grant is not written to disk. A replica that has promised
   // anything before may have granted a master a lease just before it
   // crashed, so after a restart it helps no candidate for one lease period.
-  if (hard_.promised && config_.rules.lease) {
-    lease_holder_ = NodeId{};  // unknown: whoever it was
-    lease_granted_until_ = now + config_.timing.lease;
-  }
+  if (hard_.promised && config_.rules.lease) restarted_until_ = now + config_.timing.lease;
   apply_chosen(effects);  // after a restart: rebuild the state machine from the chosen log
   return finish(std::move(effects));
 }
@@ -71,163 +70,37 @@ Effects Replica::tick(Millis now, RandomSource& random) {
   Effects effects;
   if (role_ == Role::master) {
     if (now >= next_heartbeat_) {
-      send_to_members(next_slot_, Heartbeat{*ballot_, commit_, now}, effects);
+      next_heartbeat_ = now + config_.timing.heartbeat;
+      heartbeat(now, effects);
       resend_unacknowledged(effects);
       prepared_.clear();     // a Prepare to a new member may have been lost or ignored:
       send_window(effects);  // ask again, now
-      next_heartbeat_ = now + config_.timing.heartbeat;
+      check_phase_one(now, effects, random);
     }
     return finish(std::move(effects));
   }
   if (now >= election_deadline_) {
     if (is_member(commit_.next())) return campaign(now, random);
-    reset_election_timer(now, random);  // not a member (yet): nothing to run for
+    // Not a member of the next open slot — but perhaps of a later one, added
+    // by slots it has not learned: it asks that slot's members what is
+    // chosen, and runs once it knows it is a member.
+    reset_election_timer(now, random);
+    for (const NodeId& member : members_at(commit_.next())) {
+      if (member != config_.self) effects.send.push_back({member, CatchUp{commit_.next()}});
+    }
+    if (!effects.send.empty()) effects.events.push_back(event::CatchingUp{commit_.next()});
   }
   return finish(std::move(effects));
-}
-
-// ---- election: Basic Paxos phase 1 over every open slot ---------------------
-
-Effects Replica::campaign(Millis now, RandomSource& random) {
-  Effects effects;
-  if (role_ == Role::master || !is_member(commit_.next())) return finish(std::move(effects));
-  // A replica that has granted a master a lease does not run against it
-  // either (it would be helping itself): it waits until the grant ends.
-  if (config_.rules.lease && lease_holder_ && now < lease_granted_until_) {
-    effects.events.push_back(event::CampaignDeferred{*lease_holder_, lease_granted_until_});
-    election_deadline_ = lease_granted_until_;
-    return finish(std::move(effects));
-  }
-  role_ = Role::candidate;
-  ballot_ = paxos::next_owned_number(config_.index, config_.count, highest_seen_);
-  note_ballot(*ballot_);
-  campaign_from_ = commit_.next();  // the first slot not known to be chosen
-  promises_.clear();
-  prepared_.clear();
-  master_hint_.reset();
-
-  // The candidate's own acceptor promises first (durable before the Prepare leaves).
-  hard_.promised = ballot_;
-  persist(effects);
-  auto& own = promises_[config_.self];
-  for (auto it = hard_.accepted.lower_bound(campaign_from_); it != hard_.accepted.end(); ++it) {
-    own.push_back(*it);
-  }
-  send_to_members(campaign_from_, Prepare{*ballot_, campaign_from_}, effects);
-  effects.events.push_back(event::CampaignStarted{*ballot_, campaign_from_});
-  reset_election_timer(now, random);  // no majority by then: try again, higher
-  if (promises_.size() >= majority_at(campaign_from_)) become_master(now, effects);
-  return finish(std::move(effects));
-}
-
-void Replica::on_prepare(Millis now, const NodeId& from, const Prepare& m, Effects& effects,
-                         RandomSource& random) {
-  note_ballot(m.ballot);
-  // Chubby's lease: while this replica has granted the master a lease, it
-  // does not help anyone else become master.
-  if (config_.rules.lease && lease_holder_ && *lease_holder_ != from &&
-      now < lease_granted_until_) {
-    effects.events.push_back(
-        event::PrepareIgnoredForLease{m.ballot, *lease_holder_, lease_granted_until_});
-    return;
-  }
-  // Nor does a master that holds its own lease: it is alive and in charge
-  // (say, a replica cut off for a while comes back and campaigns).
-  if (config_.rules.lease && role_ == Role::master && now < lease_until_) {
-    effects.events.push_back(event::PrepareIgnoredForLease{m.ballot, config_.self, lease_until_});
-    return;
-  }
-  // Promise 1, as in Basic Paxos, but with a Reject, so that a master or
-  // candidate learns it has been overtaken. One difference: a Prepare for the
-  // very ballot already promised is answered again. Here a replica may have
-  // promised a ballot without a Prepare — by accepting that master's Accept or
-  // heartbeat — and a master that needs a majority of a new configuration
-  // must still hear what the replica accepted. Answering the same ballot twice
-  // promises nothing new.
-  if (hard_.promised && m.ballot < *hard_.promised) {
-    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
-    effects.events.push_back(event::PrepareRefused{m.ballot, *hard_.promised});
-    return;
-  }
-  if (role_ != Role::follower) become_follower(effects, m.ballot);
-  hard_.promised = m.ballot;
-  persist(effects);
-  // Promise 3, for every slot from m.from on: report what was accepted there.
-  Promise promise{m.ballot, m.from, {}};
-  for (auto it = hard_.accepted.lower_bound(m.from); it != hard_.accepted.end(); ++it) {
-    promise.accepted.push_back(*it);
-  }
-  effects.events.push_back(event::PromiseGranted{m.ballot, from, promise.accepted.size()});
-  effects.send.push_back({from, std::move(promise)});
-  master_hint_.reset();
-  reset_election_timer(now, random);  // give the candidate time to finish
-}
-
-void Replica::on_promise(Millis now, const NodeId& from, const Promise& m, Effects& effects) {
-  if (role_ == Role::follower || !ballot_ || m.ballot != *ballot_) return;
-  promises_[from] = m.accepted;
-  if (role_ == Role::master) {
-    send_window(effects);  // a later configuration's majority may be complete now
-    return;
-  }
-  if (promised_count(campaign_from_) >= majority_at(campaign_from_)) become_master(now, effects);
-}
-
-std::size_t Replica::promised_count(Slot slot) const {
-  std::size_t count = 0;
-  for (const NodeId& member : members_at(slot)) count += promises_.count(member);
-  return count;
-}
-
-void Replica::become_master(Millis now, Effects& effects) {
-  role_ = Role::master;
-  master_hint_ = config_.self;
-  in_flight_.clear();
-  heartbeat_oks_.clear();
-  lease_until_ = 0;
-
-  // Paxos Made Simple §3: in every open slot, the value of the highest-numbered
-  // proposal any promise reported; a gap below the highest such slot gets noop.
-  std::map<Slot, SlotProposal> highest;
-  Slot last = commit_;
-  for (const auto& [replica, accepted] : promises_) {
-    for (const auto& [slot, proposal] : accepted) {
-      auto [it, fresh] = highest.try_emplace(slot, proposal);
-      if (!fresh && proposal.ballot > it->second.ballot) it->second = proposal;
-      last = std::max(last, slot);
-    }
-  }
-  for (auto it = hard_.chosen.lower_bound(campaign_from_); it != hard_.chosen.end(); ++it) {
-    last = std::max(last, it->first);
-  }
-  std::vector<std::pair<Slot, Command>> plan;
-  std::size_t reproposed = 0, filled = 0;
-  for (Slot slot = campaign_from_; slot <= last; slot = slot.next()) {
-    if (const auto known = hard_.chosen.find(slot); known != hard_.chosen.end()) {
-      plan.emplace_back(slot, known->second);  // chosen already: the same value again
-      ++reproposed;
-    } else if (const auto reported = highest.find(slot); reported != highest.end()) {
-      plan.emplace_back(slot, reported->second.command);
-      ++reproposed;
-    } else {
-      plan.emplace_back(slot, Command::noop());
-      ++filled;
-    }
-  }
-  next_slot_ = last.next();
-  effects.events.push_back(
-      event::BecameMaster{*ballot_, campaign_from_, reproposed, filled, next_slot_});
-  for (const auto& [slot, command] : plan) propose(slot, command, effects, /*from_client=*/false);
-  // Announce the reign (and start the lease) at once.
-  send_to_members(next_slot_, Heartbeat{*ballot_, commit_, now}, effects);
-  next_heartbeat_ = now + config_.timing.heartbeat;
-  send_window(effects);
 }
 
 void Replica::become_follower(Effects& effects, Ballot higher) {
   if (role_ != Role::follower && ballot_) {
     effects.events.push_back(event::SteppedDown{*ballot_, higher});
   }
+  step_down(effects);
+}
+
+void Replica::step_down(Effects& /*effects*/) {
   role_ = Role::follower;
   ballot_.reset();
   in_flight_.clear();
@@ -235,6 +108,8 @@ void Replica::become_follower(Effects& effects, Ballot higher) {
   prepared_.clear();
   heartbeat_oks_.clear();
   lease_until_ = 0;
+  recovered_until_ = Slot{0};
+  phase_one_incomplete_since_.reset();
   master_hint_.reset();
 }
 
@@ -269,38 +144,48 @@ Effects Replica::submit_all(Millis /*now*/, const std::vector<Command>& commands
 
 // Plan a command for a slot. Its value is settled, and accepted by the
 // master's own acceptor, only when the slot is sent (send_window).
-void Replica::propose(Slot slot, const Command& command, Effects& effects, bool from_client) {
+void Replica::propose(Slot slot, const Command& command, Effects& /*effects*/, bool from_client) {
   in_flight_[slot] = InFlight{command, {}, false, 0, from_client};
-  send_window(effects);
 }
 
 void Replica::send_window(Effects& effects) {
-  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
-    const Slot slot = it->first;
-    InFlight& flight = it->second;
-    // At most `window` slots beyond the highest contiguous chosen slot: so the
-    // members for every slot in flight are already known (see Timing::window).
-    if (slot.value > commit_.value + config_.timing.window) break;
-    if (flight.sent) {
-      ++it;
-      continue;
+  if (role_ != Role::master) return;
+  // At most `window` slots beyond the highest contiguous chosen slot: so the
+  // members for every slot in flight are already known (see Timing::window).
+  const Slot last{std::min(commit_.value + config_.timing.window, next_slot_.value - 1)};
+  for (Slot slot = commit_.next(); slot <= last; slot = slot.next()) {
+    auto it = in_flight_.find(slot);
+    if (it == in_flight_.end()) {
+      if (hard_.chosen.count(slot) != 0) continue;  // learned chosen already
+      it = in_flight_.emplace(slot, InFlight{Command::noop(), {}, false, 0, false}).first;  // a gap
     }
+    InFlight& flight = it->second;
+    if (flight.sent) continue;
     // Phase 1 must have reached a majority of THIS slot's members: after a
     // membership change they are not the ones the election counted.
-    if (promised_count(slot) < majority_at(slot)) {
-      request_promises(slot, effects);
+    const auto members = members_at(slot);
+    if (promised_count(members) < paxos::majority(members.size())) {
+      request_promises(members, effects);
       break;
     }
     settle(slot, flight, effects);
     send_to_members(slot, Accept{*ballot_, slot, flight.command, commit_}, effects);
     flight.sent = true;
-    if (flight.accepted_by.size() >= majority_at(slot)) {  // a cluster of one
+    if (flight.accepted_by.size() >= paxos::majority(members.size())) {  // a cluster of one
       const Command command = flight.command;
-      it = in_flight_.erase(it);
+      in_flight_.erase(it);
       learn(slot, command, effects);
-      continue;
+      if (role_ != Role::master) return;  // it left the configuration
     }
-    ++it;
+  }
+  if (config_.rules.lease_every_configuration) {
+    // Phase 1 in every configuration that can still choose a slot, not only
+    // as slots need it: the lease needs it too (lease.cpp).
+    for (const auto& members : open_configurations()) {
+      if (promised_count(members) < paxos::majority(members.size())) {
+        request_promises(members, effects);
+      }
+    }
   }
 }
 
@@ -310,10 +195,12 @@ void Replica::send_window(Effects& effects) {
 void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
   std::optional<SlotProposal> highest;
   for (const auto& [replica, accepted] : promises_) {
-    for (const auto& [reported_slot, proposal] : accepted) {
-      if (reported_slot == slot && (!highest || proposal.ballot > highest->ballot)) {
-        highest = proposal;
-      }
+    const auto it = std::lower_bound(
+        accepted.begin(), accepted.end(), slot,
+        [](const std::pair<Slot, SlotProposal>& entry, Slot s) { return entry.first < s; });
+    if (it != accepted.end() && it->first == slot &&
+        (!highest || it->second.ballot > highest->ballot)) {
+      highest = it->second;
     }
   }
   Command value = flight.command;
@@ -329,17 +216,20 @@ void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
     effects.events.push_back(event::CommandProposed{moved, flight.command});
   }
   flight.command = value;
-  hard_.accepted[slot] = SlotProposal{*ballot_, value};  // the master's own acceptor
-  persist(effects, slot);
-  effects.events.push_back(event::SlotAccepted{slot, *ballot_, value});
-  flight.accepted_by = {config_.self};
-}
-
-void Replica::request_promises(Slot slot, Effects& effects) {
-  for (const NodeId& member : members_at(slot)) {
-    if (promises_.count(member) != 0 || prepared_.count(member) != 0) continue;
-    prepared_.insert(member);
-    effects.send.push_back({member, Prepare{*ballot_, campaign_from_}});
+  flight.accepted_by.clear();
+  // ---- Only members count ------------------------------------------------------
+  // notes, 落地：Chubby: "实现了成员变更（Group membership），以此保证节点变更的时候集群
+  // 的平稳运行" — "membership changes, so that the cluster keeps running while
+  // nodes change" — and Basic Paxos: "大多数的接受者都通过了某个提案" (a majority
+  // of the acceptors). A slot is chosen when a majority of ITS members
+  // accepted it (Lamport's α). A master removed from the configuration still
+  // proposes there, but its own acceptor is not one of the members: counting
+  // it would let one member and a non-member choose a value.
+  if (!config_.rules.members_only_count || is_member(slot)) {
+    hard_.accepted[slot] = SlotProposal{*ballot_, value};  // the master's own acceptor
+    persist(effects, slot);
+    effects.events.push_back(event::SlotAccepted{slot, *ballot_, value});
+    flight.accepted_by.insert(config_.self);
   }
 }
 
@@ -347,11 +237,11 @@ void Replica::request_promises(Slot slot, Effects& effects) {
 // interval is sent again to the members that have not accepted it yet.
 void Replica::resend_unacknowledged(Effects& effects) {
   for (auto& [slot, flight] : in_flight_) {
-    if (!flight.sent) break;
+    if (!flight.sent) continue;
     if (++flight.heartbeats_waited < 2) continue;
     flight.heartbeats_waited = 0;
     for (const NodeId& peer : members_at(slot)) {
-      if (flight.accepted_by.count(peer) == 0) {
+      if (peer != config_.self && flight.accepted_by.count(peer) == 0) {
         effects.send.push_back({peer, Accept{*ballot_, slot, flight.command, commit_}});
       }
     }
@@ -364,32 +254,12 @@ void Replica::send_to_members(Slot slot, const Message& message, Effects& effect
   }
 }
 
-std::vector<NodeId> members_at(Slot slot, std::vector<NodeId> members,
-                               const std::map<Slot, Command>& changes, std::size_t window) {
-  for (const auto& [chosen_slot, command] : changes) {
-    if (chosen_slot.value + window > slot.value) break;
-    const auto it = std::find(members.begin(), members.end(), command.key);
-    if (command.kind == Command::Kind::add_replica && it == members.end()) {
-      members.push_back(command.key);
-    } else if (command.kind == Command::Kind::remove_replica && it != members.end()) {
-      members.erase(it);
-    }
-  }
-  return members;
-}
-
-bool is_membership_change(const Command& command) {
-  return command.kind == Command::Kind::add_replica ||
-         command.kind == Command::Kind::remove_replica;
-}
-
 std::vector<NodeId> Replica::members_at(Slot slot) const {
   return multipaxos::members_at(slot, config_.members, membership_, config_.timing.window);
 }
 
 bool Replica::is_member(Slot slot) const {
-  const auto members = members_at(slot);
-  return std::find(members.begin(), members.end(), config_.self) != members.end();
+  return contains(members_at(slot), config_.self);
 }
 
 void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects& effects,
@@ -407,145 +277,26 @@ void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects
     effects.events.push_back(event::AcceptRefused{m.slot, m.ballot, *hard_.promised});
     return;
   }
-  if (role_ != Role::follower && (!ballot_ || m.ballot > *ballot_)) {
-    become_follower(effects, m.ballot);
-  }
-  if (!hard_.promised || m.ballot > *hard_.promised) hard_.promised = m.ballot;
+  if (!follow(now, from, m.ballot, "Accept", effects, random)) return;
   hard_.accepted[m.slot] = SlotProposal{m.ballot, m.command};
   persist(effects, m.slot);
   effects.send.push_back({from, Accepted{m.ballot, m.slot}});
   effects.events.push_back(event::SlotAccepted{m.slot, m.ballot, m.command});
-  master_hint_ = from;
-  grant_lease(now, from);
-  reset_election_timer(now, random);
   learn_up_to(m.commit, m.ballot, from, effects);
 }
 
 void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effects) {
   if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
   const auto it = in_flight_.find(m.slot);
-  if (it == in_flight_.end()) return;  // chosen already
+  if (it == in_flight_.end() || !it->second.sent) return;  // chosen already
   const auto members = members_at(m.slot);
-  if (std::find(members.begin(), members.end(), from) == members.end()) return;
+  if (!contains(members, from)) return;
   it->second.accepted_by.insert(from);
-  if (it->second.accepted_by.size() < majority_at(m.slot)) return;
+  if (it->second.accepted_by.size() < paxos::majority(members.size())) return;
   const Command command = it->second.command;
   in_flight_.erase(it);
   learn(m.slot, command, effects);
   send_window(effects);
-}
-
-// ---- heartbeats, lease, commit index -----------------------------------------
-
-void Replica::grant_lease(Millis now, const NodeId& master) {
-  if (!config_.rules.lease) return;
-  lease_holder_ = master;
-  lease_granted_until_ = now + config_.timing.lease;
-}
-
-void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& effects,
-                           RandomSource& random) {
-  note_ballot(m.ballot);
-  if (hard_.promised && m.ballot < *hard_.promised) {
-    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
-    return;
-  }
-  if (role_ != Role::follower && (!ballot_ || m.ballot > *ballot_)) {
-    become_follower(effects, m.ballot);
-  }
-  if (!hard_.promised || m.ballot > *hard_.promised) {
-    hard_.promised = m.ballot;
-    persist(effects);
-  }
-  master_hint_ = from;
-  grant_lease(now, from);
-  reset_election_timer(now, random);
-  effects.send.push_back({from, HeartbeatOk{m.ballot, m.sent_at}});
-  catch_up_asked_ = Slot{0};  // a lost CatchUp or Chosen: ask again at every heartbeat
-  learn_up_to(m.commit, m.ballot, from, effects);
-}
-
-void Replica::on_heartbeat_ok(const NodeId& from, const HeartbeatOk& m, Effects& effects) {
-  if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
-  const auto members = members_at(next_slot_);
-  if (std::find(members.begin(), members.end(), from) == members.end()) return;
-  auto& acks = heartbeat_oks_[m.sent_at];
-  acks.insert(config_.self);
-  acks.insert(from);
-  if (acks.size() < majority_at(next_slot_) || !config_.rules.lease) return;
-  // Counted from when the heartbeat was SENT, minus a margin: the replicas
-  // counted from when they received it, so their grants outlast this lease.
-  const Millis until = m.sent_at + config_.timing.lease - config_.timing.lease_margin;
-  heartbeat_oks_.erase(heartbeat_oks_.begin(), heartbeat_oks_.upper_bound(m.sent_at));
-  if (until > lease_until_) {
-    lease_until_ = until;
-    effects.events.push_back(event::LeaseHeld{until});
-  }
-}
-
-bool Replica::can_read_locally(Millis now) const {
-  if (role_ != Role::master) return false;
-  return !config_.rules.lease || now < lease_until_;
-}
-
-// ---- learning ------------------------------------------------------------------
-
-void Replica::learn_up_to(Slot commit, Ballot ballot, const NodeId& master, Effects& effects) {
-  std::optional<Slot> missing;
-  for (Slot slot = commit_.next(); slot <= commit; slot = slot.next()) {
-    if (hard_.chosen.count(slot) != 0) continue;
-    const auto accepted = hard_.accepted.find(slot);
-    // The master's commit index speaks of the values it proposed under its
-    // own ballot; a value accepted under an older ballot may differ.
-    if (accepted != hard_.accepted.end() && accepted->second.ballot == ballot) {
-      learn(slot, accepted->second.command, effects);
-    } else if (!missing) {
-      missing = slot;
-    }
-  }
-  if (missing && *missing != catch_up_asked_) {
-    catch_up_asked_ = *missing;
-    effects.send.push_back({master, CatchUp{*missing}});
-    effects.events.push_back(event::CatchingUp{*missing});
-  }
-}
-
-void Replica::on_catch_up(const NodeId& from, const CatchUp& m, Effects& effects) {
-  // At most kMaxChosenPerMessage slots: a replica far behind asks again (at
-  // the next heartbeat) from where this batch leaves it.
-  constexpr std::size_t kMaxChosenPerMessage = 512;
-  Chosen reply;
-  for (auto it = hard_.chosen.lower_bound(m.from);
-       it != hard_.chosen.end() && reply.slots.size() < kMaxChosenPerMessage; ++it) {
-    reply.slots.push_back(*it);
-  }
-  if (!reply.slots.empty()) effects.send.push_back({from, std::move(reply)});
-}
-
-void Replica::on_chosen(const Chosen& m, Effects& effects) {
-  for (const auto& [slot, command] : m.slots) learn(slot, command, effects);
-  catch_up_asked_ = Slot{0};
-}
-
-void Replica::learn(Slot slot, const Command& command, Effects& effects) {
-  if (hard_.chosen.count(slot) != 0) return;
-  hard_.chosen[slot] = command;
-  if (is_membership_change(command)) membership_[slot] = command;
-  persist(effects, std::nullopt, slot);
-  effects.events.push_back(event::SlotChosen{slot, command});
-  while (hard_.chosen.count(commit_.next()) != 0) commit_ = commit_.next();
-  apply_chosen(effects);
-}
-
-void Replica::apply_chosen(Effects& effects) {
-  while (applied_ < commit_) {
-    applied_ = applied_.next();
-    const Command& command = hard_.chosen.at(applied_);
-    const bool fresh = store_.apply(command);
-    std::optional<std::string> value;
-    if (command.kind == Command::Kind::read) value = store_.get(command.key);
-    effects.events.push_back(event::Applied{applied_, command, !fresh, value});
-  }
 }
 
 // ---- dispatch --------------------------------------------------------------------
@@ -553,6 +304,11 @@ void Replica::apply_chosen(Effects& effects) {
 Effects Replica::handle(Millis now, const NodeId& from, const Message& message,
                         RandomSource& random) {
   Effects effects;
+  // Validated for meaning before anything changes (multipaxos/check.cpp).
+  if (auto impossible = check(now, from, message)) {
+    effects.refused = std::move(impossible);
+    return finish(std::move(effects));
+  }
   std::visit(Overloaded{
                  [&](const Prepare& m) { on_prepare(now, from, m, effects, random); },
                  [&](const Promise& m) { on_promise(now, from, m, effects); },
@@ -560,9 +316,9 @@ Effects Replica::handle(Millis now, const NodeId& from, const Message& message,
                  [&](const Accept& m) { on_accept(now, from, m, effects, random); },
                  [&](const Accepted& m) { on_accepted(from, m, effects); },
                  [&](const Heartbeat& m) { on_heartbeat(now, from, m, effects, random); },
-                 [&](const HeartbeatOk& m) { on_heartbeat_ok(from, m, effects); },
+                 [&](const HeartbeatOk& m) { on_heartbeat_ok(now, from, m, effects); },
                  [&](const CatchUp& m) { on_catch_up(from, m, effects); },
-                 [&](const Chosen& m) { on_chosen(m, effects); },
+                 [&](const Chosen& m) { on_chosen(now, m, effects); },
              },
              message);
   return finish(std::move(effects));

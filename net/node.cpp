@@ -70,7 +70,10 @@ class Driver {
  public:
   virtual ~Driver() = default;
   virtual void start(Millis now) = 0;
-  virtual void receive(Millis now, const NodeId& from, std::string_view line) = 0;  // DecodeError
+  // A peer's line (throws DecodeError if it does not decode). Returns why the
+  // protocol refused it as impossible — then nothing at all was done.
+  virtual std::optional<std::string> receive(Millis now, const NodeId& from,
+                                             std::string_view line) = 0;
   virtual void tick(Millis now) = 0;
   virtual void submit(Millis now, const std::vector<Command>& commands) = 0;
   virtual bool leads() const = 0;
@@ -91,10 +94,14 @@ class ProtocolDriver final : public Driver {
       : sink_(sink), options_(options), role_(std::move(config), std::move(restored)) {}
 
   void start(Millis now) override { carry_out(role_.start(now, random_)); }
-  void receive(Millis now, const NodeId& from, std::string_view line) override {
-    const auto message = Traits::decode(line);
-    Traits::check_sender(message, from);
-    carry_out(role_.handle(now, from, message, random_));
+  std::optional<std::string> receive(Millis now, const NodeId& from,
+                                     std::string_view line) override {
+    auto effects = role_.handle(now, from, Traits::decode(line), random_);
+    // The role checks a message before it changes anything: a refused one
+    // has nothing to persist or send.
+    if (effects.refused) return std::move(effects.refused);
+    carry_out(std::move(effects));
+    return std::nullopt;
   }
   void tick(Millis now) override { carry_out(role_.tick(now, random_)); }
   void submit(Millis now, const std::vector<Command>& commands) override {
@@ -137,17 +144,6 @@ struct RaftTraits {
   using Applied = raft::event::Applied;
   using Describer = cluster::RaftDescriber;
   static raft::Message decode(std::string_view line) { return decode_raft(line); }
-  // A node speaks only for itself.
-  static void check_sender(const raft::Message& message, const NodeId& from) {
-    if (const auto* vote = std::get_if<raft::RequestVote>(&message);
-        vote != nullptr && vote->candidate_id != from) {
-      throw DecodeError("RequestVote for candidate " + vote->candidate_id + " sent by " + from);
-    }
-    if (const auto* append = std::get_if<raft::AppendEntries>(&message);
-        append != nullptr && append->leader_id != from) {
-      throw DecodeError("AppendEntries from leader " + append->leader_id + " sent by " + from);
-    }
-  }
   static bool leads(const Role& s) { return s.role() == raft::Role::leader; }
   // What a quiet node still tells: elections and terms.
   static bool notable(const raft::Event& e) {
@@ -169,7 +165,6 @@ struct MultiPaxosTraits {
   using Applied = multipaxos::event::Applied;
   using Describer = cluster::MultiPaxosDescriber;
   static multipaxos::Message decode(std::string_view line) { return decode_multipaxos(line); }
-  static void check_sender(const multipaxos::Message&, const NodeId&) {}
   static bool leads(const Role& r) { return r.is_master(); }
   static bool notable(const multipaxos::Event& e) {
     return std::holds_alternative<multipaxos::event::BecameMaster>(e) ||
@@ -339,11 +334,13 @@ class Node final : public Sink {
   bool knows_peer(const NodeId& id) const { return links_.count(id) != 0; }
   const std::string& protocol() const { return options_.protocol; }
   void peer_line(Connection& from, const NodeId& peer, const std::string& line) {
+    std::optional<std::string> refused;
     try {
-      if (!durably([&] { driver_->receive(now(), peer, line); })) return;
+      if (!durably([&] { refused = driver_->receive(now(), peer, line); })) return;
     } catch (const DecodeError& error) {
       reject(from, error.what());
     }
+    if (refused) refuse(from, *refused);
     after_step();
   }
   void client_line(const std::shared_ptr<Connection>& from, const std::string& line) {
@@ -381,6 +378,16 @@ class Node final : public Sink {
     say((options_.lang == sim::Lang::zh
              ? "拒绝 " + from.who() + " 的消息：" + why + "；断开连接"
              : "rejected a line from " + from.who() + ": " + why + "; connection closed"),
+        sim::Tone::bad);
+    from.close();
+  }
+  // A message that decodes, but that no node following the protocol could
+  // have sent (the role's check(): a node speaking for another, an index past
+  // the end of the leader's log, a number too large to store…).
+  void refuse(Connection& from, const std::string& why) {
+    say((options_.lang == sim::Lang::zh
+             ? "拒绝 " + from.who() + " 发来的不可能的消息：" + why + "；断开连接"
+             : "refused a message from " + from.who() + ": " + why + "; connection closed"),
         sim::Tone::bad);
     from.close();
   }

@@ -13,9 +13,12 @@
 //             batch leaves (group commit). Without one, state is in memory.
 //   timers    one steady_timer, set to the protocol's next wake-up.
 //
-// Bad input never stops a node: a line that does not decode, comes from a
-// node it does not know, or claims to be from another node gets one log
-// line, and the connection is closed.
+// Bad input never stops a node: a line that does not decode or comes from a
+// node it does not know, and a message no node following the protocol could
+// have sent (the role's check() refuses it before it changes anything: a
+// node speaking for another, an index past the end of the leader's log, a
+// number too large to store), gets one log line, and the connection is
+// closed. Nothing of it reaches the data directory.
 #pragma once
 
 #include <map>

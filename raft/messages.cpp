@@ -48,8 +48,10 @@ std::string to_string(const Message& message) {
           [](const AppendReply& m) {
             return m.success ? "AppendReply term " + to_string(m.term) + " ok up to " +
                                    to_string(m.match_index)
-                             : "AppendReply term " + to_string(m.term) + " refused at " +
-                                   to_string(m.match_index);
+                   : m.match_index.value == 0
+                       ? "AppendReply term " + to_string(m.term) + " refused: old term"
+                       : "AppendReply term " + to_string(m.term) + " refused at " +
+                             to_string(m.match_index);
           },
       },
       message);

@@ -63,7 +63,8 @@ struct AppendReply {
   Term term;
   bool success = false;
   // success: the follower's log matches the leader's up to here.
-  // refusal: the prev index that did not match.
+  // refusal: the prev index that did not match — or 0 when the refusal is
+  // only for the sender's old term (the log was not looked at).
   LogIndex match_index;
   // The follower's last index when it replied: after a refusal because its
   // log is too short, the leader continues from there.

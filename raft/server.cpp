@@ -30,8 +30,9 @@ Effects Server::finish(Effects effects) const {
   effects.wake_at = role_ == Role::leader ? next_heartbeat_ : election_deadline_;
   if (effects.persist && effects.persist->log_from) {
     // The log changes only at its end, so what changed is all from log_from on.
-    const auto from = static_cast<std::ptrdiff_t>(effects.persist->log_from->value - 1);
-    effects.persist->entries.assign(hard_.log.begin() + from, hard_.log.end());
+    const auto from = std::min(effects.persist->log_from->value - 1, last_log_index().value);
+    effects.persist->entries.assign(hard_.log.begin() + static_cast<std::ptrdiff_t>(from),
+                                    hard_.log.end());
   }
   return effects;
 }
@@ -64,6 +65,11 @@ void Server::reset_election_timer(Millis now, RandomSource& random) {
 Effects Server::restart_election_timer(Millis now, RandomSource& random) {
   if (role_ != Role::leader) reset_election_timer(now, random);
   return finish(Effects{});
+}
+
+bool Server::is_peer(const NodeId& id) const {
+  return id != config_.self &&
+         std::find(config_.servers.begin(), config_.servers.end(), id) != config_.servers.end();
 }
 
 Term Server::term_at(LogIndex index) const {
@@ -109,13 +115,16 @@ void Server::become_follower(Term term, Effects& effects) {
 // 然后向其他节点发送请求投票 RPC 消息" (A increases its term, stands as candidate,
 // votes for itself first, then sends RequestVote to the others).
 void Server::become_candidate(Millis now, RandomSource& random, Effects& effects) {
+  reset_election_timer(now, random);  // a split vote: try again after a new random timeout
+  // No term past what a data directory stores: after 2^63 - 1 elections (only
+  // a peer that lied about its term brings a server here) it stops trying.
+  if (hard_.current_term.value >= kLargestNumber) return;
   role_ = Role::candidate;
   ++hard_.current_term.value;
   hard_.voted_for = config_.self;
   persist(effects);
   votes_ = {config_.self};
   leader_hint_.reset();
-  reset_election_timer(now, random);  // a split vote: try again after a new random timeout
   effects.events.push_back(event::BecameCandidate{hard_.current_term});
   for (const NodeId& peer : config_.servers) {
     if (peer == config_.self) continue;
@@ -150,6 +159,13 @@ void Server::become_leader(Millis now, Effects& effects) {
 
 Effects Server::handle(Millis now, const NodeId& from, const Message& message,
                        RandomSource& random) {
+  // First of all: a message no server following the protocol could have sent
+  // changes nothing (raft/validate.cpp).
+  if (auto reason = check(from, message)) {
+    Effects refused;
+    refused.refused = std::move(reason);
+    return refused;
+  }
   Effects effects;
   const Term term = std::visit([](const auto& m) { return m.term; }, message);
 
@@ -167,9 +183,10 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
     effects.events.push_back(event::StaleRefused{term, hard_.current_term});
     if (std::holds_alternative<RequestVote>(message)) {
       effects.send.push_back({from, Vote{hard_.current_term, false}});
-    } else if (const auto* append = std::get_if<AppendEntries>(&message)) {
-      effects.send.push_back(
-          {from, AppendReply{hard_.current_term, false, append->prev_log_index, last_log_index()}});
+    } else if (std::holds_alternative<AppendEntries>(message)) {
+      // Match 0: refused for its term alone; no index of the sender's log is
+      // in question (the sender steps down when the reply arrives).
+      effects.send.push_back({from, AppendReply{hard_.current_term, false, {}, last_log_index()}});
     }
     return finish(std::move(effects));
   }
@@ -218,7 +235,7 @@ void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& 
 }
 
 void Server::on_vote(Millis now, const NodeId& from, const Vote& m, Effects& effects) {
-  if (role_ != Role::candidate || !m.vote_granted) return;
+  if (role_ != Role::candidate || !m.vote_granted || !is_peer(from)) return;
   votes_.insert(from);
   if (votes_.size() >= majority()) become_leader(now, effects);
 }
@@ -270,99 +287,8 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
   if (m.leader_commit > commit_index_) commit_up_to(std::min(m.leader_commit, index), effects);
 }
 
-void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& effects) {
-  if (role_ != Role::leader) return;
-  if (m.success) {
-    if (m.match_index <= match_index_[from]) return;  // an older or repeated reply
-    match_index_[from] = m.match_index;
-    next_index_[from] = std::max(next_index_[from], LogIndex{m.match_index.value + 1});
-    advance_commit_index(effects);
-    // A follower being caught up in batches (max_entries_per_append): the
-    // next batch, at once.
-    if (m.match_index.value + 1 == next_index_[from].value &&
-        next_index_[from] <= last_log_index()) {
-      send_append_entries(from, effects);
-    }
-    return;
-  }
-  // Refused at prev p. If the follower has already confirmed p or beyond, this
-  // is an old refusal that arrived late: match_index only ever goes up
-  // (Figure 2). Otherwise step back one entry — the notes' (7, 4) → (6, 3) —
-  // or, with the faster back-off, straight to the follower's end when its log
-  // ends before p (the entries in between are missing, not in conflict).
-  if (m.match_index <= match_index_[from]) return;
-  std::uint64_t next_value = m.match_index.value;
-  if (config_.back_off_to_log_end) next_value = std::min(next_value, m.last_log_index.value + 1);
-  const LogIndex next{std::max<std::uint64_t>(1, next_value)};
-  next_index_[from] = next;
-  effects.events.push_back(event::NextIndexBack{from, next});
-  send_append_entries(from, effects);
-}
-
-Effects Server::submit(Millis now, const Command& command) {
-  return submit_all(now, {command});
-}
-
-Effects Server::submit_all(Millis /*now*/, const std::vector<Command>& commands) {
-  Effects effects;
-  if (role_ != Role::leader || commands.empty()) return finish(std::move(effects));
-  // notes, 复制日志: "领导者基于客户端请求中的指令，创建一个新日志项，并附加到本地日志中"
-  const LogIndex first{last_log_index().value + 1};
-  for (const Command& command : commands) {
-    hard_.log.push_back(LogEntry{hard_.current_term, command});
-    effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
-  }
-  persist(effects, first);
-  broadcast_append_entries(effects);  // what the followers lack is sent as soon as it exists
-  advance_commit_index(effects);
-  return finish(std::move(effects));
-}
-
-// Everything from next_index on. Then next_index moves past what was sent
-// (optimistically, as etcd's raft does in its "replicate" state): the next
-// message carries only newer entries, and a lost one shows up as a refusal of
-// the next message's (prev index, prev term), which steps next_index back.
-void Server::send_append_entries(const NodeId& follower, Effects& effects) {
-  LogIndex& next = next_index_.at(follower);
-  const LogIndex prev{next.value - 1};
-  AppendEntries message{hard_.current_term, config_.self, prev, term_at(prev), {}, commit_index_};
-  auto end = hard_.log.end();
-  const std::size_t limit = config_.max_entries_per_append;
-  if (limit != 0 && hard_.log.size() - prev.value > limit) {
-    end = hard_.log.begin() + static_cast<std::ptrdiff_t>(prev.value + limit);
-  }
-  message.entries.assign(hard_.log.begin() + static_cast<std::ptrdiff_t>(prev.value), end);
-  next = LogIndex{prev.value + message.entries.size() + 1};
-  effects.send.push_back({follower, std::move(message)});
-}
-
-void Server::broadcast_append_entries(Effects& effects) {
-  for (const NodeId& peer : config_.servers) {
-    if (peer != config_.self) send_append_entries(peer, effects);
-  }
-}
-
-// Figure 2, rules for leaders: "If there exists an N such that N > commitIndex,
-// a majority of matchIndex[i] >= N, and log[N].term == currentTerm: set
-// commitIndex = N" — notes, 复制日志: "当领导者将日志项，成功复制到大多数的服务器上的
-// 时候，领导者会将这条日志项提交到它的状态机中".
-void Server::advance_commit_index(Effects& effects) {
-  for (LogIndex n = last_log_index(); n > commit_index_; --n.value) {
-    std::size_t stored = 1;  // the leader's own log
-    for (const auto& [peer, match] : match_index_) {
-      if (peer != config_.self && match >= n) ++stored;
-    }
-    if (stored < majority()) continue;
-    // Paper §5.4.2 (Figure 8): an entry from an earlier term is never
-    // committed by counting replicas; it is committed when an entry of the
-    // current term after it is.
-    if (config_.rules.commit_current_term_only && term_at(n) != hard_.current_term) return;
-    commit_up_to(n, effects);
-    return;
-  }
-}
-
 void Server::commit_up_to(LogIndex index, Effects& effects) {
+  index = std::min(index, last_log_index());  // only what is in the log
   while (commit_index_ < index) {
     ++commit_index_.value;
     effects.events.push_back(event::Committed{commit_index_, hard_.log[commit_index_.value - 1]});

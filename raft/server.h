@@ -4,22 +4,30 @@
 //
 // It follows the paper's Figure 2, with its names: current_term, voted_for,
 // log, commit_index, last_applied, next_index, match_index. handle() first
-// applies the rules shared by every role (a higher term makes any role a
-// follower; a stale message is refused), then dispatches to the role; only
-// the become_… functions change the role.
+// refuses a message no server following the protocol could have sent
+// (check(), raft/validate.cpp), then applies the rules shared by every role
+// (a higher term makes any role a follower; a stale message is refused), then
+// dispatches to the role; only the become_… functions change the role.
 //
 // Like every role here it does no I/O: it returns Effects — persist, then send.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <variant>
 #include <vector>
 
 #include "raft/messages.h"
 
 namespace consensus_lab::raft {
+
+// The largest term or index a server takes from a message: a real node's data
+// directory (SQLite) stores signed 64-bit integers. A server never counts its
+// own term past it either (become_candidate).
+inline constexpr std::uint64_t kLargestNumber = 9'223'372'036'854'775'807;  // 2^63 - 1
 
 // The safety rules that can be switched off (all on by default).
 struct Rules {
@@ -143,6 +151,10 @@ struct Effects {
   std::vector<Outgoing> send;
   std::optional<Millis> wake_at;
   std::vector<Event> events;
+  // The message handed to handle() was impossible — no server following the
+  // protocol could have sent it (Server::check says why): nothing else was
+  // done. A real node logs this reason and closes the connection it came on.
+  std::optional<std::string> refused;
 };
 
 enum class Role { follower, candidate, leader };
@@ -170,6 +182,11 @@ class Server {
 
   // Arm the election timer (at creation and after a restart).
   Effects start(Millis now, RandomSource& random);
+  // Why `message` from `from` is impossible — no server following the
+  // protocol could have sent it, not even late, twice, out of order or from
+  // an old term — or nothing when it is possible. handle() asks first, and
+  // an impossible message changes nothing (raft/validate.cpp).
+  std::optional<std::string> check(const NodeId& from, const Message& message) const;
   Effects handle(Millis now, const NodeId& from, const Message& message, RandomSource& random);
   Effects tick(Millis now, RandomSource& random);
   // The election timer fires now: become a candidate in the next term.
@@ -205,6 +222,7 @@ class Server {
 
  private:
   std::size_t majority() const { return config_.servers.size() / 2 + 1; }
+  bool is_peer(const NodeId& id) const;  // another server of the cluster
   Term term_at(LogIndex index) const;
   void reset_election_timer(Millis now, RandomSource& random);
   Effects finish(Effects effects) const;

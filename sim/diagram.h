@@ -44,6 +44,12 @@ void draw(const std::vector<Record<M, E>>& trace, const std::vector<NodeId>& par
                   m.to, m.to,
                   (zh ? "网络复制了 " : "duplicated: ") + Describer::message(m.message, lang));
             },
+            [&](const Held<M>& m) {
+              drawing.note(m.to, m.to,
+                           (zh ? "扣留到 " + std::to_string(m.until) + " ms: "
+                               : "held until " + std::to_string(m.until) + " ms: ") +
+                               Describer::message(m.message, lang));
+            },
             [&](const TimerFired&) {},  // the role's own event says what the timer did
             [&](const Crashed& c) { drawing.note(c.node, c.node, zh ? "崩溃" : "crash"); },
             [&](const Restarted& r) { drawing.note(r.node, r.node, zh ? "重启" : "restart"); },

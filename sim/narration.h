@@ -109,6 +109,16 @@ class Narrator {
                         : "the network duplicates " + label + " on " + copy.from + " → " + copy.to,
                     Tone::warn});
             },
+            [&](const Held<M>& held) {
+              const std::string label = Describer::message(held.message, lang);
+              const std::string until = std::to_string(held.until);
+              emit(record.at, 0,
+                   {lang == Lang::zh ? "网络把 " + held.from + " → " + held.to + " 的" + label +
+                                           "扣留到 " + until + " ms"
+                                     : "the network holds back " + label + " on " + held.from +
+                                           " → " + held.to + " until " + until + " ms",
+                    Tone::warn});
+            },
             // A timer is told by what the role does when it fires (times out,
             // retries…); a timer that finds nothing to do is not worth a line.
             [&](const TimerFired&) {},

@@ -51,6 +51,15 @@ struct Duplicated {
   NodeId from, to;
   M message;
 };
+// A queued message held back: it arrives no earlier than `until` (a message
+// delayed far past the latency bound, as networks sometimes do).
+template <class M>
+struct Held {
+  MessageId id;
+  NodeId from, to;
+  M message;
+  Millis until;
+};
 struct TimerFired {
   NodeId node;
 };
@@ -77,8 +86,9 @@ struct Violated {
 };
 
 template <class M, class E>
-using Happening = std::variant<Sent<M>, Delivered<M>, Dropped<M>, Duplicated<M>, TimerFired,
-                               Crashed, Restarted, Partitioned, Healed, Noted<E>, Violated>;
+using Happening =
+    std::variant<Sent<M>, Delivered<M>, Dropped<M>, Duplicated<M>, Held<M>, TimerFired, Crashed,
+                 Restarted, Partitioned, Healed, Noted<E>, Violated>;
 
 template <class M, class E>
 struct Record {

@@ -227,6 +227,23 @@ class World {
     check_invariants();
     return true;
   }
+  // Hold the message back: in timed mode it arrives `duration` ms from now,
+  // not when its latency says (manual `deliver` can still take it at once).
+  bool delay(const NodeId& from, const NodeId& to, std::optional<std::string_view> type,
+             Millis duration) {
+    const auto order = find_queued(from, to, type);
+    if (!order || stopped()) return false;
+    if (duration < 0) throw UsageError("cannot hold a message for a negative time");
+    Flight& flight = in_flight_.at(*order);
+    flight.deliver_at = now_ + duration;
+    timed_.push({flight.deliver_at, *order});  // the entry for its old time is skipped
+    if (recording()) {
+      record(Held<M>{flight.id, nodes_[flight.from].id, nodes_[flight.to].id, flight.message,
+                     flight.deliver_at});
+    }
+    check_invariants();
+    return true;
+  }
   // Deliver queued messages in send order, including the replies they cause,
   // until none is left (or `limit` deliveries). The clock does not move.
   std::size_t deliver_all(std::size_t limit = 1'000'000) {
@@ -480,11 +497,13 @@ class World {
     }
     return std::nullopt;
   }
-  // The next message due, dropping entries for messages no longer queued.
+  // The next message due, dropping entries for messages no longer queued (or
+  // held back to a later time since).
   std::optional<TimedEntry> next_message() {
     while (!timed_.empty()) {
       const TimedEntry top = timed_.top();
-      if (in_flight_.count(top.second)) return top;
+      const auto it = in_flight_.find(top.second);
+      if (it != in_flight_.end() && it->second.deliver_at == top.first) return top;
       timed_.pop();
     }
     return std::nullopt;

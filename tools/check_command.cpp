@@ -150,6 +150,10 @@ int check_command(int argc, char** argv) {
              "instead of --steps: simulated ms of the safety phase")
       ("faults", po::value<std::string>(&faults)->value_name("LIST")->default_value("all"),
                  "all, none, or NAME[=PERCENT],… of drop, duplicate, reorder, partition, crash")
+      ("requests", po::value<unsigned>(&options.requests)->value_name("P")->default_value(15),
+                   "percent of steps with a client request: a put, or a read")
+      ("membership", po::value<unsigned>(&options.membership)->value_name("P")->default_value(3),
+                     "multipaxos: percent of steps with a membership change")
       ("rule", po::value<std::vector<std::string>>(&rules)->value_name("NAME=off"),
                "switch a safety rule off (or on); repeatable")
       ("out", po::value<std::string>(&out)->value_name("FILE"),
@@ -203,6 +207,8 @@ int check_command(int argc, char** argv) {
     if (*options.ms <= 0) return usage_error("--ms must be at least 1");
   }
   if (auto error = check::parse_faults(faults, options.faults)) return usage_error(*error);
+  if (options.requests > 100) return usage_error("--requests is a percentage, 0 to 100");
+  if (options.membership > 100) return usage_error("--membership is a percentage, 0 to 100");
   const auto known = check::rule_names(options.protocol);
   for (const std::string& rule : rules) {
     const auto equals = rule.find('=');

@@ -2,6 +2,7 @@
 // 127.0.0.1, started, killed with SIGKILL and restarted by the test itself,
 // and clients that talk to them over TCP.
 #include <doctest/doctest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -107,14 +108,29 @@ class LocalCluster {
   }
   // SIGKILL: no goodbye, no flush — only what was fsynced survives.
   void kill9(const NodeId& id) { stop(id, SIGKILL); }
+  // A node that has not stopped 5 s after the signal (one that hangs) gets
+  // SIGKILL.
   void stop(const NodeId& id, int signal) {
     const auto it = pids_.find(id);
     if (it == pids_.end()) return;
     ::kill(it->second, signal);
-    waitpid(it->second, nullptr, 0);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (waitpid(it->second, nullptr, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(it->second, SIGKILL);
+        waitpid(it->second, nullptr, 0);
+        break;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
     pids_.erase(it);
   }
   bool running(const NodeId& id) const { return pids_.count(id) != 0; }
+  // Started by us and not exited since.
+  bool alive(const NodeId& id) const {
+    const auto it = pids_.find(id);
+    return it != pids_.end() && waitpid(it->second, nullptr, WNOHANG) == 0;
+  }
 
   net::Client client(std::optional<NodeId> first = std::nullopt, Millis deadline = 10'000) {
     return net::Client({endpoints_, {}, deadline, 500, first});
@@ -206,10 +222,11 @@ void failover(const std::string& protocol) {
   for (const NodeId& id : cluster.ids()) {
     CAPTURE(id);
     const auto puts = durable_puts(protocol, cluster.folder() / id, id, cluster.ids());
-    for (const auto& [key, value] : acknowledged) {
+    for (const auto& entry : acknowledged) {
+      const std::string& key = entry.first;  // (clang 14 cannot capture a structured binding)
       CAPTURE(key);
       CHECK(puts.count(key) == 1);
-      if (puts.count(key)) CHECK(puts.at(key) == value);
+      if (puts.count(key)) CHECK(puts.at(key) == entry.second);
     }
   }
 }
@@ -221,12 +238,11 @@ bool node_closes_after(const net::Endpoint& where, const std::string& bytes) {
   socket.connect({net::asio::ip::make_address_v4(where.host), where.port});
   boost::system::error_code error;
   net::asio::write(socket, net::asio::buffer(bytes), error);
+  // Wait at most 3 s for the close (poll: asio's blocking read would wait on
+  // past a receive timeout, forever, if the node never closes).
+  pollfd ready{socket.native_handle(), POLLIN, 0};
+  if (::poll(&ready, 1, 3000) != 1) return false;
   char byte;
-  socket.non_blocking(false);
-  struct timeval timeout {
-    3, 0
-  };
-  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   const auto n = socket.read_some(net::asio::buffer(&byte, 1), error);
   return n == 0 && (error == net::asio::error::eof || error == net::asio::error::connection_reset);
 }
@@ -429,4 +445,95 @@ TEST_CASE("real node: a corrupt or foreign data directory stops it at start, wit
     CHECK(out.find("is corrupt: entry 1") != std::string::npos);
   }
   fs::remove_all(folder);
+}
+
+namespace {
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// Someone says `peer PROTOCOL MEMBER` — a real member's name: anyone who
+// reaches the port can say it — and sends node `to` one impossible message
+// per connection. Each is refused: the connection is closed and the node logs
+// why. The node stays up, writes nothing of them to its data directory, the
+// cluster keeps serving, and the node restarts from that directory.
+void refused_and_survives(LocalCluster& cluster, const std::string& protocol, const NodeId& to,
+                          const NodeId& member, const std::vector<std::string>& messages,
+                          const std::vector<std::string>& reasons) {
+  for (const std::string& message : messages) {
+    CAPTURE(message);
+    REQUIRE(node_closes_after(cluster.endpoint(to),
+                              "peer " + protocol + " " + member + "\n" + message + "\n"));
+  }
+  CHECK(cluster.alive(to));
+  const std::string log = cluster.log(to);
+  CHECK(count(log, "refused a message from " + member + ": ") == messages.size());
+  for (const std::string& reason : reasons) {
+    CAPTURE(reason);
+    CHECK(log.find(reason) != std::string::npos);
+  }
+  auto client = cluster.client();
+  const auto put = client.put("after", "refusal");
+  REQUIRE_MESSAGE(put.done, put.error);
+  CHECK(client.get("after").reply.text == "refusal");
+  // A restart from the data directory, and the node serves again (as leader,
+  // or by redirecting to the leader).
+  cluster.stop(to, SIGTERM);
+  cluster.start(to);
+  auto through = cluster.client(to);
+  const auto again = through.put("after", "restart");
+  REQUIRE_MESSAGE(again.done, again.error);
+  const auto got = through.get("after");
+  REQUIRE_MESSAGE(got.done, got.error);
+  CHECK(got.reply.text == "restart");
+  CHECK(cluster.alive(to));
+  CHECK(count(cluster.log(to), "listening on") == 2);
+  CHECK(cluster.log(to).find("cannot start") == std::string::npos);
+}
+
+// The term a quiet raft node's log last says it leads.
+std::string leader_term(const std::string& log) {
+  const std::string words = "leader of term ";
+  const auto at = log.rfind(words);
+  REQUIRE(at != std::string::npos);
+  return std::to_string(std::stoull(log.substr(at + words.size())));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "real raft node: an AppendReply that claims a match past the leader's log is refused, and "
+    "the leader goes on") {
+  // This line used to kill the leader: an index past the end of its log.
+  LocalCluster cluster("raft", 3);
+  const NodeId leader = cluster.leader();
+  const NodeId member = leader == "A" ? "B" : "A";
+  const std::string term = leader_term(cluster.log(leader));
+  refused_and_survives(
+      cluster, "raft", leader, member,
+      {"AppendReply term " + term + " success yes match 1000000 last 1000000",
+       "AppendReply term " + term + " success no match 18446744073709551615 last 0"},
+      {"AppendReply claims a match at 1000000, past the leader's last index",
+       "the match index 18446744073709551615 is larger than a server can store"});
+}
+
+TEST_CASE(
+    "real multipaxos node: a Heartbeat with commit 2^64 - 1 and an Accept for slot 0 are "
+    "refused, and the replica goes on") {
+  // Until multipaxos::Replica::check() refuses them, the Heartbeat makes the
+  // replica count slots up to 2^64 - 1, and the Accept stores slot 0.
+  LocalCluster cluster("multipaxos", 3);
+  const NodeId master = cluster.leader();
+  const NodeId follower = master == "A" ? "B" : "A";
+  // The master's name, and a ballot it owns (replica k of 3 owns k, k + 3, …)
+  // far above any promise yet.
+  const auto k = static_cast<std::uint64_t>(master[0] - 'A' + 1);
+  const std::string ballot = std::to_string(k + 3 * 1000);
+  refused_and_survives(cluster, "multipaxos", follower, master,
+                       {"Heartbeat ballot " + ballot + " commit 18446744073709551615 sent-at 0",
+                        "Accept ballot " + ballot + " slot 0 commit 0 [ noop ]"},
+                       {});
 }

@@ -54,7 +54,7 @@ TEST_CASE(
 
   SUBCASE("an Accept with a lower ballot for slot 7 is refused with a Reject") {
     const Effects refused =
-        a.handle(1, "C", Accept{b(3), s(7), Command::put("x", "3"), Slot{0}}, low);
+        a.handle(1, "C", Accept{b(3), s(7), Command::put("x", "3"), Slot{3}}, low);
     const auto rejects = sent<Reject>(refused);
     REQUIRE(rejects.size() == 1);
     CHECK(rejects[0].first == "C");
@@ -70,7 +70,7 @@ TEST_CASE(
   }
   SUBCASE("an Accept with the promised ballot 5 for slot 7 is accepted (5 is not < 5)") {
     const Effects accepted =
-        a.handle(1, "B", Accept{b(5), s(7), Command::put("x", "5"), Slot{0}}, low);
+        a.handle(1, "B", Accept{b(5), s(7), Command::put("x", "5"), Slot{3}}, low);
     REQUIRE(sent<multipaxos::Accepted>(accepted).size() == 1);
     CHECK(sent<multipaxos::Accepted>(accepted)[0].first == "B");
     CHECK(a.hard_state().accepted.at(s(7)) == SlotProposal{b(5), Command::put("x", "5")});

@@ -312,7 +312,7 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
 
   // The follower (1,1,1,2,3,3,3) takes it: its entry 7 is replaced, 8 appended.
   Server follower(config_for("B", abc), RaftHardState{t(5), {}, noops({1, 1, 1, 2, 3, 3, 3})});
-  const Effects accepted = follower_receives(follower, retry[0].second);
+  const Effects accepted = follower.handle(10, "A", retry[0].second, low);  // from the leader, A
   CHECK(terms_of(follower.log()) == std::vector<std::uint64_t>{1, 1, 1, 2, 3, 3, 4, 5});
   const auto ok = sent<AppendReply>(accepted);
   REQUIRE(ok.size() == 1);

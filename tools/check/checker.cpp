@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <sstream>
 
@@ -26,13 +27,17 @@ struct FaultName {
 constexpr FaultName kFaults[] = {
     {"drop", &Faults::drop, 5},        {"duplicate", &Faults::duplicate, 5},
     {"reorder", &Faults::reorder, 10}, {"partition", &Faults::partition, 10},
-    {"crash", &Faults::crash, 10},
+    {"crash", &Faults::crash, 10},     {"delay", &Faults::delay, 5},
 };
 
 // Latency when messages may overtake each other, and when they may not.
 constexpr const char* kReorderLatency = "set latency 1..40";
 // The longest `run` step of the safety phase.
 constexpr Millis kLongestRunStep = 100;
+// How long a held-back message waits (`delay`): far past the latency bound of
+// 40 ms, about as long as a lease or an election timeout.
+constexpr Millis kShortestHold = 100;
+constexpr Millis kLongestHold = 500;
 
 std::string node_name(std::size_t i) {
   // A, B, … Z, then N27, N28, …
@@ -141,12 +146,16 @@ class Driver {
 
 std::vector<std::string> header_lines(const Options& options, std::uint64_t seed) {
   std::vector<std::string> lines{"protocol " + options.protocol};
+  std::vector<NodeId> ids;
   std::string nodes = "nodes";
-  for (std::size_t i = 0; i < options.nodes; ++i) nodes += " " + node_name(i);
+  for (std::size_t i = 0; i < options.nodes; ++i) {
+    ids.push_back(node_name(i));
+    nodes += " " + ids.back();
+  }
   lines.push_back(nodes);
   const auto factory = scenario::protocols().find(options.protocol);
   if (factory != scenario::protocols().end()) {
-    for (auto& line : factory->second()->check_header()) lines.push_back(std::move(line));
+    for (auto& line : factory->second()->check_header(ids)) lines.push_back(std::move(line));
   }
   lines.push_back("seed " + std::to_string(seed));
   return lines;
@@ -186,6 +195,11 @@ class Explorer {
 
  private:
   std::string next_line(Checkable& cluster, const Faults& faults) {
+    if (!follow_up_.empty()) {  // the rest of a step that takes several lines
+      std::string line = std::move(follow_up_.front());
+      follow_up_.pop_front();
+      return line;
+    }
     if (servers_.empty()) servers_ = cluster.servers();
     const auto& servers = servers_;
     std::vector<NodeId> up, down;
@@ -211,10 +225,29 @@ class Explorer {
     if (rng_.chance(faults.reorder)) {
       if (auto line = queued_line("deliver", cluster)) return *line;
     }
-    if (rng_.chance(15)) {
+    if (rng_.chance(faults.delay)) {
+      if (auto held = queued_message(cluster)) {
+        const std::string link = held->from + " " + held->to + " " + held->type;
+        const std::string hold =
+            "delay " + link + " " +
+            std::to_string(rng_.between(static_cast<std::uint64_t>(kShortestHold),
+                                        static_cast<std::uint64_t>(kLongestHold)));
+        if (!rng_.chance(50)) return hold;
+        follow_up_.push_back(hold);  // the original arrives late; its copy in time
+        return "duplicate " + link;
+      }
+    }
+    if (rng_.chance(options_.requests)) {
       if (auto line = cluster.client_line(requests_ + 1, rng_.next())) {
         ++requests_;
         return *line;
+      }
+    }
+    if (rng_.chance(options_.membership)) {
+      auto lines = cluster.membership_lines(rng_.next());
+      if (!lines.empty()) {
+        for (std::size_t i = 1; i < lines.size(); ++i) follow_up_.push_back(std::move(lines[i]));
+        return lines.front();
       }
     }
     if (options_.protocol != "paxos" && !up.empty() && rng_.chance(3)) {
@@ -225,10 +258,14 @@ class Explorer {
 
   // `duplicate|deliver FROM TO TYPE` for a random queued message.
   std::optional<std::string> queued_line(const std::string& verb, const Checkable& cluster) {
-    const auto queued = cluster.queued_messages();
+    const auto m = queued_message(cluster);
+    if (!m) return std::nullopt;
+    return verb + " " + m->from + " " + m->to + " " + m->type;
+  }
+  std::optional<scenario::QueuedMessage> queued_message(const Checkable& cluster) {
+    auto queued = cluster.queued_messages();
     if (queued.empty()) return std::nullopt;
-    const auto& m = queued[rng_.between(0, queued.size() - 1)];
-    return verb + " " + m.from + " " + m.to + " " + m.type;
+    return std::move(queued[rng_.between(0, queued.size() - 1)]);
   }
 
   // Two random groups, or the leader alone against the rest.
@@ -259,6 +296,7 @@ class Explorer {
   std::vector<NodeId> servers_;
   bool partitioned_ = false;
   std::uint64_t requests_ = 0;
+  std::deque<std::string> follow_up_;
 };
 
 // The liveness phase: heal, restart, no more loss; then new work, and the
@@ -338,7 +376,7 @@ std::optional<std::string> parse_faults(const std::string& text, Faults& faults)
                                      [&](const FaultName& f) { return name == f.name; });
     if (fault == std::end(kFaults)) {
       return "unknown fault '" + name +
-             "' (drop, duplicate, reorder, partition, crash; or all, none)";
+             "' (drop, duplicate, reorder, partition, crash, delay; or all, none)";
     }
     unsigned rate = fault->default_rate;
     if (equals != std::string::npos) {
@@ -367,7 +405,15 @@ std::string to_string(const Faults& faults) {
 
 std::vector<std::string> rule_names(const std::string& protocol) {
   if (protocol == "paxos") return {"promise1", "promise2", "promise3", "persist"};
-  if (protocol == "multipaxos") return {"skip-prepare-stops-on-reject", "lease", "persist"};
+  if (protocol == "multipaxos") {
+    return {"skip-prepare-stops-on-reject",
+            "lease",
+            "persist",
+            "read-after-recovery",
+            "members-only-count",
+            "lease-every-configuration",
+            "learn-only-chosen"};
+  }
   if (protocol == "raft") {
     return {"vote-restriction", "commit-current-term-only", "persist", "log-consistency-check",
             "leader-noop"};
@@ -617,6 +663,12 @@ std::string command_line(const Options& options, std::uint64_t seed) {
     out += " --steps " + std::to_string(options.steps);
   }
   if (!(options.faults == Faults::all())) out += " --faults " + to_string(options.faults);
+  if (options.requests != Options{}.requests) {
+    out += " --requests " + std::to_string(options.requests);
+  }
+  if (options.membership != Options{}.membership) {
+    out += " --membership " + std::to_string(options.membership);
+  }
   for (const auto& [name, on] : options.rules) {
     out += " --rule " + name + (on ? "=on" : "=off");
   }

@@ -38,8 +38,11 @@ struct Faults {
                            // turn; and latency varies (1..40 ms) so messages overtake
   unsigned partition = 0;  // steps that cut the network in two (a later step heals it)
   unsigned crash = 0;      // steps that crash a server (a later step restarts it)
+  unsigned delay = 0;      // steps that hold a queued message back 100..500 ms, far past the
+                           // latency bound — half the time after duplicating it, so that an
+                           // old copy turns up late
 
-  // drop=5, duplicate=5, reorder=10, partition=10, crash=10.
+  // drop=5, duplicate=5, reorder=10, partition=10, crash=10, delay=5.
   static Faults all();
   friend bool operator==(const Faults&, const Faults&) = default;
 };
@@ -57,6 +60,10 @@ struct Options {
   std::size_t steps = 100;   // steps of the safety phase…
   std::optional<Millis> ms;  // …or this much simulated time instead
   Faults faults = Faults::all();
+  // The workload, in percent of the safety phase's steps: client requests
+  // (half puts, half reads) and membership changes (multipaxos).
+  unsigned requests = 15;
+  unsigned membership = 3;
   // Rules switched (`set rule NAME off|on`), in order.
   std::vector<std::pair<std::string, bool>> rules;
   Millis liveness_ms = 3000;     // healthy time before the new request

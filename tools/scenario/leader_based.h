@@ -1,9 +1,10 @@
 // What multipaxos and raft — the protocols with a leader — share in scenario
 // files: `set election-timeout MIN..MAX`, `set election-timeout ID=MS…`,
-// `set heartbeat MS`, `put [ID] KEY VALUE` and `timeout ID`. Cluster is
-// MultiPaxosCluster or RaftCluster: both have options().timing with
-// election_timeout_min/max and heartbeat, set_timing(),
-// set_fixed_election_timeout(), leader(), submit() and timeout().
+// `set heartbeat MS`, `put [ID] KEY VALUE`, `read [ID] KEY` and `timeout ID`.
+// Cluster is MultiPaxosCluster or RaftCluster: both have options().timing
+// with election_timeout_min/max and heartbeat, set_timing(),
+// set_fixed_election_timeout(), leader(), client_put(), client_read() and
+// timeout().
 #pragma once
 
 #include <functional>
@@ -78,7 +79,28 @@ void put(const Line& line, Cluster& cluster, const std::string& title,
     if (!leader) fail("there is no " + title + " to put to");
     target = *leader;
   }
-  cluster.submit(target, Command::put(line[line.size() - 2], line[line.size() - 1]));
+  cluster.client_put(target, line[line.size() - 2], line[line.size() - 1]);
+}
+
+// `read [ID] KEY`: a client reads KEY at ID (which must be up), or at the
+// current leader. The leader answers (at once under a lease, else through the
+// log); another node redirects the client, who then hears nothing. Every
+// answer goes into the client history that is checked for linearizability.
+template <class Cluster>
+void read(const Line& line, Cluster& cluster, const std::string& title,
+          const std::function<NodeId(const std::string&)>& node,
+          const std::function<bool(const NodeId&)>& up) {
+  require_words(line, 2, 3, "read [ID] KEY");
+  NodeId target;
+  if (line.size() == 3) {
+    target = node(line[1]);
+    if (!up(target)) fail(target + " is down");
+  } else {
+    const auto leader = cluster.leader();
+    if (!leader) fail("there is no " + title + " to read from");
+    target = *leader;
+  }
+  cluster.client_read(target, line[line.size() - 1]);
 }
 
 // `expect leader ID`, `expect leader none`, and the extra `expect leader any`
@@ -97,16 +119,27 @@ void expect_leader(const Line& line, const Cluster& cluster,
   if (actual != line[2]) expect_failed(line.text().substr(7), "leader " + actual);
 }
 
-// The randomized checker's client for multipaxos and raft: request N is
-// `put kN N`, to the leader.
-inline std::string put_line(std::uint64_t number) {
-  const std::string n = std::to_string(number);
-  return "put k" + n + " " + n;
+// The randomized checker's client for multipaxos and raft: request N writes
+// the value N to one of a few keys (k1, k2, k3: reads then have something to
+// disagree about), or reads one of them — at the leader, or at a node picked
+// at random (a follower redirects). `pick` is a random number.
+inline std::string put_line(std::uint64_t number, std::uint64_t pick = 0) {
+  return "put k" + std::to_string(1 + pick / 10'000 % 3) + " " + std::to_string(number);
+}
+inline std::string client_request_line(std::uint64_t number, std::uint64_t pick,
+                                       const std::vector<NodeId>& servers) {
+  const std::string key = "k" + std::to_string(1 + pick / 10'000 % 3);
+  const std::uint64_t kind = pick % 100;
+  if (kind < 50) return put_line(number, pick);
+  if (kind < 80 || servers.empty()) return "read " + key;
+  return "read " + servers[pick / 100 % servers.size()] + " " + key;
 }
 
 // What the liveness phase expects of multipaxos and raft: every put committed
 // (or chosen) — every write a client saw acknowledged — and the probe put are
 // in every server's state machine.
+// Keys are written many times: the last value committed for each is the one
+// every server must hold.
 inline std::vector<std::string> every_put_applied(const std::vector<NodeId>& servers,
                                                   const std::vector<Command>& committed,
                                                   std::optional<std::uint64_t> probe) {
@@ -136,26 +169,33 @@ inline std::uint64_t puts_in(const std::vector<Command>& committed) {
 template <class Base, class Cluster>
 class LeaderBasedScenario : public Base {
  public:
-  std::vector<std::string> check_header() const override { return {}; }
+  std::vector<std::string> check_header(const std::vector<NodeId>&) const override { return {}; }
   std::vector<std::string> check_settings() const override { return {}; }
   std::vector<NodeId> servers() const override { return cluster_->participants(); }
   std::optional<NodeId> leader() const override { return cluster_->leader(); }
-  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t) override {
+  std::optional<std::string> client_line(std::uint64_t number, std::uint64_t pick) override {
     if (!cluster_->leader()) return std::nullopt;
-    return put_line(number);
+    std::vector<NodeId> up;
+    for (const NodeId& id : servers()) {
+      if (this->is_up(id)) up.push_back(id);
+    }
+    return client_request_line(number, pick, up);
   }
   std::vector<std::string> probe_lines(std::uint64_t number) override {
     probe_ = number;
-    return {"expect leader any", put_line(number)};
+    return {"expect leader any", "put k" + std::to_string(number) + " " + std::to_string(number)};
   }
   std::vector<std::string> progress_lines() const override {
-    return every_put_applied(servers(), committed_commands(), probe_);
+    return every_put_applied(members_now(), committed_commands(), probe_);
   }
   std::uint64_t committed() const override { return puts_in(committed_commands()); }
 
  protected:
   // Commands committed (raft) or chosen (multipaxos), in log order.
   virtual std::vector<Command> committed_commands() const = 0;
+  // The servers that must hold every committed command (a removed
+  // Multi-Paxos replica stops where it was removed).
+  virtual std::vector<NodeId> members_now() const { return servers(); }
 
   std::unique_ptr<Cluster> cluster_;
 

@@ -1,5 +1,5 @@
-// `protocol multipaxos` in scenario files: the commands `put [ID] KEY VALUE`
-// and `timeout ID`, the settings `election-timeout` and `heartbeat`, the rules
+// `protocol multipaxos` in scenario files: the commands `put [ID] KEY VALUE`,
+// `read [ID] KEY` and `timeout ID`, the settings `election-timeout` and `heartbeat`, the rules
 // persist and lease, and the expectations leader / log / log-length / commit /
 // kv (shared/SCENARIOS.md; docs/scenarios.md). Message types: prepare,
 // promise, reject, accept, accepted, heartbeat, heartbeat-ok, catch-up, chosen.
@@ -8,6 +8,7 @@
 // put into the log through the master), and the expectations
 // `expect read ID KEY VALUE|none|redirect|through-log` and
 // `expect members ID…` (the members for the next free slot).
+#include <map>
 #include <memory>
 #include <utility>
 
@@ -66,16 +67,22 @@ class MultiPaxosScenario final
 
   void set_rule(const std::string& name, bool on) override {
     multipaxos::Rules rules = cluster_->options().rules;
-    if (name == "persist") {
-      rules.persist = on;
-    } else if (name == "lease") {
-      rules.lease = on;
-    } else if (name == "skip-prepare-stops-on-reject") {
-      rules.skip_prepare_stops_on_reject = on;
-    } else {
+    const std::map<std::string, bool multipaxos::Rules::*> names = {
+        {"persist", &multipaxos::Rules::persist},
+        {"lease", &multipaxos::Rules::lease},
+        {"skip-prepare-stops-on-reject", &multipaxos::Rules::skip_prepare_stops_on_reject},
+        {"read-after-recovery", &multipaxos::Rules::read_after_recovery},
+        {"members-only-count", &multipaxos::Rules::members_only_count},
+        {"lease-every-configuration", &multipaxos::Rules::lease_every_configuration},
+        {"learn-only-chosen", &multipaxos::Rules::learn_only_chosen},
+    };
+    const auto rule = names.find(name);
+    if (rule == names.end()) {
       fail("unknown rule '" + name +
-           "' for multipaxos (persist, lease, skip-prepare-stops-on-reject)");
+           "' for multipaxos (persist, lease, skip-prepare-stops-on-reject, read-after-recovery, "
+           "members-only-count, lease-every-configuration, learn-only-chosen)");
     }
+    rules.*(rule->second) = on;
     cluster_->set_rules(rules);
   }
 
@@ -93,6 +100,12 @@ class MultiPaxosScenario final
             if (replica == nullptr) return std::nullopt;
             return replica->is_master();
           });
+      return true;
+    }
+    if (command == "read") {
+      scenario::read(
+          line, *cluster_, "master", [this](const std::string& w) { return node(w); },
+          [this](const NodeId& id) { return world().is_up(id); });
       return true;
     }
     if (command == "add-replica" || command == "remove-replica") {
@@ -189,7 +202,52 @@ class MultiPaxosScenario final
     return false;
   }
 
+ public:
+  // With four nodes or more, the checker starts with three members; the
+  // others are added (and members removed) through the log as it goes.
+  std::vector<std::string> check_header(const std::vector<NodeId>& nodes) const override {
+    if (nodes.size() < 4) return {};
+    return {"members " + nodes[0] + " " + nodes[1] + " " + nodes[2]};
+  }
+
+  // The checker's membership changes: remove one of three members or more,
+  // add a node that is not one, or replace a member by a node that is
+  // not (a removal and an addition back to back: two changes in one α
+  // window). One change at a time: the next only once every earlier one is
+  // chosen, so that the members never run out.
+  std::vector<std::string> membership_lines(std::uint64_t pick) override {
+    if (!cluster_->leader()) return {};
+    std::size_t chosen = 0;
+    for (const auto& [slot, command] : cluster_->chosen()) {
+      chosen += multipaxos::is_membership_change(command);
+    }
+    if (chosen < membership_requests_) return {};
+    // The members once every change chosen so far counts.
+    const Slot last = cluster_->chosen().empty() ? Slot{0} : cluster_->chosen().rbegin()->first;
+    const auto members =
+        cluster_->members_at(Slot{last.value + cluster_->options().timing.window + 1});
+    std::vector<NodeId> others;
+    for (const NodeId& id : servers()) {
+      if (!multipaxos::contains(members, id)) others.push_back(id);
+    }
+    const NodeId& member = members[pick % members.size()];
+    std::vector<std::string> lines;
+    if (!others.empty() && (members.size() < 3 || pick / 7 % 2 == 0)) {
+      if (pick / 14 % 2 == 0 && members.size() >= 3) lines.push_back("remove-replica " + member);
+      lines.push_back("add-replica " + others[pick / 28 % others.size()]);
+    } else if (members.size() >= 3) {
+      lines.push_back("remove-replica " + member);
+    }
+    membership_requests_ += lines.size();
+    return lines;
+  }
+
  private:
+  std::vector<NodeId> members_now() const override {
+    return cluster_->members_at(
+        Slot{cluster_->chosen().empty() ? 1 : cluster_->chosen().rbegin()->first.value + 1});
+  }
+
   std::vector<Command> committed_commands() const override {  // chosen, by slot
     std::vector<Command> commands;
     for (const auto& [slot, command] : cluster_->chosen()) commands.push_back(command);
@@ -218,6 +276,7 @@ class MultiPaxosScenario final
   }
 
   std::vector<NodeId> members_;
+  std::size_t membership_requests_ = 0;
 };
 
 }  // namespace

@@ -178,7 +178,7 @@ class PaxosScenario final
   // ---- Checkable ----
   // Three proposer clients; a random back-off before each retry, so that
   // dueling proposers do not keep each other from ever finishing (demo 05).
-  std::vector<std::string> check_header() const override {
+  std::vector<std::string> check_header(const std::vector<NodeId>&) const override {
     return {"proposers client1 client2 client3"};
   }
   std::vector<std::string> check_settings() const override { return {"set backoff 0..150"}; }

@@ -41,8 +41,9 @@ struct QueuedMessage {
 class Checkable {
  public:
   virtual ~Checkable() = default;
-  // Header lines after `nodes` (paxos: `proposers …`) and settings after it.
-  virtual std::vector<std::string> check_header() const = 0;
+  // Header lines after `nodes` (paxos: `proposers …`; multipaxos with four
+  // nodes or more: `members …`, the others join later) and settings after it.
+  virtual std::vector<std::string> check_header(const std::vector<NodeId>& nodes) const = 0;
   virtual std::vector<std::string> check_settings() const = 0;
   // The nodes that can crash or be cut off (servers, not client proposers).
   virtual std::vector<NodeId> servers() const = 0;
@@ -59,6 +60,11 @@ class Checkable {
   // leader, a proposal), or none when no node would take it. `pick` is a
   // random number for any choice to make (which proposer).
   virtual std::optional<std::string> client_line(std::uint64_t number, std::uint64_t pick) = 0;
+  // A membership change as lines that run now, one after the other
+  // (multipaxos: `add-replica`, `remove-replica`; both, to replace a member),
+  // or none when this protocol has none or it would not be wise now. `pick`
+  // is a random number.
+  virtual std::vector<std::string> membership_lines(std::uint64_t /*pick*/) { return {}; }
   // Liveness phase, once the network is healthy: lines that give the cluster
   // new work, and afterwards the expectations that hold if it made progress.
   virtual std::vector<std::string> probe_lines(std::uint64_t number) = 0;

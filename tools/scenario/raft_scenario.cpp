@@ -1,5 +1,5 @@
 // `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`,
-// `put [ID] KEY VALUE`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
+// `put [ID] KEY VALUE`, `read [ID] KEY`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
 // `election-timeout` and `heartbeat`, the rules vote-restriction,
 // commit-current-term-only, persist and log-consistency-check, and the
 // expectations leader / role / term / voted / log / log-length / commit / kv.
@@ -78,6 +78,12 @@ class RaftScenario final
             if (server == nullptr) return std::nullopt;
             return server->role() == raft::Role::leader;
           });
+      return true;
+    }
+    if (command == "read") {
+      scenario::read(
+          line, *cluster_, "leader", [this](const std::string& w) { return node(w); },
+          [this](const NodeId& id) { return world().is_up(id); });
       return true;
     }
     if (command == "timeout") {

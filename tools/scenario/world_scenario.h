@@ -2,6 +2,7 @@
 //
 //   set latency MS | MIN..MAX      set drop PERCENT
 //   deliver / drop / duplicate FROM TO [TYPE]      deliver-all
+//   delay FROM TO [TYPE] MS        (hold a queued message back for MS ms)
 //   advance MS    run MS    crash ID    restart ID
 //   partition ID… | ID… [| ID…]    heal    reset-stats
 //   expect sent TYPE [<=] N    expect queued FROM TO N    expect safe
@@ -37,6 +38,7 @@ class WorldScenario : public ProtocolScenario {
     if (command == "set") return set(line);
     if (command == "expect") return expect(line);
     if (command == "deliver" || command == "drop" || command == "duplicate") return move(line);
+    if (command == "delay") return delay(line);
     if (command == "deliver-all") {
       require_words(line, 1, 1, "deliver-all");
       return guarded([&] { world().deliver_all(); });
@@ -189,6 +191,27 @@ class WorldScenario : public ProtocolScenario {
     if (command == "drop") done = world().drop(from, to, type);
     if (command == "duplicate") done = world().duplicate(from, to, type);
     if (!done && !world().stopped()) {
+      fail("no " + (type ? std::string(*type) + " message" : std::string("message")) +
+           " is queued on " + from + " → " + to);
+    }
+  }
+
+  // `delay FROM TO [TYPE] MS`: the oldest queued message on the link (of
+  // TYPE) arrives MS ms from now when the clock runs, not after its latency.
+  void delay(const Line& line) {
+    require_words(line, 4, 5, "delay FROM TO [TYPE] MS");
+    const NodeId& from = node(line[1]);
+    const NodeId& to = node(line[2]);
+    std::optional<std::string_view> type;
+    if (line.size() == 5) {
+      check_type(line[3]);
+      type = line[3];
+    }
+    const Millis duration = parse_millis(line[line.size() - 1], "delay MS");
+    if (duration > kLongestStep) {
+      fail("delay holds a message at most " + std::to_string(kLongestStep) + " ms");
+    }
+    if (!world().delay(from, to, type, duration) && !world().stopped()) {
       fail("no " + (type ? std::string(*type) + " message" : std::string("message")) +
            " is queued on " + from + " → " + to);
     }

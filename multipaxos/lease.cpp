@@ -1,0 +1,191 @@
+// Chubby's master lease — notes, 落地：Chubby: "读写请求都是有主节点执行" (reads
+// and writes are all served by the master) — and the heartbeats that carry
+// it. Part of multipaxos::Replica (replica.h), kept in a room of its own.
+//
+//   replica side  A replica that hears the master's Accept or Heartbeat
+//                 grants it a lease: until it ends, it takes orders — a
+//                 Prepare, an Accept, a Heartbeat — from no other master.
+//   master side   The master holds the lease while a majority of EVERY
+//                 configuration that can still choose a slot has granted it,
+//                 counted from when the heartbeat was sent, minus a margin; it
+//                 reads locally only under the lease, and only once it has
+//                 applied every slot it recovered when it was elected.
+#include <algorithm>
+
+#include "multipaxos/replica.h"
+
+namespace consensus_lab::multipaxos {
+
+// The configurations that can still choose a slot: those of the slots after
+// the highest contiguous chosen one, as far as the master may send (α ahead).
+// Every membership command that decides them is chosen and known already.
+std::vector<std::vector<NodeId>> Replica::open_configurations() const {
+  const std::size_t window = config_.timing.window;
+  return configurations(commit_.next(), Slot{commit_.value + window}, config_.members, membership_,
+                        window);
+}
+
+// ---- Lease in every configuration ------------------------------------------------
+// notes, 落地：Chubby: "实现了成员变更（Group membership），以此保证节点变更的时候集群的
+// 平稳运行" and "读写请求都是有主节点执行" — membership changes, and reads by the
+// master: both at once. During the α slots after a membership change, an open slot still belongs to
+// the OLD configuration, and a majority of the old members can elect another
+// master and choose there. A lease granted by the new members alone would not
+// stop them. So the lease, and phase 1 before it, must cover every open
+// configuration (rule lease-every-configuration; off: the configuration of
+// the next free slot only, as if membership never changed).
+std::vector<std::vector<NodeId>> Replica::lease_configurations() const {
+  if (config_.rules.lease_every_configuration) return open_configurations();
+  return {members_at(next_slot_)};
+}
+
+bool Replica::phase_one_complete() const {
+  for (const auto& members : open_configurations()) {
+    if (promised_count(members) < paxos::majority(members.size())) return false;
+  }
+  return true;
+}
+
+// The master's heartbeat, to the members of every configuration its lease
+// needs (and of the next free slot): it renews the lease and carries the
+// commit index. Answers to heartbeats too old to make a lease are forgotten,
+// so a master cut off from its replicas keeps nothing for them.
+void Replica::heartbeat(Millis now, Effects& effects) {
+  const Millis lasts = config_.timing.lease - config_.timing.lease_margin;
+  heartbeat_oks_.erase(heartbeat_oks_.begin(), heartbeat_oks_.upper_bound(now - lasts));
+  std::vector<NodeId> to;
+  auto add = [&](const std::vector<NodeId>& members) {
+    for (const NodeId& member : members) {
+      if (member != config_.self && !contains(to, member)) to.push_back(member);
+    }
+  };
+  for (const auto& members : lease_configurations()) add(members);
+  add(members_at(next_slot_));
+  for (const NodeId& peer : to) effects.send.push_back({peer, Heartbeat{*ballot_, commit_, now}});
+}
+
+void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& effects,
+                           RandomSource& random) {
+  note_ballot(m.ballot);
+  if (hard_.promised && m.ballot < *hard_.promised) {
+    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
+    return;
+  }
+  if (!follow(now, from, m.ballot, "Heartbeat", effects, random)) return;
+  effects.send.push_back({from, HeartbeatOk{m.ballot, m.sent_at}});
+  catch_up_asked_ = Slot{0};  // a lost CatchUp or Chosen: ask again at every heartbeat
+  learn_up_to(m.commit, m.ballot, from, effects);
+}
+
+// Taking an order — an Accept or a Heartbeat — from the master `from`, whose
+// ballot is not below the promise: not while a lease this replica granted
+// another master holds; otherwise a higher ballot makes a candidate or a
+// master a follower, is promised, and gets the lease. False: not taken.
+bool Replica::follow(Millis now, const NodeId& from, Ballot ballot, const char* what,
+                     Effects& effects, RandomSource& random) {
+  if (const auto bar = lease_bars(now, from)) {
+    effects.events.push_back(event::OrderIgnoredForLease{what, ballot, bar->holder, bar->until});
+    reset_election_timer(now, random);  // a master is alive: no reason to campaign
+    return false;
+  }
+  if (role_ != Role::follower && (!ballot_ || ballot > *ballot_)) become_follower(effects, ballot);
+  if (!hard_.promised || ballot > *hard_.promised) {
+    hard_.promised = ballot;  // a promise without a Prepare
+    persist(effects);
+  }
+  master_hint_ = from;
+  grant_lease(now, from);
+  reset_election_timer(now, random);
+  return true;
+}
+
+void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk& m,
+                              Effects& effects) {
+  if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
+  bool member = false;
+  for (const auto& members : lease_configurations()) member = member || contains(members, from);
+  const Millis lasts = config_.timing.lease - config_.timing.lease_margin;
+  if (!member || m.sent_at + lasts <= now) return;  // not counted, or too old to matter
+  heartbeat_oks_[m.sent_at].insert(from);
+  update_lease(effects);
+}
+
+// The lease runs from the newest heartbeat that a majority of every lease
+// configuration answered — counted from when it was SENT, minus a margin: the
+// replicas counted from when they received it, so their grants outlast it.
+// With lease-every-configuration, phase 1 must also be complete in each (a
+// promise tells what the member accepted; a lease alone does not).
+void Replica::update_lease(Effects& effects) {
+  if (!config_.rules.lease || role_ != Role::master) return;
+  const auto configurations = lease_configurations();
+  std::optional<Millis> newest;
+  if (!config_.rules.lease_every_configuration || phase_one_complete()) {
+    for (const auto& heartbeat : heartbeat_oks_) {  // (sent at, who answered)
+      const std::set<NodeId>& answered = heartbeat.second;
+      const bool everywhere = std::all_of(
+          configurations.begin(), configurations.end(), [&](const std::vector<NodeId>& members) {
+            // Only members count: the master's own grant, only where it is one.
+            std::size_t granted =
+                !config_.rules.members_only_count || contains(members, config_.self) ? 1 : 0;
+            for (const NodeId& member : members) granted += answered.count(member);
+            return granted >= paxos::majority(members.size());
+          });
+      if (everywhere) newest = heartbeat.first;  // in time order: the last one is the newest
+    }
+  }
+  const Millis until =
+      newest ? *newest + config_.timing.lease - config_.timing.lease_margin : Millis{0};
+  if (until > lease_until_) effects.events.push_back(event::LeaseHeld{until});
+  lease_until_ = until;
+}
+
+// A master that cannot get promises from a majority of some open
+// configuration (its members are under another master's lease, or gone) can
+// choose nothing there and would block every slot after it: after an
+// election timeout it gives up and steps down.
+void Replica::check_phase_one(Millis now, Effects& effects, RandomSource& random) {
+  if (!config_.rules.lease_every_configuration || role_ != Role::master) return;
+  if (phase_one_complete()) {
+    phase_one_incomplete_since_.reset();
+    return;
+  }
+  if (!phase_one_incomplete_since_) phase_one_incomplete_since_ = now;
+  if (now - *phase_one_incomplete_since_ < config_.timing.election_timeout_max) return;
+  effects.events.push_back(event::PhaseOneStalled{*ballot_, *phase_one_incomplete_since_});
+  step_down(effects);
+  reset_election_timer(now, random);
+}
+
+bool Replica::can_read_locally(Millis now) const {
+  if (role_ != Role::master) return false;
+  // ---- Read after recovery -----------------------------------------------------
+  // notes, 落地：Chubby: "实现强一致性，读写请求都是有主节点执行" — "strong
+  // consistency: reads and writes are executed by the master" — which holds
+  // only if the master has what earlier masters committed. Raft §8: "a leader
+  // must have the latest information on which entries are committed";
+  // Chubby's new master likewise serves no read before its recovered log is
+  // chosen again. Without this, a master elected a moment
+  // ago answers from a state machine that lacks writes its predecessor
+  // already acknowledged (docs/multi-paxos.md, read-after-recovery).
+  if (config_.rules.read_after_recovery && applied_ < recovered_until_) return false;
+  return !config_.rules.lease || now < lease_until_;
+}
+
+void Replica::grant_lease(Millis now, const NodeId& master) {
+  if (!config_.rules.lease) return;
+  lease_holder_ = master;
+  lease_granted_until_ = now + config_.timing.lease;
+}
+
+std::optional<Replica::LeaseBar> Replica::lease_bars(Millis now, const NodeId& from) const {
+  if (!config_.rules.lease) return std::nullopt;
+  if (lease_holder_ && now < lease_granted_until_ && *lease_holder_ != from) {
+    return LeaseBar{*lease_holder_, lease_granted_until_};
+  }
+  // A master under its own lease is alive and in charge (say, a replica cut
+  // off for a while comes back and campaigns).
+  if (role_ == Role::master && now < lease_until_) return LeaseBar{config_.self, lease_until_};
+  return std::nullopt;
+}
+
+}  // namespace consensus_lab::multipaxos

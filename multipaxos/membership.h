@@ -1,0 +1,40 @@
+// Who the members are, slot by slot — notes, 落地：Chubby: "实现了成员变更"
+// (membership changes). A membership command chosen in slot s takes effect
+// α slots later, at slot s + α ("Paxos Made Simple" §3: "the set of servers
+// for instance i + α is specified by the state after executing the i-th state
+// machine command"). Here α is Timing::window, the number of slots a master
+// may have in flight: so whenever a master proposes in a slot, every command
+// that decides that slot's members is already chosen and known to it.
+//
+// Pure functions of the chosen membership commands, so that a replica, the
+// simulated cluster's invariants and the tests all compute the same thing.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <vector>
+
+#include "multipaxos/messages.h"
+
+namespace consensus_lab::multipaxos {
+
+// Who the members are for `slot`: the first configuration, changed by the
+// membership commands among `changes` (chosen slot → command) chosen in
+// slots <= slot - window. Adding a member twice, or removing one that is not
+// there — or the last one — changes nothing.
+std::vector<NodeId> members_at(Slot slot, std::vector<NodeId> first,
+                               const std::map<Slot, Command>& changes, std::size_t window);
+
+// Every distinct configuration that decides a slot in [from, to], in slot
+// order (the same vector twice in a row never appears). Its cost grows with
+// the number of changes, not with the number of slots: `to` may be far away.
+std::vector<std::vector<NodeId>> configurations(Slot from, Slot to, std::vector<NodeId> first,
+                                                const std::map<Slot, Command>& changes,
+                                                std::size_t window);
+
+bool is_membership_change(const Command& command);
+
+// True if `id` is among `members`.
+bool contains(const std::vector<NodeId>& members, const NodeId& id);
+
+}  // namespace consensus_lab::multipaxos

@@ -1,0 +1,209 @@
+// Server::check — could any server following the protocol have sent this?
+//
+// Peers are not authenticated: anyone who reaches a node's port can say
+// `peer raft A` and send any well-formed line (docs/real-cluster.md §5.4). A
+// message the protocol could never produce must not crash a server, corrupt
+// its log, or put a number in it that its data directory cannot store. So
+// handle() asks check() first, and a message check() answers for changes
+// nothing: a real node logs the reason and closes the connection.
+//
+// Refusing a message a correct peer CAN send would close a healthy
+// connection, so every rule below says why no correct server ever sends what
+// it refuses. Messages arrive late, twice, out of order and from old terms,
+// and a follower's log may be longer than its leader's: all of that is
+// possible, and handled by the protocol as usual (an old term by the
+// stale-term rule, which answers it).
+//
+// Some rules rest on a safety property of the paper's Figure 3 — Election
+// Safety, Log Matching, Leader Completeness — which holds only while the rules
+// that give it are on. With one switched off (`set rule … off`, `conlab check
+// --rule …=off`) the impossible does happen (that is what the checker shows),
+// so the rules resting on it are off too and such a message is handled as
+// usual. The Server is defensive besides: even a message check() would have
+// refused cannot make it index past its log.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/overloaded.h"
+#include "raft/server.h"
+
+namespace consensus_lab::raft {
+
+namespace {
+
+using Reason = std::optional<std::string>;
+
+std::string position(LogIndex index, Term term) {
+  return "(" + to_string(index) + ", " + to_string(term) + ")";
+}
+
+// ---- what each safety property needs ----------------------------------------
+
+// Election Safety: "at most one leader can be elected in a given term" (§5.2).
+// It needs votes that survive a crash: with persist off, a restarted server
+// votes a second time in the same term.
+bool election_safety(const Rules& rules) {
+  return rules.persist;
+}
+// Log Matching: logs that agree on an entry agree on everything before it
+// (§5.3), so every log is a leader's log as it once was. The consistency
+// check on (prev index, prev term) gives it.
+bool log_matching(const Rules& rules) {
+  return rules.log_consistency_check;
+}
+// Leader Completeness: "if a log entry is committed in a given term, then that
+// entry will be present in the logs of the leaders for all higher-numbered
+// terms" (§5.4). It needs the vote restriction (§5.4.1), counting replicas
+// only for entries of the current term (§5.4.2), durable state, and Log
+// Matching.
+bool leader_completeness(const Rules& rules) {
+  return rules.vote_restriction && rules.commit_current_term_only && rules.persist &&
+         log_matching(rules);
+}
+
+// ---- rules for every message ------------------------------------------------
+
+// A number a server can hold: a term or index past kLargestNumber cannot be
+// stored (SQLite integers are signed 64-bit), and no server counts that far
+// (become_candidate stops there; a log that long does not fit in memory).
+Reason too_large(const std::string& what, std::uint64_t value) {
+  if (value <= kLargestNumber) return std::nullopt;
+  return what + " " + std::to_string(value) + " is larger than a server can store (at most " +
+         std::to_string(kLargestNumber) + ")";
+}
+
+// A log position is (0, 0) — before the first entry, as in an empty log — or
+// an index and a term that are both at least 1: an entry has the term of the
+// leader that created it, and a leader's term is at least 1 (a candidate
+// counts its term up from 0 first).
+Reason not_a_position(const std::string& what, LogIndex index, Term term) {
+  if ((index.value == 0) == (term.value == 0)) return std::nullopt;
+  return what + " " + position(index, term) + " is not a log position (0 only together)";
+}
+
+// ---- per message ---------------------------------------------------------------
+
+Reason check_request_vote(const NodeId& from, const RequestVote& m) {
+  if (auto r = too_large("the term", m.term.value)) return r;
+  if (auto r = too_large("the last log index", m.last_log_index.value)) return r;
+  // A candidate asks for votes for itself (Figure 2: candidateId).
+  if (m.candidate_id != from) {
+    return "RequestVote for candidate " + m.candidate_id + " sent by " + from;
+  }
+  return not_a_position("the candidate's last entry", m.last_log_index, m.last_log_term);
+}
+
+Reason check_vote(const Vote& m) {
+  return too_large("the term", m.term.value);
+}
+
+// Does this server's log hold m's prev entry? Only then are m's entries
+// stored; otherwise the consistency check refuses m and nothing changes.
+bool prev_matches(const Server& server, const AppendEntries& m) {
+  const LogIndex prev = m.prev_log_index;
+  if (prev > server.last_log_index()) return false;
+  return prev.value == 0 || server.log()[prev.value - 1].term == m.prev_log_term;
+}
+
+// The first entry m would delete that this server knows is committed.
+std::optional<LogIndex> overwrites_committed(const Server& server, const AppendEntries& m) {
+  LogIndex index = m.prev_log_index;
+  for (const LogEntry& entry : m.entries) {
+    ++index.value;
+    if (index > server.commit_index() || index > server.last_log_index()) break;
+    if (server.log()[index.value - 1].term != entry.term) return index;
+  }
+  return std::nullopt;
+}
+
+Reason check_append_entries(const Server& server, const NodeId& from, const AppendEntries& m) {
+  if (auto r = too_large("the term", m.term.value)) return r;
+  if (auto r = too_large("the leader's commit index", m.leader_commit.value)) return r;
+  if (m.prev_log_index.value > kLargestNumber - m.entries.size()) {
+    return "the entries after prev index " + to_string(m.prev_log_index) + " end past " +
+           std::to_string(kLargestNumber);
+  }
+  // A leader sends AppendEntries in its own name (Figure 2: leaderId).
+  if (m.leader_id != from) return "AppendEntries from leader " + m.leader_id + " sent by " + from;
+  if (auto r = not_a_position("the prev entry", m.prev_log_index, m.prev_log_term)) return r;
+  const Rules& rules = server.config().rules;
+  const bool stored = prev_matches(server, m);
+  // With Log Matching every log is a leader's log as it once was, and terms
+  // never go down along a log: each leader extended a log of earlier terms
+  // with entries of its own. So m's entries never go down, nor below its prev
+  // entry's term (compared only when they would follow that entry here).
+  Term previous = stored ? m.prev_log_term : Term{};
+  for (const LogEntry& entry : m.entries) {
+    if (entry.term.value == 0) return "an entry has term 0 (terms start at 1)";
+    // No log holds an entry of a term later than its server's current term: a
+    // leader appends entries of its own term, and a follower takes entries
+    // only from a leader whose term it has adopted first (shared rule 1).
+    if (entry.term > m.term) {
+      return "an entry has term " + to_string(entry.term) + ", later than the leader's term " +
+             to_string(m.term);
+    }
+    if (log_matching(rules) && entry.term < previous) {
+      return "the entries' terms go down (" + to_string(previous) + ", then " +
+             to_string(entry.term) + ")";
+    }
+    previous = entry.term;
+  }
+  // Election Safety: this server leads m.term, so nobody else does. (A leader
+  // of a later term is possible: shared rule 1 makes this one a follower.)
+  if (election_safety(rules) && server.role() == Role::leader && m.term == server.current_term()) {
+    return "AppendEntries from leader " + from + " of term " + to_string(m.term) +
+           ", which this server leads";
+  }
+  // Leader Completeness: a leader of this server's term or a later one holds
+  // every entry committed so far, so it never asks to delete one. (A message
+  // from an older term may: it goes to the stale-term rule, which deletes
+  // nothing.)
+  if (leader_completeness(rules) && m.term >= server.current_term() && stored) {
+    if (const auto index = overwrites_committed(server, m)) {
+      return "AppendEntries would replace entry " + to_string(*index) + ", which is committed";
+    }
+  }
+  return std::nullopt;
+}
+
+Reason check_append_reply(const Server& server, const AppendReply& m) {
+  if (auto r = too_large("the term", m.term.value)) return r;
+  if (auto r = too_large("the match index", m.match_index.value)) return r;
+  if (auto r = too_large("the last log index", m.last_log_index.value)) return r;
+  // A reply in this leader's own term answers an AppendEntries of that term,
+  // which only this leader sent (Election Safety) — or it is a refusal for an
+  // old term alone, which names no index (match 0). Everything an
+  // AppendEntries of this term held, its prev index and its entries, was in
+  // this leader's log, which only grows while it leads (Leader Append-Only):
+  // a success matches, and a refusal names a prev index, within the log.
+  // Replies of other terms are not compared with the log: a stale one is
+  // ignored, and may well name an index past it — the leader's log was
+  // longer in an earlier term, before a later leader cut it back.
+  if (election_safety(server.config().rules) && server.role() == Role::leader &&
+      m.term == server.current_term() && m.match_index > server.last_log_index()) {
+    return std::string("AppendReply ") + (m.success ? "claims a match" : "refuses prev index") +
+           " at " + to_string(m.match_index) + ", past the leader's last index " +
+           to_string(server.last_log_index());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Server::check(const NodeId& from, const Message& message) const {
+  // Messages come from the other servers of the cluster (a real node also
+  // closes a connection from a node it does not know before any message).
+  if (from == config_.self) return "a message from itself";
+  if (!is_peer(from)) return from + " is not a server of this cluster";
+  return std::visit(
+      Overloaded{
+          [&](const RequestVote& m) { return check_request_vote(from, m); },
+          [&](const Vote& m) { return check_vote(m); },
+          [&](const AppendEntries& m) { return check_append_entries(*this, from, m); },
+          [&](const AppendReply& m) { return check_append_reply(*this, m); },
+      },
+      message);
+}
+
+}  // namespace consensus_lab::raft

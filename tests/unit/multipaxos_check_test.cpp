@@ -1,0 +1,134 @@
+// Multi-Paxos: messages validated for meaning (multipaxos/check.cpp) — an
+// impossible message is refused before it changes anything, and a message
+// that is merely old, duplicated or late never is — and who the members are,
+// slot by slot (multipaxos/membership.h).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/unit/multipaxos_test_support.h"
+
+using namespace consensus_lab::multipaxos_testing;
+using multipaxos::Accepted;
+using multipaxos::CatchUp;
+using multipaxos::Chosen;
+using multipaxos::Heartbeat;
+using multipaxos::HeartbeatOk;
+using multipaxos::Message;
+
+namespace {
+
+const std::vector<NodeId> abc{"A", "B", "C"};
+
+// A, master with ballot 1 since time 0, has slots 1 and 2 in flight.
+Replica master_a() {
+  Replica a(config_for("A", abc), ReplicaHardState{});
+  Low low;
+  a.campaign(0, low);
+  a.handle(0, "B", Promise{b(1), s(1), {}}, low);
+  REQUIRE(a.is_master());
+  a.submit_all(0, {Command::put("x", "1"), Command::put("x", "2")});
+  return a;
+}
+
+std::string refusal(Replica& replica, const NodeId& from, const Message& message) {
+  Low low;
+  const ReplicaHardState before = replica.hard_state();
+  const Effects effects = replica.handle(10, from, message, low);
+  if (!effects.refused) return "";
+  CHECK_FALSE(effects.persist);  // nothing written…
+  CHECK(effects.send.empty());   // …nothing sent…
+  CHECK(effects.events.empty());
+  CHECK(replica.hard_state() == before);  // …nothing changed
+  return *effects.refused;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "Multi-Paxos check: an impossible message is refused, with the reason, and changes nothing") {
+  const Slot huge{multipaxos::kMaxNumber};
+  const Command x = Command::put("x", "1");
+  struct Case {
+    const char* name;
+    NodeId from;
+    Message message;
+    const char* reason;  // a part of the reason given
+  };
+  const std::vector<Case> cases = {
+      {"a message from itself", "A", Heartbeat{b(2), s(0), 0}, "to itself"},
+      {"ballot 0", "B", Prepare{b(0), s(1)}, "ballot 0"},
+      {"a Prepare from slot 0", "B", Prepare{b(5), s(0)}, "slot 0"},
+      {"a Prepare with A's own ballot", "B", Prepare{b(1), s(1)}, "own ballot"},
+      {"an Accept for slot 0 (it could never be read back from disk)", "B",
+       Accept{b(5), s(0), x, s(0)}, "slot 0"},
+      {"an Accept far beyond its commit index", "B", Accept{b(5), s(9), x, s(1)}, "within 4"},
+      {"an Accept for a slot near 2^62", "B", Accept{b(5), huge, x, huge}, "too large"},
+      {"a Heartbeat whose commit index is near 2^64", "B",
+       Heartbeat{b(5), Slot{~std::uint64_t{0}}, 0}, "too large"},
+      {"a Promise for this ballot from another first slot", "B", Promise{b(1), s(3), {}},
+       "asked from slot 1"},
+      {"a Promise that reports a slot before its first one", "C",
+       Promise{b(1), s(1), {{s(0), SlotProposal{b(1), x}}}}, "slot 0"},
+      {"a Promise that reports a proposal above its own ballot", "C",
+       Promise{b(1), s(1), {{s(1), SlotProposal{b(7), x}}}}, "ballot 7"},
+      {"a Promise with slots out of order", "C",
+       Promise{b(1), s(1), {{s(2), SlotProposal{b(1), x}}, {s(1), SlotProposal{b(1), x}}}},
+       "out of order"},
+      {"a Reject whose promise is not higher", "B", Reject{b(1), b(1)}, "not higher"},
+      {"an Accepted for a slot A never proposed", "B", Accepted{b(1), s(3)}, "never proposed"},
+      {"a HeartbeatOk for a heartbeat from the future", "B", HeartbeatOk{b(1), 11}, "after now"},
+      {"a CatchUp from slot 0", "B", CatchUp{s(0)}, "slot 0"},
+      {"a Chosen with a slot twice", "B", Chosen{{{s(1), x}, {s(1), x}}}, "out of order"},
+  };
+  for (const Case& c : cases) {
+    SUBCASE(c.name) {
+      Replica a = master_a();
+      const std::string why = refusal(a, c.from, c.message);
+      CAPTURE(why);
+      CHECK(why.find(c.reason) != std::string::npos);
+      CHECK(a.is_master());
+    }
+  }
+}
+
+TEST_CASE("Multi-Paxos check: a message that is only old, repeated or late is never refused") {
+  const Command x = Command::put("x", "1");
+  const std::vector<std::pair<NodeId, Message>> fine = {
+      {"B", Promise{b(1), s(1), {}}},  // a duplicate of the promise that elected A
+      {"C", Promise{b(4), s(7), {}}},  // for another candidate's ballot: late
+      {"B", Accepted{b(1), s(2)}},     // for a slot in flight
+      {"B", Accepted{b(4), s(90)}},    // for another ballot: late
+      {"C", HeartbeatOk{b(1), 0}},     // for the heartbeat A sent when elected
+      {"C", Reject{b(1), b(6)}},       // someone promised a higher ballot
+      {"B", Accept{b(7), s(5), x, s(1)}}, {"B", Heartbeat{b(7), s(40), 9}},
+      {"C", CatchUp{s(1'000)}},           {"B", Chosen{{{s(1), x}, {s(7), x}}}},
+  };
+  for (const auto& [from, message] : fine) {
+    CAPTURE(multipaxos::to_string(message));
+    Replica a = master_a();
+    Low low;
+    CHECK_FALSE(a.handle(10, from, message, low).refused);
+  }
+}
+
+TEST_CASE("Multi-Paxos membership: who the members are, slot by slot (α = window)") {
+  const std::vector<NodeId> first{"A", "B", "C"};
+  const std::map<Slot, Command> changes = {
+      {s(1), Command::add("D")}, {s(2), Command::remove("A")}, {s(3), Command::remove("Z")}};
+  using V = std::vector<NodeId>;
+  CHECK(multipaxos::members_at(s(4), first, changes, 4) == V{"A", "B", "C"});
+  CHECK(multipaxos::members_at(s(5), first, changes, 4) == V{"A", "B", "C", "D"});
+  CHECK(multipaxos::members_at(s(6), first, changes, 4) == V{"B", "C", "D"});
+  CHECK(multipaxos::members_at(s(7), first, changes, 4) == V{"B", "C", "D"});  // Z: nothing
+  // The configurations of a range of slots, each once, in order.
+  CHECK(multipaxos::configurations(s(3), s(9), first, changes, 4) ==
+        std::vector<V>{{"A", "B", "C"}, {"A", "B", "C", "D"}, {"B", "C", "D"}});
+  CHECK(multipaxos::configurations(s(6), Slot{multipaxos::kMaxNumber - 1}, first, changes, 4) ==
+        std::vector<V>{{"B", "C", "D"}});
+  // The last member is never removed: a log nobody may choose in is dead.
+  const std::map<Slot, Command> all_out = {
+      {s(1), Command::remove("A")}, {s(2), Command::remove("B")}, {s(3), Command::remove("C")}};
+  CHECK(multipaxos::members_at(s(10), first, all_out, 4) == V{"C"});
+}
