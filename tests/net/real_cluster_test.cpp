@@ -483,6 +483,14 @@ void refused_and_survives(LocalCluster& cluster, const std::string& protocol, co
   // or by redirecting to the leader).
   cluster.stop(to, SIGTERM);
   cluster.start(to);
+  // Wait until it listens again (its data directory read back), so that the
+  // client below reaches it and not only the others.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (count(cluster.log(to), "listening on") < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(count(cluster.log(to), "listening on") == 2);
   auto through = cluster.client(to);
   const auto again = through.put("after", "restart");
   REQUIRE_MESSAGE(again.done, again.error);
