@@ -76,13 +76,13 @@ std::optional<std::string> Replica::check(Millis now, const NodeId& from,
   // A replica never sends a message to itself (the simulator and real mode
   // both deliver its own promise and acceptance directly).
   if (from == config_.self) return "a message from " + from + " to itself";
-  const bool mine = ballot_ && role_ != Role::follower;
+  const std::optional<Ballot> mine = ballot();  // as candidate or master
   return std::visit(
       Overloaded{
           [&](const Prepare& m) -> Problem {
             if (auto problem = ballot_in_range(m.ballot, "Prepare")) return problem;
             // Ballots are owned: only this replica uses its own.
-            if (mine && m.ballot == *ballot_) return "a Prepare with this replica's own ballot";
+            if (mine && m.ballot == *mine) return "a Prepare with this replica's own ballot";
             return slot_in_range(m.from, "Prepare's first slot");
           },
           [&](const Promise& m) -> Problem {
@@ -92,9 +92,9 @@ std::optional<std::string> Replica::check(Millis now, const NodeId& from,
             // from its first slot, or from an earlier one (a candidate that
             // caught up asks again, from further on). A promise for another
             // ballot is merely late.
-            if (mine && m.ballot == *ballot_ && m.from > campaign_from_) {
+            if (mine && m.ballot == *mine && m.from > phase_one().from) {
               return "a Promise from slot " + number(m.from.value) +
-                     ", but the Prepare asked from slot " + number(campaign_from_.value);
+                     ", but the Prepare asked from slot " + number(phase_one().from.value);
             }
             if (auto problem = slot_list(m.accepted, m.from, "Promise")) return problem;
             // An acceptor accepts nothing above the ballot it promises next.
@@ -118,7 +118,7 @@ std::optional<std::string> Replica::check(Millis now, const NodeId& from,
           },
           [&](const Accept& m) -> Problem {
             if (auto problem = ballot_in_range(m.ballot, "Accept")) return problem;
-            if (mine && m.ballot == *ballot_) return "an Accept with this replica's own ballot";
+            if (mine && m.ballot == *mine) return "an Accept with this replica's own ballot";
             if (auto problem = slot_in_range(m.slot, "Accept")) return problem;
             if (auto problem = commit_in_range(m.commit)) return problem;
             // A master sends a slot only within `window` of its commit index
@@ -134,22 +134,22 @@ std::optional<std::string> Replica::check(Millis now, const NodeId& from,
             if (auto problem = ballot_in_range(m.ballot, "Accepted")) return problem;
             if (auto problem = slot_in_range(m.slot, "Accepted")) return problem;
             // Accepted under this master's ballot answers an Accept it sent.
-            if (role_ == Role::master && m.ballot == *ballot_ && m.slot >= next_slot_) {
+            if (master_ && m.ballot == *mine && m.slot >= master_->next_slot) {
               return "Accepted for slot " + number(m.slot.value) + ", never proposed (next is " +
-                     number(next_slot_.value) + ")";
+                     number(master_->next_slot.value) + ")";
             }
             return std::nullopt;
           },
           [&](const Heartbeat& m) -> Problem {
             if (auto problem = ballot_in_range(m.ballot, "Heartbeat")) return problem;
-            if (mine && m.ballot == *ballot_) return "a Heartbeat with this replica's own ballot";
+            if (mine && m.ballot == *mine) return "a Heartbeat with this replica's own ballot";
             if (m.sent_at < 0) return "a Heartbeat sent at a negative time";
             return commit_in_range(m.commit);
           },
           [&](const HeartbeatOk& m) -> Problem {
             if (auto problem = ballot_in_range(m.ballot, "HeartbeatOk")) return problem;
             // It echoes the time this master sent its heartbeat: not later than now.
-            if (role_ == Role::master && m.ballot == *ballot_ && m.sent_at > now) {
+            if (master_ && m.ballot == *mine && m.sent_at > now) {
               return "a HeartbeatOk for a heartbeat sent at " + std::to_string(m.sent_at) +
                      " ms, after now (" + std::to_string(now) + " ms)";
             }

@@ -7,8 +7,6 @@
 
 namespace consensus_lab::multipaxos {
 
-// ---- learning ------------------------------------------------------------------
-
 // The master says every slot up to `commit` is chosen with the value it
 // proposed under `ballot`: what this replica accepted under that ballot is
 // chosen. Only the slots it accepted are looked at — the cost follows what
@@ -58,7 +56,7 @@ void Replica::on_chosen(Millis now, const Chosen& m, Effects& effects) {
   // Accepted for its own ballot. A Chosen reaching a master answers a CatchUp
   // it sent as a follower; it may carry a value a newer master chose where
   // this one proposed another — learning it would make the commit index lie.
-  if (config_.rules.learn_only_chosen && role_ == Role::master) {
+  if (config_.rules.learn_only_chosen && master_) {
     effects.events.push_back(event::ChosenIgnored{m.slots.size()});
     return;
   }
@@ -66,11 +64,11 @@ void Replica::on_chosen(Millis now, const Chosen& m, Effects& effects) {
   for (const auto& [slot, command] : m.slots) learn(slot, command, effects);
   catch_up_asked_ = Slot{0};
   // A candidate that was behind asks again, from where it is now.
-  if (role_ == Role::candidate && commit_ > before && commit_ >= campaign_from_) {
+  if (candidate_ && commit_ > before && commit_ >= candidate_->from) {
     if (is_member(commit_.next())) {
-      rerun_phase_one(now, effects);
+      run_phase_one(now, effects);
     } else {
-      step_down(effects);  // no longer a member: nothing to run for
+      step_down();  // no longer a member: nothing to run for
     }
   }
 }
@@ -78,20 +76,20 @@ void Replica::on_chosen(Millis now, const Chosen& m, Effects& effects) {
 void Replica::learn(Slot slot, const Command& command, Effects& effects) {
   if (hard_.chosen.count(slot) != 0) return;
   hard_.chosen[slot] = command;
-  in_flight_.erase(slot);  // a master: nothing more to propose there
-  if (is_membership_change(command)) membership_[slot] = command;
+  if (master_) master_->in_flight.erase(slot);  // nothing more to propose there
+  membership_.chosen(slot, command);
   persist(effects, std::nullopt, slot);
   effects.events.push_back(event::SlotChosen{slot, command});
   const Slot before = commit_;
   while (hard_.chosen.count(commit_.next()) != 0) commit_ = commit_.next();
   apply_chosen(effects);
-  if (role_ != Role::master || commit_ == before) return;
+  if (!master_ || commit_ == before) return;
   // A master removed from the configuration steps down once a slot of a
   // configuration without it is chosen: the removal counts (Raft §6 has the
   // leader step down once the configuration without it is committed).
   if (!is_member(commit_)) {
-    effects.events.push_back(event::LeftConfiguration{*ballot_, commit_});
-    step_down(effects);
+    effects.events.push_back(event::LeftConfiguration{master_->phase_one.ballot, commit_});
+    step_down();
     return;
   }
   update_lease(effects);  // the open configurations moved on
@@ -106,6 +104,19 @@ void Replica::apply_chosen(Effects& effects) {
     if (command.kind == Command::Kind::read) value = store_.get(command.key);
     effects.events.push_back(event::Applied{applied_, command, !fresh, value});
   }
+}
+
+// A replica outside the configuration of its next open slot — but perhaps
+// inside a later one, added by slots it has not learned — asks that slot's
+// members what is chosen.
+void Replica::ask_members_what_is_chosen(Effects& effects) {
+  bool asked = false;
+  for (const NodeId& member : members_at(commit_.next())) {
+    if (member == config_.self) continue;
+    effects.send.push_back({member, CatchUp{commit_.next()}});
+    asked = true;
+  }
+  if (asked) effects.events.push_back(event::CatchingUp{commit_.next()});
 }
 
 }  // namespace consensus_lab::multipaxos

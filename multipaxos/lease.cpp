@@ -20,9 +20,7 @@ namespace consensus_lab::multipaxos {
 // the highest contiguous chosen one, as far as the master may send (α ahead).
 // Every membership command that decides them is chosen and known already.
 std::vector<std::vector<NodeId>> Replica::open_configurations() const {
-  const std::size_t window = config_.timing.window;
-  return configurations(commit_.next(), Slot{commit_.value + window}, config_.members, membership_,
-                        window);
+  return membership_.between(commit_.next(), Slot{commit_.value + membership_.window()});
 }
 
 // ---- Lease in every configuration ------------------------------------------------
@@ -36,12 +34,12 @@ std::vector<std::vector<NodeId>> Replica::open_configurations() const {
 // the next free slot only, as if membership never changed).
 std::vector<std::vector<NodeId>> Replica::lease_configurations() const {
   if (config_.rules.lease_every_configuration) return open_configurations();
-  return {members_at(next_slot_)};
+  return {members_at(master_->next_slot)};
 }
 
 bool Replica::phase_one_complete() const {
   for (const auto& members : open_configurations()) {
-    if (promised_count(members) < paxos::majority(members.size())) return false;
+    if (!promised_by_majority(members)) return false;
   }
   return true;
 }
@@ -51,8 +49,10 @@ bool Replica::phase_one_complete() const {
 // commit index. Answers to heartbeats too old to make a lease are forgotten,
 // so a master cut off from its replicas keeps nothing for them.
 void Replica::heartbeat(Millis now, Effects& effects) {
+  Master& m = *master_;
   const Millis lasts = config_.timing.lease - config_.timing.lease_margin;
-  heartbeat_oks_.erase(heartbeat_oks_.begin(), heartbeat_oks_.upper_bound(now - lasts));
+  m.heartbeat_answers.erase(m.heartbeat_answers.begin(),
+                            m.heartbeat_answers.upper_bound(now - lasts));
   std::vector<NodeId> to;
   auto add = [&](const std::vector<NodeId>& members) {
     for (const NodeId& member : members) {
@@ -60,15 +60,17 @@ void Replica::heartbeat(Millis now, Effects& effects) {
     }
   };
   for (const auto& members : lease_configurations()) add(members);
-  add(members_at(next_slot_));
-  for (const NodeId& peer : to) effects.send.push_back({peer, Heartbeat{*ballot_, commit_, now}});
+  add(members_at(m.next_slot));
+  for (const NodeId& peer : to) {
+    effects.send.push_back({peer, Heartbeat{m.phase_one.ballot, commit_, now}});
+  }
 }
 
 void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& effects,
                            RandomSource& random) {
   note_ballot(m.ballot);
-  if (hard_.promised && m.ballot < *hard_.promised) {
-    effects.send.push_back({from, Reject{m.ballot, *hard_.promised}});
+  if (const auto higher = higher_promise(m.ballot)) {
+    effects.send.push_back({from, Reject{m.ballot, *higher}});
     return;
   }
   if (!follow(now, from, m.ballot, "Heartbeat", effects, random)) return;
@@ -77,36 +79,14 @@ void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, E
   learn_up_to(m.commit, m.ballot, from, effects);
 }
 
-// Taking an order — an Accept or a Heartbeat — from the master `from`, whose
-// ballot is not below the promise: not while a lease this replica granted
-// another master holds; otherwise a higher ballot makes a candidate or a
-// master a follower, is promised, and gets the lease. False: not taken.
-bool Replica::follow(Millis now, const NodeId& from, Ballot ballot, const char* what,
-                     Effects& effects, RandomSource& random) {
-  if (const auto bar = lease_bars(now, from)) {
-    effects.events.push_back(event::OrderIgnoredForLease{what, ballot, bar->holder, bar->until});
-    reset_election_timer(now, random);  // a master is alive: no reason to campaign
-    return false;
-  }
-  if (role_ != Role::follower && (!ballot_ || ballot > *ballot_)) become_follower(effects, ballot);
-  if (!hard_.promised || ballot > *hard_.promised) {
-    hard_.promised = ballot;  // a promise without a Prepare
-    persist(effects);
-  }
-  master_hint_ = from;
-  grant_lease(now, from);
-  reset_election_timer(now, random);
-  return true;
-}
-
 void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk& m,
                               Effects& effects) {
-  if (role_ != Role::master || !ballot_ || m.ballot != *ballot_) return;
+  if (m.ballot != master_->phase_one.ballot) return;
   bool member = false;
   for (const auto& members : lease_configurations()) member = member || contains(members, from);
   const Millis lasts = config_.timing.lease - config_.timing.lease_margin;
   if (!member || m.sent_at + lasts <= now) return;  // not counted, or too old to matter
-  heartbeat_oks_[m.sent_at].insert(from);
+  master_->heartbeat_answers[m.sent_at].insert(from);
   update_lease(effects);
 }
 
@@ -116,11 +96,11 @@ void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk&
 // With lease-every-configuration, phase 1 must also be complete in each (a
 // promise tells what the member accepted; a lease alone does not).
 void Replica::update_lease(Effects& effects) {
-  if (!config_.rules.lease || role_ != Role::master) return;
+  if (!config_.rules.lease || !master_) return;
   const auto configurations = lease_configurations();
   std::optional<Millis> newest;
   if (!config_.rules.lease_every_configuration || phase_one_complete()) {
-    for (const auto& heartbeat : heartbeat_oks_) {  // (sent at, who answered)
+    for (const auto& heartbeat : master_->heartbeat_answers) {  // (sent at, who answered)
       const std::set<NodeId>& answered = heartbeat.second;
       const bool everywhere = std::all_of(
           configurations.begin(), configurations.end(), [&](const std::vector<NodeId>& members) {
@@ -135,8 +115,8 @@ void Replica::update_lease(Effects& effects) {
   }
   const Millis until =
       newest ? *newest + config_.timing.lease - config_.timing.lease_margin : Millis{0};
-  if (until > lease_until_) effects.events.push_back(event::LeaseHeld{until});
-  lease_until_ = until;
+  if (until > master_->lease_until) effects.events.push_back(event::LeaseHeld{until});
+  master_->lease_until = until;
 }
 
 // A master that cannot get promises from a majority of some open
@@ -144,20 +124,21 @@ void Replica::update_lease(Effects& effects) {
 // choose nothing there and would block every slot after it: after an
 // election timeout it gives up and steps down.
 void Replica::check_phase_one(Millis now, Effects& effects, RandomSource& random) {
-  if (!config_.rules.lease_every_configuration || role_ != Role::master) return;
+  if (!config_.rules.lease_every_configuration || !master_) return;
+  std::optional<Millis>& since = master_->phase_one_incomplete_since;
   if (phase_one_complete()) {
-    phase_one_incomplete_since_.reset();
+    since.reset();
     return;
   }
-  if (!phase_one_incomplete_since_) phase_one_incomplete_since_ = now;
-  if (now - *phase_one_incomplete_since_ < config_.timing.election_timeout_max) return;
-  effects.events.push_back(event::PhaseOneStalled{*ballot_, *phase_one_incomplete_since_});
-  step_down(effects);
+  if (!since) since = now;
+  if (now - *since < config_.timing.election_timeout_max) return;
+  effects.events.push_back(event::PhaseOneStalled{master_->phase_one.ballot, *since});
+  step_down();
   reset_election_timer(now, random);
 }
 
 bool Replica::can_read_locally(Millis now) const {
-  if (role_ != Role::master) return false;
+  if (!master_) return false;
   // ---- Read after recovery -----------------------------------------------------
   // notes, 落地：Chubby: "实现强一致性，读写请求都是有主节点执行" — "strong
   // consistency: reads and writes are executed by the master" — which holds
@@ -167,24 +148,23 @@ bool Replica::can_read_locally(Millis now) const {
   // chosen again. Without this, a master elected a moment
   // ago answers from a state machine that lacks writes its predecessor
   // already acknowledged (docs/multi-paxos.md, read-after-recovery).
-  if (config_.rules.read_after_recovery && applied_ < recovered_until_) return false;
-  return !config_.rules.lease || now < lease_until_;
+  if (config_.rules.read_after_recovery && applied_ < master_->recovered_until) return false;
+  return !config_.rules.lease || now < master_->lease_until;
 }
 
 void Replica::grant_lease(Millis now, const NodeId& master) {
   if (!config_.rules.lease) return;
-  lease_holder_ = master;
-  lease_granted_until_ = now + config_.timing.lease;
+  grant_ = LeaseGrant{master, now + config_.timing.lease};
 }
 
 std::optional<Replica::LeaseBar> Replica::lease_bars(Millis now, const NodeId& from) const {
   if (!config_.rules.lease) return std::nullopt;
-  if (lease_holder_ && now < lease_granted_until_ && *lease_holder_ != from) {
-    return LeaseBar{*lease_holder_, lease_granted_until_};
+  if (grant_ && now < grant_->until && grant_->holder != from) {
+    return LeaseBar{grant_->holder, grant_->until};
   }
   // A master under its own lease is alive and in charge (say, a replica cut
   // off for a while comes back and campaigns).
-  if (role_ == Role::master && now < lease_until_) return LeaseBar{config_.self, lease_until_};
+  if (master_ && now < master_->lease_until) return LeaseBar{config_.self, master_->lease_until};
   return std::nullopt;
 }
 

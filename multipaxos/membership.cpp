@@ -52,6 +52,10 @@ bool is_membership_change(const Command& command) {
          command.kind == Command::Kind::remove_replica;
 }
 
+void Membership::chosen(Slot slot, const Command& command) {
+  if (is_membership_change(command)) changes_[slot] = command;
+}
+
 bool contains(const std::vector<NodeId>& members, const NodeId& id) {
   return std::find(members.begin(), members.end(), id) != members.end();
 }

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "multipaxos/messages.h"
@@ -36,5 +37,30 @@ bool is_membership_change(const Command& command);
 
 // True if `id` is among `members`.
 bool contains(const std::vector<NodeId>& members, const NodeId& id);
+
+// What one replica knows of the membership: the first configuration and the
+// membership commands it knows chosen (only chosen ones count: the members of
+// a slot must be the same for every replica that asks).
+class Membership {
+ public:
+  Membership(std::vector<NodeId> first, std::size_t window)
+      : first_(std::move(first)), window_(window) {}
+
+  // `command` is known chosen in `slot`: remember it if it changes the members.
+  void chosen(Slot slot, const Command& command);
+  std::vector<NodeId> at(Slot slot) const { return members_at(slot, first_, changes_, window_); }
+  bool includes(Slot slot, const NodeId& id) const { return contains(at(slot), id); }
+  // Every distinct configuration of the slots from..to (configurations()).
+  std::vector<std::vector<NodeId>> between(Slot from, Slot to) const {
+    return configurations(from, to, first_, changes_, window_);
+  }
+  std::size_t window() const { return window_; }
+  void set_window(std::size_t window) { window_ = window; }
+
+ private:
+  std::vector<NodeId> first_;
+  std::map<Slot, Command> changes_;  // the chosen membership commands, by slot
+  std::size_t window_;
+};
 
 }  // namespace consensus_lab::multipaxos

@@ -18,221 +18,77 @@
 //               beyond the highest contiguous chosen slot.
 //               A Reject ends that: the master steps down.
 //   lease       A replica that hears from the master grants it a lease and
-//               answers no other candidate until it ends; the master's own
-//               lease ends earlier, and it serves reads locally only while it
-//               holds one (Chubby).
+//               takes orders from no other master until it ends; the master's
+//               own lease ends earlier, and it serves reads locally only
+//               while it holds one (Chubby).
 //
 // Like every role here it does no I/O: it takes messages and ticks and
-// returns Effects — persist, then send. Its rooms: replica.cpp (the steady
-// state, dispatch), election.cpp (phase 1, recovery), learner.cpp (learning,
-// catching up, applying), lease.cpp (the lease, heartbeats), check.cpp (what
-// messages are impossible), membership.h (who the members are).
+// returns Effects — persist, then send. The class only routes, by message
+// and by role (replica.cpp); each role has a room of its own:
+//   acceptor.cpp    promises and acceptances, for every slot
+//   election.cpp    the candidate: phase 1, and the recovery that makes it master
+//   master.cpp      the steady state: Accepts within the window, Accepted, Reject
+//   lease.cpp       heartbeats, the master's lease and the replicas' grants
+//   learner.cpp     learning what is chosen, catching up, applying
+//   check.cpp       the messages no correct replica could send
+//   membership.h    who the members are, slot by slot
+// Role state lives in std::optional<Candidate> / std::optional<Master>:
+// becoming a follower drops it whole, so it can never be half-reset.
 #pragma once
 
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
+#include "multipaxos/effects.h"
 #include "multipaxos/membership.h"
 #include "multipaxos/messages.h"
+#include "multipaxos/rules.h"
 
 namespace consensus_lab::multipaxos {
 
-// Safety rules that can be switched off (all on by default). Each is
-// documented in docs/multi-paxos.md with the scenario that breaks without it.
-struct Rules {
-  // Durable before visible: ReplicaHardState survives a crash.
-  bool persist = true;
-  // Chubby's lease: while a replica's grant to a master holds, it takes no
-  // orders (Prepare, Accept, Heartbeat) from another; the master reads locally
-  // only under its own lease, which ends before the grants do.
-  bool lease = true;
-  // The master may skip Prepare only while it is stable (notes, 优化 Basic
-  // Paxos 执行): once a replica has promised a higher ballot, it answers the
-  // old master's Accept with a Reject (promise 2, for every later slot), and
-  // that Reject ends the skipping. Off, the replica accepts it anyway, and
-  // the old master goes on choosing without a Prepare.
-  bool skip_prepare_stops_on_reject = true;
-  // Raft §8 and Chubby: a new master answers reads locally only once it has
-  // applied every slot it recovered — every slot any Promise reported.
-  bool read_after_recovery = true;
-  // Only a slot's members count: the master's own acceptance, and its own
-  // lease grant, count only where it is a member. A removed master steps down.
-  bool members_only_count = true;
-  // The lease and phase 1 must cover every configuration that can still
-  // choose a slot (the slots after the commit index, up to α ahead), not
-  // just the configuration of the next free slot.
-  bool lease_every_configuration = true;
-  // A master learns a slot only from a majority of Accepted for its own
-  // ballot — never from a Chosen reply — so the commit index it announces
-  // speaks only of values it proposed, which is what followers assume.
-  bool learn_only_chosen = true;
-};
+// What a Promise reported: the proposals its sender accepted, by slot.
+using Reports = std::vector<std::pair<Slot, SlotProposal>>;
 
-struct Timing {
-  Millis election_timeout_min = 150;  // a fresh random timeout from this range…
-  Millis election_timeout_max = 300;  // …each time the timer is reset
-  Millis heartbeat = 50;              // the master's heartbeat interval
-  Millis lease = 200;                 // a replica's lease grant, from when it hears the master
-  Millis lease_margin = 20;           // the master's lease ends this much earlier
-  // Slots the master may have in flight beyond the highest contiguous chosen
-  // slot — and α, the delay of a membership change: a replica added or
-  // removed by the command in slot s counts from slot s + window on, so the
-  // master always knows who the members are for every slot it proposes.
-  std::size_t window = 4;
-};
-
-// Bounds that keep every message a correct replica sends far below the
-// wire's line limit (net/wire.h): a Promise reports at most kMaxSlotsPerMessage
-// accepted slots (a replica that would have to report more catches the
-// candidate up instead: event::PromiseWithheld), and a Chosen carries at most
-// that many slots and about kMaxBytesPerMessage bytes of commands.
-inline constexpr std::size_t kMaxSlotsPerMessage = 512;
-inline constexpr std::size_t kMaxBytesPerMessage = 1 << 20;
-// No slot or ballot reaches 2^62: a cluster choosing a million slots a second
-// would need 146,000 years. A larger number in a message is impossible, and
-// every number below it can be stored (SQLite integers are signed 64-bit)
-// and incremented without overflow.
-inline constexpr std::uint64_t kMaxNumber = std::uint64_t{1} << 62;
-
-// What survives a crash.
-struct ReplicaHardState {
-  std::optional<Ballot> promised;         // one promise for every slot (see Prepare::from)
-  std::map<Slot, SlotProposal> accepted;  // per slot: the last proposal accepted
-  std::map<Slot, Command> chosen;         // per slot: what this replica knows chosen
-  friend bool operator==(const ReplicaHardState&, const ReplicaHardState&) = default;
-};
-
-// What must be made durable before the step's messages leave: the promise,
-// and only the slots that changed (not the whole log again).
-struct Persist {
-  std::optional<Ballot> promised;
-  std::map<Slot, SlotProposal> accepted;  // slots accepted in this step
-  std::map<Slot, Command> chosen;         // slots learned chosen in this step
-  friend bool operator==(const Persist&, const Persist&) = default;
-};
-
-// Carry out a Persist on durable state (what a driver's disk does).
-void apply(const Persist& persist, ReplicaHardState& disk);
-
-struct Outgoing {
-  NodeId to;
-  Message message;
-};
-
-namespace event {
-struct CampaignStarted {  // Prepare sent: trying to become master
+// Phase 1 of a candidate — and of the master it becomes, which goes on
+// asking the members of later configurations (Basic Paxos: 准备阶段).
+struct PhaseOne {
   Ballot ballot;
-  Slot from;
+  Slot from;                           // the Prepare covers this slot and every later one
+  std::map<NodeId, Reports> promises;  // who promised this ballot, and what they reported
+  std::set<NodeId> asked;              // members asked again since the last heartbeat
 };
-struct PromiseGranted {
-  Ballot ballot;
-  NodeId candidate;
-  std::size_t reported;  // accepted slots reported
-};
-struct PrepareRefused {  // ballot <= promised: Reject sent
-  Ballot ballot;
-  Ballot promised;
-};
-struct PrepareIgnoredForLease {  // a lease for another master still holds
-  Ballot ballot;
-  NodeId master;  // empty: granted before a restart, to a master it no longer knows
-  Millis until;
-};
-struct BecameMaster {
-  Ballot ballot;
-  Slot from;
-  std::size_t reproposed;  // open slots given the highest-numbered value reported
-  std::size_t filled;      // gaps filled with noop
-  Slot next;               // the slot the next command gets
-};
-struct SteppedDown {
-  Ballot ballot;
-  Ballot higher;
-};
-struct CommandProposed {  // steady state: straight to phase 2
-  Slot slot;
+
+// A command planned for a slot by the master, until it is chosen.
+struct InFlight {
   Command command;
-};
-struct SlotAccepted {
-  Slot slot;
-  Ballot ballot;
-  Command command;
-};
-struct AcceptRefused {
-  Slot slot;
-  Ballot ballot;
-  Ballot promised;
-};
-struct SlotChosen {
-  Slot slot;
-  Command command;
-};
-struct Applied {
-  Slot slot;
-  Command command;
-  bool repeat;                       // a client's re-submitted command: skipped
-  std::optional<std::string> value;  // a read's answer: the value when it applied
-};
-struct LeaseHeld {  // the master holds a lease until this time
-  Millis until;
-};
-struct CatchingUp {
-  Slot from;
-};
-struct CampaignDeferred {  // its own lease grant to a master still holds
-  NodeId master;           // empty: granted before a restart
-  Millis until;
-};
-struct OrderIgnoredForLease {  // an Accept or Heartbeat from another master, under a lease
-  std::string what;            // "Accept", "Heartbeat"
-  Ballot ballot;
-  NodeId master;  // the lease holder; empty: granted before a restart; self: a master's own
-  Millis until;
-};
-struct PromiseWithheld {  // the candidate is too far behind: caught up instead
-  Ballot ballot;
-  NodeId candidate;
-  std::size_t accepted;  // accepted slots it would have had to report
-};
-struct ChosenIgnored {  // a master learns only from its own Accepted
-  std::size_t slots;
-};
-struct LeftConfiguration {  // a master no longer among the members: steps down
-  Ballot ballot;
-  Slot slot;  // the first chosen slot of a configuration without it
-};
-struct PhaseOneStalled {  // a master without promises from a majority of a configuration
-  Ballot ballot;
-  Millis since;
-};
-}  // namespace event
-
-using Event =
-    std::variant<event::CampaignStarted, event::PromiseGranted, event::PrepareRefused,
-                 event::PrepareIgnoredForLease, event::BecameMaster, event::SteppedDown,
-                 event::CommandProposed, event::SlotAccepted, event::AcceptRefused,
-                 event::SlotChosen, event::Applied, event::LeaseHeld, event::CatchingUp,
-                 event::CampaignDeferred, event::OrderIgnoredForLease, event::PromiseWithheld,
-                 event::ChosenIgnored, event::LeftConfiguration, event::PhaseOneStalled>;
-
-struct Effects {
-  std::optional<Persist> persist;
-  std::vector<Outgoing> send;
-  std::optional<Millis> wake_at;
-  std::vector<Event> events;
-  // The message handed to handle() was impossible — no peer following the
-  // protocol could have sent it (slot 0, a Promise reporting slots before its
-  // own start…): nothing else was done. A real node logs this reason and
-  // closes the connection it came on.
-  std::optional<std::string> refused;
+  std::set<NodeId> accepted_by;
+  bool sent = false;
+  int heartbeats_waited = 0;  // since it was last sent
+  bool from_client = false;   // a client's command (not a recovered value or noop)
 };
 
-enum class Role { follower, candidate, master };
+// Everything only a master has: volatile, gone when it steps down.
+struct Master {
+  PhaseOne phase_one;
+  Slot next_slot{1};        // the slot the next client command gets
+  Slot recovered_until{0};  // local reads wait until this is applied (read-after-recovery)
+  std::map<Slot, InFlight> in_flight;
+  std::map<Millis, std::set<NodeId>> heartbeat_answers;  // heartbeat sent at → who answered
+  Millis lease_until = 0;                                // the master's own lease
+  Millis next_heartbeat = 0;
+  std::optional<Millis> phase_one_incomplete_since;
+};
+
+// The replica side of the lease: whom it granted one, until when.
+struct LeaseGrant {
+  NodeId holder;
+  Millis until = 0;
+};
 
 class Replica {
  public:
@@ -262,7 +118,7 @@ class Replica {
 
   // Who the members are for `slot`: the first configuration, changed by the
   // membership commands chosen in slots <= slot - window.
-  std::vector<NodeId> members_at(Slot slot) const;
+  std::vector<NodeId> members_at(Slot slot) const { return membership_.at(slot); }
 
   // A read served from this replica's own state machine: only by a master
   // that holds its lease and has applied everything it recovered (otherwise
@@ -275,14 +131,14 @@ class Replica {
   // the connection it came on (multipaxos/check.cpp).
   std::optional<std::string> check(Millis now, const NodeId& from, const Message& message) const;
 
-  Role role() const { return role_; }
-  bool is_master() const { return role_ == Role::master; }
-  std::optional<Ballot> ballot() const { return ballot_; }  // as candidate or master
+  Role role() const;
+  bool is_master() const { return master_.has_value(); }
+  std::optional<Ballot> ballot() const;  // as candidate or master
   std::optional<NodeId> master_hint() const { return master_hint_; }
-  Millis lease_until() const { return lease_until_; }  // the master's own lease
+  Millis lease_until() const { return master_ ? master_->lease_until : 0; }  // the master's own
   // The last slot a new master recovered (re-proposed or filled) from the
   // promises: it reads locally only once it has applied this far.
-  Slot recovered_until() const { return recovered_until_; }
+  Slot recovered_until() const { return master_ ? master_->recovered_until : Slot{0}; }
   const ReplicaHardState& hard_state() const { return hard_; }
   // The highest slot n such that every slot 1..n is known chosen here.
   Slot commit() const { return commit_; }
@@ -290,7 +146,7 @@ class Replica {
   const KeyValueStore& store() const { return store_; }
   const Config& config() const { return config_; }
   void set_rules(const Rules& rules) { config_.rules = rules; }
-  void set_timing(const Timing& timing) { config_.timing = timing; }
+  void set_timing(const Timing& timing);
   void set_fixed_election_timeout(std::optional<Millis> timeout) {
     config_.fixed_election_timeout = timeout;
   }
@@ -298,48 +154,58 @@ class Replica {
   Effects restart_election_timer(Millis now, RandomSource& random);
 
  private:
-  struct InFlight {
-    Command command;
-    std::set<NodeId> accepted_by;
-    bool sent = false;
-    int heartbeats_waited = 0;  // since it was last sent
-    bool from_client = false;   // a client's command (not a recovered value or noop)
-  };
+  // ---- role changes: only these change the role (replica.cpp) ----
+  void become_candidate(Millis now, RandomSource& random, Effects& effects);
+  void become_master(Millis now, Effects& effects);
+  void become_follower(Effects& effects, Ballot higher);  // overtaken: SteppedDown
+  void step_down();                                       // for any other reason
+  PhaseOne& phase_one();
+  const PhaseOne& phase_one() const;
 
-  bool is_member(Slot slot) const;
-  std::size_t majority_at(Slot slot) const { return paxos::majority(members_at(slot).size()); }
+  // ---- shared plumbing (replica.cpp) ----
+  bool is_member(Slot slot) const { return membership_.includes(slot, config_.self); }
   void send_to_members(Slot slot, const Message& message, Effects& effects) const;
   void reset_election_timer(Millis now, RandomSource& random);
-  void become_follower(Effects& effects, Ballot higher);
-  void become_master(Millis now, Effects& effects);
-  void step_down(Effects& effects);
-  void propose(Slot slot, const Command& command, Effects& effects, bool from_client);
-  void settle(Slot slot, InFlight& flight, Effects& effects);
-  void request_promises(const std::vector<NodeId>& members, Effects& effects);
-  std::size_t promised_count(const std::vector<NodeId>& members) const;
-  void recover_reported(const std::vector<std::pair<Slot, SlotProposal>>& reported,
-                        Effects& effects);
-  void send_window(Effects& effects);
-  void resend_unacknowledged(Effects& effects);
-  void learn(Slot slot, const Command& command, Effects& effects);
-  void learn_up_to(Slot commit, Ballot ballot, const NodeId& master, Effects& effects);
-  void apply_chosen(Effects& effects);
-  void send_chosen(const NodeId& to, Slot from, Effects& effects) const;
   void note_ballot(Ballot ballot);
+  // The promise a message's ballot falls below, if it does (promise 1 and 2).
+  std::optional<Ballot> higher_promise(Ballot ballot) const;
   void persist(Effects& effects, std::optional<Slot> accepted = std::nullopt,
                std::optional<Slot> chosen = std::nullopt) const;
   Effects finish(Effects effects) const;
 
-  // The lease (multipaxos/lease.cpp).
+  // ---- the acceptor (acceptor.cpp) ----
+  void on_prepare(Millis now, const NodeId& from, const Prepare& m, Effects& e, RandomSource& r);
+  void on_accept(Millis now, const NodeId& from, const Accept& m, Effects& e, RandomSource& r);
+  bool follow(Millis now, const NodeId& from, Ballot theirs, const char* what, Effects& effects,
+              RandomSource& random);
+
+  // ---- the candidate, and a master's later phase 1 (election.cpp) ----
+  void run_phase_one(Millis now, Effects& effects);
+  void on_promise(Millis now, const NodeId& from, const Promise& m, Effects& e);
+  std::size_t promised_count(const std::vector<NodeId>& members) const;
+  bool promised_by_majority(const std::vector<NodeId>& members) const;
+  void request_promises(const std::vector<NodeId>& members, Effects& effects);
+  void plan_recovery(Effects& effects);
+  void recover_reported(const Reports& reported, Effects& effects);
+
+  // ---- the master's steady state (master.cpp) ----
+  void send_window(Effects& effects);
+  void settle(Slot slot, InFlight& flight, Effects& effects);
+  void resend_unacknowledged(Effects& effects);
+  void on_accepted(const NodeId& from, const Accepted& m, Effects& e);
+  void on_reject(Millis now, const Reject& m, Effects& e, RandomSource& r);
+
+  // ---- the lease and heartbeats (lease.cpp) ----
   std::vector<std::vector<NodeId>> open_configurations() const;
   std::vector<std::vector<NodeId>> lease_configurations() const;
   bool phase_one_complete() const;
   void heartbeat(Millis now, Effects& effects);
+  void on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& e,
+                    RandomSource& r);
+  void on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk& m, Effects& e);
   void update_lease(Effects& effects);
   void check_phase_one(Millis now, Effects& effects, RandomSource& random);
   void grant_lease(Millis now, const NodeId& master);
-  bool follow(Millis now, const NodeId& from, Ballot ballot, const char* what, Effects& effects,
-              RandomSource& random);
   struct LeaseBar {
     NodeId holder;  // self: a master's own lease
     Millis until;
@@ -348,50 +214,31 @@ class Replica {
   // from giving it orders now.
   std::optional<LeaseBar> lease_bars(Millis now, const NodeId& from) const;
 
-  void on_prepare(Millis now, const NodeId& from, const Prepare& m, Effects& e, RandomSource& r);
-  void on_promise(Millis now, const NodeId& from, const Promise& m, Effects& e);
-  void on_reject(Millis now, const Reject& m, Effects& e, RandomSource& r);
-  void on_accept(Millis now, const NodeId& from, const Accept& m, Effects& e, RandomSource& r);
-  void on_accepted(const NodeId& from, const Accepted& m, Effects& e);
-  void on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& e,
-                    RandomSource& r);
-  void on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk& m, Effects& e);
+  // ---- the learner (learner.cpp) ----
+  void learn(Slot slot, const Command& command, Effects& effects);
+  void learn_up_to(Slot commit, Ballot ballot, const NodeId& master, Effects& effects);
+  void apply_chosen(Effects& effects);
+  void send_chosen(const NodeId& to, Slot from, Effects& effects) const;
   void on_catch_up(const NodeId& from, const CatchUp& m, Effects& e);
   void on_chosen(Millis now, const Chosen& m, Effects& e);
-  void rerun_phase_one(Millis now, Effects& effects);
+  void ask_members_what_is_chosen(Effects& effects);
 
   Config config_;
-  ReplicaHardState hard_;
+  ReplicaHardState hard_;  // durable: the promise, accepted and chosen slots
   // volatile
-  Role role_ = Role::follower;
-  std::optional<Ballot> ballot_;  // candidate's or master's ballot
+  std::optional<PhaseOne> candidate_;  // while it is a candidate
+  std::optional<Master> master_;       // while it is master
   Ballot highest_seen_{0};
   std::optional<NodeId> master_hint_;
   Millis election_deadline_ = 0;
-  Millis next_heartbeat_ = 0;
-  // candidate
-  Slot campaign_from_{1};
-  // Who promised this ballot (candidate and master), and what they reported.
-  std::map<NodeId, std::vector<std::pair<Slot, SlotProposal>>> promises_;
-  std::set<NodeId> prepared_;  // members of a later configuration asked to promise
-  // master
-  Slot next_slot_{1};
-  Slot recovered_until_{0};
-  std::map<Slot, InFlight> in_flight_;
-  std::map<Millis, std::set<NodeId>> heartbeat_oks_;  // heartbeat sent at → who answered
-  Millis lease_until_ = 0;                            // the master's own lease
-  std::optional<Millis> phase_one_incomplete_since_;
-  // replica side of the lease: whom it granted one, until when; and, after a
-  // restart, until when it promises nothing (it may have granted one before)
-  std::optional<NodeId> lease_holder_;
-  Millis lease_granted_until_ = 0;
-  Millis restarted_until_ = 0;
+  std::optional<LeaseGrant> grant_;  // the lease it granted a master
+  Millis restarted_until_ = 0;       // after a restart it promises nothing until then
   // learner and state machine
   Slot commit_{0};
   Slot applied_{0};
   KeyValueStore store_;
   Slot catch_up_asked_{0};
-  std::map<Slot, Command> membership_;  // the membership commands in hard_.chosen
+  Membership membership_;
 };
 
 }  // namespace consensus_lab::multipaxos

@@ -1,0 +1,71 @@
+// What can be switched off, and how long things take — the Multi-Paxos
+// counterpart of paxos/rules.h. Every safety rule is on by default; switching
+// one off (`set rule NAME off` in a scenario, `--rule NAME=off` in the
+// checker) shows what it prevents (docs/multi-paxos.md, docs/checker.md).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "common/types.h"
+
+namespace consensus_lab::multipaxos {
+
+// Safety rules that can be switched off (all on by default). Each is
+// documented in docs/multi-paxos.md with the scenario that breaks without it.
+struct Rules {
+  // Durable before visible: ReplicaHardState survives a crash.
+  bool persist = true;
+  // Chubby's lease: while a replica's grant to a master holds, it takes no
+  // orders (Prepare, Accept, Heartbeat) from another; the master reads locally
+  // only under its own lease, which ends before the grants do.
+  bool lease = true;
+  // The master may skip Prepare only while it is stable (notes, 优化 Basic
+  // Paxos 执行): once a replica has promised a higher ballot, it answers the
+  // old master's Accept with a Reject (promise 2, for every later slot), and
+  // that Reject ends the skipping. Off, the replica accepts it anyway, and
+  // the old master goes on choosing without a Prepare.
+  bool skip_prepare_stops_on_reject = true;
+  // Raft §8 and Chubby: a new master answers reads locally only once it has
+  // applied every slot it recovered — every slot any Promise reported.
+  bool read_after_recovery = true;
+  // Only a slot's members count: the master's own acceptance, and its own
+  // lease grant, count only where it is a member. A removed master steps down.
+  bool members_only_count = true;
+  // The lease and phase 1 must cover every configuration that can still
+  // choose a slot (the slots after the commit index, up to α ahead), not
+  // just the configuration of the next free slot.
+  bool lease_every_configuration = true;
+  // A master learns a slot only from a majority of Accepted for its own
+  // ballot — never from a Chosen reply — so the commit index it announces
+  // speaks only of values it proposed, which is what followers assume.
+  bool learn_only_chosen = true;
+};
+
+struct Timing {
+  Millis election_timeout_min = 150;  // a fresh random timeout from this range…
+  Millis election_timeout_max = 300;  // …each time the timer is reset
+  Millis heartbeat = 50;              // the master's heartbeat interval
+  Millis lease = 200;                 // a replica's lease grant, from when it hears the master
+  Millis lease_margin = 20;           // the master's lease ends this much earlier
+  // Slots the master may have in flight beyond the highest contiguous chosen
+  // slot — and α, the delay of a membership change: a replica added or
+  // removed by the command in slot s counts from slot s + window on, so the
+  // master always knows who the members are for every slot it proposes.
+  std::size_t window = 4;
+};
+
+// Bounds that keep every message a correct replica sends far below the
+// wire's line limit (net/wire.h): a Promise reports at most kMaxSlotsPerMessage
+// accepted slots (a replica that would have to report more catches the
+// candidate up instead: event::PromiseWithheld), and a Chosen carries at most
+// that many slots and about kMaxBytesPerMessage bytes of commands.
+inline constexpr std::size_t kMaxSlotsPerMessage = 512;
+inline constexpr std::size_t kMaxBytesPerMessage = 1 << 20;
+// No slot or ballot reaches 2^62: a cluster choosing a million slots a second
+// would need 146,000 years. A larger number in a message is impossible, and
+// every number below it can be stored (SQLite integers are signed 64-bit)
+// and incremented without overflow.
+inline constexpr std::uint64_t kMaxNumber = std::uint64_t{1} << 62;
+
+}  // namespace consensus_lab::multipaxos
