@@ -18,10 +18,7 @@ using cluster::PaxosCluster;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"01", "basic_paxos_prepare", "Basic Paxos, the prepare phase", "Basic Paxos 准备阶段",
-       "Basic Paxos › 共识协商是二阶段提交 › 准备（Prepare）阶段; 小结 (promise 1)"});
+  demos::Demo demo(argc, argv, "01");
 
   PaxosCluster cluster({.servers = {"A", "B", "C"},
                         .proposers = {"client1", "client2"},

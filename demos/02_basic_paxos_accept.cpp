@@ -10,6 +10,7 @@
 // and [5, 7] is accepted: the learners learn 7.
 #include "cluster/paxos_cluster.h"
 #include "cluster/paxos_narration.h"
+#include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
@@ -18,10 +19,7 @@ using paxos::Proposal;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"02", "basic_paxos_accept", "Basic Paxos, the accept phase", "Basic Paxos 接受阶段",
-       "Basic Paxos › 共识协商是二阶段提交 › 接受（Accept）阶段; 小结 (promise 2)"});
+  demos::Demo demo(argc, argv, "02");
 
   PaxosCluster cluster({.servers = {"A", "B", "C"},
                         .proposers = {"client1", "client2"},
@@ -31,14 +29,8 @@ int main(int argc, char** argv) {
   auto& world = cluster.world();
 
   demo.step("the prepare phase, as in demo 01: A, B get Prepare 1 first, C gets Prepare 5 first",
-            "准备阶段（同演示 01）：A、B 先收到准备请求 1，C 先收到准备请求 5", [&] {
-              cluster.propose("client1", ProposalNumber{1}, "3");
-              cluster.propose("client2", ProposalNumber{5}, "7");
-              for (const char* id : {"A", "B"}) world.deliver("client1", id);
-              world.deliver("client2", "C");
-              for (const char* id : {"A", "B"}) world.deliver("client2", id);
-              world.deliver("client1", "C");
-            });
+            "准备阶段（同演示 01）：A、B 先收到准备请求 1，C 先收到准备请求 5",
+            [&] { demos::prepare_phase_as_in_demo_01(cluster); });
 
   demo.step("the promises reach the clients; after a majority each client sends an Accept",
             "准备响应到达客户端：客户端 1、2 在收到大多数节点的准备响应之后，分别发送接受请求",

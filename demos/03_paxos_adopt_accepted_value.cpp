@@ -14,6 +14,7 @@
 // nothing — and client 1 must send Accept [7, 7], not [7, 3].
 #include "cluster/paxos_cluster.h"
 #include "cluster/paxos_narration.h"
+#include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
@@ -22,11 +23,7 @@ using paxos::Proposal;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"03", "paxos_adopt_accepted_value",
-                    "Basic Paxos, promise 3: a later proposer adopts the accepted value",
-                    "Basic Paxos 承诺 3：后来的提议者采用已通过的值",
-                    "Basic Paxos › 小结 › 三个承诺 (promise 3); 提案编号的大小代表着优先级"});
+  demos::Demo demo(argc, argv, "03");
 
   PaxosCluster cluster({.servers = {"A", "B", "C"},
                         .proposers = {"client1", "client2"},
@@ -38,12 +35,7 @@ int main(int argc, char** argv) {
 
   demo.step("as in demos 01 and 02: every acceptor promises 5, so [1, 3] is refused",
             "同演示 01、02：所有接受者都承诺了 5，[1, 3] 不被通过", [&] {
-              cluster.propose("client1", ProposalNumber{1}, "3");
-              cluster.propose("client2", ProposalNumber{5}, "7");
-              for (const char* id : {"A", "B"}) world.deliver("client1", id);
-              world.deliver("client2", "C");
-              for (const char* id : {"A", "B"}) world.deliver("client2", id);
-              world.deliver("client1", "C");
+              demos::prepare_phase_as_in_demo_01(cluster);
               for (const char* id : {"A", "B"}) world.deliver(id, "client1");
               for (const char* id : {"C", "A", "B"}) world.deliver(id, "client2");
               for (const char* id : {"A", "B", "C"}) world.deliver("client1", id);

@@ -21,11 +21,7 @@ using cluster::PaxosCluster;
 using paxos::Proposer;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"04", "paxos_fault_tolerance",
-                    "Basic Paxos keeps working while fewer than half of the nodes fail",
-                    "Basic Paxos 的容错：少于一半的节点故障时仍然正常工作",
-                    "Basic Paxos › 优缺点 (具有容错能力)", true});
+  demos::Demo demo(argc, argv, "04");
 
   PaxosCluster cluster({.servers = {"A", "B", "C"},
                         .proposers = {"client1", "client2"},

@@ -25,44 +25,52 @@
 using namespace consensus_lab;
 using cluster::PaxosCluster;
 
+namespace {
+
+const std::vector<NodeId> kProposers{"client1", "client2", "client3"};
+
+// One scripted round: who each acceptor hears first.
+const std::vector<std::pair<NodeId, NodeId>> kFirstHeard{
+    {"A", "client3"}, {"B", "client3"}, {"C", "client2"}, {"D", "client2"}, {"E", "client1"}};
+
+void deliver_split_round(cluster::PaxosWorld& world) {
+  for (const auto& [acceptor, proposer] : kFirstHeard) world.deliver(proposer, acceptor);
+  // The lower numbers arrive next and are ignored (promise 1)…
+  for (const auto& [acceptor, first] : kFirstHeard) {
+    for (const NodeId& proposer : kProposers) {
+      if (proposer < first) world.deliver(proposer, acceptor);
+    }
+  }
+  // …and the higher ones are lost on the way.
+  for (const auto& [acceptor, first] : kFirstHeard) {
+    for (const NodeId& proposer : kProposers) {
+      if (proposer > first) world.drop(proposer, acceptor);
+    }
+  }
+  world.deliver_all();  // the promises reach their proposers
+}
+
+// No proposer got a majority of promises: each is still in its prepare phase.
+bool all_still_preparing(const PaxosCluster& cluster) {
+  for (const NodeId& proposer : kProposers) {
+    if (cluster.proposer(proposer).phase() != paxos::Proposer::Phase::preparing) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"05", "paxos_dueling_proposers",
-       "Duelling proposers: 5 acceptors, 3 proposers, no majority, then back-off",
-       "提议者冲突：5 个节点、3 个提议者，没有一个拿到 3 张选票；随机退避解决",
-       "Multi-Paxos › 直接通过多次执行 Basic Paxos 实例 (比如5个节点，3个提议者)", true});
+  demos::Demo demo(argc, argv, "05");
 
   const std::vector<NodeId> acceptors{"A", "B", "C", "D", "E"};
   PaxosCluster cluster({.servers = acceptors,
-                        .proposers = {"client1", "client2", "client3"},
+                        .proposers = kProposers,
                         .seed = demo.options().seed,
                         .round_timeout = 100});
   auto& world = cluster.world();
   world.set_latency({5, 15});
   demo.narrate<cluster::PaxosDescriber>(world, /*show_time=*/true);
-
-  // Who each acceptor hears first in every scripted round.
-  const std::vector<std::pair<NodeId, NodeId>> first_heard{
-      {"A", "client3"}, {"B", "client3"}, {"C", "client2"}, {"D", "client2"}, {"E", "client1"}};
-  const std::vector<NodeId> proposers{"client1", "client2", "client3"};
-
-  auto split_round = [&] {
-    for (const auto& [acceptor, proposer] : first_heard) world.deliver(proposer, acceptor);
-    // The lower numbers arrive next and are ignored (promise 1)…
-    for (const auto& [acceptor, first] : first_heard) {
-      for (const NodeId& proposer : proposers) {
-        if (proposer < first) world.deliver(proposer, acceptor);
-      }
-    }
-    // …and the higher ones are lost on the way.
-    for (const auto& [acceptor, first] : first_heard) {
-      for (const NodeId& proposer : proposers) {
-        if (proposer > first) world.drop(proposer, acceptor);
-      }
-    }
-    world.deliver_all();  // the promises reach their proposers
-  };
 
   std::size_t rounds_without_majority = 0;
   demo.part("three proposers at once, no back-off", "三个提议者同时提议，没有退避");
@@ -71,14 +79,10 @@ int main(int argc, char** argv) {
               cluster.propose("client1", "x");
               cluster.propose("client2", "y");
               cluster.propose("client3", "z");
-              split_round();
+              deliver_split_round(world);
             });
   for (int round = 2; round <= 3; ++round) {
-    bool split = true;
-    for (const NodeId& proposer : proposers) {
-      split = split && cluster.proposer(proposer).phase() == paxos::Proposer::Phase::preparing;
-    }
-    if (split) ++rounds_without_majority;
+    if (all_still_preparing(cluster)) ++rounds_without_majority;
     const std::string r = std::to_string(round);
     demo.step(
         "votes split 2/2/1: nobody has 3 promises; 100 ms later all time out and retry "
@@ -87,14 +91,10 @@ int main(int argc, char** argv) {
         "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试（第 " + r + " 轮）",
         [&] {
           world.advance(100);
-          split_round();
+          deliver_split_round(world);
         });
   }
-  bool split = true;
-  for (const NodeId& proposer : proposers) {
-    split = split && cluster.proposer(proposer).phase() == paxos::Proposer::Phase::preparing;
-  }
-  if (split) ++rounds_without_majority;
+  if (all_still_preparing(cluster)) ++rounds_without_majority;
   demo.check(rounds_without_majority == 3,
              "three rounds in a row, no proposer got a majority of promises (livelock)",
              "连续三轮，没有一个提议者拿到大多数准备响应（活锁）");

@@ -24,11 +24,7 @@
 using namespace consensus_lab;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"06", "multipaxos_naive",
-                    "A log by one Basic Paxos per value: conflicts and two round trips each",
-                    "每个值执行一次 Basic Paxos：提案冲突，每个值两轮往返",
-                    "Multi-Paxos › 直接通过多次执行 Basic Paxos 实例 (问题)", true});
+  demos::Demo demo(argc, argv, "06");
 
   cluster::NaiveLogOptions options{
       .acceptors = {"A", "B", "C", "D", "E"},

@@ -17,12 +17,7 @@ using cluster::MultiPaxosCluster;
 using multipaxos::Ballot;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"07", "multipaxos_leader_election",
-       "Multi-Paxos: the master is elected by running Basic Paxos",
-       "Multi-Paxos：主节点通过 Basic Paxos 选举产生",
-       "Multi-Paxos › 领导者; 落地：Chubby (主节点是通过Basic Paxos算法来进行leader选举的)"});
+  demos::Demo demo(argc, argv, "07");
 
   MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
                              .seed = demo.options().seed,

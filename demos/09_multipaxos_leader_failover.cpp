@@ -21,21 +21,12 @@ using cluster::MultiPaxosCluster;
 using multipaxos::Command;
 using multipaxos::Slot;
 
-int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"09", "multipaxos_leader_failover",
-       "Multi-Paxos: a new master re-proposes accepted values and fills gaps with noop",
-       "Multi-Paxos：新主节点重新提议已通过的值，用 noop 填补空位",
-       "Multi-Paxos › 落地：Chubby; Paxos Made Simple §3"});
+namespace {
 
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                             .seed = demo.options().seed,
-                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+// A is master; of its slots 2-4 a majority accepts 2 and 4, nobody 3 — and
+// A never hears which.
+void a_leaves_gaps(demos::Demo& demo, MultiPaxosCluster& cluster) {
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<cluster::MultiPaxosDescriber>(world);
-
   demo.step("A becomes master and x←1 is chosen in slot 1 (as in demos 07 and 08)",
             "A 成为主节点，x←1 在槽位 1 被选定（同演示 07、08）", [&] {
               demo.silently([&] {
@@ -68,6 +59,21 @@ int main(int argc, char** argv) {
   demo.check(cluster.chosen().size() == 3,
              "slots 1, 2 and 4 are chosen (a majority accepted them); slot 3 is not",
              "槽位 1、2、4 已被选定（大多数通过），槽位 3 没有");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  demos::Demo demo(argc, argv, "09");
+
+  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
+                             .seed = demo.options().seed,
+                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& world = cluster.world();
+  world.set_latency({5, 5});
+  demo.narrate<cluster::MultiPaxosDescriber>(world);
+
+  a_leaves_gaps(demo, cluster);
 
   demo.step(
       "A crashes. No more heartbeats: 200 ms later B's election timer fires, and the "

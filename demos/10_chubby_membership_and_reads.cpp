@@ -26,22 +26,11 @@ using multipaxos::Command;
 using multipaxos::Slot;
 using Outcome = MultiPaxosCluster::Read::Outcome;
 
-int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"10", "chubby_membership_and_reads",
-                    "Chubby: reads at the master under a lease, and a member added through the log",
-                    "Chubby：读写请求由主节点执行（租约），成员变更通过日志完成",
-                    "Multi-Paxos › 落地：Chubby (成员变更; 读写请求都是有主节点执行)"});
+namespace {
 
-  MultiPaxosCluster cluster(
-      {.replicas = {"A", "B", "C", "D"},
-       .members = {"A", "B", "C"},
-       .seed = demo.options().seed,
-       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}});
+// Part 1: the master answers reads alone while its lease lasts.
+void reads_under_the_lease(demos::Demo& demo, MultiPaxosCluster& cluster) {
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<cluster::MultiPaxosDescriber>(world, /*show_time=*/true);
-
   demo.part("reads go through the master, under its lease", "读请求由主节点执行，依靠租约");
   demo.step("A is elected master and x←1 is chosen (narration off)",
             "A 当选主节点，x←1 被选定（不显示过程）", [&] {
@@ -89,7 +78,11 @@ int main(int argc, char** argv) {
   demo.check(cluster.read("A", "x").outcome == Outcome::through_log,
              "cut off, A may only read through the log (which it cannot reach)",
              "被隔开的 A 只能通过日志读（而它到不了大多数）");
+}
 
+// Part 2: D joins through the log and catches up.
+void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluster) {
+  auto& world = cluster.world();
   demo.part("a member added through the log", "通过日志增加成员");
   demo.step("the partition heals; a client puts y←2; then B puts `add D` into the log",
             "网络恢复；客户端写 y←2；然后 B 把“增加 D”写进日志", [&] {
@@ -131,5 +124,23 @@ int main(int argc, char** argv) {
                  cluster.replica("D")->store().get("w") == "4",
              "D applied every command in order: y = 2, w = 4",
              "D 按顺序执行了所有命令：y = 2，w = 4");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  demos::Demo demo(argc, argv, "10");
+
+  MultiPaxosCluster cluster(
+      {.replicas = {"A", "B", "C", "D"},
+       .members = {"A", "B", "C"},
+       .seed = demo.options().seed,
+       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}});
+  auto& world = cluster.world();
+  world.set_latency({5, 5});
+  demo.narrate<cluster::MultiPaxosDescriber>(world, /*show_time=*/true);
+
+  reads_under_the_lease(demo, cluster);
+  a_member_added_through_the_log(demo, cluster);
   return demo.finish<cluster::MultiPaxosDescriber>(world, cluster.participants());
 }

@@ -21,9 +21,7 @@ using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"11", "raft_leader_election", "Raft: electing a leader", "Raft：选举领导者",
-                    "Raft › 1 选举领导者 (A = 150 ms, B = 200 ms, C = 300 ms)"});
+  demos::Demo demo(argc, argv, "11");
 
   RaftCluster cluster({.servers = {"A", "B", "C"},
                        .seed = demo.options().seed,

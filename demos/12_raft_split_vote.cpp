@@ -18,9 +18,7 @@ using cluster::RaftCluster;
 using raft::Role;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"12", "raft_split_vote", "Raft: a split vote, ended by randomized timeouts",
-                    "Raft：选票被瓜分，随机超时解决", "Raft › 随机超时时间", true});
+  demos::Demo demo(argc, argv, "12");
 
   RaftCluster cluster(
       {.servers = {"A", "B", "C", "D"},

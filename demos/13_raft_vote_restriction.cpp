@@ -19,11 +19,7 @@ using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"13", "raft_vote_restriction", "Raft: a follower with a more complete log refuses its vote",
-       "Raft：日志完整性高的跟随者拒绝投票给日志完整性低的候选人",
-       "Raft › 选举的规则 (对先来先服务的补充); 与Multi-Paxos不同"});
+  demos::Demo demo(argc, argv, "13");
 
   RaftCluster cluster({.servers = {"A", "B", "C"},
                        .seed = demo.options().seed,

@@ -21,10 +21,7 @@ using cluster::RaftCluster;
 using raft::LogIndex;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"14", "raft_log_replication", "Raft: replicating a log entry — 2 message delays to commit",
-       "Raft：复制日志——提交只需 2 个消息延迟", "Raft › 2 复制日志"});
+  demos::Demo demo(argc, argv, "14");
 
   RaftCluster cluster({.servers = {"A", "B", "C"},
                        .seed = demo.options().seed,

@@ -19,10 +19,7 @@ using cluster::RaftCluster;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"15", "raft_log_repair", "Raft: (7, 4) refused, (6, 3) accepted, the follower overwritten",
-       "Raft：(7, 4) 找不到，(6, 3) 找到，覆盖跟随者的日志", "Raft › 如何实现日志的一致"});
+  demos::Demo demo(argc, argv, "15");
 
   RaftCluster cluster({.servers = {"A", "B", "C"},
                        .seed = demo.options().seed,

@@ -18,12 +18,7 @@ using cluster::RaftCluster;
 using raft::LogIndex;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(
-      argc, argv,
-      {"16", "raft_leader_crash",
-       "Raft: the leader crashes; the most complete log wins; nothing committed is lost",
-       "Raft：领导者崩溃；日志最完整的节点当选；已提交的日志项不丢失",
-       "Raft › 与Multi-Paxos不同 (只有日志最完整的节点才可以)"});
+  demos::Demo demo(argc, argv, "16");
 
   RaftCluster cluster({.servers = {"A", "B", "C"},
                        .seed = demo.options().seed,

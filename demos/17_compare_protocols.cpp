@@ -48,11 +48,7 @@ Row measure(const std::string& name, Cluster& cluster, const NodeId& leader, Com
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv,
-                   {"17", "compare_protocols",
-                    "Basic Paxos per value, Multi-Paxos and Raft on the same workload",
-                    "同一负载下比较：每个值一次 Basic Paxos、Multi-Paxos、Raft",
-                    "Multi-Paxos (2 轮 RPC 通讯; 省掉准备阶段); Raft › 复制日志", true});
+  demos::Demo demo(argc, argv, "17");
   std::vector<Row> rows;
 
   demo.step("ten commands, one Basic Paxos instance each (one proposer, three acceptors)",

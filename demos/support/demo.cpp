@@ -72,8 +72,8 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
   return options;
 }
 
-Demo::Demo(int argc, char** argv, DemoInfo info)
-    : info_(std::move(info)), options_(parse_demo_options(argc, argv, info_)) {
+Demo::Demo(int argc, char** argv, std::string_view number)
+    : info_(demo_info(number)), options_(parse_demo_options(argc, argv, info_)) {
   heading();
 }
 

@@ -5,7 +5,7 @@
 //
 // A demo reads like the notes:
 //
-//   Demo demo(argc, argv, info);            // parses the options
+//   Demo demo(argc, argv, "01");            // parses the options
 //   PaxosCluster cluster({...});
 //   auto narration = demo.narrate<PaxosDescriber>(cluster.world());
 //   demo.step("A and B receive Prepare 1 first…", "节点 A、B 先收到…", [&] { … });
@@ -20,20 +20,12 @@
 #include <string>
 #include <vector>
 
+#include "demos/support/catalogue.h"
 #include "sim/diagram.h"
 #include "sim/narration.h"
 #include "sim/world.h"
 
 namespace consensus_lab::demos {
-
-struct DemoInfo {
-  std::string number;  // "01"
-  std::string name;    // "basic_paxos_prepare"
-  std::string title_en;
-  std::string title_zh;
-  std::string notes_section;  // where in the notes: "Basic Paxos › 共识协商是二阶段提交 › 准备阶段"
-  bool uses_randomness = false;  // whether --seed changes anything
-};
 
 struct DemoOptions {
   bool step = false;
@@ -51,7 +43,8 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info);
 
 class Demo {
  public:
-  Demo(int argc, char** argv, DemoInfo info);
+  // The demo numbered `number` in the catalogue.
+  Demo(int argc, char** argv, std::string_view number);
 
   const DemoOptions& options() const { return options_; }
   sim::Lang lang() const { return options_.lang; }

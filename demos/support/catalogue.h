@@ -1,0 +1,25 @@
+// The numbered demos, one entry each (catalogue.cpp).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace consensus_lab::demos {
+
+struct DemoInfo {
+  std::string number;  // "01"
+  std::string name;    // "basic_paxos_prepare"
+  std::string title_en;
+  std::string title_zh;
+  std::string notes_section;  // where in the notes: "Basic Paxos › 共识协商是二阶段提交 › 准备阶段"
+  bool uses_randomness = false;  // whether --seed changes anything
+};
+
+// Every demo, in number order.
+const std::vector<DemoInfo>& demo_catalogue();
+
+// The demo numbered `number` ("07"); it must be in the catalogue.
+const DemoInfo& demo_info(std::string_view number);
+
+}  // namespace consensus_lab::demos
