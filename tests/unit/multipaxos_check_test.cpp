@@ -24,16 +24,16 @@ const std::vector<NodeId> abc{"A", "B", "C"};
 // A, master with ballot 1 since time 0, has slots 1 and 2 in flight.
 Replica master_a() {
   Replica a(config_for("A", abc), ReplicaHardState{});
-  Low low;
+  LowestDraw low;
   a.campaign(0, low);
-  a.handle(0, "B", Promise{b(1), s(1), {}}, low);
+  a.handle(0, "B", Promise{Ballot{1}, Slot{1}, {}}, low);
   REQUIRE(a.is_master());
   a.submit_all(0, {Command::put("x", "1"), Command::put("x", "2")});
   return a;
 }
 
 std::string refusal(Replica& replica, const NodeId& from, const Message& message) {
-  Low low;
+  LowestDraw low;
   const ReplicaHardState before = replica.hard_state();
   const Effects effects = replica.handle(10, from, message, low);
   if (!effects.refused) return "";
@@ -57,30 +57,35 @@ TEST_CASE(
     const char* reason;  // a part of the reason given
   };
   const std::vector<Case> cases = {
-      {"a message from itself", "A", Heartbeat{b(2), s(0), 0}, "to itself"},
-      {"ballot 0", "B", Prepare{b(0), s(1)}, "ballot 0"},
-      {"a Prepare from slot 0", "B", Prepare{b(5), s(0)}, "slot 0"},
-      {"a Prepare with A's own ballot", "B", Prepare{b(1), s(1)}, "own ballot"},
+      {"a message from itself", "A", Heartbeat{Ballot{2}, Slot{0}, 0}, "to itself"},
+      {"ballot 0", "B", Prepare{Ballot{0}, Slot{1}}, "ballot 0"},
+      {"a Prepare from slot 0", "B", Prepare{Ballot{5}, Slot{0}}, "slot 0"},
+      {"a Prepare with A's own ballot", "B", Prepare{Ballot{1}, Slot{1}}, "own ballot"},
       {"an Accept for slot 0 (it could never be read back from disk)", "B",
-       Accept{b(5), s(0), x, s(0)}, "slot 0"},
-      {"an Accept far beyond its commit index", "B", Accept{b(5), s(9), x, s(1)}, "within 4"},
-      {"an Accept for a slot near 2^62", "B", Accept{b(5), huge, x, huge}, "too large"},
+       Accept{Ballot{5}, Slot{0}, x, Slot{0}}, "slot 0"},
+      {"an Accept far beyond its commit index", "B", Accept{Ballot{5}, Slot{9}, x, Slot{1}},
+       "within 4"},
+      {"an Accept for a slot near 2^62", "B", Accept{Ballot{5}, huge, x, huge}, "too large"},
       {"a Heartbeat whose commit index is near 2^64", "B",
-       Heartbeat{b(5), Slot{~std::uint64_t{0}}, 0}, "too large"},
-      {"a Promise for this ballot from another first slot", "B", Promise{b(1), s(3), {}},
+       Heartbeat{Ballot{5}, Slot{~std::uint64_t{0}}, 0}, "too large"},
+      {"a Promise for this ballot from another first slot", "B", Promise{Ballot{1}, Slot{3}, {}},
        "asked from slot 1"},
       {"a Promise that reports a slot before its first one", "C",
-       Promise{b(1), s(1), {{s(0), SlotProposal{b(1), x}}}}, "slot 0"},
+       Promise{Ballot{1}, Slot{1}, {{Slot{0}, SlotProposal{Ballot{1}, x}}}}, "slot 0"},
       {"a Promise that reports a proposal above its own ballot", "C",
-       Promise{b(1), s(1), {{s(1), SlotProposal{b(7), x}}}}, "ballot 7"},
+       Promise{Ballot{1}, Slot{1}, {{Slot{1}, SlotProposal{Ballot{7}, x}}}}, "ballot 7"},
       {"a Promise with slots out of order", "C",
-       Promise{b(1), s(1), {{s(2), SlotProposal{b(1), x}}, {s(1), SlotProposal{b(1), x}}}},
+       Promise{Ballot{1},
+               Slot{1},
+               {{Slot{2}, SlotProposal{Ballot{1}, x}}, {Slot{1}, SlotProposal{Ballot{1}, x}}}},
        "out of order"},
-      {"a Reject whose promise is not higher", "B", Reject{b(1), b(1)}, "not higher"},
-      {"an Accepted for a slot A never proposed", "B", Accepted{b(1), s(3)}, "never proposed"},
-      {"a HeartbeatOk for a heartbeat from the future", "B", HeartbeatOk{b(1), 11}, "after now"},
-      {"a CatchUp from slot 0", "B", CatchUp{s(0)}, "slot 0"},
-      {"a Chosen with a slot twice", "B", Chosen{{{s(1), x}, {s(1), x}}}, "out of order"},
+      {"a Reject whose promise is not higher", "B", Reject{Ballot{1}, Ballot{1}}, "not higher"},
+      {"an Accepted for a slot A never proposed", "B", Accepted{Ballot{1}, Slot{3}},
+       "never proposed"},
+      {"a HeartbeatOk for a heartbeat from the future", "B", HeartbeatOk{Ballot{1}, 11},
+       "after now"},
+      {"a CatchUp from slot 0", "B", CatchUp{Slot{0}}, "slot 0"},
+      {"a Chosen with a slot twice", "B", Chosen{{{Slot{1}, x}, {Slot{1}, x}}}, "out of order"},
   };
   for (const Case& c : cases) {
     SUBCASE(c.name) {
@@ -96,39 +101,43 @@ TEST_CASE(
 TEST_CASE("Multi-Paxos check: a message that is only old, repeated or late is never refused") {
   const Command x = Command::put("x", "1");
   const std::vector<std::pair<NodeId, Message>> fine = {
-      {"B", Promise{b(1), s(1), {}}},  // a duplicate of the promise that elected A
-      {"C", Promise{b(4), s(7), {}}},  // for another candidate's ballot: late
-      {"B", Accepted{b(1), s(2)}},     // for a slot in flight
-      {"B", Accepted{b(4), s(90)}},    // for another ballot: late
-      {"C", HeartbeatOk{b(1), 0}},     // for the heartbeat A sent when elected
-      {"C", Reject{b(1), b(6)}},       // someone promised a higher ballot
-      {"B", Accept{b(7), s(5), x, s(1)}}, {"B", Heartbeat{b(7), s(40), 9}},
-      {"C", CatchUp{s(1'000)}},           {"B", Chosen{{{s(1), x}, {s(7), x}}}},
+      {"B", Promise{Ballot{1}, Slot{1}, {}}},  // a duplicate of the promise that elected A
+      {"C", Promise{Ballot{4}, Slot{7}, {}}},  // for another candidate's ballot: late
+      {"B", Accepted{Ballot{1}, Slot{2}}},     // for a slot in flight
+      {"B", Accepted{Ballot{4}, Slot{90}}},    // for another ballot: late
+      {"C", HeartbeatOk{Ballot{1}, 0}},        // for the heartbeat A sent when elected
+      {"C", Reject{Ballot{1}, Ballot{6}}},     // someone promised a higher ballot
+      {"B", Accept{Ballot{7}, Slot{5}, x, Slot{1}}},
+      {"B", Heartbeat{Ballot{7}, Slot{40}, 9}},
+      {"C", CatchUp{Slot{1'000}}},
+      {"B", Chosen{{{Slot{1}, x}, {Slot{7}, x}}}},
   };
   for (const auto& [from, message] : fine) {
     CAPTURE(multipaxos::to_string(message));
     Replica a = master_a();
-    Low low;
+    LowestDraw low;
     CHECK_FALSE(a.handle(10, from, message, low).refused);
   }
 }
 
 TEST_CASE("Multi-Paxos membership: who the members are, slot by slot (α = window)") {
   const std::vector<NodeId> first{"A", "B", "C"};
-  const std::map<Slot, Command> changes = {
-      {s(1), Command::add("D")}, {s(2), Command::remove("A")}, {s(3), Command::remove("Z")}};
+  const std::map<Slot, Command> changes = {{Slot{1}, Command::add("D")},
+                                           {Slot{2}, Command::remove("A")},
+                                           {Slot{3}, Command::remove("Z")}};
   using V = std::vector<NodeId>;
-  CHECK(multipaxos::members_at(s(4), first, changes, 4) == V{"A", "B", "C"});
-  CHECK(multipaxos::members_at(s(5), first, changes, 4) == V{"A", "B", "C", "D"});
-  CHECK(multipaxos::members_at(s(6), first, changes, 4) == V{"B", "C", "D"});
-  CHECK(multipaxos::members_at(s(7), first, changes, 4) == V{"B", "C", "D"});  // Z: nothing
+  CHECK(multipaxos::members_at(Slot{4}, first, changes, 4) == V{"A", "B", "C"});
+  CHECK(multipaxos::members_at(Slot{5}, first, changes, 4) == V{"A", "B", "C", "D"});
+  CHECK(multipaxos::members_at(Slot{6}, first, changes, 4) == V{"B", "C", "D"});
+  CHECK(multipaxos::members_at(Slot{7}, first, changes, 4) == V{"B", "C", "D"});  // Z: nothing
   // The configurations of a range of slots, each once, in order.
-  CHECK(multipaxos::configurations(s(3), s(9), first, changes, 4) ==
+  CHECK(multipaxos::configurations(Slot{3}, Slot{9}, first, changes, 4) ==
         std::vector<V>{{"A", "B", "C"}, {"A", "B", "C", "D"}, {"B", "C", "D"}});
-  CHECK(multipaxos::configurations(s(6), Slot{multipaxos::kMaxNumber - 1}, first, changes, 4) ==
+  CHECK(multipaxos::configurations(Slot{6}, Slot{multipaxos::kMaxNumber - 1}, first, changes, 4) ==
         std::vector<V>{{"B", "C", "D"}});
   // The last member is never removed: a log nobody may choose in is dead.
-  const std::map<Slot, Command> all_out = {
-      {s(1), Command::remove("A")}, {s(2), Command::remove("B")}, {s(3), Command::remove("C")}};
-  CHECK(multipaxos::members_at(s(10), first, all_out, 4) == V{"C"});
+  const std::map<Slot, Command> all_out = {{Slot{1}, Command::remove("A")},
+                                           {Slot{2}, Command::remove("B")},
+                                           {Slot{3}, Command::remove("C")}};
+  CHECK(multipaxos::members_at(Slot{10}, first, all_out, 4) == V{"C"});
 }

@@ -40,7 +40,7 @@ TEST_CASE(
       world.run(20);
     }
     world.run(100);
-    CHECK(cluster.replica("A")->commit() == s(20));
+    CHECK(cluster.replica("A")->commit() == Slot{20});
     for (const NodeId& id : ids) CHECK(cluster.replica(id)->store().get("x") == "20");
     CHECK(world.stats().sent_of("prepare") == 0);
     // One Accept per other replica per command, and a few sent again with a
@@ -66,7 +66,7 @@ TEST_CASE(
   REQUIRE(cluster.submit("A", Command::put("x", "1")));
   world.run(100);
   const ReplicaHardState before = cluster.state("C");
-  REQUIRE(before.chosen.count(s(1)) == 1);
+  REQUIRE(before.chosen.count(Slot{1}) == 1);
 
   world.crash("C");
   CHECK(cluster.replica("C") == nullptr);
@@ -75,7 +75,7 @@ TEST_CASE(
   world.run(50);
   REQUIRE(cluster.submit("A", Command::put("y", "3")));
   world.run(50);
-  REQUIRE(cluster.replica("A")->commit() == s(3));  // A and B are a majority
+  REQUIRE(cluster.replica("A")->commit() == Slot{3});  // A and B are a majority
   CHECK(cluster.state("C") == before);
 
   world.reset_stats();
@@ -86,7 +86,7 @@ TEST_CASE(
   CHECK(world.stats().sent_of("catch-up") >= 1);
   CHECK(world.stats().sent_of("chosen") >= 1);
   CHECK(cluster.state("C").chosen == cluster.state("A").chosen);
-  CHECK(cluster.replica("C")->commit() == s(3));
+  CHECK(cluster.replica("C")->commit() == Slot{3});
   CHECK(cluster.replica("C")->store().data() == cluster.replica("A")->store().data());
   CHECK(cluster.replica("C")->store().get("x") == "2");
   CHECK_FALSE(world.violation());
@@ -102,7 +102,7 @@ TEST_CASE(
   world.deliver_all();
   REQUIRE(cluster.submit("A", Command::put("x", "2")));
   world.deliver_all();
-  REQUIRE(cluster.state("C").chosen.count(s(1)) == 1);  // learned from the second Accept
+  REQUIRE(cluster.state("C").chosen.count(Slot{1}) == 1);  // learned from the second Accept
   REQUIRE(cluster.state("C").accepted.size() == 2);
 
   world.crash("C");
@@ -232,13 +232,13 @@ TEST_CASE(
   REQUIRE(world.deliver("A", "B", "accept"));
   REQUIRE(world.drop("A", "C", "accept"));
   world.deliver_all();
-  REQUIRE(cluster.replica("A")->commit() == s(1));
+  REQUIRE(cluster.replica("A")->commit() == Slot{1});
   // Slot 2's Accept tells C that slot 1 is chosen: C asks A for it, and that CatchUp is lost.
   REQUIRE(cluster.submit("A", Command::put("x", "2")));
   REQUIRE(world.deliver("A", "C", "accept"));
   REQUIRE(world.drop("C", "A", "catch-up"));
   world.deliver_all();
-  REQUIRE(cluster.replica("A")->commit() == s(2));
+  REQUIRE(cluster.replica("A")->commit() == Slot{2});
   // The network is healthy from now on; A's heartbeats carry commit 2.
   for (int round = 0; round < 6; ++round) {
     world.advance(50);
@@ -246,7 +246,7 @@ TEST_CASE(
   }
   CHECK(world.stats().sent_of("heartbeat") >= 10);
   CHECK(world.stats().sent_of("catch-up") >= 2);
-  CHECK(cluster.replica("C")->commit() == s(2));
+  CHECK(cluster.replica("C")->commit() == Slot{2});
   CHECK(cluster.state("C").chosen == cluster.state("A").chosen);
   CHECK(cluster.replica("C")->store().get("x") == "2");
   CHECK_FALSE(world.violation());
@@ -269,8 +269,8 @@ TEST_CASE(
     world.advance(50);
     world.deliver_all();
   }
-  CHECK(cluster.chosen().count(s(1)) == 1);
-  CHECK(cluster.replica("A")->commit() >= s(7));
+  CHECK(cluster.chosen().count(Slot{1}) == 1);
+  CHECK(cluster.replica("A")->commit() >= Slot{7});
   CHECK(cluster.replica("A")->store().get("x") == "1");
   CHECK_FALSE(world.violation());
 }
@@ -320,7 +320,7 @@ TEST_CASE(
     REQUIRE(cluster.submit("A", command));
     world.deliver_all();
   }
-  REQUIRE(cluster.chosen().at(s(6)) == Command::put("x", "6"));
+  REQUIRE(cluster.chosen().at(Slot{6}) == Command::put("x", "6"));
   world.crash("A");
   world.crash("B");
   world.heal();
@@ -328,7 +328,7 @@ TEST_CASE(
   cluster.timeout("C");
   world.deliver_all();
   REQUIRE(cluster.leader() == std::optional<NodeId>{"C"});
-  CHECK(cluster.replica("C")->commit() < s(6));
+  CHECK(cluster.replica("C")->commit() < Slot{6});
 
   world.restart("B");
   world.advance(300);  // B's restart lease period ends; C's heartbeats reach it
@@ -338,7 +338,7 @@ TEST_CASE(
     world.advance(50);
     world.deliver_all();
   }
-  CHECK(cluster.state("C").chosen.at(s(6)) == Command::put("x", "6"));
+  CHECK(cluster.state("C").chosen.at(Slot{6}) == Command::put("x", "6"));
   CHECK(cluster.replica("C")->store().get("y") == "9");
   CHECK_FALSE(world.violation());
 }

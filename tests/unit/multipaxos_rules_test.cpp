@@ -46,38 +46,38 @@ TEST_CASE(
     "slot 1 on holds for a later slot that never saw a Prepare") {
   const std::vector<NodeId> abc{"A", "B", "C"};
   Replica a(config_for("A", abc), ReplicaHardState{});
-  Low low;
+  LowestDraw low;
   // B prepares ballot 5 from slot 1: A promises it for slot 1 and every later one.
-  const Effects promised = a.handle(0, "B", Prepare{b(5), s(1)}, low);
+  const Effects promised = a.handle(0, "B", Prepare{Ballot{5}, Slot{1}}, low);
   REQUIRE(sent<Promise>(promised).size() == 1);
-  REQUIRE(a.hard_state().promised == b(5));
+  REQUIRE(a.hard_state().promised == Ballot{5});
 
   SUBCASE("an Accept with a lower ballot for slot 7 is refused with a Reject") {
     const Effects refused =
-        a.handle(1, "C", Accept{b(3), s(7), Command::put("x", "3"), Slot{3}}, low);
+        a.handle(1, "C", Accept{Ballot{3}, Slot{7}, Command::put("x", "3"), Slot{3}}, low);
     const auto rejects = sent<Reject>(refused);
     REQUIRE(rejects.size() == 1);
     CHECK(rejects[0].first == "C");
-    CHECK(rejects[0].second.ballot == b(3));
-    CHECK(rejects[0].second.promised == b(5));
+    CHECK(rejects[0].second.ballot == Ballot{3});
+    CHECK(rejects[0].second.promised == Ballot{5});
     CHECK(sent<multipaxos::Accepted>(refused).empty());
     REQUIRE(events<event::AcceptRefused>(refused).size() == 1);
-    CHECK(events<event::AcceptRefused>(refused)[0].slot == s(7));
+    CHECK(events<event::AcceptRefused>(refused)[0].slot == Slot{7});
     CHECK_FALSE(refused.persist);
-    CHECK(a.hard_state().accepted.count(s(7)) == 0);
+    CHECK(a.hard_state().accepted.count(Slot{7}) == 0);
     CHECK(a.hard_state().accepted.empty());
-    CHECK(a.hard_state().promised == b(5));
+    CHECK(a.hard_state().promised == Ballot{5});
   }
   SUBCASE("an Accept with the promised ballot 5 for slot 7 is accepted (5 is not < 5)") {
     const Effects accepted =
-        a.handle(1, "B", Accept{b(5), s(7), Command::put("x", "5"), Slot{3}}, low);
+        a.handle(1, "B", Accept{Ballot{5}, Slot{7}, Command::put("x", "5"), Slot{3}}, low);
     REQUIRE(sent<multipaxos::Accepted>(accepted).size() == 1);
     CHECK(sent<multipaxos::Accepted>(accepted)[0].first == "B");
-    CHECK(a.hard_state().accepted.at(s(7)) == SlotProposal{b(5), Command::put("x", "5")});
+    CHECK(a.hard_state().accepted.at(Slot{7}) == SlotProposal{Ballot{5}, Command::put("x", "5")});
     REQUIRE(accepted.persist);  // durable before the Accepted leaves: the promise and slot 7
-    CHECK(accepted.persist->promised == b(5));
+    CHECK(accepted.persist->promised == Ballot{5});
     CHECK(accepted.persist->accepted ==
-          std::map<Slot, SlotProposal>{{s(7), SlotProposal{b(5), Command::put("x", "5")}}});
+          std::map<Slot, SlotProposal>{{Slot{7}, SlotProposal{Ballot{5}, Command::put("x", "5")}}});
   }
 }
 
@@ -97,15 +97,15 @@ TEST_CASE(
   cluster.timeout("C");
   world.drop("C", "A", "prepare");
   REQUIRE(world.deliver("C", "B", "prepare"));
-  REQUIRE(cluster.state("B").promised == b(3));
+  REQUIRE(cluster.state("B").promised == Ballot{3});
 
   // A, still master, skips phase 1 for slot 2: no Prepare ever named slot 2.
   REQUIRE(cluster.submit("A", Command::put("x", "2")));
   REQUIRE(world.deliver("A", "B", "accept"));
   CHECK(world.queued("B", "A") >= 1);
   CHECK(world.stats().sent_of("reject") == 1);
-  CHECK(cluster.state("B").accepted.count(s(2)) == 0);
-  CHECK(cluster.chosen().count(s(2)) == 0);
+  CHECK(cluster.state("B").accepted.count(Slot{2}) == 0);
+  CHECK(cluster.chosen().count(Slot{2}) == 0);
   CHECK_FALSE(world.violation());
 }
 
@@ -118,37 +118,37 @@ TEST_CASE(
   const Command x = Command::put("x", "1");
   const Command y = Command::put("y", "2");
   Replica c(config_for("C", abc), ReplicaHardState{});
-  Low low;
+  LowestDraw low;
   const Effects campaign = c.campaign(0, low);
   const auto prepares = sent<Prepare>(campaign);
   REQUIRE(prepares.size() == 2);
-  CHECK(prepares[0].second.ballot == b(3));  // C is replica 3 of 3: ballots 3, 6, 9…
-  CHECK(prepares[0].second.from == s(1));
+  CHECK(prepares[0].second.ballot == Ballot{3});  // C is replica 3 of 3: ballots 3, 6, 9…
+  CHECK(prepares[0].second.from == Slot{1});
 
   // B's promise reports slot 1 with [1, x←1] (accepted from an earlier master A).
   const Effects elected =
-      c.handle(1, "B", Promise{b(3), s(1), {{s(1), SlotProposal{b(1), x}}}}, low);
+      c.handle(1, "B", Promise{Ballot{3}, Slot{1}, {{Slot{1}, SlotProposal{Ballot{1}, x}}}}, low);
   REQUIRE(c.is_master());
   const auto became = events<event::BecameMaster>(elected);
   REQUIRE(became.size() == 1);
   CHECK(became[0].reproposed == 1);
   CHECK(became[0].filled == 0);
-  CHECK(became[0].next == s(2));
+  CHECK(became[0].next == Slot{2});
   const auto reproposals = sent<Accept>(elected);
   REQUIRE(reproposals.size() == 2);
   for (const auto& [to, accept] : reproposals) {
-    CHECK(accept.slot == s(1));
+    CHECK(accept.slot == Slot{1});
     CHECK(accept.command == x);
-    CHECK(accept.ballot == b(3));
+    CHECK(accept.ballot == Ballot{3});
   }
 
   const Effects submitted = c.submit(2, y);
   const auto accepts = sent<Accept>(submitted);
   REQUIRE(accepts.size() == 2);
-  CHECK(accepts[0].second.slot == s(2));
+  CHECK(accepts[0].second.slot == Slot{2});
   CHECK(accepts[0].second.command == y);
-  CHECK(c.hard_state().accepted.at(s(1)) == SlotProposal{b(3), x});
-  CHECK(c.hard_state().accepted.at(s(2)) == SlotProposal{b(3), y});
+  CHECK(c.hard_state().accepted.at(Slot{1}) == SlotProposal{Ballot{3}, x});
+  CHECK(c.hard_state().accepted.at(Slot{2}) == SlotProposal{Ballot{3}, y});
 }
 
 TEST_CASE(
@@ -175,11 +175,11 @@ TEST_CASE(
   world.deliver_all();
   for (const char* id : {"B", "C"}) {
     CAPTURE(id);
-    CHECK(cluster.state(id).accepted.at(s(1)).command == x);
-    CHECK(cluster.state(id).accepted.at(s(2)).command == y);
+    CHECK(cluster.state(id).accepted.at(Slot{1}).command == x);
+    CHECK(cluster.state(id).accepted.at(Slot{2}).command == y);
   }
-  CHECK(cluster.state("C").chosen == std::map<Slot, Command>{{s(1), x}, {s(2), y}});
-  CHECK(cluster.chosen() == std::map<Slot, Command>{{s(1), x}, {s(2), y}});
+  CHECK(cluster.state("C").chosen == std::map<Slot, Command>{{Slot{1}, x}, {Slot{2}, y}});
+  CHECK(cluster.chosen() == std::map<Slot, Command>{{Slot{1}, x}, {Slot{2}, y}});
   CHECK(cluster.replica("C")->store().get("x") == "1");
   CHECK_FALSE(world.violation());
 }
@@ -193,74 +193,75 @@ TEST_CASE(
   auto value = [](std::uint64_t slot) { return Command::put("k" + std::to_string(slot), "v"); };
   // A accepted and learned, under the old master B's ballot 2, slots 1–134, 138, 139.
   ReplicaHardState restored;
-  restored.promised = b(2);
+  restored.promised = Ballot{2};
   for (std::uint64_t slot = 1; slot <= 139; ++slot) {
     if (slot >= 135 && slot <= 137) continue;
-    restored.accepted[s(slot)] = SlotProposal{b(2), value(slot)};
-    restored.chosen[s(slot)] = value(slot);
+    restored.accepted[Slot{slot}] = SlotProposal{Ballot{2}, value(slot)};
+    restored.chosen[Slot{slot}] = value(slot);
   }
   // A window wide enough for all of 135–141 to go out at once.
   Replica a(config_for("A", five, {.window = 16}), restored);
-  REQUIRE(a.commit() == s(134));
-  Low low;
+  REQUIRE(a.commit() == Slot{134});
+  LowestDraw low;
 
   const Effects campaign = a.campaign(0, low);
   const auto prepares = sent<Prepare>(campaign);
   REQUIRE(prepares.size() == 4);
   for (const auto& [to, prepare] : prepares) {
-    CHECK(prepare.from == s(135));  // the first slot A does not know chosen
-    CHECK(prepare.ballot == b(6));  // A is replica 1 of 5, above ballot 2: 6
+    CHECK(prepare.from == Slot{135});    // the first slot A does not know chosen
+    CHECK(prepare.ballot == Ballot{6});  // A is replica 1 of 5, above ballot 2: 6
   }
 
   const Command x135 = Command::put("x", "135");
   const Command x140 = Command::put("x", "140");
   // B (the old master) accepted 135; C accepted an older value there, and 140.
   const Effects first = a.handle(1, "B",
-                                 Promise{b(6),
-                                         s(135),
-                                         {{s(135), SlotProposal{b(2), x135}},
-                                          {s(138), SlotProposal{b(2), value(138)}},
-                                          {s(139), SlotProposal{b(2), value(139)}}}},
+                                 Promise{Ballot{6},
+                                         Slot{135},
+                                         {{Slot{135}, SlotProposal{Ballot{2}, x135}},
+                                          {Slot{138}, SlotProposal{Ballot{2}, value(138)}},
+                                          {Slot{139}, SlotProposal{Ballot{2}, value(139)}}}},
                                  low);
   CHECK_FALSE(a.is_master());  // 2 of 5: not yet a majority
   CHECK(sent<Accept>(first).empty());
-  const Effects second = a.handle(2, "C",
-                                  Promise{b(6),
-                                          s(135),
-                                          {{s(135), SlotProposal{b(1), Command::put("x", "old")}},
-                                           {s(140), SlotProposal{b(2), x140}}}},
-                                  low);
+  const Effects second =
+      a.handle(2, "C",
+               Promise{Ballot{6},
+                       Slot{135},
+                       {{Slot{135}, SlotProposal{Ballot{1}, Command::put("x", "old")}},
+                        {Slot{140}, SlotProposal{Ballot{2}, x140}}}},
+               low);
   REQUIRE(a.is_master());
 
   const auto became = events<event::BecameMaster>(second);
   REQUIRE(became.size() == 1);
-  CHECK(became[0].from == s(135));
+  CHECK(became[0].from == Slot{135});
   CHECK(became[0].reproposed == 4);  // 135, 138, 139, 140
   CHECK(became[0].filled == 2);      // 136, 137
-  CHECK(became[0].next == s(141));
+  CHECK(became[0].next == Slot{141});
 
   std::map<Slot, Command> to_b;
   for (const auto& [to, accept] : sent<Accept>(second)) {
-    CHECK(accept.ballot == b(6));
-    CHECK(accept.commit == s(134));
+    CHECK(accept.ballot == Ballot{6});
+    CHECK(accept.commit == Slot{134});
     if (to == "B") to_b[accept.slot] = accept.command;
   }
   CHECK(sent<Accept>(second).size() == 6 * 4);
-  CHECK(to_b == std::map<Slot, Command>{{s(135), x135},
-                                        {s(136), Command::noop()},
-                                        {s(137), Command::noop()},
-                                        {s(138), value(138)},
-                                        {s(139), value(139)},
-                                        {s(140), x140}});
+  CHECK(to_b == std::map<Slot, Command>{{Slot{135}, x135},
+                                        {Slot{136}, Command::noop()},
+                                        {Slot{137}, Command::noop()},
+                                        {Slot{138}, value(138)},
+                                        {Slot{139}, value(139)},
+                                        {Slot{140}, x140}});
 
   const Command next = Command::put("y", "1");
   const Effects submitted = a.submit(3, next);
   const auto accepts = sent<Accept>(submitted);
   REQUIRE(accepts.size() == 4);
-  CHECK(accepts[0].second.slot == s(141));
+  CHECK(accepts[0].second.slot == Slot{141});
   CHECK(accepts[0].second.command == next);
-  CHECK(a.hard_state().accepted.at(s(141)) == SlotProposal{b(6), next});
-  CHECK(a.hard_state().accepted.at(s(136)) == SlotProposal{b(6), Command::noop()});
+  CHECK(a.hard_state().accepted.at(Slot{141}) == SlotProposal{Ballot{6}, next});
+  CHECK(a.hard_state().accepted.at(Slot{136}) == SlotProposal{Ballot{6}, Command::noop()});
 }
 
 // ---- 4. a Reject ends the skipping of phase 1 ---------------------------------------
@@ -277,7 +278,7 @@ TEST_CASE(
 
   // B's election timer fires: B promises itself ballot 2 (durably) and prepares.
   cluster.timeout("B");
-  REQUIRE(cluster.state("B").promised == b(2));
+  REQUIRE(cluster.state("B").promised == Ballot{2});
 
   // A, in steady state, sends Accept [1, x←1] for slot 1 without a Prepare.
   REQUIRE(cluster.submit("A", x));
@@ -292,7 +293,7 @@ TEST_CASE(
   CHECK(cluster.leader() != std::optional<NodeId>{"A"});
   CHECK_FALSE(cluster.submit("A", Command::put("x", "2")));
   // A's own acceptance and B's rejection are not a majority: slot 1 is not chosen.
-  CHECK(a->hard_state().accepted.at(s(1)).command == x);
+  CHECK(a->hard_state().accepted.at(Slot{1}).command == x);
   CHECK(a->hard_state().chosen.empty());
   CHECK(a->commit() == Slot{0});
   CHECK(cluster.chosen().empty());
@@ -301,7 +302,7 @@ TEST_CASE(
   // B finishes its election with A's promise, which reports [1, x←1] in slot 1.
   world.deliver_all();
   CHECK(cluster.leader() == std::optional<NodeId>{"B"});
-  CHECK(cluster.chosen() == std::map<Slot, Command>{{s(1), x}});
+  CHECK(cluster.chosen() == std::map<Slot, Command>{{Slot{1}, x}});
   CHECK_FALSE(world.violation());
 }
 
@@ -312,19 +313,20 @@ TEST_CASE(
     "while the lease it granted the master holds") {
   const std::vector<NodeId> abc{"A", "B", "C"};
   Replica c(config_for("C", abc), ReplicaHardState{});
-  Low low;
-  c.handle(0, "A", multipaxos::Heartbeat{b(1), Slot{0}, 0}, low);  // lease for A until 200
+  LowestDraw low;
+  c.handle(0, "A", multipaxos::Heartbeat{Ballot{1}, Slot{0}, 0}, low);  // lease for A until 200
 
-  const Effects ignored = c.handle(100, "B", Prepare{b(2), s(1)}, low);
+  const Effects ignored = c.handle(100, "B", Prepare{Ballot{2}, Slot{1}}, low);
   CHECK(ignored.send.empty());
   REQUIRE(events<event::PrepareIgnoredForLease>(ignored).size() == 1);
   CHECK(events<event::PrepareIgnoredForLease>(ignored)[0].master == "A");
   CHECK(events<event::PrepareIgnoredForLease>(ignored)[0].until == 200);
-  CHECK(c.hard_state().promised == b(1));
+  CHECK(c.hard_state().promised == Ballot{1});
 
-  const Effects answered = c.handle(200, "B", Prepare{b(2), s(1)}, low);  // the lease is over
+  const Effects answered =
+      c.handle(200, "B", Prepare{Ballot{2}, Slot{1}}, low);  // the lease is over
   REQUIRE(sent<Promise>(answered).size() == 1);
-  CHECK(c.hard_state().promised == b(2));
+  CHECK(c.hard_state().promised == Ballot{2});
 }
 
 TEST_CASE(
@@ -404,7 +406,7 @@ TEST_CASE(
   world.run(50);
   REQUIRE(cluster.submit("A", put8));
   world.run(100);
-  REQUIRE(cluster.replica("A")->commit() == s(2));
+  REQUIRE(cluster.replica("A")->commit() == Slot{2});
 
   // A crashes; the client did not hear the answer to 7 and sends it again.
   world.crash("A");
@@ -416,9 +418,9 @@ TEST_CASE(
   const auto& log = cluster.state(master).chosen;
   const auto sevens = slots_holding(log, put7);
   REQUIRE(sevens.size() == 2);  // both slots hold it…
-  CHECK(sevens[0] == s(1));
-  CHECK(slots_holding(log, put8) == std::vector<Slot>{s(2)});
-  CHECK(sevens[1] > s(2));
+  CHECK(sevens[0] == Slot{1});
+  CHECK(slots_holding(log, put8) == std::vector<Slot>{Slot{2}});
+  CHECK(sevens[1] > Slot{2});
   for (const char* id : {"B", "C"}) {
     CAPTURE(id);
     CHECK(cluster.replica(id)->commit() >= sevens[1]);

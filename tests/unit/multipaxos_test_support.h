@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 #include "cluster/multipaxos_cluster.h"
+#include "tests/unit/test_support.h"
 
 namespace consensus_lab::multipaxos_testing {
 
@@ -31,20 +32,10 @@ using multipaxos::ReplicaHardState;
 using multipaxos::Role;
 using multipaxos::Slot;
 using multipaxos::SlotProposal;
+using testing::events;
+using testing::LowestDraw;
+using testing::sent;
 namespace event = multipaxos::event;
-
-// The election timers always draw the shortest timeout.
-class Low final : public RandomSource {
- public:
-  std::uint64_t between(std::uint64_t low, std::uint64_t /*high*/) override { return low; }
-};
-
-inline Ballot b(std::uint64_t value) {
-  return Ballot{value};
-}
-inline Slot s(std::uint64_t value) {
-  return Slot{value};
-}
 
 // Replica k of the members (from 1) owns the ballots k, k + n, k + 2n, …
 inline Replica::Config config_for(const NodeId& self, const std::vector<NodeId>& members,
@@ -55,27 +46,6 @@ inline Replica::Config config_for(const NodeId& self, const std::vector<NodeId>&
                          .index = static_cast<std::uint64_t>(position) + 1,
                          .count = members.size(),
                          .timing = timing};
-}
-
-// Every message of type T in the effects, with its addressee.
-template <class T>
-std::vector<std::pair<NodeId, T>> sent(const Effects& effects) {
-  std::vector<std::pair<NodeId, T>> out;
-  for (const auto& outgoing : effects.send) {
-    if (const auto* message = std::get_if<T>(&outgoing.message))
-      out.emplace_back(outgoing.to, *message);
-  }
-  return out;
-}
-
-// Every event of type T in the effects.
-template <class T>
-std::vector<T> events(const Effects& effects) {
-  std::vector<T> out;
-  for (const auto& e : effects.events) {
-    if (const auto* found = std::get_if<T>(&e)) out.push_back(*found);
-  }
-  return out;
 }
 
 // Every event of type T noted in the cluster's trace: (time, replica, event).

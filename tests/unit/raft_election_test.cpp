@@ -36,7 +36,7 @@ std::vector<std::pair<std::string, Message>> one_of_each(Term term) {
 
 // A server of A, B, C in term 2 in the given role.
 Server in_role(Role role) {
-  Low low;
+  LowestDraw low;
   if (role == Role::leader) return elected("A", abc, {}, t(1));
   Server server(config_for("A", abc), RaftHardState{t(role == Role::candidate ? 1 : 2), {}, {}});
   server.start(0, low);
@@ -53,7 +53,7 @@ void check_term_update(Role role) {
     const std::string type = each.first;
     const Message& message = each.second;
     CAPTURE(type);
-    Low low;
+    LowestDraw low;
     Server server = in_role(role);
     REQUIRE(server.role() == role);
     REQUIRE(server.current_term() == t(2));
@@ -94,7 +94,7 @@ TEST_CASE("Raft 5.1: a leader that sees a higher term in any message reverts to 
 
 TEST_CASE("Raft 5.1: a request with a stale term is refused") {
   // "If a server receives a request with a stale term number, it rejects the request."
-  Low low;
+  LowestDraw low;
   SUBCASE("a RequestVote of term 1 to a follower of term 2 is answered with a refusal") {
     Server follower(config_for("A", abc), RaftHardState{t(2), {}, {}});
     follower.start(0, low);
@@ -150,7 +150,7 @@ TEST_CASE("Raft 5.1: a request with a stale term is refused") {
 
 TEST_CASE("Raft 5.2: servers start up as followers") {
   // "When servers start up, they begin as followers."
-  Low low;
+  LowestDraw low;
   Server server(config_for("A", abc), RaftHardState{});
   CHECK(server.role() == Role::follower);
   CHECK(server.current_term() == t(0));
@@ -166,7 +166,7 @@ TEST_CASE("Raft 5.2: servers start up as followers") {
 TEST_CASE("Raft 5.2: a leader sends heartbeats, AppendEntries with no entries, to all followers") {
   // "Leaders send periodic heartbeats (AppendEntries RPCs that carry no log
   // entries) to all followers in order to maintain their authority."
-  Low low;
+  LowestDraw low;
   Server leader = elected("A", abc, {}, t(0));
   REQUIRE(leader.role() == Role::leader);
   for (const char* follower : {"B", "C"}) {
@@ -202,7 +202,7 @@ TEST_CASE("Raft 5.2: a follower that hears nothing for an election timeout start
   // election… a follower increments its current term and transitions to
   // candidate state. It then votes for itself and issues RequestVote RPCs in
   // parallel to each of the other servers in the cluster."
-  Low low;
+  LowestDraw low;
   Server follower(config_for("A", abc), RaftHardState{t(3), std::nullopt, noops({1, 3})});
   follower.start(0, low);
   // A heartbeat at 100 pushes the deadline to 250.
@@ -233,7 +233,7 @@ TEST_CASE(
     "Raft 5.2: a candidate that neither wins nor loses starts a new election in the next term") {
   // "…each candidate will time out and start a new election by incrementing
   // its term and initiating another round of RequestVote RPCs."
-  Low low;
+  LowestDraw low;
   Server candidate(config_for("A", abc), RaftHardState{});
   candidate.start(0, low);
   candidate.tick(150, low);
@@ -278,7 +278,7 @@ TEST_CASE("Raft 5.2: a candidate wins an election with votes from a majority of 
   for (std::size_t n = 0; n < cases.size(); ++n) {
     const Case& c = cases[n];
     CAPTURE(n);
-    Low low;
+    LowestDraw low;
     const std::vector<NodeId> servers(names.begin(),
                                       names.begin() + static_cast<std::ptrdiff_t>(c.size));
     Server candidate(config_for("A", servers), RaftHardState{});
@@ -306,7 +306,7 @@ TEST_CASE(
   // the RPC and continues in candidate state."
   for (const std::uint64_t term : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{1}}) {
     CAPTURE(term);
-    Low low;
+    LowestDraw low;
     Server candidate(config_for("A", abc), RaftHardState{t(1), {}, {}});
     candidate.start(0, low);
     candidate.timeout(0, low);  // candidate in term 2
@@ -343,7 +343,7 @@ TEST_CASE(
   for (const Case& c : cases) {
     CAPTURE(c.voted_for.value_or("-"));
     CAPTURE(c.candidate);
-    Low low;
+    LowestDraw low;
     Server voter(config_for("A", abc), RaftHardState{t(1), c.voted_for, {}});
     voter.start(0, low);
     const Effects effects =
@@ -366,7 +366,7 @@ TEST_CASE(
   }
 
   SUBCASE("in the order the requests arrive") {
-    Low low;
+    LowestDraw low;
     Server voter(config_for("A", abc), RaftHardState{});
     voter.start(0, low);
     CHECK(sent<Vote>(voter.handle(1, "C", RequestVote{t(1), "C", i(0), t(0)}, low))[0]

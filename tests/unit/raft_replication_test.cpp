@@ -25,7 +25,7 @@ namespace {
 
 // `follower` receives `message` from the leader B.
 Effects follower_receives(Server& follower, const AppendEntries& message) {
-  Low low;
+  LowestDraw low;
   return follower.handle(10, "B", message, low);
 }
 
@@ -34,7 +34,7 @@ TEST_CASE("Raft 5.3: the leader appends a command to its log and sends it to eve
   // "The leader appends the command to its log as a new entry, then issues
   // AppendEntries RPCs in parallel to each of the other servers to replicate
   // the entry."
-  Low low;
+  LowestDraw low;
   Server leader = elected("A", abc, {}, t(0));
   for (const char* follower : {"B", "C"})
     leader.handle(1, follower, AppendReply{t(1), true, i(1)}, low);
@@ -74,7 +74,7 @@ TEST_CASE("Raft 5.3: the leader applies a committed entry and sends the commit i
   // to its state machine… The leader keeps track of the highest index it knows
   // to be committed, and it includes that index in future AppendEntries RPCs
   // (including heartbeats)."
-  Low low;
+  LowestDraw low;
   Server leader = elected("A", abc, {}, t(0));
   const Command x = Command::put("x", "3");
   leader.submit(1, x);
@@ -112,7 +112,7 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
   for (std::size_t n = 0; n < cases.size(); ++n) {
     const Case& c = cases[n];
     CAPTURE(n);
-    Low low;
+    LowestDraw low;
     const std::vector<NodeId> servers(names.begin(),
                                       names.begin() + static_cast<std::ptrdiff_t>(c.size));
     Server leader = elected("A", servers, {}, t(0));
@@ -133,7 +133,7 @@ TEST_CASE(
     "Raft 5.3: committing an entry also commits all preceding entries, earlier leaders' too") {
   // "This also commits all preceding entries in the leader's log, including
   // entries created by previous leaders."
-  Low low;
+  LowestDraw low;
   Server leader = elected("A", abc, noops({1, 2}), t(2));  // term 3, noop at index 3
   leader.submit(1, Command::put("x", "1"));                // index 4
   REQUIRE(leader.log().size() == 4);
@@ -295,7 +295,7 @@ TEST_CASE("Raft 5.3: an AppendEntries that repeats entries already stored delete
 TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends again at once") {
   // "After a rejection, the leader decrements nextIndex and retries the
   // AppendEntries RPC." The notes' example: prev (7, 4) refused, (6, 3) matches.
-  Low low;
+  LowestDraw low;
   Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
   REQUIRE(leader.role() == Role::leader);
   const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7), i(7)}, low);
@@ -328,7 +328,7 @@ TEST_CASE(
   // matches up to 8, a refusal of prev 7 that was sent earlier and arrives
   // late (a reordering network) tells the leader nothing new: no step back,
   // no resend. (etcd's progress ignores such a stale rejection too.)
-  Low low;
+  LowestDraw low;
   Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
   // B refuses prev (7, 4): the retry from prev (6, 3) brings it up to date.
   const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7), i(7)}, low);
@@ -354,7 +354,7 @@ TEST_CASE("Raft 5.4.1: a RequestVote carries the index and term of the candidate
   for (const Case& c :
        std::vector<Case>{{{}, 0, 0}, {noops({1}), 1, 1}, {noops({1, 1, 2, 3}), 4, 3}}) {
     CAPTURE(c.last_index);
-    Low low;
+    LowestDraw low;
     Server server(config_for("A", abc), RaftHardState{t(3), {}, c.log});
     server.start(0, low);
     const auto requests = sent<RequestVote>(server.timeout(0, low));
@@ -394,7 +394,7 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
   for (std::size_t n = 0; n < cases.size(); ++n) {
     const Case& c = cases[n];
     CAPTURE(n);
-    Low low;
+    LowestDraw low;
     Server voter(config_for("A", abc), RaftHardState{t(2), {}, c.voter_log});
     voter.start(0, low);
     const Effects effects =
@@ -414,7 +414,7 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
   }
 
   SUBCASE("with the vote restriction off, the less complete candidate gets the vote") {
-    Low low;
+    LowestDraw low;
     raft::Rules rules;
     rules.vote_restriction = false;
     Server voter(config_for("A", abc, rules), RaftHardState{t(2), {}, noops({2, 2})});
@@ -441,7 +441,7 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
   };
   for (const Case& c : std::vector<Case>{{1, 0}, {2, 0}, {3, 3}}) {
     CAPTURE(c.match);
-    Low low;
+    LowestDraw low;
     Server leader = elected("A", abc, noops({1, 2}), t(2));
     REQUIRE(leader.current_term() == t(3));
     leader.handle(1, "B", AppendReply{t(3), true, i(c.match)}, low);
@@ -451,7 +451,7 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
   SUBCASE("leader noop off: a majority holds (2, 2) and nothing is committed until (3, 3) is") {
     // Without the noop, B's reply to the new leader's first heartbeat (prev
     // (2, 2), no entries) really does say "I match up to 2".
-    Low low;
+    LowestDraw low;
     raft::Rules rules;
     rules.leader_noop = false;
     Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
@@ -464,7 +464,7 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     CHECK(events<event::Committed>(effects).size() == 3);
   }
   SUBCASE("commit-current-term-only off: counting commits the term 2 entry") {
-    Low low;
+    LowestDraw low;
     raft::Rules rules;
     rules.leader_noop = false;
     rules.commit_current_term_only = false;

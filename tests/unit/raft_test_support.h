@@ -13,6 +13,7 @@
 
 #include "cluster/raft_cluster.h"
 #include "raft/server.h"
+#include "tests/unit/test_support.h"
 
 namespace consensus_lab::raft_testing {
 
@@ -34,13 +35,10 @@ using raft::Role;
 using raft::Server;
 using raft::Term;
 using raft::Vote;
+using testing::events;
+using testing::LowestDraw;
+using testing::sent;
 namespace event = raft::event;
-
-// The election timers always draw the shortest timeout (150 ms by default).
-class Low final : public RandomSource {
- public:
-  std::uint64_t between(std::uint64_t low, std::uint64_t /*high*/) override { return low; }
-};
 
 inline Term t(std::uint64_t value) {
   return Term{value};
@@ -72,34 +70,13 @@ inline Server::Config config_for(const NodeId& self, std::vector<NodeId> servers
   return Server::Config{self, std::move(servers), timing, rules, std::nullopt};
 }
 
-// Every message of type T in the effects, with its addressee.
-template <class T>
-std::vector<std::pair<NodeId, T>> sent(const Effects& effects) {
-  std::vector<std::pair<NodeId, T>> out;
-  for (const auto& outgoing : effects.send) {
-    if (const auto* message = std::get_if<T>(&outgoing.message))
-      out.emplace_back(outgoing.to, *message);
-  }
-  return out;
-}
-
-// Every event of type T in the effects.
-template <class T>
-std::vector<T> events(const Effects& effects) {
-  std::vector<T> out;
-  for (const auto& e : effects.events) {
-    if (const auto* found = std::get_if<T>(&e)) out.push_back(*found);
-  }
-  return out;
-}
-
 // Server `self` of `servers`, restored with `term` and `log`, wins the
 // election of term + 1 by hand: its timer fires and every other server votes
 // for it (the votes that come after the majority change nothing). It has
 // then appended its noop at index log.size() + 1 and sent AppendEntries.
 inline Server elected(const NodeId& self, const std::vector<NodeId>& servers,
                       std::vector<LogEntry> log = {}, Term term = {}, raft::Rules rules = {}) {
-  Low low;
+  LowestDraw low;
   Server server(config_for(self, servers, rules),
                 RaftHardState{term, std::nullopt, std::move(log)});
   server.start(0, low);

@@ -31,7 +31,7 @@ auto state_of(const Server& s) {
 // that contains `why`, and change nothing.
 void refuses(Server& server, const NodeId& from, const Message& message, const std::string& why) {
   CAPTURE(raft::to_string(message));
-  Low low;
+  LowestDraw low;
   const auto before = state_of(server);
   const Effects effects = server.handle(10, from, message, low);
   REQUIRE(effects.refused);
@@ -46,7 +46,7 @@ void refuses(Server& server, const NodeId& from, const Message& message, const s
 // `server` receives `message` from `from` and handles it as usual.
 Effects accepts(Server& server, const NodeId& from, const Message& message) {
   CAPTURE(raft::to_string(message));
-  Low low;
+  LowestDraw low;
   CHECK(server.check(from, message) == std::nullopt);
   const Effects effects = server.handle(10, from, message, low);
   CHECK_FALSE(effects.refused);
@@ -62,7 +62,7 @@ Server follower_b() {
 
 TEST_CASE("Raft check: a message from a server outside the cluster, or from itself, is refused") {
   Server candidate(config_for("A", abc), RaftHardState{});
-  Low low;
+  LowestDraw low;
   candidate.timeout(0, low);
   REQUIRE(candidate.role() == Role::candidate);
   // Without the check Z's vote would have counted: A would lead with A and Z.
@@ -108,7 +108,7 @@ TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
 TEST_CASE("Raft: a server at the largest term does not campaign") {
   // Its next term could not be stored: it stays a follower (only a peer that
   // lied about its term can bring it here).
-  Low low;
+  LowestDraw low;
   Server b(config_for("B", abc), RaftHardState{t(kLargest), std::nullopt, {}});
   b.start(0, low);
   const Effects effects = b.timeout(1000, low);
@@ -238,7 +238,7 @@ TEST_CASE(
     "refused") {
   // C, in term 4, refuses A's AppendEntries of term 2 for its term alone.
   Server c(config_for("C", abc), RaftHardState{t(4), "C", noops({1, 1})});
-  Low low;
+  LowestDraw low;
   const Effects refusal =
       c.handle(0, "A", AppendEntries{t(2), "A", i(7), t(2), noops({2}), i(0)}, low);
   const auto replies = sent<AppendReply>(refusal);
