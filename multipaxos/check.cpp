@@ -10,7 +10,6 @@
 // message that is merely old, duplicated or reordered is never refused.
 #include <algorithm>
 
-#include "common/overloaded.h"
 #include "multipaxos/replica.h"
 
 namespace consensus_lab::multipaxos {
@@ -69,6 +68,102 @@ Problem slot_list(const Entries& entries, Slot from, const char* what) {
   return std::nullopt;
 }
 
+// What a message is checked against: this replica's own role, now.
+struct Context {
+  Millis now;
+  std::optional<Ballot> mine;      // its ballot, as candidate or master
+  std::optional<Slot> asked_from;  // the first slot its Prepare asked for
+  std::optional<Slot> next_slot;   // as master: the slot the next command gets
+  std::uint64_t window;            // Timing::window
+};
+
+Problem check_message(const Prepare& m, const Context& c) {
+  if (auto problem = ballot_in_range(m.ballot, "Prepare")) return problem;
+  // Ballots are owned: only this replica uses its own.
+  if (c.mine && m.ballot == *c.mine) return "a Prepare with this replica's own ballot";
+  return slot_in_range(m.from, "Prepare's first slot");
+}
+
+Problem check_message(const Promise& m, const Context& c) {
+  if (auto problem = ballot_in_range(m.ballot, "Promise")) return problem;
+  if (auto problem = slot_in_range(m.from, "Promise's first slot")) return problem;
+  // A promise answers a Prepare this candidate sent with its ballot: from
+  // its first slot, or from an earlier one (a candidate that caught up asks
+  // again, from further on). A promise for another ballot is merely late.
+  if (c.mine && m.ballot == *c.mine && m.from > *c.asked_from) {
+    return "a Promise from slot " + number(m.from.value) + ", but the Prepare asked from slot " +
+           number(c.asked_from->value);
+  }
+  if (auto problem = slot_list(m.accepted, m.from, "Promise")) return problem;
+  // An acceptor accepts nothing above the ballot it promises next.
+  for (const auto& [slot, proposal] : m.accepted) {
+    if (auto problem = ballot_in_range(proposal.ballot, "accepted proposal")) return problem;
+    if (proposal.ballot > m.ballot) {
+      return "a Promise " + number(m.ballot.value) + " reporting a proposal of ballot " +
+             number(proposal.ballot.value) + " in slot " + number(slot.value);
+    }
+  }
+  return std::nullopt;
+}
+
+Problem check_message(const Reject& m, const Context&) {
+  if (auto problem = ballot_in_range(m.ballot, "Reject")) return problem;
+  if (auto problem = ballot_in_range(m.promised, "Reject's promise")) return problem;
+  // A Reject is sent only because a higher ballot was promised.
+  if (m.promised <= m.ballot) return "a Reject whose promise is not higher";
+  return std::nullopt;
+}
+
+Problem check_message(const Accept& m, const Context& c) {
+  if (auto problem = ballot_in_range(m.ballot, "Accept")) return problem;
+  if (c.mine && m.ballot == *c.mine) return "an Accept with this replica's own ballot";
+  if (auto problem = slot_in_range(m.slot, "Accept")) return problem;
+  if (auto problem = commit_in_range(m.commit)) return problem;
+  // A master sends a slot only within `window` of its commit index
+  // (send_window), and its commit index only grows.
+  if (m.slot.value > m.commit.value + c.window) {
+    return "an Accept for slot " + number(m.slot.value) + " with commit index " +
+           number(m.commit.value) + " (a master stays within " + number(c.window) + " slots of it)";
+  }
+  return std::nullopt;
+}
+
+Problem check_message(const Accepted& m, const Context& c) {
+  if (auto problem = ballot_in_range(m.ballot, "Accepted")) return problem;
+  if (auto problem = slot_in_range(m.slot, "Accepted")) return problem;
+  // Accepted under this master's ballot answers an Accept it sent.
+  if (c.next_slot && m.ballot == *c.mine && m.slot >= *c.next_slot) {
+    return "Accepted for slot " + number(m.slot.value) + ", never proposed (next is " +
+           number(c.next_slot->value) + ")";
+  }
+  return std::nullopt;
+}
+
+Problem check_message(const Heartbeat& m, const Context& c) {
+  if (auto problem = ballot_in_range(m.ballot, "Heartbeat")) return problem;
+  if (c.mine && m.ballot == *c.mine) return "a Heartbeat with this replica's own ballot";
+  if (m.sent_at < 0) return "a Heartbeat sent at a negative time";
+  return commit_in_range(m.commit);
+}
+
+Problem check_message(const HeartbeatOk& m, const Context& c) {
+  if (auto problem = ballot_in_range(m.ballot, "HeartbeatOk")) return problem;
+  // It echoes the time this master sent its heartbeat: not later than now.
+  if (c.next_slot && m.ballot == *c.mine && m.sent_at > c.now) {
+    return "a HeartbeatOk for a heartbeat sent at " + std::to_string(m.sent_at) +
+           " ms, after now (" + std::to_string(c.now) + " ms)";
+  }
+  return std::nullopt;
+}
+
+Problem check_message(const CatchUp& m, const Context&) {
+  return slot_in_range(m.from, "CatchUp");
+}
+
+Problem check_message(const Chosen& m, const Context&) {
+  return slot_list(m.slots, Slot{1}, "Chosen");
+}
+
 }  // namespace
 
 std::optional<std::string> Replica::check(Millis now, const NodeId& from,
@@ -76,89 +171,13 @@ std::optional<std::string> Replica::check(Millis now, const NodeId& from,
   // A replica never sends a message to itself (the simulator and real mode
   // both deliver its own promise and acceptance directly).
   if (from == config_.self) return "a message from " + from + " to itself";
-  const std::optional<Ballot> mine = ballot();  // as candidate or master
-  return std::visit(
-      Overloaded{
-          [&](const Prepare& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "Prepare")) return problem;
-            // Ballots are owned: only this replica uses its own.
-            if (mine && m.ballot == *mine) return "a Prepare with this replica's own ballot";
-            return slot_in_range(m.from, "Prepare's first slot");
-          },
-          [&](const Promise& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "Promise")) return problem;
-            if (auto problem = slot_in_range(m.from, "Promise's first slot")) return problem;
-            // A promise answers a Prepare this candidate sent with its ballot:
-            // from its first slot, or from an earlier one (a candidate that
-            // caught up asks again, from further on). A promise for another
-            // ballot is merely late.
-            if (mine && m.ballot == *mine && m.from > phase_one().from) {
-              return "a Promise from slot " + number(m.from.value) +
-                     ", but the Prepare asked from slot " + number(phase_one().from.value);
-            }
-            if (auto problem = slot_list(m.accepted, m.from, "Promise")) return problem;
-            // An acceptor accepts nothing above the ballot it promises next.
-            for (const auto& [slot, proposal] : m.accepted) {
-              if (auto problem = ballot_in_range(proposal.ballot, "accepted proposal")) {
-                return problem;
-              }
-              if (proposal.ballot > m.ballot) {
-                return "a Promise " + number(m.ballot.value) + " reporting a proposal of ballot " +
-                       number(proposal.ballot.value) + " in slot " + number(slot.value);
-              }
-            }
-            return std::nullopt;
-          },
-          [&](const Reject& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "Reject")) return problem;
-            if (auto problem = ballot_in_range(m.promised, "Reject's promise")) return problem;
-            // A Reject is sent only because a higher ballot was promised.
-            if (m.promised <= m.ballot) return "a Reject whose promise is not higher";
-            return std::nullopt;
-          },
-          [&](const Accept& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "Accept")) return problem;
-            if (mine && m.ballot == *mine) return "an Accept with this replica's own ballot";
-            if (auto problem = slot_in_range(m.slot, "Accept")) return problem;
-            if (auto problem = commit_in_range(m.commit)) return problem;
-            // A master sends a slot only within `window` of its commit index
-            // (send_window), and its commit index only grows.
-            if (m.slot.value > m.commit.value + config_.timing.window) {
-              return "an Accept for slot " + number(m.slot.value) + " with commit index " +
-                     number(m.commit.value) + " (a master stays within " +
-                     number(config_.timing.window) + " slots of it)";
-            }
-            return std::nullopt;
-          },
-          [&](const Accepted& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "Accepted")) return problem;
-            if (auto problem = slot_in_range(m.slot, "Accepted")) return problem;
-            // Accepted under this master's ballot answers an Accept it sent.
-            if (master_ && m.ballot == *mine && m.slot >= master_->next_slot) {
-              return "Accepted for slot " + number(m.slot.value) + ", never proposed (next is " +
-                     number(master_->next_slot.value) + ")";
-            }
-            return std::nullopt;
-          },
-          [&](const Heartbeat& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "Heartbeat")) return problem;
-            if (mine && m.ballot == *mine) return "a Heartbeat with this replica's own ballot";
-            if (m.sent_at < 0) return "a Heartbeat sent at a negative time";
-            return commit_in_range(m.commit);
-          },
-          [&](const HeartbeatOk& m) -> Problem {
-            if (auto problem = ballot_in_range(m.ballot, "HeartbeatOk")) return problem;
-            // It echoes the time this master sent its heartbeat: not later than now.
-            if (master_ && m.ballot == *mine && m.sent_at > now) {
-              return "a HeartbeatOk for a heartbeat sent at " + std::to_string(m.sent_at) +
-                     " ms, after now (" + std::to_string(now) + " ms)";
-            }
-            return std::nullopt;
-          },
-          [&](const CatchUp& m) -> Problem { return slot_in_range(m.from, "CatchUp"); },
-          [&](const Chosen& m) -> Problem { return slot_list(m.slots, Slot{1}, "Chosen"); },
-      },
-      message);
+  const Context context{
+      .now = now,
+      .mine = ballot(),
+      .asked_from = ballot() ? std::optional<Slot>(phase_one().from) : std::nullopt,
+      .next_slot = master_ ? std::optional<Slot>(master_->next_slot) : std::nullopt,
+      .window = config_.timing.window};
+  return std::visit([&](const auto& m) { return check_message(m, context); }, message);
 }
 
 }  // namespace consensus_lab::multipaxos
