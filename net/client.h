@@ -34,8 +34,6 @@ class Client {
  public:
   explicit Client(ClientOptions options);
   ~Client();
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
 
   struct Result {
     bool done = false;  // ok / value / none received

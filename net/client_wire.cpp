@@ -16,19 +16,19 @@ std::string encode(const Hello& hello) {
 }
 
 Hello decode_hello(std::string_view line) {
-  LineReader r(line);
-  const auto first = r.next("peer or client");
-  if (first == "client") return r.finish(Hello{ClientHello{}});
-  if (first != "peer") {
-    throw DecodeError("a connection starts with `peer PROTOCOL ID` or `client`");
-  }
-  PeerHello hello;
-  hello.protocol = std::string(r.next("the protocol"));
-  if (hello.protocol != "raft" && hello.protocol != "multipaxos") {
-    throw unknown_word("protocol", hello.protocol);
-  }
-  hello.id = r.node("the node id");
-  return r.finish(Hello{hello});
+  return decode_line(line, "peer or client", [](LineReader& r, std::string_view first) -> Hello {
+    if (first == "client") return ClientHello{};
+    if (first != "peer") {
+      throw DecodeError("a connection starts with `peer PROTOCOL ID` or `client`");
+    }
+    PeerHello hello;
+    hello.protocol = std::string(r.next("the protocol"));
+    if (hello.protocol != "raft" && hello.protocol != "multipaxos") {
+      throw unknown_word("protocol", hello.protocol);
+    }
+    hello.id = r.node("the node id");
+    return hello;
+  });
 }
 
 std::string encode(const Request& request) {
@@ -47,20 +47,20 @@ std::string encode(const Request& request) {
 }
 
 Request decode_request(std::string_view line) {
-  LineReader r(line);
-  const auto verb = r.next("put or get");
-  if (verb == "put") {
-    PutRequest p;
-    p.client = r.text("the client");
-    if (p.client.empty()) throw DecodeError("a put needs a client id");
-    p.sequence = r.number("the sequence number");
-    if (p.sequence == 0) throw DecodeError("sequence numbers start at 1");
-    p.key = r.text("the key");
-    p.value = r.text("the value");
-    return r.finish(Request{std::move(p)});
-  }
-  if (verb == "get") return r.finish(Request{GetRequest{.key = r.text("the key")}});
-  throw unknown_word("request", verb, " (put or get)");
+  return decode_line(line, "put or get", [](LineReader& r, std::string_view verb) -> Request {
+    if (verb == "put") {
+      PutRequest p;
+      p.client = r.text("the client");
+      if (p.client.empty()) throw DecodeError("a put needs a client id");
+      p.sequence = r.number("the sequence number");
+      if (p.sequence == 0) throw DecodeError("sequence numbers start at 1");
+      p.key = r.text("the key");
+      p.value = r.text("the value");
+      return p;
+    }
+    if (verb == "get") return GetRequest{.key = r.text("the key")};
+    throw unknown_word("request", verb, " (put or get)");
+  });
 }
 
 std::string encode(const Reply& reply) {
@@ -82,15 +82,15 @@ std::string encode(const Reply& reply) {
 }
 
 Reply decode_reply(std::string_view line) {
-  LineReader r(line);
-  const auto kind = r.next("a reply");
-  if (kind == "ok") return r.finish(Reply{Reply::Kind::ok, {}});
-  if (kind == "none") return r.finish(Reply{Reply::Kind::none, {}});
-  if (kind == "retry") return r.finish(Reply{Reply::Kind::retry, {}});
-  if (kind == "value") return r.finish(Reply{Reply::Kind::value, r.text("the value")});
-  if (kind == "redirect") return r.finish(Reply{Reply::Kind::redirect, r.node("the node")});
-  if (kind == "error") return r.finish(Reply{Reply::Kind::error, r.text("the reason")});
-  throw unknown_word("reply", kind);
+  return decode_line(line, "a reply", [](LineReader& r, std::string_view kind) {
+    if (kind == "ok") return Reply{Reply::Kind::ok, {}};
+    if (kind == "none") return Reply{Reply::Kind::none, {}};
+    if (kind == "retry") return Reply{Reply::Kind::retry, {}};
+    if (kind == "value") return Reply{Reply::Kind::value, r.text("the value")};
+    if (kind == "redirect") return Reply{Reply::Kind::redirect, r.node("the node")};
+    if (kind == "error") return Reply{Reply::Kind::error, r.text("the reason")};
+    throw unknown_word("reply", kind);
+  });
 }
 
 }  // namespace consensus_lab::net

@@ -56,10 +56,7 @@ class LineReader {
     return items;
   }
 
-  // The line must end here; returns what was read from it. The decoders
-  // build a message with designated initialisers, `Vote{.term = …,
-  // .vote_granted = …}`: a braced list is evaluated left to right, so the
-  // fields are read in the order they stand on the line.
+  // The line must end here; returns what was read from it.
   template <class T>
   T finish(T value) {
     end();
@@ -67,15 +64,26 @@ class LineReader {
   }
   void end();
 
+ private:
   // A word as an error message shows it: at most 40 bytes.
   static std::string shown(std::string_view w);
-
- private:
   std::size_t count(std::string_view what, std::size_t min_bytes);
 
   std::string_view line_;
   std::size_t pos_ = 0;
 };
+
+// A whole line: its first word (called `what` in errors) says what follows;
+// read_rest(reader, first) reads the rest, and the line must end there.
+// The decoders build a message with designated initialisers, `Vote{.term =
+// …, .vote_granted = …}`: a braced list is evaluated left to right, so the
+// fields are read in the order they stand on the line.
+template <class ReadRest>
+auto decode_line(std::string_view line, std::string_view what, ReadRest read_rest) {
+  LineReader r(line);
+  const std::string_view first = r.next(what);
+  return r.finish(read_rest(r, first));
+}
 
 // A command alone ("put x 3 c7 12", "noop"): how the data directory stores one.
 Command decode_command(std::string_view words);  // throws DecodeError

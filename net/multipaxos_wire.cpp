@@ -7,58 +7,13 @@
 
 namespace consensus_lab::net {
 
-namespace {
-
 using multipaxos::Ballot;
 using multipaxos::Slot;
 
-// "ballot 5", "promised 7": a ballot after its keyword.
-Ballot ballot(LineReader& r, std::string_view keyword) {
-  return Ballot{r.field(keyword, "the ballot")};
-}
-// "slot 2", "from 3", "commit 1": a slot after its keyword.
-Slot slot(LineReader& r, std::string_view keyword) {
-  return Slot{r.field(keyword, "the slot")};
-}
-// "sent-at 1200": when the master sent a heartbeat, by its own clock.
-Millis sent_at(LineReader& r) {
-  r.expect("sent-at");
-  return r.millis("the time sent");
-}
+// ---- writing: one line per message type, in the order the reader reads it ----
 
-multipaxos::Promise read_promise(LineReader& r) {
-  multipaxos::Promise m;
-  m.ballot = ballot(r, "ballot");
-  m.from = slot(r, "from");
-  m.accepted = r.list("accepted", 12, [&r] {  // " [ 1 1 noop ]"
-    const Slot s{r.number("a slot")};
-    const Ballot b{r.number("a ballot")};
-    return std::pair{s, multipaxos::SlotProposal{b, r.command()}};
-  });
-  return m;
-}
+namespace {
 
-multipaxos::Accept read_accept(LineReader& r) {
-  multipaxos::Accept m;
-  m.ballot = ballot(r, "ballot");
-  m.slot = slot(r, "slot");
-  m.commit = slot(r, "commit");
-  r.expect("[");
-  m.command = r.command();
-  r.expect("]");
-  return m;
-}
-
-multipaxos::Chosen read_chosen(LineReader& r) {
-  multipaxos::Chosen m;
-  m.slots = r.list("slots", 10, [&r] {  // " [ 1 noop ]"
-    const Slot s{r.number("a slot")};
-    return std::pair{s, r.command()};
-  });
-  return m;
-}
-
-// One line per message type, in the order the decoder reads it.
 std::string line_of(const multipaxos::Prepare& m) {
   return LineWriter("Prepare").field("ballot", m.ballot.value).field("from", m.from.value).done();
 }
@@ -111,31 +66,88 @@ std::string encode(const multipaxos::Message& message) {
   return std::visit([](const auto& m) { return line_of(m); }, message);
 }
 
-multipaxos::Message decode_multipaxos(std::string_view line) {
-  LineReader r(line);
-  const auto type = r.next("the message type");
+// ---- reading: strictly, every field checked ----------------------------------
+
+namespace {
+
+// "ballot 5", "promised 7": a ballot after its keyword.
+Ballot ballot(LineReader& r, std::string_view keyword) {
+  return Ballot{r.field(keyword, "the ballot")};
+}
+// "slot 2", "from 3", "commit 1": a slot after its keyword.
+Slot slot(LineReader& r, std::string_view keyword) {
+  return Slot{r.field(keyword, "the slot")};
+}
+// "sent-at 1200": when the master sent a heartbeat, by its own clock.
+Millis sent_at(LineReader& r) {
+  r.expect("sent-at");
+  return r.millis("the time sent");
+}
+
+// "2 5 put x 3 c7 12": a slot, the ballot it was accepted in, and the command.
+std::pair<Slot, multipaxos::SlotProposal> read_accepted(LineReader& r) {
+  const Slot s{r.number("a slot")};
+  const Ballot b{r.number("a ballot")};
+  return {s, multipaxos::SlotProposal{b, r.command()}};
+}
+
+// "3 noop": a slot and the command chosen in it.
+std::pair<Slot, Command> read_chosen(LineReader& r) {
+  const Slot s{r.number("a slot")};
+  return {s, r.command()};
+}
+
+multipaxos::Promise read_promise(LineReader& r) {
+  multipaxos::Promise m;
+  m.ballot = ballot(r, "ballot");
+  m.from = slot(r, "from");
+  m.accepted = r.list("accepted", 12, [&r] { return read_accepted(r); });  // " [ 1 1 noop ]"
+  return m;
+}
+
+multipaxos::Accept read_accept(LineReader& r) {
+  multipaxos::Accept m;
+  m.ballot = ballot(r, "ballot");
+  m.slot = slot(r, "slot");
+  m.commit = slot(r, "commit");
+  r.expect("[");
+  m.command = r.command();
+  r.expect("]");
+  return m;
+}
+
+// The message a line holds after its type word.
+multipaxos::Message read_message(LineReader& r, std::string_view type) {
   if (type == "Prepare") {
-    return r.finish(multipaxos::Prepare{.ballot = ballot(r, "ballot"), .from = slot(r, "from")});
+    return multipaxos::Prepare{.ballot = ballot(r, "ballot"), .from = slot(r, "from")};
   }
-  if (type == "Promise") return r.finish(read_promise(r));
+  if (type == "Promise") return read_promise(r);
   if (type == "Reject") {
-    return r.finish(
-        multipaxos::Reject{.ballot = ballot(r, "ballot"), .promised = ballot(r, "promised")});
+    return multipaxos::Reject{.ballot = ballot(r, "ballot"), .promised = ballot(r, "promised")};
   }
-  if (type == "Accept") return r.finish(read_accept(r));
+  if (type == "Accept") return read_accept(r);
   if (type == "Accepted") {
-    return r.finish(multipaxos::Accepted{.ballot = ballot(r, "ballot"), .slot = slot(r, "slot")});
+    return multipaxos::Accepted{.ballot = ballot(r, "ballot"), .slot = slot(r, "slot")};
   }
   if (type == "Heartbeat") {
-    return r.finish(multipaxos::Heartbeat{
-        .ballot = ballot(r, "ballot"), .commit = slot(r, "commit"), .sent_at = sent_at(r)});
+    return multipaxos::Heartbeat{
+        .ballot = ballot(r, "ballot"), .commit = slot(r, "commit"), .sent_at = sent_at(r)};
   }
   if (type == "HeartbeatOk") {
-    return r.finish(multipaxos::HeartbeatOk{.ballot = ballot(r, "ballot"), .sent_at = sent_at(r)});
+    return multipaxos::HeartbeatOk{.ballot = ballot(r, "ballot"), .sent_at = sent_at(r)};
   }
-  if (type == "CatchUp") return r.finish(multipaxos::CatchUp{.from = slot(r, "from")});
-  if (type == "Chosen") return r.finish(read_chosen(r));
+  if (type == "CatchUp") return multipaxos::CatchUp{.from = slot(r, "from")};
+  if (type == "Chosen") {
+    return multipaxos::Chosen{
+        .slots = r.list("slots", 10, [&r] { return read_chosen(r); })};  // " [ 1 noop ]"
+  }
   throw unknown_word("multipaxos message", type);
+}
+
+}  // namespace
+
+multipaxos::Message decode_multipaxos(std::string_view line) {
+  return decode_line(line, "the message type", read_message);
 }
 
 }  // namespace consensus_lab::net

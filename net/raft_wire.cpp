@@ -7,36 +7,13 @@
 
 namespace consensus_lab::net {
 
-namespace {
-
 using raft::LogIndex;
 using raft::Term;
 
-// "term 5": every message's first field.
-Term term(LineReader& r) {
-  return Term{r.field("term", "the term")};
-}
-// "candidate A", "leader A".
-NodeId node(LineReader& r, std::string_view keyword, std::string_view what) {
-  r.expect(keyword);
-  return r.node(what);
-}
+// ---- writing: one line per message type, in the order the reader reads it ----
 
-raft::AppendEntries read_append_entries(LineReader& r) {
-  raft::AppendEntries m;
-  m.term = term(r);
-  m.leader_id = node(r, "leader", "the leader");
-  m.prev_log_index = LogIndex{r.field("prev", "the prev log index")};
-  m.prev_log_term = Term{r.number("the prev log term")};
-  m.leader_commit = LogIndex{r.field("commit", "the leader commit")};
-  m.entries = r.list("entries", 10, [&r] {  // " [ 1 noop ]"
-    const Term entry_term{r.number("an entry's term")};
-    return raft::LogEntry{entry_term, r.command()};
-  });
-  return m;
-}
+namespace {
 
-// One line per message type, in the order the decoder reads it.
 std::string line_of(const raft::RequestVote& m) {
   LineWriter w("RequestVote");
   w.field("term", m.term.value).word("candidate").word(m.candidate_id);
@@ -66,28 +43,62 @@ std::string encode(const raft::Message& message) {
   return std::visit([](const auto& m) { return line_of(m); }, message);
 }
 
-raft::Message decode_raft(std::string_view line) {
-  LineReader r(line);
-  const auto type = r.next("the message type");
+// ---- reading: strictly, every field checked ----------------------------------
+
+namespace {
+
+// "term 5": every message's first field.
+Term term(LineReader& r) {
+  return Term{r.field("term", "the term")};
+}
+// "candidate A", "leader A".
+NodeId node(LineReader& r, std::string_view keyword, std::string_view what) {
+  r.expect(keyword);
+  return r.node(what);
+}
+
+// "4 put x 3 c7 12": an entry's term and command (between brackets).
+raft::LogEntry read_entry(LineReader& r) {
+  const Term term{r.number("an entry's term")};
+  return raft::LogEntry{term, r.command()};
+}
+
+raft::AppendEntries read_append_entries(LineReader& r) {
+  raft::AppendEntries m;
+  m.term = term(r);
+  m.leader_id = node(r, "leader", "the leader");
+  m.prev_log_index = LogIndex{r.field("prev", "the prev log index")};
+  m.prev_log_term = Term{r.number("the prev log term")};
+  m.leader_commit = LogIndex{r.field("commit", "the leader commit")};
+  m.entries = r.list("entries", 10, [&r] { return read_entry(r); });  // " [ 1 noop ]"
+  return m;
+}
+
+// The message a line holds after its type word.
+raft::Message read_message(LineReader& r, std::string_view type) {
   if (type == "RequestVote") {
-    return r.finish(
-        raft::RequestVote{.term = term(r),
-                          .candidate_id = node(r, "candidate", "the candidate"),
-                          .last_log_index = LogIndex{r.field("last-log", "the last log index")},
-                          .last_log_term = Term{r.number("the last log term")}});
+    return raft::RequestVote{.term = term(r),
+                             .candidate_id = node(r, "candidate", "the candidate"),
+                             .last_log_index = LogIndex{r.field("last-log", "the last log index")},
+                             .last_log_term = Term{r.number("the last log term")}};
   }
   if (type == "Vote") {
-    return r.finish(raft::Vote{.term = term(r), .vote_granted = r.flag("granted")});
+    return raft::Vote{.term = term(r), .vote_granted = r.flag("granted")};
   }
-  if (type == "AppendEntries") return r.finish(read_append_entries(r));
+  if (type == "AppendEntries") return read_append_entries(r);
   if (type == "AppendReply") {
-    return r.finish(
-        raft::AppendReply{.term = term(r),
-                          .success = r.flag("success"),
-                          .match_index = LogIndex{r.field("match", "the match index")},
-                          .last_log_index = LogIndex{r.field("last", "the last log index")}});
+    return raft::AppendReply{.term = term(r),
+                             .success = r.flag("success"),
+                             .match_index = LogIndex{r.field("match", "the match index")},
+                             .last_log_index = LogIndex{r.field("last", "the last log index")}};
   }
   throw unknown_word("raft message", type);
+}
+
+}  // namespace
+
+raft::Message decode_raft(std::string_view line) {
+  return decode_line(line, "the message type", read_message);
 }
 
 }  // namespace consensus_lab::net
