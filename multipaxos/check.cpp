@@ -1,5 +1,5 @@
 // Messages validated for meaning, not only syntax — part of
-// multipaxos::Replica (replica.h). The wire decoder (net/wire.cpp) makes sure
+// multipaxos::Replica (replica.h). The wire decoder (net/wire.h) makes sure
 // a line is a well-formed message; this decides whether a replica following
 // the protocol could have sent it. handle() refuses an impossible message
 // before it changes anything, and a real node closes the connection it came

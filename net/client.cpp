@@ -4,117 +4,11 @@
 #include <random>
 #include <thread>
 
-#include "net/asio.h"
+#include "net/client_connection.h"
 
 namespace consensus_lab::net {
 
 using Clock = std::chrono::steady_clock;
-
-std::optional<std::map<NodeId, Endpoint>> parse_cluster(const std::string& text) {
-  std::map<NodeId, Endpoint> cluster;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto comma = text.find(',', start);
-    const std::string part =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    const auto equals = part.find('=');
-    if (equals == std::string::npos) return std::nullopt;
-    const std::string id = part.substr(0, equals);
-    const auto endpoint = parse_endpoint(part.substr(equals + 1));
-    if (!is_node_id(id) || !endpoint || cluster.count(id) != 0) return std::nullopt;
-    cluster[id] = *endpoint;
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  if (cluster.empty()) return std::nullopt;
-  return cluster;
-}
-
-// One connection to one node: a request line out, a reply line back, each
-// within a time limit.
-class Client::Connection {
- public:
-  Connection(NodeId node, const Endpoint& endpoint) : node_(std::move(node)), endpoint_(endpoint) {}
-
-  const NodeId& node() const { return node_; }
-
-  // The reply, or none: no connection, no answer in time, or garbage.
-  std::optional<Reply> exchange(const std::string& line, Millis timeout) {
-    if (!socket_.is_open() && !connect(timeout)) return std::nullopt;
-    out_ = line;
-    bool failed = false;
-    std::optional<std::string> answer;
-    asio::async_write(socket_, asio::buffer(out_),
-                      [&](const boost::system::error_code& error, std::size_t) {
-                        if (error) failed = true;
-                      });
-    asio::async_read_until(
-        socket_, buffer_, '\n', [&](const boost::system::error_code& error, std::size_t n) {
-          if (error) {
-            failed = true;
-            return;
-          }
-          std::string text(
-              asio::buffers_begin(buffer_.data()),
-              asio::buffers_begin(buffer_.data()) + static_cast<std::ptrdiff_t>(n - 1));
-          buffer_.consume(n);
-          answer = std::move(text);
-        });
-    io_.restart();
-    io_.run_for(std::chrono::milliseconds(timeout));
-    if (!answer || failed) {
-      close();
-      return std::nullopt;
-    }
-    try {
-      return decode_reply(*answer);
-    } catch (const DecodeError&) {
-      close();
-      return std::nullopt;
-    }
-  }
-
-  void close() {
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-    io_.restart();
-    io_.poll();  // the cancelled handlers run now, while what they touch still exists
-    buffer_.consume(buffer_.size());
-  }
-
- private:
-  bool connect(Millis timeout) {
-    bool connected = false;
-    tcp::resolver resolver(io_);
-    boost::system::error_code error;
-    const auto results = resolver.resolve(endpoint_.host, std::to_string(endpoint_.port), error);
-    if (error) return false;
-    asio::async_connect(
-        socket_, results,
-        [&](const boost::system::error_code& e, const tcp::endpoint&) { connected = !e; });
-    io_.restart();
-    io_.run_for(std::chrono::milliseconds(timeout));
-    if (!connected) {
-      close();
-      return false;
-    }
-    socket_.set_option(tcp::no_delay(true), error);
-    const std::string hello = encode(Hello{ClientHello{}}) + "\n";
-    asio::write(socket_, asio::buffer(hello), error);
-    if (error) {
-      close();
-      return false;
-    }
-    return true;
-  }
-
-  NodeId node_;
-  Endpoint endpoint_;
-  asio::io_context io_;
-  tcp::socket socket_{io_};
-  asio::streambuf buffer_{kMaxLine + 1};
-  std::string out_;
-};
 
 Client::Client(ClientOptions options) : options_(std::move(options)) {
   leader_ = options_.first;
@@ -149,7 +43,7 @@ Client::Result Client::call(const Request& request) {
     const NodeId node = target ? *target : nodes[next++ % nodes.size()];
     target.reset();
     if (!connection_ || connection_->node() != node) {
-      connection_ = std::make_unique<Connection>(node, options_.cluster.at(node));
+      connection_ = std::make_unique<ClientConnection>(node, options_.cluster.at(node));
     }
     ++result.attempts;
     const auto left =

@@ -15,13 +15,12 @@
 #include <string>
 
 #include "common/types.h"
-#include "net/node.h"
+#include "net/endpoint.h"
 #include "net/wire.h"
 
 namespace consensus_lab::net {
 
-// "A=127.0.0.1:7001,B=127.0.0.1:7002"; none if any part is malformed.
-std::optional<std::map<NodeId, Endpoint>> parse_cluster(const std::string& text);
+class ClientConnection;
 
 struct ClientOptions {
   std::map<NodeId, Endpoint> cluster;
@@ -35,8 +34,6 @@ class Client {
  public:
   explicit Client(ClientOptions options);
   ~Client();
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
 
   struct Result {
     bool done = false;  // ok / value / none received
@@ -51,13 +48,12 @@ class Client {
   const std::string& client_id() const { return options_.client_id; }
 
  private:
-  class Connection;
   Result call(const Request& request);
 
   ClientOptions options_;
   std::uint64_t sequence_ = 0;
   std::optional<NodeId> leader_;
-  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<ClientConnection> connection_;
 };
 
 }  // namespace consensus_lab::net

@@ -2,11 +2,13 @@
 // drives the same raft::Server or multipaxos::Replica the simulator drives.
 //
 //   peers     one outgoing TCP connection to each other node (reconnected
-//             with a back-off when it breaks) carries this node's messages;
-//             the connections others open to it carry theirs. Each message is
-//             one line (net/wire.h).
+//             with a back-off when it breaks, net/peer_link.h) carries this
+//             node's messages; the connections others open to it carry
+//             theirs (net/incoming_connection.h). Each message is one line
+//             (net/wire.h).
 //   clients   connect, say `client`, and send put/get lines; only the leader
-//             (master) serves them, the others redirect.
+//             (master) serves them, the others redirect
+//             (net/waiting_clients.h).
 //   disk      with a data directory, everything the protocol asks to persist
 //             is written to SQLite (net/storage.h) and committed — fsynced —
 //             once per batch of events, before any message or reply of that
@@ -21,24 +23,24 @@
 // closed. Nothing of it reaches the data directory.
 #pragma once
 
+#include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/types.h"
+#include "net/asio.h"
+#include "net/endpoint.h"
+#include "net/node_log.h"
+#include "net/waiting_clients.h"
 #include "sim/narration.h"
 
 namespace consensus_lab::net {
-
-struct Endpoint {
-  std::string host;
-  unsigned short port = 0;
-  std::string text() const { return host + ":" + std::to_string(port); }
-};
-// "127.0.0.1:7001" (an IPv4 address or "localhost", and a port 1–65535).
-std::optional<Endpoint> parse_endpoint(std::string_view text);
 
 struct NodeOptions {
   std::string protocol;  // raft or multipaxos
@@ -55,7 +57,79 @@ struct NodeOptions {
 };
 
 // Run a node until SIGINT or SIGTERM. Returns the exit status: 0 after a
-// clean stop, 1 when it cannot start (a port in use, a bad data directory).
+// clean stop, 1 when it cannot start (a port in use, a bad data directory)
+// or stops because it cannot write its data directory.
 int run_node(const NodeOptions& options, std::ostream& log);
+
+class IncomingConnection;
+class PeerLink;
+class ProtocolRunner;
+class Store;
+struct NodeEffects;
+
+class Node {
+ public:
+  Node(const NodeOptions& options, std::ostream& log);
+  ~Node();
+
+  // Start, and serve until SIGINT or SIGTERM: run_node's exit status.
+  int run();
+
+  // ---- what the connections others open to this node hand it ----------------
+  bool knows_peer(const NodeId& id) const { return links_.count(id) != 0; }
+  const std::string& protocol() const { return options_.protocol; }
+  void peer_line(IncomingConnection& from, const NodeId& peer, const std::string& line);
+  void client_line(const std::shared_ptr<IncomingConnection>& from, const std::string& line);
+  // A line that does not decode, or a connection that may not talk to this
+  // node: one log line, and the connection is closed.
+  void reject(IncomingConnection& from, const std::string& why);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  bool start();
+  void open_state(const std::vector<NodeId>& cluster);
+  bool listen();
+  void announce();
+  void on_signal();
+  void accept();
+
+  template <class Work>
+  bool durably(Work&& work);
+  template <class Run>
+  bool step(Run&& run);
+  void carry_out(NodeEffects effects);
+  void send(const NodeId& to, std::string line);
+  void wake_at(Millis at);
+  void after_step();
+  void answer(const std::shared_ptr<IncomingConnection>& to, const Reply& reply);
+  void schedule_flush();
+  void flush();
+
+  void refuse(IncomingConnection& from, const std::string& why);
+  void disconnect(IncomingConnection& from, const std::string& what);
+  Millis now() const;
+
+  asio::io_context io_{1};
+  const NodeOptions& options_;
+  NodeLog log_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer timer_;
+  asio::signal_set signals_;
+  Clock::time_point start_;
+  std::optional<Millis> armed_;  // the timer's wake-up time
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<ProtocolRunner> runner_;
+  std::map<NodeId, std::unique_ptr<PeerLink>> links_;
+  // This batch's messages and replies: they leave at the next flush, after
+  // the sync that makes the state they depend on durable.
+  std::vector<std::pair<PeerLink*, std::string>> outbox_;
+  std::vector<std::pair<std::shared_ptr<IncomingConnection>, std::string>> replies_;
+  bool flush_scheduled_ = false;
+  std::vector<Command> proposals_;  // client requests waiting for the next flush
+  bool led_ = false;                // led after the last step
+  WaitingClients waiting_;
+  bool failed_ = false;  // stopped because the data directory could not be written
+};
 
 }  // namespace consensus_lab::net

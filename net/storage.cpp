@@ -14,6 +14,8 @@ namespace consensus_lab::net {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 // Resets a one-off statement when it goes out of scope: a statement left
 // stepped keeps a read transaction open, and SQLite can then never fold the
 // write-ahead log back into the database (it would grow without end).
@@ -37,18 +39,56 @@ std::string join(const std::vector<NodeId>& ids) {
   return out;
 }
 
+void bind(sqlite3_stmt* statement, int column, std::uint64_t number) {
+  sqlite3_bind_int64(statement, column, static_cast<sqlite3_int64>(number));
+}
+void bind(sqlite3_stmt* statement, int column, const std::string& text) {
+  sqlite3_bind_text(statement, column, text.c_str(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
+}
+std::uint64_t number_at(sqlite3_stmt* statement, int column) {
+  return static_cast<std::uint64_t>(sqlite3_column_int64(statement, column));
+}
+std::string text_at(sqlite3_stmt* statement, int column) {
+  return reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+}
+
 }  // namespace
 
-Store::Store(const std::string& directory, const Identity& identity) {
-  namespace fs = std::filesystem;
+Store::Store(const std::string& directory, const Identity& identity)
+    : path_((fs::path(directory) / kFile).string()) {
+  const bool fresh = claim_directory(directory);
+  try {
+    open_database(fresh);
+    if (fresh) create_schema(identity);
+    check_owner(identity);
+    prepare_writes();
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
+Store::~Store() {
+  close();
+}
+
+void Store::close() {
+  for (auto* statement : statements_) sqlite3_finalize(statement);
+  statements_.clear();
+  sqlite3_close(db_);
+  db_ = nullptr;
+  if (lock_ >= 0) ::close(lock_);
+  lock_ = -1;
+}
+
+bool Store::claim_directory(const std::string& directory) {
   std::error_code error;
   const fs::path dir(directory);
-  const fs::path file = dir / kFile;
-  path_ = file.string();
   if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
     throw StorageError(directory + " is not a directory");
   }
-  const bool fresh = !fs::exists(file, error);
+  const bool fresh = !fs::exists(path_, error);
   if (fresh) {
     fs::create_directories(dir, error);
     if (error) throw StorageError("cannot create " + directory + ": " + error.message());
@@ -64,98 +104,90 @@ Store::Store(const std::string& directory, const Identity& identity) {
   // twice) would write over the first one's promises.
   lock_ = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_ < 0 || ::flock(lock_, LOCK_EX | LOCK_NB) != 0) {
-    if (lock_ >= 0) ::close(lock_);
+    close();
     throw StorageError(directory + " is in use by another node process (" +
                        (dir / "lock").string() + " is locked)");
   }
+  return fresh;
+}
+
+void Store::open_database(bool fresh) {
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | (fresh ? SQLITE_OPEN_CREATE : 0),
                       nullptr) != SQLITE_OK) {
     fail("cannot open");
   }
   sqlite3_busy_timeout(db_, 2000);
-  try {
-    // A file that is not a database fails here, on its first read.
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
-    if (fresh) {
-      exec("BEGIN");
-      exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-      exec(
-          "CREATE TABLE raft_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
-          "current_term INTEGER NOT NULL, voted_for TEXT)");
-      exec(
-          "CREATE TABLE raft_log (log_index INTEGER PRIMARY KEY, term INTEGER NOT NULL, "
-          "command TEXT NOT NULL)");
-      exec("CREATE TABLE mp_promise (id INTEGER PRIMARY KEY CHECK (id = 1), ballot INTEGER)");
-      exec(
-          "CREATE TABLE mp_accepted (slot INTEGER PRIMARY KEY, ballot INTEGER NOT NULL, "
-          "command TEXT NOT NULL)");
-      exec("CREATE TABLE mp_chosen (slot INTEGER PRIMARY KEY, command TEXT NOT NULL)");
-      sqlite3_stmt* meta = prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
-      const std::pair<std::string, std::string> rows[] = {{"format", kFormat},
-                                                          {"protocol", identity.protocol},
-                                                          {"node", identity.node},
-                                                          {"cluster", join(identity.cluster)}};
-      for (const auto& [key, value] : rows) {
-        sqlite3_bind_text(meta, 1, key.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(meta, 2, value.c_str(), -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(meta) != SQLITE_DONE) fail("cannot write its identity");
-        sqlite3_reset(meta);
-      }
-      exec("COMMIT");
-    }
-    // Whose is it?
-    std::map<std::string, std::string> meta;
-    sqlite3_stmt* read = prepare("SELECT key, value FROM meta");
-    const Done read_done(read);
-    while (sqlite3_step(read) == SQLITE_ROW) {
-      meta[reinterpret_cast<const char*>(sqlite3_column_text(read, 0))] =
-          reinterpret_cast<const char*>(sqlite3_column_text(read, 1));
-    }
-    if (meta["format"] != kFormat) {
-      throw StorageError(path_ + " is not a consensus-lab state file (format '" + meta["format"] +
-                         "')");
-    }
-    const std::string expected =
-        identity.protocol + " node " + identity.node + " of cluster " + join(identity.cluster);
-    const std::string found =
-        meta["protocol"] + " node " + meta["node"] + " of cluster " + meta["cluster"];
-    if (found != expected) {
-      throw StorageError(path_ + " belongs to " + found + ", not to " + expected);
-    }
-    sqlite3_stmt* check = prepare("PRAGMA quick_check");
-    const Done check_done(check);
-    if (sqlite3_step(check) != SQLITE_ROW ||
-        std::string(reinterpret_cast<const char*>(sqlite3_column_text(check, 0))) != "ok") {
-      throw StorageError(path_ + " is corrupt (sqlite quick_check failed)");
-    }
-    raft_state_ = prepare(
-        "INSERT INTO raft_state (id, current_term, voted_for) VALUES (1, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET current_term = excluded.current_term, "
-        "voted_for = excluded.voted_for");
-    raft_truncate_ = prepare("DELETE FROM raft_log WHERE log_index >= ?");
-    raft_append_ = prepare("INSERT INTO raft_log (log_index, term, command) VALUES (?, ?, ?)");
-    mp_promise_ = prepare(
-        "INSERT INTO mp_promise (id, ballot) VALUES (1, ?) "
-        "ON CONFLICT(id) DO UPDATE SET ballot = excluded.ballot");
-    mp_accepted_ = prepare(
-        "INSERT INTO mp_accepted (slot, ballot, command) VALUES (?, ?, ?) "
-        "ON CONFLICT(slot) DO UPDATE SET ballot = excluded.ballot, command = excluded.command");
-    mp_chosen_ = prepare(
-        "INSERT INTO mp_chosen (slot, command) VALUES (?, ?) "
-        "ON CONFLICT(slot) DO UPDATE SET command = excluded.command");
-  } catch (...) {
-    for (auto* statement : statements_) sqlite3_finalize(statement);
-    sqlite3_close(db_);
-    ::close(lock_);
-    throw;
+  // A file that is not a database fails here, on its first read.
+  exec("PRAGMA journal_mode=WAL");
+  exec("PRAGMA synchronous=FULL");
+}
+
+void Store::create_schema(const Identity& identity) {
+  exec("BEGIN");
+  exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  exec(
+      "CREATE TABLE raft_state (id INTEGER PRIMARY KEY CHECK (id = 1), "
+      "current_term INTEGER NOT NULL, voted_for TEXT)");
+  exec(
+      "CREATE TABLE raft_log (log_index INTEGER PRIMARY KEY, term INTEGER NOT NULL, "
+      "command TEXT NOT NULL)");
+  exec("CREATE TABLE mp_promise (id INTEGER PRIMARY KEY CHECK (id = 1), ballot INTEGER)");
+  exec(
+      "CREATE TABLE mp_accepted (slot INTEGER PRIMARY KEY, ballot INTEGER NOT NULL, "
+      "command TEXT NOT NULL)");
+  exec("CREATE TABLE mp_chosen (slot INTEGER PRIMARY KEY, command TEXT NOT NULL)");
+  sqlite3_stmt* meta = prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+  const std::pair<std::string, std::string> rows[] = {{"format", kFormat},
+                                                      {"protocol", identity.protocol},
+                                                      {"node", identity.node},
+                                                      {"cluster", join(identity.cluster)}};
+  for (const auto& [key, value] : rows) {
+    bind(meta, 1, key);
+    bind(meta, 2, value);
+    run(meta, "cannot write its identity");
+  }
+  exec("COMMIT");
+}
+
+void Store::check_owner(const Identity& identity) {
+  std::map<std::string, std::string> meta;
+  sqlite3_stmt* read = prepare("SELECT key, value FROM meta");
+  const Done read_done(read);
+  while (sqlite3_step(read) == SQLITE_ROW) meta[text_at(read, 0)] = text_at(read, 1);
+  if (meta["format"] != kFormat) {
+    throw StorageError(path_ + " is not a consensus-lab state file (format '" + meta["format"] +
+                       "')");
+  }
+  const std::string expected =
+      identity.protocol + " node " + identity.node + " of cluster " + join(identity.cluster);
+  const std::string found =
+      meta["protocol"] + " node " + meta["node"] + " of cluster " + meta["cluster"];
+  if (found != expected) {
+    throw StorageError(path_ + " belongs to " + found + ", not to " + expected);
+  }
+  sqlite3_stmt* check = prepare("PRAGMA quick_check");
+  const Done check_done(check);
+  if (sqlite3_step(check) != SQLITE_ROW || text_at(check, 0) != "ok") {
+    throw StorageError(path_ + " is corrupt (sqlite quick_check failed)");
   }
 }
 
-Store::~Store() {
-  for (auto* statement : statements_) sqlite3_finalize(statement);
-  sqlite3_close(db_);
-  ::close(lock_);
+void Store::prepare_writes() {
+  raft_state_ = prepare(
+      "INSERT INTO raft_state (id, current_term, voted_for) VALUES (1, ?, ?) "
+      "ON CONFLICT(id) DO UPDATE SET current_term = excluded.current_term, "
+      "voted_for = excluded.voted_for");
+  raft_truncate_ = prepare("DELETE FROM raft_log WHERE log_index >= ?");
+  raft_append_ = prepare("INSERT INTO raft_log (log_index, term, command) VALUES (?, ?, ?)");
+  mp_promise_ = prepare(
+      "INSERT INTO mp_promise (id, ballot) VALUES (1, ?) "
+      "ON CONFLICT(id) DO UPDATE SET ballot = excluded.ballot");
+  mp_accepted_ = prepare(
+      "INSERT INTO mp_accepted (slot, ballot, command) VALUES (?, ?, ?) "
+      "ON CONFLICT(slot) DO UPDATE SET ballot = excluded.ballot, command = excluded.command");
+  mp_chosen_ = prepare(
+      "INSERT INTO mp_chosen (slot, command) VALUES (?, ?) "
+      "ON CONFLICT(slot) DO UPDATE SET command = excluded.command");
 }
 
 void Store::fail(const std::string& what) {
@@ -180,6 +212,19 @@ sqlite3_stmt* Store::prepare(const char* sql) {
   return statement;
 }
 
+void Store::run(sqlite3_stmt* statement, const char* what) {
+  if (sqlite3_step(statement) != SQLITE_DONE) fail(what);
+  sqlite3_reset(statement);
+}
+
+Command Store::command_at(sqlite3_stmt* statement, int column, const std::string& where) const {
+  try {
+    return decode_command(text_at(statement, column));
+  } catch (const DecodeError& error) {
+    throw StorageError(path_ + " is corrupt: " + where + ": " + error.what());
+  }
+}
+
 void Store::begin() {
   if (in_transaction_) return;
   exec("BEGIN");
@@ -199,9 +244,9 @@ raft::RaftHardState Store::load_raft() {
   sqlite3_stmt* s = prepare("SELECT current_term, voted_for FROM raft_state WHERE id = 1");
   const Done s_done(s);
   if (sqlite3_step(s) == SQLITE_ROW) {
-    state.current_term.value = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
+    state.current_term.value = number_at(s, 0);
     if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-      const std::string voted = reinterpret_cast<const char*>(sqlite3_column_text(s, 1));
+      const std::string voted = text_at(s, 1);
       if (!is_node_id(voted)) throw StorageError(path_ + " is corrupt: voted_for '" + voted + "'");
       state.voted_for = voted;
     }
@@ -209,9 +254,8 @@ raft::RaftHardState Store::load_raft() {
   sqlite3_stmt* log = prepare("SELECT log_index, term, command FROM raft_log ORDER BY log_index");
   const Done log_done(log);
   while (sqlite3_step(log) == SQLITE_ROW) {
-    const auto index = static_cast<std::uint64_t>(sqlite3_column_int64(log, 0));
-    const auto term = static_cast<std::uint64_t>(sqlite3_column_int64(log, 1));
-    const unsigned char* text = sqlite3_column_text(log, 2);
+    const auto index = number_at(log, 0);
+    const auto term = number_at(log, 1);
     if (index != state.log.size() + 1) {
       throw StorageError(path_ + " is corrupt: the log has no entry " +
                          std::to_string(state.log.size() + 1));
@@ -221,41 +265,30 @@ raft::RaftHardState Store::load_raft() {
       throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + " has term " +
                          std::to_string(term));
     }
-    try {
-      state.log.push_back(
-          raft::LogEntry{raft::Term{term}, decode_command(reinterpret_cast<const char*>(text))});
-    } catch (const DecodeError& error) {
-      throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + ": " +
-                         error.what());
-    }
+    state.log.push_back(
+        raft::LogEntry{raft::Term{term}, command_at(log, 2, "entry " + std::to_string(index))});
   }
   return state;
 }
 
 void Store::write(const raft::Persist& persist) {
   begin();
-  sqlite3_bind_int64(raft_state_, 1, static_cast<sqlite3_int64>(persist.current_term.value));
+  bind(raft_state_, 1, persist.current_term.value);
   if (persist.voted_for) {
-    sqlite3_bind_text(raft_state_, 2, persist.voted_for->c_str(), -1, SQLITE_TRANSIENT);
+    bind(raft_state_, 2, *persist.voted_for);
   } else {
     sqlite3_bind_null(raft_state_, 2);
   }
-  if (sqlite3_step(raft_state_) != SQLITE_DONE) fail("cannot write the term");
-  sqlite3_reset(raft_state_);
+  run(raft_state_, "cannot write the term");
   if (!persist.log_from) return;
-  const auto from = static_cast<sqlite3_int64>(persist.log_from->value);
-  sqlite3_bind_int64(raft_truncate_, 1, from);
-  if (sqlite3_step(raft_truncate_) != SQLITE_DONE) fail("cannot truncate the log");
-  sqlite3_reset(raft_truncate_);
-  sqlite3_int64 index = from;
+  std::uint64_t index = persist.log_from->value;
+  bind(raft_truncate_, 1, index);
+  run(raft_truncate_, "cannot truncate the log");
   for (const auto& entry : persist.entries) {
-    const std::string command = encode(entry.command);
-    sqlite3_bind_int64(raft_append_, 1, index++);
-    sqlite3_bind_int64(raft_append_, 2, static_cast<sqlite3_int64>(entry.term.value));
-    sqlite3_bind_text(raft_append_, 3, command.c_str(), static_cast<int>(command.size()),
-                      SQLITE_TRANSIENT);
-    if (sqlite3_step(raft_append_) != SQLITE_DONE) fail("cannot append to the log");
-    sqlite3_reset(raft_append_);
+    bind(raft_append_, 1, index++);
+    bind(raft_append_, 2, entry.term.value);
+    bind(raft_append_, 3, encode(entry.command));
+    run(raft_append_, "cannot append to the log");
   }
 }
 
@@ -263,35 +296,28 @@ void Store::write(const raft::Persist& persist) {
 
 multipaxos::ReplicaHardState Store::load_multipaxos() {
   multipaxos::ReplicaHardState state;
-  auto command_of = [&](sqlite3_stmt* s, int column, const std::string& where) {
-    try {
-      return decode_command(reinterpret_cast<const char*>(sqlite3_column_text(s, column)));
-    } catch (const DecodeError& error) {
-      throw StorageError(path_ + " is corrupt: " + where + ": " + error.what());
-    }
-  };
   sqlite3_stmt* p = prepare("SELECT ballot FROM mp_promise WHERE id = 1");
   const Done p_done(p);
   if (sqlite3_step(p) == SQLITE_ROW && sqlite3_column_type(p, 0) != SQLITE_NULL) {
-    state.promised = multipaxos::Ballot{static_cast<std::uint64_t>(sqlite3_column_int64(p, 0))};
+    state.promised = multipaxos::Ballot{number_at(p, 0)};
   }
   sqlite3_stmt* a = prepare("SELECT slot, ballot, command FROM mp_accepted ORDER BY slot");
   const Done a_done(a);
   while (sqlite3_step(a) == SQLITE_ROW) {
-    const multipaxos::Slot slot{static_cast<std::uint64_t>(sqlite3_column_int64(a, 0))};
-    const multipaxos::Ballot ballot{static_cast<std::uint64_t>(sqlite3_column_int64(a, 1))};
+    const multipaxos::Slot slot{number_at(a, 0)};
+    const multipaxos::Ballot ballot{number_at(a, 1)};
     if (slot.value == 0 || !state.promised || ballot > *state.promised) {
       throw StorageError(path_ + " is corrupt: slot " + std::to_string(slot.value) +
                          " was accepted above the promise");
     }
-    state.accepted[slot] = {ballot, command_of(a, 2, "slot " + std::to_string(slot.value))};
+    state.accepted[slot] = {ballot, command_at(a, 2, "slot " + std::to_string(slot.value))};
   }
   sqlite3_stmt* c = prepare("SELECT slot, command FROM mp_chosen ORDER BY slot");
   const Done c_done(c);
   while (sqlite3_step(c) == SQLITE_ROW) {
-    const multipaxos::Slot slot{static_cast<std::uint64_t>(sqlite3_column_int64(c, 0))};
+    const multipaxos::Slot slot{number_at(c, 0)};
     if (slot.value == 0) throw StorageError(path_ + " is corrupt: slot 0");
-    state.chosen[slot] = command_of(c, 1, "chosen slot " + std::to_string(slot.value));
+    state.chosen[slot] = command_at(c, 1, "chosen slot " + std::to_string(slot.value));
   }
   return state;
 }
@@ -299,28 +325,21 @@ multipaxos::ReplicaHardState Store::load_multipaxos() {
 void Store::write(const multipaxos::Persist& persist) {
   begin();
   if (persist.promised) {
-    sqlite3_bind_int64(mp_promise_, 1, static_cast<sqlite3_int64>(persist.promised->value));
+    bind(mp_promise_, 1, persist.promised->value);
   } else {
     sqlite3_bind_null(mp_promise_, 1);
   }
-  if (sqlite3_step(mp_promise_) != SQLITE_DONE) fail("cannot write the promise");
-  sqlite3_reset(mp_promise_);
+  run(mp_promise_, "cannot write the promise");
   for (const auto& [slot, proposal] : persist.accepted) {
-    const std::string command = encode(proposal.command);
-    sqlite3_bind_int64(mp_accepted_, 1, static_cast<sqlite3_int64>(slot.value));
-    sqlite3_bind_int64(mp_accepted_, 2, static_cast<sqlite3_int64>(proposal.ballot.value));
-    sqlite3_bind_text(mp_accepted_, 3, command.c_str(), static_cast<int>(command.size()),
-                      SQLITE_TRANSIENT);
-    if (sqlite3_step(mp_accepted_) != SQLITE_DONE) fail("cannot write an acceptance");
-    sqlite3_reset(mp_accepted_);
+    bind(mp_accepted_, 1, slot.value);
+    bind(mp_accepted_, 2, proposal.ballot.value);
+    bind(mp_accepted_, 3, encode(proposal.command));
+    run(mp_accepted_, "cannot write an acceptance");
   }
   for (const auto& [slot, command] : persist.chosen) {
-    const std::string words = encode(command);
-    sqlite3_bind_int64(mp_chosen_, 1, static_cast<sqlite3_int64>(slot.value));
-    sqlite3_bind_text(mp_chosen_, 2, words.c_str(), static_cast<int>(words.size()),
-                      SQLITE_TRANSIENT);
-    if (sqlite3_step(mp_chosen_) != SQLITE_DONE) fail("cannot write a chosen slot");
-    sqlite3_reset(mp_chosen_);
+    bind(mp_chosen_, 1, slot.value);
+    bind(mp_chosen_, 2, encode(command));
+    run(mp_chosen_, "cannot write a chosen slot");
   }
 }
 

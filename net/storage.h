@@ -66,8 +66,18 @@ class Store {
   const std::string& path() const { return path_; }
 
  private:
+  // Opening, step by step (each throws StorageError).
+  bool claim_directory(const std::string& directory);  // true: no state.db yet
+  void open_database(bool fresh);
+  void create_schema(const Identity& identity);
+  void check_owner(const Identity& identity);
+  void prepare_writes();
+  void close();
+
   void exec(const char* sql);
   sqlite3_stmt* prepare(const char* sql);
+  void run(sqlite3_stmt* statement, const char* what);  // a write; `what` names it if it fails
+  Command command_at(sqlite3_stmt* statement, int column, const std::string& where) const;
   void begin();
   [[noreturn]] void fail(const std::string& what);
 

@@ -1,0 +1,121 @@
+#include "net/incoming_connection.h"
+
+#include <algorithm>
+#include <variant>
+
+#include "net/node.h"
+#include "net/wire.h"
+
+namespace consensus_lab::net {
+
+IncomingConnection::IncomingConnection(Node& node, tcp::socket socket)
+    : node_(node), socket_(std::move(socket)), buffer_(kMaxLine + 1) {}
+
+std::string IncomingConnection::who() const {
+  if (!peer_.empty()) return peer_;
+  boost::system::error_code error;
+  const auto remote = socket_.remote_endpoint(error);
+  return error ? "a connection"
+               : "a connection from " + remote.address().to_string() + ":" +
+                     std::to_string(remote.port());
+}
+
+void IncomingConnection::read() {
+  auto self = shared_from_this();
+  asio::async_read_until(
+      socket_, buffer_, '\n', [this, self](const boost::system::error_code& error, std::size_t) {
+        if (error) {
+          if (error == asio::error::not_found) {
+            node_.reject(*this, "a line longer than " + std::to_string(kMaxLine) + " bytes");
+          }
+          if (error == asio::error::eof && kind_ == Kind::client) {
+            input_done_ = true;  // answer what it asked, then close
+            return close_when_answered();
+          }
+          return close();
+        }
+        take_lines();
+        if (socket_.is_open()) read();
+      });
+}
+
+// Every whole line already here, before the next read: lines that arrived
+// together are handled in one batch (and one fsync).
+void IncomingConnection::take_lines() {
+  for (;;) {
+    const auto begin = asio::buffers_begin(buffer_.data());
+    const auto end = asio::buffers_end(buffer_.data());
+    const auto newline = std::find(begin, end, '\n');
+    if (newline == end || !socket_.is_open()) return;
+    std::string line(begin, newline);
+    buffer_.consume(line.size() + 1);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    on_line(std::move(line));
+  }
+}
+
+void IncomingConnection::on_line(std::string line) {
+  switch (kind_) {
+    case Kind::unknown:
+      return on_hello(line);
+    case Kind::peer:
+      return node_.peer_line(*this, peer_, line);
+    case Kind::client:
+      return node_.client_line(shared_from_this(), line);
+  }
+}
+
+void IncomingConnection::on_hello(const std::string& line) {
+  Hello hello;
+  try {
+    hello = decode_hello(line);
+  } catch (const DecodeError& error) {
+    return node_.reject(*this, error.what());
+  }
+  const auto* peer = std::get_if<PeerHello>(&hello);
+  if (peer == nullptr) {
+    kind_ = Kind::client;
+    return;
+  }
+  if (peer->protocol != node_.protocol()) {
+    return node_.reject(*this,
+                        "a " + peer->protocol + " node in a " + node_.protocol() + " cluster");
+  }
+  if (!node_.knows_peer(peer->id)) {
+    return node_.reject(*this, "node " + peer->id + " is not a member of this cluster");
+  }
+  kind_ = Kind::peer;
+  peer_ = peer->id;
+}
+
+void IncomingConnection::reply(std::string line) {
+  if (awaiting_ > 0) --awaiting_;
+  if (!socket_.is_open()) return;
+  out_ += line;
+  write();
+}
+
+void IncomingConnection::write() {
+  if (!writing_.empty() || out_.empty()) return;
+  writing_.swap(out_);
+  auto self = shared_from_this();
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [this, self](const boost::system::error_code& error, std::size_t) {
+                      writing_.clear();
+                      if (error) return close();
+                      write();
+                      close_when_answered();
+                    });
+}
+
+void IncomingConnection::close_when_answered() {
+  if (input_done_ && awaiting_ == 0 && out_.empty() && writing_.empty()) close();
+}
+
+void IncomingConnection::close() {
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace consensus_lab::net

@@ -1,0 +1,48 @@
+// A connection someone opened to this node: a peer's messages or a client's
+// requests, one per line. Its first line says which (net/client_wire.h); the
+// node gets every later line.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/types.h"
+#include "net/asio.h"
+
+namespace consensus_lab::net {
+
+class Node;
+
+class IncomingConnection : public std::enable_shared_from_this<IncomingConnection> {
+ public:
+  IncomingConnection(Node& node, tcp::socket socket);
+
+  void start() { read(); }
+  // A client's request that will be answered (now or once it is applied):
+  // the connection stays open for the answer even if the client has already
+  // closed its sending side (`nc -N`, a script that writes and waits).
+  void expect_answer() { ++awaiting_; }
+  void reply(std::string line);
+  void close();
+  // The peer's id, or "a connection from 127.0.0.1:51234": for the log.
+  std::string who() const;
+
+ private:
+  void read();
+  void take_lines();
+  void on_line(std::string line);
+  void on_hello(const std::string& line);
+  void write();
+  void close_when_answered();
+
+  Node& node_;
+  tcp::socket socket_;
+  asio::streambuf buffer_;
+  enum class Kind { unknown, peer, client } kind_ = Kind::unknown;
+  NodeId peer_;
+  std::string out_, writing_;
+  int awaiting_ = 0;         // requests not answered yet
+  bool input_done_ = false;  // the client sent all it will send
+};
+
+}  // namespace consensus_lab::net

@@ -1,0 +1,162 @@
+#include "net/protocol_runner.h"
+
+#include <algorithm>
+
+#include "cluster/multipaxos_narration.h"
+#include "cluster/raft_narration.h"
+#include "common/overloaded.h"
+#include "net/node.h"
+#include "net/storage.h"
+#include "net/wire.h"
+
+namespace consensus_lab::net {
+
+namespace {
+
+// How each protocol's messages are read, its events told and its applied
+// commands found: the same words for both, so that one carry_out serves.
+raft::Message decode_for(const raft::Server&, std::string_view line) {
+  return decode_raft(line);
+}
+multipaxos::Message decode_for(const multipaxos::Replica&, std::string_view line) {
+  return decode_multipaxos(line);
+}
+
+// What a quiet node still tells: elections and terms.
+bool notable(const raft::Event& e) {
+  return std::holds_alternative<raft::event::BecameLeader>(e) ||
+         std::holds_alternative<raft::event::BecameCandidate>(e) ||
+         std::holds_alternative<raft::event::TermRaised>(e);
+}
+bool notable(const multipaxos::Event& e) {
+  return std::holds_alternative<multipaxos::event::BecameMaster>(e) ||
+         std::holds_alternative<multipaxos::event::CampaignStarted>(e) ||
+         std::holds_alternative<multipaxos::event::SteppedDown>(e);
+}
+
+std::optional<sim::Line> describe(const NodeId& node, const raft::Event& e, sim::Lang lang) {
+  return cluster::RaftDescriber::event(node, e, lang);
+}
+std::optional<sim::Line> describe(const NodeId& node, const multipaxos::Event& e, sim::Lang lang) {
+  return cluster::MultiPaxosDescriber::event(node, e, lang);
+}
+
+const raft::event::Applied* applied_in(const raft::Event& e) {
+  return std::get_if<raft::event::Applied>(&e);
+}
+const multipaxos::event::Applied* applied_in(const multipaxos::Event& e) {
+  return std::get_if<multipaxos::event::Applied>(&e);
+}
+
+}  // namespace
+
+ProtocolRunner::ProtocolRunner(const NodeOptions& options, const std::vector<NodeId>& cluster,
+                               Store* store)
+    : options_(options), store_(store), role_(make_role(options, cluster, store)) {}
+
+ProtocolRunner::Role ProtocolRunner::make_role(const NodeOptions& options,
+                                               const std::vector<NodeId>& cluster, Store* store) {
+  if (options.protocol == "raft") {
+    const raft::Server::Config config{
+        .self = options.id,
+        .servers = cluster,
+        .timing = {.election_timeout_min = options.election_timeout_min,
+                   .election_timeout_max = options.election_timeout_max,
+                   .heartbeat = options.heartbeat},
+        .back_off_to_log_end = true,
+        .max_entries_per_append = 256,
+    };
+    return Role(std::in_place_type<raft::Server>, config,
+                store ? store->load_raft() : raft::RaftHardState{});
+  }
+  const auto self = std::find(cluster.begin(), cluster.end(), options.id);
+  const multipaxos::Replica::Config config{
+      .self = options.id,
+      .members = cluster,
+      .index = static_cast<std::uint64_t>(self - cluster.begin() + 1),
+      .count = cluster.size(),
+      .timing = {.election_timeout_min = options.election_timeout_min,
+                 .election_timeout_max = options.election_timeout_max,
+                 .heartbeat = options.heartbeat,
+                 // More slots in flight than the simulator's 4: each round trip to the
+                 // replicas (and each fsync) then carries many commands. The window is
+                 // also α, how late a membership change takes effect; real mode has none.
+                 .window = 256},
+  };
+  return Role(std::in_place_type<multipaxos::Replica>, config,
+              store ? store->load_multipaxos() : multipaxos::ReplicaHardState{});
+}
+
+// Durable before visible (DESIGN.md §1.5): the state is written first; the
+// node sends the messages only after its next sync().
+template <class Effects>
+NodeEffects ProtocolRunner::carry_out(Effects effects) {
+  if (effects.persist && store_ != nullptr) store_->write(*effects.persist);
+  NodeEffects out;
+  for (const auto& event : effects.events) {
+    if (!options_.quiet || notable(event)) {
+      if (auto line = describe(options_.id, event, options_.lang)) out.narration.push_back(*line);
+    }
+    if (const auto* applied = applied_in(event)) {
+      out.applied.push_back({.command = applied->command, .value = applied->value});
+    }
+  }
+  for (auto& outgoing : effects.send) out.send.emplace_back(outgoing.to, encode(outgoing.message));
+  out.wake_at = effects.wake_at;
+  return out;
+}
+
+NodeEffects ProtocolRunner::start(Millis now) {
+  return std::visit([&](auto& role) { return carry_out(role.start(now, random_)); }, role_);
+}
+
+NodeEffects ProtocolRunner::receive(Millis now, const NodeId& from, std::string_view line) {
+  return std::visit(
+      [&](auto& role) {
+        auto effects = role.handle(now, from, decode_for(role, line), random_);
+        // The role checks a message before it changes anything: a refused
+        // one has nothing to persist or send.
+        if (effects.refused) return NodeEffects{.refused = std::move(effects.refused)};
+        return carry_out(std::move(effects));
+      },
+      role_);
+}
+
+NodeEffects ProtocolRunner::tick(Millis now) {
+  return std::visit([&](auto& role) { return carry_out(role.tick(now, random_)); }, role_);
+}
+
+NodeEffects ProtocolRunner::submit(Millis now, const std::vector<Command>& commands) {
+  return std::visit([&](auto& role) { return carry_out(role.submit_all(now, commands)); }, role_);
+}
+
+bool ProtocolRunner::leads() const {
+  return std::visit(Overloaded{
+                        [](const raft::Server& s) { return s.role() == raft::Role::leader; },
+                        [](const multipaxos::Replica& r) { return r.is_master(); },
+                    },
+                    role_);
+}
+
+std::optional<NodeId> ProtocolRunner::leader_hint() const {
+  return std::visit(Overloaded{
+                        [](const raft::Server& s) { return s.leader_hint(); },
+                        [](const multipaxos::Replica& r) { return r.master_hint(); },
+                    },
+                    role_);
+}
+
+std::optional<LocalRead> ProtocolRunner::read_locally(Millis now, const std::string& key) const {
+  return std::visit(Overloaded{
+                        [](const raft::Server&) -> std::optional<LocalRead> {
+                          return std::nullopt;  // Raft reads go through the log
+                        },
+                        [&](const multipaxos::Replica& r) -> std::optional<LocalRead> {
+                          if (!r.can_read_locally(now)) return std::nullopt;
+                          return LocalRead{r.store().get(key)};
+                        },
+                    },
+                    role_);
+}
+
+}  // namespace consensus_lab::net

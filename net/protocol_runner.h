@@ -1,0 +1,82 @@
+// The protocol a real node runs: one raft::Server or one multipaxos::Replica
+// (the classes the simulator drives), fed the node's messages, ticks and
+// client commands. What each step asks of the node comes back as one batch
+// (NodeEffects), in the node's terms: its state already written to the data
+// directory, its messages already encoded as lines, its events as log lines.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/command.h"
+#include "common/types.h"
+#include "multipaxos/replica.h"
+#include "net/system_random.h"
+#include "raft/server.h"
+#include "sim/narration.h"
+
+namespace consensus_lab::net {
+
+struct NodeOptions;
+class Store;
+
+// A command the state machine applied, and a read's answer.
+struct AppliedCommand {
+  Command command;
+  std::optional<std::string> value;
+};
+
+// What one step asks of the node.
+struct NodeEffects {
+  std::vector<sim::Line> narration;  // what the node logs (a quiet node: only the notable)
+  std::vector<AppliedCommand> applied;
+  std::vector<std::pair<NodeId, std::string>> send;  // one line (without '\n') to a peer
+  std::optional<Millis> wake_at;
+  // The message was impossible — no node following the protocol could have
+  // sent it (the role's check()) — and nothing at all was done: why.
+  std::optional<std::string> refused;
+};
+
+// A read the leader answers from its own state, without the log.
+struct LocalRead {
+  std::optional<std::string> value;  // none: the key holds nothing
+};
+
+class ProtocolRunner {
+ public:
+  // The protocol `options` names, over `cluster`, restored from `store`
+  // (none: state in memory only). Throws StorageError when the data
+  // directory cannot be read. Every step writes what the role asks to
+  // persist into `store` (throwing StorageError when it cannot).
+  ProtocolRunner(const NodeOptions& options, const std::vector<NodeId>& cluster, Store* store);
+
+  NodeEffects start(Millis now);
+  // A peer's line (throws DecodeError if it does not decode).
+  NodeEffects receive(Millis now, const NodeId& from, std::string_view line);
+  NodeEffects tick(Millis now);
+  NodeEffects submit(Millis now, const std::vector<Command>& commands);
+
+  bool leads() const;  // the Raft leader, the Multi-Paxos master
+  std::optional<NodeId> leader_hint() const;
+  // None: the read must go through the log (always in Raft; in Multi-Paxos
+  // unless the master holds its lease).
+  std::optional<LocalRead> read_locally(Millis now, const std::string& key) const;
+
+ private:
+  using Role = std::variant<raft::Server, multipaxos::Replica>;
+  static Role make_role(const NodeOptions& options, const std::vector<NodeId>& cluster,
+                        Store* store);
+  template <class Effects>
+  NodeEffects carry_out(Effects effects);
+
+  const NodeOptions& options_;
+  Store* store_;
+  SystemRandom random_;
+  Role role_;
+};
+
+}  // namespace consensus_lab::net

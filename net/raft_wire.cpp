@@ -1,0 +1,104 @@
+#include "net/raft_wire.h"
+
+#include <variant>
+
+#include "net/line_reader.h"
+#include "net/line_writer.h"
+
+namespace consensus_lab::net {
+
+using raft::LogIndex;
+using raft::Term;
+
+// ---- writing: one line per message type, in the order the reader reads it ----
+
+namespace {
+
+std::string line_of(const raft::RequestVote& m) {
+  LineWriter w("RequestVote");
+  w.field("term", m.term.value).word("candidate").word(m.candidate_id);
+  return w.field("last-log", m.last_log_index.value).number(m.last_log_term.value).done();
+}
+std::string line_of(const raft::Vote& m) {
+  return LineWriter("Vote").field("term", m.term.value).flag("granted", m.vote_granted).done();
+}
+std::string line_of(const raft::AppendEntries& m) {
+  LineWriter w("AppendEntries");
+  w.field("term", m.term.value).word("leader").word(m.leader_id);
+  w.field("prev", m.prev_log_index.value).number(m.prev_log_term.value);
+  w.field("commit", m.leader_commit.value);
+  w.list("entries", m.entries,
+         [&w](const raft::LogEntry& entry) { w.number(entry.term.value).command(entry.command); });
+  return w.done();
+}
+std::string line_of(const raft::AppendReply& m) {
+  LineWriter w("AppendReply");
+  w.field("term", m.term.value).flag("success", m.success);
+  return w.field("match", m.match_index.value).field("last", m.last_log_index.value).done();
+}
+
+}  // namespace
+
+std::string encode(const raft::Message& message) {
+  return std::visit([](const auto& m) { return line_of(m); }, message);
+}
+
+// ---- reading: strictly, every field checked ----------------------------------
+
+namespace {
+
+// "term 5": every message's first field.
+Term term(LineReader& r) {
+  return Term{r.field("term", "the term")};
+}
+// "candidate A", "leader A".
+NodeId node(LineReader& r, std::string_view keyword, std::string_view what) {
+  r.expect(keyword);
+  return r.node(what);
+}
+
+// "4 put x 3 c7 12": an entry's term and command (between brackets).
+raft::LogEntry read_entry(LineReader& r) {
+  const Term term{r.number("an entry's term")};
+  return raft::LogEntry{term, r.command()};
+}
+
+raft::AppendEntries read_append_entries(LineReader& r) {
+  raft::AppendEntries m;
+  m.term = term(r);
+  m.leader_id = node(r, "leader", "the leader");
+  m.prev_log_index = LogIndex{r.field("prev", "the prev log index")};
+  m.prev_log_term = Term{r.number("the prev log term")};
+  m.leader_commit = LogIndex{r.field("commit", "the leader commit")};
+  m.entries = r.list("entries", 10, [&r] { return read_entry(r); });  // " [ 1 noop ]"
+  return m;
+}
+
+// The message a line holds after its type word.
+raft::Message read_message(LineReader& r, std::string_view type) {
+  if (type == "RequestVote") {
+    return raft::RequestVote{.term = term(r),
+                             .candidate_id = node(r, "candidate", "the candidate"),
+                             .last_log_index = LogIndex{r.field("last-log", "the last log index")},
+                             .last_log_term = Term{r.number("the last log term")}};
+  }
+  if (type == "Vote") {
+    return raft::Vote{.term = term(r), .vote_granted = r.flag("granted")};
+  }
+  if (type == "AppendEntries") return read_append_entries(r);
+  if (type == "AppendReply") {
+    return raft::AppendReply{.term = term(r),
+                             .success = r.flag("success"),
+                             .match_index = LogIndex{r.field("match", "the match index")},
+                             .last_log_index = LogIndex{r.field("last", "the last log index")}};
+  }
+  throw unknown_word("raft message", type);
+}
+
+}  // namespace
+
+raft::Message decode_raft(std::string_view line) {
+  return decode_line(line, "the message type", read_message);
+}
+
+}  // namespace consensus_lab::net
