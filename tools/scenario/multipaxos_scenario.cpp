@@ -1,6 +1,6 @@
 // `protocol multipaxos` in scenario files: the commands `put [ID] KEY VALUE`,
 // `read [ID] KEY` and `timeout ID`, the settings `election-timeout` and `heartbeat`, the rules
-// persist and lease, and the expectations leader / log / log-length / commit /
+// of multipaxos/rules.h (kRuleNames), and the expectations leader / log / log-length / commit /
 // kv (shared/SCENARIOS.md; docs/scenarios.md). Message types: prepare,
 // promise, reject, accept, accepted, heartbeat, heartbeat-ok, catch-up, chosen.
 // Documented extras: the header word `members ID…` (the first configuration),
@@ -8,7 +8,6 @@
 // put into the log through the master), and the expectations
 // `expect read ID KEY VALUE|none|redirect|through-log` and
 // `expect members ID…` (the members for the next free slot).
-#include <map>
 #include <memory>
 #include <utility>
 
@@ -65,25 +64,10 @@ class MultiPaxosScenario final
             "heartbeat", "heartbeat-ok", "catch-up", "chosen"};
   }
 
+  std::vector<RuleText> rules() const override { return rule_texts(multipaxos::kRuleNames); }
   void set_rule(const std::string& name, bool on) override {
-    multipaxos::Rules rules = cluster_->options().rules;
-    const std::map<std::string, bool multipaxos::Rules::*> names = {
-        {"persist", &multipaxos::Rules::persist},
-        {"lease", &multipaxos::Rules::lease},
-        {"skip-prepare-stops-on-reject", &multipaxos::Rules::skip_prepare_stops_on_reject},
-        {"read-after-recovery", &multipaxos::Rules::read_after_recovery},
-        {"members-only-count", &multipaxos::Rules::members_only_count},
-        {"lease-every-configuration", &multipaxos::Rules::lease_every_configuration},
-        {"learn-only-chosen", &multipaxos::Rules::learn_only_chosen},
-    };
-    const auto rule = names.find(name);
-    if (rule == names.end()) {
-      fail("unknown rule '" + name +
-           "' for multipaxos (persist, lease, skip-prepare-stops-on-reject, read-after-recovery, "
-           "members-only-count, lease-every-configuration, learn-only-chosen)");
-    }
-    rules.*(rule->second) = on;
-    cluster_->set_rules(rules);
+    cluster_->set_rules(
+        switch_rule(multipaxos::kRuleNames, cluster_->options().rules, "multipaxos", name, on));
   }
 
   bool set_protocol(const Line& line) override {

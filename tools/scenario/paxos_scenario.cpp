@@ -1,6 +1,6 @@
 // `protocol paxos` in scenario files: the header word `proposers`, the
 // command `propose P N V`, the expectations chosen / learned / promised /
-// accepted, the rules promise1..3 and persist, and two documented extras
+// accepted, the rules of paxos/rules.h (kRuleNames), and two documented extras
 // (docs/scenarios.md): `set proposer-timeout MS` and `set backoff MIN..MAX|off`.
 #include <memory>
 #include <set>
@@ -56,20 +56,10 @@ class PaxosScenario final
     return {"prepare", "promise", "accept", "accepted"};
   }
 
+  std::vector<RuleText> rules() const override { return rule_texts(paxos::kRuleNames); }
   void set_rule(const std::string& name, bool on) override {
-    paxos::Rules rules = cluster_->options().rules;
-    if (name == "promise1") {
-      rules.promise1 = on;
-    } else if (name == "promise2") {
-      rules.promise2 = on;
-    } else if (name == "promise3") {
-      rules.promise3 = on;
-    } else if (name == "persist") {
-      rules.persist = on;
-    } else {
-      fail("unknown rule '" + name + "' for paxos (promise1, promise2, promise3, persist)");
-    }
-    cluster_->set_rules(rules);
+    cluster_->set_rules(
+        switch_rule(paxos::kRuleNames, cluster_->options().rules, "paxos", name, on));
   }
 
   bool set_protocol(const Line& line) override {

@@ -1,7 +1,6 @@
 // `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`,
 // `put [ID] KEY VALUE`, `read [ID] KEY`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
-// `election-timeout` and `heartbeat`, the rules vote-restriction,
-// commit-current-term-only, persist and log-consistency-check, and the
+// `election-timeout` and `heartbeat`, the rules of raft/server.h (kRuleNames), and the
 // expectations leader / role / term / voted / log / log-length / commit / kv.
 // Message types: request-vote, vote, append-entries, append-reply.
 #include <memory>
@@ -44,24 +43,9 @@ class RaftScenario final
     return {"request-vote", "vote", "append-entries", "append-reply"};
   }
 
+  std::vector<RuleText> rules() const override { return rule_texts(raft::kRuleNames); }
   void set_rule(const std::string& name, bool on) override {
-    raft::Rules rules = cluster_->options().rules;
-    if (name == "vote-restriction") {
-      rules.vote_restriction = on;
-    } else if (name == "commit-current-term-only") {
-      rules.commit_current_term_only = on;
-    } else if (name == "persist") {
-      rules.persist = on;
-    } else if (name == "log-consistency-check") {
-      rules.log_consistency_check = on;
-    } else if (name == "leader-noop") {
-      rules.leader_noop = on;
-    } else {
-      fail("unknown rule '" + name +
-           "' for raft (vote-restriction, commit-current-term-only, persist, "
-           "log-consistency-check, leader-noop)");
-    }
-    cluster_->set_rules(rules);
+    cluster_->set_rules(switch_rule(raft::kRuleNames, cluster_->options().rules, "raft", name, on));
   }
 
   bool set_protocol(const Line& line) override {
