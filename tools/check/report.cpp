@@ -43,17 +43,8 @@ bool write_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 std::string describe(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::safety:
-      return "safety";
-    case Verdict::liveness:
-      return "liveness";
-    case Verdict::error:
-      return "error";
-    case Verdict::passed:
-      break;
-  }
-  return "passed";
+  constexpr const char* kWords[] = {"passed", "safety", "liveness", "error"};  // Verdict's order
+  return kWords[static_cast<std::size_t>(verdict)];
 }
 
 std::vector<std::string> events_before_failure(const Run& run, std::size_t count) {

@@ -23,8 +23,10 @@ std::string proposal_words(const std::optional<Proposal>& proposal) {
 }
 
 class PaxosScenario final
-    : public WorldScenario<paxos::Message, paxos::Event, cluster::PaxosDescriber> {
+    : public ClusterScenario<paxos::Message, paxos::Event, cluster::PaxosDescriber, PaxosCluster> {
  public:
+  PaxosScenario() : ClusterScenario("paxos", paxos::kRuleNames) {}
+
   bool header(const Line& line) override {
     if (line.command() != "proposers") return false;
     if (!proposers_.empty()) fail("proposers are given twice");
@@ -47,19 +49,8 @@ class PaxosScenario final
   }
 
  protected:
-  sim::World<paxos::Message, paxos::Event>& world() override { return cluster_->world(); }
-  const sim::World<paxos::Message, paxos::Event>& world() const override {
-    return std::as_const(*cluster_).world();
-  }
-  std::vector<NodeId> participants() const override { return cluster_->participants(); }
   std::vector<std::string> message_types() const override {
     return {"prepare", "promise", "accept", "accepted"};
-  }
-
-  std::vector<RuleText> rules() const override { return rule_texts(paxos::kRuleNames); }
-  void set_rule(const std::string& name, bool on) override {
-    cluster_->set_rules(
-        switch_rule(paxos::kRuleNames, cluster_->options().rules, "paxos", name, on));
   }
 
   bool set_protocol(const Line& line) override {
@@ -213,7 +204,6 @@ class PaxosScenario final
   }
 
   std::vector<NodeId> proposers_;
-  std::unique_ptr<PaxosCluster> cluster_;
 };
 
 }  // namespace

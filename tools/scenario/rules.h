@@ -4,9 +4,10 @@
 // `conlab check --rule NAME=off` and the help texts know the same names.
 #pragma once
 
-#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/named_rule.h"
@@ -19,8 +20,8 @@ struct RuleText {
   std::string_view name, en, zh;
 };
 
-template <class Rules, std::size_t N>
-std::vector<RuleText> rule_texts(const NamedRule<Rules> (&table)[N]) {
+template <class Rules>
+std::vector<RuleText> rule_texts(std::span<const NamedRule<Rules>> table) {
   std::vector<RuleText> texts;
   for (const auto& rule : table) texts.push_back({rule.name, rule.en, rule.zh});
   return texts;
@@ -35,9 +36,9 @@ std::string unknown_rule(const std::string& protocol, const std::string& name);
 
 // `rules` with the rule called `name` switched on or off; fails with
 // unknown_rule() for a name that is not in `table`.
-template <class Rules, std::size_t N>
-Rules switch_rule(const NamedRule<Rules> (&table)[N], Rules rules, const std::string& protocol,
-                  const std::string& name, bool on) {
+template <class Rules>
+Rules switch_rule(std::span<const NamedRule<std::type_identity_t<Rules>>> table, Rules rules,
+                  const std::string& protocol, const std::string& name, bool on) {
   for (const auto& rule : table) {
     if (rule.name == name) {
       rules.*rule.flag = on;
