@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/named_rule.h"
 #include "common/types.h"
 
 namespace consensus_lab::multipaxos {
@@ -40,6 +41,24 @@ struct Rules {
   // ballot — never from a Chosen reply — so the commit index it announces
   // speaks only of values it proposed, which is what followers assume.
   bool learn_only_chosen = true;
+};
+
+// Every rule by name (`set rule lease off`, `--rule lease=off`).
+inline constexpr NamedRule<Rules> kRuleNames[] = {
+    {"persist", &Rules::persist, "promises, accepted and chosen survive a crash",
+     "承诺、已通过和已选定的槽位崩溃后仍在"},
+    {"lease", &Rules::lease, "Chubby: no other master while a lease holds",
+     "Chubby 的租约：租约期内不认别的主节点"},
+    {"skip-prepare-stops-on-reject", &Rules::skip_prepare_stops_on_reject,
+     "a Reject stops the master skipping Prepare", "主节点收到拒绝，就不再省掉准备阶段"},
+    {"read-after-recovery", &Rules::read_after_recovery,
+     "reads only once recovered slots are applied", "新主节点执行完恢复出的每个槽位，才本地读"},
+    {"members-only-count", &Rules::members_only_count,
+     "only a slot's members count (master included)", "只有槽位的成员才算数，主节点自己也一样"},
+    {"lease-every-configuration", &Rules::lease_every_configuration,
+     "lease and Prepare cover every configuration", "租约和准备阶段覆盖每个还能选定槽位的成员配置"},
+    {"learn-only-chosen", &Rules::learn_only_chosen, "a master learns only from its own majorities",
+     "主节点只从自己编号的大多数通过中得知选定"},
 };
 
 struct Timing {

@@ -7,6 +7,8 @@
 //   persist — by the driver (simulator or real node) that stores AcceptorState.
 #pragma once
 
+#include "common/named_rule.h"
+
 namespace consensus_lab::paxos {
 
 struct Rules {
@@ -19,6 +21,20 @@ struct Rules {
   // Durable before visible: AcceptorState survives a crash. Off, a restarted
   // acceptor has forgotten what it promised and accepted.
   bool persist = true;
+};
+
+// Every rule by name (`set rule promise1 off`, `--rule promise1=off`).
+inline constexpr NamedRule<Rules> kRuleNames[] = {
+    {"promise1", &Rules::promise1,
+     "promise 1: no answer to a Prepare numbered ≤ one already answered",
+     "承诺 1：不响应提案编号小于等于已响应编号的准备请求"},
+    {"promise2", &Rules::promise2, "promise 2: accept no proposal numbered < a Prepare answered",
+     "承诺 2：不通过提案编号小于已响应编号的提案"},
+    {"promise3", &Rules::promise3,
+     "promise 3: Promise carries the highest-numbered accepted proposal",
+     "承诺 3：准备响应包含已经通过的最大编号的提案信息"},
+    {"persist", &Rules::persist, "an acceptor's promise and accepted proposal survive a crash",
+     "接受者的承诺和已通过的提案持久化，崩溃后仍在"},
 };
 
 }  // namespace consensus_lab::paxos

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/named_rule.h"
 #include "raft/messages.h"
 
 namespace consensus_lab::raft {
@@ -44,6 +45,22 @@ struct Rules {
   // acknowledges in this term comes with one of the current term — so the
   // Figure 8 anomaly needs both this and commit_current_term_only off.
   bool leader_noop = true;
+};
+
+// Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).
+inline constexpr NamedRule<Rules> kRuleNames[] = {
+    {"vote-restriction", &Rules::vote_restriction,
+     "no vote for a candidate with a less complete log", "拒绝投票给日志完整性低的候选人"},
+    {"commit-current-term-only", &Rules::commit_current_term_only,
+     "count only entries of the leader's term (§5.4.2)",
+     "领导者只靠计数提交本任期的日志项（论文 §5.4.2）"},
+    {"persist", &Rules::persist, "current term, vote and log survive a crash",
+     "任期编号、选票和日志持久化，崩溃后仍在"},
+    {"log-consistency-check", &Rules::log_consistency_check,
+     "entries only after a matching prev (index, term)",
+     "一致性检查：前一个日志项一致才接受新日志项"},
+    {"leader-noop", &Rules::leader_noop, "a new leader appends a noop of its term (§8)",
+     "新领导者立即追加一条本任期的 noop（论文 §8）"},
 };
 
 struct Timing {

@@ -1,6 +1,6 @@
-// `conlab bench election` (the Raft paper's Figure 16) and `conlab bench
-// checker` (how fast the randomized checker runs).
-#include <boost/program_options.hpp>
+// `conlab bench election` (the Raft paper's Figure 16), `conlab bench
+// checker` (how fast the randomized checker runs) and `conlab bench
+// --cluster …` (puts per second on a real cluster).
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -11,102 +11,145 @@
 #include "tools/bench/real.h"
 #include "tools/check/checker.h"
 #include "tools/commands.h"
-
-namespace po = boost::program_options;
+#include "tools/options.h"
 
 namespace consensus_lab::tools {
 
 namespace {
 
+constexpr Text kHelpLanguage{"print this help in English or in the notes' Chinese",
+                             "用英文或笔记的中文打印本帮助"};
+
+constexpr Text kOverview{
+    "Usage: conlab bench election|checker [options]\n"
+    "       conlab bench --cluster A=HOST:PORT,… [options]\n\n"
+    "  election   the Raft paper's election experiment (Figure 16)\n"
+    "  checker    how fast the randomized checker runs\n"
+    "  --cluster  puts per second and latency of a real cluster\n\n"
+    "`conlab bench WHAT --help` describes each.\n",
+    "用法：conlab bench election|checker [选项]\n"
+    "      conlab bench --cluster A=HOST:PORT,… [选项]\n\n"
+    "  election   Raft 论文的选举实验（图 16）\n"
+    "  checker    随机检查器跑得多快\n"
+    "  --cluster  真实集群每秒的写请求数和延迟\n\n"
+    "`conlab bench WHAT --help` 分别介绍它们。\n"};
+
+constexpr Help kElectionHelp{
+    {"Usage: conlab bench election [options]\n\n"
+     "Repeats the Raft paper's election experiment (section 9.3, Figure 16) in\n"
+     "simulated time: 5 servers, broadcast about 15 ms, heartbeat half the minimum\n"
+     "election timeout; the leader crashes at a random point of its heartbeat\n"
+     "interval; two survivors have shorter logs. Prints, per timeout range, the\n"
+     "time without a leader (ms): min, median, p90, p99, max, and the paper's\n"
+     "median read off its figure. docs/raft.md compares them.\n\n",
+     "用法：conlab bench election [选项]\n\n"
+     "在模拟时间里重做 Raft 论文的选举实验（第 9.3 节，图 16）：5 台服务器，广播\n"
+     "约 15 ms，心跳间隔为最小选举超时的一半；领导者在心跳间隔中的随机时刻崩溃；\n"
+     "两个幸存者的日志较短。对每个选举超时范围，打印没有领导者的时间（毫秒）：\n"
+     "最小值、中位数、p90、p99、最大值，以及从论文图中读出的中位数。\n"
+     "docs/raft.md 对比了它们。\n\n"},
+    {}};
+
+constexpr Help kCheckerHelp{
+    {"Usage: conlab bench checker [options]\n\n"
+     "Runs `conlab check` on one core for each protocol — every fault on, every\n"
+     "rule on — twice: with every invariant checked after every event, and with\n"
+     "the checks off. Prints seeds, simulated events and delivered messages per\n"
+     "second of wall-clock time (docs/checker.md).\n\n",
+     "用法：conlab bench checker [选项]\n\n"
+     "在一个核上对每个协议运行 `conlab check`（所有故障开启，所有规则开启），\n"
+     "各运行两遍：每个事件之后检查每个不变式，以及不检查。打印每秒（墙上时间）\n"
+     "的种子数、模拟事件数和送达的消息数（docs/checker.md）。\n\n"},
+    {}};
+
+constexpr Help kRealHelp{
+    {"Usage: conlab bench --cluster A=HOST:PORT,… [options]\n\n"
+     "Puts as fast as N clients can, each waiting for its answer before the next,\n"
+     "to the leader of a real cluster; prints puts per second and latency. Whether\n"
+     "the cluster is durable or in memory is how its nodes were started\n"
+     "(conlab cluster start [--in-memory]); docs/real-cluster.md has figures.\n\n",
+     "用法：conlab bench --cluster A=HOST:PORT,… [选项]\n\n"
+     "N 个客户端尽快向真实集群的领导者发写请求（put），每个客户端收到回答后\n"
+     "才发下一个；打印每秒的写请求数和延迟。集群是否持久化，取决于节点怎样启动\n"
+     "（conlab cluster start [--in-memory]）；docs/real-cluster.md 有实测数据。\n\n"},
+    {}};
+
+// One row of Figure 16: an election-timeout range.
+struct Range {
+  Millis low, high;
+  const char* paper;  // the paper's median, read off Figure 16
+};
+constexpr Range kRanges[] = {{150, 150, "over 10 s"}, {150, 151, "1197"}, {150, 155, "286"},
+                             {150, 175, "141"},       {150, 200, "146"},  {150, 300, "171"},
+                             {12, 24, "30"},          {25, 50, "43"},     {50, 100, "67"},
+                             {100, 200, "120"}};
+
+void print_election_row(const bench::ElectionOptions& options, const Range& range) {
+  const auto row = bench::measure_election(options, range.low, range.high);
+  const auto summary = bench::summarize(row);
+  std::cout << std::setw(7) << range.low << "-" << std::left << std::setw(6) << range.high
+            << std::right << std::setw(7) << options.trials;
+  if (summary) {
+    std::cout << std::setw(7) << summary->min << std::setw(8) << summary->median << std::setw(8)
+              << summary->p90 << std::setw(8) << summary->p99 << std::setw(8) << summary->max;
+  } else {
+    std::cout << std::setw(39) << "-";
+  }
+  std::cout << std::setw(11) << row.timed_out << "   " << range.paper << '\n' << std::flush;
+}
+
 int bench_election(int argc, char** argv) {
   bench::ElectionOptions options;
-  po::options_description described("Options");
-  // clang-format off
-  described.add_options()
-      ("help,h", "print this help")
-      ("trials", po::value<std::uint64_t>(&options.trials)->value_name("N")->default_value(1000),
-                 "trials per election-timeout range")
-      ("seed", po::value<std::uint64_t>(&options.seed)->value_name("N")->default_value(1),
-               "seed for every random choice");
-  // clang-format on
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    return usage_error(std::string(error.what()) + " (see conlab bench election --help)");
-  }
-  if (values.count("help")) {
-    std::cout << "Usage: conlab bench election [options]\n\n"
-                 "Repeats the Raft paper's election experiment (section 9.3, Figure 16) in\n"
-                 "simulated time: 5 servers, broadcast about 15 ms, heartbeat half the minimum\n"
-                 "election timeout; the leader crashes at a random point of its heartbeat\n"
-                 "interval; two survivors have shorter logs. Prints, per timeout range, the\n"
-                 "time without a leader (ms): min, median, p90, p99, max, and the paper's\n"
-                 "median read off its figure. docs/raft.md compares them.\n\n"
-              << described;
-    return 0;
-  }
+  CommandLine line("conlab", "conlab bench election --help");
+  line.value("trials", options.trials, "N",
+             {"trials per election-timeout range", "每个选举超时范围的试验次数"})
+      .value("seed", options.seed, "N", {"seed for every random choice", "所有随机选择的种子"})
+      .lang(kHelpLanguage);
+  if (const auto status = line.parse(argc, argv, kElectionHelp)) return *status;
   if (options.trials == 0) return usage_error("--trials must be at least 1");
 
-  struct Range {
-    Millis low, high;
-    const char* paper;  // the paper's median, read off Figure 16
-  };
-  const Range ranges[] = {{150, 150, "over 10 s"}, {150, 151, "1197"}, {150, 155, "286"},
-                          {150, 175, "141"},       {150, 200, "146"},  {150, 300, "171"},
-                          {12, 24, "30"},          {25, 50, "43"},     {50, 100, "67"},
-                          {100, 200, "120"}};
   std::cout << "election timeout   trials    min  median     p90     p99     max  no leader   "
                "paper median\n";
-  for (const Range& range : ranges) {
-    const auto row = bench::measure_election(options, range.low, range.high);
-    const auto summary = bench::summarize(row);
-    std::cout << std::setw(7) << range.low << "-" << std::left << std::setw(6) << range.high
-              << std::right << std::setw(7) << options.trials;
-    if (summary) {
-      std::cout << std::setw(7) << summary->min << std::setw(8) << summary->median << std::setw(8)
-                << summary->p90 << std::setw(8) << summary->p99 << std::setw(8) << summary->max;
-    } else {
-      std::cout << std::setw(39) << "-";
-    }
-    std::cout << std::setw(11) << row.timed_out << "   " << range.paper << '\n' << std::flush;
-  }
+  for (const Range& range : kRanges) print_election_row(options, range);
   std::cout << "(times in simulated ms, from the crash until every survivor has heard the new "
                "leader; \"no leader\": trials without one after 10 s)\n";
   return 0;
 }
 
+// One row of `bench checker`: seeds 1..seeds of one protocol, checked or not.
+void print_checker_row(const check::Options& options, std::uint64_t seeds) {
+  std::uint64_t events = 0, delivered = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    const auto run = check::run_seed(options, seed);
+    events += run.events;
+    delivered += run.delivered;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto per_second = [&](double n) { return seconds > 0 ? n / seconds : 0.0; };
+  std::cout << std::left << std::setw(13) << options.protocol << std::setw(11)
+            << (options.check_invariants ? "checked" : "off") << std::right << std::fixed
+            << std::setprecision(0) << std::setw(7) << seeds << std::setw(10)
+            << per_second(static_cast<double>(seeds)) << std::setw(12)
+            << per_second(static_cast<double>(events)) << std::setw(13)
+            << per_second(static_cast<double>(delivered)) << std::setw(16)
+            << static_cast<double>(delivered) / static_cast<double>(seeds) << '\n'
+            << std::flush;
+}
+
 int bench_checker(int argc, char** argv) {
   std::uint64_t seeds = 300;
   check::Options base;
-  po::options_description described("Options");
-  // clang-format off
-  described.add_options()
-      ("help,h", "print this help")
-      ("seeds", po::value<std::uint64_t>(&seeds)->value_name("N")->default_value(300),
-                "seeds per protocol and mode (1..N)")
-      ("steps", po::value<std::size_t>(&base.steps)->value_name("S")->default_value(100),
-                "safety-phase steps per seed, as conlab check --steps")
-      ("nodes", po::value<std::size_t>(&base.nodes)->value_name("N")->default_value(3),
-                "servers per cluster");
-  // clang-format on
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    return usage_error(std::string(error.what()) + " (see conlab bench checker --help)");
-  }
-  if (values.count("help")) {
-    std::cout << "Usage: conlab bench checker [options]\n\n"
-                 "Runs `conlab check` on one core for each protocol — every fault on, every\n"
-                 "rule on — twice: with every invariant checked after every event, and with\n"
-                 "the checks off. Prints seeds, simulated events and delivered messages per\n"
-                 "second of wall-clock time (docs/checker.md).\n\n"
-              << described;
-    return 0;
-  }
+  CommandLine line("conlab", "conlab bench checker --help");
+  line.value("seeds", seeds, "N",
+             {"seeds per protocol and mode (1..N)", "每个协议、每种模式的种子数（1..N）"})
+      .value("steps", base.steps, "S",
+             {"safety-phase steps per seed, as conlab check --steps",
+              "每个种子的安全阶段步数，同 conlab check --steps"})
+      .value("nodes", base.nodes, "N", {"servers per cluster", "每个集群的服务器个数"})
+      .lang(kHelpLanguage);
+  if (const auto status = line.parse(argc, argv, kCheckerHelp)) return *status;
   if (seeds == 0) return usage_error("--seeds must be at least 1");
   if (base.nodes < 1 || base.nodes > 9) return usage_error("--nodes must be 1 to 9");
 
@@ -117,23 +160,7 @@ int bench_checker(int argc, char** argv) {
       check::Options options = base;
       options.protocol = protocol;
       options.check_invariants = checked;
-      std::uint64_t events = 0, delivered = 0;
-      const auto start = std::chrono::steady_clock::now();
-      for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
-        const auto run = check::run_seed(options, seed);
-        events += run.events;
-        delivered += run.delivered;
-      }
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      auto per_second = [&](double n) { return seconds > 0 ? n / seconds : 0.0; };
-      std::cout << std::left << std::setw(13) << protocol << std::setw(11)
-                << (checked ? "checked" : "off") << std::right << std::fixed << std::setprecision(0)
-                << std::setw(7) << seeds << std::setw(10) << per_second(static_cast<double>(seeds))
-                << std::setw(12) << per_second(static_cast<double>(events)) << std::setw(13)
-                << per_second(static_cast<double>(delivered)) << std::setw(16)
-                << static_cast<double>(delivered) / static_cast<double>(seeds) << '\n'
-                << std::flush;
+      print_checker_row(options, seeds);
     }
   }
   std::cout << "(one thread; a seed is a whole run: cluster set-up, safety and liveness phases)\n";
@@ -143,35 +170,17 @@ int bench_checker(int argc, char** argv) {
 int bench_real(int argc, char** argv) {
   bench::RealOptions options;
   std::string cluster;
-  po::options_description described("Options");
-  // clang-format off
-  described.add_options()
-      ("help,h", "print this help")
-      ("cluster", po::value<std::string>(&cluster)->value_name("A=HOST:PORT,…"),
-                  "the cluster (started with conlab cluster start, or conlab node)")
-      ("clients", po::value<std::size_t>(&options.clients)->value_name("N")->default_value(1),
-                  "closed-loop clients, each one put at a time")
-      ("seconds", po::value<double>(&options.seconds)->value_name("S")->default_value(5),
-                  "how long to run")
-      ("size", po::value<std::size_t>(&options.size)->value_name("B")->default_value(256),
-               "bytes per value");
-  // clang-format on
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    return usage_error(std::string(error.what()) + " (see conlab bench --help)");
-  }
-  if (values.count("help")) {
-    std::cout << "Usage: conlab bench --cluster A=HOST:PORT,… [options]\n\n"
-                 "Puts as fast as N clients can, each waiting for its answer before the next,\n"
-                 "to the leader of a real cluster; prints puts per second and latency. Whether\n"
-                 "the cluster is durable or in memory is how its nodes were started\n"
-                 "(conlab cluster start [--in-memory]); docs/real-cluster.md has figures.\n\n"
-              << described;
-    return 0;
-  }
+  CommandLine line("conlab", "conlab bench --help");
+  line.value("cluster", cluster, "A=HOST:PORT,…",
+             {"the cluster (started with conlab cluster start, or conlab node)",
+              "集群（用 conlab cluster start 或 conlab node 启动）"})
+      .value(
+          "clients", options.clients, "N",
+          {"closed-loop clients, each one put at a time", "闭环客户端个数，每个一次发一个写请求"})
+      .value("seconds", options.seconds, "S", {"how long to run", "运行多久（秒）"})
+      .value("size", options.size, "B", {"bytes per value", "每个值的字节数"})
+      .lang(kHelpLanguage);
+  if (const auto status = line.parse(argc, argv, kRealHelp)) return *status;
   const auto nodes = net::parse_cluster(cluster);
   if (!nodes) return usage_error("--cluster takes A=HOST:PORT,B=HOST:PORT,…");
   options.cluster = *nodes;
@@ -196,18 +205,13 @@ int bench_real(int argc, char** argv) {
 
 int bench_command(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
-  if (what.rfind("--", 0) == 0 && what != "--help") return bench_real(argc, argv);
   if (what == "election") return bench_election(argc - 1, argv + 1);
   if (what == "checker") return bench_checker(argc - 1, argv + 1);
   if (what == "--help" || what == "-h") {
-    std::cout << "Usage: conlab bench election|checker [options]\n"
-                 "       conlab bench --cluster A=HOST:PORT,… [options]\n\n"
-                 "  election   the Raft paper's election experiment (Figure 16)\n"
-                 "  checker    how fast the randomized checker runs\n"
-                 "  --cluster  puts per second and latency of a real cluster\n\n"
-                 "`conlab bench WHAT --help` describes each.\n";
+    std::cout << kOverview.in(help_language(argc, argv));
     return 0;
   }
+  if (what.rfind("--", 0) == 0) return bench_real(argc, argv);
   return usage_error("conlab bench takes `election` or `checker` (see conlab bench --help)");
 }
 

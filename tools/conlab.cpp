@@ -5,17 +5,19 @@
 //   conlab bench …          benchmarks
 //   conlab node, put, get, cluster   real mode over TCP
 //
-// Each subcommand takes --help.
+// Each subcommand takes --help, and --lang zh for the help in the notes' Chinese.
+#include <algorithm>
 #include <iostream>
 #include <string>
 
 #include "tools/commands.h"
+#include "tools/options.h"
 
 using namespace consensus_lab;
 
 namespace {
 
-const char* const kOverview =
+const tools::Text kOverview{
     "conlab — consensus-lab's command-line tool\n"
     "\n"
     "Usage: conlab COMMAND [options]\n"
@@ -36,7 +38,32 @@ const char* const kOverview =
     "              a local real cluster in the background, on free ports\n"
     "  help        print this help\n"
     "\n"
-    "`conlab COMMAND --help` describes a command.\n";
+    "`conlab COMMAND --help` describes a command (--lang zh: in the notes' Chinese).\n",
+    "conlab — consensus-lab 的命令行工具\n"
+    "\n"
+    "用法：conlab 命令 [选项]\n"
+    "\n"
+    "命令：\n"
+    "  run FILE…   用模拟器运行场景文件（docs/scenarios.md）\n"
+    "  check PROTOCOL\n"
+    "              成千上万次带故障的随机运行，每个事件之后检查每个不变式；\n"
+    "              失败的运行被缩小成一个场景文件（docs/checker.md）\n"
+    "  bench election\n"
+    "              Raft 论文的选举实验（图 16），在模拟时间里进行\n"
+    "  bench checker\n"
+    "              检查器每秒运行多少个种子、送达多少条模拟消息\n"
+    "  node        通过 TCP 运行真实集群的一个节点（docs/real-cluster.md）\n"
+    "  put KEY VALUE, get KEY\n"
+    "              向真实集群发一个客户端请求\n"
+    "  cluster start|stop\n"
+    "              在后台、空闲端口上运行一个本地的真实集群\n"
+    "  help        打印本帮助\n"
+    "\n"
+    "`conlab 命令 --help` 介绍一个命令；加上 --lang zh，用笔记的中文介绍。\n"};
+
+bool asks_for_help(const std::string& word) {
+  return word == "help" || word == "--help" || word == "-h";
+}
 
 }  // namespace
 
@@ -50,14 +77,13 @@ int usage_error(const std::string& message) {
 }  // namespace consensus_lab::tools
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << kOverview;
-    return 2;
-  }
-  const std::string command = argv[1];
-  if (command == "help" || command == "--help" || command == "-h") {
-    std::cout << kOverview;
-    return 0;
+  const std::string command = argc > 1 ? argv[1] : "";
+  // `conlab`, `conlab --help`, `conlab help --lang zh`, `conlab --lang zh -h`…
+  if (command.empty() || asks_for_help(command) || command.rfind("--lang", 0) == 0) {
+    const bool help =
+        std::any_of(argv + 1, argv + argc, [](const char* w) { return asks_for_help(w); });
+    (help ? std::cout : std::cerr) << kOverview.in(tools::help_language(argc, argv));
+    return help ? 0 : 2;
   }
   if (command == "run") return tools::run_command(argc - 1, argv + 1);
   if (command == "check") return tools::check_command(argc - 1, argv + 1);

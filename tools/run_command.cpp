@@ -1,5 +1,5 @@
 // `conlab run FILE…`: run scenario files (docs/scenarios.md).
-#include <boost/program_options.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -7,66 +7,51 @@
 
 #include "sim/narration.h"
 #include "tools/commands.h"
+#include "tools/options.h"
 #include "tools/scenario/runner.h"
-
-namespace po = boost::program_options;
 
 namespace consensus_lab::tools {
 
-int run_command(int argc, char** argv) {
-  std::string lang = "en";
-  std::vector<std::string> files;
-  po::options_description described("Options");
-  // clang-format off
-  described.add_options()
-      ("help,h", "print this help")
-      ("trace", "print every event as it happens, and each command before it runs")
-      ("lang", po::value<std::string>(&lang)->value_name("en|zh")->default_value("en"),
-               "narrate in English or in the notes' Chinese")
-      ("diagram", po::value<std::string>()->value_name("OUT.md"),
-                  "write a Mermaid sequence diagram of the run (one file only)")
-      ("seed", po::value<std::uint64_t>()->value_name("N"), "override the file's seed");
-  // clang-format on
-  po::options_description hidden;
-  hidden.add_options()("file", po::value<std::vector<std::string>>(&files));
-  po::options_description all;
-  all.add(described).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
+namespace {
 
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(),
-              values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    return usage_error(std::string(error.what()) + " (see conlab run --help)");
-  }
-  if (values.count("help")) {
-    std::cout << "Usage: conlab run [options] FILE…\n\n"
-                 "Runs each scenario file against the simulator. A file passes when every\n"
-                 "command runs and every `expect` holds. The last line counts them:\n"
-                 "\"N passed, N failed\".\n\n"
-              << described
-              << "\nExit status: 0 all passed; 1 an expectation or an invariant failed;\n"
-                 "2 a file cannot be run (unknown command, bad number, unknown node…).\n"
-                 "With several files, the worst of them.\n\n"
-                 "The language: docs/scenarios.md. Examples: tests/scenarios/paxos/.\n";
-    return 0;
-  }
+const Help kHelp{
+    {"Usage: conlab run [options] FILE…\n\n"
+     "Runs each scenario file against the simulator. A file passes when every\n"
+     "command runs and every `expect` holds. The last line counts them:\n"
+     "\"N passed, N failed\".\n\n",
+     "用法：conlab run [选项] 文件…\n\n"
+     "用模拟器逐个运行场景文件。文件中每条命令都能执行、每个 `expect` 都成立，\n"
+     "这个文件就通过。最后一行统计结果：\"N passed, N failed\"（N 个通过，N 个失败）。\n\n"},
+    {"\nExit status: 0 all passed; 1 an expectation or an invariant failed;\n"
+     "2 a file cannot be run (unknown command, bad number, unknown node…).\n"
+     "With several files, the worst of them.\n\n"
+     "The language: docs/scenarios.md. Examples: tests/scenarios/paxos/.\n",
+     "\n退出码：0 全部通过；1 某个期望（expect）不成立，或违反了某个不变式；\n"
+     "2 文件无法运行（未知命令、错误的数字、未知节点……）。\n"
+     "有多个文件时，取其中最坏的退出码。\n\n"
+     "场景语言：docs/scenarios.md。例子：tests/scenarios/paxos/。\n"}};
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
   scenario::RunOptions options;
-  if (lang == "zh") {
-    options.lang = sim::Lang::zh;
-  } else if (lang != "en") {
-    return usage_error("--lang must be en or zh, not '" + lang + "'");
-  }
+  std::optional<std::string> diagram;
+  std::vector<std::string> files;
+  CommandLine line("conlab", "conlab run --help");
+  line.flag("trace", options.trace,
+            {"print every event as it happens, and each command before it runs",
+             "每个事件一发生就打印出来，每条命令执行前先打印它"})
+      .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"})
+      .value("diagram", diagram, "OUT.md",
+             {"write a Mermaid sequence diagram of the run (one file only)",
+              "把运行过程写成 Mermaid 时序图（只能运行一个文件）"})
+      .value("seed", options.seed, "N", {"override the file's seed", "代替文件中的种子（seed）"})
+      .positional("file", files);
+  if (const auto status = line.parse(argc, argv, kHelp)) return *status;
+  options.lang = line.language();
   if (files.empty()) return usage_error("conlab run needs at least one scenario file");
-  if (values.count("diagram")) {
-    if (files.size() > 1) return usage_error("--diagram draws one run: give one file");
-    options.diagram = values["diagram"].as<std::string>();
-  }
-  if (values.count("seed")) options.seed = values["seed"].as<std::uint64_t>();
-  options.trace = values.count("trace") != 0;
+  if (diagram && files.size() > 1) return usage_error("--diagram draws one run: give one file");
+  options.diagram = diagram;
   options.colour = sim::colour_wanted(stdout);
 
   int worst = 0, passed = 0, failed = 0;

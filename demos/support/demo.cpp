@@ -1,73 +1,64 @@
 #include "demos/support/demo.h"
 
 #include <unistd.h>
-#include <boost/program_options.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
+#include "tools/options.h"
+
 namespace consensus_lab::demos {
 
-namespace po = boost::program_options;
-
 namespace {
+
+using tools::Text;
 
 std::string program_name(const DemoInfo& info) {
   return info.number + "_" + info.name;
 }
 
-[[noreturn]] void usage_error(const DemoInfo& info, const std::string& message) {
-  std::cerr << program_name(info) << ": error: " << message << " (see --help)\n";
-  std::exit(2);
+// The help: the demo's title, the notes it reproduces, then the options.
+std::string help_before(const DemoInfo& info, sim::Lang lang) {
+  const bool zh = lang == sim::Lang::zh;
+  return "Demo " + info.number + " — " + (zh ? info.title_zh : info.title_en) + "\n" + "       " +
+         (zh ? info.title_en : info.title_zh) + "\n" +
+         (zh ? "重现课程笔记：" : "Reproduces the course notes: ") + info.notes_section + "\n\n" +
+         (zh ? "用法：" : "Usage: ") + program_name(info) + (zh ? " [选项]\n\n" : " [options]\n\n");
 }
+
+constexpr Text kExit{
+    "\nExit status: 0 when the run ends as the notes say, 1 when it does not,\n"
+    "2 for a bad option.\n",
+    "\n退出码：0 运行结果与笔记一致，1 不一致，2 选项错误。\n"};
 
 }  // namespace
 
 DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
   DemoOptions options;
-  std::string lang = "en";
-  po::options_description described("Options");
-  // clang-format off
-  described.add_options()
-      ("help,h", "print this help and exit")
-      ("step", "wait for Enter between steps (reads standard input)")
-      ("lang", po::value<std::string>(&lang)->value_name("en|zh")->default_value("en"),
-               "narrate in English or in the notes' Chinese")
-      ("diagram", po::value<std::string>()->value_name("FILE.md"),
-                  "write a Mermaid sequence diagram of the run")
-      ("msc", po::value<std::string>()->value_name("FILE.msc"),
-              "write the run as input for mscgen (mscgen -T png -i FILE.msc)")
-      ("seed", po::value<std::uint64_t>(&options.seed)->value_name("N")->default_value(1),
-               info.uses_randomness ? "seed for every random choice of the run"
-                                    : "seed (this demo makes no random choice)")
-      ("quiet,q", "print only the checks and the verdict");
-  // clang-format on
-  po::variables_map values;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(described).run(), values);
-    po::notify(values);
-  } catch (const po::error& error) {
-    usage_error(info, error.what());
+  tools::CommandLine line(program_name(info), "--help",
+                          {"print this help and exit", "打印本帮助后退出"});
+  line.flag("step", options.step,
+            {"wait for Enter between steps (reads standard input)",
+             "每一步之间等待按 Enter（读标准输入）"})
+      .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"})
+      .value("diagram", options.diagram, "FILE.md",
+             {"write a Mermaid sequence diagram of the run", "把运行过程写成 Mermaid 时序图"})
+      .value("msc", options.msc, "FILE.msc",
+             {"write the run as input for mscgen (mscgen -T png -i FILE.msc)",
+              "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"})
+      .value("seed", options.seed, "N",
+             info.uses_randomness
+                 ? Text{"seed for every random choice of the run", "本次运行中每个随机选择的种子"}
+                 : Text{"seed (this demo makes no random choice)", "种子（这个演示不做随机选择）"})
+      .flag("quiet,q", options.quiet,
+            {"print only the checks and the verdict", "只打印检查和结论"});
+  const std::string before_en = help_before(info, sim::Lang::en);
+  const std::string before_zh = help_before(info, sim::Lang::zh);
+  if (const auto status = line.parse(argc, argv, {{before_en, before_zh}, kExit})) {
+    std::exit(*status);
   }
-  if (values.count("help")) {
-    std::cout << "Demo " << info.number << " — " << info.title_en << "\n"
-              << "       " << info.title_zh << "\n"
-              << "Reproduces the course notes: " << info.notes_section << "\n\n"
-              << "Usage: " << program_name(info) << " [options]\n\n"
-              << described << "\n"
-              << "Exit status: 0 when the run ends as the notes say, 1 when it does not,\n"
-              << "2 for a bad option.\n";
-    std::exit(0);
-  }
-  if (lang == "zh") {
-    options.lang = sim::Lang::zh;
-  } else if (lang != "en") {
-    usage_error(info, "--lang must be en or zh, not '" + lang + "'");
-  }
-  options.step = values.count("step") != 0;
-  options.quiet = values.count("quiet") != 0;
-  if (values.count("diagram")) options.diagram = values["diagram"].as<std::string>();
-  if (values.count("msc")) options.msc = values["msc"].as<std::string>();
+  options.lang = line.language();
   options.colour = sim::colour_wanted(stdout);
   return options;
 }

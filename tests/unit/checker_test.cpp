@@ -9,9 +9,19 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "cluster/client_history.h"
+#include "multipaxos/rules.h"
+#include "paxos/rules.h"
+#include "raft/server.h"
 #include "tools/check/checker.h"
+#include "tools/check/report.h"
+#include "tools/check/request.h"
+#include "tools/check/search.h"
+#include "tools/scenario/rules.h"
 #include "tools/scenario/runner.h"
 
 using namespace consensus_lab;
@@ -192,6 +202,60 @@ TEST_CASE("rule persist off (raft): the checker finds a violation") {
 }
 TEST_CASE("rule log-consistency-check off: the checker finds a violation") {
   rule_off_is_caught("raft", "log-consistency-check");
+}
+
+// The table next to a Rules struct names every switch of it — a Rules struct
+// is nothing but its switches, so it has as many bytes as the table has
+// rows — and each name switches its own rule and no other.
+namespace {
+template <class Rules, std::size_t N>
+void every_switch_is_named(const NamedRule<Rules> (&table)[N]) {
+  CHECK(sizeof(Rules) == N * sizeof(bool));
+  for (const auto& rule : table) {
+    CAPTURE(rule.name);
+    CHECK_FALSE(rule.en.empty());
+    CHECK_FALSE(rule.zh.empty());
+    const Rules off = scenario::switch_rule(table, Rules{}, "test", std::string(rule.name), false);
+    for (const auto& other : table) CHECK(off.*other.flag == (other.name != rule.name));
+  }
+}
+}  // namespace
+
+TEST_CASE("rules by name: each protocol's table names every rule of its Rules struct once") {
+  every_switch_is_named(paxos::kRuleNames);
+  every_switch_is_named(multipaxos::kRuleNames);
+  every_switch_is_named(raft::kRuleNames);
+}
+
+TEST_CASE(
+    "rules by name: every rule in the tables switches off in a scenario (set rule NAME off) and "
+    "on the command line (conlab check --rule NAME=off)") {
+  for (const std::string name : {"paxos", "multipaxos", "raft"}) {
+    const auto rules = scenario::rules_of(name);
+    REQUIRE_FALSE(rules.empty());
+    for (const auto& rule : rules) {
+      const std::string rule_name(rule.name);
+      CAPTURE(name);
+      CAPTURE(rule_name);
+      const auto [status, report] = run_as_file(
+          "rule.txt", "protocol " + name + "\nnodes A B C\nset rule " + rule_name + " off\n");
+      CHECK(status == 0);
+      CHECK(report.empty());
+
+      std::vector<std::string> words{"check",   name, "--seeds", "1..1",
+                                     "--steps", "5",  "--rule",  rule_name + "=off"};
+      std::vector<char*> argv;
+      for (auto& word : words) argv.push_back(word.data());
+      const auto parsed = check::parse_request(static_cast<int>(argv.size()), argv.data());
+      REQUIRE(std::holds_alternative<check::Request>(parsed));
+      const Options& options = std::get<check::Request>(parsed).options;
+      REQUIRE_FALSE(options.rules.empty());
+      CHECK(options.rules.front() == std::pair{rule_name, false});
+      const check::Run run = check::run_seed(options, 1);
+      CHECK(run.verdict != Verdict::error);
+      CHECK(std::count(run.lines.begin(), run.lines.end(), "set rule " + rule_name + " off") == 1);
+    }
+  }
 }
 
 TEST_CASE(

@@ -16,10 +16,17 @@
 // happens — and written out as a file that `conlab run` replays to the same
 // violation. Everything comes from the seed: the same seed and options give
 // the same lines, byte for byte.
+//
+// This header holds what a run is; the checker's parts, one file each:
+//   workload.h  the safety phase's random steps, and the liveness phase
+//   session.h   a scenario session that records every line it runs
+//   search.h    running seeds (run_seed and replay are in search.cpp)
+//   shrink.h    a failing run made small
+//   report.h    what is printed, and the counterexample file
+//   request.h   the `conlab check` command line
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -53,6 +60,8 @@ struct Faults {
 std::optional<std::string> parse_faults(const std::string& text, Faults& faults);
 // "drop=5,duplicate=5,…" (only the faults that are on), or "none".
 std::string to_string(const Faults& faults);
+// "drop, duplicate, reorder, partition, crash, delay": every fault, by name.
+std::string fault_names();
 
 struct Options {
   std::string protocol;  // paxos, multipaxos or raft
@@ -71,9 +80,6 @@ struct Options {
   bool check_invariants = true;  // off only to measure what checking costs
   bool liveness = true;
 };
-
-// The rule names each protocol knows, for --help and errors.
-std::vector<std::string> rule_names(const std::string& protocol);
 
 enum class Verdict { passed, safety, liveness, error };
 
@@ -97,55 +103,5 @@ Run run_seed(const Options& options, std::uint64_t seed);
 // Run given lines — a header, then settings and safety-phase steps — and,
 // if they pass and options.liveness, the liveness phase after them.
 Run replay(const Options& options, const std::vector<std::string>& lines, std::size_t header);
-
-struct Shrunk {
-  Run run;
-  std::size_t replays = 0;
-};
-// Remove lines (and shorten `run` steps) while the same failure — the same
-// verdict and invariant — still happens, within `max_replays` replays.
-Shrunk shrink(const Options& options, const Run& failing, std::size_t max_replays = 4000);
-
-// A failing seed, its run as found, and the run shrunk.
-struct Counterexample {
-  std::uint64_t seed = 0;
-  Run found;
-  Shrunk shrunk;
-};
-
-// The lines a counterexample file may have (SCENARIOS.md files stay short
-// enough to read); scenario_file() adds 3 comment lines to the run's.
-inline constexpr std::size_t kShortEnough = 40;
-
-struct Search {
-  std::uint64_t seeds = 0, events = 0, delivered = 0, committed = 0, violations = 0;
-  double shrink_seconds = 0;  // wall-clock time spent shrinking
-  std::optional<Counterexample> counterexample;
-};
-
-// Run seeds first..last, in order. The first failure is shrunk; when its file
-// would be longer than kShortEnough lines, the next failures are shrunk too
-// (up to `tries` in all) and the shortest is kept — a different seed often
-// shrinks further. A safety failure always wins over a liveness one (it is
-// the worse news): the first one found replaces a liveness counterexample.
-// Stops once the counterexample is settled unless `keep_going`. `progress` is called
-// after every seed; `on_failure` for every failure.
-Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
-              const std::function<void(const Search&)>& progress = {},
-              const std::function<void(std::uint64_t, const Run&)>& on_failure = {},
-              std::size_t tries = 5);
-
-// The last events before the failure, narrated (replays `run` with a trace).
-std::vector<std::string> events_before_failure(const Run& run, std::size_t count = 4);
-
-// The scenario file for a failing run: a comment line (`found_by`), the
-// directives `# expect-exit: 1` and `# expect-output: FILE:LINE: …` (so the
-// file, saved as `file_name`, is a regression test as it stands), then the run,
-// with a comment on the line where it fails.
-std::string scenario_file(const Run& run, const std::string& found_by,
-                          const std::string& file_name);
-
-// The command line that reproduces a seed: "conlab check raft --seeds 17..17 …".
-std::string command_line(const Options& options, std::uint64_t seed);
 
 }  // namespace consensus_lab::check

@@ -1,13 +1,14 @@
 // What multipaxos and raft — the protocols with a leader — share in scenario
 // files: `set election-timeout MIN..MAX`, `set election-timeout ID=MS…`,
-// `set heartbeat MS`, `put [ID] KEY VALUE`, `read [ID] KEY` and `timeout ID`.
+// `set heartbeat MS`, `put [ID] KEY VALUE`, `read [ID] KEY`, `timeout ID`,
+// `expect leader ID|none|any` and `expect kv ID KEY VALUE|none`; and what the
+// randomized checker asks of both (Checkable).
 // Cluster is MultiPaxosCluster or RaftCluster: both have options().timing
 // with election_timeout_min/max and heartbeat, set_timing(),
-// set_fixed_election_timeout(), leader(), client_put(), client_read() and
-// timeout().
+// set_fixed_election_timeout(), leader(), client_put(), client_read(),
+// timeout() and participants().
 #pragma once
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,109 +16,10 @@
 #include <vector>
 
 #include "common/command.h"
-
 #include "tools/scenario/script.h"
+#include "tools/scenario/world_scenario.h"
 
 namespace consensus_lab::scenario {
-
-// Handles line if it is one of those settings; false otherwise. `node`
-// checks a node id and returns it (or fails).
-template <class Cluster>
-bool set_timing(const Line& line, Cluster& cluster,
-                const std::function<NodeId(const std::string&)>& node) {
-  const std::string& what = line[1];
-  if (what == "election-timeout") {
-    if (line.size() < 3) fail("usage: set election-timeout MIN..MAX | set election-timeout ID=MS…");
-    if (line[2].find('=') == std::string::npos) {
-      require_words(line, 3, 3, "set election-timeout MIN..MAX");
-      const auto [low, high] = parse_range(line[2], "the election timeout");
-      if (low == 0) fail("the election timeout must be at least 1 ms");
-      auto timing = cluster.options().timing;
-      timing.election_timeout_min = low;
-      timing.election_timeout_max = high;
-      cluster.set_timing(timing);
-      return true;
-    }
-    for (std::size_t i = 2; i < line.size(); ++i) {
-      const auto equals = line[i].find('=');
-      if (equals == std::string::npos) fail("usage: set election-timeout ID=MS…");
-      const NodeId id = node(line[i].substr(0, equals));
-      const Millis timeout = parse_millis(line[i].substr(equals + 1), "the election timeout");
-      if (timeout == 0) fail("the election timeout must be at least 1 ms");
-      cluster.set_fixed_election_timeout(id, timeout);
-    }
-    return true;
-  }
-  if (what == "heartbeat") {
-    require_words(line, 3, 3, "set heartbeat MS");
-    const Millis interval = parse_millis(line[2], "the heartbeat interval");
-    if (interval == 0) fail("the heartbeat interval must be at least 1 ms");
-    auto timing = cluster.options().timing;
-    timing.heartbeat = interval;
-    cluster.set_timing(timing);
-    return true;
-  }
-  return false;
-}
-
-// `put [ID] KEY VALUE`: to ID, which must be up and believe it leads, or to
-// the current leader. `leads(id)` says whether a live node believes it leads
-// (none: it is down); `title` is "master" or "leader".
-template <class Cluster>
-void put(const Line& line, Cluster& cluster, const std::string& title,
-         const std::function<NodeId(const std::string&)>& node,
-         const std::function<std::optional<bool>(const NodeId&)>& leads) {
-  require_words(line, 3, 4, "put [ID] KEY VALUE");
-  NodeId target;
-  if (line.size() == 4) {
-    target = node(line[1]);
-    const auto leading = leads(target);
-    if (!leading) fail(target + " is down");
-    if (!*leading) fail(target + " does not believe it is " + title);
-  } else {
-    const auto leader = cluster.leader();
-    if (!leader) fail("there is no " + title + " to put to");
-    target = *leader;
-  }
-  cluster.client_put(target, line[line.size() - 2], line[line.size() - 1]);
-}
-
-// `read [ID] KEY`: a client reads KEY at ID (which must be up), or at the
-// current leader. The leader answers (at once under a lease, else through the
-// log); another node redirects the client, who then hears nothing. Every
-// answer goes into the client history that is checked for linearizability.
-template <class Cluster>
-void read(const Line& line, Cluster& cluster, const std::string& title,
-          const std::function<NodeId(const std::string&)>& node,
-          const std::function<bool(const NodeId&)>& up) {
-  require_words(line, 2, 3, "read [ID] KEY");
-  NodeId target;
-  if (line.size() == 3) {
-    target = node(line[1]);
-    if (!up(target)) fail(target + " is down");
-  } else {
-    const auto leader = cluster.leader();
-    if (!leader) fail("there is no " + title + " to read from");
-    target = *leader;
-  }
-  cluster.client_read(target, line[line.size() - 1]);
-}
-
-// `expect leader ID`, `expect leader none`, and the extra `expect leader any`
-// (some live node leads: what the checker's liveness phase asks).
-template <class Cluster>
-void expect_leader(const Line& line, const Cluster& cluster,
-                   const std::function<NodeId(const std::string&)>& node) {
-  require_words(line, 3, 3, "expect leader ID | expect leader none | expect leader any");
-  const auto leader = cluster.leader();
-  const std::string actual = leader ? *leader : "none";
-  if (line[2] == "any") {
-    if (!leader) expect_failed("leader any", "leader none");
-    return;
-  }
-  if (line[2] != "none") node(line[2]);
-  if (actual != line[2]) expect_failed(line.text().substr(7), "leader " + actual);
-}
 
 // The randomized checker's client for multipaxos and raft: request N writes
 // the value N to one of a few keys (k1, k2, k3: reads then have something to
@@ -161,20 +63,27 @@ inline std::uint64_t puts_in(const std::vector<Command>& committed) {
   return count;
 }
 
-// What the randomized checker asks of multipaxos and raft (Checkable), the
-// same for both: a client puts `kN N` to the leader; the liveness phase
-// probes with one more put and expects every committed put, and the probe,
-// applied on every server. Base is the protocol's WorldScenario; the derived
-// scenario builds cluster_ and says which commands are committed.
-template <class Base, class Cluster>
-class LeaderBasedScenario : public Base {
+// The scenario of a protocol with a leader. The derived scenario builds
+// cluster_ (start()), says what its leader is called, how to find a live
+// node (a Node: multipaxos::Replica, raft::Server) and whether it leads, and
+// which commands are committed; the shared commands and expectations are its
+// execute_common() and expect_common().
+//
+// For the randomized checker the two protocols behave alike: a client puts
+// `kN N` to the leader, or reads; the liveness phase probes with one more put
+// and expects every committed put, and the probe, applied on every server.
+template <class M, class E, class Describer, class Cluster, class Node>
+class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
  public:
+  using ClusterScenario<M, E, Describer, Cluster>::ClusterScenario;
+
+  // ---- Checkable ----
   std::vector<std::string> check_header(const std::vector<NodeId>&) const override { return {}; }
   std::vector<std::string> check_settings() const override { return {}; }
-  std::vector<NodeId> servers() const override { return cluster_->participants(); }
-  std::optional<NodeId> leader() const override { return cluster_->leader(); }
+  std::vector<NodeId> servers() const override { return this->cluster_->participants(); }
+  std::optional<NodeId> leader() const override { return this->cluster_->leader(); }
   std::optional<std::string> client_line(std::uint64_t number, std::uint64_t pick) override {
-    if (!cluster_->leader()) return std::nullopt;
+    if (!this->cluster_->leader()) return std::nullopt;
     std::vector<NodeId> up;
     for (const NodeId& id : servers()) {
       if (this->is_up(id)) up.push_back(id);
@@ -191,15 +100,151 @@ class LeaderBasedScenario : public Base {
   std::uint64_t committed() const override { return puts_in(committed_commands()); }
 
  protected:
+  // What the leader is called in errors: "master" (multipaxos), "leader" (raft).
+  virtual const char* leader_title() const = 0;
+  // Node `id`, or nullptr when it is down.
+  virtual const Node* live_node(const NodeId& id) const = 0;
+  virtual bool believes_it_leads(const Node& node) const = 0;
   // Commands committed (raft) or chosen (multipaxos), in log order.
   virtual std::vector<Command> committed_commands() const = 0;
   // The servers that must hold every committed command (a removed
   // Multi-Paxos replica stops where it was removed).
   virtual std::vector<NodeId> members_now() const { return servers(); }
 
-  std::unique_ptr<Cluster> cluster_;
+  bool set_protocol(const Line& line) override {
+    const std::string& what = line[1];
+    if (what == "election-timeout") {
+      if (line.size() < 3)
+        fail("usage: set election-timeout MIN..MAX | set election-timeout ID=MS…");
+      if (line[2].find('=') == std::string::npos) return set_timeout_range(line);
+      for (std::size_t i = 2; i < line.size(); ++i) set_fixed_timeout(line[i]);
+      return true;
+    }
+    if (what == "heartbeat") {
+      require_words(line, 3, 3, "set heartbeat MS");
+      const Millis interval = parse_millis(line[2], "the heartbeat interval");
+      if (interval == 0) fail("the heartbeat interval must be at least 1 ms");
+      auto timing = this->cluster_->options().timing;
+      timing.heartbeat = interval;
+      this->cluster_->set_timing(timing);
+      return true;
+    }
+    return false;
+  }
+
+  // `put`, `read` and `timeout`; false for another command.
+  bool execute_common(const Line& line) {
+    const std::string& command = line.command();
+    if (command == "put") {
+      put(line);
+    } else if (command == "read") {
+      read(line);
+    } else if (command == "timeout") {
+      require_words(line, 2, 2, "timeout ID");
+      const NodeId& id = this->node(line[1]);
+      if (!this->world().is_up(id)) fail(id + " is down");
+      this->cluster_->timeout(id);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // `expect leader` and `expect kv`; false for another expectation.
+  bool expect_common(const Line& line) {
+    if (line[1] == "leader") {
+      expect_leader(line);
+      return true;
+    }
+    if (line[1] != "kv") return false;
+    require_words(line, 5, 5, "expect kv ID KEY VALUE | expect kv ID KEY none");
+    const NodeId& id = this->node(line[2]);
+    const Node* server = live_node(id);
+    if (server == nullptr) fail(id + " is down: its state machine is gone until it restarts");
+    const auto value = server->store().get(line[3]);
+    const std::string actual = value ? *value : "none";
+    if (actual != line[4]) {
+      expect_failed(line.text().substr(7), "kv " + id + " " + line[3] + " " + actual);
+    }
+    return true;
+  }
 
  private:
+  // `set election-timeout MIN..MAX`: a random timeout from the range.
+  bool set_timeout_range(const Line& line) {
+    require_words(line, 3, 3, "set election-timeout MIN..MAX");
+    const auto [low, high] = parse_range(line[2], "the election timeout");
+    if (low == 0) fail("the election timeout must be at least 1 ms");
+    auto timing = this->cluster_->options().timing;
+    timing.election_timeout_min = low;
+    timing.election_timeout_max = high;
+    this->cluster_->set_timing(timing);
+    return true;
+  }
+
+  // `ID=MS` of `set election-timeout ID=MS…`: a fixed timeout for ID.
+  void set_fixed_timeout(const std::string& word) {
+    const auto equals = word.find('=');
+    if (equals == std::string::npos) fail("usage: set election-timeout ID=MS…");
+    const NodeId id = this->node(word.substr(0, equals));
+    const Millis timeout = parse_millis(word.substr(equals + 1), "the election timeout");
+    if (timeout == 0) fail("the election timeout must be at least 1 ms");
+    this->cluster_->set_fixed_election_timeout(id, timeout);
+  }
+
+  // `put [ID] KEY VALUE`: to ID, which must be up and believe it leads, or
+  // to the current leader.
+  void put(const Line& line) {
+    require_words(line, 3, 4, "put [ID] KEY VALUE");
+    NodeId target;
+    if (line.size() == 4) {
+      target = this->node(line[1]);
+      const Node* server = live_node(target);
+      if (server == nullptr) fail(target + " is down");
+      if (!believes_it_leads(*server)) fail(target + " does not believe it is " + leader_title());
+    } else {
+      target = current_leader("put to");
+    }
+    this->cluster_->client_put(target, line[line.size() - 2], line[line.size() - 1]);
+  }
+
+  // `read [ID] KEY`: a client reads KEY at ID (which must be up), or at the
+  // current leader. The leader answers (at once under a lease, else through
+  // the log); another node redirects the client, who then hears nothing.
+  // Every answer goes into the client history that is checked for
+  // linearizability.
+  void read(const Line& line) {
+    require_words(line, 2, 3, "read [ID] KEY");
+    NodeId target;
+    if (line.size() == 3) {
+      target = this->node(line[1]);
+      if (!this->world().is_up(target)) fail(target + " is down");
+    } else {
+      target = current_leader("read from");
+    }
+    this->cluster_->client_read(target, line[line.size() - 1]);
+  }
+
+  NodeId current_leader(const std::string& what_for) const {
+    const auto leader = this->cluster_->leader();
+    if (!leader) fail("there is no " + std::string(leader_title()) + " to " + what_for);
+    return *leader;
+  }
+
+  // `expect leader ID`, `expect leader none`, and the extra `expect leader
+  // any` (some live node leads: what the checker's liveness phase asks).
+  void expect_leader(const Line& line) const {
+    require_words(line, 3, 3, "expect leader ID | expect leader none | expect leader any");
+    const auto leader = this->cluster_->leader();
+    const std::string actual = leader ? *leader : "none";
+    if (line[2] == "any") {
+      if (!leader) expect_failed("leader any", "leader none");
+      return;
+    }
+    if (line[2] != "none") this->node(line[2]);
+    if (actual != line[2]) expect_failed(line.text().substr(7), "leader " + actual);
+  }
+
   std::optional<std::uint64_t> probe_;
 };
 

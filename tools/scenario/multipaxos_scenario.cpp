@@ -1,6 +1,6 @@
 // `protocol multipaxos` in scenario files: the commands `put [ID] KEY VALUE`,
 // `read [ID] KEY` and `timeout ID`, the settings `election-timeout` and `heartbeat`, the rules
-// persist and lease, and the expectations leader / log / log-length / commit /
+// of multipaxos/rules.h (kRuleNames), and the expectations leader / log / log-length / commit /
 // kv (shared/SCENARIOS.md; docs/scenarios.md). Message types: prepare,
 // promise, reject, accept, accepted, heartbeat, heartbeat-ok, catch-up, chosen.
 // Documented extras: the header word `members ID…` (the first configuration),
@@ -8,7 +8,6 @@
 // put into the log through the master), and the expectations
 // `expect read ID KEY VALUE|none|redirect|through-log` and
 // `expect members ID…` (the members for the next free slot).
-#include <map>
 #include <memory>
 #include <utility>
 
@@ -26,10 +25,12 @@ using multipaxos::Command;
 using multipaxos::Slot;
 
 class MultiPaxosScenario final
-    : public LeaderBasedScenario<
-          WorldScenario<multipaxos::Message, multipaxos::Event, cluster::MultiPaxosDescriber>,
-          MultiPaxosCluster> {
+    : public LeaderBasedScenario<multipaxos::Message, multipaxos::Event,
+                                 cluster::MultiPaxosDescriber, MultiPaxosCluster,
+                                 multipaxos::Replica> {
  public:
+  MultiPaxosScenario() : LeaderBasedScenario("multipaxos", multipaxos::kRuleNames) {}
+
   bool header(const Line& line) override {
     if (line.command() == "proposers") fail("proposers is for paxos: multipaxos replicas propose");
     if (line.command() != "members") return false;
@@ -55,72 +56,28 @@ class MultiPaxosScenario final
   }
 
  protected:
-  sim::World<multipaxos::Message, multipaxos::Event>& world() override { return cluster_->world(); }
-  const sim::World<multipaxos::Message, multipaxos::Event>& world() const override {
-    return std::as_const(*cluster_).world();
-  }
-  std::vector<NodeId> participants() const override { return cluster_->participants(); }
   std::vector<std::string> message_types() const override {
     return {"prepare",   "promise",      "reject",   "accept", "accepted",
             "heartbeat", "heartbeat-ok", "catch-up", "chosen"};
   }
 
-  void set_rule(const std::string& name, bool on) override {
-    multipaxos::Rules rules = cluster_->options().rules;
-    const std::map<std::string, bool multipaxos::Rules::*> names = {
-        {"persist", &multipaxos::Rules::persist},
-        {"lease", &multipaxos::Rules::lease},
-        {"skip-prepare-stops-on-reject", &multipaxos::Rules::skip_prepare_stops_on_reject},
-        {"read-after-recovery", &multipaxos::Rules::read_after_recovery},
-        {"members-only-count", &multipaxos::Rules::members_only_count},
-        {"lease-every-configuration", &multipaxos::Rules::lease_every_configuration},
-        {"learn-only-chosen", &multipaxos::Rules::learn_only_chosen},
-    };
-    const auto rule = names.find(name);
-    if (rule == names.end()) {
-      fail("unknown rule '" + name +
-           "' for multipaxos (persist, lease, skip-prepare-stops-on-reject, read-after-recovery, "
-           "members-only-count, lease-every-configuration, learn-only-chosen)");
-    }
-    rules.*(rule->second) = on;
-    cluster_->set_rules(rules);
+  const char* leader_title() const override { return "master"; }
+  const multipaxos::Replica* live_node(const NodeId& id) const override {
+    return cluster_->replica(id);
   }
-
-  bool set_protocol(const Line& line) override {
-    return set_timing(line, *cluster_, [this](const std::string& word) { return node(word); });
+  bool believes_it_leads(const multipaxos::Replica& replica) const override {
+    return replica.is_master();
   }
 
   bool execute_protocol(const Line& line) override {
+    if (execute_common(line)) return true;
     const std::string& command = line.command();
-    if (command == "put") {
-      scenario::put(
-          line, *cluster_, "master", [this](const std::string& w) { return node(w); },
-          [this](const NodeId& id) -> std::optional<bool> {
-            const auto* replica = cluster_->replica(id);
-            if (replica == nullptr) return std::nullopt;
-            return replica->is_master();
-          });
-      return true;
-    }
-    if (command == "read") {
-      scenario::read(
-          line, *cluster_, "master", [this](const std::string& w) { return node(w); },
-          [this](const NodeId& id) { return world().is_up(id); });
-      return true;
-    }
     if (command == "add-replica" || command == "remove-replica") {
       require_words(line, 2, 2, command + " ID");
       const NodeId& id = node(line[1]);
       const auto leader = cluster_->leader();
       if (!leader) fail("there is no master to send the membership change to");
       cluster_->submit(*leader, command == "add-replica" ? Command::add(id) : Command::remove(id));
-      return true;
-    }
-    if (command == "timeout") {
-      require_words(line, 2, 2, "timeout ID");
-      const NodeId& id = node(line[1]);
-      if (!world().is_up(id)) fail(id + " is down");
-      cluster_->timeout(id);
       return true;
     }
     if (command == "propose") fail("propose is a paxos command (multipaxos uses put)");
@@ -131,12 +88,9 @@ class MultiPaxosScenario final
   }
 
   bool expect_protocol(const Line& line) override {
+    if (expect_common(line)) return true;
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
-    if (what == "leader") {
-      expect_leader(line, *cluster_, [this](const std::string& w) { return node(w); });
-      return true;
-    }
     if (what == "log") {
       if (line.size() < 3) fail("usage: expect log ID ITEM…");
       const NodeId& id = node(line[2]);
@@ -153,16 +107,6 @@ class MultiPaxosScenario final
       const std::uint64_t actual =
           what == "commit" ? commit_of(id) : static_cast<std::uint64_t>(log_items(id).size());
       if (actual != number) expect_failed(expected, what + " " + id + " " + std::to_string(actual));
-      return true;
-    }
-    if (what == "kv") {
-      require_words(line, 5, 5, "expect kv ID KEY VALUE | expect kv ID KEY none");
-      const NodeId& id = node(line[2]);
-      const auto* replica = cluster_->replica(id);
-      if (replica == nullptr) fail(id + " is down: its state machine is gone until it restarts");
-      const auto value = replica->store().get(line[3]);
-      const std::string actual = value ? *value : "none";
-      if (actual != line[4]) expect_failed(expected, "kv " + id + " " + line[3] + " " + actual);
       return true;
     }
     if (what == "read") {

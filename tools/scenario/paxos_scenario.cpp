@@ -1,6 +1,6 @@
 // `protocol paxos` in scenario files: the header word `proposers`, the
 // command `propose P N V`, the expectations chosen / learned / promised /
-// accepted, the rules promise1..3 and persist, and two documented extras
+// accepted, the rules of paxos/rules.h (kRuleNames), and two documented extras
 // (docs/scenarios.md): `set proposer-timeout MS` and `set backoff MIN..MAX|off`.
 #include <memory>
 #include <set>
@@ -23,8 +23,10 @@ std::string proposal_words(const std::optional<Proposal>& proposal) {
 }
 
 class PaxosScenario final
-    : public WorldScenario<paxos::Message, paxos::Event, cluster::PaxosDescriber> {
+    : public ClusterScenario<paxos::Message, paxos::Event, cluster::PaxosDescriber, PaxosCluster> {
  public:
+  PaxosScenario() : ClusterScenario("paxos", paxos::kRuleNames) {}
+
   bool header(const Line& line) override {
     if (line.command() != "proposers") return false;
     if (!proposers_.empty()) fail("proposers are given twice");
@@ -47,29 +49,8 @@ class PaxosScenario final
   }
 
  protected:
-  sim::World<paxos::Message, paxos::Event>& world() override { return cluster_->world(); }
-  const sim::World<paxos::Message, paxos::Event>& world() const override {
-    return std::as_const(*cluster_).world();
-  }
-  std::vector<NodeId> participants() const override { return cluster_->participants(); }
   std::vector<std::string> message_types() const override {
     return {"prepare", "promise", "accept", "accepted"};
-  }
-
-  void set_rule(const std::string& name, bool on) override {
-    paxos::Rules rules = cluster_->options().rules;
-    if (name == "promise1") {
-      rules.promise1 = on;
-    } else if (name == "promise2") {
-      rules.promise2 = on;
-    } else if (name == "promise3") {
-      rules.promise3 = on;
-    } else if (name == "persist") {
-      rules.persist = on;
-    } else {
-      fail("unknown rule '" + name + "' for paxos (promise1, promise2, promise3, persist)");
-    }
-    cluster_->set_rules(rules);
   }
 
   bool set_protocol(const Line& line) override {
@@ -223,7 +204,6 @@ class PaxosScenario final
   }
 
   std::vector<NodeId> proposers_;
-  std::unique_ptr<PaxosCluster> cluster_;
 };
 
 }  // namespace

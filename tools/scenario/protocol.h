@@ -17,6 +17,7 @@
 
 #include "sim/narration.h"
 #include "sim/trace.h"
+#include "tools/scenario/rules.h"
 #include "tools/scenario/script.h"
 
 namespace consensus_lab::scenario {
@@ -82,6 +83,8 @@ class ProtocolScenario : public Checkable {
   // The header is over: build the cluster.
   virtual void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
                      const Narration& narration) = 0;
+  // The rules `set rule NAME off|on` can switch, from the protocol's table.
+  virtual std::vector<RuleText> rules() const = 0;
   // Run one setting, driving command or expectation. Throws ScenarioError.
   virtual void execute(const Line& line) = 0;
   // The first invariant violation so far, if any.

@@ -1,7 +1,6 @@
 // `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`,
 // `put [ID] KEY VALUE`, `read [ID] KEY`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
-// `election-timeout` and `heartbeat`, the rules vote-restriction,
-// commit-current-term-only, persist and log-consistency-check, and the
+// `election-timeout` and `heartbeat`, the rules of raft/server.h (kRuleNames), and the
 // expectations leader / role / term / voted / log / log-length / commit / kv.
 // Message types: request-vote, vote, append-entries, append-reply.
 #include <memory>
@@ -20,9 +19,11 @@ using cluster::RaftCluster;
 using raft::Term;
 
 class RaftScenario final
-    : public LeaderBasedScenario<WorldScenario<raft::Message, raft::Event, cluster::RaftDescriber>,
-                                 RaftCluster> {
+    : public LeaderBasedScenario<raft::Message, raft::Event, cluster::RaftDescriber, RaftCluster,
+                                 raft::Server> {
  public:
+  RaftScenario() : LeaderBasedScenario("raft", raft::kRuleNames) {}
+
   bool header(const Line& line) override {
     if (line.command() == "proposers") fail("proposers is for paxos: raft servers take puts");
     return false;
@@ -35,64 +36,19 @@ class RaftScenario final
   }
 
  protected:
-  sim::World<raft::Message, raft::Event>& world() override { return cluster_->world(); }
-  const sim::World<raft::Message, raft::Event>& world() const override {
-    return std::as_const(*cluster_).world();
-  }
-  std::vector<NodeId> participants() const override { return cluster_->participants(); }
   std::vector<std::string> message_types() const override {
     return {"request-vote", "vote", "append-entries", "append-reply"};
   }
 
-  void set_rule(const std::string& name, bool on) override {
-    raft::Rules rules = cluster_->options().rules;
-    if (name == "vote-restriction") {
-      rules.vote_restriction = on;
-    } else if (name == "commit-current-term-only") {
-      rules.commit_current_term_only = on;
-    } else if (name == "persist") {
-      rules.persist = on;
-    } else if (name == "log-consistency-check") {
-      rules.log_consistency_check = on;
-    } else if (name == "leader-noop") {
-      rules.leader_noop = on;
-    } else {
-      fail("unknown rule '" + name +
-           "' for raft (vote-restriction, commit-current-term-only, persist, "
-           "log-consistency-check, leader-noop)");
-    }
-    cluster_->set_rules(rules);
-  }
-
-  bool set_protocol(const Line& line) override {
-    return set_timing(line, *cluster_, [this](const std::string& word) { return node(word); });
+  const char* leader_title() const override { return "leader"; }
+  const raft::Server* live_node(const NodeId& id) const override { return cluster_->server(id); }
+  bool believes_it_leads(const raft::Server& server) const override {
+    return server.role() == raft::Role::leader;
   }
 
   bool execute_protocol(const Line& line) override {
+    if (execute_common(line)) return true;
     const std::string& command = line.command();
-    if (command == "put") {
-      scenario::put(
-          line, *cluster_, "leader", [this](const std::string& w) { return node(w); },
-          [this](const NodeId& id) -> std::optional<bool> {
-            const auto* server = cluster_->server(id);
-            if (server == nullptr) return std::nullopt;
-            return server->role() == raft::Role::leader;
-          });
-      return true;
-    }
-    if (command == "read") {
-      scenario::read(
-          line, *cluster_, "leader", [this](const std::string& w) { return node(w); },
-          [this](const NodeId& id) { return world().is_up(id); });
-      return true;
-    }
-    if (command == "timeout") {
-      require_words(line, 2, 2, "timeout ID");
-      const NodeId& id = node(line[1]);
-      if (!world().is_up(id)) fail(id + " is down");
-      cluster_->timeout(id);
-      return true;
-    }
     if (command == "set-log") {
       if (line.size() < 2) fail("usage: set-log ID T1 T2 …");
       const NodeId& id = node(line[1]);
@@ -119,12 +75,9 @@ class RaftScenario final
   }
 
   bool expect_protocol(const Line& line) override {
+    if (expect_common(line)) return true;
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
-    if (what == "leader") {
-      expect_leader(line, *cluster_, [this](const std::string& w) { return node(w); });
-      return true;
-    }
     if (what == "role") {
       require_words(line, 4, 4, "expect role ID follower|candidate|leader");
       const NodeId& id = node(line[2]);
@@ -182,16 +135,6 @@ class RaftScenario final
         actual = server ? server->commit_index().value : 0;
       }
       if (actual != number) expect_failed(expected, what + " " + id + " " + std::to_string(actual));
-      return true;
-    }
-    if (what == "kv") {
-      require_words(line, 5, 5, "expect kv ID KEY VALUE | expect kv ID KEY none");
-      const NodeId& id = node(line[2]);
-      const auto* server = cluster_->server(id);
-      if (server == nullptr) fail(id + " is down: its state machine is gone until it restarts");
-      const auto value = server->store().get(line[3]);
-      const std::string actual = value ? *value : "none";
-      if (actual != line[4]) expect_failed(expected, "kv " + id + " " + line[3] + " " + actual);
       return true;
     }
     if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {

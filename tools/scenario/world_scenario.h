@@ -7,16 +7,19 @@
 //   partition ID… | ID… [| ID…]    heal    reset-stats
 //   expect sent TYPE [<=] N    expect queued FROM TO N    expect safe
 //
-// A protocol derives from WorldScenario, gives it its world, and adds its own
-// commands (execute_protocol), expectations (expect_protocol), settings
-// (set_protocol) and rules (set_rule).
+// A protocol derives from WorldScenario (through ClusterScenario, below),
+// gives it its world, and adds its own commands (execute_protocol),
+// expectations (expect_protocol), settings (set_protocol) and rules (set_rule).
 #pragma once
 
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/diagram.h"
@@ -176,45 +179,52 @@ class WorldScenario : public ProtocolScenario {
     if (!set_protocol(line)) fail("unknown setting '" + what + "'");
   }
 
-  void move(const Line& line) {
-    const std::string& command = line.command();
-    require_words(line, 3, 4, command + " FROM TO [TYPE]");
+  // The message a line names: FROM TO, and TYPE when the line has
+  // `typed_size` words.
+  struct Queued {
+    const NodeId& from;
+    const NodeId& to;
+    std::optional<std::string_view> type;
+  };
+  Queued queued(const Line& line, std::size_t typed_size) const {
     const NodeId& from = node(line[1]);
     const NodeId& to = node(line[2]);
     std::optional<std::string_view> type;
-    if (line.size() == 4) {
+    if (line.size() == typed_size) {
       check_type(line[3]);
       type = line[3];
     }
-    bool done = false;
-    if (command == "deliver") done = world().deliver(from, to, type);
-    if (command == "drop") done = world().drop(from, to, type);
-    if (command == "duplicate") done = world().duplicate(from, to, type);
-    if (!done && !world().stopped()) {
-      fail("no " + (type ? std::string(*type) + " message" : std::string("message")) +
-           " is queued on " + from + " → " + to);
-    }
+    return {from, to, type};
+  }
+
+  // Unless the world stopped (an invariant broke): the message is not there.
+  void require_found(bool found, const Queued& message) const {
+    if (found || world().stopped()) return;
+    fail("no " + (message.type ? std::string(*message.type) + " message" : std::string("message")) +
+         " is queued on " + message.from + " → " + message.to);
+  }
+
+  void move(const Line& line) {
+    const std::string& command = line.command();
+    require_words(line, 3, 4, command + " FROM TO [TYPE]");
+    const Queued message = queued(line, 4);
+    bool found = false;
+    if (command == "deliver") found = world().deliver(message.from, message.to, message.type);
+    if (command == "drop") found = world().drop(message.from, message.to, message.type);
+    if (command == "duplicate") found = world().duplicate(message.from, message.to, message.type);
+    require_found(found, message);
   }
 
   // `delay FROM TO [TYPE] MS`: the oldest queued message on the link (of
   // TYPE) arrives MS ms from now when the clock runs, not after its latency.
   void delay(const Line& line) {
     require_words(line, 4, 5, "delay FROM TO [TYPE] MS");
-    const NodeId& from = node(line[1]);
-    const NodeId& to = node(line[2]);
-    std::optional<std::string_view> type;
-    if (line.size() == 5) {
-      check_type(line[3]);
-      type = line[3];
-    }
+    const Queued message = queued(line, 5);
     const Millis duration = parse_millis(line[line.size() - 1], "delay MS");
     if (duration > kLongestStep) {
       fail("delay holds a message at most " + std::to_string(kLongestStep) + " ms");
     }
-    if (!world().delay(from, to, type, duration) && !world().stopped()) {
-      fail("no " + (type ? std::string(*type) + " message" : std::string("message")) +
-           " is queued on " + from + " → " + to);
-    }
+    require_found(world().delay(message.from, message.to, message.type, duration), message);
   }
 
   void partition(const Line& line) {
@@ -281,6 +291,37 @@ class WorldScenario : public ProtocolScenario {
   }
 
   std::shared_ptr<sim::Narrator<M, E, Describer>> narrator_;
+};
+
+// A WorldScenario over one of the cluster classes (PaxosCluster,
+// MultiPaxosCluster, RaftCluster): start() builds cluster_; the world and the
+// diagram's columns are the cluster's, and `set rule` switches the rules of
+// the cluster's options by the protocol's table of names.
+template <class M, class E, class Describer, class Cluster>
+class ClusterScenario : public WorldScenario<M, E, Describer> {
+ public:
+  using Rules = std::remove_cvref_t<decltype(std::declval<Cluster>().options().rules)>;
+
+  // `protocol` as errors name it; `rules`: the table next to its Rules struct.
+  ClusterScenario(std::string protocol, std::span<const NamedRule<Rules>> rules)
+      : protocol_(std::move(protocol)), rules_(rules) {}
+
+  std::vector<RuleText> rules() const override { return rule_texts(rules_); }
+
+ protected:
+  void set_rule(const std::string& name, bool on) override {
+    cluster_->set_rules(switch_rule(rules_, cluster_->options().rules, protocol_, name, on));
+  }
+
+  sim::World<M, E>& world() override { return cluster_->world(); }
+  const sim::World<M, E>& world() const override { return std::as_const(*cluster_).world(); }
+  std::vector<NodeId> participants() const override { return cluster_->participants(); }
+
+  std::unique_ptr<Cluster> cluster_;
+
+ private:
+  std::string protocol_;
+  std::span<const NamedRule<Rules>> rules_;
 };
 
 }  // namespace consensus_lab::scenario

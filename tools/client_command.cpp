@@ -1,0 +1,75 @@
+// `conlab put KEY VALUE` and `conlab get KEY`: a client request to a real
+// cluster (docs/real-cluster.md).
+#include <iostream>
+#include <string>
+
+#include "net/client.h"
+#include "tools/commands.h"
+#include "tools/options.h"
+
+namespace consensus_lab::tools {
+
+namespace {
+
+constexpr Help kPutHelp{
+    {"Usage: conlab put KEY VALUE --cluster A=HOST:PORT,…\n\n"
+     "Writes KEY=VALUE through the leader; prints ok once it is committed and applied.\n"
+     "It follows redirects to the leader and retries on failure; a retried put is\n"
+     "applied once.\n\n",
+     "用法：conlab put KEY VALUE --cluster A=HOST:PORT,…\n\n"
+     "通过领导者写入 KEY=VALUE；提交并在状态机执行后，打印 ok。\n"
+     "它跟随重定向找到领导者，失败时重试；重试的写请求只执行一次。\n\n"},
+    {}};
+
+constexpr Help kGetHelp{
+    {"Usage: conlab get KEY --cluster A=HOST:PORT,…\n\n"
+     "Reads KEY through the leader (linearizable); prints the value, or (none).\n"
+     "It follows redirects to the leader and retries on failure.\n\n",
+     "用法：conlab get KEY --cluster A=HOST:PORT,…\n\n"
+     "通过领导者读取 KEY（线性一致）；打印它的值，或 (none)。\n"
+     "它跟随重定向找到领导者，失败时重试。\n\n"},
+    {}};
+
+void print_result(const std::string& verb, const net::Client::Result& result) {
+  const std::string served = " (leader " + result.served_by + ", " +
+                             std::to_string(result.attempts) +
+                             (result.attempts == 1 ? " attempt)" : " attempts)");
+  if (verb == "put") {
+    std::cout << "ok" << served << '\n';
+  } else if (result.reply.kind == net::Reply::Kind::value) {
+    std::cout << result.reply.text << '\n';
+  } else {
+    std::cout << "(none)" << '\n';
+  }
+}
+
+}  // namespace
+
+int client_command(int argc, char** argv) {
+  const std::string verb = argv[0];
+  std::string key, value, cluster_text;
+  Millis deadline = 10'000;
+  CommandLine line("conlab", "conlab " + verb + " --help");
+  line.value("cluster", cluster_text, "A=HOST:PORT,…", {"the cluster's nodes", "集群的节点"})
+      .value("timeout", deadline, "MS", {"give up after this long", "超过这么久（毫秒）就放弃"})
+      .lang({"print this help in English or in the notes' Chinese", "用英文或笔记的中文打印本帮助"})
+      .positional("key", key);
+  if (verb == "put") line.positional("value", value);
+  if (const auto status = line.parse(argc, argv, verb == "put" ? kPutHelp : kGetHelp)) {
+    return *status;
+  }
+  if (key.empty()) return usage_error("conlab " + verb + " needs a KEY");
+  if (verb == "put" && !line.given("value")) return usage_error("conlab put needs a VALUE");
+  const auto cluster = net::parse_cluster(cluster_text);
+  if (!cluster) return usage_error("--cluster takes A=HOST:PORT,B=HOST:PORT,…");
+  net::Client client({*cluster, {}, deadline, 1'000});
+  const auto result = verb == "put" ? client.put(key, value) : client.get(key);
+  if (!result.done) {
+    std::cerr << "conlab " << verb << ": error: " << result.error << '\n';
+    return 1;
+  }
+  print_result(verb, result);
+  return 0;
+}
+
+}  // namespace consensus_lab::tools

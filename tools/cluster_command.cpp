@@ -1,0 +1,219 @@
+// `conlab cluster start|stop`: a local real cluster in the background, one
+// `conlab node` process per node, on free ports (docs/real-cluster.md).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "net/asio.h"
+#include "net/client.h"
+#include "tools/commands.h"
+#include "tools/options.h"
+
+namespace consensus_lab::tools {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr Help kHelp{
+    {"Usage: conlab cluster start [options]\n"
+     "       conlab cluster stop [--dir DIR]\n\n"
+     "start: runs a local cluster in the background on free 127.0.0.1 ports, one\n"
+     "process per node (logs in DIR/ID.log), and prints how to use it, stop it,\n"
+     "kill a node and restart it. stop: stops the node processes listed in DIR/pids.\n\n",
+     "用法：conlab cluster start [选项]\n"
+     "      conlab cluster stop [--dir DIR]\n\n"
+     "start：在后台用 127.0.0.1 上的空闲端口运行一个本地集群，每个节点一个进程\n"
+     "（日志在 DIR/ID.log），并打印怎样使用它、停止它、杀掉一个节点再重启它。\n"
+     "stop：停止 DIR/pids 中列出的节点进程。\n\n"},
+    {}};
+
+struct ClusterOptions {
+  std::string protocol = "raft", dir;
+  std::size_t nodes = 3;
+  bool in_memory = false, quiet = false;
+  sim::Lang lang = sim::Lang::en;
+};
+
+// One node of the cluster to start: its id, its port, its command line.
+struct NodeProcess {
+  std::string id;
+  unsigned short port = 0;
+  std::vector<std::string> args;
+  std::string command;  // args, joined
+  std::string log;      // where its output goes
+};
+
+// A free loopback port: bind port 0, read it, let it go.
+unsigned short free_port() {
+  net::asio::io_context io;
+  net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
+  return acceptor.local_endpoint().port();
+}
+
+// Stop the node processes listed in DIR/pids — only those that are still
+// this cluster's nodes: the pid of a node that was killed may belong to
+// another process by now.
+int stop(const fs::path& folder) {
+  std::ifstream pids(folder / "pids");
+  if (!pids) return usage_error("no cluster in " + folder.string() + " (no pids file)");
+  std::vector<std::string> listens;
+  std::ifstream cluster_file(folder / "cluster.txt");
+  std::string cluster_text;
+  std::getline(cluster_file, cluster_text);
+  if (const auto members = net::parse_cluster(cluster_text)) {
+    for (const auto& [id, endpoint] : *members)
+      listens.push_back(" --listen " + endpoint.text() + " ");
+  }
+  int stopped = 0;
+  for (long pid; pids >> pid;) {
+    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    std::replace(args.begin(), args.end(), '\0', ' ');
+    const bool ours = args.find(" node ") != std::string::npos &&
+                      std::any_of(listens.begin(), listens.end(), [&](const std::string& l) {
+                        return args.find(l) != std::string::npos;
+                      });
+    if (ours) stopped += kill(static_cast<pid_t>(pid), SIGTERM) == 0;
+  }
+  fs::remove(folder / "pids");
+  std::cout << "stopped " << stopped << " node" << (stopped == 1 ? "" : "s") << '\n';
+  return 0;
+}
+
+// The nodes A, B, C, … on free ports, each with the command that runs it.
+std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& folder,
+                              const std::string& self) {
+  std::vector<NodeProcess> nodes(options.nodes);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    nodes[i].id = std::string(1, static_cast<char>('A' + i));
+    nodes[i].port = free_port();
+    nodes[i].log = (folder / (nodes[i].id + ".log")).string();
+  }
+  for (NodeProcess& node : nodes) {
+    node.args = {self,   "node",  "--protocol", options.protocol,
+                 "--id", node.id, "--listen",   "127.0.0.1:" + std::to_string(node.port)};
+    for (const NodeProcess& peer : nodes) {
+      if (peer.id == node.id) continue;
+      node.args.push_back("--peer");
+      node.args.push_back(peer.id + "=127.0.0.1:" + std::to_string(peer.port));
+    }
+    if (options.quiet) node.args.push_back("--quiet");
+    if (options.lang == sim::Lang::zh) node.args.insert(node.args.end(), {"--lang", "zh"});
+    if (options.in_memory) {
+      node.args.push_back("--in-memory");
+    } else {
+      node.args.insert(node.args.end(), {"--data-dir", (folder / node.id).string()});
+    }
+    for (const auto& a : node.args) node.command += (node.command.empty() ? "" : " ") + a;
+  }
+  return nodes;
+}
+
+// To restart a node by hand after a kill: sh DIR/restart-ID.sh
+void write_restart_script(const NodeProcess& node, const fs::path& folder, bool in_memory) {
+  std::ofstream(folder / ("restart-" + node.id + ".sh"))
+      << "#!/bin/sh\n# Restart node " << node.id
+      << (in_memory ? " (in memory: it starts empty).\n" : " (it reads its data directory).\n")
+      << "echo $$ >> '" << (folder / "pids").string() << "'\n"
+      << "exec " << node.command << " >> '" << node.log << "' 2>&1\n";
+}
+
+// Start the node's process in a session of its own, its output to its log.
+pid_t spawn(NodeProcess& node) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  setsid();
+  std::FILE* out = std::fopen(node.log.c_str(), "a");
+  if (out != nullptr) {
+    dup2(fileno(out), STDOUT_FILENO);
+    dup2(fileno(out), STDERR_FILENO);
+  }
+  std::vector<char*> raw;
+  for (auto& a : node.args) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  execv(raw.front(), raw.data());
+  _exit(127);
+}
+
+void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
+                      const std::string& cluster) {
+  std::cout << "\nA " << options.protocol << " cluster of " << options.nodes << " is starting.\n\n"
+            << "  write:    conlab put x 3 --cluster " << cluster << "\n"
+            << "  read:     conlab get x --cluster " << cluster << "\n"
+            << "  watch:    tail -f " << (folder / "*.log").string() << "\n"
+            << "  kill one: kill -9 PID   (the pids are above)\n"
+            << "  restart:  sh " << (folder / "restart-A.sh").string() << " &   (A, say)\n"
+            << "  stop:     conlab cluster stop --dir " << options.dir << "\n";
+}
+
+int start(const ClusterOptions& options, const fs::path& folder) {
+  if (options.nodes < 1 || options.nodes > 9) return usage_error("--nodes must be 1 to 9");
+  if (fs::exists(folder / "pids")) {
+    return usage_error("a cluster seems to run from " + folder.string() +
+                       " already (conlab cluster stop --dir " + options.dir + ")");
+  }
+  fs::create_directories(folder);
+  auto nodes = plan(options, folder, fs::read_symlink("/proc/self/exe").string());
+  std::string cluster;
+  for (const NodeProcess& node : nodes) {
+    cluster += (cluster.empty() ? "" : ",") + node.id + "=127.0.0.1:" + std::to_string(node.port);
+  }
+  std::ofstream pids(folder / "pids");
+  for (NodeProcess& node : nodes) {
+    write_restart_script(node, folder, options.in_memory);
+    const pid_t pid = spawn(node);
+    if (pid < 0) return usage_error("cannot start a node process");
+    pids << pid << '\n';
+    std::cout << node.id << ": pid " << pid << ", 127.0.0.1:" << node.port << ", log " << node.log
+              << '\n';
+  }
+  pids.close();
+  std::ofstream(folder / "cluster.txt") << cluster << '\n';
+  print_how_to_use(options, folder, cluster);
+  return 0;
+}
+
+}  // namespace
+
+int cluster_command(int argc, char** argv) {
+  const std::string action = argc > 1 ? argv[1] : "";
+  ClusterOptions options;
+  CommandLine line("conlab", "conlab cluster --help");
+  line.value("protocol", options.protocol, "raft|multipaxos", {"the protocol", "运行的协议"})
+      .value("nodes", options.nodes, "N", {"how many nodes (A, B, C, …)", "节点个数（A、B、C……）"})
+      .value("dir", options.dir, "DIR",
+             {"where data directories, logs and cluster.txt go (default cluster-PROTOCOL)",
+              "数据目录、日志和 cluster.txt 放在哪里（默认 cluster-PROTOCOL）"})
+      .flag("in-memory", options.in_memory, {"nodes keep no durable state", "节点不持久化任何状态"})
+      .flag("quiet", options.quiet,
+            {"nodes log only role changes, rejections, start and stop (for benchmarks)",
+             "节点只记录角色变化、拒绝、启动和停止（用于基准测试）"})
+      .lang({"the nodes' narration, and this help, in English or in the notes' Chinese",
+             "节点的讲述和本帮助用英文或笔记的中文"});
+  // `conlab cluster --help`, or `conlab cluster start|stop [options]`.
+  const bool options_first = action.rfind('-', 0) == 0;
+  if (const auto status =
+          options_first ? line.parse(argc, argv, kHelp) : line.parse(argc - 1, argv + 1, kHelp)) {
+    return *status;
+  }
+  options.lang = line.language();
+  if (options.protocol != "raft" && options.protocol != "multipaxos") {
+    return usage_error("--protocol must be raft or multipaxos");
+  }
+  if (options.dir.empty()) options.dir = "cluster-" + options.protocol;
+  const fs::path folder = fs::absolute(options.dir);
+  if (action == "stop") return stop(folder);
+  if (action != "start") return usage_error("conlab cluster takes start or stop");
+  return start(options, folder);
+}
+
+}  // namespace consensus_lab::tools

@@ -1,0 +1,119 @@
+// `conlab node`: one node of a real cluster, in the foreground
+// (docs/real-cluster.md).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "net/node.h"
+#include "net/wire.h"
+#include "tools/commands.h"
+#include "tools/options.h"
+
+namespace consensus_lab::tools {
+
+namespace {
+
+constexpr Help kHelp{
+    {"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
+     "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
+     "                   (--data-dir DIR | --in-memory) [options]\n"
+     "       conlab node --config A.conf [options]\n\n"
+     "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n",
+     "用法：conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
+     "                  --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
+     "                  (--data-dir DIR | --in-memory) [选项]\n"
+     "      conlab node --config A.conf [选项]\n\n"
+     "在前台运行一个节点，讲述它做的每件事，直到按下 Ctrl-C。\n\n"},
+    {"\nExample: docs/real-cluster.md\n", "\n例子：docs/real-cluster.md\n"}};
+
+// The option words before they are checked.
+struct Words {
+  std::string listen, timeout = "150..300";
+  std::vector<std::string> peers;
+  bool in_memory = false;
+};
+
+void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
+  line.value("protocol", options.protocol, "raft|multipaxos",
+             {"the protocol the cluster runs", "集群运行的协议"})
+      .value("id", options.id, "ID", {"this node's id (A, B, …)", "本节点的 id（A、B……）"})
+      .value("listen", words.listen, "HOST:PORT",
+             {"where to listen (127.0.0.1 unless told otherwise)",
+              "在哪个地址监听（除非另外指定，都用 127.0.0.1）"})
+      .value(
+          "peer", words.peers, "ID=HOST:PORT",
+          {"another node of the cluster (repeat for each)", "集群中的另一个节点（每个节点写一次）"})
+      .value("data-dir", options.data_dir, "DIR",
+             {"where the durable state lives (created if missing)",
+              "持久化状态存放的目录（不存在就创建）"})
+      .flag("in-memory", words.in_memory,
+            {"keep no durable state (a crash forgets everything)",
+             "不持久化任何状态（崩溃后全部丢失）"})
+      .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"})
+      .flag(
+          "quiet", options.quiet,
+          {"log only role changes, rejections, start and stop", "只记录角色变化、拒绝、启动和停止"})
+      .value("election-timeout", words.timeout, "MIN..MAX",
+             {"randomized election timeout, ms", "随机选举超时（毫秒）"})
+      .value("heartbeat", options.heartbeat, "MS",
+             {"the leader's heartbeat interval, ms", "领导者的心跳间隔（毫秒）"})
+      .config_file("config",
+                   {"read options from FILE, one NAME=VALUE a line (id=A, peer=B=127.0.0.1:7002, "
+                    "…); options given here win",
+                    "从 FILE 读取选项，每行一个 NAME=VALUE（id=A、peer=B=127.0.0.1:7002……）；"
+                    "命令行上给出的优先"});
+}
+
+// `--peer ID=HOST:PORT`, each once; an error message otherwise.
+std::optional<std::string> add_peers(net::NodeOptions& options,
+                                     const std::vector<std::string>& peers) {
+  for (const std::string& peer : peers) {
+    const auto equals = peer.find('=');
+    const auto endpoint =
+        equals == std::string::npos ? std::nullopt : net::parse_endpoint(peer.substr(equals + 1));
+    const std::string id = peer.substr(0, equals);
+    if (!endpoint || !net::is_node_id(id)) return "--peer takes ID=HOST:PORT, not '" + peer + "'";
+    if (id == options.id || options.peers.count(id) != 0) {
+      return "--peer " + id + " is given twice (or is this node)";
+    }
+    options.peers[id] = *endpoint;
+  }
+  return std::nullopt;
+}
+
+// What is wrong with the options, if anything.
+std::optional<std::string> validate(net::NodeOptions& options, const Words& words) {
+  if (options.protocol != "raft" && options.protocol != "multipaxos") {
+    return "--protocol must be raft or multipaxos";
+  }
+  if (!net::is_node_id(options.id)) return "--id must be a node id (A, B, node1…)";
+  const auto where = net::parse_endpoint(words.listen);
+  if (!where) return "--listen takes HOST:PORT, e.g. 127.0.0.1:7001";
+  options.listen = *where;
+  if (auto error = add_peers(options, words.peers)) return error;
+  if (words.in_memory == options.data_dir.has_value()) {
+    return "give --data-dir DIR, or --in-memory for no durable state";
+  }
+  const auto range = parse_range(words.timeout, /*one_allowed=*/false);
+  if (!range || range->first < 1) return "--election-timeout takes MIN..MAX in ms, e.g. 150..300";
+  options.election_timeout_min = static_cast<Millis>(range->first);
+  options.election_timeout_max = static_cast<Millis>(range->second);
+  if (options.heartbeat < 1) return "--heartbeat must be at least 1 ms";
+  return std::nullopt;
+}
+
+}  // namespace
+
+int node_command(int argc, char** argv) {
+  net::NodeOptions options;
+  Words words;
+  CommandLine line("conlab", "conlab node --help");
+  declare(line, options, words);
+  if (const auto status = line.parse(argc, argv, kHelp)) return *status;
+  if (const auto error = validate(options, words)) return usage_error(*error);
+  options.lang = line.language();
+  options.colour = sim::colour_wanted(stderr);
+  return net::run_node(options, std::cerr);
+}
+
+}  // namespace consensus_lab::tools
