@@ -10,8 +10,8 @@
 //   - then A and B receive Prepare 5: 5 > 1, so they promise 5;
 //   - C receives Prepare 1: 1 <= 5, so C does not answer it (promise 1).
 #include "cluster/paxos_cluster.h"
-#include "cluster/paxos_narration.h"
 #include "demos/support/demo.h"
+#include "narration/paxos.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
                         .proposers = {"client1", "client2"},
                         .seed = demo.options().seed,
                         .number_stride = 3});
-  demo.narrate<cluster::PaxosDescriber>(cluster.world());
+  demo.narrate<narration::PaxosDescriber>(cluster.world());
   auto& world = cluster.world();
 
   demo.step(
@@ -68,5 +68,5 @@ int main(int argc, char** argv) {
                  world.queued("C", "client2") == 1,
              "client 2 has Promise 5 from A, B and C on their way",
              "A、B、C 对客户端 2 的准备响应（编号 5）正在途中");
-  return demo.finish<cluster::PaxosDescriber>(world, cluster.participants());
+  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
 }

@@ -13,9 +13,9 @@
 // 2, 5, 8…). Its Prepare 7 reaches B and C only. B reports [5, 7], C reports
 // nothing — and client 1 must send Accept [7, 7], not [7, 3].
 #include "cluster/paxos_cluster.h"
-#include "cluster/paxos_narration.h"
 #include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
+#include "narration/paxos.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
                         .seed = demo.options().seed,
                         .round_timeout = 100,
                         .number_stride = 3});
-  demo.narrate<cluster::PaxosDescriber>(cluster.world());
+  demo.narrate<narration::PaxosDescriber>(cluster.world());
   auto& world = cluster.world();
 
   demo.step("as in demos 01 and 02: every acceptor promises 5, so [1, 3] is refused",
@@ -90,5 +90,5 @@ int main(int argc, char** argv) {
                "learner " + std::string(id) + " learned 7",
                "学习者 " + std::string(id) + " 学到值 7");
   }
-  return demo.finish<cluster::PaxosDescriber>(world, cluster.participants());
+  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
 }

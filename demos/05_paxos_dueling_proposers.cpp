@@ -19,8 +19,8 @@
 // retrying; the network delivers on its own (5–15 ms per message). The first
 // to retry finishes its round before the others return: a value is chosen.
 #include "cluster/paxos_cluster.h"
-#include "cluster/paxos_narration.h"
 #include "demos/support/demo.h"
+#include "narration/paxos.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
                         .round_timeout = 100});
   auto& world = cluster.world();
   world.set_latency({5, 15});
-  demo.narrate<cluster::PaxosDescriber>(world, /*show_time=*/true);
+  demo.narrate<narration::PaxosDescriber>(world, /*show_time=*/true);
 
   std::size_t rounds_without_majority = 0;
   demo.part("three proposers at once, no back-off", "三个提议者同时提议，没有退避");
@@ -116,5 +116,5 @@ int main(int argc, char** argv) {
     all_learned = all_learned && cluster.learned(id) && cluster.learned(id)->value == value;
   }
   demo.check(all_learned, "every learner learned " + value, "所有学习者都学到值 " + value);
-  return demo.finish<cluster::PaxosDescriber>(world, cluster.participants());
+  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
 }

@@ -18,8 +18,8 @@
 
 #include "cluster/naive_log.h"
 #include "cluster/paxos_cluster.h"
-#include "cluster/paxos_narration.h"
 #include "demos/support/demo.h"
+#include "narration/paxos.h"
 
 using namespace consensus_lab;
 
@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
       // --diagram and --msc draw slot 1, the first contested instance.
       .on_slot = [&](std::uint64_t slot, const cluster::PaxosCluster& instance) {
         if (slot == 1)
-          demo.write_diagrams<cluster::PaxosDescriber>(instance.world(), instance.participants());
+          demo.write_diagrams<narration::PaxosDescriber>(instance.world(), instance.participants());
       }};
   std::vector<cluster::NaiveSlot> slots;
   demo.step("six values, three proposers, five acceptors: fill the log slot by slot",

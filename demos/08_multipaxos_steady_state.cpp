@@ -10,9 +10,9 @@
 // The chosen slots reach B and C with the next message (the commit index rides
 // on the next Accept or heartbeat), not in a round of their own.
 #include "cluster/multipaxos_cluster.h"
-#include "cluster/multipaxos_narration.h"
 #include "cluster/naive_log.h"
 #include "demos/support/demo.h"
+#include "narration/multipaxos.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
                              .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
   auto& world = cluster.world();
   world.set_latency({5, 5});
-  demo.narrate<cluster::MultiPaxosDescriber>(world, /*show_time=*/true);
+  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   demo.step("A is elected master, as in demo 07 (one Prepare round)",
             "A 当选主节点（同演示 07，一轮准备阶段）", [&] {
@@ -115,5 +115,5 @@ int main(int argc, char** argv) {
                std::string(id) + " has slots 1-10 chosen and applied: x=10",
                std::string(id) + " 的槽位 1-10 均已选定并执行：x=10");
   }
-  return demo.finish<cluster::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
 }

@@ -13,8 +13,8 @@
 // master re-proposes y←2 and w←4, puts noop in slot 3, and gives the next
 // command slot 5. When A comes back it catches up: every log is identical.
 #include "cluster/multipaxos_cluster.h"
-#include "cluster/multipaxos_narration.h"
 #include "demos/support/demo.h"
+#include "narration/multipaxos.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
                              .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
   auto& world = cluster.world();
   world.set_latency({5, 5});
-  demo.narrate<cluster::MultiPaxosDescriber>(world);
+  demo.narrate<narration::MultiPaxosDescriber>(world);
 
   a_leaves_gaps(demo, cluster);
 
@@ -119,5 +119,5 @@ int main(int argc, char** argv) {
   demo.check(a->store().get("z") == std::nullopt && a->store().get("w") == "4",
              "z←3 was never chosen and is applied nowhere; w←4 is",
              "z←3 从未被选定，没有被执行；w←4 被执行了");
-  return demo.finish<cluster::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
 }

@@ -17,8 +17,8 @@
 // Made Simple" §3). D receives the chosen slots it missed and applies them in
 // order.
 #include "cluster/multipaxos_cluster.h"
-#include "cluster/multipaxos_narration.h"
 #include "demos/support/demo.h"
+#include "narration/multipaxos.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
@@ -138,9 +138,9 @@ int main(int argc, char** argv) {
        .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}});
   auto& world = cluster.world();
   world.set_latency({5, 5});
-  demo.narrate<cluster::MultiPaxosDescriber>(world, /*show_time=*/true);
+  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   reads_under_the_lease(demo, cluster);
   a_member_added_through_the_log(demo, cluster);
-  return demo.finish<cluster::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
 }

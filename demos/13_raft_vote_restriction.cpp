@@ -10,8 +10,8 @@
 // term 1. C times out first: A and B both refuse — C's last entry (1, 1) is
 // behind theirs — and C loses. Then B, the most complete, times out and wins.
 #include "cluster/raft_cluster.h"
-#include "cluster/raft_narration.h"
 #include "demos/support/demo.h"
+#include "narration/raft.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;
@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
                        .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
   auto& world = cluster.world();
   world.set_latency({5, 5});
-  demo.narrate<cluster::RaftDescriber>(world);
+  demo.narrate<narration::RaftDescriber>(world);
 
   demo.step("the logs: A has (1, 1) (2, 1); B has (1, 1) (2, 1) (3, 1); C has only (1, 1)",
             "日志：A 有 (1, 1) (2, 1)；B 有 (1, 1) (2, 1) (3, 1)；C 只有 (1, 1)", [&] {
@@ -53,5 +53,5 @@ int main(int argc, char** argv) {
   demo.check(cluster.state("C").log.size() == 4 && cluster.state("A").log.size() == 4,
              "A and C now hold B's 3 entries and its noop",
              "A、C 现在有 B 的 3 个日志项和它的 noop");
-  return demo.finish<cluster::RaftDescriber>(world, cluster.participants());
+  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
 }

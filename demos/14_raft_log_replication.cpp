@@ -13,8 +13,8 @@
 // committed at A at 220 ms: 2 message delays (AppendEntries out, replies
 // back). B and C commit it with A's next heartbeat.
 #include "cluster/raft_cluster.h"
-#include "cluster/raft_narration.h"
 #include "demos/support/demo.h"
+#include "narration/raft.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
                        .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}});
   auto& world = cluster.world();
   world.set_latency({10, 10});
-  demo.narrate<cluster::RaftDescriber>(world, /*show_time=*/true);
+  demo.narrate<narration::RaftDescriber>(world, /*show_time=*/true);
 
   demo.step("A is elected and its noop committed (as in demo 11; quiet)",
             "A 当选，noop 被提交（同演示 11，不显示过程）",
@@ -65,5 +65,5 @@ int main(int argc, char** argv) {
     demo.check(cluster.server(id)->store().get("x") == "3", std::string(id) + " applied x←3",
                std::string(id) + " 执行了 x←3");
   }
-  return demo.finish<cluster::RaftDescriber>(world, cluster.participants());
+  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
 }

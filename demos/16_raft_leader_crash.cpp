@@ -10,8 +10,8 @@
 // B refuses (the vote restriction) and C cannot win. B times out and wins:
 // z←3 survives, and B's noop commits it for everyone.
 #include "cluster/raft_cluster.h"
-#include "cluster/raft_narration.h"
 #include "demos/support/demo.h"
+#include "narration/raft.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
                        .seed = demo.options().seed,
                        .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
   auto& world = cluster.world();
-  demo.narrate<cluster::RaftDescriber>(world);
+  demo.narrate<narration::RaftDescriber>(world);
 
   demo.step("A is elected; x←1 and y←2 are committed everywhere (quiet)",
             "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
@@ -72,5 +72,5 @@ int main(int argc, char** argv) {
         std::string(id) + " applied x←1, y←2, z←3: nothing committed was lost",
         std::string(id) + " 执行了 x←1、y←2、z←3：已提交的日志项没有丢失");
   }
-  return demo.finish<cluster::RaftDescriber>(world, cluster.participants());
+  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
 }

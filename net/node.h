@@ -34,11 +34,11 @@
 #include <vector>
 
 #include "common/types.h"
+#include "narration/old_names.h"
 #include "net/asio.h"
 #include "net/endpoint.h"
 #include "net/node_log.h"
 #include "net/waiting_clients.h"
-#include "sim/narration.h"
 
 namespace consensus_lab::net {
 

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "common/types.h"
-#include "sim/narration.h"
+#include "narration/old_names.h"
 
 namespace consensus_lab::net {
 

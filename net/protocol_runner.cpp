@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "cluster/multipaxos_narration.h"
-#include "cluster/raft_narration.h"
 #include "common/overloaded.h"
+#include "narration/multipaxos.h"
+#include "narration/raft.h"
 #include "net/node.h"
 #include "net/storage.h"
 #include "net/wire.h"

@@ -15,9 +15,9 @@
 #include "common/command.h"
 #include "common/types.h"
 #include "multipaxos/replica.h"
+#include "narration/old_names.h"
 #include "net/system_random.h"
 #include "raft/server.h"
-#include "sim/narration.h"
 
 namespace consensus_lab::net {
 

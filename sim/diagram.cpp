@@ -31,4 +31,56 @@ std::string msc_escape(const std::string& text) {
   return out;
 }
 
+std::string Drawing::alias(const NodeId& id) const {
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    if (participants_[i] == id) return "n" + std::to_string(i);
+  }
+  return "unknown";
+}
+
+void MermaidDrawing::begin() {
+  out_ << "```mermaid\nsequenceDiagram\n";
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    out_ << "    participant n" << i << " as " << participants_[i] << '\n';
+  }
+}
+
+void MermaidDrawing::arrow(const NodeId& from, const NodeId& to, const std::string& label,
+                           bool lost) {
+  out_ << "    " << alias(from) << (lost ? "-x" : "->>") << alias(to) << ": "
+       << mermaid_escape(label) << '\n';
+}
+
+void MermaidDrawing::note(const NodeId& first, const NodeId& last, const std::string& text) {
+  out_ << "    Note over " << alias(first);
+  if (first != last) out_ << ',' << alias(last);
+  out_ << ": " << mermaid_escape(text) << '\n';
+}
+
+void MermaidDrawing::end() {
+  out_ << "```\n";
+}
+
+void MscDrawing::begin() {
+  out_ << "msc {\n  hscale = \"" << (participants_.size() > 4 ? "1.5" : "1.2") << "\";\n  ";
+  for (std::size_t i = 0; i < participants_.size(); ++i) {
+    out_ << (i ? ", " : "") << 'n' << i << " [label=\"" << msc_escape(participants_[i]) << "\"]";
+  }
+  out_ << ";\n";
+}
+
+void MscDrawing::arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) {
+  out_ << "  " << alias(from) << (lost ? " -x " : " => ") << alias(to) << " [label=\""
+       << msc_escape(label) << "\"];\n";
+}
+
+void MscDrawing::note(const NodeId& first, const NodeId& last, const std::string& text) {
+  out_ << "  " << alias(first) << " rbox " << alias(last) << " [label=\"" << msc_escape(text)
+       << "\"];\n";
+}
+
+void MscDrawing::end() {
+  out_ << "}\n";
+}
+
 }  // namespace consensus_lab::sim

@@ -6,10 +6,11 @@
 
 #include <ostream>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "common/overloaded.h"
-#include "sim/narration.h"
+#include "narration/line.h"
+#include "sim/narrator.h"
 #include "sim/trace.h"
 
 namespace consensus_lab::sim {
@@ -19,123 +20,120 @@ std::string mermaid_escape(const std::string& text);
 // Text that is safe inside an mscgen label="…".
 std::string msc_escape(const std::string& text);
 
+// What a diagram format draws. The participants are the nodes, left to right,
+// as ids (they may contain '-'); each is drawn under an alias n0, n1, ….
+class Drawing {
+ public:
+  Drawing(std::ostream& out, const std::vector<NodeId>& participants)
+      : out_(out), participants_(participants) {}
+  virtual ~Drawing() = default;
+
+  virtual void begin() = 0;
+  virtual void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) = 0;
+  // A note over the nodes from `first` to `last`.
+  virtual void note(const NodeId& first, const NodeId& last, const std::string& text) = 0;
+  virtual void end() = 0;
+
+  void note_over(const NodeId& node, const std::string& text) { note(node, node, text); }
+  void note_over_all(const std::string& text) {
+    note(participants_.front(), participants_.back(), text);
+  }
+
+ protected:
+  std::string alias(const NodeId& id) const;
+
+  std::ostream& out_;
+  const std::vector<NodeId>& participants_;
+};
+
+class MermaidDrawing : public Drawing {
+ public:
+  using Drawing::Drawing;
+  void begin() override;
+  void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) override;
+  void note(const NodeId& first, const NodeId& last, const std::string& text) override;
+  void end() override;
+};
+
+class MscDrawing : public Drawing {
+ public:
+  using Drawing::Drawing;
+  void begin() override;
+  void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) override;
+  void note(const NodeId& first, const NodeId& last, const std::string& text) override;
+  void end() override;
+};
+
 namespace detail {
 
 // Walks a trace and tells a drawing what to draw; shared by both formats.
-template <class M, class E, class Describer, class Drawing>
-void draw(const std::vector<Record<M, E>>& trace, const std::vector<NodeId>& participants,
-          Lang lang, Drawing& drawing) {
-  const bool zh = lang == Lang::zh;
-  for (const auto& record : trace) {
-    std::visit(
-        Overloaded{
-            [&](const Sent<M>&) {},
-            [&](const Delivered<M>& m) {
-              drawing.arrow(m.from, m.to, Describer::message(m.message, lang), false);
-            },
-            [&](const Dropped<M>& m) {
-              drawing.arrow(m.from, m.to,
-                            Describer::message(m.message, lang) + " (" +
-                                (zh ? "丢失" : std::string(to_string(m.reason))) + ")",
-                            true);
-            },
-            [&](const Duplicated<M>& m) {
-              drawing.note(
-                  m.to, m.to,
-                  (zh ? "网络复制了 " : "duplicated: ") + Describer::message(m.message, lang));
-            },
-            [&](const Held<M>& m) {
-              drawing.note(m.to, m.to,
-                           (zh ? "扣留到 " + std::to_string(m.until) + " ms: "
-                               : "held until " + std::to_string(m.until) + " ms: ") +
-                               Describer::message(m.message, lang));
-            },
-            [&](const TimerFired&) {},  // the role's own event says what the timer did
-            [&](const Crashed& c) { drawing.note(c.node, c.node, zh ? "崩溃" : "crash"); },
-            [&](const Restarted& r) { drawing.note(r.node, r.node, zh ? "重启" : "restart"); },
-            [&](const Partitioned& p) {
-              drawing.note(participants.front(), participants.back(),
-                           describe_partition(p.groups, lang));
-            },
-            [&](const Healed&) {
-              drawing.note(participants.front(), participants.back(),
-                           zh ? "网络分区恢复" : "partition heals");
-            },
-            [&](const Noted<E>& n) {
-              if (auto text = Describer::brief(n.node, n.event, lang)) {
-                drawing.note(n.node, n.node, *text);
-              }
-            },
-            [&](const Violated& v) {
-              drawing.note(participants.front(), participants.back(),
-                           (zh ? "违反不变式 " : "INVARIANT VIOLATED: ") + v.invariant);
-            },
-        },
-        record.what);
+template <class M, class E, class Describer>
+class DiagramWalker {
+ public:
+  DiagramWalker(Drawing& drawing, narration::Lang lang) : drawing_(drawing), lang_(lang) {}
+
+  void operator()(const Record<M, E>& record) {
+    std::visit([&](const auto& what) { draw(what); }, record.what);
   }
+
+ private:
+  bool zh() const { return lang_ == narration::Lang::zh; }
+  std::string label(const M& message) const { return Describer::message(message, lang_); }
+
+  void draw(const Sent<M>&) {}  // drawn when it arrives, or is lost
+  void draw(const Delivered<M>& m) { drawing_.arrow(m.from, m.to, label(m.message), false); }
+  void draw(const Dropped<M>& m) {
+    drawing_.arrow(
+        m.from, m.to,
+        label(m.message) + " (" + (zh() ? "丢失" : std::string(to_string(m.reason))) + ")", true);
+  }
+  void draw(const Duplicated<M>& m) {
+    drawing_.note_over(m.to, (zh() ? "网络复制了 " : "duplicated: ") + label(m.message));
+  }
+  void draw(const Held<M>& m) {
+    const std::string until = std::to_string(m.until);
+    drawing_.note_over(
+        m.to,
+        (zh() ? "扣留到 " + until + " ms: " : "held until " + until + " ms: ") + label(m.message));
+  }
+  void draw(const TimerFired&) {}  // the role's own event says what the timer did
+  void draw(const Crashed& c) { drawing_.note_over(c.node, zh() ? "崩溃" : "crash"); }
+  void draw(const Restarted& r) { drawing_.note_over(r.node, zh() ? "重启" : "restart"); }
+  void draw(const Partitioned& p) { drawing_.note_over_all(describe_partition(p.groups, lang_)); }
+  void draw(const Healed&) { drawing_.note_over_all(zh() ? "网络分区恢复" : "partition heals"); }
+  void draw(const Noted<E>& n) {
+    if (auto text = Describer::brief(n.node, n.event, lang_)) drawing_.note_over(n.node, *text);
+  }
+  void draw(const Violated& v) {
+    drawing_.note_over_all((zh() ? "违反不变式 " : "INVARIANT VIOLATED: ") + v.invariant);
+  }
+
+  Drawing& drawing_;
+  narration::Lang lang_;
+};
+
+template <class M, class E, class Describer>
+void draw(const std::vector<Record<M, E>>& trace, narration::Lang lang, Drawing& drawing) {
+  drawing.begin();
+  DiagramWalker<M, E, Describer> walker(drawing, lang);
+  for (const auto& record : trace) walker(record);
+  drawing.end();
 }
 
 }  // namespace detail
 
-// participants: the nodes, left to right, as ids (they may contain '-').
 template <class M, class E, class Describer>
 void write_mermaid(std::ostream& out, const std::vector<Record<M, E>>& trace,
-                   const std::vector<NodeId>& participants, Lang lang) {
-  struct Drawing {
-    std::ostream& out;
-    const std::vector<NodeId>& names;
-    std::string alias(const NodeId& id) const {
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == id) return "n" + std::to_string(i);
-      }
-      return "unknown";
-    }
-    void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) {
-      out << "    " << alias(from) << (lost ? "-x" : "->>") << alias(to) << ": "
-          << mermaid_escape(label) << '\n';
-    }
-    void note(const NodeId& first, const NodeId& last, const std::string& text) {
-      out << "    Note over " << alias(first);
-      if (first != last) out << ',' << alias(last);
-      out << ": " << mermaid_escape(text) << '\n';
-    }
-  } drawing{out, participants};
-  out << "```mermaid\nsequenceDiagram\n";
-  for (std::size_t i = 0; i < participants.size(); ++i) {
-    out << "    participant n" << i << " as " << participants[i] << '\n';
-  }
-  detail::draw<M, E, Describer>(trace, participants, lang, drawing);
-  out << "```\n";
+                   const std::vector<NodeId>& participants, narration::Lang lang) {
+  MermaidDrawing drawing(out, participants);
+  detail::draw<M, E, Describer>(trace, lang, drawing);
 }
 
 template <class M, class E, class Describer>
 void write_msc(std::ostream& out, const std::vector<Record<M, E>>& trace,
-               const std::vector<NodeId>& participants, Lang lang) {
-  struct Drawing {
-    std::ostream& out;
-    const std::vector<NodeId>& names;
-    std::string alias(const NodeId& id) const {
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == id) return "n" + std::to_string(i);
-      }
-      return "unknown";
-    }
-    void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) {
-      out << "  " << alias(from) << (lost ? " -x " : " => ") << alias(to) << " [label=\""
-          << msc_escape(label) << "\"];\n";
-    }
-    void note(const NodeId& first, const NodeId& last, const std::string& text) {
-      out << "  " << alias(first) << " rbox " << alias(last) << " [label=\"" << msc_escape(text)
-          << "\"];\n";
-    }
-  } drawing{out, participants};
-  out << "msc {\n  hscale = \"" << (participants.size() > 4 ? "1.5" : "1.2") << "\";\n  ";
-  for (std::size_t i = 0; i < participants.size(); ++i) {
-    out << (i ? ", " : "") << 'n' << i << " [label=\"" << msc_escape(participants[i]) << "\"]";
-  }
-  out << ";\n";
-  detail::draw<M, E, Describer>(trace, participants, lang, drawing);
-  out << "}\n";
+               const std::vector<NodeId>& participants, narration::Lang lang) {
+  MscDrawing drawing(out, participants);
+  detail::draw<M, E, Describer>(trace, lang, drawing);
 }
 
 }  // namespace consensus_lab::sim

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/narration.h"
+#include "narration/old_names.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/scenario/runner.h"

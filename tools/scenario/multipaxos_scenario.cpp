@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "cluster/multipaxos_cluster.h"
-#include "cluster/multipaxos_narration.h"
+#include "narration/multipaxos.h"
 #include "tools/scenario/leader_based.h"
 #include "tools/scenario/world_scenario.h"
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/narration.h"
+#include "narration/old_names.h"
 #include "sim/trace.h"
 #include "tools/scenario/rules.h"
 #include "tools/scenario/script.h"

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/narration.h"
+#include "narration/old_names.h"
 #include "tools/scenario/script.h"
 
 namespace consensus_lab::scenario {

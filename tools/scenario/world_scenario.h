@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "sim/diagram.h"
-#include "sim/narration.h"
+#include "sim/narrator.h"
 #include "sim/world.h"
 #include "tools/scenario/protocol.h"
 
