@@ -11,7 +11,7 @@
 //   - C receives Prepare 1: 1 <= 5, so C does not answer it (promise 1).
 #include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/paxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;

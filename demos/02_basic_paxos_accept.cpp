@@ -11,7 +11,7 @@
 #include "cluster/paxos_cluster.h"
 #include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
-#include "narration/paxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;

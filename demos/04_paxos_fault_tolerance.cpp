@@ -14,7 +14,7 @@
 //      proposes 3, not 7. The chosen value never changes.
 #include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/paxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;

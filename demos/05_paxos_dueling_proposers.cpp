@@ -20,7 +20,7 @@
 // to retry finishes its round before the others return: a value is chosen.
 #include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/paxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;

@@ -19,7 +19,7 @@
 #include "cluster/naive_log.h"
 #include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/paxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 

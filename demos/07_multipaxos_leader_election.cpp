@@ -10,7 +10,7 @@
 // and its heartbeats keep everyone else from running for election.
 #include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/multipaxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;

@@ -12,7 +12,7 @@
 #include "cluster/multipaxos_cluster.h"
 #include "cluster/naive_log.h"
 #include "demos/support/demo.h"
-#include "narration/multipaxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;

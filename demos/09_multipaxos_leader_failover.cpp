@@ -14,7 +14,7 @@
 // command slot 5. When A comes back it catches up: every log is identical.
 #include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/multipaxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;

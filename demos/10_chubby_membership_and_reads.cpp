@@ -18,7 +18,7 @@
 // order.
 #include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/multipaxos.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;

@@ -13,7 +13,7 @@
 //    发起新的选举，篡权。"
 #include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;

@@ -11,7 +11,7 @@
 // times out first next time, and wins term 2 before the other wakes up.
 #include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;

@@ -11,7 +11,7 @@
 // behind theirs — and C loses. Then B, the most complete, times out and wins.
 #include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;

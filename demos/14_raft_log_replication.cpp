@@ -14,7 +14,7 @@
 // back). B and C commit it with A's next heartbeat.
 #include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;

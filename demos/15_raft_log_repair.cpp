@@ -12,7 +12,7 @@
 // Back again: prev (6, 3) matches. B deletes its (7, 3) and takes 7, 8, 9.
 #include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;

@@ -11,7 +11,7 @@
 // z←3 survives, and B's noop commits it for everyone.
 #include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::RaftCluster;

@@ -5,10 +5,8 @@
 // narration::. Once no file says the old names, this header goes.
 #pragma once
 
+#include "narration/describers.h"
 #include "narration/line.h"
-#include "narration/multipaxos.h"
-#include "narration/paxos.h"
-#include "narration/raft.h"
 
 namespace consensus_lab::sim {
 using narration::bold;

@@ -1,4 +1,8 @@
-#include "narration/raft.h"
+// Raft in words: its RPCs, and the decisions of its servers — terms, leader
+// election, log replication — in English and in the notes' Chinese (领导者,
+// 跟随者, 候选人, 任期, 请求投票 RPC, 日志复制 RPC, 心跳, 日志项, 提交).
+
+#include "narration/describers.h"
 
 namespace consensus_lab::narration {
 
@@ -20,161 +24,175 @@ std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry) {
 
 }  // namespace
 
-// ---- Messages ---------------------------------------------------------------
+// Raft's words: one function per message, per decision and per note
+// on a diagram; RaftDescriber hands each message or event to its own
+// (narration/describer.h).
+struct RaftWords {
+  // ---- Messages, as the notes name them ----
 
-std::string RaftWords::chinese(const raft::RequestVote& m) {
-  return "请求投票 RPC（任期 " + to_string(m.term) + "，最后日志项 " +
-         position(m.last_log_index, m.last_log_term) + "）";
-}
-
-std::string RaftWords::chinese(const raft::Vote& m) {
-  return std::string(m.vote_granted ? "投票" : "拒绝投票") + "（任期 " + to_string(m.term) + "）";
-}
-
-std::string RaftWords::chinese(const raft::AppendEntries& m) {
-  std::string text = std::string(m.entries.empty() ? "心跳" : "日志复制 RPC") + "（任期 " +
-                     to_string(m.term) + "，前一项 " + position(m.prev_log_index, m.prev_log_term);
-  raft::LogIndex index = m.prev_log_index;
-  for (const auto& entry : m.entries) {
-    ++index.value;
-    text += " " + entry_text(index, entry);
+  static std::string chinese(const raft::RequestVote& m) {
+    return "请求投票 RPC（任期 " + to_string(m.term) + "，最后日志项 " +
+           position(m.last_log_index, m.last_log_term) + "）";
   }
-  return text + "，已提交到 " + to_string(m.leader_commit) + "）";
-}
 
-std::string RaftWords::chinese(const raft::AppendReply& m) {
-  const std::string term = "（任期 " + to_string(m.term);
-  if (m.success) return "复制成功" + term + "，一致到 " + to_string(m.match_index) + "）";
-  if (m.match_index.value == 0) return "复制失败" + term + "，任期已过时）";
-  return "复制失败" + term + "，在 " + to_string(m.match_index) + " 处不一致）";
-}
+  static std::string chinese(const raft::Vote& m) {
+    return std::string(m.vote_granted ? "投票" : "拒绝投票") + "（任期 " + to_string(m.term) + "）";
+  }
 
-// ---- Terms --------------------------------------------------------------------
+  static std::string chinese(const raft::AppendEntries& m) {
+    std::string text = std::string(m.entries.empty() ? "心跳" : "日志复制 RPC") + "（任期 " +
+                       to_string(m.term) + "，前一项 " +
+                       position(m.prev_log_index, m.prev_log_term);
+    raft::LogIndex index = m.prev_log_index;
+    for (const auto& entry : m.entries) {
+      ++index.value;
+      text += " " + entry_text(index, entry);
+    }
+    return text + "，已提交到 " + to_string(m.leader_commit) + "）";
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::TermRaised& t, Lang lang) {
-  return {lang == Lang::zh ? node + " 发现更大的任期 " + to_string(t.to) + "：更新任期，成为跟随者"
-                           : node + " sees the higher term " + to_string(t.to) +
-                                 ": it takes that term and is a follower",
-          Tone::quiet};
-}
+  static std::string chinese(const raft::AppendReply& m) {
+    const std::string term = "（任期 " + to_string(m.term);
+    if (m.success) return "复制成功" + term + "，一致到 " + to_string(m.match_index) + "）";
+    if (m.match_index.value == 0) return "复制失败" + term + "，任期已过时）";
+    return "复制失败" + term + "，在 " + to_string(m.match_index) + " 处不一致）";
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::StaleRefused& s, Lang lang) {
-  return {lang == Lang::zh ? node + " 拒绝任期 " + to_string(s.term) + " 的请求：自己的任期是 " +
-                                 to_string(s.current)
-                           : node + " refuses a term-" + to_string(s.term) +
-                                 " message: its term is " + to_string(s.current),
-          Tone::warn};
-}
+  // ---- Terms (§5.1) ----
 
-// ---- Leader election ----------------------------------------------------------
+  static Line describe(const NodeId& node, const event::TermRaised& t, Lang lang) {
+    return {lang == Lang::zh
+                ? node + " 发现更大的任期 " + to_string(t.to) + "：更新任期，成为跟随者"
+                : node + " sees the higher term " + to_string(t.to) +
+                      ": it takes that term and is a follower",
+            Tone::quiet};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::BecameCandidate& c, Lang lang) {
-  const std::string t = to_string(c.term);
-  return {lang == Lang::zh
-              ? node + " 等待心跳超时：任期增加到 " + t + "，推举自己为候选人，先给自己投一票"
-              : node + " times out: term " + t + ", it stands as candidate and votes for itself"};
-}
-
-Line RaftWords::describe(const NodeId& node, const event::VoteGranted& v, Lang lang) {
-  return {lang == Lang::zh ? node + " 在任期 " + to_string(v.term) + " 投票给 " + v.candidate
-                           : node + " votes for " + v.candidate + " in term " + to_string(v.term)};
-}
-
-// Two reasons to refuse (§5.2 first come, first served; §5.4.1 the vote restriction).
-Line RaftWords::describe(const NodeId& node, const event::VoteRefused& v, Lang lang) {
-  const bool log = v.reason == event::VoteRefused::Reason::less_complete_log;
-  const std::string voted_for = v.voted_for.value_or("?");
-  if (lang == Lang::zh) {
-    return {node + " 拒绝投票给 " + v.candidate + "：" +
-                (log ? std::string("它的日志比自己的完整性低（投票限制）")
-                     : "任期 " + to_string(v.term) + " 已投票给 " + voted_for + "（先来先服务）"),
+  static Line describe(const NodeId& node, const event::StaleRefused& s, Lang lang) {
+    return {lang == Lang::zh ? node + " 拒绝任期 " + to_string(s.term) + " 的请求：自己的任期是 " +
+                                   to_string(s.current)
+                             : node + " refuses a term-" + to_string(s.term) +
+                                   " message: its term is " + to_string(s.current),
             Tone::warn};
   }
-  return {node + " refuses its vote to " + v.candidate + ": " +
-              (log ? v.candidate + "'s log is less complete (the vote restriction)"
-                   : "it voted for " + voted_for + " in term " + to_string(v.term) +
-                         " (first come, first served)"),
-          Tone::warn};
-}
 
-Line RaftWords::describe(const NodeId& node, const event::BecameLeader& l, Lang lang) {
-  const std::string t = to_string(l.term), n = std::to_string(l.votes);
-  return {lang == Lang::zh ? node + " 赢得大多数选票（" + n + " 票），成为任期 " + t + " 的领导者"
-                           : node + " wins a majority (" + n + " votes): leader of term " + t,
-          Tone::good};
-}
+  // ---- Leader election (§5.2, §5.4.1) ----
 
-// ---- Log replication ----------------------------------------------------------
+  static Line describe(const NodeId& node, const event::BecameCandidate& c, Lang lang) {
+    const std::string t = to_string(c.term);
+    return {lang == Lang::zh
+                ? node + " 等待心跳超时：任期增加到 " + t + "，推举自己为候选人，先给自己投一票"
+                : node + " times out: term " + t + ", it stands as candidate and votes for itself"};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::EntryAppended& a, Lang lang) {
-  const std::string entry = entry_text(a.index, a.entry);
-  return {lang == Lang::zh ? "领导者 " + node + " 把日志项 " + entry + " 附加到本地日志"
-                           : "leader " + node + " appends " + entry + " to its log"};
-}
+  static Line describe(const NodeId& node, const event::VoteGranted& v, Lang lang) {
+    return {lang == Lang::zh
+                ? node + " 在任期 " + to_string(v.term) + " 投票给 " + v.candidate
+                : node + " votes for " + v.candidate + " in term " + to_string(v.term)};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::AppendRefused& r, Lang lang) {
-  const std::string p = position(r.prev_index, r.prev_term);
-  return {lang == Lang::zh ? node + " 在日志中找不到 " + p + "，返回失败"
-                           : node + " has no entry " + p + " in its log" +
-                                 (r.missing ? " (its log is shorter)" : "") + ": it refuses",
-          Tone::warn};
-}
+  // Two reasons to refuse (§5.2 first come, first served; §5.4.1 the vote restriction).
+  static Line describe(const NodeId& node, const event::VoteRefused& v, Lang lang) {
+    const bool log = v.reason == event::VoteRefused::Reason::less_complete_log;
+    const std::string voted_for = v.voted_for.value_or("?");
+    if (lang == Lang::zh) {
+      return {node + " 拒绝投票给 " + v.candidate + "：" +
+                  (log ? std::string("它的日志比自己的完整性低（投票限制）")
+                       : "任期 " + to_string(v.term) + " 已投票给 " + voted_for + "（先来先服务）"),
+              Tone::warn};
+    }
+    return {node + " refuses its vote to " + v.candidate + ": " +
+                (log ? v.candidate + "'s log is less complete (the vote restriction)"
+                     : "it voted for " + voted_for + " in term " + to_string(v.term) +
+                           " (first come, first served)"),
+            Tone::warn};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::ConflictDeleted& c, Lang lang) {
-  const std::string n = std::to_string(c.count), from = to_string(c.from);
-  return {lang == Lang::zh ? node + " 删除从索引 " + from + " 起不一致的 " + n + " 个日志项"
-                           : node + " deletes " + n + " conflicting entr" +
-                                 (c.count == 1 ? "y" : "ies") + " from index " + from,
-          Tone::warn};
-}
+  static Line describe(const NodeId& node, const event::BecameLeader& l, Lang lang) {
+    const std::string t = to_string(l.term), n = std::to_string(l.votes);
+    return {lang == Lang::zh ? node + " 赢得大多数选票（" + n + " 票），成为任期 " + t + " 的领导者"
+                             : node + " wins a majority (" + n + " votes): leader of term " + t,
+            Tone::good};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::EntriesStored& s, Lang lang) {
-  const std::string n = std::to_string(s.count), from = to_string(s.from);
-  return {lang == Lang::zh ? node + " 从索引 " + from + " 起存下 " + n + " 个日志项"
-                           : node + " stores " + n + " entr" + (s.count == 1 ? "y" : "ies") +
-                                 " from index " + from};
-}
+  // ---- Log replication (§5.3, §5.4.2) ----
 
-Line RaftWords::describe(const NodeId& node, const event::NextIndexBack& n, Lang lang) {
-  const std::string next = to_string(n.next_index);
-  return {lang == Lang::zh
-              ? "领导者 " + node + " 递减 " + n.follower + " 的日志项：下次从索引 " + next +
-                    " 开始发送"
-              : "leader " + node + " steps back for " + n.follower + ": next index " + next};
-}
+  static Line describe(const NodeId& node, const event::EntryAppended& a, Lang lang) {
+    const std::string entry = entry_text(a.index, a.entry);
+    return {lang == Lang::zh ? "领导者 " + node + " 把日志项 " + entry + " 附加到本地日志"
+                             : "leader " + node + " appends " + entry + " to its log"};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::Committed& c, Lang lang) {
-  const std::string entry = entry_text(c.index, c.entry);
-  return {lang == Lang::zh ? node + " 提交日志项 " + entry : node + " commits " + entry,
-          Tone::good};
-}
+  static Line describe(const NodeId& node, const event::AppendRefused& r, Lang lang) {
+    const std::string p = position(r.prev_index, r.prev_term);
+    return {lang == Lang::zh ? node + " 在日志中找不到 " + p + "，返回失败"
+                             : node + " has no entry " + p + " in its log" +
+                                   (r.missing ? " (its log is shorter)" : "") + ": it refuses",
+            Tone::warn};
+  }
 
-Line RaftWords::describe(const NodeId& node, const event::Applied& a, Lang lang) {
-  std::string cmd = consensus_lab::to_string(a.command);
-  if (a.command.kind == Command::Kind::read) cmd += " → " + a.value.value_or("none");
-  return {lang == Lang::zh ? node + " 在状态机执行 " + cmd : node + " applies " + cmd, Tone::quiet};
-}
+  static Line describe(const NodeId& node, const event::ConflictDeleted& c, Lang lang) {
+    const std::string n = std::to_string(c.count), from = to_string(c.from);
+    return {lang == Lang::zh ? node + " 删除从索引 " + from + " 起不一致的 " + n + " 个日志项"
+                             : node + " deletes " + n + " conflicting entr" +
+                                   (c.count == 1 ? "y" : "ies") + " from index " + from,
+            Tone::warn};
+  }
 
-// ---- A diagram's notes --------------------------------------------------------
+  static Line describe(const NodeId& node, const event::EntriesStored& s, Lang lang) {
+    const std::string n = std::to_string(s.count), from = to_string(s.from);
+    return {lang == Lang::zh ? node + " 从索引 " + from + " 起存下 " + n + " 个日志项"
+                             : node + " stores " + n + " entr" + (s.count == 1 ? "y" : "ies") +
+                                   " from index " + from};
+  }
 
-std::optional<std::string> RaftWords::note(const event::BecameCandidate& c, Lang lang) {
-  return (lang == Lang::zh ? "候选人，任期 " : "candidate, term ") + to_string(c.term);
-}
+  static Line describe(const NodeId& node, const event::NextIndexBack& n, Lang lang) {
+    const std::string next = to_string(n.next_index);
+    return {lang == Lang::zh
+                ? "领导者 " + node + " 递减 " + n.follower + " 的日志项：下次从索引 " + next +
+                      " 开始发送"
+                : "leader " + node + " steps back for " + n.follower + ": next index " + next};
+  }
 
-std::optional<std::string> RaftWords::note(const event::BecameLeader& l, Lang lang) {
-  return (lang == Lang::zh ? "领导者，任期 " : "leader, term ") + to_string(l.term);
-}
+  static Line describe(const NodeId& node, const event::Committed& c, Lang lang) {
+    const std::string entry = entry_text(c.index, c.entry);
+    return {lang == Lang::zh ? node + " 提交日志项 " + entry : node + " commits " + entry,
+            Tone::good};
+  }
 
-std::optional<std::string> RaftWords::note(const event::VoteRefused&, Lang lang) {
-  return lang == Lang::zh ? "拒绝投票" : "refuses vote";
-}
+  static Line describe(const NodeId& node, const event::Applied& a, Lang lang) {
+    std::string cmd = consensus_lab::to_string(a.command);
+    if (a.command.kind == Command::Kind::read) cmd += " → " + a.value.value_or("none");
+    return {lang == Lang::zh ? node + " 在状态机执行 " + cmd : node + " applies " + cmd,
+            Tone::quiet};
+  }
 
-std::optional<std::string> RaftWords::note(const event::AppendRefused& r, Lang lang) {
-  return (lang == Lang::zh ? "找不到 " : "no ") + position(r.prev_index, r.prev_term);
-}
+  // ---- A diagram's notes ----
 
-std::optional<std::string> RaftWords::note(const event::Committed& c, Lang lang) {
-  return (lang == Lang::zh ? "提交 " : "commit ") + entry_text(c.index, c.entry);
-}
+  static std::optional<std::string> note(const event::BecameCandidate& c, Lang lang) {
+    return (lang == Lang::zh ? "候选人，任期 " : "candidate, term ") + to_string(c.term);
+  }
+
+  static std::optional<std::string> note(const event::BecameLeader& l, Lang lang) {
+    return (lang == Lang::zh ? "领导者，任期 " : "leader, term ") + to_string(l.term);
+  }
+
+  static std::optional<std::string> note(const event::VoteRefused&, Lang lang) {
+    return lang == Lang::zh ? "拒绝投票" : "refuses vote";
+  }
+
+  static std::optional<std::string> note(const event::AppendRefused& r, Lang lang) {
+    return (lang == Lang::zh ? "找不到 " : "no ") + position(r.prev_index, r.prev_term);
+  }
+
+  static std::optional<std::string> note(const event::Committed& c, Lang lang) {
+    return (lang == Lang::zh ? "提交 " : "commit ") + entry_text(c.index, c.entry);
+  }
+
+  // The decisions that get no note on a diagram.
+  static std::optional<std::string> note(const auto&, Lang) { return std::nullopt; }
+};
+
+template struct Describer<raft::Message, raft::Event, RaftWords>;
 
 }  // namespace consensus_lab::narration

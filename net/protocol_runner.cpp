@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "common/overloaded.h"
-#include "narration/multipaxos.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 #include "net/node.h"
 #include "net/storage.h"
 #include "net/wire.h"

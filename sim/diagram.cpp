@@ -38,49 +38,61 @@ std::string Drawing::alias(const NodeId& id) const {
   return "unknown";
 }
 
-void MermaidDrawing::begin() {
-  out_ << "```mermaid\nsequenceDiagram\n";
-  for (std::size_t i = 0; i < participants_.size(); ++i) {
-    out_ << "    participant n" << i << " as " << participants_[i] << '\n';
+namespace {
+
+class MermaidDrawing : public Drawing {
+ public:
+  using Drawing::Drawing;
+
+  void begin() override {
+    out_ << "```mermaid\nsequenceDiagram\n";
+    for (std::size_t i = 0; i < participants_.size(); ++i) {
+      out_ << "    participant n" << i << " as " << participants_[i] << '\n';
+    }
   }
-}
-
-void MermaidDrawing::arrow(const NodeId& from, const NodeId& to, const std::string& label,
-                           bool lost) {
-  out_ << "    " << alias(from) << (lost ? "-x" : "->>") << alias(to) << ": "
-       << mermaid_escape(label) << '\n';
-}
-
-void MermaidDrawing::note(const NodeId& first, const NodeId& last, const std::string& text) {
-  out_ << "    Note over " << alias(first);
-  if (first != last) out_ << ',' << alias(last);
-  out_ << ": " << mermaid_escape(text) << '\n';
-}
-
-void MermaidDrawing::end() {
-  out_ << "```\n";
-}
-
-void MscDrawing::begin() {
-  out_ << "msc {\n  hscale = \"" << (participants_.size() > 4 ? "1.5" : "1.2") << "\";\n  ";
-  for (std::size_t i = 0; i < participants_.size(); ++i) {
-    out_ << (i ? ", " : "") << 'n' << i << " [label=\"" << msc_escape(participants_[i]) << "\"]";
+  void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) override {
+    out_ << "    " << alias(from) << (lost ? "-x" : "->>") << alias(to) << ": "
+         << mermaid_escape(label) << '\n';
   }
-  out_ << ";\n";
+  void note(const NodeId& first, const NodeId& last, const std::string& text) override {
+    out_ << "    Note over " << alias(first);
+    if (first != last) out_ << ',' << alias(last);
+    out_ << ": " << mermaid_escape(text) << '\n';
+  }
+  void end() override { out_ << "```\n"; }
+};
+
+class MscDrawing : public Drawing {
+ public:
+  using Drawing::Drawing;
+
+  void begin() override {
+    out_ << "msc {\n  hscale = \"" << (participants_.size() > 4 ? "1.5" : "1.2") << "\";\n  ";
+    for (std::size_t i = 0; i < participants_.size(); ++i) {
+      out_ << (i ? ", " : "") << 'n' << i << " [label=\"" << msc_escape(participants_[i]) << "\"]";
+    }
+    out_ << ";\n";
+  }
+  void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) override {
+    out_ << "  " << alias(from) << (lost ? " -x " : " => ") << alias(to) << " [label=\""
+         << msc_escape(label) << "\"];\n";
+  }
+  void note(const NodeId& first, const NodeId& last, const std::string& text) override {
+    out_ << "  " << alias(first) << " rbox " << alias(last) << " [label=\"" << msc_escape(text)
+         << "\"];\n";
+  }
+  void end() override { out_ << "}\n"; }
+};
+
+}  // namespace
+
+std::unique_ptr<Drawing> mermaid_drawing(std::ostream& out,
+                                         const std::vector<NodeId>& participants) {
+  return std::make_unique<MermaidDrawing>(out, participants);
 }
 
-void MscDrawing::arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) {
-  out_ << "  " << alias(from) << (lost ? " -x " : " => ") << alias(to) << " [label=\""
-       << msc_escape(label) << "\"];\n";
-}
-
-void MscDrawing::note(const NodeId& first, const NodeId& last, const std::string& text) {
-  out_ << "  " << alias(first) << " rbox " << alias(last) << " [label=\"" << msc_escape(text)
-       << "\"];\n";
-}
-
-void MscDrawing::end() {
-  out_ << "}\n";
+std::unique_ptr<Drawing> msc_drawing(std::ostream& out, const std::vector<NodeId>& participants) {
+  return std::make_unique<MscDrawing>(out, participants);
 }
 
 }  // namespace consensus_lab::sim

@@ -4,6 +4,7 @@
 // decisions appear as notes over it, in the Describer's brief words.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <variant>
@@ -46,23 +47,10 @@ class Drawing {
   const std::vector<NodeId>& participants_;
 };
 
-class MermaidDrawing : public Drawing {
- public:
-  using Drawing::Drawing;
-  void begin() override;
-  void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) override;
-  void note(const NodeId& first, const NodeId& last, const std::string& text) override;
-  void end() override;
-};
-
-class MscDrawing : public Drawing {
- public:
-  using Drawing::Drawing;
-  void begin() override;
-  void arrow(const NodeId& from, const NodeId& to, const std::string& label, bool lost) override;
-  void note(const NodeId& first, const NodeId& last, const std::string& text) override;
-  void end() override;
-};
+// The two formats: Mermaid and mscgen (sim/diagram.cpp).
+std::unique_ptr<Drawing> mermaid_drawing(std::ostream& out,
+                                         const std::vector<NodeId>& participants);
+std::unique_ptr<Drawing> msc_drawing(std::ostream& out, const std::vector<NodeId>& participants);
 
 namespace detail {
 
@@ -125,15 +113,13 @@ void draw(const std::vector<Record<M, E>>& trace, narration::Lang lang, Drawing&
 template <class M, class E, class Describer>
 void write_mermaid(std::ostream& out, const std::vector<Record<M, E>>& trace,
                    const std::vector<NodeId>& participants, narration::Lang lang) {
-  MermaidDrawing drawing(out, participants);
-  detail::draw<M, E, Describer>(trace, lang, drawing);
+  detail::draw<M, E, Describer>(trace, lang, *mermaid_drawing(out, participants));
 }
 
 template <class M, class E, class Describer>
 void write_msc(std::ostream& out, const std::vector<Record<M, E>>& trace,
                const std::vector<NodeId>& participants, narration::Lang lang) {
-  MscDrawing drawing(out, participants);
-  detail::draw<M, E, Describer>(trace, lang, drawing);
+  detail::draw<M, E, Describer>(trace, lang, *msc_drawing(out, participants));
 }
 
 }  // namespace consensus_lab::sim

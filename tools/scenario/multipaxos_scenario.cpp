@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "cluster/multipaxos_cluster.h"
-#include "narration/multipaxos.h"
+#include "narration/describers.h"
 #include "tools/scenario/leader_based.h"
 #include "tools/scenario/world_scenario.h"
 

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "cluster/paxos_cluster.h"
-#include "narration/paxos.h"
+#include "narration/describers.h"
 #include "tools/scenario/world_scenario.h"
 
 namespace consensus_lab::scenario {

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "cluster/raft_cluster.h"
-#include "narration/raft.h"
+#include "narration/describers.h"
 #include "tools/scenario/leader_based.h"
 #include "tools/scenario/world_scenario.h"
 
