@@ -1,5 +1,5 @@
 // The names narration had before it was a library of its own, for the code
-// that still says them (net/ and tools/): sim::Lang, sim::Line, sim::paint …
+// that still says them (net/, tools/, demos/support/): sim::Lang, sim::Line, sim::paint …
 // are narration::Lang, narration::Line, narration::paint …, and
 // cluster::RaftDescriber … is narration::RaftDescriber …. New code says
 // narration::. Once no file says the old names, this header goes.
