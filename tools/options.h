@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/narration.h"
+#include "narration/old_names.h"
 
 namespace consensus_lab::tools {
 

@@ -7,7 +7,7 @@
 #include <streambuf>
 #include <string>
 
-#include "sim/narration.h"
+#include "narration/old_names.h"
 #include "tools/check/checker.h"
 #include "tools/scenario/protocol.h"
 #include "tools/scenario/runner.h"
