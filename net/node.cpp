@@ -40,7 +40,7 @@ bool Node::start() {
   try {
     open_state(cluster);
   } catch (const StorageError& error) {
-    log_.say(std::string("cannot start: ") + error.what(), sim::Tone::bad);
+    log_.say(std::string("cannot start: ") + error.what(), narration::Tone::bad);
     return false;
   }
   if (!listen()) return false;
@@ -88,7 +88,8 @@ bool Node::listen() {
   if (!error) acceptor_.bind(where, error);
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    log_.say("cannot listen on " + options_.listen.text() + ": " + error.message(), sim::Tone::bad);
+    log_.say("cannot listen on " + options_.listen.text() + ": " + error.message(),
+             narration::Tone::bad);
     return false;
   }
   return true;
@@ -122,7 +123,7 @@ bool Node::durably(Work&& work) {
     return true;
   } catch (const StorageError& error) {
     log_.say(std::string("cannot write the data directory: ") + error.what() + "; stopping",
-             sim::Tone::bad);
+             narration::Tone::bad);
     failed_ = true;
     outbox_.clear();
     replies_.clear();
@@ -265,7 +266,7 @@ void Node::refuse(IncomingConnection& from, const std::string& why) {
 }
 
 void Node::disconnect(IncomingConnection& from, const std::string& what) {
-  log_.say(what + log_.in_language("; connection closed", "；断开连接"), sim::Tone::bad);
+  log_.say(what + log_.in_language("; connection closed", "；断开连接"), narration::Tone::bad);
   from.close();
 }
 

@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "common/types.h"
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "net/asio.h"
 #include "net/endpoint.h"
 #include "net/node_log.h"
@@ -48,7 +48,7 @@ struct NodeOptions {
   Endpoint listen;
   std::map<NodeId, Endpoint> peers;     // the other nodes of the cluster
   std::optional<std::string> data_dir;  // none: state in memory only
-  sim::Lang lang = sim::Lang::en;
+  narration::Lang lang = narration::Lang::en;
   bool quiet = false;  // log only starts, stops, role changes and rejections
   bool colour = false;
   Millis election_timeout_min = 150;

@@ -8,25 +8,25 @@
 #include <utility>
 
 #include "common/types.h"
-#include "narration/old_names.h"
+#include "narration/line.h"
 
 namespace consensus_lab::net {
 
 class NodeLog {
  public:
-  NodeLog(std::ostream& out, NodeId node, sim::Lang lang, bool colour)
+  NodeLog(std::ostream& out, NodeId node, narration::Lang lang, bool colour)
       : out_(out), node_(std::move(node)), lang_(lang), colour_(colour) {}
 
-  void say(const std::string& text, sim::Tone tone = sim::Tone::plain);
+  void say(const std::string& text, narration::Tone tone = narration::Tone::plain);
   // The one of two wordings in the log's language.
   std::string in_language(const std::string& en, const std::string& zh) const {
-    return lang_ == sim::Lang::zh ? zh : en;
+    return lang_ == narration::Lang::zh ? zh : en;
   }
 
  private:
   std::ostream& out_;
   NodeId node_;
-  sim::Lang lang_;
+  narration::Lang lang_;
   bool colour_;
 };
 

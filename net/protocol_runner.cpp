@@ -33,11 +33,13 @@ bool notable(const multipaxos::Event& e) {
          std::holds_alternative<multipaxos::event::SteppedDown>(e);
 }
 
-std::optional<sim::Line> describe(const NodeId& node, const raft::Event& e, sim::Lang lang) {
-  return cluster::RaftDescriber::event(node, e, lang);
+std::optional<narration::Line> describe(const NodeId& node, const raft::Event& e,
+                                        narration::Lang lang) {
+  return narration::RaftDescriber::event(node, e, lang);
 }
-std::optional<sim::Line> describe(const NodeId& node, const multipaxos::Event& e, sim::Lang lang) {
-  return cluster::MultiPaxosDescriber::event(node, e, lang);
+std::optional<narration::Line> describe(const NodeId& node, const multipaxos::Event& e,
+                                        narration::Lang lang) {
+  return narration::MultiPaxosDescriber::event(node, e, lang);
 }
 
 const raft::event::Applied* applied_in(const raft::Event& e) {

@@ -15,7 +15,7 @@
 #include "common/command.h"
 #include "common/types.h"
 #include "multipaxos/replica.h"
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "net/system_random.h"
 #include "raft/server.h"
 
@@ -32,7 +32,7 @@ struct AppliedCommand {
 
 // What one step asks of the node.
 struct NodeEffects {
-  std::vector<sim::Line> narration;  // what the node logs (a quiet node: only the notable)
+  std::vector<narration::Line> narration;  // what the node logs (a quiet node: only the notable)
   std::vector<AppliedCommand> applied;
   std::vector<std::pair<NodeId, std::string>> send;  // one line (without '\n') to a peer
   std::optional<Millis> wake_at;

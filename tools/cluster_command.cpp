@@ -40,7 +40,7 @@ struct ClusterOptions {
   std::string protocol = "raft", dir;
   std::size_t nodes = 3;
   bool in_memory = false, quiet = false;
-  sim::Lang lang = sim::Lang::en;
+  narration::Lang lang = narration::Lang::en;
 };
 
 // One node of the cluster to start: its id, its port, its command line.
@@ -107,7 +107,7 @@ std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& fol
       node.args.push_back(peer.id + "=127.0.0.1:" + std::to_string(peer.port));
     }
     if (options.quiet) node.args.push_back("--quiet");
-    if (options.lang == sim::Lang::zh) node.args.insert(node.args.end(), {"--lang", "zh"});
+    if (options.lang == narration::Lang::zh) node.args.insert(node.args.end(), {"--lang", "zh"});
     if (options.in_memory) {
       node.args.push_back("--in-memory");
     } else {

@@ -112,7 +112,7 @@ int node_command(int argc, char** argv) {
   if (const auto status = line.parse(argc, argv, kHelp)) return *status;
   if (const auto error = validate(options, words)) return usage_error(*error);
   options.lang = line.language();
-  options.colour = sim::colour_wanted(stderr);
+  options.colour = narration::colour_wanted(stderr);
   return net::run_node(options, std::cerr);
 }
 

@@ -119,14 +119,14 @@ std::string two_columns(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-sim::Lang help_language(int argc, char** argv) {
+narration::Lang help_language(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
     if (word == "--lang=zh" ||
         (word == "--lang" && i + 1 < argc && std::string(argv[i + 1]) == "zh"))
-      return sim::Lang::zh;
+      return narration::Lang::zh;
   }
-  return sim::Lang::en;
+  return narration::Lang::en;
 }
 
 std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::string& text,
@@ -211,7 +211,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv, const Help& help) {
     return bad_option(error.what());
   }
   for (const auto& [name, given] : flags_) *given = values_.count(name) != 0;
-  if (lang_text_ == "zh") lang_ = sim::Lang::zh;
+  if (lang_text_ == "zh") lang_ = narration::Lang::zh;
   if (help_) {
     std::cout << help.before.in(lang_) << table(lang_) << help.after.in(lang_);
     return 0;
@@ -235,14 +235,14 @@ std::optional<int> CommandLine::read_config() {
   return std::nullopt;
 }
 
-std::string CommandLine::table(sim::Lang lang) const {
+std::string CommandLine::table(narration::Lang lang) const {
   std::size_t widest = kNarrowestName;
   std::vector<std::pair<std::string, std::string>> rows;
   for (const Described& option : described_) {
     rows.emplace_back("  " + option.name + " " + option.value, option.description.in(lang));
     widest = std::max(widest, display_width(rows.back().first));
   }
-  return std::string(lang == sim::Lang::zh ? "选项：\n" : "Options:\n") +
+  return std::string(lang == narration::Lang::zh ? "选项：\n" : "Options:\n") +
          two_columns(rows, std::min(widest, kWidestName) + 1);
 }
 

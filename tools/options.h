@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "narration/old_names.h"
+#include "narration/line.h"
 
 namespace consensus_lab::tools {
 
@@ -31,7 +31,7 @@ struct Text {
   std::string_view en;
   std::string_view zh;
 
-  std::string_view in(sim::Lang lang) const { return lang == sim::Lang::zh ? zh : en; }
+  std::string_view in(narration::Lang lang) const { return lang == narration::Lang::zh ? zh : en; }
 };
 
 // What --help prints around the table of options: the usage and what the
@@ -73,10 +73,10 @@ class CommandLine {
   // named on stderr; nothing when the command goes on.
   std::optional<int> parse(int argc, char** argv, const Help& help);
 
-  sim::Lang language() const { return lang_; }
+  narration::Lang language() const { return lang_; }
   bool given(const std::string& name) const { return values_.count(name) != 0; }
   // The table of options, as --help prints it.
-  std::string table(sim::Lang lang) const;
+  std::string table(narration::Lang lang) const;
   // "PROGRAM: error: MESSAGE" on stderr; returns 2.
   int error(const std::string& message) const;
 
@@ -123,14 +123,14 @@ class CommandLine {
   std::vector<std::pair<std::string, bool*>> flags_;
   bool help_ = false;
   std::string lang_text_ = "en";
-  sim::Lang lang_ = sim::Lang::en;
+  narration::Lang lang_ = narration::Lang::en;
   std::string config_name_;
 };
 
 // The language --help is asked for in, for the few helps printed before any
 // options are parsed (`conlab --help --lang zh`): en unless argv has
 // `--lang zh` or `--lang=zh`.
-sim::Lang help_language(int argc, char** argv);
+narration::Lang help_language(int argc, char** argv);
 
 // "A..B", both included, A ≤ B; or, with `one_allowed`, "N" for N..N.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::string& text,

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/scenario/runner.h"
@@ -52,7 +52,7 @@ int run_command(int argc, char** argv) {
   if (files.empty()) return usage_error("conlab run needs at least one scenario file");
   if (diagram && files.size() > 1) return usage_error("--diagram draws one run: give one file");
   options.diagram = diagram;
-  options.colour = sim::colour_wanted(stdout);
+  options.colour = narration::colour_wanted(stdout);
 
   int worst = 0, passed = 0, failed = 0;
   for (const std::string& file : files) {

@@ -19,8 +19,8 @@ std::string program_name(const DemoInfo& info) {
 }
 
 // The help: the demo's title, the notes it reproduces, then the options.
-std::string help_before(const DemoInfo& info, sim::Lang lang) {
-  const bool zh = lang == sim::Lang::zh;
+std::string help_before(const DemoInfo& info, narration::Lang lang) {
+  const bool zh = lang == narration::Lang::zh;
   return "Demo " + info.number + " — " + (zh ? info.title_zh : info.title_en) + "\n" + "       " +
          (zh ? info.title_en : info.title_zh) + "\n" +
          (zh ? "重现课程笔记：" : "Reproduces the course notes: ") + info.notes_section + "\n\n" +
@@ -53,13 +53,13 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
                  : Text{"seed (this demo makes no random choice)", "种子（这个演示不做随机选择）"})
       .flag("quiet,q", options.quiet,
             {"print only the checks and the verdict", "只打印检查和结论"});
-  const std::string before_en = help_before(info, sim::Lang::en);
-  const std::string before_zh = help_before(info, sim::Lang::zh);
+  const std::string before_en = help_before(info, narration::Lang::en);
+  const std::string before_zh = help_before(info, narration::Lang::zh);
   if (const auto status = line.parse(argc, argv, {{before_en, before_zh}, kExit})) {
     std::exit(*status);
   }
   options.lang = line.language();
-  options.colour = sim::colour_wanted(stdout);
+  options.colour = narration::colour_wanted(stdout);
   return options;
 }
 
@@ -68,17 +68,17 @@ Demo::Demo(int argc, char** argv, std::string_view number)
   heading();
 }
 
-void Demo::print(const sim::Line& line, int indent) {
+void Demo::print(const narration::Line& line, int indent) {
   if (flush_) flush_();
   std::cout << std::string(static_cast<std::size_t>(indent), ' ')
-            << sim::paint(line.text, line.tone, options_.colour) << '\n';
+            << narration::paint(line.text, line.tone, options_.colour) << '\n';
 }
 
 void Demo::heading() {
   if (options_.quiet) return;
   const std::string title =
       "Demo " + info_.number + " — " + (zh() ? info_.title_zh : info_.title_en);
-  std::cout << sim::bold(title, options_.colour) << '\n'
+  std::cout << narration::bold(title, options_.colour) << '\n'
             << (zh() ? "笔记：" : "Notes: ") << info_.notes_section << '\n';
 }
 
@@ -86,7 +86,8 @@ void Demo::part(const std::string& en, const std::string& zh_text) {
   in_checks_ = false;
   if (options_.quiet) return;
   if (flush_) flush_();
-  std::cout << '\n' << sim::bold("== " + (zh() ? zh_text : en) + " ==", options_.colour) << '\n';
+  std::cout << '\n'
+            << narration::bold("== " + (zh() ? zh_text : en) + " ==", options_.colour) << '\n';
 }
 
 void Demo::step(const std::string& en, const std::string& zh_text,
@@ -97,7 +98,7 @@ void Demo::step(const std::string& en, const std::string& zh_text,
     if (flush_) flush_();
     const std::string label = zh() ? "第 " + std::to_string(step_number_) + " 步：" + zh_text
                                    : "Step " + std::to_string(step_number_) + ": " + en;
-    std::cout << '\n' << sim::bold(label, options_.colour) << '\n';
+    std::cout << '\n' << narration::bold(label, options_.colour) << '\n';
   }
   action();
   if (flush_) flush_();
@@ -106,12 +107,12 @@ void Demo::step(const std::string& en, const std::string& zh_text,
 
 void Demo::say(const std::string& en, const std::string& zh_text) {
   if (options_.quiet) return;
-  print({zh() ? zh_text : en, sim::Tone::plain});
+  print({zh() ? zh_text : en, narration::Tone::plain});
 }
 
 void Demo::pause() {
-  std::cout << sim::paint(zh() ? "（按回车继续）" : "(press Enter for the next step)",
-                          sim::Tone::quiet, options_.colour)
+  std::cout << narration::paint(zh() ? "（按回车继续）" : "(press Enter for the next step)",
+                                narration::Tone::quiet, options_.colour)
             << std::flush;
   std::string ignored;
   std::getline(std::cin, ignored);  // end of input also continues
@@ -123,12 +124,12 @@ void Demo::check(bool holds, const std::string& en, const std::string& zh_text) 
   holds ? ++passed_checks_ : ++failed_checks_;
   if (options_.quiet && holds) return;
   if (!in_checks_ && !options_.quiet) {
-    std::cout << '\n' << sim::bold(zh() ? "检查：" : "Checks:", options_.colour) << '\n';
+    std::cout << '\n' << narration::bold(zh() ? "检查：" : "Checks:", options_.colour) << '\n';
   }
   in_checks_ = true;
   const std::string text = zh() ? zh_text : en;
-  print(holds ? sim::Line{"ok   " + text, sim::Tone::good}
-              : sim::Line{"FAIL " + text, sim::Tone::bad},
+  print(holds ? narration::Line{"ok   " + text, narration::Tone::good}
+              : narration::Line{"FAIL " + text, narration::Tone::bad},
         2);
 }
 
@@ -149,12 +150,12 @@ int Demo::verdict() {
   if (failed_checks_ == 0) {
     print({zh() ? "全部 " + std::to_string(total) + " 项检查通过：结果与笔记一致。"
                 : "All " + std::to_string(total) + " checks hold: the run ends as the notes say.",
-           sim::Tone::good});
+           narration::Tone::good});
   } else {
     print({zh() ? std::to_string(failed_checks_) + " 项检查未通过：结果与笔记不一致。"
                 : std::to_string(failed_checks_) + " of " + std::to_string(total) +
                       " checks failed: the run does not end as the notes say.",
-           sim::Tone::bad});
+           narration::Tone::bad});
   }
   if (write_failed_) return 2;
   return failed_checks_ == 0 ? 0 : 1;

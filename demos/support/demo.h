@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "demos/support/catalogue.h"
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "sim/diagram.h"
 #include "sim/narrator.h"
 #include "sim/world.h"
@@ -31,7 +31,7 @@ namespace consensus_lab::demos {
 struct DemoOptions {
   bool step = false;
   bool quiet = false;
-  sim::Lang lang = sim::Lang::en;
+  narration::Lang lang = narration::Lang::en;
   std::optional<std::string> diagram;  // Mermaid, Markdown file
   std::optional<std::string> msc;      // mscgen input
   std::uint64_t seed = 1;
@@ -48,8 +48,8 @@ class Demo {
   Demo(int argc, char** argv, std::string_view number);
 
   const DemoOptions& options() const { return options_; }
-  sim::Lang lang() const { return options_.lang; }
-  bool zh() const { return options_.lang == sim::Lang::zh; }
+  narration::Lang lang() const { return options_.lang; }
+  bool zh() const { return options_.lang == narration::Lang::zh; }
 
   // Start narrating `world`: every trace record becomes a line on stdout
   // (unless --quiet). Call once per world, before driving it.
@@ -118,7 +118,7 @@ class Demo {
   void pause();
   void write_file(const std::optional<std::string>& path,
                   const std::function<void(std::ostream&)>& write);
-  void print(const sim::Line& line, int indent = 0);
+  void print(const narration::Line& line, int indent = 0);
 
   DemoInfo info_;
   DemoOptions options_;

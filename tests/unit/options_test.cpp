@@ -65,14 +65,14 @@ TEST_CASE("options: declared once, each option parses into its variable and show
       .value("out", out, "FILE", {"where to write", "写到哪里"})
       .lang({"the language", "语言"})
       .positional("file", files);
-  CHECK(line.table(sim::Lang::en) ==
+  CHECK(line.table(narration::Lang::en) ==
         "Options:\n"
         "  -h [ --help ]         print this help\n"
         "  --nodes N (=3)        servers\n"
         "  --quiet               say less\n"
         "  --out FILE            where to write\n"
         "  --lang en|zh (=en)    the language\n");
-  CHECK(line.table(sim::Lang::zh).find("  --nodes N (=3)        服务器个数\n") !=
+  CHECK(line.table(narration::Lang::zh).find("  --nodes N (=3)        服务器个数\n") !=
         std::string::npos);
 
   CHECK_FALSE(parse(line, {"prog", "a.txt", "--nodes", "5", "--quiet", "b.txt", "--lang", "zh"}));
@@ -80,7 +80,7 @@ TEST_CASE("options: declared once, each option parses into its variable and show
   CHECK(quiet);
   CHECK_FALSE(out);
   CHECK(files == std::vector<std::string>{"a.txt", "b.txt"});
-  CHECK(line.language() == sim::Lang::zh);
+  CHECK(line.language() == narration::Lang::zh);
   CHECK(line.given("nodes"));
 }
 

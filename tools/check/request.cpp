@@ -40,8 +40,8 @@ constexpr Text kExit{
 
 // Every protocol's rules with what each guarantees, from the tables next to
 // the Rules structs.
-std::string rules_help(sim::Lang lang) {
-  std::string out = lang == sim::Lang::zh
+std::string rules_help(narration::Lang lang) {
+  std::string out = lang == narration::Lang::zh
                         ? "\n规则（默认全部开启；--rule NAME=off 关闭其中一条）：\n"
                         : "\nRules, all on unless switched off (--rule NAME=off):\n";
   for (const std::string protocol : kProtocols) {
@@ -50,7 +50,7 @@ std::string rules_help(sim::Lang lang) {
     std::vector<std::pair<std::string, std::string>> rows;
     for (const auto& rule : rules) {
       rows.emplace_back("    " + std::string(rule.name),
-                        std::string(lang == sim::Lang::zh ? rule.zh : rule.en));
+                        std::string(lang == narration::Lang::zh ? rule.zh : rule.en));
       widest = std::max(widest, rule.name.size());
     }
     out += "  " + protocol + "\n" + tools::two_columns(rows, 4 + widest + 2);
@@ -62,8 +62,8 @@ std::string rules_help(sim::Lang lang) {
 struct GeneratedHelp {
   std::string faults_en = "all, none, or NAME[=PERCENT],… of " + fault_names();
   std::string faults_zh = "all（全部）、none（无），或 NAME[=百分比],…，NAME 取 " + fault_names();
-  std::string after_en = rules_help(sim::Lang::en) + std::string(kExit.en);
-  std::string after_zh = rules_help(sim::Lang::zh) + std::string(kExit.zh);
+  std::string after_en = rules_help(narration::Lang::en) + std::string(kExit.en);
+  std::string after_zh = rules_help(narration::Lang::zh) + std::string(kExit.zh);
 };
 
 // The option words before they are checked.

@@ -4,7 +4,7 @@ namespace consensus_lab::check {
 
 namespace {
 
-scenario::RunOptions narrated(bool trace, sim::Lang lang) {
+scenario::RunOptions narrated(bool trace, narration::Lang lang) {
   scenario::RunOptions options;
   options.trace = trace;
   options.lang = lang;
@@ -14,7 +14,7 @@ scenario::RunOptions narrated(bool trace, sim::Lang lang) {
 }  // namespace
 
 RecordingSession::RecordingSession(const Options& options, Run& run, std::ostream* narration,
-                                   sim::Lang lang)
+                                   narration::Lang lang)
     : options_(options),
       run_(run),
       null_(&null_buffer_),

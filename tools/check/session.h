@@ -7,7 +7,7 @@
 #include <streambuf>
 #include <string>
 
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "tools/check/checker.h"
 #include "tools/scenario/protocol.h"
 #include "tools/scenario/runner.h"
@@ -19,7 +19,7 @@ class RecordingSession {
   // The runs are silent, unless `narration` is given: then every event is
   // narrated to it, in `lang`.
   RecordingSession(const Options& options, Run& run, std::ostream* narration = nullptr,
-                   sim::Lang lang = sim::Lang::en);
+                   narration::Lang lang = narration::Lang::en);
 
   // Run one line; false once the run has failed (the verdict is set).
   bool execute(const std::string& text);

@@ -26,7 +26,7 @@ using multipaxos::Slot;
 
 class MultiPaxosScenario final
     : public LeaderBasedScenario<multipaxos::Message, multipaxos::Event,
-                                 cluster::MultiPaxosDescriber, MultiPaxosCluster,
+                                 narration::MultiPaxosDescriber, MultiPaxosCluster,
                                  multipaxos::Replica> {
  public:
   MultiPaxosScenario() : LeaderBasedScenario("multipaxos", multipaxos::kRuleNames) {}

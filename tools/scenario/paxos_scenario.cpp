@@ -22,8 +22,8 @@ std::string proposal_words(const std::optional<Proposal>& proposal) {
   return proposal ? paxos::to_string(proposal->number) + " " + proposal->value : "none";
 }
 
-class PaxosScenario final
-    : public ClusterScenario<paxos::Message, paxos::Event, cluster::PaxosDescriber, PaxosCluster> {
+class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
+                                                   narration::PaxosDescriber, PaxosCluster> {
  public:
   PaxosScenario() : ClusterScenario("paxos", paxos::kRuleNames) {}
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "sim/trace.h"
 #include "tools/scenario/rules.h"
 #include "tools/scenario/script.h"
@@ -24,7 +24,7 @@ namespace consensus_lab::scenario {
 
 struct Narration {
   bool trace = false;  // narrate every event as it happens
-  sim::Lang lang = sim::Lang::en;
+  narration::Lang lang = narration::Lang::en;
   bool colour = false;
   std::ostream* out = nullptr;
 };
@@ -91,7 +91,7 @@ class ProtocolScenario : public Checkable {
   virtual std::optional<sim::Violated> violation() const = 0;
   // Print any narration still held back (a broadcast being gathered).
   virtual void flush_narration() = 0;
-  virtual void write_diagram(std::ostream& out, sim::Lang lang) const = 0;
+  virtual void write_diagram(std::ostream& out, narration::Lang lang) const = 0;
 };
 
 using ProtocolFactory = std::function<std::unique_ptr<ProtocolScenario>()>;

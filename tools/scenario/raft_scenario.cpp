@@ -19,7 +19,7 @@ using cluster::RaftCluster;
 using raft::Term;
 
 class RaftScenario final
-    : public LeaderBasedScenario<raft::Message, raft::Event, cluster::RaftDescriber, RaftCluster,
+    : public LeaderBasedScenario<raft::Message, raft::Event, narration::RaftDescriber, RaftCluster,
                                  raft::Server> {
  public:
   RaftScenario() : LeaderBasedScenario("raft", raft::kRuleNames) {}

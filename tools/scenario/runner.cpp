@@ -91,9 +91,9 @@ class Session::Impl {
     if (!options_.trace) return;
     protocol_->flush_narration();
     const std::string label =
-        (options_.lang == sim::Lang::zh ? "第 " + std::to_string(line.number) + " 行："
-                                        : "line " + std::to_string(line.number) + ": ");
-    out_ << sim::bold(label + line.text(), options_.colour) << '\n';
+        (options_.lang == narration::Lang::zh ? "第 " + std::to_string(line.number) + " 行："
+                                              : "line " + std::to_string(line.number) + ": ");
+    out_ << narration::bold(label + line.text(), options_.colour) << '\n';
   }
 
   void check() {

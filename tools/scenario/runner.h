@@ -11,14 +11,14 @@
 #include <string>
 #include <vector>
 
-#include "narration/old_names.h"
+#include "narration/line.h"
 #include "tools/scenario/script.h"
 
 namespace consensus_lab::scenario {
 
 struct RunOptions {
   bool trace = false;  // narrate every event (and echo each command)
-  sim::Lang lang = sim::Lang::en;
+  narration::Lang lang = narration::Lang::en;
   bool colour = false;
   std::optional<std::string> diagram;  // write a Mermaid sequence diagram here
   std::optional<std::uint64_t> seed;   // overrides the file's `seed`

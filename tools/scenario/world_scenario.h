@@ -81,7 +81,7 @@ class WorldScenario : public ProtocolScenario {
     if (narrator_) narrator_->flush();
   }
 
-  void write_diagram(std::ostream& out, sim::Lang lang) const override {
+  void write_diagram(std::ostream& out, narration::Lang lang) const override {
     sim::write_mermaid<M, E, Describer>(out, world().trace(), participants(), lang);
   }
 
