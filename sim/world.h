@@ -42,7 +42,7 @@ class World {
   using ProcessType = Process<M, E>;
   using ContextType = Context<M, E>;
   using RecordType = Record<M, E>;
-  using Listener = std::function<void(const RecordType&)>;
+  using Listener = typename Recorder<M, E>::Listener;
   using Check = Invariants::Check;
 
   explicit World(std::uint64_t seed) : rng_(seed) {}
@@ -66,9 +66,9 @@ class World {
   // Several invariants checked in one pass; `checks` names the one that fails.
   void add_invariants(Invariants::Checks checks) { invariants_.add_group(std::move(checks)); }
   // Called for every trace record as it is made (live narration, step mode).
-  void add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
+  void add_listener(Listener listener) { recorder_.add_listener(std::move(listener)); }
   // Keep the records in trace() (on by default; the checker turns it off).
-  void keep_trace(bool keep) { keep_trace_ = keep; }
+  void keep_trace(bool keep) { recorder_.keep_trace(keep); }
   // Run the invariants after every event (on by default; off only to measure
   // what they cost).
   void check_after_every_event(bool check) { checking_ = check; }
@@ -77,7 +77,7 @@ class World {
 
   Millis now() const { return now_; }
   Rng& rng() { return rng_; }
-  const std::vector<RecordType>& trace() const { return trace_; }
+  const std::vector<RecordType>& trace() const { return recorder_.trace(); }
   const Stats& stats() const { return network_.stats(); }
   void reset_stats() { network_.reset_stats(); }
   // The first invariant violation; once there is one, the world is stopped
@@ -213,7 +213,7 @@ class World {
       lose(order, to_it ? DropReason::receiver_down : DropReason::sender_down);
     }
     node.process->on_crash();
-    check_invariants();
+    end_event(index);
   }
   void restart(const NodeId& id) {
     Node& node = nodes_[index_of(id)];
@@ -222,7 +222,7 @@ class World {
     record(Restarted{id});
     ContextType context(*this, index_of(id));
     node.process->on_restart(context);
-    check_invariants();
+    end_event(index_of(id));
   }
   // Only nodes of one group can talk; a node in no group talks to everyone.
   void partition(const std::vector<std::vector<NodeId>>& groups) {
@@ -253,21 +253,28 @@ class World {
     if (!nodes_[index].up || stopped()) return;
     ContextType context(*this, index);
     action(context);
-    check_invariants();
+    end_event(index);
   }
 
   // Run the invariants now (after a change made outside the world). Every
   // event ends here, so this also counts them.
-  void check_invariants() {
-    ++events_;
-    if (stopped() || !checking_) return;
-    violation_ = invariants_.first_violated();
-    if (violation_) record(*violation_);
-  }
+  void check_invariants() { end_event(std::nullopt); }
+  // The node the latest event happened to (a message delivered, its timer,
+  // its crash or restart, an action), by the order nodes were added; none
+  // for an event of the network alone or a check asked from outside.
+  std::optional<std::size_t> event_node() const { return event_node_; }
 
  private:
   friend class Context<M, E>;
   using Order = typename Network<M>::Order;
+
+  void end_event(std::optional<std::size_t> node) {
+    ++events_;
+    event_node_ = node;
+    if (stopped() || !checking_) return;
+    violation_ = invariants_.first_violated();
+    if (violation_) record(*violation_);
+  }
 
   struct Node {
     NodeId id;
@@ -281,14 +288,8 @@ class World {
     return it->second;
   }
 
-  // Whether anyone looks at trace records (building one copies a message).
-  bool recording() const { return keep_trace_ || !listeners_.empty(); }
-
-  void record(Happening<M, E> what) {
-    RecordType entry{now_, std::move(what)};
-    for (const auto& listener : listeners_) listener(entry);
-    if (keep_trace_) trace_.push_back(std::move(entry));
-  }
+  bool recording() const { return recorder_.recording(); }
+  void record(Happening<M, E> what) { recorder_.record(now_, std::move(what)); }
 
   void send_from(std::size_t from, const NodeId& to_id, M message) {
     const std::size_t to = index_of(to_id);
@@ -336,7 +337,7 @@ class World {
     if (recording()) record(Delivered<M>{flight.id, from, nodes_[flight.to].id, flight.message});
     ContextType context(*this, flight.to);
     nodes_[flight.to].process->on_message(context, from, flight.message);
-    check_invariants();
+    end_event(flight.to);
   }
 
   void fire_timer(const Timers::Timer& timer) {
@@ -344,7 +345,7 @@ class World {
     if (recording()) record(TimerFired{node.id});
     ContextType context(*this, timer.node);
     node.process->on_timer(context);
-    check_invariants();
+    end_event(timer.node);
   }
 
   // Process the earliest event due by `end`; false if there is none.
@@ -388,11 +389,10 @@ class World {
   std::unordered_map<NodeId, std::size_t> index_;
   Network<M> network_;
   Timers timers_;
-  std::vector<RecordType> trace_;
-  bool keep_trace_ = true;
+  Recorder<M, E> recorder_;
   bool checking_ = true;
   std::uint64_t events_ = 0;
-  std::vector<Listener> listeners_;
+  std::optional<std::size_t> event_node_;
   Invariants invariants_;
   std::optional<Violated> violation_;
 };
