@@ -21,9 +21,8 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
 
   void on_message(Context& context, const NodeId& from, const Message& message) override {
     Effects effects = replica_->handle(context.now(), from, message, context.random());
-    if (effects.refused && !cluster_.refusal_) {
-      cluster_.refusal_ = context.self() + " refused " + multipaxos::to_string(message) + " from " +
-                          from + ": " + *effects.refused;
+    if (effects.refused) {
+      cluster_.invariants_->refused(config_.self, from, message, *effects.refused);
     }
     apply(context, std::move(effects));
   }
@@ -70,7 +69,10 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
 
  private:
   void apply(Context& context, Effects effects) {
-    if (effects.persist) multipaxos::apply(*effects.persist, disk_);  // 1. durable first…
+    if (effects.persist) {  // 1. durable first…
+      cluster_.invariants_->disk_writing(config_.self, disk_, *effects.persist);
+      multipaxos::apply(*effects.persist, disk_);
+    }
     for (auto& event : effects.events) {
       cluster_.observe(context.self(), event);
       context.note(std::move(event));
@@ -105,9 +107,11 @@ MultiPaxosCluster::MultiPaxosCluster(MultiPaxosOptions options)
     }
     auto node = std::make_unique<MultiPaxosNode>(*this, config);
     nodes_[id] = node.get();
+    in_order_.push_back(node.get());
     world_.add_node(id, std::move(node));
   }
-  install_invariants();
+  invariants_ = std::make_unique<MultiPaxosInvariants>(*this, history_);
+  invariants_->install(world_);
   for (const NodeId& id : options_.replicas) {
     MultiPaxosNode& target = node(id);
     world_.act(id, [&](Context& context) { target.start(context); });
@@ -205,6 +209,21 @@ const ReplicaHardState& MultiPaxosCluster::state(const NodeId& id) const {
   return node(id).disk();
 }
 
+const Replica* MultiPaxosCluster::replica_at(std::size_t i) const {
+  return world_.is_up_at(i) ? in_order_[i]->replica() : nullptr;
+}
+
+const ReplicaHardState& MultiPaxosCluster::state_at(std::size_t i) const {
+  if (const Replica* r = replica_at(i)) return r->hard_state();
+  return in_order_[i]->disk();
+}
+
+const MultiPaxosCluster::Acceptance* MultiPaxosCluster::accepted_under(
+    multipaxos::Slot slot, multipaxos::Ballot ballot) const {
+  const auto it = acceptances_.find({slot, ballot});
+  return it == acceptances_.end() ? nullptr : &it->second;
+}
+
 void MultiPaxosCluster::set_rules(const multipaxos::Rules& rules) {
   options_.rules = rules;
   for (auto& [id, n] : nodes_) n->set_rules(rules);
@@ -226,141 +245,45 @@ void MultiPaxosCluster::set_fixed_election_timeout(const NodeId& id, Millis time
   world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
 }
 
+// What the replicas' events tell: what is chosen (a majority of a slot's
+// members accepted one ballot's proposal there), and what the invariants
+// and the clients' history need.
 void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& event) {
   namespace ev = multipaxos::event;
   if (const auto* accepted = std::get_if<ev::SlotAccepted>(&event)) {
-    auto& [command, acceptors] =
-        acceptances_
-            .try_emplace({accepted->slot, accepted->ballot}, accepted->command, std::set<NodeId>{})
-            .first->second;
-    const auto members = members_at(accepted->slot);
-    if (std::find(members.begin(), members.end(), replica) == members.end()) return;
-    acceptors.insert(replica);
-    if (acceptors.size() == paxos::majority(members.size())) {
-      auto [it, fresh] = chosen_.try_emplace(accepted->slot, command);
-      if (fresh && multipaxos::is_membership_change(command)) membership_[accepted->slot] = command;
-      if (fresh) check_learned(accepted->slot);
-      if (!fresh && !(it->second == command)) {
-        chosen_conflict_ = "slot " + multipaxos::to_string(accepted->slot) + ": " +
-                           multipaxos::to_string(it->second) + " and " +
-                           multipaxos::to_string(command) + " were each accepted by a majority";
-      }
-    }
+    observe_acceptance(replica, *accepted);
   }
   if (const auto* learned = std::get_if<ev::SlotChosen>(&event)) {
-    learned_[learned->slot][replica] = learned->command;
-    // Every acceptance is recorded before the reply that reports it leaves,
-    // so a slot a replica learns is chosen already — or it was never chosen.
-    if (!chosen_.count(learned->slot) && !learn_conflict_) {
-      learn_conflict_ = replica + " learned " + multipaxos::to_string(learned->command) +
-                        " in slot " + multipaxos::to_string(learned->slot) +
-                        ", where no majority of the slot's members has accepted anything";
-    }
-    check_learned(learned->slot);
-    check_master_learned(replica, learned->slot, learned->command);
+    const Replica* r = node(replica).replica();
+    invariants_->learned(replica, learned->slot, learned->command,
+                         r != nullptr && r->is_master() ? r->ballot() : std::nullopt);
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
     if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
       read_answers_.try_emplace(applied->command.sequence, applied->value);
     }
     history_.applied(replica, applied->command, applied->repeat, applied->value, world_.now());
-    if (applied->slot > most_applied_) {
-      most_applied_ = applied->slot;
-      most_applied_by_ = replica;
-    }
+    invariants_->applied(replica, applied->slot);
   }
   if (const auto* master = std::get_if<ev::BecameMaster>(&event)) {
-    auto [it, fresh] = masters_.try_emplace(master->ballot, replica);
-    if (!fresh && it->second != replica) {
-      master_conflict_ = it->second + " and " + replica + " both became master with ballot " +
-                         paxos::to_string(master->ballot);
-    }
+    invariants_->became_master(replica, master->ballot);
   }
 }
 
-// What replicas learned in `slot` must be what was chosen there.
-void MultiPaxosCluster::check_learned(multipaxos::Slot slot) {
-  const auto chosen = chosen_.find(slot);
-  const auto learned = learned_.find(slot);
-  if (chosen == chosen_.end() || learned == learned_.end() || learn_conflict_) return;
-  for (const auto& [id, command] : learned->second) {
-    if (!(command == chosen->second)) {
-      learn_conflict_ = id + " learned " + multipaxos::to_string(command) + " in slot " +
-                        multipaxos::to_string(slot) + ", but " +
-                        multipaxos::to_string(chosen->second) + " was chosen there";
-      return;
-    }
+void MultiPaxosCluster::observe_acceptance(const NodeId& replica,
+                                           const multipaxos::event::SlotAccepted& accepted) {
+  Acceptance& acceptance =
+      acceptances_.try_emplace({accepted.slot, accepted.ballot}, Acceptance{accepted.command, {}})
+          .first->second;
+  const auto members = members_at(accepted.slot);
+  if (std::find(members.begin(), members.end(), replica) == members.end()) return;
+  acceptance.by.insert(replica);
+  if (acceptance.by.size() != paxos::majority(members.size())) return;
+  const auto [it, fresh] = chosen_.try_emplace(accepted.slot, acceptance.command);
+  if (fresh && multipaxos::is_membership_change(acceptance.command)) {
+    membership_[accepted.slot] = acceptance.command;
   }
-}
-
-// A master's commit index tells its followers: every slot up to here is
-// chosen with the value you accepted from me under my ballot. So a master
-// may know a slot chosen only with the value it proposed there itself, if it
-// proposed one (and some replica accepted it) under its current ballot.
-void MultiPaxosCluster::check_master_learned(const NodeId& id, multipaxos::Slot slot,
-                                             const Command& command) {
-  const Replica* r = node(id).replica();
-  if (r == nullptr || !r->is_master() || master_learn_conflict_) return;
-  const auto own = acceptances_.find({slot, *r->ballot()});
-  if (own == acceptances_.end() || own->second.second.empty() || own->second.first == command) {
-    return;
-  }
-  std::string by;  // who accepted it: another replica, if any (the master itself, if not)
-  for (const NodeId& acceptor : own->second.second) {
-    if (by.empty() || by == id) by = acceptor;
-  }
-  master_learn_conflict_ = "master " + id + " learned " + multipaxos::to_string(command) +
-                           " in slot " + multipaxos::to_string(slot) + ", where its ballot " +
-                           paxos::to_string(*r->ballot()) + " proposed " +
-                           multipaxos::to_string(own->second.first) + " (accepted by " + by +
-                           "): its commit index would say so";
-}
-
-void MultiPaxosCluster::install_invariants() {
-  world_.add_invariant("at most one command chosen per slot",
-                       [this]() -> std::optional<std::string> { return chosen_conflict_; });
-  world_.add_invariant("at most one master per ballot",
-                       [this]() -> std::optional<std::string> { return master_conflict_; });
-  // Checked as replicas learn and as slots are chosen (check_learned).
-  world_.add_invariant("replicas learn only chosen commands",
-                       [this]() -> std::optional<std::string> { return learn_conflict_; });
-  world_.add_invariant("a master knows chosen only the values it proposed under its ballot",
-                       [this]() -> std::optional<std::string> { return master_learn_conflict_; });
-  world_.add_invariant("at most one master holds a lease", [this]() -> std::optional<std::string> {
-    std::vector<NodeId> reading;
-    for (const NodeId& id : options_.replicas) {
-      const Replica* r = replica(id);
-      if (r != nullptr && r->can_read_locally(world_.now())) reading.push_back(id);
-    }
-    if (reading.size() <= 1) return std::nullopt;
-    return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
-           std::to_string(world_.now()) + " ms";
-  });
-  // Chubby, and Raft §8: a replica that may answer reads from its own state
-  // machine has applied every command that any replica has applied (live or
-  // before it crashed) — or a client could read a value older than one it
-  // was already told was written. Catches a master that reads before it has
-  // recovered, and two masters under leases, with one comparison.
-  world_.add_invariant("a master that reads locally has applied all that any replica applied",
-                       [this]() -> std::optional<std::string> {
-                         for (const NodeId& id : options_.replicas) {
-                           const Replica* r = replica(id);
-                           if (r == nullptr || !r->can_read_locally(world_.now())) continue;
-                           if (r->applied() < most_applied_) {
-                             return id + " may serve reads locally, but has applied up to slot " +
-                                    multipaxos::to_string(r->applied()) + " while " +
-                                    most_applied_by_ + " applied slot " +
-                                    multipaxos::to_string(most_applied_);
-                           }
-                         }
-                         return std::nullopt;
-                       });
-  world_.add_invariant("client operations are linearizable",
-                       [this]() -> std::optional<std::string> { return history_.violation(); });
-  // Replicas that follow the protocol never send each other a message that
-  // Replica::check finds impossible: a refusal here is a bug in one or the other.
-  world_.add_invariant("replicas send only possible messages",
-                       [this]() -> std::optional<std::string> { return refusal_; });
+  invariants_->chosen_by_majority(accepted.slot, acceptance.command);
 }
 
 }  // namespace consensus_lab::cluster

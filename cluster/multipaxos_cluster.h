@@ -1,8 +1,9 @@
 // A Chubby-style Multi-Paxos cluster inside the simulator: replicas A, B, C…,
 // each a multipaxos::Replica, wired to a sim::World. Like PaxosCluster it is
-// the driver of DESIGN.md §8 (persist, then send) and keeps the history its
-// invariants need: who accepted what in which slot under which ballot, and
-// who became master under which ballot.
+// the driver of DESIGN.md §8 (persist, then send); it keeps who accepted what
+// in which slot under which ballot — what is chosen — and what the clients
+// saw, and tells the invariants (multipaxos_invariants.h) what the replicas
+// did and wrote.
 #pragma once
 
 #include <map>
@@ -13,12 +14,11 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/multipaxos_invariants.h"
 #include "multipaxos/replica.h"
 #include "sim/world.h"
 
 namespace consensus_lab::cluster {
-
-using MultiPaxosWorld = sim::World<multipaxos::Message, multipaxos::Event>;
 
 struct MultiPaxosOptions {
   std::vector<NodeId> replicas;  // every replica process
@@ -90,10 +90,21 @@ class MultiPaxosCluster {
   // What a replica knows chosen, per slot: its live state, or its durable
   // state while it is down.
   const multipaxos::ReplicaHardState& state(const NodeId& id) const;
+  // The same two by position in options().replicas (= the world's node
+  // order): no name lookup.
+  const multipaxos::Replica* replica_at(std::size_t i) const;
+  const multipaxos::ReplicaHardState& state_at(std::size_t i) const;
 
   // Commands chosen per slot, judged from the acceptors' history (a majority
   // accepted one ballot's proposal for that slot).
   const std::map<multipaxos::Slot, multipaxos::Command>& chosen() const { return chosen_; }
+  // What replicas accepted in one slot under one ballot.
+  struct Acceptance {
+    multipaxos::Command command;
+    std::set<NodeId> by;  // those among the slot's members
+  };
+  // Nullptr: nobody accepted anything in `slot` under `ballot`.
+  const Acceptance* accepted_under(multipaxos::Slot slot, multipaxos::Ballot ballot) const;
 
   void set_rules(const multipaxos::Rules& rules);
   // Changing a timeout restarts the election timers with the new value.
@@ -103,34 +114,20 @@ class MultiPaxosCluster {
  private:
   friend class MultiPaxosNode;
   void observe(const NodeId& replica, const multipaxos::Event& event);
-  void install_invariants();
-  void check_learned(multipaxos::Slot slot);
-  void check_master_learned(const NodeId& id, multipaxos::Slot slot,
-                            const multipaxos::Command& command);
+  void observe_acceptance(const NodeId& replica, const multipaxos::event::SlotAccepted& accepted);
   MultiPaxosNode& node(const NodeId& id) const;
 
   MultiPaxosOptions options_;
   MultiPaxosWorld world_;
   std::map<NodeId, MultiPaxosNode*> nodes_;  // owned by world_
+  std::vector<MultiPaxosNode*> in_order_;    // the same, in options_.replicas order
   std::uint64_t reads_ = 0;
   std::map<std::uint64_t, std::optional<std::string>> read_answers_;
-  // (slot, ballot) → command and the replicas that accepted it
-  std::map<std::pair<multipaxos::Slot, multipaxos::Ballot>,
-           std::pair<multipaxos::Command, std::set<NodeId>>>
-      acceptances_;
+  std::map<std::pair<multipaxos::Slot, multipaxos::Ballot>, Acceptance> acceptances_;
   std::map<multipaxos::Slot, multipaxos::Command> chosen_;
   std::map<multipaxos::Slot, multipaxos::Command> membership_;  // those in chosen_ that change it
-  // slot → replica → what it learned there (SlotChosen events)
-  std::map<multipaxos::Slot, std::map<NodeId, multipaxos::Command>> learned_;
-  std::optional<std::string> learn_conflict_;
-  std::optional<std::string> master_learn_conflict_;
-  std::optional<std::string> chosen_conflict_;
-  std::map<multipaxos::Ballot, NodeId> masters_;  // who became master under which ballot
-  std::optional<std::string> master_conflict_;
-  multipaxos::Slot most_applied_{0};  // the highest slot any replica has applied
-  NodeId most_applied_by_;
   ClientHistory history_;
-  std::optional<std::string> refusal_;  // the first message a replica refused as impossible
+  std::unique_ptr<MultiPaxosInvariants> invariants_;  // made once the nodes are
 };
 
 }  // namespace consensus_lab::cluster

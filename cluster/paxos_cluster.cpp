@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "cluster/paxos_invariants.h"
 #include "common/overloaded.h"
 
 namespace consensus_lab::cluster {
@@ -42,13 +41,9 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     learner_.reset();
     proposer_.reset();
     if (!cluster_.options_.rules.persist) disk_ = {};  // rule `persist` off: nothing survives
-    ++cluster_.changes_;
   }
 
-  void on_restart(Context&) override {
-    start_roles();
-    ++cluster_.changes_;
-  }
+  void on_restart(Context&) override { start_roles(); }
 
   // ---- used by the cluster ---------------------------------------------------
 
@@ -147,8 +142,6 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
 
   // Carry out a role's Effects in the order DESIGN.md §8 fixes.
   void apply(Context& context, Effects effects) {
-    // What the invariants read changes only with a persist or an event.
-    if (effects.persist || !effects.events.empty()) ++cluster_.changes_;
     // 1. Durable before visible: store first…
     if (effects.persist) disk_.acceptor = *effects.persist;
     for (const auto& event : effects.events) {
@@ -159,7 +152,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
         cluster_.observe_acceptance(self_, accepted->proposal);
       }
       if (const auto* round = std::get_if<paxos::event::RoundStarted>(&event)) {
-        cluster_.observe_round(self_, round->number);
+        cluster_.observe_round(self_, *round);
       }
     }
     // …report what was decided…
@@ -208,9 +201,11 @@ PaxosCluster::PaxosCluster(PaxosOptions options)
     const auto index = static_cast<std::uint64_t>(position - options_.proposers.begin()) + 1;
     auto node = std::make_unique<PaxosNode>(*this, id, server, proposer, index);
     nodes_[id] = node.get();
+    if (server) servers_.push_back(node.get());
     world_.add_node(id, std::move(node));
   }
-  install_invariants();
+  invariants_ = std::make_unique<PaxosInvariants>(*this);
+  invariants_->install(world_);
 }
 
 PaxosCluster::~PaxosCluster() = default;
@@ -263,16 +258,30 @@ void PaxosCluster::set_backoff(std::optional<std::pair<Millis, Millis>> backoff)
 }
 
 paxos::AcceptorState PaxosCluster::acceptor_state(const NodeId& id) const {
-  const PaxosNode& server = node(id);
-  if (!server.is_server()) throw sim::UsageError(id + " is not an acceptor");
+  if (!node(id).is_server()) throw sim::UsageError(id + " is not an acceptor");
+  return acceptor_state_of(node(id));
+}
+
+std::optional<paxos::Proposal> PaxosCluster::learned(const NodeId& id) const {
+  if (!node(id).is_server()) throw sim::UsageError(id + " is not a learner");
+  return learned_by(node(id));
+}
+
+paxos::AcceptorState PaxosCluster::acceptor_state_at(std::size_t i) const {
+  return acceptor_state_of(*servers_[i]);
+}
+
+std::optional<paxos::Proposal> PaxosCluster::learned_at(std::size_t i) const {
+  return learned_by(*servers_[i]);
+}
+
+paxos::AcceptorState PaxosCluster::acceptor_state_of(const PaxosNode& server) const {
   if (const auto* acceptor = server.acceptor()) return acceptor->state();
   return options_.rules.persist ? server.durable_acceptor_state() : paxos::AcceptorState{};
 }
 
-std::optional<paxos::Proposal> PaxosCluster::learned(const NodeId& id) const {
-  const PaxosNode& server = node(id);
-  if (!server.is_server()) throw sim::UsageError(id + " is not a learner");
-  // A crashed server shows what it will come back with, as acceptor_state does.
+// A crashed server shows what it will come back with, as acceptor_state does.
+std::optional<paxos::Proposal> PaxosCluster::learned_by(const PaxosNode& server) const {
   if (const auto* learner = server.learner()) return learner->learned();
   return options_.rules.persist ? server.durable_learned() : std::nullopt;
 }
@@ -290,29 +299,28 @@ std::set<paxos::Value> PaxosCluster::chosen_values() const {
   return values;
 }
 
-void PaxosCluster::observe_round(const NodeId& proposer, paxos::ProposalNumber number) {
-  numbers_used_.emplace(number, proposer);
+void PaxosCluster::observe_round(const NodeId& proposer, const paxos::event::RoundStarted& round) {
+  numbers_used_.emplace(round.number, proposer);
+  invariants_->proposed(round.value);
+}
+
+std::optional<paxos::Value> PaxosCluster::value_first_accepted(paxos::ProposalNumber number) const {
+  const auto it = accepted_history_.find(number);
+  if (it == accepted_history_.end()) return std::nullopt;
+  return it->second.first;
 }
 
 void PaxosCluster::observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal) {
   auto [it, fresh] =
       accepted_history_.try_emplace(proposal.number, proposal.value, std::set<NodeId>{});
   auto& [value, acceptors] = it->second;
-  if (value != proposal.value) {
-    // Two values under one number: the invariant reports it; keep counting
-    // under the first value so that the history stays well defined.
-    number_reused_ = proposal.number;
-    return;
-  }
+  invariants_->accepted(proposal);
+  // Two values under one number break an invariant; counting goes on under
+  // the first value, so that the history stays well defined.
+  if (value != proposal.value) return;
   const bool counted = acceptors.insert(acceptor).second;
   if (counted && acceptors.size() == paxos::majority(options_.servers.size())) {
     chosen_.push_back(proposal);
-  }
-}
-
-void PaxosCluster::install_invariants() {
-  for (auto& invariant : paxos_invariants(*this)) {
-    world_.add_invariant(std::move(invariant.name), std::move(invariant.check));
   }
 }
 

@@ -4,10 +4,10 @@
 //
 // The cluster is the driver of DESIGN.md §8: it hands each message to the
 // role it is for and carries out the Effects in order — persist, then send.
-// It also keeps the history the invariants and `expect chosen` need: which
-// acceptors ever accepted which proposal. A value is *chosen* once a majority
-// of acceptors has accepted one proposal (one number) carrying it, and stays
-// chosen even if some of them later accept something else.
+// It also keeps the history `expect chosen` and the invariants
+// (paxos_invariants.h) read: which acceptors ever accepted which proposal. A value is *chosen* once
+// a majority of acceptors has accepted one proposal (one number) carrying it, and stays chosen even
+// if some of them later accept something else.
 #pragma once
 
 #include <cstdint>
@@ -19,14 +19,13 @@
 #include <utility>
 #include <vector>
 
+#include "cluster/paxos_invariants.h"
 #include "paxos/acceptor.h"
 #include "paxos/learner.h"
 #include "paxos/proposer.h"
 #include "sim/world.h"
 
 namespace consensus_lab::cluster {
-
-using PaxosWorld = sim::World<paxos::Message, paxos::Event>;
 
 struct PaxosOptions {
   std::vector<NodeId> servers;    // each hosts an acceptor and a learner
@@ -73,6 +72,9 @@ class PaxosCluster {
   // it will come back with (its durable state; nothing if persist is off).
   paxos::AcceptorState acceptor_state(const NodeId& id) const;
   std::optional<paxos::Proposal> learned(const NodeId& id) const;
+  // The same two by position in options().servers: no name lookup.
+  paxos::AcceptorState acceptor_state_at(std::size_t i) const;
+  std::optional<paxos::Proposal> learned_at(std::size_t i) const;
   const paxos::Proposer& proposer(const NodeId& id) const;
 
   // Chosen values, judged from the acceptors' history, in the order chosen.
@@ -83,28 +85,26 @@ class PaxosCluster {
   std::uint64_t highest_number_used() const {
     return numbers_used_.empty() ? 0 : numbers_used_.rbegin()->first.value;
   }
-  // A proposal number under which two different values were accepted, if any.
-  const std::optional<paxos::ProposalNumber>& number_reused() const { return number_reused_; }
-  // Persists, events, crashes and restarts so far: what the invariants read
-  // changes only when this does.
-  std::uint64_t changes() const { return changes_; }
+  // The value first accepted under `number` (none: nobody accepted one).
+  std::optional<paxos::Value> value_first_accepted(paxos::ProposalNumber number) const;
 
  private:
   friend class PaxosNode;
   void observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal);
-  void observe_round(const NodeId& proposer, paxos::ProposalNumber number);
-  void install_invariants();
+  void observe_round(const NodeId& proposer, const paxos::event::RoundStarted& round);
   PaxosNode& node(const NodeId& id) const;
+  paxos::AcceptorState acceptor_state_of(const PaxosNode& server) const;
+  std::optional<paxos::Proposal> learned_by(const PaxosNode& server) const;
 
   PaxosOptions options_;
   PaxosWorld world_;
   std::map<NodeId, PaxosNode*> nodes_;  // owned by world_
+  std::vector<PaxosNode*> servers_;     // the servers among them, in options_.servers order
   // proposal number → (value, acceptors that ever accepted it)
   std::map<paxos::ProposalNumber, std::pair<paxos::Value, std::set<NodeId>>> accepted_history_;
   std::vector<paxos::Proposal> chosen_;
-  std::optional<paxos::ProposalNumber> number_reused_;
   std::map<paxos::ProposalNumber, NodeId> numbers_used_;  // by every round started
-  std::uint64_t changes_ = 0;
+  std::unique_ptr<PaxosInvariants> invariants_;           // made once the nodes are
 };
 
 }  // namespace consensus_lab::cluster

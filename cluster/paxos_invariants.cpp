@@ -1,8 +1,6 @@
 #include "cluster/paxos_invariants.h"
 
-#include <map>
-#include <memory>
-#include <utility>
+#include <algorithm>
 
 #include "cluster/paxos_cluster.h"
 
@@ -10,88 +8,145 @@ namespace consensus_lab::cluster {
 
 namespace {
 
-std::uint64_t number_or_zero(const std::optional<paxos::ProposalNumber>& number) {
-  return number ? number->value : 0;
+std::string describe(const std::optional<paxos::ProposalNumber>& number) {
+  return number ? paxos::to_string(*number) : "none";
+}
+
+std::string describe(const std::optional<paxos::Proposal>& proposal) {
+  return proposal ? paxos::to_string(*proposal) : "none";
 }
 
 }  // namespace
 
-std::vector<NamedInvariant> paxos_invariants(const PaxosCluster& cluster) {
-  std::vector<NamedInvariant> invariants;
+// ---- An acceptor against itself --------------------------------------------
 
-  invariants.push_back({"at most one value chosen", [&cluster]() -> std::optional<std::string> {
-                          const auto& chosen = cluster.chosen();
-                          for (const auto& proposal : chosen) {
-                            if (proposal.value != chosen.front().value) {
-                              return "proposal " + paxos::to_string(chosen.front()) + " and " +
-                                     paxos::to_string(proposal) +
-                                     " were each accepted by a majority";
-                            }
-                          }
-                          return std::nullopt;
-                        }});
+// Promise 1 — notes, 小结 (三个承诺): "如果准备请求的提案编号，小于等于接受者已经响应的
+// 准备请求的提案编号，那么接受者将承诺不响应这个准备请求。" — "If a Prepare's proposal
+// number is less than or equal to the number of a Prepare the acceptor has
+// already answered, the acceptor promises not to answer it." So the number it
+// has promised only goes up — across a crash too, if it was made durable.
+std::optional<std::string> promise_never_goes_down(const NodeId& acceptor,
+                                                   const paxos::AcceptorState& before,
+                                                   const paxos::AcceptorState& now,
+                                                   const paxos::Rules& rules) {
+  if (!rules.promise1 || !rules.persist) return std::nullopt;
+  if (before.promised && (!now.promised || *now.promised < *before.promised)) {
+    return acceptor + "'s promise went down from " + describe(before.promised) + " to " +
+           describe(now.promised);
+  }
+  return std::nullopt;
+}
 
-  invariants.push_back(
-      {"one value per proposal number", [&cluster]() -> std::optional<std::string> {
-         if (const auto& number = cluster.number_reused()) {
-           return "two different values were accepted under proposal number " +
-                  paxos::to_string(*number);
-         }
-         return std::nullopt;
-       }});
+// Promise 2 — notes, 小结 (三个承诺): "如果接受请求中的提案的提案编号，小于接受者已经响应的
+// 准备请求的提案编号，那么接受者将承诺不通过这个提案。" — "If the proposal number in an
+// Accept is less than the number of a Prepare the acceptor has already
+// answered, the acceptor promises not to accept it."
+std::optional<std::string> nothing_accepted_below_the_promise(const NodeId& acceptor,
+                                                              const paxos::AcceptorState& before,
+                                                              const paxos::AcceptorState& now,
+                                                              const paxos::Rules& rules) {
+  if (!rules.promise2) return std::nullopt;
+  const bool newly_accepted = now.accepted && now.accepted != before.accepted;
+  if (newly_accepted && before.promised && now.accepted->number < *before.promised) {
+    return acceptor + " accepted " + paxos::to_string(*now.accepted) + " after promising " +
+           paxos::to_string(*before.promised) + " (no acceptance below the promise)";
+  }
+  return std::nullopt;
+}
 
-  invariants.push_back({"learned values were chosen",
-                        [&cluster, seen = ~0ULL]() mutable -> std::optional<std::string> {
-                          // Nothing it reads has changed since it last held.
-                          if (std::exchange(seen, cluster.changes()) == cluster.changes()) {
-                            return std::nullopt;
-                          }
-                          for (const NodeId& id : cluster.options().servers) {
-                            const auto learned = cluster.learned(id);
-                            if (!learned) continue;
-                            bool found = false;
-                            for (const auto& proposal : cluster.chosen()) {
-                              found = found || proposal == *learned;
-                            }
-                            if (!found) {
-                              return "learner " + id + " learned " + paxos::to_string(*learned) +
-                                     ", which no majority accepted";
-                            }
-                          }
-                          return std::nullopt;
-                        }});
+// Promises 1 and 2 together: an acceptor accepts no proposal numbered below
+// its promise, and its promise never goes down while accepting a proposal
+// raises it to that proposal's number. So the proposals it accepts, one after
+// another, have numbers that only go up.
+std::optional<std::string> accepted_number_never_goes_down(const NodeId& acceptor,
+                                                           const paxos::AcceptorState& before,
+                                                           const paxos::AcceptorState& now,
+                                                           const paxos::Rules& rules) {
+  if (!rules.promise1 || !rules.promise2 || !rules.persist) return std::nullopt;
+  if (before.accepted && (!now.accepted || now.accepted->number < before.accepted->number)) {
+    return acceptor + "'s accepted proposal went down from " + describe(before.accepted) + " to " +
+           describe(now.accepted);
+  }
+  return std::nullopt;
+}
 
-  // The delta checks compare with the acceptors' states after the last event.
-  auto previous = std::make_shared<std::map<NodeId, paxos::AcceptorState>>();
-  for (const NodeId& id : cluster.options().servers) (*previous)[id] = cluster.acceptor_state(id);
+// ---- The whole cluster ---------------------------------------------------------
 
-  invariants.push_back(
-      {"acceptor keeps its promises",
-       [&cluster, previous, seen = ~0ULL]() mutable -> std::optional<std::string> {
-         if (std::exchange(seen, cluster.changes()) == cluster.changes()) return std::nullopt;
-         // Read the rules now: a scenario may switch one off or on mid-run.
-         const paxos::Rules& rules = cluster.options().rules;
-         const bool check_promises = rules.promise1 && rules.persist;
-         const bool check_acceptance = rules.promise2;
-         for (const NodeId& id : cluster.options().servers) {
-           const paxos::AcceptorState now = cluster.acceptor_state(id);
-           paxos::AcceptorState& before = (*previous)[id];
-           if (check_promises && number_or_zero(now.promised) < number_or_zero(before.promised)) {
-             return id + "'s promise went down from " +
-                    std::to_string(number_or_zero(before.promised)) + " to " +
-                    std::to_string(number_or_zero(now.promised));
-           }
-           if (check_acceptance && now.accepted && now.accepted != before.accepted &&
-               now.accepted->number.value < number_or_zero(before.promised)) {
-             return id + " accepted " + paxos::to_string(*now.accepted) + " after promising " +
-                    std::to_string(number_or_zero(before.promised)) +
-                    " (no acceptance below the promise)";
-           }
-           before = now;
-         }
-         return std::nullopt;
-       }});
-  return invariants;
+PaxosInvariants::PaxosInvariants(const PaxosCluster& cluster)
+    : cluster_(cluster),
+      acceptors_(cluster.options().servers,
+                 [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); },
+                 {
+                     {"acceptor keeps its promises", promise_never_goes_down},
+                     {"acceptor keeps its promises", nothing_accepted_below_the_promise},
+                     {"an acceptor's accepted proposal number never goes down",
+                      accepted_number_never_goes_down},
+                 }) {}
+
+void PaxosInvariants::install(PaxosWorld& world) {
+  world.add_invariant("only a proposed value is chosen",
+                      [this] { return only_a_proposed_value_is_chosen(); });
+  world.add_invariant("at most one value chosen", [this] { return at_most_one_value_chosen(); });
+  world.add_invariant("one value per proposal number",
+                      [this] { return one_value_per_proposal_number(); });
+  world.add_invariant("learned values were chosen",
+                      [this] { return learned_values_were_chosen(); });
+  // Read the rules at each check: a scenario may switch one off or on mid-run.
+  world.add_invariants(
+      [this, &world] { return acceptors_.run(cluster_.options().rules, world.event_node()); });
+}
+
+// Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
+// 只有被提出的值才可能被选定。
+std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() const {
+  for (const paxos::Proposal& proposal : cluster_.chosen()) {
+    if (proposed_.count(proposal.value) == 0) {
+      return "proposal " + paxos::to_string(proposal) +
+             " was accepted by a majority, but no proposer proposed " + proposal.value;
+    }
+  }
+  return std::nullopt;
+}
+
+// Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
+// the point of consensus (notes: 如何在多个节点间确定某变量的值).
+std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() const {
+  const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
+  for (const paxos::Proposal& proposal : chosen) {
+    if (proposal.value != chosen.front().value) {
+      return "proposal " + paxos::to_string(chosen.front()) + " and " + paxos::to_string(proposal) +
+             " were each accepted by a majority";
+    }
+  }
+  return std::nullopt;
+}
+
+// Paxos Made Simple §2.2: "different proposals have different numbers" —
+// 不同的提案有不同的编号, so every acceptor that accepts proposal number n
+// accepts the same value with it.
+std::optional<std::string> PaxosInvariants::one_value_per_proposal_number() {
+  for (const paxos::Proposal& proposal : new_acceptances_) {
+    if (cluster_.value_first_accepted(proposal.number) != proposal.value) {
+      return "two different values were accepted under proposal number " +
+             paxos::to_string(proposal.number);
+    }
+  }
+  new_acceptances_.clear();
+  return std::nullopt;
+}
+
+// Paxos Made Simple §2.1: "A process never learns that a value has been chosen
+// unless it actually has been." 一个进程只有在某个值真的被选定之后，才会得知它被选定。
+std::optional<std::string> PaxosInvariants::learned_values_were_chosen() const {
+  const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
+  for (std::size_t i = 0; i < cluster_.options().servers.size(); ++i) {
+    const auto learned = cluster_.learned_at(i);
+    if (learned && std::find(chosen.begin(), chosen.end(), *learned) == chosen.end()) {
+      return "learner " + cluster_.options().servers[i] + " learned " + paxos::to_string(*learned) +
+             ", which no majority accepted";
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace consensus_lab::cluster

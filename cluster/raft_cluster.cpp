@@ -24,10 +24,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
 
   void on_message(Context& context, const NodeId& from, const Message& message) override {
     raft::Effects effects = server_->handle(context.now(), from, message, context.random());
-    if (effects.refused && !cluster_.refusal_) {
-      cluster_.refusal_ = context.self() + " refused " + raft::to_string(message) + " from " +
-                          from + ": " + *effects.refused;
-    }
+    if (effects.refused) cluster_.invariants_->refused(index_, from, message, *effects.refused);
     apply(context, std::move(effects));
   }
   void on_timer(Context& context) override {
@@ -38,12 +35,10 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
     server_.reset();
     if (!cluster_.options_.rules.persist) {  // rule `persist` off: nothing survives
       disk_ = {};
-      cluster_.log_changed(index_, 1);
+      cluster_.invariants_->disk_wiped(index_);
     }
-    ++cluster_.changes_;
   }
   void on_restart(Context& context) override {
-    ++cluster_.changes_;
     config_.rules = cluster_.options_.rules;
     config_.timing = cluster_.options_.timing;
     server_.emplace(config_, disk_);
@@ -57,10 +52,16 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   void submit(Context& context, const Command& command) {
     apply(context, server_->submit(context.now(), command));
   }
+  // Scenario set-up, not a protocol step: the checks of the server against
+  // itself start again from what it leaves.
   void set_log(Context& context, const std::vector<Term>& terms) {
     apply(context, server_->set_log(terms));
+    cluster_.invariants_->rewritten(index_);
   }
-  void set_term(Context& context, Term term) { apply(context, server_->set_term(term)); }
+  void set_term(Context& context, Term term) {
+    apply(context, server_->set_term(term));
+    cluster_.invariants_->rewritten(index_);
+  }
   void restart_election_timer(Context& context) {
     apply(context, server_->restart_election_timer(context.now(), context.random()));
   }
@@ -82,14 +83,14 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
 
  private:
   void apply(Context& context, Effects effects) {
-    // What the log invariants read changes only with a persist or an event.
-    if (effects.persist || !effects.events.empty()) ++cluster_.changes_;
     if (effects.persist) {  // 1. durable first…
-      if (effects.persist->log_from) cluster_.log_changing(index_, disk_, *effects.persist);
+      if (effects.persist->log_from) {
+        cluster_.invariants_->log_writing(index_, disk_, *effects.persist);
+      }
       raft::apply(*effects.persist, disk_);
     }
     for (auto& event : effects.events) {
-      cluster_.observe(context.self(), event);
+      cluster_.observe(index_, event);
       context.note(std::move(event));
     }
     for (auto& outgoing : effects.send) {  // 2. …then visible
@@ -124,11 +125,8 @@ RaftCluster::RaftCluster(RaftOptions options)
     in_order_.push_back(node.get());
     world_.add_node(id, std::move(node));
   }
-  const std::size_t n = options_.servers.size();
-  same_prefix_.assign(n, std::vector<std::uint64_t>(n, 0));
-  leader_checked_.assign(n, 0);
-  leader_checked_term_.assign(n, Term{});
-  install_invariants();
+  invariants_ = std::make_unique<RaftInvariants>(*this, history_);
+  invariants_->install(world_);
   for (const NodeId& id : options_.servers) {
     RaftNode& target = node(id);
     world_.act(id, [&](Context& context) { target.start(context); });
@@ -249,44 +247,20 @@ void RaftCluster::set_fixed_election_timeout(const NodeId& id, std::optional<Mil
   world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
 }
 
-void RaftCluster::observe(const NodeId& id, const raft::Event& event) {
-  namespace ev = raft::event;
-  if (const auto* leader = std::get_if<ev::BecameLeader>(&event)) {
-    auto [it, fresh] = leaders_.try_emplace(leader->term, id);
-    if (!fresh && it->second != id) {
-      election_conflict_ =
-          it->second + " and " + id + " were both elected in term " + raft::to_string(leader->term);
-    }
+// What the servers' events tell: what is committed, what reads answered,
+// what the clients' history and the invariants need.
+void RaftCluster::observe(std::size_t server, const raft::Event& event) {
+  if (const auto* committed = std::get_if<raft::event::Committed>(&event)) {
+    committed_.try_emplace(committed->index, committed->entry);
   }
-  if (const auto* committed = std::get_if<ev::Committed>(&event)) {
-    // Leader completeness speaks of leaders of terms after the one in which
-    // the entry was committed: remember the earliest such term.
-    const Term now = node(id).server()->current_term();
-    auto [when, first] = committed_in_.try_emplace(committed->index, now);
-    if (first || now < when->second) {
-      when->second = now;
-      // Leaders must be checked for this index again (incremental check).
-      for (auto& checked : leader_checked_) checked = std::min(checked, committed->index.value - 1);
-    }
-    auto [it, fresh] = committed_.try_emplace(committed->index, committed->entry);
-    if (!fresh && !(it->second == committed->entry)) {
-      commit_conflict_ = "index " + raft::to_string(committed->index) + " was committed as " +
-                         describe_entry(committed->index, it->second) + " and as " +
-                         describe_entry(committed->index, committed->entry);
-    }
-  }
-  if (const auto* applied = std::get_if<ev::Applied>(&event)) {
+  if (const auto* applied = std::get_if<raft::event::Applied>(&event)) {
     if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
       read_answers_.try_emplace(applied->command.sequence, applied->value);
     }
-    history_.applied(id, applied->command, applied->repeat, applied->value, world_.now());
-    auto [it, fresh] = applied_.try_emplace(applied->index, applied->command);
-    if (!fresh && !(it->second == applied->command)) {
-      apply_conflict_ = id + " applied " + to_string(applied->command) + " at index " +
-                        raft::to_string(applied->index) + ", another server " +
-                        to_string(it->second);
-    }
+    history_.applied(options_.servers[server], applied->command, applied->repeat, applied->value,
+                     world_.now());
   }
+  invariants_->observe(server, event);
 }
 
 }  // namespace consensus_lab::cluster

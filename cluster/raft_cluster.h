@@ -1,7 +1,7 @@
 // A Raft cluster inside the simulator: servers A, B, C…, each a raft::Server,
-// wired to a sim::World. The driver persists before it sends (DESIGN.md §8)
-// and keeps what the invariants of the paper's Figure 3 need: who led which
-// term, which entries were committed, what each server applied.
+// wired to a sim::World. The driver persists before it sends (DESIGN.md §8),
+// keeps which entries were committed and what the clients saw, and tells the
+// invariants (raft_invariants.h) what the servers did and wrote.
 #pragma once
 
 #include <map>
@@ -11,12 +11,11 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/raft_invariants.h"
 #include "raft/server.h"
 #include "sim/world.h"
 
 namespace consensus_lab::cluster {
-
-using RaftWorld = sim::World<raft::Message, raft::Event>;
 
 struct RaftOptions {
   std::vector<NodeId> servers;
@@ -28,9 +27,6 @@ struct RaftOptions {
 };
 
 class RaftNode;
-
-// "(7, 4, x←3)": an entry as the invariants' reports print it.
-std::string describe_entry(raft::LogIndex index, const raft::LogEntry& entry);
 
 class RaftCluster {
  public:
@@ -76,6 +72,10 @@ class RaftCluster {
   const raft::Server* server(const NodeId& id) const;
   // A server's persistent state: live, or as on its disk while it is down.
   const raft::RaftHardState& state(const NodeId& id) const;
+  // The same two by position in options().servers (= the world's node
+  // order): no name lookup.
+  const raft::Server* server_at(std::size_t i) const;
+  const raft::RaftHardState& state_at(std::size_t i) const;
   // Every entry committed so far, by index (from any server's commit).
   const std::map<raft::LogIndex, raft::LogEntry>& committed() const { return committed_; }
 
@@ -86,41 +86,18 @@ class RaftCluster {
 
  private:
   friend class RaftNode;
-  void observe(const NodeId& id, const raft::Event& event);
-  // A server's log changes from index `from` on (1: all of it).
-  void log_changed(std::size_t server, std::uint64_t from);
-  // A server is about to make `persist` durable over `before`.
-  void log_changing(std::size_t server, const raft::RaftHardState& before,
-                    const raft::Persist& persist);
-  void install_invariants();
+  void observe(std::size_t server, const raft::Event& event);
   RaftNode& node(const NodeId& id) const;
-  // By position in options_.servers (= the world's node order): no lookup.
-  const raft::Server* server_at(std::size_t i) const;
-  const raft::RaftHardState& state_at(std::size_t i) const;
 
   RaftOptions options_;
   RaftWorld world_;
   std::map<NodeId, RaftNode*> nodes_;  // owned by world_
   std::vector<RaftNode*> in_order_;    // the same, in options_.servers order
-  std::uint64_t changes_ = 0;          // persists, events, crashes and restarts so far
   std::uint64_t reads_ = 0;
   std::map<std::uint64_t, std::optional<std::string>> read_answers_;
-  std::map<raft::Term, NodeId> leaders_;
-  std::optional<std::string> election_conflict_;
-  std::map<raft::LogIndex, raft::LogEntry> committed_;
-  std::map<raft::LogIndex, raft::Term> committed_in_;  // the earliest term it was committed in
-  std::optional<std::string> commit_conflict_;
-  std::map<raft::LogIndex, Command> applied_;
-  std::optional<std::string> apply_conflict_;
-  std::optional<std::string> append_conflict_;  // leader append-only
+  std::map<raft::LogIndex, raft::LogEntry> committed_;  // the first entry committed at each index
   ClientHistory history_;
-  std::optional<std::string> refusal_;  // the first message a server refused as impossible
-  // [a][b]: how many leading entries of a's and b's logs are known identical.
-  std::vector<std::vector<std::uint64_t>> same_prefix_;
-  // Per server, while it leads: the committed entries up to this index have
-  // been found in its log, in the term leader_checked_term_.
-  std::vector<std::uint64_t> leader_checked_;
-  std::vector<raft::Term> leader_checked_term_;
+  std::unique_ptr<RaftInvariants> invariants_;  // made once the nodes are
 };
 
 }  // namespace consensus_lab::cluster

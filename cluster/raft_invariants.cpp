@@ -1,6 +1,5 @@
-// The invariants of a simulated Raft cluster — the paper's Figure 3, and
-// what the clients saw — kept by RaftCluster (raft_cluster.h) from the events
-// and the disks, and checked by the simulator after every event.
+#include "cluster/raft_invariants.h"
+
 #include <algorithm>
 
 #include "cluster/raft_cluster.h"
@@ -9,6 +8,7 @@ namespace consensus_lab::cluster {
 
 using raft::LogEntry;
 using raft::LogIndex;
+using raft::Role;
 using raft::Server;
 using raft::Term;
 
@@ -17,113 +17,307 @@ std::string describe_entry(LogIndex index, const LogEntry& entry) {
          to_string(entry.command) + ")";
 }
 
-void RaftCluster::log_changed(std::size_t server, std::uint64_t from) {
-  const std::uint64_t kept = from - 1;
-  for (std::size_t other = 0; other < same_prefix_.size(); ++other) {
-    same_prefix_[server][other] = std::min(same_prefix_[server][other], kept);
-    same_prefix_[other][server] = std::min(same_prefix_[other][server], kept);
-  }
-  leader_checked_[server] = std::min(leader_checked_[server], kept);
+// ---- A server against itself -------------------------------------------------
+
+namespace {
+
+// Durable state carries over from `before` to `now`: the server did not go
+// down in between, or its disk kept it (rule persist).
+bool durable_kept(const RaftServerSnapshot& before, const RaftServerSnapshot& now,
+                  const raft::Rules& rules) {
+  return rules.persist || (before.up && now.up);
 }
 
-// Leader append-only, checked as a leader's change reaches its disk: the
-// entries it replaces must be the ones already there, and none may go.
-void RaftCluster::log_changing(std::size_t server, const raft::RaftHardState& before,
-                               const raft::Persist& persist) {
+std::string describe_vote(const std::optional<NodeId>& voted_for) {
+  return voted_for ? *voted_for : "nobody";
+}
+
+std::string_view describe_role(Role role) {
+  return role == Role::leader ? "leader" : role == Role::candidate ? "a candidate" : "a follower";
+}
+
+}  // namespace
+
+// Figure 2: "currentTerm: latest term server has seen (initialized to 0 on
+// first boot, increases monotonically)". Notes, 任期: "每个任期由单调递增的数字
+// （任期编号）标识" — each term is identified by a number that only goes up.
+std::optional<std::string> current_term_never_goes_down(const NodeId& server,
+                                                        const RaftServerSnapshot& before,
+                                                        const RaftServerSnapshot& now,
+                                                        const raft::Rules& rules) {
+  if (durable_kept(before, now, rules) && now.current_term < before.current_term) {
+    return server + "'s current term went down from " + raft::to_string(before.current_term) +
+           " to " + raft::to_string(now.current_term);
+  }
+  return std::nullopt;
+}
+
+// §5.2: "Each server will vote for at most one candidate in a given term, on
+// a first-come-first-served basis." Notes, 选举有哪些规则: "每一个服务器节点最多会对
+// 一个任期编号投出一张选票，“先来先服务”。" Figure 2 keeps votedFor durable for
+// this: a vote, once cast in a term, stays as it is until the term changes.
+std::optional<std::string> votes_at_most_once_per_term(const NodeId& server,
+                                                       const RaftServerSnapshot& before,
+                                                       const RaftServerSnapshot& now,
+                                                       const raft::Rules& rules) {
+  if (durable_kept(before, now, rules) && before.voted_for &&
+      now.current_term == before.current_term && now.voted_for != before.voted_for) {
+    return server + " voted for " + *before.voted_for + " in term " +
+           raft::to_string(now.current_term) + ", then for " + describe_vote(now.voted_for);
+  }
+  return std::nullopt;
+}
+
+// Figure 2: "commitIndex: index of highest log entry known to be committed
+// (initialized to 0, increases monotonically)". It is volatile — a restarted
+// server starts again from 0 — so it is compared only while the server stays up.
+std::optional<std::string> commit_index_never_goes_down(const NodeId& server,
+                                                        const RaftServerSnapshot& before,
+                                                        const RaftServerSnapshot& now,
+                                                        const raft::Rules&) {
+  if (before.up && now.up && now.commit_index < before.commit_index) {
+    return server + "'s commit index went down from " + raft::to_string(before.commit_index) +
+           " to " + raft::to_string(now.commit_index);
+  }
+  return std::nullopt;
+}
+
+// Figure 4 and notes, 任期: "如果一个候选人或者领导者，发现自己的任期编号比其他节点小，
+// 那么它会立即恢复成跟随者状态" — a candidate or leader that finds its term out of
+// date reverts to follower at once. Nothing else ends a leader's rule: it
+// leads until its term ends (or it crashes).
+std::optional<std::string> leader_stays_leader(const NodeId& server,
+                                               const RaftServerSnapshot& before,
+                                               const RaftServerSnapshot& now, const raft::Rules&) {
+  if (before.up && now.up && before.role == Role::leader &&
+      now.current_term == before.current_term && now.role != Role::leader) {
+    return server + " was leader of term " + raft::to_string(now.current_term) + " and is now " +
+           std::string(describe_role(now.role)) + " in it";
+  }
+  return std::nullopt;
+}
+
+// ---- The whole cluster ---------------------------------------------------------
+
+RaftInvariants::RaftInvariants(const RaftCluster& cluster, ClientHistory& clients)
+    : cluster_(cluster),
+      clients_(clients),
+      identical_prefix_(cluster.options().servers.size(),
+                        std::vector<std::uint64_t>(cluster.options().servers.size(), 0)),
+      found_committed_(cluster.options().servers.size()),
+      servers_(cluster.options().servers, [this](std::size_t i) { return snapshot(i); },
+               {
+                   {"a server's current term never goes down", current_term_never_goes_down},
+                   {"a server votes at most once per term", votes_at_most_once_per_term},
+                   {"a server's commit index never goes down while it is up",
+                    commit_index_never_goes_down},
+                   {"a leader stays leader for the rest of its term", leader_stays_leader},
+               }) {}
+
+RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
+  if (const Server* s = cluster_.server_at(i)) {
+    return {.up = true,
+            .current_term = s->current_term(),
+            .voted_for = s->voted_for(),
+            .role = s->role(),
+            .commit_index = s->commit_index()};
+  }
+  const raft::RaftHardState& disk = cluster_.state_at(i);
+  return {.up = false, .current_term = disk.current_term, .voted_for = disk.voted_for};
+}
+
+void RaftInvariants::observe(std::size_t server, const raft::Event& event) {
+  namespace ev = raft::event;
+  const NodeId& id = cluster_.options().servers[server];
+  if (const auto* leader = std::get_if<ev::BecameLeader>(&event)) {
+    leader_of_term_.try_emplace(leader->term, id);
+    new_elections_.push_back({leader->term, id});
+  }
+  if (const auto* committed = std::get_if<ev::Committed>(&event)) {
+    // Leader Completeness speaks of the leaders of terms after the one in
+    // which an entry was committed: the earliest such term counts.
+    const Term now = cluster_.server_at(server)->current_term();
+    const auto [when, first] = committed_in_.try_emplace(committed->index, now);
+    if (first || now < when->second) {
+      when->second = now;
+      for (FoundCommitted& found : found_committed_) {
+        found.up_to = std::min(found.up_to, committed->index.value - 1);
+      }
+    }
+    new_commits_.push_back({committed->index, committed->entry});
+  }
+  if (const auto* applied = std::get_if<ev::Applied>(&event)) {
+    first_applied_.try_emplace(applied->index, applied->command);
+    new_applications_.push_back({id, applied->index, applied->command});
+  }
+}
+
+void RaftInvariants::log_writing(std::size_t server, const raft::RaftHardState& disk,
+                                 const raft::Persist& persist) {
   const std::uint64_t from = persist.log_from->value;
   log_changed(server, from);
-  const Server* s = server_at(server);
-  if (s == nullptr || s->role() != raft::Role::leader || before.current_term != s->current_term() ||
-      append_conflict_) {
-    return;
-  }
-  const std::vector<LogEntry>& old = before.log;
-  const bool shorter = from - 1 + persist.entries.size() < old.size();
-  bool replaced = false;
-  for (std::uint64_t index = from; index <= old.size() && !replaced; ++index) {
-    replaced = index - from >= persist.entries.size() ||
-               !(persist.entries[index - from] == old[index - 1]);
-  }
-  if (shorter || replaced) {
-    append_conflict_ = "leader " + options_.servers[server] +
-                       " overwrote or deleted entries of its own log in term " +
-                       raft::to_string(s->current_term());
-  }
+  // Only a leader's writes in its own term are Leader Append-Only's business.
+  const Server* s = cluster_.server_at(server);
+  if (s == nullptr || s->role() != Role::leader || s->current_term() != disk.current_term) return;
+  const auto kept = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(from - 1, disk.log.size()));
+  new_leader_writes_.push_back(
+      {server, s->current_term(), {disk.log.begin() + kept, disk.log.end()}, persist.entries});
 }
 
-// The paper's Figure 3, checked after every event. The ones that read logs
-// are incremental — they would otherwise compare whole logs after every
-// event — and give the same answers: log matching remembers, per pair of
-// servers, how many leading entries are known identical (log_changed()
-// lowers it when a log changes); leader completeness remembers, per leader,
-// up to which index it has been checked against what is committed.
-void RaftCluster::install_invariants() {
-  world_.add_invariant("election safety", [this]() -> std::optional<std::string> {
-    return election_conflict_;  // at most one leader per term
-  });
-  world_.add_invariant("leader append-only", [this]() -> std::optional<std::string> {
-    return append_conflict_;  // checked in log_changing()
-  });
-  world_.add_invariant(
-      "log matching", [this, seen = ~0ULL]() mutable -> std::optional<std::string> {
-        if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-        // Two logs with an entry of the same index and term are identical up to it.
-        for (std::size_t a = 0; a < options_.servers.size(); ++a) {
-          for (std::size_t b = a + 1; b < options_.servers.size(); ++b) {
-            const auto& la = state_at(a).log;
-            const auto& lb = state_at(b).log;
-            const std::size_t common = std::min(la.size(), lb.size());
-            std::uint64_t& same = same_prefix_[a][b];
-            while (same < common && la[same] == lb[same]) ++same;
-            same_prefix_[b][a] = same;
-            // Past the identical prefix, no index may hold entries of one term.
-            for (std::size_t i = same; i < common; ++i) {
-              if (la[i].term == lb[i].term) {
-                return options_.servers[a] + " and " + options_.servers[b] + " agree at index " +
-                       std::to_string(i + 1) + " but differ at index " + std::to_string(same + 1);
-              }
-            }
-          }
+void RaftInvariants::log_changed(std::size_t server, std::uint64_t from) {
+  if (std::find(logs_changed_.begin(), logs_changed_.end(), server) == logs_changed_.end()) {
+    logs_changed_.push_back(server);
+  }
+  const std::uint64_t kept = from - 1;
+  for (std::size_t other = 0; other < identical_prefix_.size(); ++other) {
+    auto& prefix = identical_prefix_[std::min(server, other)][std::max(server, other)];
+    prefix = std::min(prefix, kept);
+  }
+  found_committed_[server].up_to = std::min(found_committed_[server].up_to, kept);
+}
+
+void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft::Message& message,
+                             const std::string& reason) {
+  refusals_.push_back({server, from, message, reason});
+}
+
+void RaftInvariants::install(RaftWorld& world) {
+  world.add_invariant("election safety", [this] { return election_safety(); });
+  world.add_invariant("leader append-only", [this] { return leader_append_only(); });
+  world.add_invariant("log matching", [this] { return log_matching(); });
+  world.add_invariant("leader completeness", [this] { return leader_completeness(); });
+  world.add_invariant("state machine safety", [this] { return state_machine_safety(); });
+  world.add_invariant("client operations are linearizable",
+                      [this] { return clients_.violation(); });
+  world.add_invariant("servers send only possible messages",
+                      [this] { return only_possible_messages(); });
+  // Read the rules at each check: a scenario may switch one off or on mid-run.
+  world.add_invariants(
+      [this, &world] { return servers_.run(cluster_.options().rules, world.event_node()); });
+}
+
+// Figure 3, Election Safety: "at most one leader can be elected in a given
+// term" (§5.2). 选举安全：一个任期内最多只能选出一个领导者。
+std::optional<std::string> RaftInvariants::election_safety() {
+  for (const Election& election : new_elections_) {
+    const NodeId& first = leader_of_term_.at(election.term);
+    if (first != election.leader) {
+      return first + " and " + election.leader + " were both elected in term " +
+             raft::to_string(election.term);
+    }
+  }
+  new_elections_.clear();
+  return std::nullopt;
+}
+
+// Figure 3, Leader Append-Only: "a leader never overwrites or deletes entries
+// in its log; it only appends new entries" (§5.3). 领导者只追加：领导者从不覆盖或
+// 删除自己日志中的日志项，只追加新的。Checked on each write a leader makes to its
+// log in its term: what it had from there on is kept, in front of the rest.
+std::optional<std::string> RaftInvariants::leader_append_only() {
+  for (const LeaderWrite& write : new_leader_writes_) {
+    const bool kept = write.had.size() <= write.wrote.size() &&
+                      std::equal(write.had.begin(), write.had.end(), write.wrote.begin());
+    if (!kept) {
+      return "leader " + cluster_.options().servers[write.server] +
+             " overwrote or deleted entries of its own log in term " + raft::to_string(write.term);
+    }
+  }
+  new_leader_writes_.clear();
+  return std::nullopt;
+}
+
+// Figure 3, Log Matching: "if two logs contain an entry with the same index
+// and term, then the logs are identical in all entries up through the given
+// index" (§5.3). 日志匹配：两个日志在同一索引处的日志项任期相同，则两个日志在该索引及之前
+// 的日志项全都相同。Past the prefix two logs share, no index may hold entries of
+// one term. Only a pair with a log changed since the last check can break it.
+std::optional<std::string> RaftInvariants::log_matching() {
+  if (logs_changed_.empty()) return std::nullopt;
+  const auto changed = [this](std::size_t server) {
+    return std::find(logs_changed_.begin(), logs_changed_.end(), server) != logs_changed_.end();
+  };
+  const std::vector<NodeId>& servers = cluster_.options().servers;
+  for (std::size_t a = 0; a < servers.size(); ++a) {
+    for (std::size_t b = a + 1; b < servers.size(); ++b) {
+      if (!changed(a) && !changed(b)) continue;
+      const std::vector<LogEntry>& la = cluster_.state_at(a).log;
+      const std::vector<LogEntry>& lb = cluster_.state_at(b).log;
+      const std::size_t common = std::min(la.size(), lb.size());
+      std::uint64_t& same = identical_prefix_[a][b];
+      while (same < common && la[same] == lb[same]) ++same;
+      for (std::size_t i = same; i < common; ++i) {
+        if (la[i].term == lb[i].term) {
+          return servers[a] + " and " + servers[b] + " agree at index " + std::to_string(i + 1) +
+                 " but differ at index " + std::to_string(same + 1);
         }
-        return std::nullopt;
-      });
-  world_.add_invariant("leader completeness",
-                       [this, seen = ~0ULL]() mutable -> std::optional<std::string> {
-                         if (std::exchange(seen, changes_) == changes_) return std::nullopt;
-                         // An entry committed in term T is in the log of every leader of a term
-                         // after T.
-                         for (std::size_t i = 0; i < options_.servers.size(); ++i) {
-                           const Server* s = server_at(i);
-                           if (s == nullptr || s->role() != raft::Role::leader) continue;
-                           if (leader_checked_term_[i] != s->current_term()) {
-                             leader_checked_term_[i] = s->current_term();
-                             leader_checked_[i] = 0;
-                           }
-                           const auto& log = s->log();
-                           for (auto it = committed_.upper_bound(LogIndex{leader_checked_[i]});
-                                it != committed_.end(); ++it) {
-                             const auto& [index, entry] = *it;
-                             if (committed_in_.at(index) < s->current_term() &&
-                                 (index.value > log.size() || !(log[index.value - 1] == entry))) {
-                               return "leader " + options_.servers[i] + " of term " +
-                                      raft::to_string(s->current_term()) +
-                                      " lacks the committed entry " + describe_entry(index, entry);
-                             }
-                             leader_checked_[i] = index.value;
-                           }
-                         }
-                         return std::nullopt;
-                       });
-  world_.add_invariant("state machine safety", [this]() -> std::optional<std::string> {
-    // No two servers commit, or apply, different entries at one index.
-    return commit_conflict_ ? commit_conflict_ : apply_conflict_;
-  });
-  world_.add_invariant("client operations are linearizable",
-                       [this]() -> std::optional<std::string> { return history_.violation(); });
-  // Servers that follow the protocol never send each other a message that
-  // Server::check finds impossible: a refusal here is a bug in one or the other.
-  world_.add_invariant("servers send only possible messages",
-                       [this]() -> std::optional<std::string> { return refusal_; });
+      }
+    }
+  }
+  logs_changed_.clear();
+  return std::nullopt;
+}
+
+// Figure 3, Leader Completeness: "if a log entry is committed in a given
+// term, then that entry will be present in the logs of the leaders for all
+// higher-numbered terms" (§5.4). 领导者完整性：某任期内提交的日志项，一定出现在所有更
+// 高任期的领导者的日志中 (notes: 日志完整性最高的节点才能当选领导者).
+std::optional<std::string> RaftInvariants::leader_completeness() {
+  const auto& committed = cluster_.committed();
+  for (std::size_t i = 0; i < found_committed_.size(); ++i) {
+    const Server* s = cluster_.server_at(i);
+    if (s == nullptr || s->role() != Role::leader) continue;
+    FoundCommitted& found = found_committed_[i];
+    if (found.term != s->current_term()) found = {s->current_term(), 0};
+    if (committed.empty() || committed.rbegin()->first.value <= found.up_to) continue;
+    const std::vector<LogEntry>& log = s->log();
+    for (auto it = committed.upper_bound(LogIndex{found.up_to}); it != committed.end(); ++it) {
+      const auto& [index, entry] = *it;
+      const bool in_earlier_term = committed_in_.at(index) < s->current_term();
+      if (in_earlier_term && !(index.value <= log.size() && log[index.value - 1] == entry)) {
+        return "leader " + cluster_.options().servers[i] + " of term " +
+               raft::to_string(s->current_term()) + " lacks the committed entry " +
+               describe_entry(index, entry);
+      }
+      found.up_to = index.value;
+    }
+  }
+  return std::nullopt;
+}
+
+// Figure 3, State Machine Safety: "if a server has applied a log entry at a
+// given index to its state machine, no other server will ever apply a
+// different log entry for the same index" (§5.4.3). 状态机安全：一个服务器在某索引处
+// 应用了某日志项，其他服务器在该索引处永远不会应用不同的日志项。Nor do two servers
+// commit different entries at one index.
+std::optional<std::string> RaftInvariants::state_machine_safety() {
+  for (const Commit& commit : new_commits_) {
+    const LogEntry& first = cluster_.committed().at(commit.index);
+    if (!(first == commit.entry)) {
+      return "index " + raft::to_string(commit.index) + " was committed as " +
+             describe_entry(commit.index, first) + " and as " +
+             describe_entry(commit.index, commit.entry);
+    }
+  }
+  for (const Application& application : new_applications_) {
+    const Command& first = first_applied_.at(application.index);
+    if (!(first == application.command)) {
+      return application.server + " applied " + to_string(application.command) + " at index " +
+             raft::to_string(application.index) + ", another server " + to_string(first);
+    }
+  }
+  new_commits_.clear();
+  new_applications_.clear();
+  return std::nullopt;
+}
+
+// Servers that follow the protocol never send each other a message that
+// Server::check finds impossible: a refusal here is a bug in one or the other.
+std::optional<std::string> RaftInvariants::only_possible_messages() const {
+  if (refusals_.empty()) return std::nullopt;
+  const Refusal& first = refusals_.front();
+  return cluster_.options().servers[first.server] + " refused " + raft::to_string(first.message) +
+         " from " + first.from + ": " + first.reason;
 }
 
 }  // namespace consensus_lab::cluster

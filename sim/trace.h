@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -94,6 +96,30 @@ template <class M, class E>
 struct Record {
   Millis at;
   Happening<M, E> what;
+};
+
+// Where records go as they are made: to the listeners (live narration, step
+// mode) and, unless told not to (the checker), into the kept trace.
+template <class M, class E>
+class Recorder {
+ public:
+  using Listener = std::function<void(const Record<M, E>&)>;
+
+  void add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
+  void keep_trace(bool keep) { keep_ = keep; }
+  const std::vector<Record<M, E>>& trace() const { return trace_; }
+  // Whether anyone looks at records (building one copies a message).
+  bool recording() const { return keep_ || !listeners_.empty(); }
+  void record(Millis at, Happening<M, E> what) {
+    Record<M, E> entry{at, std::move(what)};
+    for (const auto& listener : listeners_) listener(entry);
+    if (keep_) trace_.push_back(std::move(entry));
+  }
+
+ private:
+  std::vector<Listener> listeners_;
+  std::vector<Record<M, E>> trace_;
+  bool keep_ = true;
 };
 
 }  // namespace consensus_lab::sim

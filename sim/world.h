@@ -1,12 +1,9 @@
-// The deterministic world (DESIGN.md §4): a virtual clock in milliseconds, a
-// network with a queue per directed link, faults, timers, a trace of every
-// event, message statistics and invariant checkers run after every event.
-//
-// It knows no protocol. A protocol plugs in by giving each node a Process
-// (three callbacks: a message arrived, its timer fired, it crashed/restarted)
-// and by naming its message types through `message_type(const M&)`, found by
-// argument-dependent lookup. Processes talk to the world only through their
-// Context: send a message, ask to be woken at a time, note an event.
+// The deterministic world (DESIGN.md §4): a virtual clock in milliseconds,
+// the network (sim/network.h), faults, the nodes' wake-ups (sim/timers.h), a
+// trace of every event, and invariants checked after every event
+// (sim/invariants.h). It knows no protocol: a protocol gives each node a
+// Process (sim/process.h) and names its message types through
+// `message_type(const M&)`, found by argument-dependent lookup.
 //
 // Two ways to drive it, freely mixed:
 //   manual  nothing moves until the caller delivers, drops or duplicates one
@@ -18,86 +15,26 @@
 // randomness is `rng()`, and ties are broken by a global sequence number.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
-#include <queue>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "sim/invariants.h"
+#include "sim/network.h"
+#include "sim/process.h"
 #include "sim/rng.h"
+#include "sim/timers.h"
 #include "sim/trace.h"
 
 namespace consensus_lab::sim {
-
-template <class M, class E>
-class World;
-
-// What a process may do to the world around it.
-template <class M, class E>
-class Context {
- public:
-  Context(World<M, E>& world, std::size_t node) : world_(world), node_(node) {}
-
-  const NodeId& self() const { return world_.node_id(node_); }
-  Millis now() const { return world_.now(); }
-  RandomSource& random() { return world_.rng(); }
-  void send(const NodeId& to, M message) { world_.send_from(node_, to, std::move(message)); }
-  // Call on_timer at `at` (replaces this node's earlier wake-up, if any).
-  void wake_at(Millis at) { world_.set_timer(node_, at); }
-  void note(E event) { world_.note_from(node_, std::move(event)); }
-
- private:
-  World<M, E>& world_;
-  std::size_t node_;
-};
-
-// A node as the world sees it. The protocol's adapter implements this by
-// feeding the call to its role(s) and carrying out the Effects they return:
-// persist first, then send.
-template <class M, class E>
-class Process {
- public:
-  virtual ~Process() = default;
-  virtual void on_message(Context<M, E>& context, const NodeId& from, const M& message) = 0;
-  virtual void on_timer(Context<M, E>& context) = 0;
-  // Lose everything volatile; keep only what was made durable.
-  virtual void on_crash() = 0;
-  // Come back from durable state.
-  virtual void on_restart(Context<M, E>& context) = 0;
-};
-
-struct Latency {
-  Millis min = 10;
-  Millis max = 10;
-};
-
-// Message counters since the start or the last reset_stats().
-struct Stats {
-  std::map<std::string, std::size_t, std::less<>> sent_by_type;
-  std::size_t sent = 0;
-  std::size_t delivered = 0;
-  std::size_t dropped = 0;
-
-  std::size_t sent_of(std::string_view type) const {
-    if (type == "all") return sent;
-    const auto it = sent_by_type.find(type);
-    return it == sent_by_type.end() ? 0 : it->second;
-  }
-};
-
-// Thrown for a call that names something that is not there (an unknown node).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 template <class M, class E>
 class World {
@@ -105,9 +42,8 @@ class World {
   using ProcessType = Process<M, E>;
   using ContextType = Context<M, E>;
   using RecordType = Record<M, E>;
-  using Listener = std::function<void(const RecordType&)>;
-  // An invariant returns a description of what is wrong, or nothing.
-  using Check = std::function<std::optional<std::string>()>;
+  using Listener = typename Recorder<M, E>::Listener;
+  using Check = Invariants::Check;
 
   explicit World(std::uint64_t seed) : rng_(seed) {}
   World(const World&) = delete;
@@ -118,26 +54,21 @@ class World {
   void add_node(NodeId id, std::unique_ptr<ProcessType> process) {
     if (index_.count(id)) throw UsageError("node " + id + " exists already");
     index_.emplace(id, nodes_.size());
-    Node node;
-    node.id = std::move(id);
-    node.process = std::move(process);
-    nodes_.push_back(std::move(node));
+    nodes_.push_back(Node{std::move(id), std::move(process), true});
+    network_.add_node();
+    timers_.add_node();
   }
-  void set_latency(Latency latency) {
-    if (latency.min < 0 || latency.min > latency.max) throw UsageError("bad latency range");
-    latency_ = latency;
-  }
-  void set_drop_percent(unsigned percent) {
-    if (percent > 100) throw UsageError("drop rate above 100%");
-    drop_percent_ = percent;
-  }
+  void set_latency(Latency latency) { network_.set_latency(latency); }
+  void set_drop_percent(unsigned percent) { network_.set_drop_percent(percent); }
   void add_invariant(std::string name, Check check) {
-    invariants_.push_back({std::move(name), std::move(check)});
+    invariants_.add(std::move(name), std::move(check));
   }
+  // Several invariants checked in one pass; `checks` names the one that fails.
+  void add_invariants(Invariants::Checks checks) { invariants_.add_group(std::move(checks)); }
   // Called for every trace record as it is made (live narration, step mode).
-  void add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
+  void add_listener(Listener listener) { recorder_.add_listener(std::move(listener)); }
   // Keep the records in trace() (on by default; the checker turns it off).
-  void keep_trace(bool keep) { keep_trace_ = keep; }
+  void keep_trace(bool keep) { recorder_.keep_trace(keep); }
   // Run the invariants after every event (on by default; off only to measure
   // what they cost).
   void check_after_every_event(bool check) { checking_ = check; }
@@ -146,9 +77,9 @@ class World {
 
   Millis now() const { return now_; }
   Rng& rng() { return rng_; }
-  const std::vector<RecordType>& trace() const { return trace_; }
-  const Stats& stats() const { return stats_; }
-  void reset_stats() { stats_ = Stats{}; }
+  const std::vector<RecordType>& trace() const { return recorder_.trace(); }
+  const Stats& stats() const { return network_.stats(); }
+  void reset_stats() { network_.reset_stats(); }
   // The first invariant violation; once there is one, the world is stopped
   // and every driving call does nothing.
   const std::optional<Violated>& violation() const { return violation_; }
@@ -169,15 +100,13 @@ class World {
   // Messages queued on the link from → to.
   std::size_t queued(const NodeId& from, const NodeId& to) const {
     const std::size_t a = index_of(from), b = index_of(to);
-    std::size_t count = 0;
-    for (const auto& [order, flight] : in_flight_) count += flight.from == a && flight.to == b;
-    return count;
+    return network_.queued_where([&](const auto& f) { return f.from == a && f.to == b; }).size();
   }
-  std::size_t queued() const { return in_flight_.size(); }
+  std::size_t queued() const { return network_.in_flight().size(); }
   // Visit the queued messages in send order: visit(from, to, message).
   template <class Visit>
   void for_each_queued(Visit&& visit) const {
-    for (const auto& [order, flight] : in_flight_) {
+    for (const auto& [order, flight] : network_.in_flight()) {
       visit(nodes_[flight.from].id, nodes_[flight.to].id, flight.message);
     }
   }
@@ -196,15 +125,15 @@ class World {
   // Each returns false when there is no such message (or the world stopped).
 
   bool deliver(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
-    const auto id = find_queued(from, to, type);
-    if (!id || stopped()) return false;
-    deliver_now(*id);
+    const auto order = find_queued(from, to, type);
+    if (!order || stopped()) return false;
+    deliver_now(*order);
     return true;
   }
   bool drop(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
-    const auto id = find_queued(from, to, type);
-    if (!id || stopped()) return false;
-    discard(*id, DropReason::by_hand);
+    const auto order = find_queued(from, to, type);
+    if (!order || stopped()) return false;
+    lose(*order, DropReason::by_hand);
     check_invariants();
     return true;
   }
@@ -212,14 +141,8 @@ class World {
   bool duplicate(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
     const auto order = find_queued(from, to, type);
     if (!order || stopped()) return false;
-    Flight copy = in_flight_.at(*order);
-    const MessageId original = copy.id;
-    copy.id = next_sequence_++;
-    // Send order puts the copy after the original (and its earlier copies),
-    // before every later message.
-    const Order behind{order->first, ++copies_};
-    in_flight_.emplace(behind, copy);
-    timed_.push({copy.deliver_at, behind});
+    const MessageId original = network_.in_flight().at(*order).id;
+    const auto& copy = network_.copy_behind(*order, next_sequence_++);
     if (recording()) {
       record(
           Duplicated<M>{original, copy.id, nodes_[copy.from].id, nodes_[copy.to].id, copy.message});
@@ -234,9 +157,7 @@ class World {
     const auto order = find_queued(from, to, type);
     if (!order || stopped()) return false;
     if (duration < 0) throw UsageError("cannot hold a message for a negative time");
-    Flight& flight = in_flight_.at(*order);
-    flight.deliver_at = now_ + duration;
-    timed_.push({flight.deliver_at, *order});  // the entry for its old time is skipped
+    const auto& flight = network_.hold(*order, now_ + duration);
     if (recording()) {
       record(Held<M>{flight.id, nodes_[flight.from].id, nodes_[flight.to].id, flight.message,
                      flight.deliver_at});
@@ -248,11 +169,11 @@ class World {
   // until none is left (or `limit` deliveries). The clock does not move.
   std::size_t deliver_all(std::size_t limit = 1'000'000) {
     std::size_t count = 0;
-    while (!in_flight_.empty() && !stopped()) {
+    while (!network_.in_flight().empty() && !stopped()) {
       if (count == limit)
         throw UsageError("deliver-all: messages keep coming (over " + std::to_string(limit) +
                          " deliveries)");
-      deliver_now(in_flight_.begin()->first);
+      deliver_now(network_.in_flight().begin()->first);
       ++count;
     }
     return count;
@@ -279,23 +200,20 @@ class World {
   // ---- faults --------------------------------------------------------------
 
   void crash(const NodeId& id) {
-    Node& node = nodes_[index_of(id)];
+    const std::size_t index = index_of(id);
+    Node& node = nodes_[index];
     if (!node.up || stopped()) return;
     node.up = false;
-    ++node.timer_generation;
-    node.wake_at.reset();
+    timers_.cancel(index);
     record(Crashed{id});
-    const std::size_t index = index_of(id);
-    std::vector<std::pair<Order, DropReason>> lost;
-    for (const auto& [order, flight] : in_flight_) {
-      if (flight.to == index)
-        lost.push_back({order, DropReason::receiver_down});
-      else if (flight.from == index)
-        lost.push_back({order, DropReason::sender_down});
+    const auto lost =
+        network_.queued_where([&](const auto& f) { return f.to == index || f.from == index; });
+    for (const Order& order : lost) {
+      const bool to_it = network_.in_flight().at(order).to == index;
+      lose(order, to_it ? DropReason::receiver_down : DropReason::sender_down);
     }
-    for (const auto& [order, reason] : lost) discard(order, reason);
     node.process->on_crash();
-    check_invariants();
+    end_event(index);
   }
   void restart(const NodeId& id) {
     Node& node = nodes_[index_of(id)];
@@ -304,28 +222,26 @@ class World {
     record(Restarted{id});
     ContextType context(*this, index_of(id));
     node.process->on_restart(context);
-    check_invariants();
+    end_event(index_of(id));
   }
   // Only nodes of one group can talk; a node in no group talks to everyone.
   void partition(const std::vector<std::vector<NodeId>>& groups) {
     if (stopped()) return;
-    for (Node& node : nodes_) node.group = -1;
-    int group_number = 0;
+    std::vector<std::vector<std::size_t>> indexes;
     for (const auto& group : groups) {
-      for (const NodeId& id : group) nodes_[index_of(id)].group = group_number;
-      ++group_number;
+      indexes.emplace_back();
+      for (const NodeId& id : group) indexes.back().push_back(index_of(id));
     }
+    network_.partition(indexes);
     record(Partitioned{groups});
-    std::vector<Order> cut;
-    for (const auto& [order, flight] : in_flight_) {
-      if (!can_talk(flight.from, flight.to)) cut.push_back(order);
-    }
-    for (const Order& order : cut) discard(order, DropReason::partition);
+    const auto cut = network_.queued_where(
+        [&](const auto& flight) { return !network_.can_talk(flight.from, flight.to); });
+    for (const Order& order : cut) lose(order, DropReason::partition);
     check_invariants();
   }
   void heal() {
     if (stopped()) return;
-    for (Node& node : nodes_) node.group = -1;
+    network_.heal();
     record(Healed{});
     check_invariants();
   }
@@ -337,129 +253,78 @@ class World {
     if (!nodes_[index].up || stopped()) return;
     ContextType context(*this, index);
     action(context);
-    check_invariants();
+    end_event(index);
   }
 
   // Run the invariants now (after a change made outside the world). Every
   // event ends here, so this also counts them.
-  void check_invariants() {
-    ++events_;
-    if (stopped() || !checking_) return;
-    for (const auto& [name, check] : invariants_) {
-      if (auto problem = check()) {
-        violation_ = Violated{name, *problem};
-        record(*violation_);
-        return;
-      }
-    }
-  }
+  void check_invariants() { end_event(std::nullopt); }
+  // The node the latest event happened to (a message delivered, its timer,
+  // its crash or restart, an action), by the order nodes were added; none
+  // for an event of the network alone or a check asked from outside.
+  std::optional<std::size_t> event_node() const { return event_node_; }
 
  private:
   friend class Context<M, E>;
+  using Order = typename Network<M>::Order;
+
+  void end_event(std::optional<std::size_t> node) {
+    ++events_;
+    event_node_ = node;
+    if (stopped() || !checking_) return;
+    violation_ = invariants_.first_violated();
+    if (violation_) record(*violation_);
+  }
 
   struct Node {
     NodeId id;
     std::unique_ptr<ProcessType> process;
     bool up = true;
-    int group = -1;  // partition group; -1 = in none
-    std::optional<Millis> wake_at;
-    std::uint64_t timer_generation = 0;
   };
-  struct Flight {
-    MessageId id;
-    std::size_t from, to;
-    M message;
-    Millis deliver_at;
-  };
-  // Where a queued message stands in send order: its sequence number, and for
-  // a copy made by duplicate() a second number that puts it right behind.
-  using Order = std::pair<MessageId, std::uint64_t>;
-  struct Timer {
-    Millis at;
-    std::uint64_t sequence;
-    std::size_t node;
-    std::uint64_t generation;
-    bool operator>(const Timer& other) const {
-      return std::pair(at, sequence) > std::pair(other.at, other.sequence);
-    }
-  };
-  using TimedEntry = std::pair<Millis, Order>;
 
   std::size_t index_of(const NodeId& id) const {
     const auto it = index_.find(id);
     if (it == index_.end()) throw UsageError("unknown node " + id);
     return it->second;
   }
-  bool can_talk(std::size_t a, std::size_t b) const {
-    const int ga = nodes_[a].group, gb = nodes_[b].group;
-    return ga < 0 || gb < 0 || ga == gb;
-  }
 
-  // Whether anyone looks at trace records (building one copies a message).
-  bool recording() const { return keep_trace_ || !listeners_.empty(); }
-
-  void record(Happening<M, E> what) {
-    RecordType entry{now_, std::move(what)};
-    for (const auto& listener : listeners_) listener(entry);
-    if (keep_trace_) trace_.push_back(std::move(entry));
-  }
+  bool recording() const { return recorder_.recording(); }
+  void record(Happening<M, E> what) { recorder_.record(now_, std::move(what)); }
 
   void send_from(std::size_t from, const NodeId& to_id, M message) {
     const std::size_t to = index_of(to_id);
     if (to == from) throw std::logic_error("a node never sends a message to itself");
     if (!nodes_[from].up) return;
     const MessageId id = next_sequence_++;
-    ++stats_.sent;
-    count_type(message_type(message));
+    network_.count_sent(message_type(message));
     if (recording()) record(Sent<M>{id, nodes_[from].id, to_id, message});
-    if (!nodes_[to].up || !can_talk(from, to)) {
-      ++stats_.dropped;
+    if (!nodes_[to].up || !network_.can_talk(from, to)) {
+      network_.count_lost_on_sending();
       if (recording()) {
         record(Dropped<M>{id, nodes_[from].id, to_id, std::move(message),
                           nodes_[to].up ? DropReason::partition : DropReason::receiver_down});
       }
       return;
     }
-    const auto delay = static_cast<Millis>(rng_.between(static_cast<std::uint64_t>(latency_.min),
-                                                        static_cast<std::uint64_t>(latency_.max)));
-    const Order order{id, 0};
-    in_flight_.emplace(order, Flight{id, from, to, std::move(message), now_ + delay});
-    timed_.push({now_ + delay, order});
+    const Latency& latency = network_.latency();
+    const auto delay = static_cast<Millis>(rng_.between(static_cast<std::uint64_t>(latency.min),
+                                                        static_cast<std::uint64_t>(latency.max)));
+    network_.queue(id, from, to, std::move(message), now_ + delay);
   }
 
-  void count_type(std::string_view type) {
-    auto it = stats_.sent_by_type.find(type);
-    if (it == stats_.sent_by_type.end()) it = stats_.sent_by_type.emplace(type, 0).first;
-    ++it->second;
-  }
-
-  void set_timer(std::size_t node, Millis at) {
-    Node& n = nodes_[node];
-    ++n.timer_generation;
-    n.wake_at = at;
-    timers_.push(Timer{at, next_sequence_++, node, n.timer_generation});
-  }
+  void set_timer(std::size_t node, Millis at) { timers_.set(node, at, next_sequence_++); }
 
   void note_from(std::size_t node, E event) {
     if (recording()) record(Noted<E>{nodes_[node].id, std::move(event)});
   }
 
-  // The oldest message queued on from → to (of `type`, if given).
   std::optional<Order> find_queued(const NodeId& from, const NodeId& to,
                                    std::optional<std::string_view> type) const {
-    const std::size_t a = index_of(from), b = index_of(to);
-    for (const auto& [order, flight] : in_flight_) {
-      if (flight.from != a || flight.to != b) continue;
-      if (!type || message_type(flight.message) == *type) return order;
-    }
-    return std::nullopt;
+    return network_.oldest(index_of(from), index_of(to), type);
   }
 
-  void discard(const Order& order, DropReason reason) {
-    auto it = in_flight_.find(order);
-    Flight flight = std::move(it->second);
-    in_flight_.erase(it);
-    ++stats_.dropped;
+  void lose(const Order& order, DropReason reason) {
+    auto flight = network_.lose(order);
     if (recording()) {
       record(Dropped<M>{flight.id, nodes_[flight.from].id, nodes_[flight.to].id,
                         std::move(flight.message), reason});
@@ -467,52 +332,26 @@ class World {
   }
 
   void deliver_now(const Order& order) {
-    auto it = in_flight_.find(order);
-    Flight flight = std::move(it->second);
-    in_flight_.erase(it);
-    ++stats_.delivered;
+    const auto flight = network_.deliver(order);
     const NodeId& from = nodes_[flight.from].id;
     if (recording()) record(Delivered<M>{flight.id, from, nodes_[flight.to].id, flight.message});
     ContextType context(*this, flight.to);
     nodes_[flight.to].process->on_message(context, from, flight.message);
-    check_invariants();
+    end_event(flight.to);
   }
 
-  void fire_timer(const Timer& timer) {
+  void fire_timer(const Timers::Timer& timer) {
     Node& node = nodes_[timer.node];
-    node.wake_at.reset();
     if (recording()) record(TimerFired{node.id});
     ContextType context(*this, timer.node);
     node.process->on_timer(context);
-    check_invariants();
-  }
-
-  // The next live timer, dropping stale ones.
-  std::optional<Timer> next_timer() {
-    while (!timers_.empty()) {
-      const Timer& top = timers_.top();
-      const Node& node = nodes_[top.node];
-      if (node.up && top.generation == node.timer_generation) return top;
-      timers_.pop();
-    }
-    return std::nullopt;
-  }
-  // The next message due, dropping entries for messages no longer queued (or
-  // held back to a later time since).
-  std::optional<TimedEntry> next_message() {
-    while (!timed_.empty()) {
-      const TimedEntry top = timed_.top();
-      const auto it = in_flight_.find(top.second);
-      if (it != in_flight_.end() && it->second.deliver_at == top.first) return top;
-      timed_.pop();
-    }
-    return std::nullopt;
+    end_event(timer.node);
   }
 
   // Process the earliest event due by `end`; false if there is none.
   bool step_timed(Millis end, bool deliver) {
-    const auto timer = next_timer();
-    const auto message = deliver ? next_message() : std::nullopt;
+    const auto timer = timers_.next();
+    const auto message = deliver ? network_.next_due() : std::nullopt;
     const bool timer_first =
         timer && (!message || std::pair(timer->at, timer->sequence) <
                                   std::pair(message->first, message->second.first));
@@ -524,10 +363,10 @@ class World {
       return true;
     }
     if (!message || message->first > end) return false;
-    timed_.pop();
+    network_.pop_due();
     now_ = std::max(now_, message->first);
-    if (rng_.chance(drop_percent_)) {
-      discard(message->second, DropReason::loss);
+    if (rng_.chance(network_.drop_percent())) {
+      lose(message->second, DropReason::loss);
       check_invariants();
     } else {
       deliver_now(message->second);
@@ -545,22 +384,16 @@ class World {
 
   Rng rng_;
   Millis now_ = 0;
-  std::uint64_t next_sequence_ = 1;
+  std::uint64_t next_sequence_ = 1;  // messages and wake-ups: ties are broken by it
   std::vector<Node> nodes_;
   std::unordered_map<NodeId, std::size_t> index_;
-  std::map<Order, Flight> in_flight_;  // in send order
-  std::uint64_t copies_ = 0;
-  std::priority_queue<TimedEntry, std::vector<TimedEntry>, std::greater<>> timed_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-  Latency latency_;
-  unsigned drop_percent_ = 0;
-  Stats stats_;
-  std::vector<RecordType> trace_;
-  bool keep_trace_ = true;
+  Network<M> network_;
+  Timers timers_;
+  Recorder<M, E> recorder_;
   bool checking_ = true;
   std::uint64_t events_ = 0;
-  std::vector<Listener> listeners_;
-  std::vector<std::pair<std::string, Check>> invariants_;
+  std::optional<std::size_t> event_node_;
+  Invariants invariants_;
   std::optional<Violated> violation_;
 };
 

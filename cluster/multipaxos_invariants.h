@@ -1,0 +1,137 @@
+// The safety invariants of a simulated Multi-Paxos cluster, checked by the
+// simulator after every event. Each slot is an instance of Basic Paxos (notes,
+// Multi-Paxos: "通过多个 Basic Paxos 实例实现一系列值的共识"), so Paxos's own
+// statements hold slot by slot; Chubby adds a master, leases and reads:
+//
+//   at most one command chosen per slot
+//   at most one master per ballot
+//   replicas learn only chosen commands
+//   a master knows chosen only the values it proposed under its ballot
+//   at most one master holds a lease
+//   a master that reads locally has applied all that any replica applied
+//   client operations are linearizable
+//   replicas send only possible messages
+//   a slot once known chosen never changes      (each write to a replica's disk)
+//   a replica's promise never goes down         each replica against itself
+//   a replica's commit never goes down…         after the previous event
+//                                               (server_checks.h)
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cluster/client_history.h"
+#include "cluster/server_checks.h"
+#include "multipaxos/replica.h"
+#include "sim/world.h"
+
+namespace consensus_lab::cluster {
+
+class MultiPaxosCluster;
+using MultiPaxosWorld = sim::World<multipaxos::Message, multipaxos::Event>;
+
+// A replica as its checks against itself see it after an event.
+struct ReplicaSnapshot {
+  bool up = false;
+  std::optional<multipaxos::Ballot> promised;  // durable: live, or on its disk while down
+  multipaxos::Slot commit{0};                  // volatile: only while up
+  friend bool operator==(const ReplicaSnapshot&, const ReplicaSnapshot&) = default;
+};
+
+// ---- A replica against itself: pure functions of two snapshots ---------------
+
+std::optional<std::string> promise_never_goes_down(const NodeId& replica,
+                                                   const ReplicaSnapshot& before,
+                                                   const ReplicaSnapshot& now,
+                                                   const multipaxos::Rules& rules);
+std::optional<std::string> commit_never_goes_down(const NodeId& replica,
+                                                  const ReplicaSnapshot& before,
+                                                  const ReplicaSnapshot& now,
+                                                  const multipaxos::Rules& rules);
+// A write to `replica`'s disk in `slot`: what the disk held there, what it
+// was given.
+std::optional<std::string> chosen_slot_never_changes(const NodeId& replica, multipaxos::Slot slot,
+                                                     const std::optional<Command>& held,
+                                                     const Command& written);
+
+class MultiPaxosInvariants {
+ public:
+  // Reads `cluster` (which must outlive it) and its clients' history; takes
+  // every replica's first snapshot.
+  MultiPaxosInvariants(const MultiPaxosCluster& cluster, ClientHistory& clients);
+  MultiPaxosInvariants(const MultiPaxosInvariants&) = delete;
+  MultiPaxosInvariants& operator=(const MultiPaxosInvariants&) = delete;
+
+  // ---- what the driver reports ----
+  // A majority of `slot`'s members accepted `command` under one ballot.
+  void chosen_by_majority(multipaxos::Slot slot, const Command& command);
+  // `replica` learned `command` chosen in `slot` (as master under `ballot`).
+  void learned(const NodeId& replica, multipaxos::Slot slot, const Command& command,
+               std::optional<multipaxos::Ballot> ballot);
+  void became_master(const NodeId& replica, multipaxos::Ballot ballot);
+  void applied(const NodeId& replica, multipaxos::Slot slot);
+  // `replica` is about to store `persist` over `disk`.
+  void disk_writing(const NodeId& replica, const multipaxos::ReplicaHardState& disk,
+                    const multipaxos::Persist& persist);
+  // `replica` refused `message` from `from` as impossible, for `reason`.
+  void refused(const NodeId& replica, const NodeId& from, const multipaxos::Message& message,
+               const std::string& reason);
+
+  // Every check below, by name, run by `world` after every event.
+  void install(MultiPaxosWorld& world);
+
+  std::optional<std::string> one_command_per_slot();
+  std::optional<std::string> one_master_per_ballot();
+  std::optional<std::string> learned_commands_were_chosen();
+  std::optional<std::string> masters_learn_their_own_values();
+  std::optional<std::string> one_lease_holder() const;
+  std::optional<std::string> local_reads_are_up_to_date() const;
+  std::optional<std::string> only_possible_messages() const;
+  std::optional<std::string> chosen_slots_stay();
+
+ private:
+  struct Learning {
+    NodeId replica;
+    multipaxos::Slot slot;
+    Command command;
+    std::optional<multipaxos::Ballot> ballot;  // it was master under this ballot
+  };
+  struct ChosenWrite {
+    NodeId replica;
+    multipaxos::Slot slot;
+    std::optional<Command> held;
+    Command written;
+  };
+  struct Election {
+    multipaxos::Ballot ballot;
+    NodeId master;
+  };
+  struct Refusal {
+    NodeId replica, from;
+    multipaxos::Message message;
+    std::string reason;
+  };
+
+  ReplicaSnapshot snapshot(std::size_t i) const;
+
+  const MultiPaxosCluster& cluster_;
+  ClientHistory& clients_;
+  // Facts since the checks last looked; each check compares them with what
+  // came before and forgets them.
+  std::vector<std::pair<multipaxos::Slot, Command>> new_chosen_;
+  std::vector<Learning> new_learnings_;
+  std::vector<Learning> new_learnings_by_masters_;
+  std::vector<Election> new_masters_;
+  std::vector<ChosenWrite> new_chosen_writes_;
+  std::map<multipaxos::Ballot, NodeId> master_of_ballot_;  // the first master of each ballot
+  // The highest slot any replica has applied (live or before it crashed), by whom.
+  multipaxos::Slot most_applied_{0};
+  NodeId most_applied_by_;
+  std::vector<Refusal> refusals_;  // every message a replica refused as impossible
+  ServerChecks<ReplicaSnapshot, multipaxos::Rules> replicas_;
+};
+
+}  // namespace consensus_lab::cluster

@@ -1,0 +1,58 @@
+// How a protocol plugs into the world (sim/world.h): each node is a Process
+// with three callbacks — a message arrived, its timer fired, it crashed or
+// restarted — and talks to the world only through its Context: send a
+// message, ask to be woken at a time, note an event.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <utility>
+
+#include "common/types.h"
+
+namespace consensus_lab::sim {
+
+template <class M, class E>
+class World;
+
+// Thrown for a call that names something that is not there (an unknown node).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What a process may do to the world around it.
+template <class M, class E>
+class Context {
+ public:
+  Context(World<M, E>& world, std::size_t node) : world_(world), node_(node) {}
+
+  const NodeId& self() const { return world_.node_id(node_); }
+  Millis now() const { return world_.now(); }
+  RandomSource& random() { return world_.rng(); }
+  void send(const NodeId& to, M message) { world_.send_from(node_, to, std::move(message)); }
+  // Call on_timer at `at` (replaces this node's earlier wake-up, if any).
+  void wake_at(Millis at) { world_.set_timer(node_, at); }
+  void note(E event) { world_.note_from(node_, std::move(event)); }
+
+ private:
+  World<M, E>& world_;
+  std::size_t node_;
+};
+
+// A node as the world sees it. The protocol's adapter implements this by
+// feeding the call to its role(s) and carrying out the Effects they return:
+// persist first, then send.
+template <class M, class E>
+class Process {
+ public:
+  virtual ~Process() = default;
+  virtual void on_message(Context<M, E>& context, const NodeId& from, const M& message) = 0;
+  virtual void on_timer(Context<M, E>& context) = 0;
+  // Lose everything volatile; keep only what was made durable.
+  virtual void on_crash() = 0;
+  // Come back from durable state.
+  virtual void on_restart(Context<M, E>& context) = 0;
+};
+
+}  // namespace consensus_lab::sim
