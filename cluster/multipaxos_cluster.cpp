@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/quorum.h"
+
 namespace consensus_lab::cluster {
 
 using multipaxos::Command;
@@ -236,7 +238,7 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
     const auto members = members_at(accepted->slot);
     if (std::find(members.begin(), members.end(), replica) == members.end()) return;
     acceptors.insert(replica);
-    if (acceptors.size() == paxos::majority(members.size())) {
+    if (acceptors.size() == majority(members.size())) {
       auto [it, fresh] = chosen_.try_emplace(accepted->slot, command);
       if (fresh && multipaxos::is_membership_change(command)) membership_[accepted->slot] = command;
       if (fresh) check_learned(accepted->slot);

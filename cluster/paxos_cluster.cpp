@@ -5,6 +5,7 @@
 
 #include "cluster/paxos_invariants.h"
 #include "common/overloaded.h"
+#include "common/quorum.h"
 
 namespace consensus_lab::cluster {
 
@@ -305,7 +306,7 @@ void PaxosCluster::observe_acceptance(const NodeId& acceptor, const paxos::Propo
     return;
   }
   const bool counted = acceptors.insert(acceptor).second;
-  if (counted && acceptors.size() == paxos::majority(options_.servers.size())) {
+  if (counted && acceptors.size() == majority(options_.servers.size())) {
     chosen_.push_back(proposal);
   }
 }

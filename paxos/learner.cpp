@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/quorum.h"
+
 namespace consensus_lab::paxos {
 
 Learner::Learner(std::size_t acceptor_count, std::optional<Proposal> restored)

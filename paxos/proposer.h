@@ -19,6 +19,7 @@
 #include <set>
 #include <vector>
 
+#include "common/quorum.h"
 #include "paxos/effects.h"
 
 namespace consensus_lab::paxos {
