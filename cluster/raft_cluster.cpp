@@ -86,7 +86,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
     if (effects.persist || !effects.events.empty()) ++cluster_.changes_;
     if (effects.persist) {  // 1. durable first…
       if (effects.persist->log_from) cluster_.log_changing(index_, disk_, *effects.persist);
-      raft::apply(*effects.persist, disk_);
+      raft::write(*effects.persist, disk_);
     }
     for (auto& event : effects.events) {
       cluster_.observe(context.self(), event);

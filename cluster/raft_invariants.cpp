@@ -37,7 +37,7 @@ void RaftCluster::log_changing(std::size_t server, const raft::RaftHardState& be
       append_conflict_) {
     return;
   }
-  const std::vector<LogEntry>& old = before.log;
+  const std::vector<LogEntry>& old = before.log.entries();
   const bool shorter = from - 1 + persist.entries.size() < old.size();
   bool replaced = false;
   for (std::uint64_t index = from; index <= old.size() && !replaced; ++index) {
@@ -70,8 +70,8 @@ void RaftCluster::install_invariants() {
         // Two logs with an entry of the same index and term are identical up to it.
         for (std::size_t a = 0; a < options_.servers.size(); ++a) {
           for (std::size_t b = a + 1; b < options_.servers.size(); ++b) {
-            const auto& la = state_at(a).log;
-            const auto& lb = state_at(b).log;
+            const auto& la = state_at(a).log.entries();
+            const auto& lb = state_at(b).log.entries();
             const std::size_t common = std::min(la.size(), lb.size());
             std::uint64_t& same = same_prefix_[a][b];
             while (same < common && la[same] == lb[same]) ++same;
@@ -99,7 +99,7 @@ void RaftCluster::install_invariants() {
                              leader_checked_term_[i] = s->current_term();
                              leader_checked_[i] = 0;
                            }
-                           const auto& log = s->log();
+                           const auto& log = s->log().entries();
                            for (auto it = committed_.upper_bound(LogIndex{leader_checked_[i]});
                                 it != committed_.end(); ++it) {
                              const auto& [index, entry] = *it;

@@ -49,10 +49,10 @@ std::string RaftDescriber::message(const raft::Message& message, Lang lang) {
                         [](const raft::AppendReply& m) {
                           return m.success ? "复制成功（任期 " + to_string(m.term) + "，一致到 " +
                                                  to_string(m.match_index) + "）"
-                                 : m.match_index.value == 0
+                                 : !m.refused_prev_index
                                      ? "复制失败（任期 " + to_string(m.term) + "，任期已过时）"
                                      : "复制失败（任期 " + to_string(m.term) + "，在 " +
-                                           to_string(m.match_index) + " 处不一致）";
+                                           to_string(*m.refused_prev_index) + " 处不一致）";
                         },
                     },
                     message);

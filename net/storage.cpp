@@ -212,17 +212,16 @@ raft::RaftHardState Store::load_raft() {
     const auto index = static_cast<std::uint64_t>(sqlite3_column_int64(log, 0));
     const auto term = static_cast<std::uint64_t>(sqlite3_column_int64(log, 1));
     const unsigned char* text = sqlite3_column_text(log, 2);
-    if (index != state.log.size() + 1) {
+    if (index != state.log.last_index().next().value) {
       throw StorageError(path_ + " is corrupt: the log has no entry " +
-                         std::to_string(state.log.size() + 1));
+                         raft::to_string(state.log.last_index().next()));
     }
-    if (term == 0 || term > state.current_term.value ||
-        (!state.log.empty() && term < state.log.back().term.value)) {
+    if (term == 0 || term > state.current_term.value || term < state.log.last_term().value) {
       throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + " has term " +
                          std::to_string(term));
     }
     try {
-      state.log.push_back(
+      state.log.append(
           raft::LogEntry{raft::Term{term}, decode_command(reinterpret_cast<const char*>(text))});
     } catch (const DecodeError& error) {
       throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + ": " +

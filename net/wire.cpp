@@ -264,7 +264,7 @@ std::string encode(const raft::Message& message) {
                 .word("success")
                 .word(m.success ? "yes" : "no")
                 .word("match")
-                .number(m.match_index.value)
+                .number(raft::named_index(m).value)
                 .word("last")
                 .number(m.last_log_index.value)
                 .done();
@@ -326,7 +326,12 @@ raft::Message decode_raft(std::string_view line) {
     r.expect("success");
     m.success = r.flag("success");
     r.expect("match");
-    m.match_index.value = r.number("the match index");
+    const raft::LogIndex match{r.number("the match index")};
+    if (m.success) {
+      m.match_index = match;
+    } else if (match.value != 0) {
+      m.refused_prev_index = match;
+    }
     r.expect("last");
     m.last_log_index.value = r.number("the last log index");
     return finish(r, raft::Message{m});
