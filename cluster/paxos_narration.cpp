@@ -81,7 +81,7 @@ std::optional<Line> PaxosDescriber::event(const NodeId& node, const paxos::Event
                            : node + " has " + count + " promises needed for " + to_string(c.number),
                         Tone::quiet};
           },
-          [&](const event::ValueChosenForAccept& v) -> std::optional<Line> {
+          [&](const event::AcceptPhaseStarted& v) -> std::optional<Line> {
             const std::string accept = to_string(v.proposal);
             if (v.adopted_from) {
               const std::string from = to_string(*v.adopted_from);
@@ -166,7 +166,7 @@ std::optional<std::string> PaxosDescriber::brief(const NodeId&, const paxos::Eve
                           return zh ? "不通过 " + to_string(p.proposal) + "（承诺 2）"
                                     : "refuses " + to_string(p.proposal) + " (promise 2)";
                         },
-                        [&](const event::ValueChosenForAccept& v) -> std::optional<std::string> {
+                        [&](const event::AcceptPhaseStarted& v) -> std::optional<std::string> {
                           if (!v.adopted_from) return std::nullopt;
                           return zh ? "采用 " + to_string(*v.adopted_from) + " 的值"
                                     : "adopts the value of " + to_string(*v.adopted_from);

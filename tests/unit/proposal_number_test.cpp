@@ -43,6 +43,7 @@ TEST_CASE("Proposal numbers: two proposers never own the same number") {
 
 TEST_CASE("A proposal prints as the notes write it: [n, v]") {
   CHECK(to_string(Proposal{ProposalNumber{5}, "7"}) == "[5, 7]");
-  CHECK(to_string(Message{Promise{ProposalNumber{5}, Proposal{ProposalNumber{1}, "3"}}}) ==
+  CHECK(to_string(Message{
+            Promise{.number = ProposalNumber{5}, .accepted = Proposal{ProposalNumber{1}, "3"}}}) ==
         "Promise 5 (accepted [1, 3])");
 }
