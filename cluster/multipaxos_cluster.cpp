@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/quorum.h"
+
 namespace consensus_lab::cluster {
 
 using multipaxos::Command;
@@ -278,7 +280,7 @@ void MultiPaxosCluster::observe_acceptance(const NodeId& replica,
   const auto members = members_at(accepted.slot);
   if (std::find(members.begin(), members.end(), replica) == members.end()) return;
   acceptance.by.insert(replica);
-  if (acceptance.by.size() != paxos::majority(members.size())) return;
+  if (acceptance.by.size() != majority(members.size())) return;
   const auto [it, fresh] = chosen_.try_emplace(accepted.slot, acceptance.command);
   if (fresh && multipaxos::is_membership_change(acceptance.command)) {
     membership_[accepted.slot] = acceptance.command;

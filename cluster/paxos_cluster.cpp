@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/overloaded.h"
+#include "common/quorum.h"
 
 namespace consensus_lab::cluster {
 
@@ -319,7 +320,7 @@ void PaxosCluster::observe_acceptance(const NodeId& acceptor, const paxos::Propo
   // the first value, so that the history stays well defined.
   if (value != proposal.value) return;
   const bool counted = acceptors.insert(acceptor).second;
-  if (counted && acceptors.size() == paxos::majority(options_.servers.size())) {
+  if (counted && acceptors.size() == majority(options_.servers.size())) {
     chosen_.push_back(proposal);
   }
 }

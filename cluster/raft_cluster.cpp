@@ -87,7 +87,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
       if (effects.persist->log_from) {
         cluster_.invariants_->log_writing(index_, disk_, *effects.persist);
       }
-      raft::apply(*effects.persist, disk_);
+      raft::write(*effects.persist, disk_);
     }
     for (auto& event : effects.events) {
       cluster_.observe(index_, event);

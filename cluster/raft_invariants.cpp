@@ -159,9 +159,10 @@ void RaftInvariants::log_writing(std::size_t server, const raft::RaftHardState& 
   // Only a leader's writes in its own term are Leader Append-Only's business.
   const Server* s = cluster_.server_at(server);
   if (s == nullptr || s->role() != Role::leader || s->current_term() != disk.current_term) return;
-  const auto kept = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(from - 1, disk.log.size()));
+  const std::vector<LogEntry>& had = disk.log.entries();
+  const auto kept = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(from - 1, had.size()));
   new_leader_writes_.push_back(
-      {server, s->current_term(), {disk.log.begin() + kept, disk.log.end()}, persist.entries});
+      {server, s->current_term(), {had.begin() + kept, had.end()}, persist.entries});
 }
 
 void RaftInvariants::log_changed(std::size_t server, std::uint64_t from) {
@@ -241,8 +242,8 @@ std::optional<std::string> RaftInvariants::log_matching() {
   for (std::size_t a = 0; a < servers.size(); ++a) {
     for (std::size_t b = a + 1; b < servers.size(); ++b) {
       if (!changed(a) && !changed(b)) continue;
-      const std::vector<LogEntry>& la = cluster_.state_at(a).log;
-      const std::vector<LogEntry>& lb = cluster_.state_at(b).log;
+      const std::vector<LogEntry>& la = cluster_.state_at(a).log.entries();
+      const std::vector<LogEntry>& lb = cluster_.state_at(b).log.entries();
       const std::size_t common = std::min(la.size(), lb.size());
       std::uint64_t& same = identical_prefix_[a][b];
       while (same < common && la[same] == lb[same]) ++same;
@@ -270,7 +271,7 @@ std::optional<std::string> RaftInvariants::leader_completeness() {
     FoundCommitted& found = found_committed_[i];
     if (found.term != s->current_term()) found = {s->current_term(), 0};
     if (committed.empty() || committed.rbegin()->first.value <= found.up_to) continue;
-    const std::vector<LogEntry>& log = s->log();
+    const std::vector<LogEntry>& log = s->log().entries();
     for (auto it = committed.upper_bound(LogIndex{found.up_to}); it != committed.end(); ++it) {
       const auto& [index, entry] = *it;
       const bool in_earlier_term = committed_in_.at(index) < s->current_term();

@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
               world.deliver_all();
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"B"}, "B is leader", "B 是领导者");
-  demo.check(cluster.state("C").log.size() == 4 && cluster.state("A").log.size() == 4,
+  demo.check(cluster.state("C").log.last_index().value == 4 &&
+                 cluster.state("A").log.last_index().value == 4,
              "A and C now hold B's 3 entries and its noop",
              "A、C 现在有 B 的 3 个日志项和它的 noop");
   return demo.finish<narration::RaftDescriber>(world, cluster.participants());

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/quorum.h"
 #include "multipaxos/replica.h"
 
 namespace consensus_lab::multipaxos {
@@ -74,7 +75,7 @@ std::size_t Replica::promised_count(const std::vector<NodeId>& members) const {
 }
 
 bool Replica::promised_by_majority(const std::vector<NodeId>& members) const {
-  return promised_count(members) >= paxos::majority(members.size());
+  return promised_count(members) >= majority(members.size());
 }
 
 // Phase 1 must reach a majority of every configuration the master proposes

@@ -12,6 +12,7 @@
 //                 applied every slot it recovered when it was elected.
 #include <algorithm>
 
+#include "common/quorum.h"
 #include "multipaxos/replica.h"
 
 namespace consensus_lab::multipaxos {
@@ -108,7 +109,7 @@ void Replica::update_lease(Effects& effects) {
             std::size_t granted =
                 !config_.rules.members_only_count || contains(members, config_.self) ? 1 : 0;
             for (const NodeId& member : members) granted += answered.count(member);
-            return granted >= paxos::majority(members.size());
+            return granted >= majority(members.size());
           });
       if (everywhere) newest = heartbeat.first;  // in time order: the last one is the newest
     }

@@ -6,6 +6,7 @@
 // reign.
 #include <algorithm>
 
+#include "common/quorum.h"
 #include "multipaxos/replica.h"
 
 namespace consensus_lab::multipaxos {
@@ -53,7 +54,7 @@ void Replica::send_window(Effects& effects) {
     settle(slot, flight, effects);
     send_to_members(slot, Accept{m.phase_one.ballot, slot, flight.command, commit_}, effects);
     flight.sent = true;
-    if (flight.accepted_by.size() >= paxos::majority(members.size())) {  // a cluster of one
+    if (flight.accepted_by.size() >= majority(members.size())) {  // a cluster of one
       const Command command = flight.command;
       m.in_flight.erase(it);
       learn(slot, command, effects);
@@ -137,7 +138,7 @@ void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effect
   const auto members = members_at(m.slot);
   if (!contains(members, from)) return;
   it->second.accepted_by.insert(from);
-  if (it->second.accepted_by.size() < paxos::majority(members.size())) return;
+  if (it->second.accepted_by.size() < majority(members.size())) return;
   const Command command = it->second.command;
   master_->in_flight.erase(it);
   learn(m.slot, command, effects);

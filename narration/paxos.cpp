@@ -90,7 +90,7 @@ struct PaxosWords {
 
   // The value of the Accept: the notes' "the value of the highest-numbered
   // accepted proposal among the promises, or its own when there is none".
-  static Line describe(const NodeId& node, const event::ValueChosenForAccept& v, Lang lang) {
+  static Line describe(const NodeId& node, const event::AcceptPhaseStarted& v, Lang lang) {
     const std::string accept = to_string(v.proposal);
     if (!v.adopted_from) {
       return {lang == Lang::zh
@@ -181,7 +181,7 @@ struct PaxosWords {
                             : "refuses " + to_string(p.proposal) + " (promise 2)";
   }
 
-  static std::optional<std::string> note(const event::ValueChosenForAccept& v, Lang lang) {
+  static std::optional<std::string> note(const event::AcceptPhaseStarted& v, Lang lang) {
     if (!v.adopted_from) return std::nullopt;
     return lang == Lang::zh ? "采用 " + to_string(*v.adopted_from) + " 的值"
                             : "adopts the value of " + to_string(*v.adopted_from);

@@ -54,8 +54,8 @@ struct RaftWords {
   static std::string chinese(const raft::AppendReply& m) {
     const std::string term = "（任期 " + to_string(m.term);
     if (m.success) return "复制成功" + term + "，一致到 " + to_string(m.match_index) + "）";
-    if (m.match_index.value == 0) return "复制失败" + term + "，任期已过时）";
-    return "复制失败" + term + "，在 " + to_string(m.match_index) + " 处不一致）";
+    if (!m.refused_prev_index) return "复制失败" + term + "，任期已过时）";
+    return "复制失败" + term + "，在 " + to_string(*m.refused_prev_index) + " 处不一致）";
   }
 
   // ---- Terms (§5.1) ----

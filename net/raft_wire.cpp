@@ -34,7 +34,7 @@ std::string line_of(const raft::AppendEntries& m) {
 std::string line_of(const raft::AppendReply& m) {
   LineWriter w("AppendReply");
   w.field("term", m.term.value).flag("success", m.success);
-  return w.field("match", m.match_index.value).field("last", m.last_log_index.value).done();
+  return w.field("match", raft::named_index(m).value).field("last", m.last_log_index.value).done();
 }
 
 }  // namespace
@@ -74,6 +74,21 @@ raft::AppendEntries read_append_entries(LineReader& r) {
   return m;
 }
 
+// One number on the wire, "match", says where the logs agree: on success the
+// match index, on a refusal the prev index that did not match (0: the term
+// was old) — raft::named_index.
+raft::AppendReply read_append_reply(LineReader& r) {
+  raft::AppendReply m{.term = term(r), .success = r.flag("success")};
+  const LogIndex match{r.field("match", "the match index")};
+  if (m.success) {
+    m.match_index = match;
+  } else if (match.value != 0) {
+    m.refused_prev_index = match;
+  }
+  m.last_log_index = LogIndex{r.field("last", "the last log index")};
+  return m;
+}
+
 // The message a line holds after its type word.
 raft::Message read_message(LineReader& r, std::string_view type) {
   if (type == "RequestVote") {
@@ -86,12 +101,7 @@ raft::Message read_message(LineReader& r, std::string_view type) {
     return raft::Vote{.term = term(r), .vote_granted = r.flag("granted")};
   }
   if (type == "AppendEntries") return read_append_entries(r);
-  if (type == "AppendReply") {
-    return raft::AppendReply{.term = term(r),
-                             .success = r.flag("success"),
-                             .match_index = LogIndex{r.field("match", "the match index")},
-                             .last_log_index = LogIndex{r.field("last", "the last log index")}};
-  }
+  if (type == "AppendReply") return read_append_reply(r);
   throw unknown_word("raft message", type);
 }
 

@@ -256,16 +256,15 @@ raft::RaftHardState Store::load_raft() {
   while (sqlite3_step(log) == SQLITE_ROW) {
     const auto index = number_at(log, 0);
     const auto term = number_at(log, 1);
-    if (index != state.log.size() + 1) {
+    if (index != state.log.last_index().next().value) {
       throw StorageError(path_ + " is corrupt: the log has no entry " +
-                         std::to_string(state.log.size() + 1));
+                         raft::to_string(state.log.last_index().next()));
     }
-    if (term == 0 || term > state.current_term.value ||
-        (!state.log.empty() && term < state.log.back().term.value)) {
+    if (term == 0 || term > state.current_term.value || term < state.log.last_term().value) {
       throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + " has term " +
                          std::to_string(term));
     }
-    state.log.push_back(
+    state.log.append(
         raft::LogEntry{raft::Term{term}, command_at(log, 2, "entry " + std::to_string(index))});
   }
   return state;

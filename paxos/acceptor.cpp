@@ -38,7 +38,7 @@ Effects Acceptor::handle(const NodeId& from, const Prepare& prepare) {
   // -------------------------------------------------------------------------
 
   effects.persist = state_;  // durable before the Promise leaves
-  effects.send.push_back({from, Promise{prepare.number, reported}});
+  effects.send.push_back({from, Promise{.number = prepare.number, .accepted = reported}});
   effects.events.push_back(event::Promised{prepare.number, previous, reported,
                                            !reported && state_.accepted.has_value()});
   return effects;

@@ -70,10 +70,10 @@ struct PromiseCounted {
   std::size_t count;
   std::size_t needed;
 };
-// Proposer got a majority of promises and chose the value of its Accept: the
-// highest-numbered accepted proposal among the promises (`adopted_from`), or
-// its own value when none carried one.
-struct ValueChosenForAccept {
+// Proposer got a majority of promises and sent Accept [n, v] (phase 2): v is
+// the value of the highest-numbered accepted proposal among the promises
+// (`adopted_from`), or its own value when none carried one.
+struct AcceptPhaseStarted {
   Proposal proposal;
   std::optional<Proposal> adopted_from;
 };
@@ -110,7 +110,7 @@ struct AcceptanceCounted {
 
 using Event = std::variant<event::Promised, event::PrepareIgnored, event::ProposalAccepted,
                            event::AcceptRefused, event::RoundStarted, event::PromiseCounted,
-                           event::ValueChosenForAccept, event::ProposerSawChosen,
+                           event::AcceptPhaseStarted, event::ProposerSawChosen,
                            event::RoundTimedOut, event::BackingOff, event::StaleReplyIgnored,
                            event::Learned, event::AcceptanceCounted>;
 

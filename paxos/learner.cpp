@@ -1,11 +1,16 @@
 #include "paxos/learner.h"
 
+#include <cassert>
 #include <utility>
+
+#include "common/quorum.h"
 
 namespace consensus_lab::paxos {
 
 Learner::Learner(std::size_t acceptor_count, std::optional<Proposal> restored)
-    : needed_(majority(acceptor_count)), learned_(std::move(restored)) {}
+    : needed_(majority(acceptor_count)), learned_(std::move(restored)) {
+  assert(acceptor_count >= 1);
+}
 
 Effects Learner::handle(const NodeId& from, const Accepted& accepted) {
   Effects effects;

@@ -42,9 +42,4 @@ std::string to_string(const Proposal& proposal);  // "[5, 7]"
 // a retry always goes through this function.
 ProposalNumber next_owned_number(std::uint64_t k, std::uint64_t count, ProposalNumber above);
 
-// The size of a majority of `n` voters: more than half (notes: 大多数).
-constexpr std::size_t majority(std::size_t n) {
-  return n / 2 + 1;
-}
-
 }  // namespace consensus_lab::paxos

@@ -1,11 +1,15 @@
 #include "paxos/proposer.h"
 
 #include <algorithm>
+#include <cassert>
 #include <utility>
 
 namespace consensus_lab::paxos {
 
-Proposer::Proposer(Config config) : config_(std::move(config)) {}
+Proposer::Proposer(Config config) : config_(std::move(config)) {
+  assert(!config_.acceptors.empty());
+  assert(config_.index >= 1 && config_.index <= config_.count);  // see next_owned_number
+}
 
 Effects Proposer::propose(Millis now, Value value) {
   own_value_ = std::move(value);
@@ -47,8 +51,8 @@ Effects Proposer::handle(Millis now, const NodeId& from, const Promise& promise)
   Effects effects;
   if (promise.accepted) highest_seen_ = std::max(highest_seen_, promise.accepted->number);
   if (!number_ || promise.number != *number_) {
-    effects.events.push_back(
-        event::StaleReplyIgnored{promise.number, number_.value_or(ProposalNumber{})});
+    effects.events.push_back(event::StaleReplyIgnored{
+        .number = promise.number, .current = number_.value_or(ProposalNumber{})});
     return effects;
   }
   if (phase_ != Phase::preparing) return effects;  // a late Promise: phase 2 already started
@@ -58,7 +62,9 @@ Effects Proposer::handle(Millis now, const NodeId& from, const Promise& promise)
   return effects;
 }
 
+// Phase 2 starts once, in the preparing phase, with a majority of promises.
 void Proposer::start_accept_phase(Millis now, Effects& effects) {
+  assert(phase_ == Phase::preparing && number_ && promises_.size() >= needed());
   // The value of the highest-numbered proposal among the promises — not the
   // most common one, and not our own, if any promise reported one.
   std::optional<Proposal> highest;
@@ -72,14 +78,14 @@ void Proposer::start_accept_phase(Millis now, Effects& effects) {
   }
   deadline_ = now + config_.round_timeout;
   effects.wake_at = deadline_;
-  effects.events.push_back(event::ValueChosenForAccept{*proposal_, highest});
+  effects.events.push_back(event::AcceptPhaseStarted{*proposal_, highest});
 }
 
 Effects Proposer::handle(Millis /*now*/, const NodeId& from, const Accepted& accepted) {
   Effects effects;
   if (!proposal_ || accepted.proposal.number != proposal_->number) {
-    effects.events.push_back(
-        event::StaleReplyIgnored{accepted.proposal.number, number_.value_or(ProposalNumber{})});
+    effects.events.push_back(event::StaleReplyIgnored{
+        .number = accepted.proposal.number, .current = number_.value_or(ProposalNumber{})});
     return effects;
   }
   if (phase_ != Phase::accepting) return effects;         // already done
@@ -101,23 +107,30 @@ Effects Proposer::tick(Millis now, RandomSource& random) {
     effects.wake_at = deadline_;
     return effects;
   }
-  if (phase_ == Phase::backing_off) {
-    return start_round(now, next_number());
-  }
+  if (phase_ == Phase::backing_off) return start_round(now, next_number());
+  // No majority before the timeout: a new round with a higher number — at
+  // once, or after a random back-off.
   effects.events.push_back(event::RoundTimedOut{*number_, phase_ == Phase::preparing});
   if (config_.backoff) {
-    const auto [low, high] = *config_.backoff;
-    const auto pause = static_cast<Millis>(
-        random.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
-    phase_ = Phase::backing_off;
-    deadline_ = now + pause;
-    effects.wake_at = deadline_;
-    effects.events.push_back(event::BackingOff{deadline_});
+    back_off(now, random, effects);
     return effects;
   }
   Effects next = start_round(now, next_number());
   next.events.insert(next.events.begin(), effects.events.begin(), effects.events.end());
   return next;
+}
+
+// A pause drawn from the back-off range before the next round: the cure for
+// duelling proposers (demo 05). Only a round that timed out backs off.
+void Proposer::back_off(Millis now, RandomSource& random, Effects& effects) {
+  assert(config_.backoff && (phase_ == Phase::preparing || phase_ == Phase::accepting));
+  const auto [low, high] = *config_.backoff;
+  const auto pause = static_cast<Millis>(
+      random.between(static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(high)));
+  phase_ = Phase::backing_off;
+  deadline_ = now + pause;
+  effects.wake_at = deadline_;
+  effects.events.push_back(event::BackingOff{deadline_});
 }
 
 }  // namespace consensus_lab::paxos

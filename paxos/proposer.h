@@ -19,6 +19,7 @@
 #include <set>
 #include <vector>
 
+#include "common/quorum.h"
 #include "paxos/effects.h"
 
 namespace consensus_lab::paxos {
@@ -35,6 +36,10 @@ class Proposer {
     std::optional<std::pair<Millis, Millis>> backoff;
   };
 
+  // Each phase is entered in one place: preparing by start_round (from any
+  // phase), accepting by start_accept_phase (from preparing), done by a
+  // majority of Accepted (from accepting), backing_off by back_off (from
+  // preparing or accepting, after a timeout).
   enum class Phase { idle, preparing, accepting, backing_off, done };
 
   explicit Proposer(Config config);
@@ -69,6 +74,7 @@ class Proposer {
   // The smallest own number above every number seen, skipping avoided ones.
   ProposalNumber next_number() const;
   void start_accept_phase(Millis now, Effects& effects);
+  void back_off(Millis now, RandomSource& random, Effects& effects);
   std::size_t needed() const { return majority(config_.acceptors.size()); }
 
   Config config_;

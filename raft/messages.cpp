@@ -11,6 +11,14 @@ std::string to_string(LogIndex index) {
   return std::to_string(index.value);
 }
 
+LogIndex index_of_last_new_entry(const AppendEntries& m) {
+  return LogIndex{m.prev_log_index.value + m.entries.size()};
+}
+
+LogIndex named_index(const AppendReply& m) {
+  return m.success ? m.match_index : m.refused_prev_index.value_or(LogIndex{});
+}
+
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {"request-vote", "vote", "append-entries",
                                                "append-reply"};
@@ -48,10 +56,10 @@ std::string to_string(const Message& message) {
           [](const AppendReply& m) {
             return m.success ? "AppendReply term " + to_string(m.term) + " ok up to " +
                                    to_string(m.match_index)
-                   : m.match_index.value == 0
+                   : !m.refused_prev_index
                        ? "AppendReply term " + to_string(m.term) + " refused: old term"
                        : "AppendReply term " + to_string(m.term) + " refused at " +
-                             to_string(m.match_index);
+                             to_string(*m.refused_prev_index);
           },
       },
       message);

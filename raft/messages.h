@@ -9,6 +9,7 @@
 //   AppendReply                 → leader                  success, and how far it matches
 #pragma once
 
+#include <cassert>
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,13 @@ struct Term {
 // A position in the log, from 1 (0: before the first entry).
 struct LogIndex {
   std::uint64_t value = 0;
+  // The index right after this one, and the one right before it (Figure 2:
+  // prevLogIndex is the "index of log entry immediately preceding new ones").
+  LogIndex next() const { return LogIndex{value + 1}; }
+  LogIndex previous() const {
+    assert(value > 0);  // nothing comes before 0
+    return LogIndex{value - 1};
+  }
   friend auto operator<=>(const LogIndex&, const LogIndex&) = default;
 };
 std::string to_string(Term term);
@@ -59,17 +67,28 @@ struct AppendEntries {
   std::vector<LogEntry> entries;  // empty: a heartbeat
   LogIndex leader_commit;
 };
+// Figure 2's "index of last new entry": where the entries of `m` end (its
+// prev index when it carries none).
+LogIndex index_of_last_new_entry(const AppendEntries& m);
+
 struct AppendReply {
   Term term;
   bool success = false;
-  // success: the follower's log matches the leader's up to here.
-  // refusal: the prev index that did not match — or 0 when the refusal is
-  // only for the sender's old term (the log was not looked at).
+  // After a success: the follower's log matches the leader's up to here (0
+  // after a refusal).
   LogIndex match_index;
+  // After a refusal: the prev_log_index whose consistency check failed — or
+  // none when the refusal is only for the sender's old term (the log was not
+  // looked at). None after a success. (The wire carries this and match_index
+  // as one number, the one that success says is meant.)
+  std::optional<LogIndex> refused_prev_index;
   // The follower's last index when it replied: after a refusal because its
   // log is too short, the leader continues from there.
   LogIndex last_log_index;
 };
+// The one index a reply names: match_index after a success, the refused prev
+// index after a refusal (0: none). The wire carries it as its `match` number.
+LogIndex named_index(const AppendReply& m);
 
 using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply>;
 

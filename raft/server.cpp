@@ -1,8 +1,11 @@
 #include "raft/server.h"
 
 #include <algorithm>
+#include <cassert>
+#include <utility>
 
 #include "common/overloaded.h"
+#include "common/quorum.h"
 
 namespace consensus_lab::raft {
 
@@ -19,41 +22,67 @@ std::string_view to_string(Role role) {
 }
 
 Server::Server(Config config, RaftHardState restored)
-    : config_(std::move(config)), hard_(std::move(restored)) {}
+    : config_(std::move(config)), hard_(std::move(restored)) {
+  assert(std::find(config_.servers.begin(), config_.servers.end(), config_.self) !=
+         config_.servers.end());  // a server is one of its cluster
+}
 
 Effects Server::start(Millis now, RandomSource& random) {
   reset_election_timer(now, random);
   return finish(Effects{});
 }
 
-Effects Server::finish(Effects effects) const {
+Effects Server::finish(Effects effects) {
   effects.wake_at = role_ == Role::leader ? next_heartbeat_ : election_deadline_;
-  if (effects.persist && effects.persist->log_from) {
-    // The log changes only at its end, so what changed is all from log_from on.
-    const auto from = std::min(effects.persist->log_from->value - 1, last_log_index().value);
-    effects.persist->entries.assign(hard_.log.begin() + static_cast<std::ptrdiff_t>(from),
-                                    hard_.log.end());
-  }
+  effects.persist = take_unpersisted();
   return effects;
 }
 
-// Durable before visible: the term and vote as they are now, and the log from
-// `log_from` on (the entries themselves are gathered by finish()).
-void Server::persist(Effects& effects, std::optional<LogIndex> log_from) const {
-  if (!effects.persist) effects.persist.emplace();
-  Persist& p = *effects.persist;
-  p.current_term = hard_.current_term;
-  p.voted_for = hard_.voted_for;
-  if (log_from && (!p.log_from || *log_from < *p.log_from)) p.log_from = log_from;
+// Durable before visible: the term and vote as they are now, and the log
+// from where it changed on (the log changes only at its end, so all of it
+// from there on) — or nothing, when nothing changed.
+std::optional<Persist> Server::take_unpersisted() {
+  const Unpersisted changed = std::exchange(unpersisted_, Unpersisted{});
+  if (!changed.term_or_vote && !changed.log_from) return std::nullopt;
+  Persist persist{.current_term = hard_.current_term, .voted_for = hard_.voted_for};
+  if (changed.log_from) {
+    persist.log_from = changed.log_from;
+    persist.entries = hard_.log.entries_from(*changed.log_from);
+  }
+  return persist;
 }
 
-void apply(const Persist& persist, RaftHardState& disk) {
+void write(const Persist& persist, RaftHardState& disk) {
   disk.current_term = persist.current_term;
   disk.voted_for = persist.voted_for;
   if (!persist.log_from) return;
-  disk.log.resize(std::min<std::size_t>(disk.log.size(), persist.log_from->value - 1));
-  disk.log.insert(disk.log.end(), persist.entries.begin(), persist.entries.end());
+  disk.log.truncate_from(*persist.log_from);
+  disk.log.append(persist.entries);
 }
+
+// ---- hard state (every change noted for take_unpersisted) --------------------
+
+void Server::set_current_term(Term term) {
+  hard_.current_term = term;
+  hard_.voted_for.reset();
+  unpersisted_.term_or_vote = true;
+}
+
+void Server::vote_for(const NodeId& candidate) {
+  hard_.voted_for = candidate;
+  unpersisted_.term_or_vote = true;  // durable before the vote leaves
+}
+
+void Server::append_to_log(LogEntry entry) {
+  unpersisted_.log_changed_at(hard_.log.append(std::move(entry)));
+}
+
+std::size_t Server::delete_log_from(LogIndex index) {
+  unpersisted_.log_changed_at(index);
+  return hard_.log.truncate_from(index);
+}
+
+// ---- timers -----------------------------------------------------------------------
 
 // notes, 随机超时时间: "心跳信息超时的时间间隔，是随机的" — each reset draws a new one.
 void Server::reset_election_timer(Millis now, RandomSource& random) {
@@ -70,11 +99,6 @@ Effects Server::restart_election_timer(Millis now, RandomSource& random) {
 bool Server::is_peer(const NodeId& id) const {
   return id != config_.self &&
          std::find(config_.servers.begin(), config_.servers.end(), id) != config_.servers.end();
-}
-
-Term Server::term_at(LogIndex index) const {
-  if (index.value == 0 || index.value > hard_.log.size()) return Term{};
-  return hard_.log[index.value - 1].term;
 }
 
 Effects Server::tick(Millis now, RandomSource& random) {
@@ -99,12 +123,15 @@ Effects Server::timeout(Millis now, RandomSource& random) {
 
 // ---- role changes (only here) ---------------------------------------------------
 
+// From any role, into a term at least the current one — and a leader only
+// into a later term: "a leader stays leader within its term" (at most one
+// leader per term, and it does not give its term up).
 void Server::become_follower(Term term, Effects& effects) {
+  assert(term >= hard_.current_term);
+  assert(role_ != Role::leader || term > hard_.current_term);
   if (term > hard_.current_term) {
     effects.events.push_back(event::TermRaised{hard_.current_term, term});
-    hard_.current_term = term;
-    hard_.voted_for.reset();
-    persist(effects);
+    set_current_term(term);
     leader_hint_.reset();  // whoever led the old term does not lead this one
   }
   role_ = Role::follower;
@@ -113,43 +140,48 @@ void Server::become_follower(Term term, Effects& effects) {
 
 // notes, 选举领导者: "A 就增加自己的任期编号，并推举自己为候选人，先给自己投上一张选票，
 // 然后向其他节点发送请求投票 RPC 消息" (A increases its term, stands as candidate,
-// votes for itself first, then sends RequestVote to the others).
+// votes for itself first, then sends RequestVote to the others). From a
+// follower, or a candidate whose election failed; never from a leader.
 void Server::become_candidate(Millis now, RandomSource& random, Effects& effects) {
+  assert(role_ != Role::leader);
   reset_election_timer(now, random);  // a split vote: try again after a new random timeout
   // No term past what a data directory stores: after 2^63 - 1 elections (only
   // a peer that lied about its term brings a server here) it stops trying.
   if (hard_.current_term.value >= kLargestNumber) return;
   role_ = Role::candidate;
-  ++hard_.current_term.value;
-  hard_.voted_for = config_.self;
-  persist(effects);
+  set_current_term(Term{hard_.current_term.value + 1});
+  vote_for(config_.self);
   votes_ = {config_.self};
   leader_hint_.reset();
   effects.events.push_back(event::BecameCandidate{hard_.current_term});
+  const RequestVote request{.term = hard_.current_term,
+                            .candidate_id = config_.self,
+                            .last_log_index = last_log_index(),
+                            .last_log_term = last_log_term()};
   for (const NodeId& peer : config_.servers) {
-    if (peer == config_.self) continue;
-    effects.send.push_back(
-        {peer, RequestVote{hard_.current_term, config_.self, last_log_index(), last_log_term()}});
+    if (peer != config_.self) effects.send.push_back({peer, request});
   }
-  if (votes_.size() >= majority()) become_leader(now, effects);
+  if (won_majority()) become_leader(now, effects);  // a cluster of one
+}
+
+bool Server::won_majority() const {
+  return votes_.size() >= majority(config_.servers.size());
 }
 
 // notes: "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
 // Upon election (Figure 2): next_index = last + 1, match_index = 0; then a
 // noop of its own term (paper §8) and AppendEntries to every follower at once.
+// Only a candidate with the votes of a majority becomes leader.
 void Server::become_leader(Millis now, Effects& effects) {
+  assert(role_ == Role::candidate && won_majority());
   role_ = Role::leader;
   leader_hint_ = config_.self;
   effects.events.push_back(event::BecameLeader{hard_.current_term, votes_.size()});
   for (const NodeId& peer : config_.servers) {
-    next_index_[peer] = LogIndex{last_log_index().value + 1};
+    next_index_[peer] = last_log_index().next();
     match_index_[peer] = LogIndex{};
   }
-  if (config_.rules.leader_noop) {
-    hard_.log.push_back(LogEntry{hard_.current_term, Command::noop()});
-    persist(effects, last_log_index());
-    effects.events.push_back(event::EntryAppended{last_log_index(), hard_.log.back()});
-  }
+  if (config_.rules.leader_noop) append_as_leader(Command::noop(), effects);
   broadcast_append_entries(effects);
   next_heartbeat_ = now + config_.timing.heartbeat;
   advance_commit_index(effects);  // a cluster of one commits alone
@@ -161,11 +193,7 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
                        RandomSource& random) {
   // First of all: a message no server following the protocol could have sent
   // changes nothing (raft/validate.cpp).
-  if (auto reason = check(from, message)) {
-    Effects refused;
-    refused.refused = std::move(reason);
-    return refused;
-  }
+  if (auto reason = check(from, message)) return Effects{.refused = std::move(reason)};
   Effects effects;
   const Term term = std::visit([](const auto& m) { return m.term; }, message);
 
@@ -180,14 +208,7 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
   // Shared rule 2 — notes, 任期: "如果一个节点接收到一个包含较小的任期编号值的请求，那么
   // 它会直接拒绝这个请求" (a request from an older term is refused).
   if (term < hard_.current_term) {
-    effects.events.push_back(event::StaleRefused{term, hard_.current_term});
-    if (std::holds_alternative<RequestVote>(message)) {
-      effects.send.push_back({from, Vote{hard_.current_term, false}});
-    } else if (std::holds_alternative<AppendEntries>(message)) {
-      // Match 0: refused for its term alone; no index of the sender's log is
-      // in question (the sender steps down when the reply arrives).
-      effects.send.push_back({from, AppendReply{hard_.current_term, false, {}, last_log_index()}});
-    }
+    refuse_stale(from, message, term, effects);
     return finish(std::move(effects));
   }
 
@@ -199,6 +220,21 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
              },
              message);
   return finish(std::move(effects));
+}
+
+// A request of an older term is answered "no" in this term (its sender steps
+// down when the answer arrives); a reply of an older term is dropped.
+void Server::refuse_stale(const NodeId& from, const Message& message, Term term,
+                          Effects& effects) const {
+  effects.events.push_back(event::StaleRefused{term, hard_.current_term});
+  if (std::holds_alternative<RequestVote>(message)) {
+    effects.send.push_back({from, Vote{.term = hard_.current_term, .vote_granted = false}});
+  } else if (std::holds_alternative<AppendEntries>(message)) {
+    // Refused for its term alone: no index of the sender's log is in question.
+    effects.send.push_back({from, AppendReply{.term = hard_.current_term,
+                                              .success = false,
+                                              .last_log_index = last_log_index()}});
+  }
 }
 
 // The vote restriction — notes, 选举的规则 (对先来先服务的补充): "当任期编号相同时，日志
@@ -215,6 +251,7 @@ bool Server::candidate_log_ok(const RequestVote& m) const {
 // (at most one vote per term, first come, first served).
 void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& m, Effects& effects,
                              RandomSource& random) {
+  assert(m.term == hard_.current_term);  // the shared rules came first
   using Reason = event::VoteRefused::Reason;
   std::optional<Reason> refusal;
   if (hard_.voted_for && *hard_.voted_for != m.candidate_id) {
@@ -226,77 +263,93 @@ void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& 
     effects.events.push_back(
         event::VoteRefused{m.candidate_id, hard_.current_term, *refusal, hard_.voted_for});
   } else {
-    hard_.voted_for = m.candidate_id;
-    persist(effects);  // durable before the vote leaves
+    vote_for(m.candidate_id);
     reset_election_timer(now, random);
     effects.events.push_back(event::VoteGranted{m.candidate_id, hard_.current_term});
   }
-  effects.send.push_back({from, Vote{hard_.current_term, !refusal}});
+  effects.send.push_back({from, Vote{.term = hard_.current_term, .vote_granted = !refusal}});
 }
 
 void Server::on_vote(Millis now, const NodeId& from, const Vote& m, Effects& effects) {
+  assert(m.term == hard_.current_term);  // the shared rules came first
   if (role_ != Role::candidate || !m.vote_granted || !is_peer(from)) return;
   votes_.insert(from);
-  if (votes_.size() >= majority()) become_leader(now, effects);
+  if (won_majority()) become_leader(now, effects);
 }
 
 // notes, 如何实现日志的一致: "领导者通过日志复制 RPC 的一致性检查，找到跟随者节点上，与
 // 自己相同日志项的最大索引值…领导者强制跟随者更新覆盖的不一致日志项".
 void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntries& m,
                                Effects& effects, RandomSource& random) {
+  assert(m.term == hard_.current_term);                            // the shared rules came first
   if (role_ == Role::candidate) become_follower(m.term, effects);  // a leader of my term exists
   leader_hint_ = m.leader_id;
   reset_election_timer(now, random);
 
-  // The consistency check on (prev index, prev term).
-  const LogIndex prev = m.prev_log_index;
-  if (prev.value > 0) {
-    const bool missing = prev > last_log_index();
-    const bool mismatch =
-        !missing && config_.rules.log_consistency_check && term_at(prev) != m.prev_log_term;
-    if (missing || mismatch) {
-      effects.events.push_back(event::AppendRefused{prev, m.prev_log_term, missing});
-      effects.send.push_back(
-          {from, AppendReply{hard_.current_term, false, prev, last_log_index()}});
-      return;
-    }
+  // The consistency check on (prev index, prev term) — Figure 2, receiver 2.
+  const bool missing = m.prev_log_index > last_log_index();
+  const bool mismatch = !missing && config_.rules.log_consistency_check &&
+                        !hard_.log.matches(m.prev_log_index, m.prev_log_term);
+  if (missing || mismatch) {
+    effects.events.push_back(event::AppendRefused{m.prev_log_index, m.prev_log_term, missing});
+    effects.send.push_back({from, AppendReply{.term = hard_.current_term,
+                                              .success = false,
+                                              .refused_prev_index = m.prev_log_index,
+                                              .last_log_index = last_log_index()}});
+    return;
   }
-  // Delete a conflicting entry and everything after it; append what is new.
-  LogIndex index = prev;
+  const LogIndex last_new = store_entries(m, effects);
+  effects.send.push_back({from, AppendReply{.term = hard_.current_term,
+                                            .success = true,
+                                            .match_index = last_new,
+                                            .last_log_index = last_log_index()}});
+  // Receiver 5: "If leaderCommit > commitIndex, set commitIndex =
+  // min(leaderCommit, index of last new entry)" — notes, 复制日志: followers
+  // learn what is committed from the next message ("额外通过其他时候的日志复制 RPC
+  // 消息或心跳消息告知").
+  if (m.leader_commit > commit_index_) commit_up_to(std::min(m.leader_commit, last_new), effects);
+}
+
+// Figure 2, receivers 3 and 4: "If an existing entry conflicts with a new one
+// (same index but different terms), delete the existing entry and all that
+// follow it. Append any new entries not already in the log." The index of the
+// last new entry is returned.
+LogIndex Server::store_entries(const AppendEntries& m, Effects& effects) {
+  LogIndex index = m.prev_log_index;
   std::optional<LogIndex> first_stored;
   std::size_t stored = 0;
   for (const LogEntry& entry : m.entries) {
-    ++index.value;
+    index = index.next();
     if (index <= last_log_index()) {
-      if (term_at(index) == entry.term) continue;  // already there
-      const std::size_t removed = hard_.log.size() - (index.value - 1);
-      hard_.log.resize(index.value - 1);
-      effects.events.push_back(event::ConflictDeleted{index, removed});
+      if (hard_.log.term_at(index) == entry.term) continue;  // already there
+      effects.events.push_back(event::ConflictDeleted{index, delete_log_from(index)});
     }
-    hard_.log.push_back(entry);
+    append_to_log(entry);  // durable before the reply
     if (!first_stored) first_stored = index;
     ++stored;
   }
-  if (stored > 0) {
-    persist(effects, *first_stored);  // durable before the reply
-    effects.events.push_back(event::EntriesStored{*first_stored, stored});
-  }
-  effects.send.push_back({from, AppendReply{hard_.current_term, true, index, last_log_index()}});
-  // notes, 复制日志: followers learn what is committed from the next message
-  // ("额外通过其他时候的日志复制 RPC 消息或心跳消息告知").
-  if (m.leader_commit > commit_index_) commit_up_to(std::min(m.leader_commit, index), effects);
+  if (first_stored) effects.events.push_back(event::EntriesStored{*first_stored, stored});
+  return index;
 }
+
+// ---- commit, and apply to the state machine ----------------------------------------
 
 void Server::commit_up_to(LogIndex index, Effects& effects) {
   index = std::min(index, last_log_index());  // only what is in the log
   while (commit_index_ < index) {
-    ++commit_index_.value;
-    effects.events.push_back(event::Committed{commit_index_, hard_.log[commit_index_.value - 1]});
+    commit_index_ = commit_index_.next();
+    effects.events.push_back(event::Committed{commit_index_, hard_.log.entry(commit_index_)});
   }
-  // Committed commands apply in order, each once (last_applied follows commit_index).
+  apply_committed(effects);
+}
+
+// Figure 2, rules for all servers: "If commitIndex > lastApplied: increment
+// lastApplied, apply log[lastApplied] to state machine" — committed commands
+// apply in order, each once.
+void Server::apply_committed(Effects& effects) {
   while (last_applied_ < commit_index_) {
-    ++last_applied_.value;
-    const Command& command = hard_.log[last_applied_.value - 1].command;
+    last_applied_ = last_applied_.next();
+    const Command& command = hard_.log.entry(last_applied_).command;
     const bool fresh = store_.apply(command);
     std::optional<std::string> value;
     if (command.kind == Command::Kind::read) value = store_.get(command.key);
@@ -308,12 +361,11 @@ void Server::commit_up_to(LogIndex index, Effects& effects) {
 
 Effects Server::set_log(const std::vector<Term>& terms) {
   Effects effects;
-  hard_.log.clear();
-  for (const Term term : terms) hard_.log.push_back(LogEntry{term, Command::noop()});
+  delete_log_from(LogIndex{1});
+  for (const Term term : terms) append_to_log(LogEntry{term, Command::noop()});
   commit_index_ = std::min(commit_index_, last_log_index());
   last_applied_ = std::min(last_applied_, last_log_index());
   if (last_log_term() > hard_.current_term) become_follower(last_log_term(), effects);
-  persist(effects, LogIndex{1});
   return finish(std::move(effects));
 }
 
@@ -322,9 +374,7 @@ Effects Server::set_term(Term term) {
   if (term > hard_.current_term) {
     become_follower(term, effects);
   } else if (term < hard_.current_term) {
-    hard_.current_term = term;
-    hard_.voted_for.reset();
-    persist(effects);
+    set_current_term(term);
   }
   return finish(std::move(effects));
 }

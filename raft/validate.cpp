@@ -98,42 +98,22 @@ Reason check_vote(const Vote& m) {
   return too_large("the term", m.term.value);
 }
 
-// Does this server's log hold m's prev entry? Only then are m's entries
-// stored; otherwise the consistency check refuses m and nothing changes.
-bool prev_matches(const Server& server, const AppendEntries& m) {
-  const LogIndex prev = m.prev_log_index;
-  if (prev > server.last_log_index()) return false;
-  return prev.value == 0 || server.log()[prev.value - 1].term == m.prev_log_term;
-}
-
 // The first entry m would delete that this server knows is committed.
 std::optional<LogIndex> overwrites_committed(const Server& server, const AppendEntries& m) {
   LogIndex index = m.prev_log_index;
   for (const LogEntry& entry : m.entries) {
-    ++index.value;
+    index = index.next();
     if (index > server.commit_index() || index > server.last_log_index()) break;
-    if (server.log()[index.value - 1].term != entry.term) return index;
+    if (server.log().term_at(index) != entry.term) return index;
   }
   return std::nullopt;
 }
 
-Reason check_append_entries(const Server& server, const NodeId& from, const AppendEntries& m) {
-  if (auto r = too_large("the term", m.term.value)) return r;
-  if (auto r = too_large("the leader's commit index", m.leader_commit.value)) return r;
-  if (m.prev_log_index.value > kLargestNumber - m.entries.size()) {
-    return "the entries after prev index " + to_string(m.prev_log_index) + " end past " +
-           std::to_string(kLargestNumber);
-  }
-  // A leader sends AppendEntries in its own name (Figure 2: leaderId).
-  if (m.leader_id != from) return "AppendEntries from leader " + m.leader_id + " sent by " + from;
-  if (auto r = not_a_position("the prev entry", m.prev_log_index, m.prev_log_term)) return r;
-  const Rules& rules = server.config().rules;
-  const bool stored = prev_matches(server, m);
-  // With Log Matching every log is a leader's log as it once was, and terms
-  // never go down along a log: each leader extended a log of earlier terms
-  // with entries of its own. So m's entries never go down, nor below its prev
-  // entry's term (compared only when they would follow that entry here).
-  Term previous = stored ? m.prev_log_term : Term{};
+// With Log Matching every log is a leader's log as it once was, and terms
+// never go down along a log: each leader extended a log of earlier terms with
+// entries of its own. So m's entries never go down, nor below `previous`: its
+// prev entry's term when they would follow that entry here (else 0).
+Reason check_entry_terms(const Rules& rules, const AppendEntries& m, Term previous) {
   for (const LogEntry& entry : m.entries) {
     if (entry.term.value == 0) return "an entry has term 0 (terms start at 1)";
     // No log holds an entry of a term later than its server's current term: a
@@ -149,6 +129,24 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
     }
     previous = entry.term;
   }
+  return std::nullopt;
+}
+
+Reason check_append_entries(const Server& server, const NodeId& from, const AppendEntries& m) {
+  if (auto r = too_large("the term", m.term.value)) return r;
+  if (auto r = too_large("the leader's commit index", m.leader_commit.value)) return r;
+  if (m.prev_log_index.value > kLargestNumber - m.entries.size()) {
+    return "the entries after prev index " + to_string(m.prev_log_index) + " end past " +
+           std::to_string(kLargestNumber);
+  }
+  // A leader sends AppendEntries in its own name (Figure 2: leaderId).
+  if (m.leader_id != from) return "AppendEntries from leader " + m.leader_id + " sent by " + from;
+  if (auto r = not_a_position("the prev entry", m.prev_log_index, m.prev_log_term)) return r;
+  const Rules& rules = server.config().rules;
+  // Does this server's log hold m's prev entry? Only then are m's entries
+  // stored; otherwise the consistency check refuses m and nothing changes.
+  const bool stored = server.log().matches(m.prev_log_index, m.prev_log_term);
+  if (auto r = check_entry_terms(rules, m, stored ? m.prev_log_term : Term{})) return r;
   // Election Safety: this server leads m.term, so nobody else does. (A leader
   // of a later term is possible: shared rule 1 makes this one a follower.)
   if (election_safety(rules) && server.role() == Role::leader && m.term == server.current_term()) {
@@ -169,21 +167,24 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
 
 Reason check_append_reply(const Server& server, const AppendReply& m) {
   if (auto r = too_large("the term", m.term.value)) return r;
-  if (auto r = too_large("the match index", m.match_index.value)) return r;
+  // The match index or the refused prev index: both travel as the wire's
+  // `match` number, so both are "the match index" in the reason a node logs.
+  const LogIndex named = named_index(m);
+  if (auto r = too_large("the match index", named.value)) return r;
   if (auto r = too_large("the last log index", m.last_log_index.value)) return r;
   // A reply in this leader's own term answers an AppendEntries of that term,
   // which only this leader sent (Election Safety) — or it is a refusal for an
-  // old term alone, which names no index (match 0). Everything an
-  // AppendEntries of this term held, its prev index and its entries, was in
-  // this leader's log, which only grows while it leads (Leader Append-Only):
-  // a success matches, and a refusal names a prev index, within the log.
-  // Replies of other terms are not compared with the log: a stale one is
-  // ignored, and may well name an index past it — the leader's log was
-  // longer in an earlier term, before a later leader cut it back.
+  // old term alone, which names no index. Everything an AppendEntries of this
+  // term held, its prev index and its entries, was in this leader's log,
+  // which only grows while it leads (Leader Append-Only): a success matches,
+  // and a refusal names a prev index, within the log. Replies of other terms
+  // are not compared with the log: a stale one is ignored, and may well name
+  // an index past it — the leader's log was longer in an earlier term, before
+  // a later leader cut it back.
   if (election_safety(server.config().rules) && server.role() == Role::leader &&
-      m.term == server.current_term() && m.match_index > server.last_log_index()) {
+      m.term == server.current_term() && named > server.last_log_index()) {
     return std::string("AppendReply ") + (m.success ? "claims a match" : "refuses prev index") +
-           " at " + to_string(m.match_index) + ", past the leader's last index " +
+           " at " + to_string(named) + ", past the leader's last index " +
            to_string(server.last_log_index());
   }
   return std::nullopt;

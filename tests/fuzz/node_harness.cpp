@@ -250,7 +250,7 @@ class RaftRun : public Run<raft::Message> {
         record({now_, "its election timer fires (B and C will vote for it)"});
         carry_out(server_->timeout(now_, random_));
         for (const char* peer : {"B", "C"})
-          deliver(peer, raft::Vote{server_->current_term(), true});
+          deliver(peer, raft::Vote{.term = server_->current_term(), .vote_granted = true});
         return;
       default: {
         const NodeId from = in_.node();
@@ -260,7 +260,7 @@ class RaftRun : public Run<raft::Message> {
   }
 
   raft::Term term_at(std::uint64_t index) const {
-    const auto& log = server_->log();
+    const auto& log = server_->log().entries();
     if (index >= 1 && index <= log.size()) return log[index - 1].term;
     return server_->last_log_term();
   }
@@ -273,12 +273,16 @@ class RaftRun : public Run<raft::Message> {
     switch (in_.below(4)) {
       case 0: {
         const std::uint64_t index = in_.number(last);
-        return raft::RequestVote{{term}, speaker, {index}, {in_.number(term_at(index).value)}};
+        return raft::RequestVote{.term = {term},
+                                 .candidate_id = speaker,
+                                 .last_log_index = {index},
+                                 .last_log_term = {in_.number(term_at(index).value)}};
       }
       case 1:
-        return raft::Vote{{term}, in_.flag()};
+        return raft::Vote{.term = {term}, .vote_granted = in_.flag()};
       case 2: {
-        raft::AppendEntries m{{term}, speaker, {in_.number(last)}, {}, {}, {}};
+        raft::AppendEntries m{
+            .term = {term}, .leader_id = speaker, .prev_log_index = {in_.number(last)}};
         m.prev_log_term = {in_.number(term_at(m.prev_log_index.value).value)};
         m.leader_commit = {in_.number(s.commit_index().value)};
         m.entries.resize(in_.below(4));
@@ -291,8 +295,18 @@ class RaftRun : public Run<raft::Message> {
         }
         return m;
       }
-      default:
-        return raft::AppendReply{{term}, in_.flag(), {in_.number(last)}, {in_.number(last)}};
+      default: {
+        const bool success = in_.flag();
+        const raft::LogIndex index{in_.number(last)};
+        raft::AppendReply m{
+            .term = {term}, .success = success, .last_log_index = {in_.number(last)}};
+        if (success) {
+          m.match_index = index;
+        } else if (index.value != 0) {
+          m.refused_prev_index = index;  // 0: a refusal for an old term alone
+        }
+        return m;
+      }
     }
   }
 
@@ -313,12 +327,12 @@ class RaftRun : public Run<raft::Message> {
   }
 
   void carry_out(const raft::Effects& effects) {
-    if (effects.persist) raft::apply(*effects.persist, disk_);
+    if (effects.persist) raft::write(*effects.persist, disk_);
     for (const raft::Outgoing& outgoing : effects.send) {
       check_not_to_self(outgoing);
       // Whatever it sends, a peer's check() accepts — here a peer that knows
       // nothing yet, so only the rules that hold for any message apply.
-      const raft::Server peer(raft::Server::Config{outgoing.to, kMembers}, {});
+      const raft::Server peer(raft::Server::Config{.self = outgoing.to, .servers = kMembers}, {});
       if (auto reason = peer.check(kSelf, outgoing.message)) {
         violated("it sent " + describe(outgoing.message) + " to " + outgoing.to +
                  ", which refuses it: " + *reason);
@@ -351,7 +365,7 @@ class RaftRun : public Run<raft::Message> {
     term_ = term;
     voted_for_ = s.voted_for();
 
-    const auto& log = s.log();
+    const auto& log = s.log().entries();
     raft::Term previous;
     for (std::size_t i = 0; i < log.size(); ++i) {
       if (log[i].term.value == 0 || log[i].term < previous || log[i].term > term) {

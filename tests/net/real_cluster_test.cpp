@@ -163,7 +163,8 @@ std::map<std::string, std::string> durable_puts(const std::string& protocol, con
   net::Store store(dir.string(), {protocol, id, cluster});
   std::map<std::string, std::string> puts;
   if (protocol == "raft") {
-    for (const auto& entry : store.load_raft().log) {
+    const raft::Log log = store.load_raft().log;
+    for (const auto& entry : log.entries()) {
       if (entry.command.kind == Command::Kind::put) puts[entry.command.key] = entry.command.value;
     }
   } else {
@@ -392,10 +393,10 @@ TEST_CASE("real node: a corrupt or foreign data directory stops it at start, wit
   };
   {  // a state file that belongs to node A
     net::Store store((folder / "a").string(), {"raft", "A", {"A", "B", "C"}});
-    store.write(raft::Persist{raft::Term{3},
-                              "A",
-                              raft::LogIndex{1},
-                              {raft::LogEntry{raft::Term{3}, Command::put("x", "1")}}});
+    store.write(raft::Persist{.current_term = raft::Term{3},
+                              .voted_for = "A",
+                              .log_from = raft::LogIndex{1},
+                              .entries = {raft::LogEntry{raft::Term{3}, Command::put("x", "1")}}});
     store.sync();
   }
   SUBCASE("another node's directory") {

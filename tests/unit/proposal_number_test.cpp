@@ -1,4 +1,4 @@
-// Proposal numbers: unique per proposer (next_owned_number) and the majority size.
+// Proposal numbers: unique per proposer (next_owned_number), and how they print.
 #include <doctest/doctest.h>
 
 #include "paxos/messages.h"
@@ -41,16 +41,9 @@ TEST_CASE("Proposal numbers: two proposers never own the same number") {
   CHECK_THROWS(next_owned_number(4, 3, ProposalNumber{0}));
 }
 
-TEST_CASE("Majority (大多数): more than half") {
-  CHECK(majority(1) == 1);
-  CHECK(majority(2) == 2);
-  CHECK(majority(3) == 2);
-  CHECK(majority(4) == 3);
-  CHECK(majority(5) == 3);
-}
-
 TEST_CASE("A proposal prints as the notes write it: [n, v]") {
   CHECK(to_string(Proposal{ProposalNumber{5}, "7"}) == "[5, 7]");
-  CHECK(to_string(Message{Promise{ProposalNumber{5}, Proposal{ProposalNumber{1}, "3"}}}) ==
+  CHECK(to_string(Message{
+            Promise{.number = ProposalNumber{5}, .accepted = Proposal{ProposalNumber{1}, "3"}}}) ==
         "Promise 5 (accepted [1, 3])");
 }

@@ -55,22 +55,25 @@ TEST_CASE(
     "not its own") {
   Proposer proposer(five_acceptors());
   proposer.propose(0, n(10), "own");
-  CHECK_FALSE(accept_sent(proposer.handle(1, "A", Promise{n(10), Proposal{n(2), "common"}})));
-  CHECK_FALSE(accept_sent(proposer.handle(1, "B", Promise{n(10), Proposal{n(2), "common"}})));
-  const Effects effects = proposer.handle(2, "C", Promise{n(10), Proposal{n(4), "highest"}});
+  CHECK_FALSE(accept_sent(
+      proposer.handle(1, "A", Promise{.number = n(10), .accepted = Proposal{n(2), "common"}})));
+  CHECK_FALSE(accept_sent(
+      proposer.handle(1, "B", Promise{.number = n(10), .accepted = Proposal{n(2), "common"}})));
+  const Effects effects =
+      proposer.handle(2, "C", Promise{.number = n(10), .accepted = Proposal{n(4), "highest"}});
   REQUIRE(accept_sent(effects));
   CHECK(*accept_sent(effects) == Proposal{n(10), "highest"});
   CHECK(effects.send.size() == 5);  // Accept to every acceptor
-  CHECK(std::get<event::ValueChosenForAccept>(effects.events.back()).adopted_from ==
+  CHECK(std::get<event::AcceptPhaseStarted>(effects.events.back()).adopted_from ==
         Proposal{n(4), "highest"});
 }
 
 TEST_CASE("Proposer phase 2: with no accepted proposal reported it proposes its own value") {
   Proposer proposer(five_acceptors());
   proposer.propose(0, n(1), "3");
-  proposer.handle(1, "A", Promise{n(1), std::nullopt});
-  proposer.handle(1, "B", Promise{n(1), std::nullopt});
-  const Effects effects = proposer.handle(1, "C", Promise{n(1), std::nullopt});
+  proposer.handle(1, "A", Promise{.number = n(1)});
+  proposer.handle(1, "B", Promise{.number = n(1)});
+  const Effects effects = proposer.handle(1, "C", Promise{.number = n(1)});
   CHECK(accept_sent(effects) == Proposal{n(1), "3"});
   CHECK(proposer.phase() == Proposer::Phase::accepting);
 }
@@ -78,20 +81,20 @@ TEST_CASE("Proposer phase 2: with no accepted proposal reported it proposes its 
 TEST_CASE("Proposer: a duplicated Promise is counted once, a stale one not at all") {
   Proposer proposer(five_acceptors());
   proposer.propose(0, n(4), "x");
-  proposer.handle(1, "A", Promise{n(4), std::nullopt});
-  proposer.handle(1, "A", Promise{n(4), std::nullopt});  // duplicate
-  proposer.handle(1, "B", Promise{n(1), std::nullopt});  // an older round's
+  proposer.handle(1, "A", Promise{.number = n(4)});
+  proposer.handle(1, "A", Promise{.number = n(4)});  // duplicate
+  proposer.handle(1, "B", Promise{.number = n(1)});  // an older round's
   CHECK(proposer.phase() == Proposer::Phase::preparing);
-  proposer.handle(1, "B", Promise{n(4), std::nullopt});
+  proposer.handle(1, "B", Promise{.number = n(4)});
   CHECK(proposer.phase() == Proposer::Phase::preparing);  // 2 of 3
-  proposer.handle(1, "C", Promise{n(4), std::nullopt});
+  proposer.handle(1, "C", Promise{.number = n(4)});
   CHECK(proposer.phase() == Proposer::Phase::accepting);
 }
 
 TEST_CASE("Proposer: a majority of Accepted means its proposal is chosen") {
   Proposer proposer(five_acceptors());
   proposer.propose(0, n(1), "3");
-  for (const char* id : {"A", "B", "C"}) proposer.handle(1, id, Promise{n(1), std::nullopt});
+  for (const char* id : {"A", "B", "C"}) proposer.handle(1, id, Promise{.number = n(1)});
   proposer.handle(2, "A", Accepted{{n(1), "3"}});
   proposer.handle(2, "A", Accepted{{n(1), "3"}});  // duplicate: still 1
   proposer.handle(2, "B", Accepted{{n(1), "3"}});
@@ -113,7 +116,7 @@ TEST_CASE("Proposer: after a timeout it retries with a higher number of its own"
     CHECK(std::holds_alternative<event::RoundTimedOut>(retry.events.front()));
   }
   SUBCASE("a Promise reported [8, x]: the next own number above 8, 10") {
-    proposer.handle(10, "A", Promise{n(1), Proposal{n(8), "x"}});
+    proposer.handle(10, "A", Promise{.number = n(1), .accepted = Proposal{n(8), "x"}});
     proposer.tick(100, random);
     CHECK(proposer.number() == n(10));
   }

@@ -62,8 +62,8 @@ Command cmd(int n) {
   return Command::put("k" + std::to_string(n), std::to_string(n));
 }
 
-bool holds(const std::vector<LogEntry>& log, const Command& command) {
-  return std::any_of(log.begin(), log.end(),
+bool holds(const raft::Log& log, const Command& command) {
+  return std::any_of(log.entries().begin(), log.entries().end(),
                      [&](const LogEntry& entry) { return entry.command == command; });
 }
 
@@ -246,7 +246,7 @@ TEST_CASE("Raft timed agreement: a rejoining old leader's uncommitted entries ar
     }
     world.partition({{leader1}, rest});
     for (int n : {102, 103, 104}) REQUIRE(cluster.submit(leader1, cmd(n)));
-    REQUIRE(cluster.server(leader1)->log().size() == 5);
+    REQUIRE(cluster.server(leader1)->log().last_index() == i(5));
 
     // The others elect a new leader and commit 103.
     const auto leader2 = wait_for_leader_among(cluster, rest);
@@ -289,17 +289,16 @@ TEST_CASE("Raft timed agreement: a follower that missed 50 entries catches up") 
     }
     world.partition({{behind}, rest});
     for (int n = 1; n <= 50; ++n) REQUIRE(one(cluster, cmd(n), 2));
-    CHECK(cluster.state(behind).log.size() < 50);
+    CHECK(cluster.state(behind).log.last_index() < i(50));
 
     world.heal();
     const auto last = one(cluster, cmd(51), 3);
     REQUIRE(last);
     const Server& caught_up = *cluster.server(behind);
     const Server& now_leader = *cluster.server(*cluster.leader());
-    CHECK(caught_up.log().size() >= last->value);
-    CHECK(std::equal(caught_up.log().begin(),
-                     caught_up.log().begin() + static_cast<std::ptrdiff_t>(last->value),
-                     now_leader.log().begin()));
+    CHECK(caught_up.log().last_index() >= *last);
+    CHECK(caught_up.log().entries_from(i(1), last->value) ==
+          now_leader.log().entries_from(i(1), last->value));
     CHECK(caught_up.store().data() == now_leader.store().data());
     CHECK(caught_up.store().data().size() == 52);
     require_safe(cluster);
@@ -316,7 +315,7 @@ TEST_CASE(
     world.set_latency({5, 15});
     for (int n = 1; n <= 5; ++n) REQUIRE(one(cluster, cmd(n), 3));
     const auto committed_before = cluster.committed();
-    std::map<NodeId, std::vector<LogEntry>> logs_before;
+    std::map<NodeId, raft::Log> logs_before;
     for (const NodeId& id : abc) logs_before[id] = cluster.state(id).log;
 
     for (const NodeId& id : abc) world.crash(id);
@@ -333,8 +332,8 @@ TEST_CASE(
       CAPTURE(id);
       const auto& log = cluster.state(id).log;
       for (const auto& [index, entry] : committed_before) {
-        REQUIRE(log.size() >= index.value);
-        CHECK(log[index.value - 1] == entry);
+        REQUIRE(log.last_index() >= index);
+        CHECK(log.entry(index) == entry);
       }
       for (int n = 1; n <= 6; ++n) {
         CHECK(cluster.server(id)->store().get("k" + std::to_string(n)) ==

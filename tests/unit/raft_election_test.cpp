@@ -27,10 +27,12 @@ namespace {
 // log no voter here can beat, so any voter that may vote grants it.
 std::vector<std::pair<std::string, Message>> one_of_each(Term term) {
   return {
-      {"request-vote", RequestVote{term, "B", i(100), t(100)}},
-      {"vote", Vote{term, false}},
-      {"append-entries", AppendEntries{term, "B", i(0), t(0), {}, i(0)}},
-      {"append-reply", AppendReply{term, false, i(0)}},
+      {"request-vote",
+       RequestVote{
+           .term = term, .candidate_id = "B", .last_log_index = i(100), .last_log_term = t(100)}},
+      {"vote", Vote{.term = term, .vote_granted = false}},
+      {"append-entries", AppendEntries{.term = term, .leader_id = "B"}},
+      {"append-reply", AppendReply{.term = term, .success = false}},
   };
 }
 
@@ -38,7 +40,8 @@ std::vector<std::pair<std::string, Message>> one_of_each(Term term) {
 Server in_role(Role role) {
   LowestDraw low;
   if (role == Role::leader) return elected("A", abc, {}, t(1));
-  Server server(config_for("A", abc), RaftHardState{t(role == Role::candidate ? 1 : 2), {}, {}});
+  Server server(config_for("A", abc),
+                RaftHardState{.current_term = t(role == Role::candidate ? 1 : 2)});
   server.start(0, low);
   if (role == Role::candidate) server.timeout(0, low);
   return server;
@@ -96,9 +99,13 @@ TEST_CASE("Raft 5.1: a request with a stale term is refused") {
   // "If a server receives a request with a stale term number, it rejects the request."
   LowestDraw low;
   SUBCASE("a RequestVote of term 1 to a follower of term 2 is answered with a refusal") {
-    Server follower(config_for("A", abc), RaftHardState{t(2), {}, {}});
+    Server follower(config_for("A", abc), RaftHardState{.current_term = t(2)});
     follower.start(0, low);
-    const Effects effects = follower.handle(10, "B", RequestVote{t(1), "B", i(5), t(1)}, low);
+    const Effects effects = follower.handle(
+        10, "B",
+        RequestVote{
+            .term = t(1), .candidate_id = "B", .last_log_index = i(5), .last_log_term = t(1)},
+        low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == "B");
@@ -112,33 +119,42 @@ TEST_CASE("Raft 5.1: a request with a stale term is refused") {
     CHECK(events<event::StaleRefused>(effects)[0].current == t(2));
   }
   SUBCASE("an AppendEntries of term 1 to a follower of term 2 is refused and stores nothing") {
-    Server follower(config_for("A", abc), RaftHardState{t(2), {}, noops({1})});
+    Server follower(config_for("A", abc),
+                    RaftHardState{.current_term = t(2), .log = raft::Log{noops({1})}});
     follower.start(0, low);
-    const Effects effects =
-        follower.handle(10, "B", AppendEntries{t(1), "B", i(1), t(1), noops({1}), i(2)}, low);
+    const Effects effects = follower.handle(10, "B",
+                                            AppendEntries{.term = t(1),
+                                                          .leader_id = "B",
+                                                          .prev_log_index = i(1),
+                                                          .prev_log_term = t(1),
+                                                          .entries = noops({1}),
+                                                          .leader_commit = i(2)},
+                                            low);
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].first == "B");
     CHECK(replies[0].second.term == t(2));  // tells the old leader the newer term
     CHECK_FALSE(replies[0].second.success);
-    CHECK(follower.log() == noops({1}));
+    CHECK(follower.log().entries() == noops({1}));
     CHECK(follower.commit_index() == i(0));
     CHECK_FALSE(follower.leader_hint());
     CHECK(effects.wake_at == Millis{150});  // a stale leader does not hold off an election
     CHECK(events<event::StaleRefused>(effects).size() == 1);
   }
   SUBCASE("a candidate does not count a granted vote of an older term") {
-    Server candidate(config_for("A", abc), RaftHardState{t(1), {}, {}});
+    Server candidate(config_for("A", abc), RaftHardState{.current_term = t(1)});
     candidate.start(0, low);
     candidate.timeout(0, low);  // term 2
-    const Effects effects = candidate.handle(10, "B", Vote{t(1), true}, low);
+    const Effects effects =
+        candidate.handle(10, "B", Vote{.term = t(1), .vote_granted = true}, low);
     CHECK(candidate.role() == Role::candidate);
     CHECK(effects.send.empty());
     CHECK(events<event::StaleRefused>(effects).size() == 1);
   }
   SUBCASE("a leader ignores an AppendReply of an older term") {
     Server leader = elected("A", abc, {}, t(1));  // term 2, noop at index 1
-    const Effects effects = leader.handle(10, "B", AppendReply{t(1), true, i(1)}, low);
+    const Effects effects = leader.handle(
+        10, "B", AppendReply{.term = t(1), .success = true, .match_index = i(1)}, low);
     CHECK(leader.role() == Role::leader);
     CHECK(leader.commit_index() == i(0));
     CHECK(effects.send.empty());
@@ -155,7 +171,7 @@ TEST_CASE("Raft 5.2: servers start up as followers") {
   CHECK(server.role() == Role::follower);
   CHECK(server.current_term() == t(0));
   CHECK_FALSE(server.voted_for());
-  CHECK(server.log().empty());
+  CHECK(server.log().entries().empty());
   const Effects effects = server.start(0, low);
   CHECK(server.role() == Role::follower);
   CHECK(effects.send.empty());
@@ -170,7 +186,8 @@ TEST_CASE("Raft 5.2: a leader sends heartbeats, AppendEntries with no entries, t
   Server leader = elected("A", abc, {}, t(0));
   REQUIRE(leader.role() == Role::leader);
   for (const char* follower : {"B", "C"}) {
-    leader.handle(1, follower, AppendReply{t(1), true, i(1)}, low);  // both hold the noop
+    leader.handle(1, follower, AppendReply{.term = t(1), .success = true, .match_index = i(1)},
+                  low);  // both hold the noop
   }
   REQUIRE(leader.commit_index() == i(1));
 
@@ -203,10 +220,14 @@ TEST_CASE("Raft 5.2: a follower that hears nothing for an election timeout start
   // candidate state. It then votes for itself and issues RequestVote RPCs in
   // parallel to each of the other servers in the cluster."
   LowestDraw low;
-  Server follower(config_for("A", abc), RaftHardState{t(3), std::nullopt, noops({1, 3})});
+  Server follower(config_for("A", abc),
+                  RaftHardState{.current_term = t(3), .log = raft::Log{noops({1, 3})}});
   follower.start(0, low);
   // A heartbeat at 100 pushes the deadline to 250.
-  follower.handle(100, "B", AppendEntries{t(3), "B", i(2), t(3), {}, i(0)}, low);
+  follower.handle(
+      100, "B",
+      AppendEntries{.term = t(3), .leader_id = "B", .prev_log_index = i(2), .prev_log_term = t(3)},
+      low);
   CHECK(follower.tick(249, low).send.empty());
   CHECK(follower.role() == Role::follower);
 
@@ -239,7 +260,8 @@ TEST_CASE(
   candidate.tick(150, low);
   REQUIRE(candidate.role() == Role::candidate);
   REQUIRE(candidate.current_term() == t(1));
-  candidate.handle(160, "B", Vote{t(1), false}, low);  // B voted for another
+  candidate.handle(160, "B", Vote{.term = t(1), .vote_granted = false},
+                   low);  // B voted for another
   CHECK(candidate.tick(299, low).send.empty());
 
   const Effects again = candidate.tick(300, low);
@@ -250,7 +272,7 @@ TEST_CASE(
   REQUIRE(requests.size() == 2);
   for (const auto& [to, request] : requests) CHECK(request.term == t(2));
   // A vote of the previous election no longer counts.
-  candidate.handle(310, "C", Vote{t(1), true}, low);
+  candidate.handle(310, "C", Vote{.term = t(1), .vote_granted = true}, low);
   CHECK(candidate.role() == Role::candidate);
 }
 
@@ -286,7 +308,8 @@ TEST_CASE("Raft 5.2: a candidate wins an election with votes from a majority of 
     candidate.timeout(0, low);
     std::size_t became_leader = 0;
     for (const auto& [voter, granted] : c.votes) {
-      const Effects effects = candidate.handle(5, voter, Vote{t(1), granted}, low);
+      const Effects effects =
+          candidate.handle(5, voter, Vote{.term = t(1), .vote_granted = granted}, low);
       became_leader += events<event::BecameLeader>(effects).size();
     }
     CHECK(candidate.role() == c.expected);
@@ -307,11 +330,11 @@ TEST_CASE(
   for (const std::uint64_t term : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{1}}) {
     CAPTURE(term);
     LowestDraw low;
-    Server candidate(config_for("A", abc), RaftHardState{t(1), {}, {}});
+    Server candidate(config_for("A", abc), RaftHardState{.current_term = t(1)});
     candidate.start(0, low);
     candidate.timeout(0, low);  // candidate in term 2
     const Effects effects =
-        candidate.handle(10, "B", AppendEntries{t(term), "B", i(0), t(0), {}, i(0)}, low);
+        candidate.handle(10, "B", AppendEntries{.term = t(term), .leader_id = "B"}, low);
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     if (term >= 2) {
@@ -344,10 +367,15 @@ TEST_CASE(
     CAPTURE(c.voted_for.value_or("-"));
     CAPTURE(c.candidate);
     LowestDraw low;
-    Server voter(config_for("A", abc), RaftHardState{t(1), c.voted_for, {}});
+    Server voter(config_for("A", abc),
+                 RaftHardState{.current_term = t(1), .voted_for = c.voted_for});
     voter.start(0, low);
-    const Effects effects =
-        voter.handle(10, c.candidate, RequestVote{t(1), c.candidate, i(0), t(0)}, low);
+    const Effects effects = voter.handle(10, c.candidate,
+                                         RequestVote{.term = t(1),
+                                                     .candidate_id = c.candidate,
+                                                     .last_log_index = i(0),
+                                                     .last_log_term = t(0)},
+                                         low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == c.candidate);
@@ -369,12 +397,24 @@ TEST_CASE(
     LowestDraw low;
     Server voter(config_for("A", abc), RaftHardState{});
     voter.start(0, low);
-    CHECK(sent<Vote>(voter.handle(1, "C", RequestVote{t(1), "C", i(0), t(0)}, low))[0]
+    CHECK(sent<Vote>(voter.handle(
+        1, "C",
+        RequestVote{
+            .term = t(1), .candidate_id = "C", .last_log_index = i(0), .last_log_term = t(0)},
+        low))[0]
               .second.vote_granted);
-    CHECK_FALSE(sent<Vote>(voter.handle(2, "B", RequestVote{t(1), "B", i(0), t(0)}, low))[0]
+    CHECK_FALSE(sent<Vote>(voter.handle(
+        2, "B",
+        RequestVote{
+            .term = t(1), .candidate_id = "B", .last_log_index = i(0), .last_log_term = t(0)},
+        low))[0]
                     .second.vote_granted);
     // A new term: a new vote.
-    CHECK(sent<Vote>(voter.handle(3, "B", RequestVote{t(2), "B", i(0), t(0)}, low))[0]
+    CHECK(sent<Vote>(voter.handle(
+        3, "B",
+        RequestVote{
+            .term = t(2), .candidate_id = "B", .last_log_index = i(0), .last_log_term = t(0)},
+        low))[0]
               .second.vote_granted);
     CHECK(voter.voted_for() == std::optional<NodeId>{"B"});
   }

@@ -37,11 +37,12 @@ TEST_CASE("Raft 5.3: the leader appends a command to its log and sends it to eve
   LowestDraw low;
   Server leader = elected("A", abc, {}, t(0));
   for (const char* follower : {"B", "C"})
-    leader.handle(1, follower, AppendReply{t(1), true, i(1)}, low);
+    leader.handle(1, follower, AppendReply{.term = t(1), .success = true, .match_index = i(1)},
+                  low);
   const Command x = Command::put("x", "3");
   const Effects effects = leader.submit(5, x);
   const LogEntry entry{t(1), x};
-  CHECK(leader.log() == std::vector<LogEntry>{LogEntry{t(1), Command::noop()}, entry});
+  CHECK(leader.log().entries() == std::vector<LogEntry>{LogEntry{t(1), Command::noop()}, entry});
   REQUIRE(effects.persist);  // only what changed: the new entry, at index 2
   CHECK(effects.persist->log_from == i(2));
   CHECK(effects.persist->entries == std::vector<LogEntry>{entry});
@@ -65,7 +66,7 @@ TEST_CASE("Raft 5.3: the leader appends a command to its log and sends it to eve
     const Effects refused = follower.submit(0, x);
     CHECK(refused.send.empty());
     CHECK_FALSE(refused.persist);
-    CHECK(follower.log().empty());
+    CHECK(follower.log().entries().empty());
   }
 }
 
@@ -78,7 +79,8 @@ TEST_CASE("Raft 5.3: the leader applies a committed entry and sends the commit i
   Server leader = elected("A", abc, {}, t(0));
   const Command x = Command::put("x", "3");
   leader.submit(1, x);
-  const Effects effects = leader.handle(2, "B", AppendReply{t(1), true, i(2)}, low);
+  const Effects effects =
+      leader.handle(2, "B", AppendReply{.term = t(1), .success = true, .match_index = i(2)}, low);
   CHECK(leader.commit_index() == i(2));
   CHECK(leader.last_applied() == i(2));
   CHECK(leader.store().get("x") == std::optional<std::string>{"3"});
@@ -119,11 +121,13 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
     REQUIRE(leader.role() == Role::leader);
     leader.submit(1, Command::put("x", "1"));  // index 2
     for (const NodeId& follower : c.acks)
-      leader.handle(2, follower, AppendReply{t(1), true, i(2)}, low);
+      leader.handle(2, follower, AppendReply{.term = t(1), .success = true, .match_index = i(2)},
+                    low);
     CHECK((leader.commit_index() == i(2)) == c.committed);
     // A duplicated acknowledgement counts once.
     if (!c.acks.empty() && !c.committed) {
-      leader.handle(3, c.acks[0], AppendReply{t(1), true, i(2)}, low);
+      leader.handle(3, c.acks[0], AppendReply{.term = t(1), .success = true, .match_index = i(2)},
+                    low);
       CHECK(leader.commit_index() < i(2));
     }
   }
@@ -136,8 +140,9 @@ TEST_CASE(
   LowestDraw low;
   Server leader = elected("A", abc, noops({1, 2}), t(2));  // term 3, noop at index 3
   leader.submit(1, Command::put("x", "1"));                // index 4
-  REQUIRE(leader.log().size() == 4);
-  const Effects effects = leader.handle(2, "B", AppendReply{t(3), true, i(4)}, low);
+  REQUIRE(leader.log().last_index() == i(4));
+  const Effects effects =
+      leader.handle(2, "B", AppendReply{.term = t(3), .success = true, .match_index = i(4)}, low);
   CHECK(leader.commit_index() == i(4));
   const auto committed = events<event::Committed>(effects);
   REQUIRE(committed.size() == 4);
@@ -159,9 +164,11 @@ TEST_CASE("Raft 5.3: a follower applies in log order the entries the leader says
   };
   for (const Case& c : std::vector<Case>{{0, 0}, {1, 1}, {2, 2}, {3, 3}, {7, 3}}) {
     CAPTURE(c.leader_commit);
-    Server follower(config_for("A", abc), RaftHardState{t(1), {}, {}});
+    Server follower(config_for("A", abc), RaftHardState{.current_term = t(1)});
     const Effects effects = follower_receives(
-        follower, AppendEntries{t(1), "B", i(0), t(0), three, i(c.leader_commit)});
+        follower,
+        AppendEntries{
+            .term = t(1), .leader_id = "B", .entries = three, .leader_commit = i(c.leader_commit)});
     CHECK(follower.commit_index() == i(c.expected));
     CHECK(follower.last_applied() == i(c.expected));
     const auto applied = events<event::Applied>(effects);
@@ -176,11 +183,14 @@ TEST_CASE("Raft 5.3: a follower applies in log order the entries the leader says
   }
 
   SUBCASE("a later heartbeat carries the commit index") {
-    Server follower(config_for("A", abc), RaftHardState{t(1), {}, {}});
-    follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), three, i(0)});
+    Server follower(config_for("A", abc), RaftHardState{.current_term = t(1)});
+    follower_receives(follower, AppendEntries{.term = t(1), .leader_id = "B", .entries = three});
     REQUIRE(follower.commit_index() == i(0));
-    const Effects beat =
-        follower_receives(follower, AppendEntries{t(1), "B", i(3), t(1), {}, i(2)});
+    const Effects beat = follower_receives(follower, AppendEntries{.term = t(1),
+                                                                   .leader_id = "B",
+                                                                   .prev_log_index = i(3),
+                                                                   .prev_log_term = t(1),
+                                                                   .leader_commit = i(2)});
     CHECK(follower.commit_index() == i(2));
     CHECK(events<event::Applied>(beat).size() == 2);
     CHECK(follower.store().get("y") == std::optional<std::string>{"2"});
@@ -208,18 +218,23 @@ TEST_CASE("Raft 5.3: a follower refuses new entries unless it holds the precedin
   for (const Case& c : cases) {
     CAPTURE(c.prev_index);
     CAPTURE(c.prev_term);
-    RaftHardState disk{t(2), {}, noops({1, 2})};
+    const RaftHardState disk{.current_term = t(2), .log = raft::Log{noops({1, 2})}};
     Server follower(config_for("A", abc), disk);
-    const Effects effects = follower_receives(
-        follower, AppendEntries{t(2), "B", i(c.prev_index), t(c.prev_term), noops({2}), i(0)});
+    const Effects effects =
+        follower_receives(follower, AppendEntries{.term = t(2),
+                                                  .leader_id = "B",
+                                                  .prev_log_index = i(c.prev_index),
+                                                  .prev_log_term = t(c.prev_term),
+                                                  .entries = noops({2})});
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].second.success == c.success);
     if (c.success) {
       CHECK(replies[0].second.match_index == i(c.prev_index + 1));
     } else {
-      CHECK(replies[0].second.match_index == i(c.prev_index));  // the prev that did not match
-      CHECK(follower.log() == noops({1, 2}));
+      CHECK(replies[0].second.refused_prev_index ==
+            i(c.prev_index));  // the prev that did not match
+      CHECK(follower.log().entries() == noops({1, 2}));
       CHECK_FALSE(effects.persist);
       const auto refused = events<event::AppendRefused>(effects);
       REQUIRE(refused.size() == 1);
@@ -251,10 +266,14 @@ TEST_CASE(
   for (const Case& c : cases) {
     CAPTURE(c.prev_index);
     CAPTURE(c.entries.size());
-    RaftHardState disk{t(2), {}, noops({1, 2})};
+    RaftHardState disk{.current_term = t(2), .log = raft::Log{noops({1, 2})}};
     Server follower(config_for("A", abc), disk);
-    const Effects effects = follower_receives(
-        follower, AppendEntries{t(4), "B", i(c.prev_index), t(c.prev_term), c.entries, i(0)});
+    const Effects effects =
+        follower_receives(follower, AppendEntries{.term = t(4),
+                                                  .leader_id = "B",
+                                                  .prev_log_index = i(c.prev_index),
+                                                  .prev_log_term = t(c.prev_term),
+                                                  .entries = c.entries});
     CHECK(terms_of(follower.log()) == c.expected);
     const auto deleted = events<event::ConflictDeleted>(effects);
     if (c.deleted == 0) {
@@ -269,7 +288,7 @@ TEST_CASE(
     CHECK(replies[0].second.success);
     CHECK(replies[0].second.match_index == i(c.prev_index + c.entries.size()));
     REQUIRE(effects.persist);  // durable (term 4, and the log) before the reply
-    raft::apply(*effects.persist, disk);
+    raft::write(*effects.persist, disk);
     CHECK(disk == follower.hard_state());
   }
 }
@@ -278,14 +297,14 @@ TEST_CASE("Raft 5.3: an AppendEntries that repeats entries already stored delete
   // Only a conflict (same index, different term) deletes: a late or duplicated
   // AppendEntries carrying a prefix of what the follower holds leaves the
   // entries after it in place.
-  Server follower(config_for("A", abc), RaftHardState{t(1), {}, {}});
+  Server follower(config_for("A", abc), RaftHardState{.current_term = t(1)});
   const std::vector<LogEntry> three{LogEntry{t(1), Command::put("x", "1")},
                                     LogEntry{t(1), Command::put("x", "2")},
                                     LogEntry{t(1), Command::put("x", "3")}};
-  follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), three, i(0)});
-  const Effects late =
-      follower_receives(follower, AppendEntries{t(1), "B", i(0), t(0), {three[0]}, i(0)});
-  CHECK(follower.log() == three);
+  follower_receives(follower, AppendEntries{.term = t(1), .leader_id = "B", .entries = three});
+  const Effects late = follower_receives(
+      follower, AppendEntries{.term = t(1), .leader_id = "B", .entries = {three[0]}});
+  CHECK(follower.log().entries() == three);
   CHECK(events<event::ConflictDeleted>(late).empty());
   CHECK_FALSE(late.persist);
   REQUIRE(sent<AppendReply>(late).size() == 1);
@@ -298,7 +317,11 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
   LowestDraw low;
   Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
   REQUIRE(leader.role() == Role::leader);
-  const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7), i(7)}, low);
+  const Effects refused = leader.handle(
+      1, "B",
+      AppendReply{
+          .term = t(5), .success = false, .refused_prev_index = i(7), .last_log_index = i(7)},
+      low);
   const auto back = events<event::NextIndexBack>(refused);
   REQUIRE(back.size() == 1);
   CHECK(back[0].follower == "B");
@@ -311,7 +334,9 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
   CHECK(terms_of(retry[0].second.entries) == std::vector<std::uint64_t>{4, 5});
 
   // The follower (1,1,1,2,3,3,3) takes it: its entry 7 is replaced, 8 appended.
-  Server follower(config_for("B", abc), RaftHardState{t(5), {}, noops({1, 1, 1, 2, 3, 3, 3})});
+  Server follower(
+      config_for("B", abc),
+      RaftHardState{.current_term = t(5), .log = raft::Log{noops({1, 1, 1, 2, 3, 3, 3})}});
   const Effects accepted = follower.handle(10, "A", retry[0].second, low);  // from the leader, A
   CHECK(terms_of(follower.log()) == std::vector<std::uint64_t>{1, 1, 1, 2, 3, 3, 4, 5});
   const auto ok = sent<AppendReply>(accepted);
@@ -331,13 +356,18 @@ TEST_CASE(
   LowestDraw low;
   Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
   // B refuses prev (7, 4): the retry from prev (6, 3) brings it up to date.
-  const Effects refused = leader.handle(1, "B", AppendReply{t(5), false, i(7), i(7)}, low);
+  const Effects refused = leader.handle(
+      1, "B",
+      AppendReply{
+          .term = t(5), .success = false, .refused_prev_index = i(7), .last_log_index = i(7)},
+      low);
   REQUIRE(sent<AppendEntries>(refused).size() == 1);
-  leader.handle(2, "B", AppendReply{t(5), true, i(8)}, low);
+  leader.handle(2, "B", AppendReply{.term = t(5), .success = true, .match_index = i(8)}, low);
   REQUIRE(leader.commit_index() == i(8));
 
   // A duplicate of the first refusal arrives late.
-  const Effects late = leader.handle(3, "B", AppendReply{t(5), false, i(7)}, low);
+  const Effects late = leader.handle(
+      3, "B", AppendReply{.term = t(5), .success = false, .refused_prev_index = i(7)}, low);
   CHECK(late.send.empty());
   CHECK(events<event::NextIndexBack>(late).empty());
 }
@@ -355,7 +385,8 @@ TEST_CASE("Raft 5.4.1: a RequestVote carries the index and term of the candidate
        std::vector<Case>{{{}, 0, 0}, {noops({1}), 1, 1}, {noops({1, 1, 2, 3}), 4, 3}}) {
     CAPTURE(c.last_index);
     LowestDraw low;
-    Server server(config_for("A", abc), RaftHardState{t(3), {}, c.log});
+    Server server(config_for("A", abc),
+                  RaftHardState{.current_term = t(3), .log = raft::Log{c.log}});
     server.start(0, low);
     const auto requests = sent<RequestVote>(server.timeout(0, low));
     REQUIRE(requests.size() == 2);
@@ -395,10 +426,15 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
     const Case& c = cases[n];
     CAPTURE(n);
     LowestDraw low;
-    Server voter(config_for("A", abc), RaftHardState{t(2), {}, c.voter_log});
+    Server voter(config_for("A", abc),
+                 RaftHardState{.current_term = t(2), .log = raft::Log{c.voter_log}});
     voter.start(0, low);
-    const Effects effects =
-        voter.handle(1, "B", RequestVote{t(3), "B", i(c.last_index), t(c.last_term)}, low);
+    const Effects effects = voter.handle(1, "B",
+                                         RequestVote{.term = t(3),
+                                                     .candidate_id = "B",
+                                                     .last_log_index = i(c.last_index),
+                                                     .last_log_term = t(c.last_term)},
+                                         low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].second.vote_granted == c.granted);
@@ -417,9 +453,14 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
     LowestDraw low;
     raft::Rules rules;
     rules.vote_restriction = false;
-    Server voter(config_for("A", abc, rules), RaftHardState{t(2), {}, noops({2, 2})});
+    Server voter(config_for("A", abc, rules),
+                 RaftHardState{.current_term = t(2), .log = raft::Log{noops({2, 2})}});
     voter.start(0, low);
-    const auto votes = sent<Vote>(voter.handle(1, "B", RequestVote{t(3), "B", i(1), t(1)}, low));
+    const auto votes = sent<Vote>(voter.handle(
+        1, "B",
+        RequestVote{
+            .term = t(3), .candidate_id = "B", .last_log_index = i(1), .last_log_term = t(1)},
+        low));
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].second.vote_granted);
   }
@@ -444,7 +485,8 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     LowestDraw low;
     Server leader = elected("A", abc, noops({1, 2}), t(2));
     REQUIRE(leader.current_term() == t(3));
-    leader.handle(1, "B", AppendReply{t(3), true, i(c.match)}, low);
+    leader.handle(1, "B", AppendReply{.term = t(3), .success = true, .match_index = i(c.match)},
+                  low);
     CHECK(leader.commit_index() == i(c.committed));
   }
 
@@ -455,11 +497,12 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     raft::Rules rules;
     rules.leader_noop = false;
     Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
-    REQUIRE(leader.log() == noops({1, 2}));
-    leader.handle(1, "B", AppendReply{t(3), true, i(2)}, low);
+    REQUIRE(leader.log().entries() == noops({1, 2}));
+    leader.handle(1, "B", AppendReply{.term = t(3), .success = true, .match_index = i(2)}, low);
     CHECK(leader.commit_index() == i(0));
     leader.submit(2, Command::put("x", "3"));
-    const Effects effects = leader.handle(3, "B", AppendReply{t(3), true, i(3)}, low);
+    const Effects effects =
+        leader.handle(3, "B", AppendReply{.term = t(3), .success = true, .match_index = i(3)}, low);
     CHECK(leader.commit_index() == i(3));  // and with it, indirectly, (1, 1) and (2, 2)
     CHECK(events<event::Committed>(effects).size() == 3);
   }
@@ -469,7 +512,8 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     rules.leader_noop = false;
     rules.commit_current_term_only = false;
     Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
-    const Effects effects = leader.handle(1, "B", AppendReply{t(3), true, i(2)}, low);
+    const Effects effects =
+        leader.handle(1, "B", AppendReply{.term = t(3), .success = true, .match_index = i(2)}, low);
     CHECK(leader.commit_index() == i(2));
     const auto committed = events<event::Committed>(effects);
     REQUIRE(committed.size() == 2);

@@ -53,21 +53,25 @@ inline std::vector<Term> terms(std::initializer_list<std::uint64_t> values) {
   return out;
 }
 // The log the scenario set-up `set_log` makes: a noop of each term.
-inline std::vector<LogEntry> noops(std::initializer_list<std::uint64_t> values) {
+inline std::vector<LogEntry> noops(const std::vector<std::uint64_t>& values) {
   std::vector<LogEntry> out;
   for (const std::uint64_t value : values) out.push_back(LogEntry{Term{value}, Command::noop()});
   return out;
 }
 // The terms of a log, to compare logs by their shape (as the paper draws them).
-inline std::vector<std::uint64_t> terms_of(const std::vector<LogEntry>& log) {
+inline std::vector<std::uint64_t> terms_of(const std::vector<LogEntry>& entries) {
   std::vector<std::uint64_t> out;
-  for (const LogEntry& entry : log) out.push_back(entry.term.value);
+  for (const LogEntry& entry : entries) out.push_back(entry.term.value);
   return out;
+}
+inline std::vector<std::uint64_t> terms_of(const raft::Log& log) {
+  return terms_of(log.entries());
 }
 
 inline Server::Config config_for(const NodeId& self, std::vector<NodeId> servers,
                                  raft::Rules rules = {}, raft::Timing timing = {}) {
-  return Server::Config{self, std::move(servers), timing, rules, std::nullopt};
+  return Server::Config{
+      .self = self, .servers = std::move(servers), .timing = timing, .rules = rules};
 }
 
 // Server `self` of `servers`, restored with `term` and `log`, wins the
@@ -78,12 +82,12 @@ inline Server elected(const NodeId& self, const std::vector<NodeId>& servers,
                       std::vector<LogEntry> log = {}, Term term = {}, raft::Rules rules = {}) {
   LowestDraw low;
   Server server(config_for(self, servers, rules),
-                RaftHardState{term, std::nullopt, std::move(log)});
+                RaftHardState{.current_term = term, .log = raft::Log{std::move(log)}});
   server.start(0, low);
   server.timeout(0, low);
   for (const NodeId& peer : servers) {
     if (peer != self && server.role() != Role::leader) {
-      server.handle(0, peer, Vote{server.current_term(), true}, low);
+      server.handle(0, peer, Vote{.term = server.current_term(), .vote_granted = true}, low);
     }
   }
   return server;
@@ -108,7 +112,7 @@ inline std::size_t committed_by(const RaftCluster& cluster, LogIndex index) {
   for (const NodeId& id : cluster.participants()) {
     const Server* s = cluster.server(id);
     if (s == nullptr || s->commit_index() < index) continue;
-    const LogEntry& entry = s->log().at(index.value - 1);
+    const LogEntry& entry = s->log().entry(index);
     if (seen && !(*seen == entry)) {
       FAIL_CHECK("servers committed different entries at index " << index.value);
     }

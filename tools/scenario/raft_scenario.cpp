@@ -109,7 +109,7 @@ class RaftScenario final
     if (what == "log") {
       if (line.size() < 3) fail("usage: expect log ID ITEM…");
       const NodeId& id = node(line[2]);
-      const auto& log = cluster_->state(id).log;
+      const auto& log = cluster_->state(id).log.entries();
       // ITEM is `T` or `T:CMD`: compare each item in the form it was written.
       bool holds = log.size() == line.size() - 3;
       std::string actual;
@@ -129,7 +129,7 @@ class RaftScenario final
       require_words(line, 4, 4, "expect " + what + " ID N");
       const NodeId& id = node(line[2]);
       const auto number = parse_number(line[3], "the count");
-      std::uint64_t actual = cluster_->state(id).log.size();
+      std::uint64_t actual = cluster_->state(id).log.last_index().value;
       if (what == "commit") {
         const auto* server = cluster_->server(id);
         actual = server ? server->commit_index().value : 0;

@@ -1,0 +1,126 @@
+// What a Raft server hands its driver after each step (DESIGN.md §8): the
+// state to make durable first, then the messages to send, the time to wake
+// it, and the events it noted — and what survives a crash. The simulator
+// (cluster/raft_cluster.cpp) and a real node (net/) are the drivers.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "raft/log.h"
+#include "raft/messages.h"
+
+namespace consensus_lab::raft {
+
+// What survives a crash (Figure 2, "Persistent state on all servers").
+struct RaftHardState {
+  Term current_term;                // the latest term this server has seen
+  std::optional<NodeId> voted_for;  // whom it voted for in current_term, if anyone
+  Log log;
+  friend bool operator==(const RaftHardState&, const RaftHardState&) = default;
+};
+
+// What must be made durable before the step's messages leave — etcd raft's
+// Ready holds the same: the term and vote, and only the part of the log that
+// changed, so a long log is not written again for every new entry. The
+// Server builds it in one place (Server::take_unpersisted).
+struct Persist {
+  Term current_term;
+  std::optional<NodeId> voted_for;
+  // The log changed from this index on: the durable log keeps its entries
+  // before log_from and gets `entries` after them (a conflict deleted, new
+  // entries appended). None: the log did not change.
+  std::optional<LogIndex> log_from;
+  std::vector<LogEntry> entries;
+  friend bool operator==(const Persist&, const Persist&) = default;
+};
+
+// Write a Persist to durable state: what a driver's disk does with it (a
+// real node's is net/Store::write). The disk must hold what the server held
+// when it last persisted: the log reaches at least to log_from - 1.
+void write(const Persist& persist, RaftHardState& disk);
+
+struct Outgoing {
+  NodeId to;
+  Message message;
+};
+
+namespace event {
+struct TermRaised {  // a higher term seen (or set): now a follower in it
+  Term from, to;
+};
+struct StaleRefused {  // a message from an older term
+  Term term, current;
+};
+struct BecameCandidate {
+  Term term;
+};
+struct VoteGranted {
+  NodeId candidate;
+  Term term;
+};
+struct VoteRefused {
+  enum class Reason { already_voted, less_complete_log };
+  NodeId candidate;
+  Term term;
+  Reason reason;
+  std::optional<NodeId> voted_for;
+};
+struct BecameLeader {
+  Term term;
+  std::size_t votes;
+};
+struct EntryAppended {  // the leader appends a client command (or its noop)
+  LogIndex index;
+  LogEntry entry;
+};
+struct AppendRefused {  // the consistency check failed
+  LogIndex prev_index;
+  Term prev_term;
+  bool missing;  // no entry there at all (else: a different term)
+};
+struct ConflictDeleted {  // a conflicting entry and everything after it
+  LogIndex from;
+  std::size_t count;
+};
+struct EntriesStored {
+  LogIndex from;
+  std::size_t count;
+};
+struct NextIndexBack {  // the leader steps back one entry for a follower
+  NodeId follower;
+  LogIndex next_index;
+};
+struct Committed {
+  LogIndex index;
+  LogEntry entry;
+};
+struct Applied {
+  LogIndex index;
+  Command command;
+  bool repeat;
+  std::optional<std::string> value;  // a read's answer: the value when it applied
+};
+}  // namespace event
+
+using Event =
+    std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
+                 event::VoteRefused, event::BecameLeader, event::EntryAppended,
+                 event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
+                 event::NextIndexBack, event::Committed, event::Applied>;
+
+struct Effects {
+  std::optional<Persist> persist;
+  std::vector<Outgoing> send;
+  std::optional<Millis> wake_at;
+  std::vector<Event> events;
+  // The message handed to handle() was impossible — no server following the
+  // protocol could have sent it (Server::check says why): nothing else was
+  // done. A real node logs this reason and closes the connection it came on.
+  std::optional<std::string> refused;
+};
+
+}  // namespace consensus_lab::raft

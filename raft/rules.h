@@ -1,0 +1,52 @@
+// What can be switched off, and how long things take — the Raft counterpart
+// of paxos/rules.h and multipaxos/rules.h. Every safety rule is on by
+// default; switching one off (`set rule NAME off` in a scenario, `--rule
+// NAME=off` in the checker) shows what it prevents (docs/raft.md,
+// docs/checker.md).
+#pragma once
+
+#include "common/named_rule.h"
+#include "common/types.h"
+
+namespace consensus_lab::raft {
+
+// The safety rules that can be switched off (all on by default).
+struct Rules {
+  // 选举的规则 (notes): a voter refuses a candidate whose log is less complete.
+  bool vote_restriction = true;
+  // Paper §5.4.2: a leader commits by counting only entries of its own term.
+  bool commit_current_term_only = true;
+  // Durable before visible: current_term, voted_for and the log survive a crash.
+  bool persist = true;
+  // AppendEntries' consistency check on (prev index, prev term).
+  bool log_consistency_check = true;
+  // Paper §8: a new leader appends a noop entry of its term at once. Besides
+  // telling the leader what is committed, it means every entry a follower
+  // acknowledges in this term comes with one of the current term — so the
+  // Figure 8 anomaly needs both this and commit_current_term_only off.
+  bool leader_noop = true;
+};
+
+// Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).
+inline constexpr NamedRule<Rules> kRuleNames[] = {
+    {"vote-restriction", &Rules::vote_restriction,
+     "no vote for a candidate with a less complete log", "拒绝投票给日志完整性低的候选人"},
+    {"commit-current-term-only", &Rules::commit_current_term_only,
+     "count only entries of the leader's term (§5.4.2)",
+     "领导者只靠计数提交本任期的日志项（论文 §5.4.2）"},
+    {"persist", &Rules::persist, "current term, vote and log survive a crash",
+     "任期编号、选票和日志持久化，崩溃后仍在"},
+    {"log-consistency-check", &Rules::log_consistency_check,
+     "entries only after a matching prev (index, term)",
+     "一致性检查：前一个日志项一致才接受新日志项"},
+    {"leader-noop", &Rules::leader_noop, "a new leader appends a noop of its term (§8)",
+     "新领导者立即追加一条本任期的 noop（论文 §8）"},
+};
+
+struct Timing {
+  Millis election_timeout_min = 150;  // a fresh random timeout from this range…
+  Millis election_timeout_max = 300;  // …at every reset
+  Millis heartbeat = 50;              // the leader's heartbeat interval
+};
+
+}  // namespace consensus_lab::raft
