@@ -26,10 +26,10 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
     if (effects.refused) {
       cluster_.invariants_->refused(config_.self, from, message, *effects.refused);
     }
-    apply(context, std::move(effects));
+    carry_out(context, std::move(effects));
   }
   void on_timer(Context& context) override {
-    apply(context, replica_->tick(context.now(), context.random()));
+    carry_out(context, replica_->tick(context.now(), context.random()));
   }
   void on_crash() override {
     cluster_.history_.crashed(config_.self);
@@ -40,15 +40,17 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
     config_.rules = cluster_.options_.rules;
     config_.timing = cluster_.options_.timing;
     replica_.emplace(config_, disk_);
-    apply(context, replica_->start(context.now(), context.random()));
+    carry_out(context, replica_->start(context.now(), context.random()));
   }
 
-  void start(Context& context) { apply(context, replica_->start(context.now(), context.random())); }
+  void start(Context& context) {
+    carry_out(context, replica_->start(context.now(), context.random()));
+  }
   void campaign(Context& context) {
-    apply(context, replica_->campaign(context.now(), context.random()));
+    carry_out(context, replica_->campaign(context.now(), context.random()));
   }
   void submit(Context& context, const Command& command) {
-    apply(context, replica_->submit(context.now(), command));
+    carry_out(context, replica_->submit(context.now(), command));
   }
 
   const Replica* replica() const { return replica_ ? &*replica_ : nullptr; }
@@ -66,14 +68,14 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
     if (replica_) replica_->set_fixed_election_timeout(timeout);
   }
   void restart_election_timer(Context& context) {
-    apply(context, replica_->restart_election_timer(context.now(), context.random()));
+    carry_out(context, replica_->restart_election_timer(context.now(), context.random()));
   }
 
  private:
-  void apply(Context& context, Effects effects) {
+  void carry_out(Context& context, Effects effects) {
     if (effects.persist) {  // 1. durable first…
       cluster_.invariants_->disk_writing(config_.self, disk_, *effects.persist);
-      multipaxos::apply(*effects.persist, disk_);
+      multipaxos::write(*effects.persist, disk_);
     }
     for (auto& event : effects.events) {
       cluster_.observe(context.self(), event);

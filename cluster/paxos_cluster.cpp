@@ -30,11 +30,11 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   // ---- sim::Process ---------------------------------------------------------
 
   void on_message(Context& context, const NodeId& from, const Message& message) override {
-    apply(context, handle(context, from, message));
+    carry_out(context, handle(context, from, message));
   }
 
   void on_timer(Context& context) override {
-    if (proposer_) apply(context, proposer_->tick(context.now(), context.random()));
+    if (proposer_) carry_out(context, proposer_->tick(context.now(), context.random()));
   }
 
   void on_crash() override {
@@ -51,8 +51,8 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   void propose(Context& context, std::optional<paxos::ProposalNumber> number,
                const paxos::Value& value) {
     if (!proposer_) throw sim::UsageError(self_ + " is not a proposer");
-    apply(context, number ? proposer_->propose(context.now(), *number, value)
-                          : proposer_->propose(context.now(), value));
+    carry_out(context, number ? proposer_->propose(context.now(), *number, value)
+                              : proposer_->propose(context.now(), value));
   }
 
   void set_rules(const paxos::Rules& rules) {
@@ -142,7 +142,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   }
 
   // Carry out a role's Effects in the order DESIGN.md §8 fixes.
-  void apply(Context& context, Effects effects) {
+  void carry_out(Context& context, Effects effects) {
     // 1. Durable before visible: store first…
     if (effects.persist) disk_.acceptor = *effects.persist;
     for (const auto& event : effects.events) {
@@ -169,7 +169,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     }
     // 3. Wake-up for the proposer's timeout or back-off.
     if (effects.wake_at) context.wake_at(*effects.wake_at);
-    for (const Message& message : to_self) apply(context, handle(context, self_, message));
+    for (const Message& message : to_self) carry_out(context, handle(context, self_, message));
   }
 
   PaxosCluster& cluster_;

@@ -25,10 +25,10 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   void on_message(Context& context, const NodeId& from, const Message& message) override {
     raft::Effects effects = server_->handle(context.now(), from, message, context.random());
     if (effects.refused) cluster_.invariants_->refused(index_, from, message, *effects.refused);
-    apply(context, std::move(effects));
+    carry_out(context, std::move(effects));
   }
   void on_timer(Context& context) override {
-    apply(context, server_->tick(context.now(), context.random()));
+    carry_out(context, server_->tick(context.now(), context.random()));
   }
   void on_crash() override {
     cluster_.history_.crashed(config_.self);
@@ -42,28 +42,30 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
     config_.rules = cluster_.options_.rules;
     config_.timing = cluster_.options_.timing;
     server_.emplace(config_, disk_);
-    apply(context, server_->start(context.now(), context.random()));
+    carry_out(context, server_->start(context.now(), context.random()));
   }
 
-  void start(Context& context) { apply(context, server_->start(context.now(), context.random())); }
+  void start(Context& context) {
+    carry_out(context, server_->start(context.now(), context.random()));
+  }
   void timeout(Context& context) {
-    apply(context, server_->timeout(context.now(), context.random()));
+    carry_out(context, server_->timeout(context.now(), context.random()));
   }
   void submit(Context& context, const Command& command) {
-    apply(context, server_->submit(context.now(), command));
+    carry_out(context, server_->submit(context.now(), command));
   }
   // Scenario set-up, not a protocol step: the checks of the server against
   // itself start again from what it leaves.
   void set_log(Context& context, const std::vector<Term>& terms) {
-    apply(context, server_->set_log(terms));
+    carry_out(context, server_->set_log(terms));
     cluster_.invariants_->rewritten(index_);
   }
   void set_term(Context& context, Term term) {
-    apply(context, server_->set_term(term));
+    carry_out(context, server_->set_term(term));
     cluster_.invariants_->rewritten(index_);
   }
   void restart_election_timer(Context& context) {
-    apply(context, server_->restart_election_timer(context.now(), context.random()));
+    carry_out(context, server_->restart_election_timer(context.now(), context.random()));
   }
 
   const Server* server() const { return server_ ? &*server_ : nullptr; }
@@ -82,7 +84,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   }
 
  private:
-  void apply(Context& context, Effects effects) {
+  void carry_out(Context& context, Effects effects) {
     if (effects.persist) {  // 1. durable first…
       if (effects.persist->log_from) {
         cluster_.invariants_->log_writing(index_, disk_, *effects.persist);

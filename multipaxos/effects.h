@@ -32,7 +32,7 @@ struct Persist {
 };
 
 // Carry out a Persist on durable state (what a driver's disk does).
-void apply(const Persist& persist, ReplicaHardState& disk);
+void write(const Persist& persist, ReplicaHardState& disk);
 
 struct Outgoing {
   NodeId to;

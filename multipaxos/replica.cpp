@@ -196,7 +196,7 @@ void Replica::persist(Effects& effects, std::optional<Slot> accepted,
   if (chosen) p.chosen[*chosen] = hard_.chosen.at(*chosen);
 }
 
-void apply(const Persist& persist, ReplicaHardState& disk) {
+void write(const Persist& persist, ReplicaHardState& disk) {
   disk.promised = persist.promised;
   for (const auto& [slot, proposal] : persist.accepted) disk.accepted[slot] = proposal;
   for (const auto& [slot, command] : persist.chosen) disk.chosen[slot] = command;

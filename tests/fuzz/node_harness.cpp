@@ -551,7 +551,7 @@ class MultiPaxosRun : public Run<multipaxos::Message> {
   }
 
   void carry_out(const multipaxos::Effects& effects) {
-    if (effects.persist) multipaxos::apply(*effects.persist, disk_);
+    if (effects.persist) multipaxos::write(*effects.persist, disk_);
     for (const multipaxos::Outgoing& outgoing : effects.send) check_not_to_self(outgoing);
     for (const multipaxos::Event& event : effects.events) {
       if (std::holds_alternative<multipaxos::event::BecameMaster>(event)) ++stats_.became_leader;
