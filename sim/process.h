@@ -1,12 +1,17 @@
 // How a protocol plugs into the world (sim/world.h): each node is a Process
 // with three callbacks — a message arrived, its timer fired, it crashed or
 // restarted — and talks to the world only through its Context: send a
-// message, ask to be woken at a time, note an event.
+// message, ask to be woken at a time, note an event. The world keeps its
+// nodes in a Nodes table.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
+#include <memory>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "common/types.h"
 
@@ -53,6 +58,44 @@ class Process {
   virtual void on_crash() = 0;
   // Come back from durable state.
   virtual void on_restart(Context<M, E>& context) = 0;
+};
+
+// The world's nodes, in the order they were added (the index every other
+// part of the world knows them by), each with its name, its Process, and
+// whether it is up.
+template <class M, class E>
+class Nodes {
+ public:
+  struct Node {
+    NodeId id;
+    std::unique_ptr<Process<M, E>> process;
+    bool up = true;
+  };
+
+  void add(NodeId id, std::unique_ptr<Process<M, E>> process) {
+    if (has(id)) throw UsageError("node " + id + " exists already");
+    index_.emplace(id, nodes_.size());
+    nodes_.push_back(Node{std::move(id), std::move(process), true});
+  }
+  bool has(const NodeId& id) const { return index_.count(id) != 0; }
+  std::size_t index_of(const NodeId& id) const {
+    const auto it = index_.find(id);
+    if (it == index_.end()) throw UsageError("unknown node " + id);
+    return it->second;
+  }
+  Node& operator[](std::size_t index) {
+    assert(index < nodes_.size());
+    return nodes_[index];
+  }
+  const Node& operator[](std::size_t index) const {
+    assert(index < nodes_.size());
+    return nodes_[index];
+  }
+  std::size_t size() const { return nodes_.size(); }
+
+ private:
+  std::vector<Node> nodes_;
+  std::unordered_map<NodeId, std::size_t> index_;
 };
 
 }  // namespace consensus_lab::sim

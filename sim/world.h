@@ -23,7 +23,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,9 +51,7 @@ class World {
   // ---- set-up --------------------------------------------------------------
 
   void add_node(NodeId id, std::unique_ptr<ProcessType> process) {
-    if (index_.count(id)) throw UsageError("node " + id + " exists already");
-    index_.emplace(id, nodes_.size());
-    nodes_.push_back(Node{std::move(id), std::move(process), true});
+    nodes_.add(std::move(id), std::move(process));
     network_.add_node();
     timers_.add_node();
   }
@@ -85,14 +82,14 @@ class World {
   const std::optional<Violated>& violation() const { return violation_; }
   bool stopped() const { return violation_.has_value(); }
 
-  bool has_node(const NodeId& id) const { return index_.count(id) != 0; }
+  bool has_node(const NodeId& id) const { return nodes_.has(id); }
   bool is_up(const NodeId& id) const { return nodes_[index_of(id)].up; }
   // By the order nodes were added (0, 1, …): no name lookup.
-  bool is_up_at(std::size_t index) const { return nodes_.at(index).up; }
-  const NodeId& node_id(std::size_t index) const { return nodes_.at(index).id; }
+  bool is_up_at(std::size_t index) const { return nodes_[index].up; }
+  const NodeId& node_id(std::size_t index) const { return nodes_[index].id; }
   std::vector<NodeId> node_ids() const {
     std::vector<NodeId> ids;
-    for (const Node& node : nodes_) ids.push_back(node.id);
+    for (std::size_t i = 0; i < nodes_.size(); ++i) ids.push_back(nodes_[i].id);
     return ids;
   }
   ProcessType& process(const NodeId& id) { return *nodes_[index_of(id)].process; }
@@ -276,17 +273,9 @@ class World {
     if (violation_) record(*violation_);
   }
 
-  struct Node {
-    NodeId id;
-    std::unique_ptr<ProcessType> process;
-    bool up = true;
-  };
+  using Node = typename Nodes<M, E>::Node;
 
-  std::size_t index_of(const NodeId& id) const {
-    const auto it = index_.find(id);
-    if (it == index_.end()) throw UsageError("unknown node " + id);
-    return it->second;
-  }
+  std::size_t index_of(const NodeId& id) const { return nodes_.index_of(id); }
 
   bool recording() const { return recorder_.recording(); }
   void record(Happening<M, E> what) { recorder_.record(now_, std::move(what)); }
@@ -385,8 +374,7 @@ class World {
   Rng rng_;
   Millis now_ = 0;
   std::uint64_t next_sequence_ = 1;  // messages and wake-ups: ties are broken by it
-  std::vector<Node> nodes_;
-  std::unordered_map<NodeId, std::size_t> index_;
+  Nodes<M, E> nodes_;
   Network<M> network_;
   Timers timers_;
   Recorder<M, E> recorder_;
