@@ -4,6 +4,8 @@
 // (cluster/multipaxos_cluster.cpp) and a real node (net/) are the drivers.
 #pragma once
 
+#include "common/effects.h"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -34,10 +36,7 @@ struct Persist {
 // Carry out a Persist on durable state (what a driver's disk does).
 void write(const Persist& persist, ReplicaHardState& disk);
 
-struct Outgoing {
-  NodeId to;
-  Message message;
-};
+using Outgoing = consensus_lab::Outgoing<Message>;
 
 namespace event {
 struct CampaignStarted {  // Prepare sent: trying to become master
@@ -135,17 +134,7 @@ using Event =
                  event::CampaignDeferred, event::OrderIgnoredForLease, event::PromiseWithheld,
                  event::ChosenIgnored, event::LeftConfiguration, event::PhaseOneStalled>;
 
-struct Effects {
-  std::optional<Persist> persist;
-  std::vector<Outgoing> send;
-  std::optional<Millis> wake_at;
-  std::vector<Event> events;
-  // The message handed to handle() was impossible — no peer following the
-  // protocol could have sent it (slot 0, a Promise reporting slots before its
-  // own start…): nothing else was done. A real node logs this reason and
-  // closes the connection it came on.
-  std::optional<std::string> refused;
-};
+using Effects = RoleEffects<Message, Persist, Event>;
 
 enum class Role { follower, candidate, master };
 

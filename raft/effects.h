@@ -4,6 +4,8 @@
 // (cluster/raft_cluster.cpp) and a real node (net/) are the drivers.
 #pragma once
 
+#include "common/effects.h"
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -43,10 +45,7 @@ struct Persist {
 // when it last persisted: the log reaches at least to log_from - 1.
 void write(const Persist& persist, RaftHardState& disk);
 
-struct Outgoing {
-  NodeId to;
-  Message message;
-};
+using Outgoing = consensus_lab::Outgoing<Message>;
 
 namespace event {
 struct TermRaised {  // a higher term seen (or set): now a follower in it
@@ -112,15 +111,6 @@ using Event =
                  event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
                  event::NextIndexBack, event::Committed, event::Applied>;
 
-struct Effects {
-  std::optional<Persist> persist;
-  std::vector<Outgoing> send;
-  std::optional<Millis> wake_at;
-  std::vector<Event> events;
-  // The message handed to handle() was impossible — no server following the
-  // protocol could have sent it (Server::check says why): nothing else was
-  // done. A real node logs this reason and closes the connection it came on.
-  std::optional<std::string> refused;
-};
+using Effects = RoleEffects<Message, Persist, Event>;
 
 }  // namespace consensus_lab::raft
