@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cluster/make_visible.h"
 #include "common/quorum.h"
 
 namespace consensus_lab::cluster {
@@ -77,14 +78,8 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
       cluster_.invariants_->disk_writing(config_.self, disk_, *effects.persist);
       multipaxos::write(*effects.persist, disk_);
     }
-    for (auto& event : effects.events) {
-      cluster_.observe(context.self(), event);
-      context.note(std::move(event));
-    }
-    for (auto& outgoing : effects.send) {  // 2. …then visible
-      context.send(outgoing.to, std::move(outgoing.message));
-    }
-    if (effects.wake_at) context.wake_at(*effects.wake_at);
+    make_visible(context, effects,  // 2. …then visible
+                 [&](const multipaxos::Event& event) { cluster_.observe(config_.self, event); });
   }
 
   MultiPaxosCluster& cluster_;
@@ -96,49 +91,34 @@ class MultiPaxosNode final : public sim::Process<multipaxos::Message, multipaxos
 MultiPaxosCluster::MultiPaxosCluster(MultiPaxosOptions options)
     : options_(std::move(options)), world_(options_.seed) {
   if (options_.replicas.empty()) throw sim::UsageError("a Multi-Paxos cluster needs a replica");
-  std::uint64_t index = 0;
   for (const NodeId& id : options_.replicas) {
-    Replica::Config config;
-    config.self = id;
-    config.members = options_.members.empty() ? options_.replicas : options_.members;
-    config.index = ++index;
-    config.count = options_.replicas.size();
-    config.timing = options_.timing;
-    config.rules = options_.rules;
-    if (const auto fixed = options_.fixed_election_timeouts.find(id);
-        fixed != options_.fixed_election_timeouts.end()) {
-      config.fixed_election_timeout = fixed->second;
-    }
-    auto node = std::make_unique<MultiPaxosNode>(*this, config);
-    nodes_[id] = node.get();
-    in_order_.push_back(node.get());
-    world_.add_node(id, std::move(node));
+    const Replica::Config config{
+        .self = id,
+        .members = options_.members.empty() ? options_.replicas : options_.members,
+        .index = nodes_.size() + 1,
+        .count = options_.replicas.size(),
+        .timing = options_.timing,
+        .rules = options_.rules,
+        .fixed_election_timeout = fixed_timeout(options_.fixed_election_timeouts, id)};
+    nodes_.add(world_, id, std::make_unique<MultiPaxosNode>(*this, config));
   }
   invariants_ = std::make_unique<MultiPaxosInvariants>(*this, history_);
   invariants_->install(world_);
   for (const NodeId& id : options_.replicas) {
-    MultiPaxosNode& target = node(id);
-    world_.act(id, [&](Context& context) { target.start(context); });
+    nodes_.act(world_, id, &MultiPaxosNode::start);
   }
 }
 
 MultiPaxosCluster::~MultiPaxosCluster() = default;
 
-MultiPaxosNode& MultiPaxosCluster::node(const NodeId& id) const {
-  const auto it = nodes_.find(id);
-  if (it == nodes_.end()) throw sim::UsageError("unknown replica " + id);
-  return *it->second;
-}
-
 void MultiPaxosCluster::timeout(const NodeId& id) {
-  MultiPaxosNode& target = node(id);
-  world_.act(id, [&](Context& context) { target.campaign(context); });
+  nodes_.act(world_, id, &MultiPaxosNode::campaign);
 }
 
 bool MultiPaxosCluster::submit(const NodeId& id, const Command& command) {
-  MultiPaxosNode& target = node(id);
-  if (!world_.is_up(id) || !target.replica()->is_master()) return false;
-  world_.act(id, [&](Context& context) { target.submit(context, command); });
+  const Replica* r = replica(id);
+  if (r == nullptr || !r->is_master()) return false;
+  nodes_.act(world_, id, &MultiPaxosNode::submit, command);
   return true;
 }
 
@@ -158,17 +138,12 @@ std::optional<NodeId> MultiPaxosCluster::leader() const {
 
 std::optional<std::uint64_t> MultiPaxosCluster::read_through_log(const NodeId& id,
                                                                  const std::string& key) {
-  const std::uint64_t request = reads_ + 1;
-  if (!submit(id, Command::read(key, "reader", request))) return std::nullopt;
-  reads_ = request;
-  return request;
+  return log_reads_.order(key, [&](const Command& read) { return submit(id, read); });
 }
 
 std::optional<std::optional<std::string>> MultiPaxosCluster::read_answer(
     std::uint64_t request) const {
-  const auto it = read_answers_.find(request);
-  if (it == read_answers_.end()) return std::nullopt;
-  return it->second;
+  return log_reads_.answer(request);
 }
 
 std::vector<NodeId> MultiPaxosCluster::members_at(multipaxos::Slot slot) const {
@@ -205,21 +180,21 @@ MultiPaxosCluster::Read MultiPaxosCluster::read(const NodeId& id, const std::str
 }
 
 const Replica* MultiPaxosCluster::replica(const NodeId& id) const {
-  return world_.is_up(id) ? node(id).replica() : nullptr;
+  return world_.is_up(id) ? nodes_[id].replica() : nullptr;
 }
 
 const ReplicaHardState& MultiPaxosCluster::state(const NodeId& id) const {
   if (const Replica* r = replica(id)) return r->hard_state();
-  return node(id).disk();
+  return nodes_[id].disk();
 }
 
 const Replica* MultiPaxosCluster::replica_at(std::size_t i) const {
-  return world_.is_up_at(i) ? in_order_[i]->replica() : nullptr;
+  return world_.is_up_at(i) ? nodes_.at(i).replica() : nullptr;
 }
 
 const ReplicaHardState& MultiPaxosCluster::state_at(std::size_t i) const {
   if (const Replica* r = replica_at(i)) return r->hard_state();
-  return in_order_[i]->disk();
+  return nodes_.at(i).disk();
 }
 
 const MultiPaxosCluster::Acceptance* MultiPaxosCluster::accepted_under(
@@ -230,23 +205,21 @@ const MultiPaxosCluster::Acceptance* MultiPaxosCluster::accepted_under(
 
 void MultiPaxosCluster::set_rules(const multipaxos::Rules& rules) {
   options_.rules = rules;
-  for (auto& [id, n] : nodes_) n->set_rules(rules);
+  for (auto& [id, n] : nodes_.by_name()) n->set_rules(rules);
 }
 
 void MultiPaxosCluster::set_timing(const multipaxos::Timing& timing) {
   options_.timing = timing;
-  for (auto& [id, n] : nodes_) {
+  for (auto& [id, n] : nodes_.by_name()) {
     n->set_timing(timing);
-    MultiPaxosNode& target = *n;
-    world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
+    nodes_.act(world_, id, &MultiPaxosNode::restart_election_timer);
   }
 }
 
 void MultiPaxosCluster::set_fixed_election_timeout(const NodeId& id, Millis timeout) {
   options_.fixed_election_timeouts[id] = timeout;
-  MultiPaxosNode& target = node(id);
-  target.set_fixed_election_timeout(timeout);
-  world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
+  nodes_[id].set_fixed_election_timeout(timeout);
+  nodes_.act(world_, id, &MultiPaxosNode::restart_election_timer);
 }
 
 // What the replicas' events tell: what is chosen (a majority of a slot's
@@ -258,14 +231,12 @@ void MultiPaxosCluster::observe(const NodeId& replica, const multipaxos::Event& 
     observe_acceptance(replica, *accepted);
   }
   if (const auto* learned = std::get_if<ev::SlotChosen>(&event)) {
-    const Replica* r = node(replica).replica();
+    const Replica* r = nodes_[replica].replica();
     invariants_->learned(replica, learned->slot, learned->command,
                          r != nullptr && r->is_master() ? r->ballot() : std::nullopt);
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
-    if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
-      read_answers_.try_emplace(applied->command.sequence, applied->value);
-    }
+    log_reads_.applied(applied->command, applied->value);
     history_.applied(replica, applied->command, applied->repeat, applied->value, world_.now());
     invariants_->applied(replica, applied->slot);
   }

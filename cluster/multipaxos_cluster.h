@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/log_reads.h"
 #include "cluster/multipaxos_invariants.h"
+#include "cluster/node_table.h"
 #include "multipaxos/replica.h"
 #include "sim/world.h"
 
@@ -115,14 +117,11 @@ class MultiPaxosCluster {
   friend class MultiPaxosNode;
   void observe(const NodeId& replica, const multipaxos::Event& event);
   void observe_acceptance(const NodeId& replica, const multipaxos::event::SlotAccepted& accepted);
-  MultiPaxosNode& node(const NodeId& id) const;
 
   MultiPaxosOptions options_;
   MultiPaxosWorld world_;
-  std::map<NodeId, MultiPaxosNode*> nodes_;  // owned by world_
-  std::vector<MultiPaxosNode*> in_order_;    // the same, in options_.replicas order
-  std::uint64_t reads_ = 0;
-  std::map<std::uint64_t, std::optional<std::string>> read_answers_;
+  NodeTable<MultiPaxosNode> nodes_{"replica"};  // in options_.replicas order
+  LogReads log_reads_;
   std::map<std::pair<multipaxos::Slot, multipaxos::Ballot>, Acceptance> acceptances_;
   std::map<multipaxos::Slot, multipaxos::Command> chosen_;
   std::map<multipaxos::Slot, multipaxos::Command> membership_;  // those in chosen_ that change it

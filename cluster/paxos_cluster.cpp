@@ -200,10 +200,9 @@ PaxosCluster::PaxosCluster(PaxosOptions options)
     const auto position = std::find(options_.proposers.begin(), options_.proposers.end(), id);
     const bool proposer = position != options_.proposers.end();
     const auto index = static_cast<std::uint64_t>(position - options_.proposers.begin()) + 1;
-    auto node = std::make_unique<PaxosNode>(*this, id, server, proposer, index);
-    nodes_[id] = node.get();
-    if (server) servers_.push_back(node.get());
-    world_.add_node(id, std::move(node));
+    PaxosNode& node =
+        nodes_.add(world_, id, std::make_unique<PaxosNode>(*this, id, server, proposer, index));
+    if (server) servers_.push_back(&node);
   }
   invariants_ = std::make_unique<PaxosInvariants>(*this);
   invariants_->install(world_);
@@ -215,57 +214,50 @@ std::vector<NodeId> PaxosCluster::participants() const {
   std::vector<NodeId> ids = world_.node_ids();
   // Proposers first when they are clients, as in the notes' figures.
   std::stable_partition(ids.begin(), ids.end(),
-                        [&](const NodeId& id) { return !nodes_.at(id)->is_server(); });
+                        [&](const NodeId& id) { return !nodes_[id].is_server(); });
   return ids;
-}
-
-PaxosNode& PaxosCluster::node(const NodeId& id) const {
-  const auto it = nodes_.find(id);
-  if (it == nodes_.end()) throw sim::UsageError("unknown node " + id);
-  return *it->second;
 }
 
 void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
                            const paxos::Value& value) {
-  PaxosNode& target = node(id);
+  PaxosNode& target = nodes_[id];  // an unknown proposer: a UsageError, before anything changes
   if (const auto used = numbers_used_.find(number); used != numbers_used_.end()) {
     throw sim::UsageError("proposal number " + paxos::to_string(number) + " was used already (by " +
                           used->second + "): each proposal needs a number of its own");
   }
-  for (auto& [other, other_node] : nodes_) {
+  for (auto& [other, other_node] : nodes_.by_name()) {
     if (other != id) other_node->avoid(number);
   }
   world_.act(id, [&](Context& context) { target.propose(context, number, value); });
 }
 
 void PaxosCluster::propose(const NodeId& id, const paxos::Value& value) {
-  PaxosNode& target = node(id);
-  world_.act(id, [&](Context& context) { target.propose(context, std::nullopt, value); });
+  nodes_.act(world_, id, &PaxosNode::propose, std::nullopt, value);
 }
 
 void PaxosCluster::set_rules(const paxos::Rules& rules) {
   options_.rules = rules;
-  for (auto& [id, node] : nodes_) node->set_rules(rules);
+  for (auto& [id, node] : nodes_.by_name()) node->set_rules(rules);
 }
 
 void PaxosCluster::set_round_timeout(Millis timeout) {
   options_.round_timeout = timeout;
-  for (auto& [id, node] : nodes_) node->set_round_timeout(timeout);
+  for (auto& [id, node] : nodes_.by_name()) node->set_round_timeout(timeout);
 }
 
 void PaxosCluster::set_backoff(std::optional<std::pair<Millis, Millis>> backoff) {
   options_.backoff = backoff;
-  for (auto& [id, node] : nodes_) node->set_backoff(backoff);
+  for (auto& [id, node] : nodes_.by_name()) node->set_backoff(backoff);
 }
 
 paxos::AcceptorState PaxosCluster::acceptor_state(const NodeId& id) const {
-  if (!node(id).is_server()) throw sim::UsageError(id + " is not an acceptor");
-  return acceptor_state_of(node(id));
+  if (!nodes_[id].is_server()) throw sim::UsageError(id + " is not an acceptor");
+  return acceptor_state_of(nodes_[id]);
 }
 
 std::optional<paxos::Proposal> PaxosCluster::learned(const NodeId& id) const {
-  if (!node(id).is_server()) throw sim::UsageError(id + " is not a learner");
-  return learned_by(node(id));
+  if (!nodes_[id].is_server()) throw sim::UsageError(id + " is not a learner");
+  return learned_by(nodes_[id]);
 }
 
 paxos::AcceptorState PaxosCluster::acceptor_state_at(std::size_t i) const {
@@ -288,7 +280,7 @@ std::optional<paxos::Proposal> PaxosCluster::learned_by(const PaxosNode& server)
 }
 
 const paxos::Proposer& PaxosCluster::proposer(const NodeId& id) const {
-  const PaxosNode& client = node(id);
+  const PaxosNode& client = nodes_[id];
   if (!client.is_proposer()) throw sim::UsageError(id + " is not a proposer");
   if (const auto* proposer = client.proposer()) return *proposer;
   throw sim::UsageError(id + " is down");

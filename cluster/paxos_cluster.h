@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "cluster/node_table.h"
 #include "cluster/paxos_invariants.h"
 #include "paxos/acceptor.h"
 #include "paxos/learner.h"
@@ -92,14 +93,13 @@ class PaxosCluster {
   friend class PaxosNode;
   void observe_acceptance(const NodeId& acceptor, const paxos::Proposal& proposal);
   void observe_round(const NodeId& proposer, const paxos::event::RoundStarted& round);
-  PaxosNode& node(const NodeId& id) const;
   paxos::AcceptorState acceptor_state_of(const PaxosNode& server) const;
   std::optional<paxos::Proposal> learned_by(const PaxosNode& server) const;
 
   PaxosOptions options_;
   PaxosWorld world_;
-  std::map<NodeId, PaxosNode*> nodes_;  // owned by world_
-  std::vector<PaxosNode*> servers_;     // the servers among them, in options_.servers order
+  NodeTable<PaxosNode> nodes_{"node"};
+  std::vector<PaxosNode*> servers_;  // the servers among them, in options_.servers order
   // proposal number → (value, acceptors that ever accepted it)
   std::map<paxos::ProposalNumber, std::pair<paxos::Value, std::set<NodeId>>> accepted_history_;
   std::vector<paxos::Proposal> chosen_;

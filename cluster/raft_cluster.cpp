@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "cluster/make_visible.h"
+
 namespace consensus_lab::cluster {
 
 using raft::Effects;
@@ -91,14 +93,8 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
       }
       raft::write(*effects.persist, disk_);
     }
-    for (auto& event : effects.events) {
-      cluster_.observe(index_, event);
-      context.note(std::move(event));
-    }
-    for (auto& outgoing : effects.send) {  // 2. …then visible
-      context.send(outgoing.to, std::move(outgoing.message));
-    }
-    if (effects.wake_at) context.wake_at(*effects.wake_at);
+    make_visible(context, effects,  // 2. …then visible
+                 [&](const raft::Event& event) { cluster_.observe(index_, event); });
   }
 
   RaftCluster& cluster_;
@@ -112,72 +108,50 @@ RaftCluster::RaftCluster(RaftOptions options)
     : options_(std::move(options)), world_(options_.seed) {
   if (options_.servers.empty()) throw sim::UsageError("a Raft cluster needs a server");
   for (const NodeId& id : options_.servers) {
-    Server::Config config{id,
-                          options_.servers,
-                          options_.timing,
-                          options_.rules,
-                          std::nullopt,
-                          options_.back_off_to_log_end};
-    if (const auto fixed = options_.fixed_election_timeouts.find(id);
-        fixed != options_.fixed_election_timeouts.end()) {
-      config.fixed_election_timeout = fixed->second;
-    }
-    auto node = std::make_unique<RaftNode>(*this, in_order_.size(), config);
-    nodes_[id] = node.get();
-    in_order_.push_back(node.get());
-    world_.add_node(id, std::move(node));
+    const Server::Config config{
+        .self = id,
+        .servers = options_.servers,
+        .timing = options_.timing,
+        .rules = options_.rules,
+        .fixed_election_timeout = fixed_timeout(options_.fixed_election_timeouts, id),
+        .back_off_to_log_end = options_.back_off_to_log_end};
+    nodes_.add(world_, id, std::make_unique<RaftNode>(*this, nodes_.size(), config));
   }
   invariants_ = std::make_unique<RaftInvariants>(*this, history_);
   invariants_->install(world_);
   for (const NodeId& id : options_.servers) {
-    RaftNode& target = node(id);
-    world_.act(id, [&](Context& context) { target.start(context); });
+    nodes_.act(world_, id, &RaftNode::start);
   }
 }
 
 RaftCluster::~RaftCluster() = default;
 
-RaftNode& RaftCluster::node(const NodeId& id) const {
-  const auto it = nodes_.find(id);
-  if (it == nodes_.end()) throw sim::UsageError("unknown server " + id);
-  return *it->second;
-}
-
 void RaftCluster::timeout(const NodeId& id) {
-  RaftNode& target = node(id);
-  world_.act(id, [&](Context& context) { target.timeout(context); });
+  nodes_.act(world_, id, &RaftNode::timeout);
 }
 
 bool RaftCluster::submit(const NodeId& id, const Command& command) {
   const Server* s = server(id);
   if (s == nullptr || s->role() != raft::Role::leader) return false;
-  RaftNode& target = node(id);
-  world_.act(id, [&](Context& context) { target.submit(context, command); });
+  nodes_.act(world_, id, &RaftNode::submit, command);
   return true;
 }
 
 void RaftCluster::set_log(const NodeId& id, const std::vector<Term>& terms) {
-  RaftNode& target = node(id);
-  world_.act(id, [&](Context& context) { target.set_log(context, terms); });
+  nodes_.act(world_, id, &RaftNode::set_log, terms);
 }
 
 void RaftCluster::set_term(const NodeId& id, Term term) {
-  RaftNode& target = node(id);
-  world_.act(id, [&](Context& context) { target.set_term(context, term); });
+  nodes_.act(world_, id, &RaftNode::set_term, term);
 }
 
 std::optional<std::uint64_t> RaftCluster::read_through_log(const NodeId& id,
                                                            const std::string& key) {
-  const std::uint64_t request = reads_ + 1;
-  if (!submit(id, Command::read(key, "reader", request))) return std::nullopt;
-  reads_ = request;
-  return request;
+  return log_reads_.order(key, [&](const Command& read) { return submit(id, read); });
 }
 
 std::optional<std::optional<std::string>> RaftCluster::read_answer(std::uint64_t request) const {
-  const auto it = read_answers_.find(request);
-  if (it == read_answers_.end()) return std::nullopt;
-  return it->second;
+  return log_reads_.answer(request);
 }
 
 bool RaftCluster::client_put(const NodeId& id, const std::string& key, const std::string& value) {
@@ -195,7 +169,7 @@ bool RaftCluster::client_read(const NodeId& id, const std::string& key) {
 std::optional<NodeId> RaftCluster::leader() const {
   std::optional<NodeId> best;
   Term best_term;
-  for (std::size_t i = 0; i < in_order_.size(); ++i) {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const Server* s = server_at(i);
     if (s == nullptr || s->role() != raft::Role::leader) continue;
     if (!best || s->current_term() > best_term) {
@@ -207,34 +181,33 @@ std::optional<NodeId> RaftCluster::leader() const {
 }
 
 const Server* RaftCluster::server(const NodeId& id) const {
-  return world_.is_up(id) ? node(id).server() : nullptr;
+  return world_.is_up(id) ? nodes_[id].server() : nullptr;
 }
 
 const Server* RaftCluster::server_at(std::size_t i) const {
-  return world_.is_up_at(i) ? in_order_[i]->server() : nullptr;
+  return world_.is_up_at(i) ? nodes_.at(i).server() : nullptr;
 }
 
 const RaftHardState& RaftCluster::state_at(std::size_t i) const {
   if (const Server* s = server_at(i)) return s->hard_state();
-  return in_order_[i]->disk();
+  return nodes_.at(i).disk();
 }
 
 const RaftHardState& RaftCluster::state(const NodeId& id) const {
   if (const Server* s = server(id)) return s->hard_state();
-  return node(id).disk();
+  return nodes_[id].disk();
 }
 
 void RaftCluster::set_rules(const raft::Rules& rules) {
   options_.rules = rules;
-  for (auto& [id, n] : nodes_) n->set_rules(rules);
+  for (auto& [id, n] : nodes_.by_name()) n->set_rules(rules);
 }
 
 void RaftCluster::set_timing(const raft::Timing& timing) {
   options_.timing = timing;
-  for (auto& [id, n] : nodes_) {
+  for (auto& [id, n] : nodes_.by_name()) {
     n->set_timing(timing);
-    RaftNode& target = *n;
-    world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
+    nodes_.act(world_, id, &RaftNode::restart_election_timer);
   }
 }
 
@@ -244,9 +217,8 @@ void RaftCluster::set_fixed_election_timeout(const NodeId& id, std::optional<Mil
   } else {
     options_.fixed_election_timeouts.erase(id);
   }
-  RaftNode& target = node(id);
-  target.set_fixed_election_timeout(timeout);
-  world_.act(id, [&](Context& context) { target.restart_election_timer(context); });
+  nodes_[id].set_fixed_election_timeout(timeout);
+  nodes_.act(world_, id, &RaftNode::restart_election_timer);
 }
 
 // What the servers' events tell: what is committed, what reads answered,
@@ -256,9 +228,7 @@ void RaftCluster::observe(std::size_t server, const raft::Event& event) {
     committed_.try_emplace(committed->index, committed->entry);
   }
   if (const auto* applied = std::get_if<raft::event::Applied>(&event)) {
-    if (applied->command.kind == Command::Kind::read && applied->command.client == "reader") {
-      read_answers_.try_emplace(applied->command.sequence, applied->value);
-    }
+    log_reads_.applied(applied->command, applied->value);
     history_.applied(options_.servers[server], applied->command, applied->repeat, applied->value,
                      world_.now());
   }

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/log_reads.h"
+#include "cluster/node_table.h"
 #include "cluster/raft_invariants.h"
 #include "raft/server.h"
 #include "sim/world.h"
@@ -87,14 +89,11 @@ class RaftCluster {
  private:
   friend class RaftNode;
   void observe(std::size_t server, const raft::Event& event);
-  RaftNode& node(const NodeId& id) const;
 
   RaftOptions options_;
   RaftWorld world_;
-  std::map<NodeId, RaftNode*> nodes_;  // owned by world_
-  std::vector<RaftNode*> in_order_;    // the same, in options_.servers order
-  std::uint64_t reads_ = 0;
-  std::map<std::uint64_t, std::optional<std::string>> read_answers_;
+  NodeTable<RaftNode> nodes_{"server"};  // in options_.servers order
+  LogReads log_reads_;
   std::map<raft::LogIndex, raft::LogEntry> committed_;  // the first entry committed at each index
   ClientHistory history_;
   std::unique_ptr<RaftInvariants> invariants_;  // made once the nodes are

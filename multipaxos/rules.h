@@ -17,30 +17,35 @@ namespace consensus_lab::multipaxos {
 struct Rules {
   // Durable before visible: ReplicaHardState survives a crash.
   bool persist = true;
-  // Chubby's lease: while a replica's grant to a master holds, it takes no
-  // orders (Prepare, Accept, Heartbeat) from another; the master reads locally
-  // only under its own lease, which ends before the grants do.
-  bool lease = true;
-  // The master may skip Prepare only while it is stable (notes, 优化 Basic
-  // Paxos 执行): once a replica has promised a higher ballot, it answers the
-  // old master's Accept with a Reject (promise 2, for every later slot), and
-  // that Reject ends the skipping. Off, the replica accepts it anyway, and
-  // the old master goes on choosing without a Prepare.
-  bool skip_prepare_stops_on_reject = true;
-  // Raft §8 and Chubby: a new master answers reads locally only once it has
-  // applied every slot it recovered — every slot any Promise reported.
-  bool read_after_recovery = true;
-  // Only a slot's members count: the master's own acceptance, and its own
-  // lease grant, count only where it is a member. A removed master steps down.
-  bool members_only_count = true;
-  // The lease and phase 1 must cover every configuration that can still
-  // choose a slot (the slots after the commit index, up to α ahead), not
-  // just the configuration of the next free slot.
-  bool lease_every_configuration = true;
-  // A master learns a slot only from a majority of Accepted for its own
-  // ballot — never from a Chosen reply — so the commit index it announces
-  // speaks only of values it proposed, which is what followers assume.
-  bool learn_only_chosen = true;
+
+  // The master, its lease and what it learns:
+  //  - lease: Chubby's lease. While a replica's grant to a master holds, it
+  //    takes no orders (Prepare, Accept, Heartbeat) from another; the master
+  //    reads locally only under its own lease, which ends before the grants do.
+  //  - skip_prepare_stops_on_reject: the master may skip Prepare only while it
+  //    is stable (notes, 优化 Basic Paxos 执行). Once a replica has promised a
+  //    higher ballot, it answers the old master's Accept with a Reject
+  //    (promise 2, for every later slot), and that Reject ends the skipping.
+  //    Off, the replica accepts it anyway, and the old master goes on choosing
+  //    without a Prepare.
+  //  - read_after_recovery: Raft §8 and Chubby. A new master answers reads
+  //    locally only once it has applied every slot it recovered — every slot
+  //    any Promise reported.
+  //  - learn_only_chosen: a master learns a slot only from a majority of
+  //    Accepted for its own ballot — never from a Chosen reply — so the commit
+  //    index it announces speaks only of values it proposed, which is what
+  //    followers assume.
+  bool lease = true, skip_prepare_stops_on_reject = true, read_after_recovery = true,
+       learn_only_chosen = true;
+
+  // Membership (成员变更):
+  //  - members_only_count: only a slot's members count. The master's own
+  //    acceptance, and its own lease grant, count only where it is a member.
+  //    A removed master steps down.
+  //  - lease_every_configuration: the lease and phase 1 must cover every
+  //    configuration that can still choose a slot (the slots after the commit
+  //    index, up to α ahead), not just the configuration of the next free slot.
+  bool members_only_count = true, lease_every_configuration = true;
 };
 
 // Every rule by name (`set rule lease off`, `--rule lease=off`).

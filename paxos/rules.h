@@ -12,12 +12,11 @@
 namespace consensus_lab::paxos {
 
 struct Rules {
-  // 承诺 1: do not respond to a Prepare numbered ≤ the highest Prepare answered.
-  bool promise1 = true;
-  // 承诺 2: do not accept a proposal numbered < the highest Prepare answered.
-  bool promise2 = true;
-  // 承诺 3: a Promise carries the highest-numbered proposal accepted so far.
-  bool promise3 = true;
+  // The acceptor's three promises (三个承诺):
+  //   承诺 1: do not respond to a Prepare numbered ≤ the highest Prepare answered;
+  //   承诺 2: do not accept a proposal numbered < the highest Prepare answered;
+  //   承诺 3: a Promise carries the highest-numbered proposal accepted so far.
+  bool promise1 = true, promise2 = true, promise3 = true;
   // Durable before visible: AcceptorState survives a crash. Off, a restarted
   // acceptor has forgotten what it promised and accepted.
   bool persist = true;

@@ -12,19 +12,20 @@ namespace consensus_lab::raft {
 
 // The safety rules that can be switched off (all on by default).
 struct Rules {
-  // 选举的规则 (notes): a voter refuses a candidate whose log is less complete.
+  // Electing a leader — 选举的规则 (notes): a voter refuses a candidate whose
+  // log is less complete (paper §5.4.1).
   bool vote_restriction = true;
-  // Paper §5.4.2: a leader commits by counting only entries of its own term.
-  bool commit_current_term_only = true;
+  // Replicating the log:
+  //   log_consistency_check — AppendEntries' check on (prev index, prev term) (§5.3);
+  //   commit_current_term_only — a leader commits by counting only entries of
+  //     its own term (§5.4.2);
+  //   leader_noop — a new leader appends a noop entry of its term at once (§8).
+  //     Besides telling the leader what is committed, it means every entry a
+  //     follower acknowledges in this term comes with one of the current term —
+  //     so the Figure 8 anomaly needs both this and commit_current_term_only off.
+  bool log_consistency_check = true, commit_current_term_only = true, leader_noop = true;
   // Durable before visible: current_term, voted_for and the log survive a crash.
   bool persist = true;
-  // AppendEntries' consistency check on (prev index, prev term).
-  bool log_consistency_check = true;
-  // Paper §8: a new leader appends a noop entry of its term at once. Besides
-  // telling the leader what is committed, it means every entry a follower
-  // acknowledges in this term comes with one of the current term — so the
-  // Figure 8 anomaly needs both this and commit_current_term_only off.
-  bool leader_noop = true;
 };
 
 // Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).

@@ -9,18 +9,6 @@
 
 namespace consensus_lab::raft {
 
-std::string_view to_string(Role role) {
-  switch (role) {
-    case Role::follower:
-      return "follower";
-    case Role::candidate:
-      return "candidate";
-    case Role::leader:
-      return "leader";
-  }
-  return "?";
-}
-
 Server::Server(Config config, RaftHardState restored)
     : config_(std::move(config)), hard_(std::move(restored)) {
   assert(std::find(config_.servers.begin(), config_.servers.end(), config_.self) !=

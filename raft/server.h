@@ -35,8 +35,12 @@ namespace consensus_lab::raft {
 // own term past it either (become_candidate).
 inline constexpr std::uint64_t kLargestNumber = 9'223'372'036'854'775'807;  // 2^63 - 1
 
+// Figure 4's three states (跟随者, 候选人, 领导者), and their names.
 enum class Role { follower, candidate, leader };
-std::string_view to_string(Role role);
+inline constexpr std::string_view kRoleNames[] = {"follower", "candidate", "leader"};
+inline std::string_view to_string(Role role) {
+  return kRoleNames[static_cast<int>(role)];
+}
 
 class Server {
  public:
