@@ -10,6 +10,8 @@
 #include "common/quorum.h"
 #include "multipaxos/replica.h"
 
+#include <cassert>
+
 namespace consensus_lab::multipaxos {
 
 Effects Replica::campaign(Millis now, RandomSource& random) {
@@ -36,6 +38,7 @@ Effects Replica::campaign(Millis now, RandomSource& random) {
 // Prepare leaves). Run again, with the same ballot, by a candidate that
 // learned it was behind.
 void Replica::run_phase_one(Millis now, Effects& effects) {
+  assert(candidate_);  // phase 1 is a candidate's
   PhaseOne& p = *candidate_;
   p.from = commit_.next();
   p.promises.clear();
@@ -94,6 +97,7 @@ void Replica::request_promises(const std::vector<NodeId>& members, Effects& effe
 // gap below the highest such slot gets noop (send_window() fills gaps as it
 // reaches them, so a long gap costs nothing up front).
 void Replica::plan_recovery(Effects& effects) {
+  assert(master_);  // a master recovers, once elected
   Master& m = *master_;
   std::set<Slot> reported;
   Slot last = commit_;
@@ -121,6 +125,7 @@ void Replica::plan_recovery(Effects& effects) {
 // configuration, or it was asked again) may report slots the election did not
 // see: they are recovered too, and local reads wait for them as well.
 void Replica::recover_reported(const Reports& reported, Effects& effects) {
+  assert(master_);
   Master& m = *master_;
   for (const auto& [slot, proposal] : reported) {
     if (slot <= commit_ || hard_.chosen.count(slot) != 0) continue;

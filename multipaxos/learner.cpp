@@ -5,6 +5,8 @@
 // catching up, and applying chosen commands in slot order.
 #include "multipaxos/replica.h"
 
+#include <cassert>
+
 namespace consensus_lab::multipaxos {
 
 // The master says every slot up to `commit` is chosen with the value it
@@ -98,7 +100,8 @@ void Replica::learn(Slot slot, const Command& command, Effects& effects) {
 void Replica::apply_chosen(Effects& effects) {
   while (applied_ < commit_) {
     applied_ = applied_.next();
-    const Command& command = hard_.chosen.at(applied_);
+    assert(hard_.chosen.count(applied_) != 0);  // every slot up to the commit index is chosen
+    const Command& command = hard_.chosen.find(applied_)->second;
     const bool fresh = store_.apply(command);
     std::optional<std::string> value;
     if (command.kind == Command::Kind::read) value = store_.get(command.key);

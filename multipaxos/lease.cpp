@@ -15,6 +15,8 @@
 #include "common/quorum.h"
 #include "multipaxos/replica.h"
 
+#include <cassert>
+
 namespace consensus_lab::multipaxos {
 
 // The configurations that can still choose a slot: those of the slots after
@@ -35,6 +37,7 @@ std::vector<std::vector<NodeId>> Replica::open_configurations() const {
 // the next free slot only, as if membership never changed).
 std::vector<std::vector<NodeId>> Replica::lease_configurations() const {
   if (config_.rules.lease_every_configuration) return open_configurations();
+  assert(master_);  // only a master holds a lease
   return {members_at(master_->next_slot)};
 }
 
@@ -50,6 +53,7 @@ bool Replica::phase_one_complete() const {
 // commit index. Answers to heartbeats too old to make a lease are forgotten,
 // so a master cut off from its replicas keeps nothing for them.
 void Replica::heartbeat(Millis now, Effects& effects) {
+  assert(master_);  // only a master sends heartbeats
   Master& m = *master_;
   const Millis lasts = config_.timing.lease - config_.timing.lease_margin;
   m.heartbeat_answers.erase(m.heartbeat_answers.begin(),
@@ -82,6 +86,7 @@ void Replica::on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, E
 
 void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk& m,
                               Effects& effects) {
+  assert(master_);  // routed to a master only (Replica::handle)
   if (m.ballot != master_->phase_one.ballot) return;
   bool member = false;
   for (const auto& members : lease_configurations()) member = member || contains(members, from);
@@ -97,6 +102,7 @@ void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk&
 // With lease-every-configuration, phase 1 must also be complete in each (a
 // promise tells what the member accepted; a lease alone does not).
 void Replica::update_lease(Effects& effects) {
+  assert(master_);
   if (!config_.rules.lease || !master_) return;
   const auto configurations = lease_configurations();
   std::optional<Millis> newest;

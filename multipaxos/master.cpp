@@ -9,6 +9,8 @@
 #include "common/quorum.h"
 #include "multipaxos/replica.h"
 
+#include <cassert>
+
 namespace consensus_lab::multipaxos {
 
 Effects Replica::submit(Millis now, const Command& command) {
@@ -74,6 +76,7 @@ void Replica::send_window(Effects& effects) {
 // by the promises, or what was planned. A client command displaced by a
 // reported value moves to a new slot at the end.
 void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
+  assert(master_);  // only a master settles a slot's value
   Master& m = *master_;
   std::optional<SlotProposal> highest;
   for (const auto& [replica, accepted] : m.phase_one.promises) {
@@ -118,6 +121,7 @@ void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
 // Messages get lost: an Accept still unanswered after a whole heartbeat
 // interval is sent again to the members that have not accepted it yet.
 void Replica::resend_unacknowledged(Effects& effects) {
+  assert(master_);
   for (auto& [slot, flight] : master_->in_flight) {
     if (!flight.sent) continue;
     if (++flight.heartbeats_waited < 2) continue;
@@ -132,6 +136,7 @@ void Replica::resend_unacknowledged(Effects& effects) {
 }
 
 void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effects) {
+  assert(master_);  // routed to a master only (Replica::handle)
   if (m.ballot != master_->phase_one.ballot) return;
   const auto it = master_->in_flight.find(m.slot);
   if (it == master_->in_flight.end() || !it->second.sent) return;  // chosen already

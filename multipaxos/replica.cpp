@@ -142,7 +142,8 @@ void Replica::become_master(Millis now, Effects& effects) {
 }
 
 void Replica::become_follower(Effects& effects, Ballot higher) {
-  if (const auto mine = ballot()) effects.events.push_back(event::SteppedDown{*mine, higher});
+  assert(candidate_ || master_);  // a follower has nothing to step down from
+  effects.events.push_back(event::SteppedDown{*ballot(), higher});
   step_down();
 }
 
