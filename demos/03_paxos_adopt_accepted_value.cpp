@@ -12,25 +12,20 @@
 // then 7: with the notes' numbers, client 1 owns 1, 4, 7… and client 2 owns
 // 2, 5, 8…). Its Prepare 7 reaches B and C only. B reports [5, 7], C reports
 // nothing — and client 1 must send Accept [7, 7], not [7, 3].
-#include "cluster/paxos_cluster.h"
 #include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::PaxosCluster;
 using paxos::Proposal;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "03");
 
-  PaxosCluster cluster({.servers = {"A", "B", "C"},
-                        .proposers = {"client1", "client2"},
-                        .seed = demo.options().seed,
-                        .round_timeout = 100,
-                        .number_stride = 3});
-  demo.narrate<narration::PaxosDescriber>(cluster.world());
+  auto& cluster = demo.paxos_cluster({.servers = {"A", "B", "C"},
+                                      .proposers = {"client1", "client2"},
+                                      .round_timeout = 100,
+                                      .number_stride = 3});
   auto& world = cluster.world();
 
   demo.step("as in demos 01 and 02: every acceptor promises 5, so [1, 3] is refused",
@@ -90,5 +85,5 @@ int main(int argc, char** argv) {
                "learner " + std::string(id) + " learned 7",
                "学习者 " + std::string(id) + " 学到值 7");
   }
-  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

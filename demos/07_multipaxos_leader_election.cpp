@@ -8,23 +8,19 @@
 // runs phase 1 of Basic Paxos with ballot 1 — one Prepare that covers every
 // slot of the log. B and C promise; a majority of promises makes A master,
 // and its heartbeats keep everyone else from running for election.
-#include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::MultiPaxosCluster;
 using multipaxos::Ballot;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "07");
 
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                             .seed = demo.options().seed,
-                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& cluster =
+      demo.multipaxos_cluster({.replicas = {"A", "B", "C"},
+                               .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}},
+                              {.latency = {5, 5}, .show_time = true});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   demo.step("no master yet; A's election timeout (150 ms) is the shortest: it fires first",
             "一开始没有主节点；A 的选举超时（150 ms）最短，最先超时", [&] { world.advance(150); });
@@ -63,5 +59,5 @@ int main(int argc, char** argv) {
                  cluster.replica("B")->master_hint() == std::optional<NodeId>{"A"} &&
                  cluster.replica("C")->master_hint() == std::optional<NodeId>{"A"},
              "one master, A, and B and C know it", "只有一个主节点 A，B、C 都知道");
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

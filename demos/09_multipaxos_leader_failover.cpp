@@ -12,9 +12,7 @@
 // reports slot 4; B's own acceptor has slot 2; nobody has slot 3. The new
 // master re-proposes y←2 and w←4, puts noop in slot 3, and gives the next
 // command slot 5. When A comes back it catches up: every log is identical.
-#include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
@@ -66,12 +64,11 @@ void a_leaves_gaps(demos::Demo& demo, MultiPaxosCluster& cluster) {
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "09");
 
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                             .seed = demo.options().seed,
-                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& cluster =
+      demo.multipaxos_cluster({.replicas = {"A", "B", "C"},
+                               .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}},
+                              {.latency = {5, 5}});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world);
 
   a_leaves_gaps(demo, cluster);
 
@@ -119,5 +116,5 @@ int main(int argc, char** argv) {
   demo.check(a->store().get("z") == std::nullopt && a->store().get("w") == "4",
              "z←3 was never chosen and is applied nowhere; w←4 is",
              "z←3 从未被选定，没有被执行；w←4 被执行了");
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

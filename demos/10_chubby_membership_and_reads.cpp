@@ -16,9 +16,7 @@
 // as a member from 4 slots later (Timing::window, the α of Lamport's "Paxos
 // Made Simple" §3). D receives the chosen slots it missed and applies them in
 // order.
-#include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
@@ -131,16 +129,13 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "10");
 
-  MultiPaxosCluster cluster(
+  auto& cluster = demo.multipaxos_cluster(
       {.replicas = {"A", "B", "C", "D"},
        .members = {"A", "B", "C"},
-       .seed = demo.options().seed,
-       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}});
-  auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
+       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}},
+      {.latency = {5, 5}, .show_time = true});
 
   reads_under_the_lease(demo, cluster);
   a_member_added_through_the_log(demo, cluster);
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

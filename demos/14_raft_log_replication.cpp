@@ -12,23 +12,18 @@
 // Every message takes 10 ms. A client's x←3 reaches leader A at 200 ms; it is
 // committed at A at 220 ms: 2 message delays (AppendEntries out, replies
 // back). B and C commit it with A's next heartbeat.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
 using raft::LogIndex;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "14");
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}},
+      {.latency = {10, 10}, .show_time = true});
   auto& world = cluster.world();
-  world.set_latency({10, 10});
-  demo.narrate<narration::RaftDescriber>(world, /*show_time=*/true);
 
   demo.step("A is elected and its noop committed (as in demo 11; quiet)",
             "A 当选，noop 被提交（同演示 11，不显示过程）",
@@ -65,5 +60,5 @@ int main(int argc, char** argv) {
     demo.check(cluster.server(id)->store().get("x") == "3", std::string(id) + " applied x←3",
                std::string(id) + " 执行了 x←3");
   }
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -9,22 +9,18 @@
 // anyone else hears of the commit. C times out first, but its log lacks z←3:
 // B refuses (the vote restriction) and C cannot win. B times out and wins:
 // z←3 survives, and B's noop commits it for everyone.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
 using raft::LogIndex;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "16");
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
+  auto& cluster =
+      demo.raft_cluster({.servers = {"A", "B", "C"},
+                         .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
   auto& world = cluster.world();
-  demo.narrate<narration::RaftDescriber>(world);
 
   demo.step("A is elected; x←1 and y←2 are committed everywhere (quiet)",
             "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
@@ -72,5 +68,5 @@ int main(int argc, char** argv) {
         std::string(id) + " applied x←1, y←2, z←3: nothing committed was lost",
         std::string(id) + " 执行了 x←1、y←2、z←3：已提交的日志项没有丢失");
   }
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -12,9 +12,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "cluster/multipaxos_cluster.h"
 #include "cluster/naive_log.h"
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
@@ -115,5 +113,5 @@ int main(int argc, char** argv) {
   demo.check(rows[1].messages < rows[0].messages && rows[2].messages < rows[0].messages,
              "a leader needs fewer messages per command than one Basic Paxos per value",
              "有领导者时每条命令的消息比每个值一次 Basic Paxos 少");
-  return demo.verdict();
+  return demo.finish();
 }
