@@ -12,8 +12,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using paxos::Proposal;
-using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "02");
@@ -50,7 +48,7 @@ int main(int argc, char** argv) {
             "通过通知到达：学习者发现大多数的接受者都通过了某个提案，就接受该提案的值",
             [&] { world.deliver_all(); });
 
-  const Proposal five_seven{ProposalNumber{5}, "7"};
+  const paxos::Proposal five_seven{paxos::ProposalNumber{5}, "7"};
   for (const char* id : {"A", "B", "C"}) {
     demo.check(cluster.acceptor_state(id).accepted == five_seven,
                std::string(id) + " has accepted [5, 7], not [1, 3]",

@@ -16,8 +16,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using paxos::Proposal;
-using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "03");
@@ -70,10 +68,10 @@ int main(int argc, char** argv) {
 
   const auto& client1 = cluster.proposer("client1");
   demo.check(!cluster.acceptor_state("C").accepted ||
-                 cluster.acceptor_state("C").accepted->number == ProposalNumber{7},
+                 cluster.acceptor_state("C").accepted->number == paxos::ProposalNumber{7},
              "C never accepted [5, 7]: client 1 heard of 7 from B alone",
              "C 从未通过 [5, 7]：客户端 1 只从 B 得知值 7");
-  demo.check(client1.chosen() == Proposal{ProposalNumber{7}, "7"},
+  demo.check(client1.chosen() == paxos::Proposal{paxos::ProposalNumber{7}, "7"},
              "client 1's proposal [7, 7] is chosen: it adopted 7, not its own 3",
              "客户端 1 的提案 [7, 7] 被选定：它采用了 7，而不是自己的 3");
   demo.check(client1.rounds() == 3, "client 1 needed three proposal numbers: 1, 4, 7",

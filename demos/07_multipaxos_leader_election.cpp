@@ -11,7 +11,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using multipaxos::Ballot;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "07");
@@ -40,7 +39,7 @@ int main(int argc, char** argv) {
               world.deliver("C", "A");
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"A"}, "A is master", "A 是主节点");
-  demo.check(cluster.replica("A")->ballot() == Ballot{1}, "with ballot 1", "编号为 1");
+  demo.check(cluster.replica("A")->ballot() == multipaxos::Ballot{1}, "with ballot 1", "编号为 1");
 
   demo.step(
       "A sends heartbeats every 50 ms (the first 60 ms are shown); run one second: "

@@ -13,7 +13,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using multipaxos::Command;
 
 namespace {
 

@@ -16,7 +16,6 @@
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
-using multipaxos::Command;
 using multipaxos::Slot;
 
 namespace {

@@ -20,7 +20,6 @@
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
-using multipaxos::Command;
 using multipaxos::Slot;
 using Outcome = MultiPaxosCluster::Read::Outcome;
 

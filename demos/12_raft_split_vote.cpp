@@ -12,7 +12,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using raft::Role;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "12");
@@ -35,8 +34,8 @@ int main(int argc, char** argv) {
               world.deliver("C", "B");
               world.deliver_all();
             });
-  demo.check(!cluster.leader() && cluster.server("B")->role() == Role::candidate &&
-                 cluster.server("C")->role() == Role::candidate,
+  demo.check(!cluster.leader() && cluster.server("B")->role() == raft::Role::candidate &&
+                 cluster.server("C")->role() == raft::Role::candidate,
              "2 votes each of 4: no leader in term 1, the election failed",
              "各得 2 票（共 4 票）：任期 1 没有领导者，选举无效");
 

@@ -12,7 +12,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {

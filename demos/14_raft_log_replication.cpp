@@ -15,7 +15,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using raft::LogIndex;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "14");
@@ -34,12 +33,12 @@ int main(int argc, char** argv) {
     cluster.submit("A", Command::put("x", "3"));
     for (int ms = 1; ms <= 100 && committed_everywhere < 0; ++ms) {
       world.run(1);
-      if (committed_at_leader < 0 && cluster.server("A")->commit_index() == LogIndex{2}) {
+      if (committed_at_leader < 0 && cluster.server("A")->commit_index() == raft::LogIndex{2}) {
         committed_at_leader = world.now();
       }
       bool all = true;
       for (const char* id : {"A", "B", "C"}) {
-        all = all && cluster.server(id)->commit_index() == LogIndex{2};
+        all = all && cluster.server(id)->commit_index() == raft::LogIndex{2};
       }
       if (all) committed_everywhere = world.now();
     }

@@ -12,7 +12,6 @@
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
-using raft::LogIndex;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "16");
@@ -58,7 +57,7 @@ int main(int argc, char** argv) {
         world.advance(50);
         world.deliver_all();
       });
-  demo.check(committed_by_a == LogIndex{4}, "A had committed z←3 (index 4) before it crashed",
+  demo.check(committed_by_a == raft::LogIndex{4}, "A had committed z←3 (index 4) before it crashed",
              "A 崩溃前已提交 z←3（索引 4）");
   demo.check(cluster.leader() == std::optional<NodeId>{"B"}, "B, the most complete log, leads",
              "日志最完整的 B 成为领导者");
