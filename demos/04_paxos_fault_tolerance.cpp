@@ -18,11 +18,10 @@ using namespace consensus_lab;
 using paxos::Proposer;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "04");
+  demos::Demo demo(argc, argv, "04", {.latency = {5, 15}, .show_time = true});
 
   auto& cluster = demo.paxos_cluster(
-      {.servers = {"A", "B", "C"}, .proposers = {"client1", "client2"}, .round_timeout = 100},
-      {.latency = {5, 15}, .show_time = true});
+      {.servers = {"A", "B", "C"}, .proposers = {"client1", "client2"}, .round_timeout = 100});
   auto& world = cluster.world();
 
   demo.part("one of three acceptors down", "三个接受者中一个故障");

@@ -59,12 +59,11 @@ bool all_still_preparing(const PaxosCluster& cluster) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "05");
+  demos::Demo demo(argc, argv, "05", {.latency = {5, 15}, .show_time = true});
 
   const std::vector<NodeId> acceptors{"A", "B", "C", "D", "E"};
   auto& cluster =
-      demo.paxos_cluster({.servers = acceptors, .proposers = kProposers, .round_timeout = 100},
-                         {.latency = {5, 15}, .show_time = true});
+      demo.paxos_cluster({.servers = acceptors, .proposers = kProposers, .round_timeout = 100});
   auto& world = cluster.world();
 
   std::size_t rounds_without_majority = 0;

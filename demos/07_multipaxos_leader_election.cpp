@@ -13,12 +13,10 @@
 using namespace consensus_lab;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "07");
+  demos::Demo demo(argc, argv, "07", {.latency = {5, 5}, .show_time = true});
 
-  auto& cluster =
-      demo.multipaxos_cluster({.replicas = {"A", "B", "C"},
-                               .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}},
-                              {.latency = {5, 5}, .show_time = true});
+  auto& cluster = demo.multipaxos_cluster(
+      {.replicas = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
 
   demo.step("no master yet; A's election timeout (150 ms) is the shortest: it fires first",

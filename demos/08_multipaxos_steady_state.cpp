@@ -44,12 +44,10 @@ std::size_t compare_with_demo_06(demos::Demo& demo, std::size_t steady_messages)
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "08");
+  demos::Demo demo(argc, argv, "08", {.latency = {5, 5}, .show_time = true});
 
-  auto& cluster =
-      demo.multipaxos_cluster({.replicas = {"A", "B", "C"},
-                               .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}},
-                              {.latency = {5, 5}, .show_time = true});
+  auto& cluster = demo.multipaxos_cluster(
+      {.replicas = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
 
   demo.step("A is elected master, as in demo 07 (one Prepare round)",

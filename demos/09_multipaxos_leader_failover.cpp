@@ -61,12 +61,10 @@ void a_leaves_gaps(demos::Demo& demo, MultiPaxosCluster& cluster) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "09");
+  demos::Demo demo(argc, argv, "09", {.latency = {5, 5}});
 
-  auto& cluster =
-      demo.multipaxos_cluster({.replicas = {"A", "B", "C"},
-                               .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}},
-                              {.latency = {5, 5}});
+  auto& cluster = demo.multipaxos_cluster(
+      {.replicas = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
 
   a_leaves_gaps(demo, cluster);

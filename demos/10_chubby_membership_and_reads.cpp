@@ -126,13 +126,12 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "10");
+  demos::Demo demo(argc, argv, "10", {.latency = {5, 5}, .show_time = true});
 
   auto& cluster = demo.multipaxos_cluster(
       {.replicas = {"A", "B", "C", "D"},
        .members = {"A", "B", "C"},
-       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}},
-      {.latency = {5, 5}, .show_time = true});
+       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}});
 
   reads_under_the_lease(demo, cluster);
   a_member_added_through_the_log(demo, cluster);

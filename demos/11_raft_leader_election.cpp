@@ -18,11 +18,10 @@ using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "11");
+  demos::Demo demo(argc, argv, "11", {.latency = {5, 5}, .show_time = true});
 
   auto& cluster = demo.raft_cluster(
-      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}},
-      {.latency = {5, 5}, .show_time = true});
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
 
   bool all_followers = true;

@@ -14,12 +14,11 @@
 using namespace consensus_lab;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "12");
+  demos::Demo demo(argc, argv, "12", {.latency = {5, 5}, .show_time = true});
 
   auto& cluster = demo.raft_cluster(
       {.servers = {"A", "B", "C", "D"},
-       .fixed_election_timeouts = {{"A", 1000}, {"B", 150}, {"C", 150}, {"D", 1000}}},
-      {.latency = {5, 5}, .show_time = true});
+       .fixed_election_timeouts = {{"A", 1000}, {"B", 150}, {"C", 150}, {"D", 1000}}});
   auto& world = cluster.world();
 
   demo.step("B and C time out together (150 ms): both stand as candidates in term 1",

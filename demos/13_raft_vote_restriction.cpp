@@ -15,12 +15,10 @@ using namespace consensus_lab;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "13");
+  demos::Demo demo(argc, argv, "13", {.latency = {5, 5}});
 
-  auto& cluster =
-      demo.raft_cluster({.servers = {"A", "B", "C"},
-                         .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}},
-                        {.latency = {5, 5}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
 
   demo.step("the logs: A has (1, 1) (2, 1); B has (1, 1) (2, 1) (3, 1); C has only (1, 1)",

@@ -17,11 +17,11 @@
 using namespace consensus_lab;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "14");
+  demos::Demo demo(argc, argv, "14", {.latency = {10, 10}, .show_time = true});
 
-  auto& cluster = demo.raft_cluster(
-      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}},
-      {.latency = {10, 10}, .show_time = true});
+  auto& cluster =
+      demo.raft_cluster({.servers = {"A", "B", "C"},
+                         .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}});
   auto& world = cluster.world();
 
   demo.step("A is elected and its noop committed (as in demo 11; quiet)",

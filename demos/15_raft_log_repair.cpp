@@ -18,9 +18,8 @@ using raft::Term;
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "15");
 
-  auto& cluster =
-      demo.raft_cluster({.servers = {"A", "B", "C"},
-                         .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
 
   const std::vector<Term> leader_log{Term{1}, Term{1}, Term{1}, Term{2},

@@ -16,9 +16,8 @@ using namespace consensus_lab;
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "16");
 
-  auto& cluster =
-      demo.raft_cluster({.servers = {"A", "B", "C"},
-                         .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
 
   demo.step("A is elected; x←1 and y←2 are committed everywhere (quiet)",

@@ -68,8 +68,8 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
   return options;
 }
 
-Demo::Demo(int argc, char** argv, std::string_view number)
-    : info_(demo_info(number)), options_(parse_demo_options(argc, argv, info_)) {
+Demo::Demo(int argc, char** argv, std::string_view number, const Stage& stage)
+    : info_(demo_info(number)), options_(parse_demo_options(argc, argv, info_)), stage_(stage) {
   heading();
 }
 
@@ -97,12 +97,12 @@ void Demo::finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& 
 }
 
 template <class Describer, class Cluster, class Options>
-Cluster& Demo::build(Options options, const Stage& stage) {
+Cluster& Demo::build(Options options) {
   assert(!cluster_ && "a demo builds one cluster");
   options.seed = options_.seed;
   auto cluster = std::make_shared<Cluster>(std::move(options));
-  cluster->world().set_latency(stage.latency);
-  narrate<Describer>(cluster->world(), stage.show_time);
+  cluster->world().set_latency(stage_.latency);
+  narrate<Describer>(cluster->world(), stage_.show_time);
   finish_run_ = [this, &built = *cluster] {
     finish_run<Describer>(built.world(), built.participants());
   };
@@ -110,18 +110,16 @@ Cluster& Demo::build(Options options, const Stage& stage) {
   return *cluster;
 }
 
-cluster::PaxosCluster& Demo::paxos_cluster(cluster::PaxosOptions options, const Stage& stage) {
-  return build<narration::PaxosDescriber, cluster::PaxosCluster>(std::move(options), stage);
+cluster::PaxosCluster& Demo::paxos_cluster(cluster::PaxosOptions options) {
+  return build<narration::PaxosDescriber, cluster::PaxosCluster>(std::move(options));
 }
 
-cluster::MultiPaxosCluster& Demo::multipaxos_cluster(cluster::MultiPaxosOptions options,
-                                                     const Stage& stage) {
-  return build<narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>(std::move(options),
-                                                                           stage);
+cluster::MultiPaxosCluster& Demo::multipaxos_cluster(cluster::MultiPaxosOptions options) {
+  return build<narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>(std::move(options));
 }
 
-cluster::RaftCluster& Demo::raft_cluster(cluster::RaftOptions options, const Stage& stage) {
-  return build<narration::RaftDescriber, cluster::RaftCluster>(std::move(options), stage);
+cluster::RaftCluster& Demo::raft_cluster(cluster::RaftOptions options) {
+  return build<narration::RaftDescriber, cluster::RaftCluster>(std::move(options));
 }
 
 int Demo::finish() {

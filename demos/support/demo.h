@@ -6,14 +6,15 @@
 //
 // A demo reads like the notes:
 //
-//   Demo demo(argc, argv, "01");            // parses the options
-//   auto& cluster = demo.paxos_cluster({.servers = {"A", "B", "C"}, …});
+//   Demo demo(argc, argv, "01");  // parses the options; a timed demo adds its Stage
+//   auto& cluster = demo.paxos_cluster({.servers = {"A", "B", "C"}, …});  // seeded, narrated
 //   demo.step("A and B receive Prepare 1 first…", "节点 A、B 先收到…", [&] { … });
 //   demo.check(cluster.chosen_values() == {"7"}, "the chosen value is 7", "选定的值是 7");
 //   return demo.finish();
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -55,10 +56,19 @@ struct Stage {
   bool show_time = false;
 };
 
+// Election timeouts several demos give servers (Raft) or replicas
+// (Multi-Paxos) A, B, C:
+//  - the notes': "A = 150 ms, B = 200 ms, C = 300 ms" (shared/notes/README.md,
+//    Raft election) — A times out first;
+inline const std::map<NodeId, Millis> kNotesElectionTimeouts{{"A", 150}, {"B", 200}, {"C", 300}};
+//  - timers that wait longer than the demo runs: the demo starts each
+//    election itself (cluster.timeout), where the notes' story does.
+inline const std::map<NodeId, Millis> kElectionsByHand{{"A", 1000}, {"B", 1000}, {"C", 1000}};
+
 class Demo {
  public:
-  // The demo numbered `number` in the catalogue.
-  Demo(int argc, char** argv, std::string_view number);
+  // The demo numbered `number` in the catalogue; its cluster plays on `stage`.
+  Demo(int argc, char** argv, std::string_view number, const Stage& stage = {});
   Demo(const Demo&) = delete;
   Demo& operator=(const Demo&) = delete;
 
@@ -67,12 +77,12 @@ class Demo {
   bool zh() const { return options_.lang == narration::Lang::zh; }
 
   // The demo's cluster: built with the demo's --seed (it replaces
-  // options.seed), on `stage`, and narrated from its first event (unless
-  // --quiet). A demo builds one cluster; it lives as long as the demo.
-  cluster::PaxosCluster& paxos_cluster(cluster::PaxosOptions options, const Stage& stage = {});
-  cluster::MultiPaxosCluster& multipaxos_cluster(cluster::MultiPaxosOptions options,
-                                                 const Stage& stage = {});
-  cluster::RaftCluster& raft_cluster(cluster::RaftOptions options, const Stage& stage = {});
+  // options.seed), put on the demo's stage, and narrated from its first
+  // event (unless --quiet). A demo builds one cluster; it lives as long as
+  // the demo.
+  cluster::PaxosCluster& paxos_cluster(cluster::PaxosOptions options);
+  cluster::MultiPaxosCluster& multipaxos_cluster(cluster::MultiPaxosOptions options);
+  cluster::RaftCluster& raft_cluster(cluster::RaftOptions options);
 
   // Run `action` without narrating its events (a long stretch of heartbeats).
   void silently(const std::function<void()>& action) {
@@ -111,7 +121,7 @@ class Demo {
  private:
   // Seed, stage and narrate the demo's cluster, and keep it for finish().
   template <class Describer, class Cluster, class Options>
-  Cluster& build(Options options, const Stage& stage);
+  Cluster& build(Options options);
   // Narrate `world`: every trace record becomes a line on stdout (unless
   // --quiet).
   template <class Describer, class M, class E>
@@ -129,6 +139,7 @@ class Demo {
 
   DemoInfo info_;
   DemoOptions options_;
+  Stage stage_;
   std::function<void()> flush_;
   std::shared_ptr<bool> muted_ = std::make_shared<bool>(false);
   std::shared_ptr<void> cluster_;     // the demo's cluster, of one of three types…
