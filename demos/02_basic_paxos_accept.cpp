@@ -8,8 +8,8 @@
 //
 // Every acceptor has promised 5, so [1, 3] is refused everywhere (promise 2)
 // and [5, 7] is accepted: the learners learn 7.
-#include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
 

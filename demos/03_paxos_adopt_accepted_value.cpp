@@ -12,8 +12,8 @@
 // then 7: with the notes' numbers, client 1 owns 1, 4, 7… and client 2 owns
 // 2, 5, 8…). Its Prepare 7 reaches B and C only. B reports [5, 7], C reports
 // nothing — and client 1 must send Accept [7, 7], not [7, 3].
-#include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
 

@@ -27,14 +27,12 @@ int main(int argc, char** argv) {
 
   demo.step("B and C receive the Prepare: they have promised nothing, so they promise ballot 1",
             "B、C 收到准备请求：之前没有承诺过，于是承诺编号 1", [&] {
-              world.deliver("A", "B");
-              world.deliver("A", "C");
+              for (const char* id : {"B", "C"}) world.deliver("A", id);
             });
 
   demo.step("the promises reach A: with its own, a majority — A is master",
             "准备响应到达 A：加上它自己的，过半数——A 成为主节点", [&] {
-              world.deliver("B", "A");
-              world.deliver("C", "A");
+              for (const char* id : {"B", "C"}) world.deliver(id, "A");
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"A"}, "A is master", "A 是主节点");
   demo.check(cluster.replica("A")->ballot() == multipaxos::Ballot{1}, "with ballot 1", "编号为 1");

@@ -103,8 +103,8 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
   demo.step("four more commands; the fourth is the first one D takes part in, and D catches up",
             "再写四条命令；第四条是 D 参与的第一条，D 随之追赶", [&] {
               demo.silently([&] {
-                for (int i = 1; i <= 3; ++i) {
-                  cluster.submit("B", Command::put("z", std::to_string(i)));
+                for (const char* value : {"1", "2", "3"}) {
+                  cluster.submit("B", Command::put("z", value));
                   world.run(20);
                 }
               });

@@ -41,8 +41,7 @@ int main(int argc, char** argv) {
 
   demo.step("B and C receive A's RequestVote: no vote yet in term 1, so they vote for A",
             "B、C 收到 A 的请求投票 RPC：任期 1 内还没有投过票，于是投票给 A", [&] {
-              world.deliver("A", "B");
-              world.deliver("A", "C");
+              for (const char* id : {"B", "C"}) world.deliver("A", id);
             });
   demo.check(cluster.server("B")->voted_for() == "A" && cluster.server("C")->voted_for() == "A" &&
                  cluster.server("B")->current_term() == Term{1},
@@ -50,8 +49,7 @@ int main(int argc, char** argv) {
 
   demo.step("the votes reach A: a majority — A is leader of term 1 and sends heartbeats",
             "选票到达 A：赢得大多数选票，A 成为任期 1 的领导者，发送心跳", [&] {
-              world.deliver("B", "A");
-              world.deliver("C", "A");
+              for (const char* id : {"B", "C"}) world.deliver(id, "A");
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"A"} &&
                  cluster.server("A")->current_term() == Term{1},

@@ -10,6 +10,7 @@
 // B refuses (the vote restriction) and C cannot win. B times out and wins:
 // z←3 survives, and B's noop commits it for everyone.
 #include "demos/support/demo.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
 
@@ -20,17 +21,13 @@ int main(int argc, char** argv) {
       {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
 
-  demo.step("A is elected; x←1 and y←2 are committed everywhere (quiet)",
-            "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
-              demo.silently([&] {
-                cluster.timeout("A");
-                world.deliver_all();
-                cluster.submit("A", Command::put("x", "1"));
-                world.deliver_all();
-                cluster.submit("A", Command::put("y", "2"));
-                world.deliver_all();
-              });
-            });
+  demo.step(
+      "A is elected; x←1 and y←2 are committed everywhere (quiet)",
+      "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
+        demo.silently([&] {
+          demos::elect_and_commit(cluster, "A", {Command::put("x", "1"), Command::put("y", "2")});
+        });
+      });
   demo.step("z←3: B stores it, C's copy is lost; B's reply lets A commit it",
             "z←3：B 存下了，发给 C 的丢失；B 的回复让 A 提交了它", [&] {
               cluster.submit("A", Command::put("z", "3"));
