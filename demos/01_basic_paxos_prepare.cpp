@@ -9,22 +9,16 @@
 //   - A and B promise 1, and C promises 5 (nothing had been promised before);
 //   - then A and B receive Prepare 5: 5 > 1, so they promise 5;
 //   - C receives Prepare 1: 1 <= 5, so C does not answer it (promise 1).
-#include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::PaxosCluster;
 using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "01");
 
-  PaxosCluster cluster({.servers = {"A", "B", "C"},
-                        .proposers = {"client1", "client2"},
-                        .seed = demo.options().seed,
-                        .number_stride = 3});
-  demo.narrate<narration::PaxosDescriber>(cluster.world());
+  auto& cluster = demo.paxos_cluster(
+      {.servers = {"A", "B", "C"}, .proposers = {"client1", "client2"}, .number_stride = 3});
   auto& world = cluster.world();
 
   demo.step(
@@ -68,5 +62,5 @@ int main(int argc, char** argv) {
                  world.queued("C", "client2") == 1,
              "client 2 has Promise 5 from A, B and C on their way",
              "A、B、C 对客户端 2 的准备响应（编号 5）正在途中");
-  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

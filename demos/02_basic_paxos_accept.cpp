@@ -8,24 +8,16 @@
 //
 // Every acceptor has promised 5, so [1, 3] is refused everywhere (promise 2)
 // and [5, 7] is accepted: the learners learn 7.
-#include "cluster/paxos_cluster.h"
-#include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
-using cluster::PaxosCluster;
-using paxos::Proposal;
-using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "02");
 
-  PaxosCluster cluster({.servers = {"A", "B", "C"},
-                        .proposers = {"client1", "client2"},
-                        .seed = demo.options().seed,
-                        .number_stride = 3});
-  demo.narrate<narration::PaxosDescriber>(cluster.world());
+  auto& cluster = demo.paxos_cluster(
+      {.servers = {"A", "B", "C"}, .proposers = {"client1", "client2"}, .number_stride = 3});
   auto& world = cluster.world();
 
   demo.step("the prepare phase, as in demo 01: A, B get Prepare 1 first, C gets Prepare 5 first",
@@ -56,7 +48,7 @@ int main(int argc, char** argv) {
             "通过通知到达：学习者发现大多数的接受者都通过了某个提案，就接受该提案的值",
             [&] { world.deliver_all(); });
 
-  const Proposal five_seven{ProposalNumber{5}, "7"};
+  const paxos::Proposal five_seven{paxos::ProposalNumber{5}, "7"};
   for (const char* id : {"A", "B", "C"}) {
     demo.check(cluster.acceptor_state(id).accepted == five_seven,
                std::string(id) + " has accepted [5, 7], not [1, 3]",
@@ -72,5 +64,5 @@ int main(int argc, char** argv) {
              "client 2 knows its proposal [5, 7] is chosen", "客户端 2 知道提案 [5, 7] 已被选定");
   demo.check(!cluster.proposer("client1").chosen(), "client 1's [1, 3] was not chosen",
              "客户端 1 的 [1, 3] 没有被选定");
-  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -12,25 +12,18 @@
 // then 7: with the notes' numbers, client 1 owns 1, 4, 7… and client 2 owns
 // 2, 5, 8…). Its Prepare 7 reaches B and C only. B reports [5, 7], C reports
 // nothing — and client 1 must send Accept [7, 7], not [7, 3].
-#include "cluster/paxos_cluster.h"
-#include "demos/support/basic_paxos_example.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
-using cluster::PaxosCluster;
-using paxos::Proposal;
-using paxos::ProposalNumber;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "03");
 
-  PaxosCluster cluster({.servers = {"A", "B", "C"},
-                        .proposers = {"client1", "client2"},
-                        .seed = demo.options().seed,
-                        .round_timeout = 100,
-                        .number_stride = 3});
-  demo.narrate<narration::PaxosDescriber>(cluster.world());
+  auto& cluster = demo.paxos_cluster({.servers = {"A", "B", "C"},
+                                      .proposers = {"client1", "client2"},
+                                      .round_timeout = 100,
+                                      .number_stride = 3});
   auto& world = cluster.world();
 
   demo.step("as in demos 01 and 02: every acceptor promises 5, so [1, 3] is refused",
@@ -75,10 +68,10 @@ int main(int argc, char** argv) {
 
   const auto& client1 = cluster.proposer("client1");
   demo.check(!cluster.acceptor_state("C").accepted ||
-                 cluster.acceptor_state("C").accepted->number == ProposalNumber{7},
+                 cluster.acceptor_state("C").accepted->number == paxos::ProposalNumber{7},
              "C never accepted [5, 7]: client 1 heard of 7 from B alone",
              "C 从未通过 [5, 7]：客户端 1 只从 B 得知值 7");
-  demo.check(client1.chosen() == Proposal{ProposalNumber{7}, "7"},
+  demo.check(client1.chosen() == paxos::Proposal{paxos::ProposalNumber{7}, "7"},
              "client 1's proposal [7, 7] is chosen: it adopted 7, not its own 3",
              "客户端 1 的提案 [7, 7] 被选定：它采用了 7，而不是自己的 3");
   demo.check(client1.rounds() == 3, "client 1 needed three proposal numbers: 1, 4, 7",
@@ -90,5 +83,5 @@ int main(int argc, char** argv) {
                "learner " + std::string(id) + " learned 7",
                "学习者 " + std::string(id) + " 学到值 7");
   }
-  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -12,24 +12,17 @@
 //   3. C comes back (it had accepted nothing). A and C are a majority again:
 //      client 2 completes — and A's Promise reports [1, 3], so client 2
 //      proposes 3, not 7. The chosen value never changes.
-#include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::PaxosCluster;
 using paxos::Proposer;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "04");
+  demos::Demo demo(argc, argv, "04", {.latency = {5, 15}, .show_time = true});
 
-  PaxosCluster cluster({.servers = {"A", "B", "C"},
-                        .proposers = {"client1", "client2"},
-                        .seed = demo.options().seed,
-                        .round_timeout = 100});
+  auto& cluster = demo.paxos_cluster(
+      {.servers = {"A", "B", "C"}, .proposers = {"client1", "client2"}, .round_timeout = 100});
   auto& world = cluster.world();
-  world.set_latency({5, 15});
-  demo.narrate<narration::PaxosDescriber>(world, /*show_time=*/true);
 
   demo.part("one of three acceptors down", "三个接受者中一个故障");
   demo.step("C crashes", "C 宕机", [&] { world.crash("C"); });
@@ -80,5 +73,5 @@ int main(int argc, char** argv) {
              "客户端 2 最终提议的是 3，而不是自己的 7：A 的准备响应带上了已通过的提案（承诺 3）");
   demo.check(cluster.chosen_values() == std::set<paxos::Value>{"3"},
              "3 is the only value ever chosen", "始终只有一个值被选定：3");
-  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

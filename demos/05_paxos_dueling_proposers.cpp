@@ -18,9 +18,7 @@
 // Then each proposer waits a random back-off (0–150 ms, from the seed) before
 // retrying; the network delivers on its own (5–15 ms per message). The first
 // to retry finishes its round before the others return: a value is chosen.
-#include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::PaxosCluster;
@@ -61,16 +59,12 @@ bool all_still_preparing(const PaxosCluster& cluster) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "05");
+  demos::Demo demo(argc, argv, "05", {.latency = {5, 15}, .show_time = true});
 
   const std::vector<NodeId> acceptors{"A", "B", "C", "D", "E"};
-  PaxosCluster cluster({.servers = acceptors,
-                        .proposers = kProposers,
-                        .seed = demo.options().seed,
-                        .round_timeout = 100});
+  auto& cluster =
+      demo.paxos_cluster({.servers = acceptors, .proposers = kProposers, .round_timeout = 100});
   auto& world = cluster.world();
-  world.set_latency({5, 15});
-  demo.narrate<narration::PaxosDescriber>(world, /*show_time=*/true);
 
   std::size_t rounds_without_majority = 0;
   demo.part("three proposers at once, no back-off", "三个提议者同时提议，没有退避");
@@ -116,5 +110,5 @@ int main(int argc, char** argv) {
     all_learned = all_learned && cluster.learned(id) && cluster.learned(id)->value == value;
   }
   demo.check(all_learned, "every learner learned " + value, "所有学习者都学到值 " + value);
-  return demo.finish<narration::PaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -17,7 +17,6 @@
 #include <sstream>
 
 #include "cluster/naive_log.h"
-#include "cluster/paxos_cluster.h"
 #include "demos/support/demo.h"
 #include "narration/describers.h"
 
@@ -79,5 +78,5 @@ int main(int argc, char** argv) {
   demo.check(per_value > 2 * 4,
              "each value costs more than one round trip to 4 acceptors (8 messages)",
              "每个值的消息数多于一轮往返（8 条）");
-  return demo.verdict();
+  return demo.finish();
 }

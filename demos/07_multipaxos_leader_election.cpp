@@ -8,23 +8,16 @@
 // runs phase 1 of Basic Paxos with ballot 1 — one Prepare that covers every
 // slot of the log. B and C promise; a majority of promises makes A master,
 // and its heartbeats keep everyone else from running for election.
-#include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::MultiPaxosCluster;
-using multipaxos::Ballot;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "07");
+  demos::Demo demo(argc, argv, "07", {.latency = {5, 5}, .show_time = true});
 
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                             .seed = demo.options().seed,
-                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& cluster = demo.multipaxos_cluster(
+      {.replicas = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   demo.step("no master yet; A's election timeout (150 ms) is the shortest: it fires first",
             "一开始没有主节点；A 的选举超时（150 ms）最短，最先超时", [&] { world.advance(150); });
@@ -34,17 +27,15 @@ int main(int argc, char** argv) {
 
   demo.step("B and C receive the Prepare: they have promised nothing, so they promise ballot 1",
             "B、C 收到准备请求：之前没有承诺过，于是承诺编号 1", [&] {
-              world.deliver("A", "B");
-              world.deliver("A", "C");
+              for (const char* id : {"B", "C"}) world.deliver("A", id);
             });
 
   demo.step("the promises reach A: with its own, a majority — A is master",
             "准备响应到达 A：加上它自己的，过半数——A 成为主节点", [&] {
-              world.deliver("B", "A");
-              world.deliver("C", "A");
+              for (const char* id : {"B", "C"}) world.deliver(id, "A");
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"A"}, "A is master", "A 是主节点");
-  demo.check(cluster.replica("A")->ballot() == Ballot{1}, "with ballot 1", "编号为 1");
+  demo.check(cluster.replica("A")->ballot() == multipaxos::Ballot{1}, "with ballot 1", "编号为 1");
 
   demo.step(
       "A sends heartbeats every 50 ms (the first 60 ms are shown); run one second: "
@@ -63,5 +54,5 @@ int main(int argc, char** argv) {
                  cluster.replica("B")->master_hint() == std::optional<NodeId>{"A"} &&
                  cluster.replica("C")->master_hint() == std::optional<NodeId>{"A"},
              "one master, A, and B and C know it", "只有一个主节点 A，B、C 都知道");
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

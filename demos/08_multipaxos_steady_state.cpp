@@ -9,14 +9,10 @@
 // each cost one Accept round: Accept to B and C, Accepted back — no Prepare.
 // The chosen slots reach B and C with the next message (the commit index rides
 // on the next Accept or heartbeat), not in a round of their own.
-#include "cluster/multipaxos_cluster.h"
 #include "cluster/naive_log.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::MultiPaxosCluster;
-using multipaxos::Command;
 
 namespace {
 
@@ -48,14 +44,11 @@ std::size_t compare_with_demo_06(demos::Demo& demo, std::size_t steady_messages)
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "08");
+  demos::Demo demo(argc, argv, "08", {.latency = {5, 5}, .show_time = true});
 
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                             .seed = demo.options().seed,
-                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& cluster = demo.multipaxos_cluster(
+      {.replicas = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   demo.step("A is elected master, as in demo 07 (one Prepare round)",
             "A 当选主节点（同演示 07，一轮准备阶段）", [&] {
@@ -115,5 +108,5 @@ int main(int argc, char** argv) {
                std::string(id) + " has slots 1-10 chosen and applied: x=10",
                std::string(id) + " 的槽位 1-10 均已选定并执行：x=10");
   }
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -12,50 +12,49 @@
 // reports slot 4; B's own acceptor has slot 2; nobody has slot 3. The new
 // master re-proposes y←2 and w←4, puts noop in slot 3, and gives the next
 // command slot 5. When A comes back it catches up: every log is identical.
-#include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
-using multipaxos::Command;
 using multipaxos::Slot;
 
 namespace {
 
+// A puts `command` into its next slot. Of the Accepts to B and C only the
+// one to `acceptor` arrives (none: both are lost), and its Accepted is lost:
+// A never hears whether the slot was chosen.
+void accepted_only_by(MultiPaxosCluster& cluster, const Command& command,
+                      const std::optional<NodeId>& acceptor) {
+  auto& world = cluster.world();
+  cluster.submit("A", command);
+  for (const char* id : {"B", "C"}) {
+    if (id == acceptor) {
+      world.deliver("A", id, "accept");
+    } else {
+      world.drop("A", id, "accept");
+    }
+  }
+  if (acceptor) world.drop(*acceptor, "A", "accepted");
+}
+
 // A is master; of its slots 2-4 a majority accepts 2 and 4, nobody 3 — and
 // A never hears which.
 void a_leaves_gaps(demos::Demo& demo, MultiPaxosCluster& cluster) {
-  auto& world = cluster.world();
-  demo.step("A becomes master and x←1 is chosen in slot 1 (as in demos 07 and 08)",
-            "A 成为主节点，x←1 在槽位 1 被选定（同演示 07、08）", [&] {
-              demo.silently([&] {
-                cluster.timeout("A");
-                world.deliver_all();
-                cluster.submit("A", Command::put("x", "1"));
-                world.deliver_all();
-              });
-            });
+  demo.step(
+      "A becomes master and x←1 is chosen in slot 1 (as in demos 07 and 08)",
+      "A 成为主节点，x←1 在槽位 1 被选定（同演示 07、08）", [&] {
+        demo.silently([&] { demos::elect_and_commit(cluster, "A", {Command::put("x", "1")}); });
+      });
 
   demo.step("y←2 goes to slot 2: B accepts it, the Accept to C and B's answer are lost",
-            "y←2 放进槽位 2：B 通过了，发给 C 的接受请求和 B 的通过通知都丢失", [&] {
-              cluster.submit("A", Command::put("y", "2"));
-              world.deliver("A", "B", "accept");
-              world.drop("A", "C", "accept");
-              world.drop("B", "A", "accepted");
-            });
-  demo.step("z←3 goes to slot 3: both Accepts are lost", "z←3 放进槽位 3：两个接受请求都丢失", [&] {
-    cluster.submit("A", Command::put("z", "3"));
-    world.drop("A", "B", "accept");
-    world.drop("A", "C", "accept");
-  });
+            "y←2 放进槽位 2：B 通过了，发给 C 的接受请求和 B 的通过通知都丢失",
+            [&] { accepted_only_by(cluster, Command::put("y", "2"), "B"); });
+  demo.step("z←3 goes to slot 3: both Accepts are lost", "z←3 放进槽位 3：两个接受请求都丢失",
+            [&] { accepted_only_by(cluster, Command::put("z", "3"), std::nullopt); });
   demo.step("w←4 goes to slot 4: C accepts it, B's Accept and C's answer are lost",
-            "w←4 放进槽位 4：C 通过了，发给 B 的接受请求和 C 的通过通知都丢失", [&] {
-              cluster.submit("A", Command::put("w", "4"));
-              world.drop("A", "B", "accept");
-              world.deliver("A", "C", "accept");
-              world.drop("C", "A", "accepted");
-            });
+            "w←4 放进槽位 4：C 通过了，发给 B 的接受请求和 C 的通过通知都丢失",
+            [&] { accepted_only_by(cluster, Command::put("w", "4"), "C"); });
   demo.check(cluster.chosen().size() == 3,
              "slots 1, 2 and 4 are chosen (a majority accepted them); slot 3 is not",
              "槽位 1、2、4 已被选定（大多数通过），槽位 3 没有");
@@ -64,14 +63,11 @@ void a_leaves_gaps(demos::Demo& demo, MultiPaxosCluster& cluster) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "09");
+  demos::Demo demo(argc, argv, "09", {.latency = {5, 5}});
 
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"},
-                             .seed = demo.options().seed,
-                             .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& cluster = demo.multipaxos_cluster(
+      {.replicas = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world);
 
   a_leaves_gaps(demo, cluster);
 
@@ -119,5 +115,5 @@ int main(int argc, char** argv) {
   demo.check(a->store().get("z") == std::nullopt && a->store().get("w") == "4",
              "z←3 was never chosen and is applied nowhere; w←4 is",
              "z←3 从未被选定，没有被执行；w←4 被执行了");
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -16,13 +16,10 @@
 // as a member from 4 slots later (Timing::window, the α of Lamport's "Paxos
 // Made Simple" §3). D receives the chosen slots it missed and applies them in
 // order.
-#include "cluster/multipaxos_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
-using multipaxos::Command;
 using multipaxos::Slot;
 using Outcome = MultiPaxosCluster::Read::Outcome;
 
@@ -106,8 +103,8 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
   demo.step("four more commands; the fourth is the first one D takes part in, and D catches up",
             "再写四条命令；第四条是 D 参与的第一条，D 随之追赶", [&] {
               demo.silently([&] {
-                for (int i = 1; i <= 3; ++i) {
-                  cluster.submit("B", Command::put("z", std::to_string(i)));
+                for (const char* value : {"1", "2", "3"}) {
+                  cluster.submit("B", Command::put("z", value));
                   world.run(20);
                 }
               });
@@ -129,18 +126,14 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
 }  // namespace
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "10");
+  demos::Demo demo(argc, argv, "10", {.latency = {5, 5}, .show_time = true});
 
-  MultiPaxosCluster cluster(
+  auto& cluster = demo.multipaxos_cluster(
       {.replicas = {"A", "B", "C", "D"},
        .members = {"A", "B", "C"},
-       .seed = demo.options().seed,
        .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}, {"D", 400}}});
-  auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::MultiPaxosDescriber>(world, /*show_time=*/true);
 
   reads_under_the_lease(demo, cluster);
   a_member_added_through_the_log(demo, cluster);
-  return demo.finish<narration::MultiPaxosDescriber>(world, cluster.participants());
+  return demo.finish();
 }

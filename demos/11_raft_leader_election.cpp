@@ -11,24 +11,18 @@
 //   "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
 //   "节点 A 当选领导者后，他将周期性地发送心跳消息，通知其他服务器我是领导者，阻止跟随者
 //    发起新的选举，篡权。"
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
 using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "11");
+  demos::Demo demo(argc, argv, "11", {.latency = {5, 5}, .show_time = true});
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 150}, {"B", 200}, {"C", 300}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kNotesElectionTimeouts});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::RaftDescriber>(world, /*show_time=*/true);
 
   bool all_followers = true;
   for (const char* id : {"A", "B", "C"}) {
@@ -47,8 +41,7 @@ int main(int argc, char** argv) {
 
   demo.step("B and C receive A's RequestVote: no vote yet in term 1, so they vote for A",
             "B、C 收到 A 的请求投票 RPC：任期 1 内还没有投过票，于是投票给 A", [&] {
-              world.deliver("A", "B");
-              world.deliver("A", "C");
+              for (const char* id : {"B", "C"}) world.deliver("A", id);
             });
   demo.check(cluster.server("B")->voted_for() == "A" && cluster.server("C")->voted_for() == "A" &&
                  cluster.server("B")->current_term() == Term{1},
@@ -56,8 +49,7 @@ int main(int argc, char** argv) {
 
   demo.step("the votes reach A: a majority — A is leader of term 1 and sends heartbeats",
             "选票到达 A：赢得大多数选票，A 成为任期 1 的领导者，发送心跳", [&] {
-              world.deliver("B", "A");
-              world.deliver("C", "A");
+              for (const char* id : {"B", "C"}) world.deliver(id, "A");
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"A"} &&
                  cluster.server("A")->current_term() == Term{1},
@@ -72,5 +64,5 @@ int main(int argc, char** argv) {
                  cluster.leader() == std::optional<NodeId>{"A"} &&
                  cluster.server("C")->current_term() == Term{1},
              "no new election for a second: still A, term 1", "一秒内没有新的选举：仍是 A，任期 1");
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

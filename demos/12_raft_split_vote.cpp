@@ -9,24 +9,17 @@
 // A hears B first and D hears C first — first come, first served — so each
 // candidate has 2 votes of 4: no majority. With random timeouts one of them
 // times out first next time, and wins term 2 before the other wakes up.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
-using raft::Role;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "12");
+  demos::Demo demo(argc, argv, "12", {.latency = {5, 5}, .show_time = true});
 
-  RaftCluster cluster(
+  auto& cluster = demo.raft_cluster(
       {.servers = {"A", "B", "C", "D"},
-       .seed = demo.options().seed,
        .fixed_election_timeouts = {{"A", 1000}, {"B", 150}, {"C", 150}, {"D", 1000}}});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::RaftDescriber>(world, /*show_time=*/true);
 
   demo.step("B and C time out together (150 ms): both stand as candidates in term 1",
             "B、C 同时超时（150 ms）：都成为任期 1 的候选人", [&] { world.advance(150); });
@@ -40,8 +33,8 @@ int main(int argc, char** argv) {
               world.deliver("C", "B");
               world.deliver_all();
             });
-  demo.check(!cluster.leader() && cluster.server("B")->role() == Role::candidate &&
-                 cluster.server("C")->role() == Role::candidate,
+  demo.check(!cluster.leader() && cluster.server("B")->role() == raft::Role::candidate &&
+                 cluster.server("C")->role() == raft::Role::candidate,
              "2 votes each of 4: no leader in term 1, the election failed",
              "各得 2 票（共 4 票）：任期 1 没有领导者，选举无效");
 
@@ -57,5 +50,5 @@ int main(int argc, char** argv) {
              "选出了一个领导者：" + leader.value_or("无"));
   demo.check(leader && cluster.server(*leader)->current_term().value >= 2,
              "in a later term than the failed election", "任期晚于失败的那次选举");
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

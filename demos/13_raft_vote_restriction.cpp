@@ -9,24 +9,17 @@
 // All three are in term 1. A's log has 2 entries, B's 3, C's only 1, all of
 // term 1. C times out first: A and B both refuse — C's last entry (1, 1) is
 // behind theirs — and C loses. Then B, the most complete, times out and wins.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
-using raft::Role;
 using raft::Term;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "13");
+  demos::Demo demo(argc, argv, "13", {.latency = {5, 5}});
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  demo.narrate<narration::RaftDescriber>(world);
 
   demo.step("the logs: A has (1, 1) (2, 1); B has (1, 1) (2, 1) (3, 1); C has only (1, 1)",
             "日志：A 有 (1, 1) (2, 1)；B 有 (1, 1) (2, 1) (3, 1)；C 只有 (1, 1)", [&] {
@@ -54,5 +47,5 @@ int main(int argc, char** argv) {
                  cluster.state("A").log.last_index().value == 4,
              "A and C now hold B's 3 entries and its noop",
              "A、C 现在有 B 的 3 个日志项和它的 noop");
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -12,23 +12,17 @@
 // Every message takes 10 ms. A client's x←3 reaches leader A at 200 ms; it is
 // committed at A at 220 ms: 2 message delays (AppendEntries out, replies
 // back). B and C commit it with A's next heartbeat.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
-using raft::LogIndex;
 
 int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "14");
+  demos::Demo demo(argc, argv, "14", {.latency = {10, 10}, .show_time = true});
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}});
+  auto& cluster =
+      demo.raft_cluster({.servers = {"A", "B", "C"},
+                         .fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 300}}});
   auto& world = cluster.world();
-  world.set_latency({10, 10});
-  demo.narrate<narration::RaftDescriber>(world, /*show_time=*/true);
 
   demo.step("A is elected and its noop committed (as in demo 11; quiet)",
             "A 当选，noop 被提交（同演示 11，不显示过程）",
@@ -39,12 +33,12 @@ int main(int argc, char** argv) {
     cluster.submit("A", Command::put("x", "3"));
     for (int ms = 1; ms <= 100 && committed_everywhere < 0; ++ms) {
       world.run(1);
-      if (committed_at_leader < 0 && cluster.server("A")->commit_index() == LogIndex{2}) {
+      if (committed_at_leader < 0 && cluster.server("A")->commit_index() == raft::LogIndex{2}) {
         committed_at_leader = world.now();
       }
       bool all = true;
       for (const char* id : {"A", "B", "C"}) {
-        all = all && cluster.server(id)->commit_index() == LogIndex{2};
+        all = all && cluster.server(id)->commit_index() == raft::LogIndex{2};
       }
       if (all) committed_everywhere = world.now();
     }
@@ -65,5 +59,5 @@ int main(int argc, char** argv) {
     demo.check(cluster.server(id)->store().get("x") == "3", std::string(id) + " applied x←3",
                std::string(id) + " 执行了 x←3");
   }
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

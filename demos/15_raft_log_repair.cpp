@@ -10,22 +10,17 @@
 // AppendEntries to B carries prev (8, 4): B has no index 8 and refuses. A
 // steps back: prev (7, 4) — B's index 7 has term 3: refused, as in the notes.
 // Back again: prev (6, 3) matches. B deletes its (7, 3) and takes 7, 8, 9.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
 using raft::Term;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "15");
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
-  demo.narrate<narration::RaftDescriber>(world);
 
   const std::vector<Term> leader_log{Term{1}, Term{1}, Term{1}, Term{2},
                                      Term{3}, Term{3}, Term{4}, Term{4}};
@@ -58,5 +53,5 @@ int main(int argc, char** argv) {
              "B's log is identical to the leader's: 1,1,1,2,3,3,4,4,5",
              "B 的日志与领导者完全一致：1,1,1,2,3,3,4,4,5");
   demo.check(cluster.state("C").log == cluster.state("A").log, "so is C's", "C 的也一致");
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

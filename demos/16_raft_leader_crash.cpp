@@ -9,34 +9,25 @@
 // anyone else hears of the commit. C times out first, but its log lacks z←3:
 // B refuses (the vote restriction) and C cannot win. B times out and wins:
 // z←3 survives, and B's noop commits it for everyone.
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
-#include "narration/describers.h"
+#include "demos/support/openings.h"
 
 using namespace consensus_lab;
-using cluster::RaftCluster;
-using raft::LogIndex;
 
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "16");
 
-  RaftCluster cluster({.servers = {"A", "B", "C"},
-                       .seed = demo.options().seed,
-                       .fixed_election_timeouts = {{"A", 1000}, {"B", 1000}, {"C", 1000}}});
+  auto& cluster = demo.raft_cluster(
+      {.servers = {"A", "B", "C"}, .fixed_election_timeouts = demos::kElectionsByHand});
   auto& world = cluster.world();
-  demo.narrate<narration::RaftDescriber>(world);
 
-  demo.step("A is elected; x←1 and y←2 are committed everywhere (quiet)",
-            "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
-              demo.silently([&] {
-                cluster.timeout("A");
-                world.deliver_all();
-                cluster.submit("A", Command::put("x", "1"));
-                world.deliver_all();
-                cluster.submit("A", Command::put("y", "2"));
-                world.deliver_all();
-              });
-            });
+  demo.step(
+      "A is elected; x←1 and y←2 are committed everywhere (quiet)",
+      "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
+        demo.silently([&] {
+          demos::elect_and_commit(cluster, "A", {Command::put("x", "1"), Command::put("y", "2")});
+        });
+      });
   demo.step("z←3: B stores it, C's copy is lost; B's reply lets A commit it",
             "z←3：B 存下了，发给 C 的丢失；B 的回复让 A 提交了它", [&] {
               cluster.submit("A", Command::put("z", "3"));
@@ -62,7 +53,7 @@ int main(int argc, char** argv) {
         world.advance(50);
         world.deliver_all();
       });
-  demo.check(committed_by_a == LogIndex{4}, "A had committed z←3 (index 4) before it crashed",
+  demo.check(committed_by_a == raft::LogIndex{4}, "A had committed z←3 (index 4) before it crashed",
              "A 崩溃前已提交 z←3（索引 4）");
   demo.check(cluster.leader() == std::optional<NodeId>{"B"}, "B, the most complete log, leads",
              "日志最完整的 B 成为领导者");
@@ -72,5 +63,5 @@ int main(int argc, char** argv) {
         std::string(id) + " applied x←1, y←2, z←3: nothing committed was lost",
         std::string(id) + " 执行了 x←1、y←2、z←3：已提交的日志项没有丢失");
   }
-  return demo.finish<narration::RaftDescriber>(world, cluster.participants());
+  return demo.finish();
 }

@@ -12,9 +12,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "cluster/multipaxos_cluster.h"
 #include "cluster/naive_log.h"
-#include "cluster/raft_cluster.h"
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
@@ -30,15 +28,59 @@ struct Row {
 constexpr int kCommands = 10;
 constexpr Millis kLatency = 10;
 
-template <class Cluster, class Committed>
-Row measure(const std::string& name, Cluster& cluster, const NodeId& leader, Committed committed) {
+// Ten commands x=1 … x=10, one Basic Paxos instance each, with one proposer
+// and three acceptors.
+Row measure_basic_paxos(std::uint64_t seed) {
+  std::vector<std::string> values;
+  for (int i = 1; i <= kCommands; ++i) values.push_back("x=" + std::to_string(i));
+  const auto slots = cluster::run_naive_log({.acceptors = {"A", "B", "C"},
+                                             .proposals = {{"client", values}},
+                                             .seed = seed,
+                                             .latency_min = kLatency,
+                                             .latency_max = kLatency});
+  double messages = 0, delays = 0;
+  for (const auto& slot : slots) {
+    messages += static_cast<double>(slot.messages);
+    delays += static_cast<double>(slot.known) / kLatency;
+  }
+  return {"Basic Paxos per value", messages / kCommands, delays / kCommands};
+}
+
+// Three nodes, in the words of each leader-based protocol. A's election
+// timer fires first; B's and C's would fire long after A is elected.
+const std::map<NodeId, Millis> kATimesOutFirst{{"A", 150}, {"B", 1000}, {"C", 1000}};
+const cluster::MultiPaxosOptions kMultiPaxos{.replicas = {"A", "B", "C"},
+                                             .fixed_election_timeouts = kATimesOutFirst};
+const cluster::RaftOptions kRaft{.servers = {"A", "B", "C"},
+                                 .fixed_election_timeouts = kATimesOutFirst};
+
+// Whether A has committed the first `count` commands: in Multi-Paxos the
+// slots 1 … count; in Raft the indexes 2 … count + 1 (index 1 is the
+// leader's noop).
+bool a_committed(const cluster::MultiPaxosCluster& cluster, int count) {
+  return cluster.replica("A")->commit().value == static_cast<std::uint64_t>(count);
+}
+bool a_committed(const cluster::RaftCluster& cluster, int count) {
+  return cluster.server("A")->commit_index().value == static_cast<std::uint64_t>(count) + 1;
+}
+
+// Builds a `Cluster` (a MultiPaxosCluster or a RaftCluster) from `options`,
+// elects A, then submits the commands to A, each once the one before is
+// committed.
+template <class Cluster, class Options>
+Row measure_after_election(const std::string& name, Options options, std::uint64_t seed) {
+  options.seed = seed;
+  Cluster cluster(std::move(options));
   auto& world = cluster.world();
+  world.set_latency({kLatency, kLatency});
+  world.keep_trace(false);
+  world.run(300);  // A is elected
   world.reset_stats();
   Millis total = 0;
   for (int i = 1; i <= kCommands; ++i) {
     const Millis start = world.now();
-    cluster.submit(leader, Command::put("x", std::to_string(i)));
-    world.run_until([&] { return committed(i); }, 1000);
+    cluster.submit("A", Command::put("x", std::to_string(i)));
+    world.run_until([&] { return a_committed(cluster, i); }, 1000);
     total += world.now() - start;
   }
   return {name, static_cast<double>(world.stats().sent) / kCommands,
@@ -52,50 +94,19 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
 
   demo.step("ten commands, one Basic Paxos instance each (one proposer, three acceptors)",
-            "十条命令，每条一次 Basic Paxos（一个提议者、三个接受者）", [&] {
-              std::vector<std::string> values;
-              for (int i = 1; i <= kCommands; ++i) values.push_back("x=" + std::to_string(i));
-              const auto slots = cluster::run_naive_log({.acceptors = {"A", "B", "C"},
-                                                         .proposals = {{"client", values}},
-                                                         .seed = demo.options().seed,
-                                                         .latency_min = kLatency,
-                                                         .latency_max = kLatency});
-              double messages = 0, delays = 0;
-              for (const auto& slot : slots) {
-                messages += static_cast<double>(slot.messages);
-                delays += static_cast<double>(slot.known) / kLatency;
-              }
-              rows.push_back({"Basic Paxos per value", messages / kCommands, delays / kCommands});
-            });
+            "十条命令，每条一次 Basic Paxos（一个提议者、三个接受者）",
+            [&] { rows.push_back(measure_basic_paxos(demo.options().seed)); });
 
   demo.step("the same through Multi-Paxos: elect A, then one Accept round per command",
             "同样的负载走 Multi-Paxos：选出 A，之后每条命令一轮接受阶段", [&] {
-              cluster::MultiPaxosCluster cluster(
-                  {.replicas = {"A", "B", "C"},
-                   .seed = demo.options().seed,
-                   .fixed_election_timeouts = {{"A", 150}, {"B", 1000}, {"C", 1000}}});
-              cluster.world().set_latency({kLatency, kLatency});
-              cluster.world().keep_trace(false);
-              cluster.world().run(300);
-              rows.push_back(measure("Multi-Paxos", cluster, "A", [&](int i) {
-                return cluster.replica("A")->commit().value == static_cast<std::uint64_t>(i);
-              }));
+              rows.push_back(measure_after_election<cluster::MultiPaxosCluster>(
+                  "Multi-Paxos", kMultiPaxos, demo.options().seed));
             });
 
   demo.step("the same through Raft: elect A, then one AppendEntries round per command",
             "同样的负载走 Raft：选出 A，之后每条命令一轮日志复制", [&] {
-              cluster::RaftCluster cluster(
-                  {.servers = {"A", "B", "C"},
-                   .seed = demo.options().seed,
-                   .fixed_election_timeouts = {{"A", 150}, {"B", 1000}, {"C", 1000}}});
-              cluster.world().set_latency({kLatency, kLatency});
-              cluster.world().keep_trace(false);
-              cluster.world().run(300);
-              rows.push_back(measure("Raft", cluster, "A", [&](int i) {
-                // index 1 is the leader's noop
-                return cluster.server("A")->commit_index().value ==
-                       static_cast<std::uint64_t>(i) + 1;
-              }));
+              rows.push_back(
+                  measure_after_election<cluster::RaftCluster>("Raft", kRaft, demo.options().seed));
             });
 
   std::ostringstream table;
@@ -115,5 +126,5 @@ int main(int argc, char** argv) {
   demo.check(rows[1].messages < rows[0].messages && rows[2].messages < rows[0].messages,
              "a leader needs fewer messages per command than one Basic Paxos per value",
              "有领导者时每条命令的消息比每个值一次 Basic Paxos 少");
-  return demo.verdict();
+  return demo.finish();
 }

@@ -2,10 +2,15 @@
 
 #include <unistd.h>
 
+#include <cassert>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <memory>
 
+#include "narration/describers.h"
+#include "sim/narrator.h"
 #include "tools/options.h"
 
 namespace consensus_lab::demos {
@@ -63,9 +68,63 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
   return options;
 }
 
-Demo::Demo(int argc, char** argv, std::string_view number)
-    : info_(demo_info(number)), options_(parse_demo_options(argc, argv, info_)) {
+Demo::Demo(int argc, char** argv, std::string_view number, const Stage& stage)
+    : info_(demo_info(number)), options_(parse_demo_options(argc, argv, info_)), stage_(stage) {
   heading();
+}
+
+template <class Describer, class M, class E>
+void Demo::narrate(sim::World<M, E>& world, bool show_time) {
+  using Narrator = sim::Narrator<M, E, Describer>;
+  auto narrator = std::make_shared<Narrator>(
+      std::cout, typename Narrator::Options{options_.lang, options_.colour, show_time});
+  flush_ = [narrator] { narrator->flush(); };
+  if (!options_.quiet) {
+    world.add_listener([narrator, muted = muted_](const auto& record) {
+      if (!*muted) (*narrator)(record);
+    });
+  }
+}
+
+template <class Describer, class M, class E>
+void Demo::finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& participants) {
+  if (flush_) flush_();
+  if (const auto& violation = world.violation()) {
+    check(false, "no invariant is violated (" + violation->invariant + ")",
+          "没有违反不变式（" + violation->invariant + "）");
+  }
+  write_diagrams<Describer>(world, participants);
+}
+
+template <class Describer, class Cluster, class Options>
+Cluster& Demo::build(Options options) {
+  assert(!cluster_ && "a demo builds one cluster");
+  options.seed = options_.seed;
+  auto cluster = std::make_shared<Cluster>(std::move(options));
+  cluster->world().set_latency(stage_.latency);
+  narrate<Describer>(cluster->world(), stage_.show_time);
+  finish_run_ = [this, &built = *cluster] {
+    finish_run<Describer>(built.world(), built.participants());
+  };
+  cluster_ = cluster;
+  return *cluster;
+}
+
+cluster::PaxosCluster& Demo::paxos_cluster(cluster::PaxosOptions options) {
+  return build<narration::PaxosDescriber, cluster::PaxosCluster>(std::move(options));
+}
+
+cluster::MultiPaxosCluster& Demo::multipaxos_cluster(cluster::MultiPaxosOptions options) {
+  return build<narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>(std::move(options));
+}
+
+cluster::RaftCluster& Demo::raft_cluster(cluster::RaftOptions options) {
+  return build<narration::RaftDescriber, cluster::RaftCluster>(std::move(options));
+}
+
+int Demo::finish() {
+  if (finish_run_) finish_run_();
+  return verdict();
 }
 
 void Demo::print(const narration::Line& line, int indent) {

@@ -1,29 +1,33 @@
 // What every numbered demo shares: its command line (--step, --lang, --diagram,
-// --msc, --seed, --quiet, --help), live narration of the simulated run, steps
+// --msc, --seed, --quiet, --help), the cluster it builds and narrates, steps
 // with the notes' captions, the final checks (exit 1 when the outcome is not
-// the notes'), and the sequence diagrams.
+// the notes'), and the sequence diagrams. This header brings what the demos
+// use: the three simulated clusters and the demo itself.
 //
 // A demo reads like the notes:
 //
-//   Demo demo(argc, argv, "01");            // parses the options
-//   PaxosCluster cluster({...});
-//   auto narration = demo.narrate<PaxosDescriber>(cluster.world());
+//   Demo demo(argc, argv, "01");  // parses the options; a timed demo adds its Stage
+//   auto& cluster = demo.paxos_cluster({.servers = {"A", "B", "C"}, …});  // seeded, narrated
 //   demo.step("A and B receive Prepare 1 first…", "节点 A、B 先收到…", [&] { … });
 //   demo.check(cluster.chosen_values() == {"7"}, "the chosen value is 7", "选定的值是 7");
-//   return demo.finish(cluster.world(), cluster.participants());
+//   return demo.finish();
 #pragma once
 
 #include <functional>
-#include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "cluster/multipaxos_cluster.h"
+#include "cluster/paxos_cluster.h"
+#include "cluster/raft_cluster.h"
 #include "demos/support/catalogue.h"
 #include "narration/line.h"
 #include "sim/diagram.h"
-#include "sim/narrator.h"
 #include "sim/world.h"
 
 namespace consensus_lab::demos {
@@ -42,29 +46,43 @@ struct DemoOptions {
 // prints one line naming it and exits 2.
 DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info);
 
+// The stage a demo's cluster plays on.
+struct Stage {
+  // How long a message takes when the world runs on its own (world.run,
+  // world.advance); a demo that delivers every message by hand keeps the
+  // default.
+  sim::Latency latency;
+  // Whether each narrated line starts with the virtual time.
+  bool show_time = false;
+};
+
+// Election timeouts several demos give servers (Raft) or replicas
+// (Multi-Paxos) A, B, C:
+//  - the notes': "A = 150 ms, B = 200 ms, C = 300 ms" (shared/notes/README.md,
+//    Raft election) — A times out first;
+inline const std::map<NodeId, Millis> kNotesElectionTimeouts{{"A", 150}, {"B", 200}, {"C", 300}};
+//  - timers that wait longer than the demo runs: the demo starts each
+//    election itself (cluster.timeout), where the notes' story does.
+inline const std::map<NodeId, Millis> kElectionsByHand{{"A", 1000}, {"B", 1000}, {"C", 1000}};
+
 class Demo {
  public:
-  // The demo numbered `number` in the catalogue.
-  Demo(int argc, char** argv, std::string_view number);
+  // The demo numbered `number` in the catalogue; its cluster plays on `stage`.
+  Demo(int argc, char** argv, std::string_view number, const Stage& stage = {});
+  Demo(const Demo&) = delete;
+  Demo& operator=(const Demo&) = delete;
 
   const DemoOptions& options() const { return options_; }
   narration::Lang lang() const { return options_.lang; }
   bool zh() const { return options_.lang == narration::Lang::zh; }
 
-  // Start narrating `world`: every trace record becomes a line on stdout
-  // (unless --quiet). Call once per world, before driving it.
-  template <class Describer, class M, class E>
-  void narrate(sim::World<M, E>& world, bool show_time = false) {
-    auto narrator = std::make_shared<sim::Narrator<M, E, Describer>>(
-        std::cout, typename sim::Narrator<M, E, Describer>::Options{options_.lang, options_.colour,
-                                                                    show_time});
-    flush_ = [narrator] { narrator->flush(); };
-    if (!options_.quiet) {
-      world.add_listener([narrator, muted = muted_](const auto& record) {
-        if (!*muted) (*narrator)(record);
-      });
-    }
-  }
+  // The demo's cluster: built with the demo's --seed (it replaces
+  // options.seed), put on the demo's stage, and narrated from its first
+  // event (unless --quiet). A demo builds one cluster; it lives as long as
+  // the demo.
+  cluster::PaxosCluster& paxos_cluster(cluster::PaxosOptions options);
+  cluster::MultiPaxosCluster& multipaxos_cluster(cluster::MultiPaxosOptions options);
+  cluster::RaftCluster& raft_cluster(cluster::RaftOptions options);
 
   // Run `action` without narrating its events (a long stretch of heartbeats).
   void silently(const std::function<void()>& action) {
@@ -96,24 +114,23 @@ class Demo {
     });
   }
 
-  // Check the run was safe, write the diagrams, print the verdict, return the
-  // exit status.
-  template <class Describer, class M, class E>
-  int finish(const sim::World<M, E>& world, const std::vector<NodeId>& participants) {
-    if (flush_) flush_();
-    if (const auto& violation = world.violation()) {
-      check(false, "no invariant is violated (" + violation->invariant + ")",
-            "没有违反不变式（" + violation->invariant + "）");
-    }
-    write_diagrams<Describer>(world, participants);
-    return verdict();
-  }
-
-  // Print the verdict and return the exit status (a demo that drew its
-  // diagrams itself).
-  int verdict();
+  // Check the run of the demo's cluster was safe and write its diagrams (if
+  // it built one), print the verdict, return the exit status.
+  int finish();
 
  private:
+  // Seed, stage and narrate the demo's cluster, and keep it for finish().
+  template <class Describer, class Cluster, class Options>
+  Cluster& build(Options options);
+  // Narrate `world`: every trace record becomes a line on stdout (unless
+  // --quiet).
+  template <class Describer, class M, class E>
+  void narrate(sim::World<M, E>& world, bool show_time);
+  // Check `world`'s run was safe (no invariant was violated), write its
+  // diagrams.
+  template <class Describer, class M, class E>
+  void finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& participants);
+  int verdict();
   void heading();
   void pause();
   void write_file(const std::optional<std::string>& path,
@@ -122,8 +139,11 @@ class Demo {
 
   DemoInfo info_;
   DemoOptions options_;
+  Stage stage_;
   std::function<void()> flush_;
   std::shared_ptr<bool> muted_ = std::make_shared<bool>(false);
+  std::shared_ptr<void> cluster_;     // the demo's cluster, of one of three types…
+  std::function<void()> finish_run_;  // …and finish_run() of its world
   int step_number_ = 0;
   int failed_checks_ = 0;
   int passed_checks_ = 0;
