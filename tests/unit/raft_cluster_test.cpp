@@ -246,7 +246,7 @@ TEST_CASE("Raft timed agreement: a rejoining old leader's uncommitted entries ar
     }
     world.partition({{leader1}, rest});
     for (int n : {102, 103, 104}) REQUIRE(cluster.submit(leader1, cmd(n)));
-    REQUIRE(cluster.server(leader1)->log().last_index() == i(5));
+    REQUIRE(cluster.server(leader1)->log().last_index() == LogIndex{5});
 
     // The others elect a new leader and commit 103.
     const auto leader2 = wait_for_leader_among(cluster, rest);
@@ -289,7 +289,7 @@ TEST_CASE("Raft timed agreement: a follower that missed 50 entries catches up") 
     }
     world.partition({{behind}, rest});
     for (int n = 1; n <= 50; ++n) REQUIRE(one(cluster, cmd(n), 2));
-    CHECK(cluster.state(behind).log.last_index() < i(50));
+    CHECK(cluster.state(behind).log.last_index() < LogIndex{50});
 
     world.heal();
     const auto last = one(cluster, cmd(51), 3);
@@ -297,8 +297,8 @@ TEST_CASE("Raft timed agreement: a follower that missed 50 entries catches up") 
     const Server& caught_up = *cluster.server(behind);
     const Server& now_leader = *cluster.server(*cluster.leader());
     CHECK(caught_up.log().last_index() >= *last);
-    CHECK(caught_up.log().entries_from(i(1), last->value) ==
-          now_leader.log().entries_from(i(1), last->value));
+    CHECK(caught_up.log().entries_from(LogIndex{1}, last->value) ==
+          now_leader.log().entries_from(LogIndex{1}, last->value));
     CHECK(caught_up.store().data() == now_leader.store().data());
     CHECK(caught_up.store().data().size() == 52);
     require_safe(cluster);
@@ -393,7 +393,7 @@ TEST_CASE("Raft timed messages: electing a leader among three servers costs at m
     const bool done = world.run_until(
         [&] {
           if (!cluster.leader()) return false;
-          return committed_by(cluster, i(1)) == 3;
+          return committed_by(cluster, LogIndex{1}) == 3;
         },
         5'000);
     REQUIRE(done);
@@ -411,8 +411,8 @@ namespace {
 // message counters start from zero.
 NodeId quiet_leader(RaftCluster& cluster) {
   auto& world = cluster.world();
-  REQUIRE(
-      world.run_until([&] { return cluster.leader() && committed_by(cluster, i(1)) == 3; }, 5'000));
+  REQUIRE(world.run_until(
+      [&] { return cluster.leader() && committed_by(cluster, LogIndex{1}) == 3; }, 5'000));
   world.reset_stats();
   return *cluster.leader();
 }
@@ -438,7 +438,7 @@ TEST_CASE(
 
     for (int n = 1; n <= 10; ++n) REQUIRE(cluster.submit(leader, cmd(n)));
     const LogIndex last = cluster.server(leader)->last_log_index();
-    REQUIRE(last == i(11));
+    REQUIRE(last == LogIndex{11});
     REQUIRE(world.run_until([&] { return committed_by(cluster, last) == 3; }, 5'000));
     REQUIRE(cluster.server(leader)->current_term() == term);  // no election meanwhile
 

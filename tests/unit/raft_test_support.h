@@ -1,7 +1,7 @@
 // Helpers shared by the Raft tests: a RandomSource that always draws the
-// lowest value, short names for terms and indexes, ways to pick out what a
-// server sent or noted, a leader made by hand, and — for the timed cluster
-// tests — a client that keeps submitting a command until it is committed.
+// lowest value, ways to pick out what a server sent or noted, a leader made
+// by hand, and — for the timed cluster tests — a client that keeps
+// submitting a command until it is committed.
 #pragma once
 
 #include <algorithm>
@@ -39,13 +39,6 @@ using testing::events;
 using testing::LowestDraw;
 using testing::sent;
 namespace event = raft::event;
-
-inline Term t(std::uint64_t value) {
-  return Term{value};
-}
-inline LogIndex i(std::uint64_t value) {
-  return LogIndex{value};
-}
 
 inline std::vector<Term> terms(std::initializer_list<std::uint64_t> values) {
   std::vector<Term> out;
