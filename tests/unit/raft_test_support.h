@@ -23,6 +23,7 @@ inline const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
 using namespace consensus_lab;
 using cluster::RaftCluster;
 using cluster::RaftOptions;
+using cluster::RaftWorld;
 using raft::AppendEntries;
 using raft::AppendReply;
 using raft::Effects;
