@@ -1,6 +1,6 @@
-// Helpers shared by the Multi-Paxos tests: a RandomSource that always draws
-// the lowest value, short names for ballots and slots, and ways to pick out
-// what a replica sent or noted.
+// Helpers shared by the Multi-Paxos tests: the short names of the types and
+// messages, the replica sets A, B, C and A…E, ways to pick out what a replica
+// sent or noted, and clusters set up and driven by hand.
 #pragma once
 
 #include <algorithm>
@@ -21,9 +21,14 @@ using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
 using cluster::MultiPaxosOptions;
 using multipaxos::Accept;
+using multipaxos::Accepted;
 using multipaxos::Ballot;
+using multipaxos::CatchUp;
+using multipaxos::Chosen;
 using multipaxos::Command;
 using multipaxos::Effects;
+using multipaxos::Heartbeat;
+using multipaxos::HeartbeatOk;
 using multipaxos::Prepare;
 using multipaxos::Promise;
 using multipaxos::Reject;
@@ -36,6 +41,9 @@ using testing::events;
 using testing::LowestDraw;
 using testing::sent;
 namespace event = multipaxos::event;
+
+inline const std::vector<NodeId> abc{"A", "B", "C"};
+inline const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
 
 // Replica k of the members (from 1) owns the ballots k, k + n, k + 2n, …
 inline Replica::Config config_for(const NodeId& self, const std::vector<NodeId>& members,
