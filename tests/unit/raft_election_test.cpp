@@ -80,6 +80,19 @@ void check_term_update(Role role) {
   }
 }
 
+// Whether `voter`, at `now`, grants the vote that `candidate` (whose log is
+// empty) asks for in `term`.
+bool grants(Server& voter, Millis now, const NodeId& candidate, Term term) {
+  LowestDraw low;
+  const Effects effects = voter.handle(now, candidate,
+                                       RequestVote{.term = term,
+                                                   .candidate_id = candidate,
+                                                   .last_log_index = LogIndex{0},
+                                                   .last_log_term = Term{0}},
+                                       low);
+  return sent<Vote>(effects)[0].second.vote_granted;
+}
+
 }  // namespace
 
 // ==== §5.1 Raft basics ==============================================================
@@ -227,12 +240,7 @@ TEST_CASE("Raft 5.2: a follower that hears nothing for an election timeout start
                   RaftHardState{.current_term = Term{3}, .log = raft::Log{noops({1, 3})}});
   follower.start(0, low);
   // A heartbeat at 100 pushes the deadline to 250.
-  follower.handle(100, "B",
-                  AppendEntries{.term = Term{3},
-                                .leader_id = "B",
-                                .prev_log_index = LogIndex{2},
-                                .prev_log_term = Term{3}},
-                  low);
+  follower.handle(100, "B", append_entries(Term{3}, "B", LogIndex{2}, Term{3}), low);
   CHECK(follower.tick(249, low).send.empty());
   CHECK(follower.role() == Role::follower);
 
@@ -289,7 +297,6 @@ TEST_CASE("Raft 5.2: a candidate wins an election with votes from a majority of 
     std::map<NodeId, bool> votes;  // the answers it gets (its own vote is implied)
     Role expected;
   };
-  const std::vector<NodeId> names{"A", "B", "C", "D", "E"};
   const std::vector<Case> cases{
       {1, {}, Role::leader},
       {3, {{"B", true}}, Role::leader},
@@ -306,9 +313,7 @@ TEST_CASE("Raft 5.2: a candidate wins an election with votes from a majority of 
     const Case& c = cases[n];
     CAPTURE(n);
     LowestDraw low;
-    const std::vector<NodeId> servers(names.begin(),
-                                      names.begin() + static_cast<std::ptrdiff_t>(c.size));
-    Server candidate(config_for("A", servers), RaftHardState{});
+    Server candidate(config_for("A", first_servers(c.size)), RaftHardState{});
     candidate.start(0, low);
     candidate.timeout(0, low);
     std::size_t became_leader = 0;
@@ -402,28 +407,10 @@ TEST_CASE(
     LowestDraw low;
     Server voter(config_for("A", abc), RaftHardState{});
     voter.start(0, low);
-    CHECK(sent<Vote>(voter.handle(1, "C",
-                                  RequestVote{.term = Term{1},
-                                              .candidate_id = "C",
-                                              .last_log_index = LogIndex{0},
-                                              .last_log_term = Term{0}},
-                                  low))[0]
-              .second.vote_granted);
-    CHECK_FALSE(sent<Vote>(voter.handle(2, "B",
-                                        RequestVote{.term = Term{1},
-                                                    .candidate_id = "B",
-                                                    .last_log_index = LogIndex{0},
-                                                    .last_log_term = Term{0}},
-                                        low))[0]
-                    .second.vote_granted);
+    CHECK(grants(voter, 1, "C", Term{1}));
+    CHECK_FALSE(grants(voter, 2, "B", Term{1}));
     // A new term: a new vote.
-    CHECK(sent<Vote>(voter.handle(3, "B",
-                                  RequestVote{.term = Term{2},
-                                              .candidate_id = "B",
-                                              .last_log_index = LogIndex{0},
-                                              .last_log_term = Term{0}},
-                                  low))[0]
-              .second.vote_granted);
+    CHECK(grants(voter, 3, "B", Term{2}));
     CHECK(voter.voted_for() == std::optional<NodeId>{"B"});
   }
 }

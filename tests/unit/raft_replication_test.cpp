@@ -106,7 +106,6 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
     std::vector<NodeId> acks;  // followers that store the entry
     bool committed;
   };
-  const std::vector<NodeId> names{"A", "B", "C", "D", "E"};
   const std::vector<Case> cases{
       {1, {}, true},  {3, {}, false},    {3, {"B"}, true},      {3, {"B", "C"}, true},
       {5, {}, false}, {5, {"B"}, false}, {5, {"D", "E"}, true}, {5, {"B", "C", "D", "E"}, true},
@@ -115,9 +114,7 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
     const Case& c = cases[n];
     CAPTURE(n);
     LowestDraw low;
-    const std::vector<NodeId> servers(names.begin(),
-                                      names.begin() + static_cast<std::ptrdiff_t>(c.size));
-    Server leader = elected("A", servers, {}, Term{0});
+    Server leader = elected("A", first_servers(c.size), {}, Term{0});
     REQUIRE(leader.role() == Role::leader);
     leader.submit(1, Command::put("x", "1"));  // index 2
     for (const NodeId& follower : c.acks)
@@ -221,12 +218,9 @@ TEST_CASE("Raft 5.3: a follower refuses new entries unless it holds the precedin
     CAPTURE(c.prev_term);
     const RaftHardState disk{.current_term = Term{2}, .log = raft::Log{noops({1, 2})}};
     Server follower(config_for("A", abc), disk);
-    const Effects effects =
-        follower_receives(follower, AppendEntries{.term = Term{2},
-                                                  .leader_id = "B",
-                                                  .prev_log_index = LogIndex{c.prev_index},
-                                                  .prev_log_term = Term{c.prev_term},
-                                                  .entries = noops({2})});
+    const Effects effects = follower_receives(
+        follower,
+        append_entries(Term{2}, "B", LogIndex{c.prev_index}, Term{c.prev_term}, noops({2})));
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].second.success == c.success);
@@ -269,12 +263,9 @@ TEST_CASE(
     CAPTURE(c.entries.size());
     RaftHardState disk{.current_term = Term{2}, .log = raft::Log{noops({1, 2})}};
     Server follower(config_for("A", abc), disk);
-    const Effects effects =
-        follower_receives(follower, AppendEntries{.term = Term{4},
-                                                  .leader_id = "B",
-                                                  .prev_log_index = LogIndex{c.prev_index},
-                                                  .prev_log_term = Term{c.prev_term},
-                                                  .entries = c.entries});
+    const Effects effects = follower_receives(
+        follower,
+        append_entries(Term{4}, "B", LogIndex{c.prev_index}, Term{c.prev_term}, c.entries));
     CHECK(terms_of(follower.log()) == c.expected);
     const auto deleted = events<event::ConflictDeleted>(effects);
     if (c.deleted == 0) {

@@ -41,6 +41,11 @@ using testing::LowestDraw;
 using testing::sent;
 namespace event = raft::event;
 
+// The first `count` of the servers A…E: a cluster of that size.
+inline std::vector<NodeId> first_servers(std::size_t count) {
+  return {abcde.begin(), abcde.begin() + static_cast<std::ptrdiff_t>(count)};
+}
+
 inline std::vector<Term> terms(std::initializer_list<std::uint64_t> values) {
   std::vector<Term> out;
   for (const std::uint64_t value : values) out.push_back(Term{value});
@@ -66,6 +71,17 @@ inline Server::Config config_for(const NodeId& self, std::vector<NodeId> servers
                                  raft::Rules rules = {}, raft::Timing timing = {}) {
   return Server::Config{
       .self = self, .servers = std::move(servers), .timing = timing, .rules = rules};
+}
+
+// An AppendEntries from `leader_id` in `term` that carries `entries` after
+// the entry (prev_log_index, prev_log_term), with leader_commit 0.
+inline AppendEntries append_entries(Term term, const NodeId& leader_id, LogIndex prev_log_index,
+                                    Term prev_log_term, std::vector<LogEntry> entries = {}) {
+  return AppendEntries{.term = term,
+                       .leader_id = leader_id,
+                       .prev_log_index = prev_log_index,
+                       .prev_log_term = prev_log_term,
+                       .entries = std::move(entries)};
 }
 
 // Server `self` of `servers`, restored with `term` and `log`, wins the

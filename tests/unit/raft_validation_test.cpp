@@ -93,17 +93,9 @@ TEST_CASE(
                       .last_log_index = LogIndex{3},
                       .last_log_term = Term{2}},
           "RequestVote for candidate C sent by A");
-  refuses(b, "A",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "C",
-                        .prev_log_index = LogIndex{3},
-                        .prev_log_term = Term{2}},
+  refuses(b, "A", append_entries(Term{2}, "C", LogIndex{3}, Term{2}),
           "AppendEntries from leader C sent by A");
-  accepts(b, "C",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "C",
-                        .prev_log_index = LogIndex{3},
-                        .prev_log_term = Term{2}});
+  accepts(b, "C", append_entries(Term{2}, "C", LogIndex{3}, Term{2}));
 }
 
 TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
@@ -125,12 +117,7 @@ TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
           "the last log index");
   refuses(b, "A", Vote{.term = Term{kLargest + 1}, .vote_granted = true},
           "larger than a server can store");
-  refuses(b, "A",
-          AppendEntries{.term = Term{kHuge},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{3},
-                        .prev_log_term = Term{2}},
-          "the term");
+  refuses(b, "A", append_entries(Term{kHuge}, "A", LogIndex{3}, Term{2}), "the term");
   refuses(b, "A",
           AppendEntries{.term = Term{2},
                         .leader_id = "A",
@@ -138,12 +125,7 @@ TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
                         .prev_log_term = Term{2},
                         .leader_commit = LogIndex{kHuge}},
           "the leader's commit index");
-  refuses(b, "A",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{kLargest},
-                        .prev_log_term = Term{2},
-                        .entries = noops({2})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{kLargest}, Term{2}, noops({2})),
           "the entries after prev index 9223372036854775807 end past");
   refuses(b, "A",
           AppendReply{.term = Term{2},
@@ -195,12 +177,7 @@ TEST_CASE("Raft check: a log position with only one of index and term 0 is refus
                       .last_log_index = LogIndex{4},
                       .last_log_term = Term{0}},
           "the candidate's last entry (4, 0)");
-  refuses(b, "A",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{0},
-                        .prev_log_term = Term{1},
-                        .entries = noops({2})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{0}, Term{1}, noops({2})),
           "the prev entry (0, 1)");
   accepts(b, "A",
           RequestVote{.term = Term{3},
@@ -214,19 +191,9 @@ TEST_CASE("Raft check: an entry of term 0 or of a term later than the leader's i
   // from a leader whose term it adopts first. (Stored, either would make the
   // data directory unreadable: net/storage.cpp refuses such a log.)
   Server b = follower_b();
-  refuses(b, "A",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{3},
-                        .prev_log_term = Term{2},
-                        .entries = noops({0})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{3}, Term{2}, noops({0})),
           "an entry has term 0");
-  refuses(b, "A",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{3},
-                        .prev_log_term = Term{2},
-                        .entries = noops({2, 5})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{3}, Term{2}, noops({2, 5})),
           "an entry has term 5, later than the leader's term 2");
 }
 
@@ -234,41 +201,22 @@ TEST_CASE("Raft check: entries whose terms go down are refused") {
   // Log Matching: every log is a leader's log as it once was, and each leader
   // extended a log of earlier terms with entries of its own.
   Server b = follower_b();
-  refuses(b, "A",
-          AppendEntries{.term = Term{3},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{3},
-                        .prev_log_term = Term{2},
-                        .entries = noops({3, 2})},
+  refuses(b, "A", append_entries(Term{3}, "A", LogIndex{3}, Term{2}, noops({3, 2})),
           "the entries' terms go down (3, then 2)");
   // Below the prev entry's term, when they would follow it here.
-  refuses(b, "A",
-          AppendEntries{.term = Term{3},
-                        .leader_id = "A",
-                        .prev_log_index = LogIndex{2},
-                        .prev_log_term = Term{2},
-                        .entries = noops({1})},
+  refuses(b, "A", append_entries(Term{3}, "A", LogIndex{2}, Term{2}, noops({1})),
           "the entries' terms go down (2, then 1)");
   // When the prev entry does not match, nothing would be stored: the
   // consistency check refuses it as usual (the notes' log repair).
-  const Effects effects = accepts(b, "A",
-                                  AppendEntries{.term = Term{3},
-                                                .leader_id = "A",
-                                                .prev_log_index = LogIndex{3},
-                                                .prev_log_term = Term{3},
-                                                .entries = noops({1})});
+  const Effects effects =
+      accepts(b, "A", append_entries(Term{3}, "A", LogIndex{3}, Term{3}, noops({1})));
   CHECK(events<event::AppendRefused>(effects).size() == 1);
   SUBCASE("with the log consistency check off, it is handled as usual") {
     raft::Rules rules;
     rules.log_consistency_check = false;
     Server off(config_for("B", abc, rules),
                RaftHardState{.current_term = Term{2}, .log = raft::Log{noops({1, 2, 2})}});
-    accepts(off, "A",
-            AppendEntries{.term = Term{3},
-                          .leader_id = "A",
-                          .prev_log_index = LogIndex{3},
-                          .prev_log_term = Term{2},
-                          .entries = noops({3, 2})});
+    accepts(off, "A", append_entries(Term{3}, "A", LogIndex{3}, Term{2}, noops({3, 2})));
   }
 }
 
@@ -276,31 +224,16 @@ TEST_CASE("Raft check: AppendEntries to the leader of its own term is refused") 
   // Election Safety (§5.2): at most one leader per term. Had A taken C's
   // entries, it would have deleted part of its own log while leading.
   Server leader = elected("A", abc, noops({1, 1}), Term{1});  // leads term 2, noop (3, 2)
-  refuses(leader, "C",
-          AppendEntries{.term = Term{2},
-                        .leader_id = "C",
-                        .prev_log_index = LogIndex{1},
-                        .prev_log_term = Term{1},
-                        .entries = noops({2})},
+  refuses(leader, "C", append_entries(Term{2}, "C", LogIndex{1}, Term{1}, noops({2})),
           "AppendEntries from leader C of term 2, which this server leads");
   // A leader of a later term is possible: A steps down.
-  accepts(leader, "C",
-          AppendEntries{.term = Term{3},
-                        .leader_id = "C",
-                        .prev_log_index = LogIndex{1},
-                        .prev_log_term = Term{1},
-                        .entries = noops({3})});
+  accepts(leader, "C", append_entries(Term{3}, "C", LogIndex{1}, Term{1}, noops({3})));
   CHECK(leader.role() == Role::follower);
   SUBCASE("with persist off, two leaders in one term are possible: it is handled as usual") {
     raft::Rules rules;
     rules.persist = false;
     Server forgetful = elected("A", abc, noops({1, 1}), Term{1}, rules);
-    accepts(forgetful, "C",
-            AppendEntries{.term = Term{2},
-                          .leader_id = "C",
-                          .prev_log_index = LogIndex{1},
-                          .prev_log_term = Term{1},
-                          .entries = noops({2})});
+    accepts(forgetful, "C", append_entries(Term{2}, "C", LogIndex{1}, Term{1}, noops({2})));
   }
 }
 
@@ -315,29 +248,15 @@ TEST_CASE("Raft check: AppendEntries that would replace a committed entry is ref
                         .prev_log_term = Term{2},
                         .leader_commit = LogIndex{2}});  // commit 2
   REQUIRE(b.commit_index() == LogIndex{2});
-  refuses(b, "C",
-          AppendEntries{.term = Term{3},
-                        .leader_id = "C",
-                        .prev_log_index = LogIndex{1},
-                        .prev_log_term = Term{1},
-                        .entries = noops({3})},
+  refuses(b, "C", append_entries(Term{3}, "C", LogIndex{1}, Term{1}, noops({3})),
           "would replace entry 2, which is committed");
   // Entry 3 is not committed: a new leader may replace it.
-  accepts(b, "C",
-          AppendEntries{.term = Term{3},
-                        .leader_id = "C",
-                        .prev_log_index = LogIndex{2},
-                        .prev_log_term = Term{2},
-                        .entries = noops({3})});
+  accepts(b, "C", append_entries(Term{3}, "C", LogIndex{2}, Term{2}, noops({3})));
   CHECK(terms_of(b.log()) == std::vector<std::uint64_t>{1, 2, 3});
   // An old leader's late message may conflict with what was committed since:
   // it is stale, and the stale-term rule answers it without deleting anything.
-  const Effects stale = accepts(b, "A",
-                                AppendEntries{.term = Term{1},
-                                              .leader_id = "A",
-                                              .prev_log_index = LogIndex{1},
-                                              .prev_log_term = Term{1},
-                                              .entries = noops({1})});
+  const Effects stale =
+      accepts(b, "A", append_entries(Term{1}, "A", LogIndex{1}, Term{1}, noops({1})));
   CHECK(events<event::StaleRefused>(stale).size() == 1);
   CHECK(terms_of(b.log()) == std::vector<std::uint64_t>{1, 2, 3});
 }
@@ -414,13 +333,8 @@ TEST_CASE(
       config_for("C", abc),
       RaftHardState{.current_term = Term{4}, .voted_for = "C", .log = raft::Log{noops({1, 1})}});
   LowestDraw low;
-  const Effects refusal = c.handle(0, "A",
-                                   AppendEntries{.term = Term{2},
-                                                 .leader_id = "A",
-                                                 .prev_log_index = LogIndex{7},
-                                                 .prev_log_term = Term{2},
-                                                 .entries = noops({2})},
-                                   low);
+  const Effects refusal =
+      c.handle(0, "A", append_entries(Term{2}, "A", LogIndex{7}, Term{2}, noops({2})), low);
   const auto replies = sent<AppendReply>(refusal);
   REQUIRE(replies.size() == 1);
   CHECK(replies[0].second.term == Term{4});
