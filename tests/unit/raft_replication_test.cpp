@@ -29,7 +29,22 @@ Effects follower_receives(Server& follower, const AppendEntries& message) {
   return follower.handle(10, "B", message, low);
 }
 
+// The notes' log-repair example: A leads term 5 with the log (1, 1, 1, 2, 3,
+// 3, 4) and its noop at (8, 5)…
+Server notes_leader() {
+  return elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), Term{4});
+}
+
+// …and B, whose entry 7 is of term 3, refuses its AppendEntries after prev (7, 4).
+AppendReply b_refuses_prev_7() {
+  return AppendReply{.term = Term{5},
+                     .success = false,
+                     .refused_prev_index = LogIndex{7},
+                     .last_log_index = LogIndex{7}};
+}
+
 }  // namespace
+
 TEST_CASE("Raft 5.3: the leader appends a command to its log and sends it to every follower") {
   // "The leader appends the command to its log as a new entry, then issues
   // AppendEntries RPCs in parallel to each of the other servers to replicate
@@ -307,14 +322,9 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
   // "After a rejection, the leader decrements nextIndex and retries the
   // AppendEntries RPC." The notes' example: prev (7, 4) refused, (6, 3) matches.
   LowestDraw low;
-  Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), Term{4});  // noop (8, 5)
+  Server leader = notes_leader();  // noop (8, 5)
   REQUIRE(leader.role() == Role::leader);
-  const Effects refused = leader.handle(1, "B",
-                                        AppendReply{.term = Term{5},
-                                                    .success = false,
-                                                    .refused_prev_index = LogIndex{7},
-                                                    .last_log_index = LogIndex{7}},
-                                        low);
+  const Effects refused = leader.handle(1, "B", b_refuses_prev_7(), low);
   const auto back = events<event::NextIndexBack>(refused);
   REQUIRE(back.size() == 1);
   CHECK(back[0].follower == "B");
@@ -347,14 +357,9 @@ TEST_CASE(
   // late (a reordering network) tells the leader nothing new: no step back,
   // no resend. (etcd's progress ignores such a stale rejection too.)
   LowestDraw low;
-  Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), Term{4});  // noop (8, 5)
+  Server leader = notes_leader();  // noop (8, 5)
   // B refuses prev (7, 4): the retry from prev (6, 3) brings it up to date.
-  const Effects refused = leader.handle(1, "B",
-                                        AppendReply{.term = Term{5},
-                                                    .success = false,
-                                                    .refused_prev_index = LogIndex{7},
-                                                    .last_log_index = LogIndex{7}},
-                                        low);
+  const Effects refused = leader.handle(1, "B", b_refuses_prev_7(), low);
   REQUIRE(sent<AppendEntries>(refused).size() == 1);
   leader.handle(2, "B", AppendReply{.term = Term{5}, .success = true, .match_index = LogIndex{8}},
                 low);
