@@ -27,10 +27,7 @@ namespace {
 // log no voter here can beat, so any voter that may vote grants it.
 std::vector<std::pair<std::string, Message>> one_of_each(Term term) {
   return {
-      {"request-vote", RequestVote{.term = term,
-                                   .candidate_id = "B",
-                                   .last_log_index = LogIndex{100},
-                                   .last_log_term = Term{100}}},
+      {"request-vote", request_vote(term, "B", LogIndex{100}, Term{100})},
       {"vote", Vote{.term = term, .vote_granted = false}},
       {"append-entries", AppendEntries{.term = term, .leader_id = "B"}},
       {"append-reply", AppendReply{.term = term, .success = false}},
@@ -84,12 +81,8 @@ void check_term_update(Role role) {
 // empty) asks for in `term`.
 bool grants(Server& voter, Millis now, const NodeId& candidate, Term term) {
   LowestDraw low;
-  const Effects effects = voter.handle(now, candidate,
-                                       RequestVote{.term = term,
-                                                   .candidate_id = candidate,
-                                                   .last_log_index = LogIndex{0},
-                                                   .last_log_term = Term{0}},
-                                       low);
+  const Effects effects =
+      voter.handle(now, candidate, request_vote(term, candidate, LogIndex{0}, Term{0}), low);
   return sent<Vote>(effects)[0].second.vote_granted;
 }
 
@@ -115,12 +108,8 @@ TEST_CASE("Raft 5.1: a request with a stale term is refused") {
   SUBCASE("a RequestVote of term 1 to a follower of term 2 is answered with a refusal") {
     Server follower(config_for("A", abc), RaftHardState{.current_term = Term{2}});
     follower.start(0, low);
-    const Effects effects = follower.handle(10, "B",
-                                            RequestVote{.term = Term{1},
-                                                        .candidate_id = "B",
-                                                        .last_log_index = LogIndex{5},
-                                                        .last_log_term = Term{1}},
-                                            low);
+    const Effects effects =
+        follower.handle(10, "B", request_vote(Term{1}, "B", LogIndex{5}, Term{1}), low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == "B");
@@ -380,12 +369,8 @@ TEST_CASE(
     Server voter(config_for("A", abc),
                  RaftHardState{.current_term = Term{1}, .voted_for = c.voted_for});
     voter.start(0, low);
-    const Effects effects = voter.handle(10, c.candidate,
-                                         RequestVote{.term = Term{1},
-                                                     .candidate_id = c.candidate,
-                                                     .last_log_index = LogIndex{0},
-                                                     .last_log_term = Term{0}},
-                                         low);
+    const Effects effects = voter.handle(
+        10, c.candidate, request_vote(Term{1}, c.candidate, LogIndex{0}, Term{0}), low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == c.candidate);

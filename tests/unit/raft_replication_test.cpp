@@ -30,17 +30,9 @@ Effects follower_receives(Server& follower, const AppendEntries& message) {
 }
 
 // The notes' log-repair example: A leads term 5 with the log (1, 1, 1, 2, 3,
-// 3, 4) and its noop at (8, 5)…
+// 3, 4) and its noop at (8, 5).
 Server notes_leader() {
   return elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), Term{4});
-}
-
-// …and B, whose entry 7 is of term 3, refuses its AppendEntries after prev (7, 4).
-AppendReply b_refuses_prev_7() {
-  return AppendReply{.term = Term{5},
-                     .success = false,
-                     .refused_prev_index = LogIndex{7},
-                     .last_log_index = LogIndex{7}};
 }
 
 }  // namespace
@@ -324,7 +316,8 @@ TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends a
   LowestDraw low;
   Server leader = notes_leader();  // noop (8, 5)
   REQUIRE(leader.role() == Role::leader);
-  const Effects refused = leader.handle(1, "B", b_refuses_prev_7(), low);
+  const Effects refused =
+      leader.handle(1, "B", reply_refusal(Term{5}, LogIndex{7}, LogIndex{7}), low);
   const auto back = events<event::NextIndexBack>(refused);
   REQUIRE(back.size() == 1);
   CHECK(back[0].follower == "B");
@@ -359,7 +352,8 @@ TEST_CASE(
   LowestDraw low;
   Server leader = notes_leader();  // noop (8, 5)
   // B refuses prev (7, 4): the retry from prev (6, 3) brings it up to date.
-  const Effects refused = leader.handle(1, "B", b_refuses_prev_7(), low);
+  const Effects refused =
+      leader.handle(1, "B", reply_refusal(Term{5}, LogIndex{7}, LogIndex{7}), low);
   REQUIRE(sent<AppendEntries>(refused).size() == 1);
   leader.handle(2, "B", AppendReply{.term = Term{5}, .success = true, .match_index = LogIndex{8}},
                 low);
@@ -430,12 +424,8 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
     Server voter(config_for("A", abc),
                  RaftHardState{.current_term = Term{2}, .log = raft::Log{c.voter_log}});
     voter.start(0, low);
-    const Effects effects = voter.handle(1, "B",
-                                         RequestVote{.term = Term{3},
-                                                     .candidate_id = "B",
-                                                     .last_log_index = LogIndex{c.last_index},
-                                                     .last_log_term = Term{c.last_term}},
-                                         low);
+    const Effects effects = voter.handle(
+        1, "B", request_vote(Term{3}, "B", LogIndex{c.last_index}, Term{c.last_term}), low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].second.vote_granted == c.granted);
@@ -457,12 +447,8 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
     Server voter(config_for("A", abc, rules),
                  RaftHardState{.current_term = Term{2}, .log = raft::Log{noops({2, 2})}});
     voter.start(0, low);
-    const auto votes = sent<Vote>(voter.handle(1, "B",
-                                               RequestVote{.term = Term{3},
-                                                           .candidate_id = "B",
-                                                           .last_log_index = LogIndex{1},
-                                                           .last_log_term = Term{1}},
-                                               low));
+    const auto votes =
+        sent<Vote>(voter.handle(1, "B", request_vote(Term{3}, "B", LogIndex{1}, Term{1}), low));
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].second.vote_granted);
   }

@@ -73,6 +73,15 @@ inline Server::Config config_for(const NodeId& self, std::vector<NodeId> servers
       .self = self, .servers = std::move(servers), .timing = timing, .rules = rules};
 }
 
+// The messages a test writes most, their arguments in the order of the
+// paper's Figure 2.
+inline RequestVote request_vote(Term term, const NodeId& candidate_id, LogIndex last_log_index,
+                                Term last_log_term) {
+  return RequestVote{.term = term,
+                     .candidate_id = candidate_id,
+                     .last_log_index = last_log_index,
+                     .last_log_term = last_log_term};
+}
 // An AppendEntries from `leader_id` in `term` that carries `entries` after
 // the entry (prev_log_index, prev_log_term), with leader_commit 0.
 inline AppendEntries append_entries(Term term, const NodeId& leader_id, LogIndex prev_log_index,
@@ -82,6 +91,20 @@ inline AppendEntries append_entries(Term term, const NodeId& leader_id, LogIndex
                        .prev_log_index = prev_log_index,
                        .prev_log_term = prev_log_term,
                        .entries = std::move(entries)};
+}
+
+// A follower's answers to an AppendEntries of `term`: it matches the
+// leader's log up to `match_index`…
+inline AppendReply reply_success(Term term, LogIndex match_index, LogIndex last_log_index) {
+  return AppendReply{
+      .term = term, .success = true, .match_index = match_index, .last_log_index = last_log_index};
+}
+// …or it does not hold the entry at `refused_prev_index` the leader named.
+inline AppendReply reply_refusal(Term term, LogIndex refused_prev_index, LogIndex last_log_index) {
+  return AppendReply{.term = term,
+                     .success = false,
+                     .refused_prev_index = refused_prev_index,
+                     .last_log_index = last_log_index};
 }
 
 // Server `self` of `servers`, restored with `term` and `log`, wins the

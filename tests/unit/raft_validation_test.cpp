@@ -73,11 +73,7 @@ TEST_CASE("Raft check: a message from a server outside the cluster, or from itse
   CHECK(candidate.role() == Role::candidate);
   accepts(candidate, "B", Vote{.term = Term{1}, .vote_granted = true});
   CHECK(candidate.role() == Role::leader);
-  refuses(candidate, "Z",
-          AppendReply{.term = Term{1},
-                      .success = true,
-                      .match_index = LogIndex{1},
-                      .last_log_index = LogIndex{1}},
+  refuses(candidate, "Z", reply_success(Term{1}, LogIndex{1}, LogIndex{1}),
           "not a server of this cluster");
 }
 
@@ -87,11 +83,7 @@ TEST_CASE(
   // Figure 2: candidateId and leaderId name the sender; a node speaks for
   // itself (the real node used to check this in net/node.cpp).
   Server b = follower_b();
-  refuses(b, "A",
-          RequestVote{.term = Term{3},
-                      .candidate_id = "C",
-                      .last_log_index = LogIndex{3},
-                      .last_log_term = Term{2}},
+  refuses(b, "A", request_vote(Term{3}, "C", LogIndex{3}, Term{2}),
           "RequestVote for candidate C sent by A");
   refuses(b, "A", append_entries(Term{2}, "C", LogIndex{3}, Term{2}),
           "AppendEntries from leader C sent by A");
@@ -103,17 +95,9 @@ TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
   // counts that far: with a term of 2^64 - 1, its next election would have
   // wrapped the term around to 0.
   Server b = follower_b();
-  refuses(b, "A",
-          RequestVote{.term = Term{kHuge},
-                      .candidate_id = "A",
-                      .last_log_index = LogIndex{3},
-                      .last_log_term = Term{2}},
+  refuses(b, "A", request_vote(Term{kHuge}, "A", LogIndex{3}, Term{2}),
           "the term 18446744073709551615");
-  refuses(b, "A",
-          RequestVote{.term = Term{3},
-                      .candidate_id = "A",
-                      .last_log_index = LogIndex{kLargest + 1},
-                      .last_log_term = Term{2}},
+  refuses(b, "A", request_vote(Term{3}, "A", LogIndex{kLargest + 1}, Term{2}),
           "the last log index");
   refuses(b, "A", Vote{.term = Term{kLargest + 1}, .vote_granted = true},
           "larger than a server can store");
@@ -127,24 +111,10 @@ TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
           "the leader's commit index");
   refuses(b, "A", append_entries(Term{2}, "A", LogIndex{kLargest}, Term{2}, noops({2})),
           "the entries after prev index 9223372036854775807 end past");
-  refuses(b, "A",
-          AppendReply{.term = Term{2},
-                      .success = true,
-                      .match_index = LogIndex{kHuge},
-                      .last_log_index = LogIndex{3}},
-          "the match index");
-  refuses(b, "A",
-          AppendReply{.term = Term{2},
-                      .success = false,
-                      .refused_prev_index = LogIndex{1},
-                      .last_log_index = LogIndex{kHuge}},
-          "the last log index");
+  refuses(b, "A", reply_success(Term{2}, LogIndex{kHuge}, LogIndex{3}), "the match index");
+  refuses(b, "A", reply_refusal(Term{2}, LogIndex{1}, LogIndex{kHuge}), "the last log index");
   // The largest storable numbers are possible (if absurd): not refused.
-  accepts(b, "A",
-          AppendReply{.term = Term{kLargest},
-                      .success = false,
-                      .refused_prev_index = LogIndex{kLargest},
-                      .last_log_index = LogIndex{kLargest}});
+  accepts(b, "A", reply_refusal(Term{kLargest}, LogIndex{kLargest}, LogIndex{kLargest}));
   CHECK(b.current_term() == Term{kLargest});
 }
 
@@ -165,25 +135,13 @@ TEST_CASE("Raft check: a log position with only one of index and term 0 is refus
   // (0, 0) is before the first entry; an entry's term is the term of the
   // leader that created it, at least 1.
   Server b = follower_b();
-  refuses(b, "A",
-          RequestVote{.term = Term{3},
-                      .candidate_id = "A",
-                      .last_log_index = LogIndex{0},
-                      .last_log_term = Term{3}},
+  refuses(b, "A", request_vote(Term{3}, "A", LogIndex{0}, Term{3}),
           "the candidate's last entry (0, 3)");
-  refuses(b, "A",
-          RequestVote{.term = Term{3},
-                      .candidate_id = "A",
-                      .last_log_index = LogIndex{4},
-                      .last_log_term = Term{0}},
+  refuses(b, "A", request_vote(Term{3}, "A", LogIndex{4}, Term{0}),
           "the candidate's last entry (4, 0)");
   refuses(b, "A", append_entries(Term{2}, "A", LogIndex{0}, Term{1}, noops({2})),
           "the prev entry (0, 1)");
-  accepts(b, "A",
-          RequestVote{.term = Term{3},
-                      .candidate_id = "A",
-                      .last_log_index = LogIndex{0},
-                      .last_log_term = Term{0}});  // an empty log
+  accepts(b, "A", request_vote(Term{3}, "A", LogIndex{0}, Term{0}));  // an empty log
 }
 
 TEST_CASE("Raft check: an entry of term 0 or of a term later than the leader's is refused") {
@@ -268,42 +226,22 @@ TEST_CASE("Raft check: an AppendReply that claims a match past the leader's log 
   // everything that message held was in its log, which only grows while it
   // leads.
   Server leader = elected("A", abc, noops({1, 1}), Term{1});  // leads term 2, last index 3
-  refuses(leader, "B",
-          AppendReply{.term = Term{2},
-                      .success = true,
-                      .match_index = LogIndex{1'000'000},
-                      .last_log_index = LogIndex{1'000'000}},
+  refuses(leader, "B", reply_success(Term{2}, LogIndex{1'000'000}, LogIndex{1'000'000}),
           "AppendReply claims a match at 1000000, past the leader's last index 3");
-  refuses(leader, "B",
-          AppendReply{.term = Term{2},
-                      .success = true,
-                      .match_index = LogIndex{4},
-                      .last_log_index = LogIndex{4}},
+  refuses(leader, "B", reply_success(Term{2}, LogIndex{4}, LogIndex{4}),
           "past the leader's last index 3");
   // The leader goes on as before.
-  const Effects ok = accepts(leader, "B",
-                             AppendReply{.term = Term{2},
-                                         .success = true,
-                                         .match_index = LogIndex{3},
-                                         .last_log_index = LogIndex{3}});
+  const Effects ok = accepts(leader, "B", reply_success(Term{2}, LogIndex{3}, LogIndex{3}));
   CHECK(leader.commit_index() == LogIndex{3});
   CHECK(events<event::Committed>(ok).size() == 3);
 }
 
 TEST_CASE("Raft check: an AppendReply that refuses a prev index past the leader's log is refused") {
   Server leader = elected("A", abc, noops({1, 1}), Term{1});  // last index 3
-  refuses(leader, "B",
-          AppendReply{.term = Term{2},
-                      .success = false,
-                      .refused_prev_index = LogIndex{1'000'000},
-                      .last_log_index = LogIndex{0}},
+  refuses(leader, "B", reply_refusal(Term{2}, LogIndex{1'000'000}, LogIndex{0}),
           "AppendReply refuses prev index at 1000000, past the leader's last index 3");
   // A refusal of a prev index in its log steps back, as usual.
-  const Effects back = accepts(leader, "B",
-                               AppendReply{.term = Term{2},
-                                           .success = false,
-                                           .refused_prev_index = LogIndex{3},
-                                           .last_log_index = LogIndex{1}});
+  const Effects back = accepts(leader, "B", reply_refusal(Term{2}, LogIndex{3}, LogIndex{1}));
   CHECK(events<event::NextIndexBack>(back).size() == 1);
 }
 
@@ -315,11 +253,7 @@ TEST_CASE("Raft check: a stale AppendReply from an older term with a large match
   // ignores it.
   Server leader = elected("A", abc, noops({1, 1, 3}), Term{3});  // leads term 4, last index 4
   REQUIRE(leader.last_log_index() == LogIndex{4});
-  const Effects effects = accepts(leader, "B",
-                                  AppendReply{.term = Term{2},
-                                              .success = true,
-                                              .match_index = LogIndex{8},
-                                              .last_log_index = LogIndex{8}});
+  const Effects effects = accepts(leader, "B", reply_success(Term{2}, LogIndex{8}, LogIndex{8}));
   CHECK(events<event::StaleRefused>(effects).size() == 1);
   CHECK(effects.send.empty());
   CHECK(leader.commit_index() == LogIndex{0});
@@ -357,10 +291,6 @@ TEST_CASE(
   // B still holds entries of an old term past the new leader's log: it
   // matches up to the message's last entry, and says its log is longer.
   Server leader = elected("A", abc, noops({1, 1}), Term{1});  // last index 3
-  accepts(leader, "B",
-          AppendReply{.term = Term{2},
-                      .success = true,
-                      .match_index = LogIndex{3},
-                      .last_log_index = LogIndex{9}});
+  accepts(leader, "B", reply_success(Term{2}, LogIndex{3}, LogIndex{9}));
   CHECK(leader.commit_index() == LogIndex{3});
 }
