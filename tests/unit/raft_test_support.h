@@ -1,7 +1,8 @@
-// Helpers shared by the Raft tests: a RandomSource that always draws the
-// lowest value, ways to pick out what a server sent or noted, a leader made
-// by hand, and — for the timed cluster tests — a client that keeps
-// submitting a command until it is committed.
+// Helpers shared by the Raft tests: ways to pick out what a server sent or
+// noted, the messages tests write most (request_vote, append_entries,
+// reply_success, reply_refusal), a leader made by hand, and — for the timed
+// cluster tests — a client that keeps submitting a command until it is
+// committed.
 #pragma once
 
 #include <algorithm>
