@@ -155,12 +155,63 @@ struct Step {
   }
 };
 
-// What both runs share: the input, the clock, the last steps, the verdict.
-template <class Message>
+// Everything a message could change in a node: a refused message must leave
+// it as it was.
+auto state_of(const raft::Server& s) {
+  return std::make_tuple(s.hard_state(), s.role(), s.commit_index(), s.last_applied(),
+                         s.leader_hint());
+}
+auto state_of(const multipaxos::Replica& r) {
+  return std::make_tuple(r.hard_state(), r.role(), r.commit(), r.applied(), r.ballot(),
+                         r.master_hint());
+}
+
+// What both runs share: the input, the clock, the last steps, the verdict —
+// and the steps both protocols take alike. A step that each protocol takes
+// its own way (an election, a message, what a restart forgets) and the
+// invariants are the subclass's (RaftRun, MultiPaxosRun).
+template <class Node, class Message, class Effects>
 class Run {
+ public:
+  virtual ~Run() = default;
+
+  RunStats run() {
+    while (!in_.done()) {
+      step();
+      ++stats_.steps;
+      check_invariants();
+    }
+    return stats_;
+  }
+
  protected:
-  Run(const std::uint8_t* data, std::size_t size, const Options& options)
-      : in_(data, size), options_(options) {}
+  // `noun` names the node in a violation ("server", "replica");
+  // `membership` says whether its clients submit membership changes.
+  Run(const std::uint8_t* data, std::size_t size, const Options& options, std::string noun,
+      bool membership)
+      : in_(data, size), options_(options), noun_(std::move(noun)), membership_(membership) {}
+
+  virtual Node& node() = 0;
+  // Its election timer fires (Raft) or it campaigns (Multi-Paxos); when it
+  // `wins`, B and C answer yes.
+  virtual void stand_for_election(bool wins) = 0;
+  virtual Message message(const NodeId& from) = 0;
+  virtual void carry_out(const Effects& effects) = 0;
+  // Rebuild the node from its disk and forget what only held until now.
+  virtual void reload() = 0;
+  virtual void check_invariants() = 0;
+
+  void deliver(const NodeId& from, const Message& message) {
+    record({now_, {}, from, message});
+    const auto before = state_of(node());
+    const Effects effects = node().handle(now_, from, message, random_);
+    ++stats_.messages;
+    check_refused(effects);
+    if (effects.refused && state_of(node()) != before) {
+      violated("a refused message changed the " + noun_);
+    }
+    carry_out(effects);
+  }
 
   void record(Step<Message> step) {
     if (options_.trace) std::cerr << "step " << stats_.steps << ", " << step.text() << '\n';
@@ -172,15 +223,6 @@ class Run {
     for (const auto& step : last_) text += "\n    " + step.text();
     if (options_.fail) options_.fail(text);
     throw std::logic_error(text);
-  }
-  template <class Effects>
-  void check_refused(const Effects& effects) {
-    if (!effects.refused) return;
-    ++stats_.refused;
-    stats_.last_refusal = *effects.refused;
-    if (effects.persist || !effects.send.empty() || !effects.events.empty()) {
-      violated("a refused message (" + *effects.refused + ") still persisted, sent or reported");
-    }
   }
   template <class Outgoing>
   void check_not_to_self(const Outgoing& outgoing) const {
@@ -194,16 +236,66 @@ class Run {
   FixedRandom random_;
 
  private:
+  // One step: its first byte picks what happens.
+  void step() {
+    const std::size_t pick = in_.below(16);
+    switch (pick) {
+      case 9:
+      case 10:
+        now_ += static_cast<Millis>(in_.below(64)) * 5;
+        record({now_, "tick"});
+        return carry_out(node().tick(now_, random_));
+      case 11:
+        return stand_for_election(/*wins=*/false);
+      case 12:
+      case 13: {
+        std::vector<Command> batch(pick == 13 ? 1 + in_.below(4) : 1);
+        for (Command& command : batch) command = in_.command(membership_);
+        record({now_, "a client submits " + to_string(batch[0]) +
+                          (batch.size() > 1 ? " and " + std::to_string(batch.size() - 1) + " more"
+                                            : "")});
+        if (batch.size() == 1) return carry_out(node().submit(now_, batch[0]));
+        return carry_out(node().submit_all(now_, batch));
+      }
+      case 14:
+        return restart();
+      case 15:
+        return stand_for_election(/*wins=*/true);
+      default: {
+        const NodeId from = in_.node();
+        return deliver(from, message(from));
+      }
+    }
+  }
+
+  void restart() {
+    record({now_, "it crashes and restarts from its disk"});
+    reload();
+    ++stats_.restarts;
+    carry_out(node().start(now_, random_));
+  }
+
+  void check_refused(const Effects& effects) {
+    if (!effects.refused) return;
+    ++stats_.refused;
+    stats_.last_refusal = *effects.refused;
+    if (effects.persist || !effects.send.empty() || !effects.events.empty()) {
+      violated("a refused message (" + *effects.refused + ") still persisted, sent or reported");
+    }
+  }
+
   static constexpr std::size_t kKept = 12;
+  const std::string noun_;
+  const bool membership_;
   std::deque<Step<Message>> last_;
 };
 
 // ---- Raft ---------------------------------------------------------------------------
 
-class RaftRun : public Run<raft::Message> {
+class RaftRun final : public Run<raft::Server, raft::Message, raft::Effects> {
  public:
   RaftRun(const std::uint8_t* data, std::size_t size, const Options& options)
-      : Run(data, size, options) {
+      : Run(data, size, options, "server", /*membership=*/false) {
     config_.self = kSelf;
     config_.servers = kMembers;
     const std::uint8_t setup = in_.byte();
@@ -213,51 +305,8 @@ class RaftRun : public Run<raft::Message> {
     carry_out(server_->start(now_, random_));
   }
 
-  RunStats run() {
-    while (!in_.done()) {
-      step();
-      ++stats_.steps;
-      check_invariants();
-    }
-    return stats_;
-  }
-
  private:
-  void step() {
-    const std::size_t pick = in_.below(16);
-    switch (pick) {
-      case 9:
-      case 10:
-        now_ += static_cast<Millis>(in_.below(64)) * 5;
-        record({now_, "tick"});
-        return carry_out(server_->tick(now_, random_));
-      case 11:
-        record({now_, "its election timer fires"});
-        return carry_out(server_->timeout(now_, random_));
-      case 12:
-      case 13: {
-        std::vector<Command> batch(pick == 13 ? 1 + in_.below(4) : 1);
-        for (Command& command : batch) command = in_.command(false);
-        record({now_, "a client submits " + to_string(batch[0]) +
-                          (batch.size() > 1 ? " and " + std::to_string(batch.size() - 1) + " more"
-                                            : "")});
-        if (batch.size() == 1) return carry_out(server_->submit(now_, batch[0]));
-        return carry_out(server_->submit_all(now_, batch));
-      }
-      case 14:
-        return restart();
-      case 15:  // an election it wins: its timer fires, and B and C vote for it
-        record({now_, "its election timer fires (B and C will vote for it)"});
-        carry_out(server_->timeout(now_, random_));
-        for (const char* peer : {"B", "C"})
-          deliver(peer, raft::Vote{.term = server_->current_term(), .vote_granted = true});
-        return;
-      default: {
-        const NodeId from = in_.node();
-        return deliver(from, message(from));
-      }
-    }
-  }
+  raft::Server& node() override { return *server_; }
 
   raft::Term term_at(std::uint64_t index) const {
     const auto& log = server_->log().entries();
@@ -265,7 +314,16 @@ class RaftRun : public Run<raft::Message> {
     return server_->last_log_term();
   }
 
-  raft::Message message(const NodeId& from) {
+  void stand_for_election(bool wins) override {
+    record({now_, wins ? "its election timer fires (B and C will vote for it)"
+                       : "its election timer fires"});
+    carry_out(server_->timeout(now_, random_));
+    if (!wins) return;
+    for (const char* peer : {"B", "C"})
+      deliver(peer, raft::Vote{.term = server_->current_term(), .vote_granted = true});
+  }
+
+  raft::Message message(const NodeId& from) override {
     const raft::Server& s = *server_;
     const std::uint64_t term = in_.number(s.current_term().value);
     const std::uint64_t last = s.last_log_index().value;
@@ -310,23 +368,7 @@ class RaftRun : public Run<raft::Message> {
     }
   }
 
-  auto snapshot() const {
-    const raft::Server& s = *server_;
-    return std::make_tuple(s.hard_state(), s.role(), s.commit_index(), s.last_applied(),
-                           s.leader_hint());
-  }
-
-  void deliver(const NodeId& from, const raft::Message& message) {
-    record({now_, {}, from, message});
-    const auto before = snapshot();
-    const raft::Effects effects = server_->handle(now_, from, message, random_);
-    ++stats_.messages;
-    check_refused(effects);
-    if (effects.refused && snapshot() != before) violated("a refused message changed the server");
-    carry_out(effects);
-  }
-
-  void carry_out(const raft::Effects& effects) {
+  void carry_out(const raft::Effects& effects) override {
     if (effects.persist) raft::write(*effects.persist, disk_);
     for (const raft::Outgoing& outgoing : effects.send) {
       check_not_to_self(outgoing);
@@ -343,16 +385,13 @@ class RaftRun : public Run<raft::Message> {
     }
   }
 
-  void restart() {
-    record({now_, "it crashes and restarts from its disk"});
+  void reload() override {
     server_.emplace(config_, disk_);
-    ++stats_.restarts;
     committed_.clear();
     leading_.reset();
-    carry_out(server_->start(now_, random_));
   }
 
-  void check_invariants() {
+  void check_invariants() override {
     const raft::Server& s = *server_;
     if (!(disk_ == s.hard_state())) violated("the disk (every persist applied) != hard_state()");
     const raft::Term term = s.current_term();
@@ -411,10 +450,11 @@ class RaftRun : public Run<raft::Message> {
 
 // ---- Multi-Paxos ---------------------------------------------------------------------
 
-class MultiPaxosRun : public Run<multipaxos::Message> {
+class MultiPaxosRun final
+    : public Run<multipaxos::Replica, multipaxos::Message, multipaxos::Effects> {
  public:
   MultiPaxosRun(const std::uint8_t* data, std::size_t size, const Options& options)
-      : Run(data, size, options) {
+      : Run(data, size, options, "replica", /*membership=*/true) {
     config_.self = kSelf;
     config_.members = kMembers;
     config_.index = 1;
@@ -425,56 +465,20 @@ class MultiPaxosRun : public Run<multipaxos::Message> {
     carry_out(replica_->start(now_, random_));
   }
 
-  RunStats run() {
-    while (!in_.done()) {
-      step();
-      ++stats_.steps;
-      check_invariants();
-    }
-    return stats_;
-  }
-
  private:
   using Ballot = multipaxos::Ballot;
   using Slot = multipaxos::Slot;
 
-  void step() {
-    const std::size_t pick = in_.below(16);
-    switch (pick) {
-      case 9:
-      case 10:
-        now_ += static_cast<Millis>(in_.below(64)) * 5;
-        record({now_, "tick"});
-        return carry_out(replica_->tick(now_, random_));
-      case 11:
-        record({now_, "it campaigns"});
-        return carry_out(replica_->campaign(now_, random_));
-      case 12:
-      case 13: {
-        std::vector<Command> batch(pick == 13 ? 1 + in_.below(4) : 1);
-        for (Command& command : batch) command = in_.command(true);
-        record({now_, "a client submits " + to_string(batch[0]) +
-                          (batch.size() > 1 ? " and " + std::to_string(batch.size() - 1) + " more"
-                                            : "")});
-        if (batch.size() == 1) return carry_out(replica_->submit(now_, batch[0]));
-        return carry_out(replica_->submit_all(now_, batch));
-      }
-      case 14:
-        return restart();
-      case 15: {  // an election it wins: it campaigns, and B and C promise
-        record({now_, "it campaigns (B and C will promise)"});
-        carry_out(replica_->campaign(now_, random_));
-        const auto ballot = replica_->ballot();
-        if (!ballot || replica_->is_master()) return;
-        const Slot from = replica_->commit().next();
-        for (const char* peer : {"B", "C"}) deliver(peer, multipaxos::Promise{*ballot, from, {}});
-        return;
-      }
-      default: {
-        const NodeId from = in_.node();
-        return deliver(from, message());
-      }
-    }
+  multipaxos::Replica& node() override { return *replica_; }
+
+  void stand_for_election(bool wins) override {
+    record({now_, wins ? "it campaigns (B and C will promise)" : "it campaigns"});
+    carry_out(replica_->campaign(now_, random_));
+    if (!wins) return;
+    const auto ballot = replica_->ballot();
+    if (!ballot || replica_->is_master()) return;
+    const Slot from = replica_->commit().next();
+    for (const char* peer : {"B", "C"}) deliver(peer, multipaxos::Promise{*ballot, from, {}});
   }
 
   std::uint64_t own_ballot() const {
@@ -491,7 +495,7 @@ class MultiPaxosRun : public Run<multipaxos::Message> {
     return kEdges[b % kEdges.size()];
   }
 
-  multipaxos::Message message() {
+  multipaxos::Message message(const NodeId& /*from*/) override {
     const Ballot b = ballot();
     switch (in_.below(9)) {
       case 0:
@@ -534,23 +538,7 @@ class MultiPaxosRun : public Run<multipaxos::Message> {
     }
   }
 
-  auto snapshot() const {
-    const multipaxos::Replica& r = *replica_;
-    return std::make_tuple(r.hard_state(), r.role(), r.commit(), r.applied(), r.ballot(),
-                           r.master_hint());
-  }
-
-  void deliver(const NodeId& from, const multipaxos::Message& message) {
-    record({now_, {}, from, message});
-    const auto before = snapshot();
-    const multipaxos::Effects effects = replica_->handle(now_, from, message, random_);
-    ++stats_.messages;
-    check_refused(effects);
-    if (effects.refused && snapshot() != before) violated("a refused message changed the replica");
-    carry_out(effects);
-  }
-
-  void carry_out(const multipaxos::Effects& effects) {
+  void carry_out(const multipaxos::Effects& effects) override {
     if (effects.persist) multipaxos::write(*effects.persist, disk_);
     for (const multipaxos::Outgoing& outgoing : effects.send) check_not_to_self(outgoing);
     for (const multipaxos::Event& event : effects.events) {
@@ -558,14 +546,9 @@ class MultiPaxosRun : public Run<multipaxos::Message> {
     }
   }
 
-  void restart() {
-    record({now_, "it crashes and restarts from its disk"});
-    replica_.emplace(config_, disk_);
-    ++stats_.restarts;
-    carry_out(replica_->start(now_, random_));
-  }
+  void reload() override { replica_.emplace(config_, disk_); }
 
-  void check_invariants() {
+  void check_invariants() override {
     const multipaxos::Replica& r = *replica_;
     const multipaxos::ReplicaHardState& hard = r.hard_state();
     if (!(disk_ == hard)) violated("the disk (every persist applied) != hard_state()");

@@ -15,6 +15,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "net/asio.h"
 #include "net/client.h"
@@ -503,6 +504,12 @@ void refused_and_survives(LocalCluster& cluster, const std::string& protocol, co
   CHECK(cluster.log(to).find("cannot start") == std::string::npos);
 }
 
+// The leader (or master) of `cluster`, and another node: A, or B when A leads.
+std::pair<NodeId, NodeId> leader_and_another(LocalCluster& cluster) {
+  const NodeId leader = cluster.leader();
+  return {leader, leader == "A" ? "B" : "A"};
+}
+
 // The term a quiet raft node's log last says it leads.
 std::string leader_term(const std::string& log) {
   const std::string words = "leader of term ";
@@ -518,8 +525,7 @@ TEST_CASE(
     "the leader goes on") {
   // This line used to kill the leader: an index past the end of its log.
   LocalCluster cluster("raft", 3);
-  const NodeId leader = cluster.leader();
-  const NodeId member = leader == "A" ? "B" : "A";
+  const auto [leader, member] = leader_and_another(cluster);
   const std::string term = leader_term(cluster.log(leader));
   refused_and_survives(
       cluster, "raft", leader, member,
@@ -535,8 +541,7 @@ TEST_CASE(
   // Until multipaxos::Replica::check() refuses them, the Heartbeat makes the
   // replica count slots up to 2^64 - 1, and the Accept stores slot 0.
   LocalCluster cluster("multipaxos", 3);
-  const NodeId master = cluster.leader();
-  const NodeId follower = master == "A" ? "B" : "A";
+  const auto [master, follower] = leader_and_another(cluster);
   // The master's name, and a ballot it owns (replica k of 3 owns k, k + 3, …)
   // far above any promise yet.
   const auto k = static_cast<std::uint64_t>(master[0] - 'A' + 1);

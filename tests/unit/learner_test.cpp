@@ -32,9 +32,7 @@ TEST_CASE("Learner: acceptances of one value under different proposal numbers do
 
 TEST_CASE("Learner: a duplicated Accepted from one acceptor counts once") {
   Learner learner(5);
-  learner.handle("A", Accepted{{n(2), "x"}});
-  learner.handle("A", Accepted{{n(2), "x"}});
-  learner.handle("A", Accepted{{n(2), "x"}});
+  for (int copy = 1; copy <= 3; ++copy) learner.handle("A", Accepted{{n(2), "x"}});
   CHECK_FALSE(learner.learned());
   learner.handle("B", Accepted{{n(2), "x"}});
   CHECK_FALSE(learner.learned());

@@ -10,16 +10,9 @@
 #include "tests/unit/multipaxos_test_support.h"
 
 using namespace consensus_lab::multipaxos_testing;
-using multipaxos::Accepted;
-using multipaxos::CatchUp;
-using multipaxos::Chosen;
-using multipaxos::Heartbeat;
-using multipaxos::HeartbeatOk;
 using multipaxos::Message;
 
 namespace {
-
-const std::vector<NodeId> abc{"A", "B", "C"};
 
 // A, master with ballot 1 since time 0, has slots 1 and 2 in flight.
 Replica master_a() {

@@ -30,9 +30,7 @@ TEST_CASE(
     CAPTURE(n);
     MultiPaxosCluster cluster(replicas(ids));
     auto& world = cluster.world();
-    world.set_latency({5, 5});
-    cluster.timeout("A");
-    world.run(100);
+    a_campaigns_timed(cluster, 100);
     REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
     world.reset_stats();
     for (int i = 1; i <= 20; ++i) {
@@ -58,11 +56,9 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby): a replica restarts from its durable state and catches up "
     "with the master's log") {
-  MultiPaxosCluster cluster(replicas({"A", "B", "C"}));
+  MultiPaxosCluster cluster(replicas(abc));
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  cluster.timeout("A");
-  world.run(50);
+  a_campaigns_timed(cluster, 50);
   REQUIRE(cluster.submit("A", Command::put("x", "1")));
   world.run(100);
   const ReplicaHardState before = cluster.state("C");
@@ -95,7 +91,7 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby): with the persist rule off a restarted replica has an empty "
     "log") {
-  MultiPaxosCluster cluster(replicas({"A", "B", "C"}, {.persist = false}));
+  MultiPaxosCluster cluster(replicas(abc, {.persist = false}));
   auto& world = cluster.world();
   elect_a(cluster);
   REQUIRE(cluster.submit("A", Command::put("x", "1")));
@@ -222,15 +218,11 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §2.3, learning a chosen value): a follower whose CatchUp was "
     "lost asks again and learns the chosen slot") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"B", 10'000}, {"C", 10'000}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {}, b_and_c_wait));
   auto& world = cluster.world();
   elect_a(cluster);
   // Slot 1 is chosen by A and B; C never sees its Accept.
-  REQUIRE(cluster.submit("A", Command::put("x", "1")));
-  REQUIRE(world.deliver("A", "B", "accept"));
-  REQUIRE(world.drop("A", "C", "accept"));
+  a_proposes(cluster, Command::put("x", "1"), /*reaching=*/{"B"});
   world.deliver_all();
   REQUIRE(cluster.replica("A")->commit() == Slot{1});
   // Slot 2's Accept tells C that slot 1 is chosen: C asks A for it, and that CatchUp is lost.
@@ -255,14 +247,10 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §2.4, progress): a slot whose Accepts were all lost is "
     "proposed again and chosen once the network is healthy") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"B", 10'000}, {"C", 10'000}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {}, b_and_c_wait));
   auto& world = cluster.world();
   elect_a(cluster);
-  REQUIRE(cluster.submit("A", Command::put("x", "1")));
-  REQUIRE(world.drop("A", "B", "accept"));
-  REQUIRE(world.drop("A", "C", "accept"));
+  a_proposes(cluster, Command::put("x", "1"), /*reaching=*/{});
   // The network is healthy from now on; commands keep coming.
   for (int round = 0; round < 6; ++round) {
     cluster.submit("A", Command::put("y", std::to_string(round)));
@@ -278,13 +266,11 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby, lease): a replica that crashes and restarts does not help "
     "elect a new master while the lease it granted may still hold") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"B", 150}, {"C", 400}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {}, b_then_c));
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  cluster.timeout("A");  // master at 10; heartbeats at 10, 60, 110…
-  world.run(71);         // the heartbeat of 60 is acknowledged at 70: A's lease until 240
+  // A is master at 10; heartbeats at 10, 60, 110…; the heartbeat of 60 is
+  // acknowledged at 70: A's lease lasts until 240.
+  a_campaigns_timed(cluster, 71);
   REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
   REQUIRE(cluster.replica("A")->lease_until() == 240);
   world.partition({{"A"}, {"B", "C"}});
@@ -306,7 +292,7 @@ TEST_CASE(
   // and B. A and B crash; lagging C is elected by C, D, E — a majority of the
   // old five. Before it proposes in slot 6 it must hear from a majority of
   // A, B, C: B restarts, promises, and reports x←6, which C keeps.
-  MultiPaxosOptions options = replicas({"A", "B", "C", "D", "E"});
+  MultiPaxosOptions options = replicas(abcde);
   options.timing.window = 4;
   for (const char* id : {"A", "B", "C", "D", "E"}) options.fixed_election_timeouts[id] = 100000;
   MultiPaxosCluster cluster(options);

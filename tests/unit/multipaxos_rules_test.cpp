@@ -22,11 +22,9 @@
 using namespace consensus_lab::multipaxos_testing;
 
 TEST_CASE("Multi-Paxos (notes, 优化 Basic Paxos 执行): a stable master sends no Prepare") {
-  MultiPaxosCluster cluster({.replicas = {"A", "B", "C"}});
+  MultiPaxosCluster cluster({.replicas = abc});
   auto& world = cluster.world();
-  cluster.timeout("A");
-  world.deliver_all();
-  REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
+  elect_a(cluster);
   world.reset_stats();
   for (int i = 1; i <= 10; ++i) {
     REQUIRE(cluster.submit("A", Command::put("x", std::to_string(i))));
@@ -44,7 +42,6 @@ TEST_CASE("Multi-Paxos (notes, 优化 Basic Paxos 执行): a stable master sends
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §3, notes 优化 Basic Paxos 执行): the promise made for "
     "slot 1 on holds for a later slot that never saw a Prepare") {
-  const std::vector<NodeId> abc{"A", "B", "C"};
   Replica a(config_for("A", abc), ReplicaHardState{});
   LowestDraw low;
   // B prepares ballot 5 from slot 1: A promises it for slot 1 and every later one.
@@ -84,9 +81,7 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §3): in the cluster, an old master's Accept for a new slot is "
     "refused by a replica that promised a newer candidate") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"B", 10'000}, {"C", 10'000}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {}, b_and_c_wait));
   auto& world = cluster.world();
   elect_a(cluster);  // ballot 1, from slot 1
   REQUIRE(cluster.submit("A", Command::put("x", "1")));
@@ -114,7 +109,6 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §3): a new master re-proposes the value it found accepted in "
     "a slot and puts a fresh command only into a later slot") {
-  const std::vector<NodeId> abc{"A", "B", "C"};
   const Command x = Command::put("x", "1");
   const Command y = Command::put("y", "2");
   Replica c(config_for("C", abc), ReplicaHardState{});
@@ -154,17 +148,13 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §3): in the cluster, after a failover the value only B "
     "accepted keeps slot 1 and the new command goes to slot 2") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"B", 10'000}, {"C", 10'000}};
-  MultiPaxosCluster cluster(options);
-  auto& world = cluster.world();
   const Command x = Command::put("x", "1");
   const Command y = Command::put("y", "2");
+  MultiPaxosCluster cluster(replicas(abc, {}, b_and_c_wait));
+  auto& world = cluster.world();
   elect_a(cluster);
-  REQUIRE(cluster.submit("A", x));
-  REQUIRE(world.deliver("A", "B", "accept"));  // B accepts [1, x←1] in slot 1
-  REQUIRE(world.drop("A", "C", "accept"));
-  world.crash("A");  // before it hears B's Accepted
+  a_proposes(cluster, x, /*reaching=*/{"B"});  // B accepts [1, x←1] in slot 1
+  world.crash("A");                            // before it hears B's Accepted
   REQUIRE(cluster.state("A").chosen.empty());
   let_leases_run_out(cluster);
 
@@ -189,7 +179,6 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (Paxos Made Simple §3): the new master knows 1-134, 138 and 139 chosen, "
     "re-proposes 135 and 140, fills 136 and 137 with noop and gives the next command 141") {
-  const std::vector<NodeId> five{"A", "B", "C", "D", "E"};
   auto value = [](std::uint64_t slot) { return Command::put("k" + std::to_string(slot), "v"); };
   // A accepted and learned, under the old master B's ballot 2, slots 1–134, 138, 139.
   ReplicaHardState restored;
@@ -200,7 +189,7 @@ TEST_CASE(
     restored.chosen[Slot{slot}] = value(slot);
   }
   // A window wide enough for all of 135–141 to go out at once.
-  Replica a(config_for("A", five, {.window = 16}), restored);
+  Replica a(config_for("A", abcde, {.window = 16}), restored);
   REQUIRE(a.commit() == Slot{134});
   LowestDraw low;
 
@@ -271,9 +260,9 @@ TEST_CASE(
     "steps down and the rejection does not count as an acceptance") {
   // Leases off, so that B may run while A is master (with leases B would wait
   // for its grant to A to end — see the lease tests).
-  MultiPaxosCluster cluster(replicas({"A", "B", "C"}, {.lease = false}));
-  auto& world = cluster.world();
   const Command x = Command::put("x", "1");
+  MultiPaxosCluster cluster(replicas(abc, {.lease = false}));
+  auto& world = cluster.world();
   elect_a(cluster);  // ballot 1
 
   // B's election timer fires: B promises itself ballot 2 (durably) and prepares.
@@ -281,9 +270,7 @@ TEST_CASE(
   REQUIRE(cluster.state("B").promised == Ballot{2});
 
   // A, in steady state, sends Accept [1, x←1] for slot 1 without a Prepare.
-  REQUIRE(cluster.submit("A", x));
-  REQUIRE(world.deliver("A", "B", "accept"));
-  REQUIRE(world.drop("A", "C", "accept"));
+  a_proposes(cluster, x, /*reaching=*/{"B"});
   CHECK(world.stats().sent_of("reject") == 1);
   REQUIRE(world.deliver("B", "A", "reject"));  // Reject: B promised 2 > 1
 
@@ -311,10 +298,9 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby, lease): a replica ignores another candidate's Prepare "
     "while the lease it granted the master holds") {
-  const std::vector<NodeId> abc{"A", "B", "C"};
   Replica c(config_for("C", abc), ReplicaHardState{});
   LowestDraw low;
-  c.handle(0, "A", multipaxos::Heartbeat{Ballot{1}, Slot{0}, 0}, low);  // lease for A until 200
+  c.handle(0, "A", Heartbeat{Ballot{1}, Slot{0}, 0}, low);  // lease for A until 200
 
   const Effects ignored = c.handle(100, "B", Prepare{Ballot{2}, Slot{1}}, low);
   CHECK(ignored.send.empty());
@@ -332,13 +318,9 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby, lease): a partitioned master stops reading locally before "
     "another replica can be elected") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"B", 150}, {"C", 400}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {}, b_then_c));
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  cluster.timeout("A");
-  world.run(100);
+  a_campaigns_timed(cluster, 100);
   REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
   REQUIRE(cluster.replica("A")->can_read_locally(world.now()));
 
@@ -374,13 +356,9 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby, lease): with the lease rule off, the partitioned old master "
     "and the new one both read locally") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"}, {.lease = false});
-  options.fixed_election_timeouts = {{"B", 150}, {"C", 400}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {.lease = false}, b_then_c));
   auto& world = cluster.world();
-  world.set_latency({5, 5});
-  cluster.timeout("A");
-  world.run(100);
+  a_campaigns_timed(cluster, 100);
   REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
   world.partition({{"A"}, {"B", "C"}});
   world.run(2000);
@@ -395,13 +373,11 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby): a command a client re-submits after a master change is "
     "chosen again but applied once") {
-  MultiPaxosCluster cluster(replicas({"A", "B", "C"}));
-  auto& world = cluster.world();
-  world.set_latency({5, 5});
   const Command put7 = Command::put("x", "1", "client1", 7);
   const Command put8 = Command::put("x", "2", "client1", 8);
-  cluster.timeout("A");
-  world.run(50);
+  MultiPaxosCluster cluster(replicas(abc));
+  auto& world = cluster.world();
+  a_campaigns_timed(cluster, 50);
   REQUIRE(cluster.submit("A", put7));
   world.run(50);
   REQUIRE(cluster.submit("A", put8));
@@ -437,9 +413,7 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos (notes, 落地 Chubby, 读写请求都是有主节点执行): without its lease a master reads "
     "through the log, and a cut-off old master gets no answer") {
-  MultiPaxosOptions options = replicas({"A", "B", "C"});
-  options.fixed_election_timeouts = {{"A", 150}, {"B", 300}, {"C", 400}};
-  MultiPaxosCluster cluster(options);
+  MultiPaxosCluster cluster(replicas(abc, {}, {{"A", 150}, {"B", 300}, {"C", 400}}));
   auto& world = cluster.world();
   world.set_latency({5, 5});
   world.run(200);

@@ -14,15 +14,27 @@
 #include "tests/unit/multipaxos_test_support.h"
 
 using namespace consensus_lab::multipaxos_testing;
-using multipaxos::Accepted;
-using multipaxos::CatchUp;
-using multipaxos::Chosen;
-using multipaxos::Heartbeat;
-using multipaxos::HeartbeatOk;
 
 namespace {
 
-const std::vector<NodeId> abc{"A", "B", "C"};
+// The test runs twice: in SUBCASE "on" with every rule on, in SUBCASE "off"
+// with `rule` off (doctest runs a test case once for each of its subcases).
+multipaxos::Rules on_and_off(bool multipaxos::Rules::*rule) {
+  multipaxos::Rules rules;
+  SUBCASE("on") {}
+  SUBCASE("off") {
+    rules.*rule = false;
+  }
+  return rules;
+}
+
+// Replica `self` of `members` with `rules`.
+Replica::Config config_for(const NodeId& self, const std::vector<NodeId>& members,
+                           const multipaxos::Rules& rules) {
+  Replica::Config config = multipaxos_testing::config_for(self, members);
+  config.rules = rules;
+  return config;
+}
 
 // `replica` campaigns at `now` and gets promises (nothing accepted) from `from`.
 void elect(Replica& replica, Millis now, const std::vector<NodeId>& from) {
@@ -49,14 +61,8 @@ void choose(Replica& master, Millis now, const Command& command, const std::vect
 TEST_CASE(
     "Multi-Paxos rule read-after-recovery (Raft §8, Chubby): a new master reads locally only "
     "once it has applied every slot it recovered") {
-  multipaxos::Rules rules;
-  SUBCASE("on") {}
-  SUBCASE("off") {
-    rules.read_after_recovery = false;
-  }
-  auto config = config_for("C", abc);
-  config.rules = rules;
-  Replica c(config, ReplicaHardState{});
+  const multipaxos::Rules rules = on_and_off(&multipaxos::Rules::read_after_recovery);
+  Replica c(config_for("C", abc, rules), ReplicaHardState{});
   LowestDraw low;
   c.campaign(0, low);
   const Ballot ballot = *c.ballot();
@@ -83,15 +89,8 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos rule members-only-count: a master removed from the configuration does not "
     "count its own acceptance, and steps down once the removal counts") {
-  multipaxos::Rules rules;
-  SUBCASE("on") {}
-  SUBCASE("off") {
-    rules.members_only_count = false;
-  }
-  const std::vector<NodeId> abcd{"A", "B", "C", "D"};
-  auto config = config_for("A", abcd);
-  config.rules = rules;
-  Replica a(config, ReplicaHardState{});
+  const multipaxos::Rules rules = on_and_off(&multipaxos::Rules::members_only_count);
+  Replica a(config_for("A", {"A", "B", "C", "D"}, rules), ReplicaHardState{});
   elect(a, 0, {"B", "C"});
   choose(a, 0, Command::remove("A"), {"B", "C"});  // slot 1: from slot 5 on, B, C, D
   for (const char* value : {"1", "2", "3"}) choose(a, 0, Command::put("x", value), {"B", "C"});
@@ -117,15 +116,9 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos rule lease-every-configuration: the lease needs a majority of every "
     "configuration that can still choose a slot") {
-  multipaxos::Rules rules;
-  SUBCASE("on") {}
-  SUBCASE("off") {
-    rules.lease_every_configuration = false;
-  }
-  const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
-  auto config = config_for("A", abcde);
+  const multipaxos::Rules rules = on_and_off(&multipaxos::Rules::lease_every_configuration);
+  auto config = config_for("A", abcde, rules);
   config.members = abc;
-  config.rules = rules;
   Replica a(config, ReplicaHardState{});
   elect(a, 0, {"B", "C"});
   choose(a, 0, Command::add("D"), {"B", "C"});  // slot 1: D counts from slot 5
@@ -150,14 +143,8 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos rule learn-only-chosen: a master ignores a Chosen; its commit index grows only "
     "from a majority of Accepted for its own ballot") {
-  multipaxos::Rules rules;
-  SUBCASE("on") {}
-  SUBCASE("off") {
-    rules.learn_only_chosen = false;
-  }
-  auto config = config_for("B", abc);
-  config.rules = rules;
-  Replica b(config, ReplicaHardState{});
+  const multipaxos::Rules rules = on_and_off(&multipaxos::Rules::learn_only_chosen);
+  Replica b(config_for("B", abc, rules), ReplicaHardState{});
   elect(b, 0, {"C"});
   LowestDraw low;
   b.submit(0, Command::put("y", "2"));  // slot 1, accepted by B only so far
@@ -212,7 +199,6 @@ TEST_CASE(
 TEST_CASE(
     "Multi-Paxos: a master that cannot get promises from a majority of an open configuration "
     "steps down after an election timeout") {
-  const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
   auto config = config_for("A", abcde);
   config.members = abc;
   Replica a(config, ReplicaHardState{});

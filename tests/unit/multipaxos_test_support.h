@@ -1,6 +1,6 @@
-// Helpers shared by the Multi-Paxos tests: a RandomSource that always draws
-// the lowest value, short names for ballots and slots, and ways to pick out
-// what a replica sent or noted.
+// Helpers shared by the Multi-Paxos tests: the short names of the types and
+// messages, the replica sets A, B, C and A…E, ways to pick out what a replica
+// sent or noted, and clusters set up and driven by hand.
 #pragma once
 
 #include <algorithm>
@@ -21,9 +21,14 @@ using namespace consensus_lab;
 using cluster::MultiPaxosCluster;
 using cluster::MultiPaxosOptions;
 using multipaxos::Accept;
+using multipaxos::Accepted;
 using multipaxos::Ballot;
+using multipaxos::CatchUp;
+using multipaxos::Chosen;
 using multipaxos::Command;
 using multipaxos::Effects;
+using multipaxos::Heartbeat;
+using multipaxos::HeartbeatOk;
 using multipaxos::Prepare;
 using multipaxos::Promise;
 using multipaxos::Reject;
@@ -36,6 +41,9 @@ using testing::events;
 using testing::LowestDraw;
 using testing::sent;
 namespace event = multipaxos::event;
+
+inline const std::vector<NodeId> abc{"A", "B", "C"};
+inline const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
 
 // Replica k of the members (from 1) owns the ballots k, k + n, k + 2n, …
 inline Replica::Config config_for(const NodeId& self, const std::vector<NodeId>& members,
@@ -61,10 +69,18 @@ std::vector<std::tuple<Millis, NodeId, T>> noted(const cluster::MultiPaxosWorld&
   return out;
 }
 
-inline MultiPaxosOptions replicas(std::vector<NodeId> ids, multipaxos::Rules rules = {}) {
+// Fixed election timeouts (ms): B and C never campaign on their own while a
+// test moves the clock by hand…
+inline const std::map<NodeId, Millis> b_and_c_wait{{"B", 10'000}, {"C", 10'000}};
+// …or B takes over soon after it stops hearing from the master, C later.
+inline const std::map<NodeId, Millis> b_then_c{{"B", 150}, {"C", 400}};
+
+inline MultiPaxosOptions replicas(std::vector<NodeId> ids, multipaxos::Rules rules = {},
+                                  std::map<NodeId, Millis> election_timeouts = {}) {
   MultiPaxosOptions options;
   options.replicas = std::move(ids);
   options.rules = rules;
+  options.fixed_election_timeouts = std::move(election_timeouts);
   return options;
 }
 
@@ -73,6 +89,29 @@ inline void elect_a(MultiPaxosCluster& cluster) {
   cluster.timeout("A");
   cluster.world().deliver_all();
   REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
+}
+
+// Timed, every message taking 5 ms: A's election timer fires now, then the
+// cluster runs for `ms`.
+inline void a_campaigns_timed(MultiPaxosCluster& cluster, Millis ms) {
+  cluster.world().set_latency({5, 5});
+  cluster.timeout("A");
+  cluster.world().run(ms);
+}
+
+// By hand: the master A proposes `command` in its next slot; its Accept
+// reaches the replicas in `reaching` and is lost on the way to the others.
+inline void a_proposes(MultiPaxosCluster& cluster, const Command& command,
+                       const std::vector<NodeId>& reaching) {
+  REQUIRE(cluster.submit("A", command));
+  for (const NodeId& id : cluster.participants()) {
+    if (id == "A") continue;
+    if (std::find(reaching.begin(), reaching.end(), id) != reaching.end()) {
+      REQUIRE(cluster.world().deliver("A", id, "accept"));
+    } else {
+      REQUIRE(cluster.world().drop("A", id, "accept"));
+    }
+  }
 }
 
 // By hand, the clock stands still, so the lease B and C granted A lasts for

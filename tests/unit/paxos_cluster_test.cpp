@@ -57,6 +57,18 @@ void choose_with(PaxosCluster& cluster, const NodeId& proposer, std::uint64_t nu
   world.deliver_all();
 }
 
+// Client 1 gets [1, 3] chosen by A and B; C hears nothing of it.
+void client1_gets_3_chosen(PaxosCluster& cluster) {
+  choose_with(cluster, "client1", 1, "3", {"A", "B"});
+  REQUIRE(cluster.chosen_values() == std::set<paxos::Value>{"3"});
+}
+
+// The invariant checker has stopped the run: a second value was chosen.
+void require_two_values_chosen(const cluster::PaxosWorld& world) {
+  REQUIRE(world.violation());
+  CHECK(world.violation()->invariant == "at most one value chosen");
+}
+
 void require_safe(PaxosCluster& cluster) {
   cluster.world().check_invariants();
   if (const auto& violation = cluster.world().violation()) {
@@ -235,19 +247,16 @@ TEST_CASE("Invariants catch a broken rule: with a promise off, two values get ch
     auto& world = cluster.world();
     notes_prepare_phase(cluster);
     world.deliver_all();
-    REQUIRE(world.violation());
-    CHECK(world.violation()->invariant == "at most one value chosen");
+    require_two_values_chosen(world);
   }
   SUBCASE("promise 3 off: a later proposer does not hear of the chosen [1, 3]") {
     PaxosCluster cluster(abc({.promise3 = false}));
     auto& world = cluster.world();
-    choose_with(cluster, "client1", 1, "3", {"A", "B"});
-    REQUIRE(cluster.chosen_values() == std::set<paxos::Value>{"3"});
+    client1_gets_3_chosen(cluster);
     cluster.propose("client2", n(5), "7");
     world.drop("client2", "A");
     world.deliver_all();  // B (accepted [1, 3], but does not say) and C promise 5
-    REQUIRE(world.violation());
-    CHECK(world.violation()->invariant == "at most one value chosen");
+    require_two_values_chosen(world);
     CHECK(cluster.chosen_values() == std::set<paxos::Value>{"3", "7"});
   }
   SUBCASE("promise 1 off: A answers Prepare 1 after 5, lowers its promise, accepts [1, 3]") {
@@ -266,21 +275,18 @@ TEST_CASE("Invariants catch a broken rule: with a promise off, two values get ch
     world.deliver("client1", "A");
     world.deliver("client1", "C");  // [1, 3] accepted by A and C: chosen
     world.deliver_all();            // and [5, 7] by A and B: chosen too
-    REQUIRE(world.violation());
-    CHECK(world.violation()->invariant == "at most one value chosen");
+    require_two_values_chosen(world);
   }
   SUBCASE("persist off: acceptors that restart forget what they accepted") {
     PaxosCluster cluster(abc({.persist = false}));
     auto& world = cluster.world();
-    choose_with(cluster, "client1", 1, "3", {"A", "B"});
-    REQUIRE(cluster.chosen_values() == std::set<paxos::Value>{"3"});
+    client1_gets_3_chosen(cluster);
     world.crash("A");
     world.restart("A");
     cluster.propose("client2", n(5), "7");
     world.drop("client2", "B");
     world.deliver_all();
-    REQUIRE(world.violation());
-    CHECK(world.violation()->invariant == "at most one value chosen");
+    require_two_values_chosen(world);
   }
   SUBCASE("a stopped world does nothing more") {
     PaxosCluster cluster(abc({.promise2 = false}));

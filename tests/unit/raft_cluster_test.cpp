@@ -54,8 +54,29 @@ std::optional<NodeId> wait_for_leader_among(RaftCluster& cluster, const std::vec
   return leader_among(cluster, among);
 }
 
-RaftOptions timed_options(std::vector<NodeId> ids, std::uint64_t seed) {
-  return raft_servers(std::move(ids), {}, seed);
+// Every server of `servers` but `left_out`.
+std::vector<NodeId> all_but(const std::vector<NodeId>& servers, const NodeId& left_out) {
+  std::vector<NodeId> rest;
+  for (const NodeId& id : servers) {
+    if (id != left_out) rest.push_back(id);
+  }
+  return rest;
+}
+
+// One timed run for each seed 1..`seeds`: a fresh cluster made from
+// `options` with that seed, every message taking 5 to 15 ms, is handed to
+// `run`; when it returns, the invariants must have held throughout.
+template <class Run>
+void for_each_seed(std::uint64_t seeds, RaftOptions options, Run run) {
+  for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+    CAPTURE(seed);
+    options.seed = seed;
+    RaftCluster cluster(options);
+    cluster.world().set_latency({5, 15});
+    run(cluster, cluster.world());
+    require_safe(cluster);
+    CHECK_FALSE(cluster.world().violation());
+  }
 }
 
 Command cmd(int n) {
@@ -67,17 +88,23 @@ bool holds(const raft::Log& log, const Command& command) {
                      [&](const LogEntry& entry) { return entry.command == command; });
 }
 
+// A leader elected, with every server knowing its noop is committed; the
+// message counters start from zero.
+NodeId quiet_leader(RaftCluster& cluster) {
+  auto& world = cluster.world();
+  REQUIRE(world.run_until(
+      [&] { return cluster.leader() && committed_by(cluster, LogIndex{1}) == 3; }, 5'000));
+  world.reset_stats();
+  return *cluster.leader();
+}
+
 }  // namespace
 
 // ==== timed runs: election ==========================================================
 
 TEST_CASE(
     "Raft timed election: the initial election elects one leader and its term holds for 2 s") {
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(10, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     const auto leader = wait_for_leader(cluster, 1'000);
     REQUIRE(leader);
     world.run(50);
@@ -89,25 +116,16 @@ TEST_CASE(
     CHECK(cluster.leader() == leader);
     CHECK(leaders(cluster) == 1);
     for (const NodeId& id : abc) CHECK(cluster.server(id)->current_term() == term);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE("Raft timed election: a new leader is elected when the leader is cut off") {
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(10, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     const auto first = wait_for_leader(cluster);
     REQUIRE(first);
     const Term first_term = cluster.server(*first)->current_term();
 
-    std::vector<NodeId> rest;
-    for (const NodeId& id : abc) {
-      if (id != *first) rest.push_back(id);
-    }
+    const std::vector<NodeId> rest = all_but(abc, *first);
     world.partition({{*first}, rest});
     const auto second = wait_for_leader_among(cluster, rest);
     REQUIRE(second);
@@ -120,26 +138,17 @@ TEST_CASE("Raft timed election: a new leader is elected when the leader is cut o
     CHECK(leaders(cluster) == 1);
     CHECK(cluster.server(*first)->role() == Role::follower);
     CHECK(cluster.leader().has_value());
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE(
     "Raft timed election: no leader is elected without a majority, one is once a majority can "
     "talk") {
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(10, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     const auto first = wait_for_leader(cluster);
     REQUIRE(first);
     const Term first_term = cluster.server(*first)->current_term();
-    std::vector<NodeId> rest;
-    for (const NodeId& id : abc) {
-      if (id != *first) rest.push_back(id);
-    }
+    const std::vector<NodeId> rest = all_but(abc, *first);
 
     // Nobody can talk to anybody: the other two campaign, term after term, in vain.
     world.partition({{"A"}, {"B"}, {"C"}});
@@ -162,20 +171,14 @@ TEST_CASE(
     world.heal();
     world.run(1'000);
     CHECK(leaders(cluster) == 1);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 // ==== timed runs: agreement =========================================================
 
 TEST_CASE(
     "Raft timed agreement: agreement with one follower down, and it catches up when it is back") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(5, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     REQUIRE(one(cluster, cmd(101), 3));
     const NodeId leader = *cluster.leader();
     const NodeId down = leader == "A" ? "B" : "A";
@@ -194,18 +197,12 @@ TEST_CASE(
       CAPTURE(id);
       for (int n = 101; n <= 106; ++n) CHECK(holds(cluster.server(id)->log(), cmd(n)));
     }
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE(
     "Raft timed agreement: no agreement while a majority is down, agreement once it is back") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abcde, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(5, raft_servers(abcde), [](RaftCluster& cluster, RaftWorld& world) {
     REQUIRE(one(cluster, cmd(10), 5));
     const NodeId leader = *cluster.leader();
     std::vector<NodeId> down;
@@ -225,28 +222,19 @@ TEST_CASE(
     for (const NodeId& id : down) world.restart(id);
     REQUIRE(one(cluster, cmd(30), 5));
     CHECK(one(cluster, cmd(1000), 5));
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE("Raft timed agreement: a rejoining old leader's uncommitted entries are overwritten") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(5, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     REQUIRE(one(cluster, cmd(101), 3));
 
     // The leader is cut off and takes three commands no one else will see.
     const NodeId leader1 = *cluster.leader();
-    std::vector<NodeId> rest;
-    for (const NodeId& id : abc) {
-      if (id != leader1) rest.push_back(id);
-    }
+    const std::vector<NodeId> rest = all_but(abc, leader1);
     world.partition({{leader1}, rest});
     for (int n : {102, 103, 104}) REQUIRE(cluster.submit(leader1, cmd(n)));
-    REQUIRE(cluster.server(leader1)->log().last_index() == i(5));
+    REQUIRE(cluster.server(leader1)->log().last_index() == LogIndex{5});
 
     // The others elect a new leader and commit 103.
     const auto leader2 = wait_for_leader_among(cluster, rest);
@@ -269,27 +257,17 @@ TEST_CASE("Raft timed agreement: a rejoining old leader's uncommitted entries ar
       CHECK(cluster.server(id)->store().get("k103") == std::optional<std::string>{"new"});
       CHECK(cluster.server(id)->store().get("k102") == std::nullopt);
     }
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE("Raft timed agreement: a follower that missed 50 entries catches up") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(5, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     REQUIRE(one(cluster, cmd(0), 3));
     const NodeId leader = *cluster.leader();
     const NodeId behind = leader == "C" ? "B" : "C";
-    std::vector<NodeId> rest;
-    for (const NodeId& id : abc) {
-      if (id != behind) rest.push_back(id);
-    }
-    world.partition({{behind}, rest});
+    world.partition({{behind}, all_but(abc, behind)});
     for (int n = 1; n <= 50; ++n) REQUIRE(one(cluster, cmd(n), 2));
-    CHECK(cluster.state(behind).log.last_index() < i(50));
+    CHECK(cluster.state(behind).log.last_index() < LogIndex{50});
 
     world.heal();
     const auto last = one(cluster, cmd(51), 3);
@@ -297,22 +275,16 @@ TEST_CASE("Raft timed agreement: a follower that missed 50 entries catches up") 
     const Server& caught_up = *cluster.server(behind);
     const Server& now_leader = *cluster.server(*cluster.leader());
     CHECK(caught_up.log().last_index() >= *last);
-    CHECK(caught_up.log().entries_from(i(1), last->value) ==
-          now_leader.log().entries_from(i(1), last->value));
+    CHECK(caught_up.log().entries_from(LogIndex{1}, last->value) ==
+          now_leader.log().entries_from(LogIndex{1}, last->value));
     CHECK(caught_up.store().data() == now_leader.store().data());
     CHECK(caught_up.store().data().size() == 52);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE(
     "Raft timed persistence: every server crashes and restarts and the committed entries remain") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(5, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     for (int n = 1; n <= 5; ++n) REQUIRE(one(cluster, cmd(n), 3));
     const auto committed_before = cluster.committed();
     std::map<NodeId, raft::Log> logs_before;
@@ -352,17 +324,11 @@ TEST_CASE(
     for (const NodeId& id : abc) {
       for (int n = 1; n <= 7; ++n) CHECK(holds(cluster.state(id).log, cmd(n)));
     }
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE("Raft timed agreement: with 10% of the messages lost the servers still agree") {
-  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abcde, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(5, raft_servers(abcde), [](RaftCluster& cluster, RaftWorld& world) {
     world.set_drop_percent(10);
     for (int n = 1; n <= 30; ++n) REQUIRE(one(cluster, cmd(n), 5));
     world.set_drop_percent(0);
@@ -376,48 +342,26 @@ TEST_CASE("Raft timed agreement: with 10% of the messages lost the servers still
     }
     CHECK(cluster.server(*leader)->store().data().size() == 30);
     CHECK(world.stats().dropped > 0);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 // ==== timed runs: message counts ====================================================
 
 TEST_CASE("Raft timed messages: electing a leader among three servers costs at most 30 messages") {
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(20, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     // Until a leader is elected and every server knows its noop is committed.
     const bool done = world.run_until(
         [&] {
           if (!cluster.leader()) return false;
-          return committed_by(cluster, i(1)) == 3;
+          return committed_by(cluster, LogIndex{1}) == 3;
         },
         5'000);
     REQUIRE(done);
     CAPTURE(world.stats().sent);
     CHECK(world.stats().sent <= 30);
     CHECK(world.stats().sent_of("request-vote") >= 2);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
-
-namespace {
-
-// A leader elected, with every server knowing its noop is committed; the
-// message counters start from zero.
-NodeId quiet_leader(RaftCluster& cluster) {
-  auto& world = cluster.world();
-  REQUIRE(
-      world.run_until([&] { return cluster.leader() && committed_by(cluster, i(1)) == 3; }, 5'000));
-  world.reset_stats();
-  return *cluster.leader();
-}
-
-}  // namespace
 
 TEST_CASE(
     "Raft timed messages: with the faster back-off, agreeing on 10 commands submitted at once "
@@ -426,38 +370,28 @@ TEST_CASE(
   // refuses each one whose predecessor has not arrived. Stepping back one
   // entry per refusal costs a few messages more than the budget in some
   // seeds; continuing from the follower's end does not.
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CAPTURE(seed);
-    RaftOptions options = timed_options(abc, seed);
-    options.back_off_to_log_end = true;
-    RaftCluster cluster(options);
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  RaftOptions options = raft_servers(abc);
+  options.back_off_to_log_end = true;
+  for_each_seed(20, options, [](RaftCluster& cluster, RaftWorld& world) {
     const NodeId leader = quiet_leader(cluster);
     const Term term = cluster.server(leader)->current_term();
 
     for (int n = 1; n <= 10; ++n) REQUIRE(cluster.submit(leader, cmd(n)));
     const LogIndex last = cluster.server(leader)->last_log_index();
-    REQUIRE(last == i(11));
+    REQUIRE(last == LogIndex{11});
     REQUIRE(world.run_until([&] { return committed_by(cluster, last) == 3; }, 5'000));
     REQUIRE(cluster.server(leader)->current_term() == term);  // no election meanwhile
 
     CAPTURE(world.stats().sent);
     CAPTURE(world.stats().sent_of("append-entries"));
     CHECK(world.stats().sent <= (10 + 1 + 3) * 3 * 2);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE(
     "Raft timed messages: agreeing on 10 commands one at a time costs at most (10 + 1 + 3) x 3 "
     "x 2 messages") {
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    CAPTURE(seed);
-    RaftCluster cluster(timed_options(abc, seed));
-    auto& world = cluster.world();
-    world.set_latency({5, 15});
+  for_each_seed(20, raft_servers(abc), [](RaftCluster& cluster, RaftWorld& world) {
     const NodeId leader = quiet_leader(cluster);
     const Term term = cluster.server(leader)->current_term();
     for (int n = 1; n <= 10; ++n) {
@@ -469,15 +403,13 @@ TEST_CASE(
     CAPTURE(world.stats().sent);
     CHECK(world.stats().sent <= (10 + 1 + 3) * 3 * 2);
     CHECK(world.stats().sent_of("request-vote") == 0);
-    require_safe(cluster);
-    CHECK_FALSE(cluster.world().violation());
-  }
+  });
 }
 
 TEST_CASE(
     "Raft (notes, 复制日志): a read goes through the log and answers what was committed "
     "before it") {
-  RaftOptions options = timed_options(abc, 1);
+  RaftOptions options = raft_servers(abc);
   options.fixed_election_timeouts = {{"A", 150}, {"B", 1000}, {"C", 1000}};
   RaftCluster cluster(options);
   auto& world = cluster.world();

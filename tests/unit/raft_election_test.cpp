@@ -27,9 +27,7 @@ namespace {
 // log no voter here can beat, so any voter that may vote grants it.
 std::vector<std::pair<std::string, Message>> one_of_each(Term term) {
   return {
-      {"request-vote",
-       RequestVote{
-           .term = term, .candidate_id = "B", .last_log_index = i(100), .last_log_term = t(100)}},
+      {"request-vote", request_vote(term, "B", LogIndex{100}, Term{100})},
       {"vote", Vote{.term = term, .vote_granted = false}},
       {"append-entries", AppendEntries{.term = term, .leader_id = "B"}},
       {"append-reply", AppendReply{.term = term, .success = false}},
@@ -39,9 +37,9 @@ std::vector<std::pair<std::string, Message>> one_of_each(Term term) {
 // A server of A, B, C in term 2 in the given role.
 Server in_role(Role role) {
   LowestDraw low;
-  if (role == Role::leader) return elected("A", abc, {}, t(1));
+  if (role == Role::leader) return elected("A", abc, {}, Term{1});
   Server server(config_for("A", abc),
-                RaftHardState{.current_term = t(role == Role::candidate ? 1 : 2)});
+                RaftHardState{.current_term = role == Role::candidate ? Term{1} : Term{2}});
   server.start(0, low);
   if (role == Role::candidate) server.timeout(0, low);
   return server;
@@ -52,23 +50,23 @@ Server in_role(Role role) {
 // discovers that its term is out of date, it immediately reverts to follower
 // state."
 void check_term_update(Role role) {
-  for (const auto& each : one_of_each(t(5))) {
+  for (const auto& each : one_of_each(Term{5})) {
     const std::string type = each.first;
     const Message& message = each.second;
     CAPTURE(type);
     LowestDraw low;
     Server server = in_role(role);
     REQUIRE(server.role() == role);
-    REQUIRE(server.current_term() == t(2));
+    REQUIRE(server.current_term() == Term{2});
     const Effects effects = server.handle(10, "B", message, low);
-    CHECK(server.current_term() == t(5));
+    CHECK(server.current_term() == Term{5});
     CHECK(server.role() == Role::follower);
     const auto raised = events<event::TermRaised>(effects);
     REQUIRE(raised.size() == 1);
-    CHECK(raised[0].from == t(2));
-    CHECK(raised[0].to == t(5));
+    CHECK(raised[0].from == Term{2});
+    CHECK(raised[0].to == Term{5});
     REQUIRE(effects.persist);
-    CHECK(effects.persist->current_term == t(5));
+    CHECK(effects.persist->current_term == Term{5});
     // The vote of term 2 does not carry over; only the RequestVote of term 5 earns one.
     if (type == "request-vote") {
       CHECK(server.voted_for() == std::optional<NodeId>{"B"});
@@ -77,6 +75,15 @@ void check_term_update(Role role) {
     }
     CHECK(events<event::StaleRefused>(effects).empty());
   }
+}
+
+// Whether `voter`, at `now`, grants the vote that `candidate` (whose log is
+// empty) asks for in `term`.
+bool grants(Server& voter, Millis now, const NodeId& candidate, Term term) {
+  LowestDraw low;
+  const Effects effects =
+      voter.handle(now, candidate, request_vote(term, candidate, LogIndex{0}, Term{0}), low);
+  return sent<Vote>(effects)[0].second.vote_granted;
 }
 
 }  // namespace
@@ -99,64 +106,61 @@ TEST_CASE("Raft 5.1: a request with a stale term is refused") {
   // "If a server receives a request with a stale term number, it rejects the request."
   LowestDraw low;
   SUBCASE("a RequestVote of term 1 to a follower of term 2 is answered with a refusal") {
-    Server follower(config_for("A", abc), RaftHardState{.current_term = t(2)});
+    Server follower(config_for("A", abc), RaftHardState{.current_term = Term{2}});
     follower.start(0, low);
-    const Effects effects = follower.handle(
-        10, "B",
-        RequestVote{
-            .term = t(1), .candidate_id = "B", .last_log_index = i(5), .last_log_term = t(1)},
-        low);
+    const Effects effects =
+        follower.handle(10, "B", request_vote(Term{1}, "B", LogIndex{5}, Term{1}), low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == "B");
-    CHECK(votes[0].second.term == t(2));
+    CHECK(votes[0].second.term == Term{2});
     CHECK_FALSE(votes[0].second.vote_granted);
     CHECK_FALSE(follower.voted_for());
     CHECK_FALSE(effects.persist);
     CHECK(effects.wake_at == Millis{150});  // the election timer is not reset
     REQUIRE(events<event::StaleRefused>(effects).size() == 1);
-    CHECK(events<event::StaleRefused>(effects)[0].term == t(1));
-    CHECK(events<event::StaleRefused>(effects)[0].current == t(2));
+    CHECK(events<event::StaleRefused>(effects)[0].term == Term{1});
+    CHECK(events<event::StaleRefused>(effects)[0].current == Term{2});
   }
   SUBCASE("an AppendEntries of term 1 to a follower of term 2 is refused and stores nothing") {
     Server follower(config_for("A", abc),
-                    RaftHardState{.current_term = t(2), .log = raft::Log{noops({1})}});
+                    RaftHardState{.current_term = Term{2}, .log = raft::Log{noops({1})}});
     follower.start(0, low);
     const Effects effects = follower.handle(10, "B",
-                                            AppendEntries{.term = t(1),
+                                            AppendEntries{.term = Term{1},
                                                           .leader_id = "B",
-                                                          .prev_log_index = i(1),
-                                                          .prev_log_term = t(1),
+                                                          .prev_log_index = LogIndex{1},
+                                                          .prev_log_term = Term{1},
                                                           .entries = noops({1}),
-                                                          .leader_commit = i(2)},
+                                                          .leader_commit = LogIndex{2}},
                                             low);
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].first == "B");
-    CHECK(replies[0].second.term == t(2));  // tells the old leader the newer term
+    CHECK(replies[0].second.term == Term{2});  // tells the old leader the newer term
     CHECK_FALSE(replies[0].second.success);
     CHECK(follower.log().entries() == noops({1}));
-    CHECK(follower.commit_index() == i(0));
+    CHECK(follower.commit_index() == LogIndex{0});
     CHECK_FALSE(follower.leader_hint());
     CHECK(effects.wake_at == Millis{150});  // a stale leader does not hold off an election
     CHECK(events<event::StaleRefused>(effects).size() == 1);
   }
   SUBCASE("a candidate does not count a granted vote of an older term") {
-    Server candidate(config_for("A", abc), RaftHardState{.current_term = t(1)});
+    Server candidate(config_for("A", abc), RaftHardState{.current_term = Term{1}});
     candidate.start(0, low);
     candidate.timeout(0, low);  // term 2
     const Effects effects =
-        candidate.handle(10, "B", Vote{.term = t(1), .vote_granted = true}, low);
+        candidate.handle(10, "B", Vote{.term = Term{1}, .vote_granted = true}, low);
     CHECK(candidate.role() == Role::candidate);
     CHECK(effects.send.empty());
     CHECK(events<event::StaleRefused>(effects).size() == 1);
   }
   SUBCASE("a leader ignores an AppendReply of an older term") {
-    Server leader = elected("A", abc, {}, t(1));  // term 2, noop at index 1
+    Server leader = elected("A", abc, {}, Term{1});  // term 2, noop at index 1
     const Effects effects = leader.handle(
-        10, "B", AppendReply{.term = t(1), .success = true, .match_index = i(1)}, low);
+        10, "B", AppendReply{.term = Term{1}, .success = true, .match_index = LogIndex{1}}, low);
     CHECK(leader.role() == Role::leader);
-    CHECK(leader.commit_index() == i(0));
+    CHECK(leader.commit_index() == LogIndex{0});
     CHECK(effects.send.empty());
     CHECK(events<event::StaleRefused>(effects).size() == 1);
   }
@@ -169,7 +173,7 @@ TEST_CASE("Raft 5.2: servers start up as followers") {
   LowestDraw low;
   Server server(config_for("A", abc), RaftHardState{});
   CHECK(server.role() == Role::follower);
-  CHECK(server.current_term() == t(0));
+  CHECK(server.current_term() == Term{0});
   CHECK_FALSE(server.voted_for());
   CHECK(server.log().entries().empty());
   const Effects effects = server.start(0, low);
@@ -183,13 +187,14 @@ TEST_CASE("Raft 5.2: a leader sends heartbeats, AppendEntries with no entries, t
   // "Leaders send periodic heartbeats (AppendEntries RPCs that carry no log
   // entries) to all followers in order to maintain their authority."
   LowestDraw low;
-  Server leader = elected("A", abc, {}, t(0));
+  Server leader = elected("A", abc, {}, Term{0});
   REQUIRE(leader.role() == Role::leader);
   for (const char* follower : {"B", "C"}) {
-    leader.handle(1, follower, AppendReply{.term = t(1), .success = true, .match_index = i(1)},
+    leader.handle(1, follower,
+                  AppendReply{.term = Term{1}, .success = true, .match_index = LogIndex{1}},
                   low);  // both hold the noop
   }
-  REQUIRE(leader.commit_index() == i(1));
+  REQUIRE(leader.commit_index() == LogIndex{1});
 
   const Effects early = leader.tick(49, low);
   CHECK(early.send.empty());
@@ -201,12 +206,12 @@ TEST_CASE("Raft 5.2: a leader sends heartbeats, AppendEntries with no entries, t
   std::set<NodeId> to;
   for (const auto& [follower, message] : heartbeats) {
     to.insert(follower);
-    CHECK(message.term == t(1));
+    CHECK(message.term == Term{1});
     CHECK(message.leader_id == "A");
     CHECK(message.entries.empty());
-    CHECK(message.prev_log_index == i(1));
-    CHECK(message.prev_log_term == t(1));
-    CHECK(message.leader_commit == i(1));
+    CHECK(message.prev_log_index == LogIndex{1});
+    CHECK(message.prev_log_term == Term{1});
+    CHECK(message.leader_commit == LogIndex{1});
   }
   CHECK(to == std::set<NodeId>{"B", "C"});
   CHECK(beat.wake_at == Millis{100});  // and again one interval later
@@ -221,29 +226,26 @@ TEST_CASE("Raft 5.2: a follower that hears nothing for an election timeout start
   // parallel to each of the other servers in the cluster."
   LowestDraw low;
   Server follower(config_for("A", abc),
-                  RaftHardState{.current_term = t(3), .log = raft::Log{noops({1, 3})}});
+                  RaftHardState{.current_term = Term{3}, .log = raft::Log{noops({1, 3})}});
   follower.start(0, low);
   // A heartbeat at 100 pushes the deadline to 250.
-  follower.handle(
-      100, "B",
-      AppendEntries{.term = t(3), .leader_id = "B", .prev_log_index = i(2), .prev_log_term = t(3)},
-      low);
+  follower.handle(100, "B", append_entries(Term{3}, "B", LogIndex{2}, Term{3}), low);
   CHECK(follower.tick(249, low).send.empty());
   CHECK(follower.role() == Role::follower);
 
   const Effects effects = follower.tick(250, low);
   CHECK(follower.role() == Role::candidate);
-  CHECK(follower.current_term() == t(4));
+  CHECK(follower.current_term() == Term{4});
   CHECK(follower.voted_for() == std::optional<NodeId>{"A"});
   REQUIRE(effects.persist);
-  CHECK(effects.persist->current_term == t(4));
+  CHECK(effects.persist->current_term == Term{4});
   CHECK(effects.persist->voted_for == std::optional<NodeId>{"A"});
   const auto requests = sent<RequestVote>(effects);
   REQUIRE(requests.size() == 2);
   CHECK(requests[0].first == "B");
   CHECK(requests[1].first == "C");
   for (const auto& [to, request] : requests) {
-    CHECK(request.term == t(4));
+    CHECK(request.term == Term{4});
     CHECK(request.candidate_id == "A");
   }
   REQUIRE(events<event::BecameCandidate>(effects).size() == 1);
@@ -259,20 +261,20 @@ TEST_CASE(
   candidate.start(0, low);
   candidate.tick(150, low);
   REQUIRE(candidate.role() == Role::candidate);
-  REQUIRE(candidate.current_term() == t(1));
-  candidate.handle(160, "B", Vote{.term = t(1), .vote_granted = false},
+  REQUIRE(candidate.current_term() == Term{1});
+  candidate.handle(160, "B", Vote{.term = Term{1}, .vote_granted = false},
                    low);  // B voted for another
   CHECK(candidate.tick(299, low).send.empty());
 
   const Effects again = candidate.tick(300, low);
   CHECK(candidate.role() == Role::candidate);
-  CHECK(candidate.current_term() == t(2));
+  CHECK(candidate.current_term() == Term{2});
   CHECK(candidate.voted_for() == std::optional<NodeId>{"A"});
   const auto requests = sent<RequestVote>(again);
   REQUIRE(requests.size() == 2);
-  for (const auto& [to, request] : requests) CHECK(request.term == t(2));
+  for (const auto& [to, request] : requests) CHECK(request.term == Term{2});
   // A vote of the previous election no longer counts.
-  candidate.handle(310, "C", Vote{.term = t(1), .vote_granted = true}, low);
+  candidate.handle(310, "C", Vote{.term = Term{1}, .vote_granted = true}, low);
   CHECK(candidate.role() == Role::candidate);
 }
 
@@ -284,7 +286,6 @@ TEST_CASE("Raft 5.2: a candidate wins an election with votes from a majority of 
     std::map<NodeId, bool> votes;  // the answers it gets (its own vote is implied)
     Role expected;
   };
-  const std::vector<NodeId> names{"A", "B", "C", "D", "E"};
   const std::vector<Case> cases{
       {1, {}, Role::leader},
       {3, {{"B", true}}, Role::leader},
@@ -301,19 +302,17 @@ TEST_CASE("Raft 5.2: a candidate wins an election with votes from a majority of 
     const Case& c = cases[n];
     CAPTURE(n);
     LowestDraw low;
-    const std::vector<NodeId> servers(names.begin(),
-                                      names.begin() + static_cast<std::ptrdiff_t>(c.size));
-    Server candidate(config_for("A", servers), RaftHardState{});
+    Server candidate(config_for("A", first_servers(c.size)), RaftHardState{});
     candidate.start(0, low);
     candidate.timeout(0, low);
     std::size_t became_leader = 0;
     for (const auto& [voter, granted] : c.votes) {
       const Effects effects =
-          candidate.handle(5, voter, Vote{.term = t(1), .vote_granted = granted}, low);
+          candidate.handle(5, voter, Vote{.term = Term{1}, .vote_granted = granted}, low);
       became_leader += events<event::BecameLeader>(effects).size();
     }
     CHECK(candidate.role() == c.expected);
-    CHECK(candidate.current_term() == t(1));
+    CHECK(candidate.current_term() == Term{1});
     if (c.expected == Role::leader && c.size > 1) CHECK(became_leader == 1);  // once, no more
   }
 }
@@ -330,21 +329,21 @@ TEST_CASE(
   for (const std::uint64_t term : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{1}}) {
     CAPTURE(term);
     LowestDraw low;
-    Server candidate(config_for("A", abc), RaftHardState{.current_term = t(1)});
+    Server candidate(config_for("A", abc), RaftHardState{.current_term = Term{1}});
     candidate.start(0, low);
     candidate.timeout(0, low);  // candidate in term 2
     const Effects effects =
-        candidate.handle(10, "B", AppendEntries{.term = t(term), .leader_id = "B"}, low);
+        candidate.handle(10, "B", AppendEntries{.term = Term{term}, .leader_id = "B"}, low);
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     if (term >= 2) {
       CHECK(candidate.role() == Role::follower);
-      CHECK(candidate.current_term() == t(term));
+      CHECK(candidate.current_term() == Term{term});
       CHECK(candidate.leader_hint() == std::optional<NodeId>{"B"});
       CHECK(replies[0].second.success);
     } else {
       CHECK(candidate.role() == Role::candidate);
-      CHECK(candidate.current_term() == t(2));
+      CHECK(candidate.current_term() == Term{2});
       CHECK_FALSE(replies[0].second.success);
     }
   }
@@ -368,18 +367,14 @@ TEST_CASE(
     CAPTURE(c.candidate);
     LowestDraw low;
     Server voter(config_for("A", abc),
-                 RaftHardState{.current_term = t(1), .voted_for = c.voted_for});
+                 RaftHardState{.current_term = Term{1}, .voted_for = c.voted_for});
     voter.start(0, low);
-    const Effects effects = voter.handle(10, c.candidate,
-                                         RequestVote{.term = t(1),
-                                                     .candidate_id = c.candidate,
-                                                     .last_log_index = i(0),
-                                                     .last_log_term = t(0)},
-                                         low);
+    const Effects effects = voter.handle(
+        10, c.candidate, request_vote(Term{1}, c.candidate, LogIndex{0}, Term{0}), low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].first == c.candidate);
-    CHECK(votes[0].second.term == t(1));
+    CHECK(votes[0].second.term == Term{1});
     CHECK(votes[0].second.vote_granted == c.granted);
     CHECK(voter.voted_for() == std::optional<NodeId>{c.granted ? c.candidate : *c.voted_for});
     if (c.granted) {
@@ -397,25 +392,10 @@ TEST_CASE(
     LowestDraw low;
     Server voter(config_for("A", abc), RaftHardState{});
     voter.start(0, low);
-    CHECK(sent<Vote>(voter.handle(
-        1, "C",
-        RequestVote{
-            .term = t(1), .candidate_id = "C", .last_log_index = i(0), .last_log_term = t(0)},
-        low))[0]
-              .second.vote_granted);
-    CHECK_FALSE(sent<Vote>(voter.handle(
-        2, "B",
-        RequestVote{
-            .term = t(1), .candidate_id = "B", .last_log_index = i(0), .last_log_term = t(0)},
-        low))[0]
-                    .second.vote_granted);
+    CHECK(grants(voter, 1, "C", Term{1}));
+    CHECK_FALSE(grants(voter, 2, "B", Term{1}));
     // A new term: a new vote.
-    CHECK(sent<Vote>(voter.handle(
-        3, "B",
-        RequestVote{
-            .term = t(2), .candidate_id = "B", .last_log_index = i(0), .last_log_term = t(0)},
-        low))[0]
-              .second.vote_granted);
+    CHECK(grants(voter, 3, "B", Term{2}));
     CHECK(voter.voted_for() == std::optional<NodeId>{"B"});
   }
 }
@@ -450,7 +430,7 @@ TEST_CASE("Raft 5.2: election timeouts are chosen randomly from a fixed interval
     for (const auto& [timeout, count] : *draws) most = std::max(most, count);
     CHECK(most <= 40);  // and none much more often than the 2000 / 151 ≈ 13 expected
   }
-  CHECK(candidate.current_term() == t(2000));
+  CHECK(candidate.current_term() == Term{2000});
 }
 
 TEST_CASE("Raft 5.2: with randomized timeouts it is rare for two servers to time out together") {

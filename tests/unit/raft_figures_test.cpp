@@ -60,27 +60,27 @@ TEST_CASE("Raft 5.3 Figure 7: the leader of term 8 brings each follower's log to
     RaftCluster cluster(raft_servers(abc));
     auto& world = cluster.world();
     cluster.set_log("A", leader_log);
-    cluster.set_term("A", t(7));
+    cluster.set_term("A", Term{7});
     cluster.set_log("B", f.log);
     cluster.set_log("C", leader_log);
     cluster.timeout("A");  // term 8
-    REQUIRE(cluster.server("A")->current_term() == t(8));
+    REQUIRE(cluster.server("A")->current_term() == Term{8});
     world.deliver_all();
 
     REQUIRE(cluster.leader() == std::optional<NodeId>{"A"});
     const Server& a = *cluster.server("A");
     const Server& b = *cluster.server("B");
-    CHECK(a.current_term() == t(8));
+    CHECK(a.current_term() == Term{8});
     // A's log is the figure's plus its noop of term 8; B's is now the same.
     CHECK(terms_of(a.log()) == std::vector<std::uint64_t>{1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8});
     CHECK(b.log() == a.log());
     CHECK(cluster.state("B").log == a.log());  // and on B's disk
-    CHECK(b.current_term() == t(8));
-    CHECK(a.commit_index() == i(11));
+    CHECK(b.current_term() == Term{8});
+    CHECK(a.commit_index() == LogIndex{11});
     // B learns that 11 is committed from the next heartbeat.
     world.advance(cluster.options().timing.heartbeat);
     world.deliver_all();
-    CHECK(cluster.server("B")->commit_index() == i(11));
+    CHECK(cluster.server("B")->commit_index() == LogIndex{11});
     CHECK(b.voted_for() == (f.votes ? std::optional<NodeId>{"A"} : std::nullopt));
 
     bool deleted = false;
@@ -136,19 +136,19 @@ void figure_8_a_to_c(RaftCluster& cluster, const Figure8& how) {
   for (const char* id : {"S2", "S3", "S4", "S5"}) REQUIRE(world.deliver("S1", id, "request-vote"));
   for (const char* id : {"S2", "S3", "S4", "S5"}) REQUIRE(world.deliver(id, "S1", "vote"));
   REQUIRE(cluster.leader() == std::optional<NodeId>{"S1"});
-  REQUIRE(cluster.server("S1")->current_term() == t(2));
+  REQUIRE(cluster.server("S1")->current_term() == Term{2});
   if (!noop) REQUIRE(cluster.submit("S1", Command::put("x", "2")));
   exchange(world, "S1", "S2");
   for (const char* id : {"S3", "S4", "S5"}) drop_all(world, "S1", id);
   REQUIRE(world.queued() == 0);
   REQUIRE(terms_of(cluster.state("S1").log) == std::vector<std::uint64_t>{1, 2});
   CHECK(terms_of(cluster.state("S2").log) == std::vector<std::uint64_t>{1, 2});
-  CHECK(cluster.committed().count(i(2)) == 0);
+  CHECK(cluster.committed().count(LogIndex{2}) == 0);
 
   // (b)
   world.crash("S1");
   cluster.timeout("S5");
-  REQUIRE(cluster.server("S5")->current_term() == t(3));
+  REQUIRE(cluster.server("S5")->current_term() == Term{3});
   for (const char* id : {"S2", "S3", "S4"}) REQUIRE(world.deliver("S5", id, "request-vote"));
   for (const char* id : {"S2", "S3", "S4"}) REQUIRE(world.deliver(id, "S5", "vote"));
   REQUIRE(cluster.leader() == std::optional<NodeId>{"S5"});  // S2 refused: (2, 2) beats (1, 1)
@@ -160,9 +160,9 @@ void figure_8_a_to_c(RaftCluster& cluster, const Figure8& how) {
   // (c)
   world.crash("S5");
   world.restart("S1");
-  cluster.set_term("S1", t(3));  // it missed term 3
+  cluster.set_term("S1", Term{3});  // it missed term 3
   cluster.timeout("S1");
-  REQUIRE(cluster.server("S1")->current_term() == t(4));
+  REQUIRE(cluster.server("S1")->current_term() == Term{4});
   drop_all(world, "S1", "S4");
   for (const char* id : {"S2", "S3"}) REQUIRE(world.deliver("S1", id, "request-vote"));
   for (const char* id : {"S2", "S3"}) REQUIRE(world.deliver(id, "S1", "vote"));
@@ -176,8 +176,8 @@ void figure_8_a_to_c(RaftCluster& cluster, const Figure8& how) {
   }
   for (const char* id : {"S1", "S2", "S3"}) {
     CAPTURE(id);
-    REQUIRE(cluster.state(id).log.last_index() >= i(2));
-    CHECK(cluster.state(id).log.term_at(i(2)) == t(2));  // (2, 2) on a majority
+    REQUIRE(cluster.state(id).log.last_index() >= LogIndex{2});
+    CHECK(cluster.state(id).log.term_at(LogIndex{2}) == Term{2});  // (2, 2) on a majority
   }
   if (!noop) {
     REQUIRE(cluster.submit("S1", Command::put("z", "4")));
@@ -197,9 +197,9 @@ void figure_8_d(RaftCluster& cluster) {
   auto& world = cluster.world();
   world.crash("S1");
   world.restart("S5");
-  cluster.set_term("S5", t(4));
+  cluster.set_term("S5", Term{4});
   cluster.timeout("S5");
-  REQUIRE(cluster.server("S5")->current_term() == t(5));
+  REQUIRE(cluster.server("S5")->current_term() == Term{5});
   world.deliver_all();
 }
 
@@ -222,8 +222,8 @@ TEST_CASE(
   RaftCluster cluster(raft_servers(s1_s5, figure_8_rules(false, true)));
   auto& world = cluster.world();
   figure_8_a_to_c(cluster, {.s2_acknowledges = true, .term_4_entry_on_majority = false});
-  CHECK(cluster.server("S1")->commit_index() == i(0));  // S1 knows S2 and S3 hold (2, 2)…
-  CHECK(cluster.committed().empty());                   // …and still commits nothing
+  CHECK(cluster.server("S1")->commit_index() == LogIndex{0});  // S1 knows S2 and S3 hold (2, 2)…
+  CHECK(cluster.committed().empty());                          // …and still commits nothing
 
   figure_8_d(cluster);
   REQUIRE(cluster.leader() == std::optional<NodeId>{"S5"});  // votes of S2, S3 and S4
@@ -234,8 +234,8 @@ TEST_CASE(
   // S5 commits (2, 3) with an entry of its own term: overwriting (2, 2) was safe.
   REQUIRE(cluster.submit("S5", Command::put("w", "5")));
   world.deliver_all();
-  REQUIRE(cluster.committed().count(i(2)) == 1);
-  CHECK(cluster.committed().at(i(2)) == LogEntry{t(3), Command::put("y", "3")});
+  REQUIRE(cluster.committed().count(LogIndex{2}) == 1);
+  CHECK(cluster.committed().at(LogIndex{2}) == LogEntry{Term{3}, Command::put("y", "3")});
   require_safe(cluster);
   CHECK_FALSE(cluster.world().violation());
 }
@@ -249,14 +249,14 @@ TEST_CASE(
   // are committed as well."
   RaftCluster cluster(raft_servers(s1_s5, figure_8_rules(false, true)));
   figure_8_a_to_c(cluster, {.s2_acknowledges = true, .term_4_entry_on_majority = true});
-  REQUIRE(cluster.committed().count(i(3)) == 1);
-  CHECK(cluster.committed().at(i(2)) == LogEntry{t(2), Command::put("x", "2")});
-  CHECK(cluster.committed().at(i(3)) == LogEntry{t(4), Command::put("z", "4")});
+  REQUIRE(cluster.committed().count(LogIndex{3}) == 1);
+  CHECK(cluster.committed().at(LogIndex{2}) == LogEntry{Term{2}, Command::put("x", "2")});
+  CHECK(cluster.committed().at(LogIndex{3}) == LogEntry{Term{4}, Command::put("z", "4")});
 
   figure_8_d(cluster);
   CHECK_FALSE(cluster.leader());  // S2 and S3 refuse: their last entry (3, 4) beats (2, 3)
   CHECK(cluster.server("S5")->role() == Role::candidate);
-  CHECK(cluster.committed().at(i(2)).term == t(2));
+  CHECK(cluster.committed().at(LogIndex{2}).term == Term{2});
   require_safe(cluster);
   CHECK_FALSE(cluster.world().violation());
 }
@@ -269,8 +269,8 @@ TEST_CASE(
   RaftCluster cluster(raft_servers(s1_s5, figure_8_rules(false, false)));
   auto& world = cluster.world();
   figure_8_a_to_c(cluster, {.s2_acknowledges = true, .term_4_entry_on_majority = false});
-  REQUIRE(cluster.committed().count(i(2)) == 1);
-  CHECK(cluster.committed().at(i(2)) == LogEntry{t(2), Command::put("x", "2")});
+  REQUIRE(cluster.committed().count(LogIndex{2}) == 1);
+  CHECK(cluster.committed().at(LogIndex{2}) == LogEntry{Term{2}, Command::put("x", "2")});
   CHECK_FALSE(world.violation());
 
   figure_8_d(cluster);
@@ -297,7 +297,7 @@ TEST_CASE(
       CAPTURE(id);
       CHECK(terms_of(cluster.state(id).log) == std::vector<std::uint64_t>{1, 3, 5});
     }
-    CHECK(cluster.committed().at(i(2)).term == t(3));
+    CHECK(cluster.committed().at(LogIndex{2}).term == Term{3});
     require_safe(cluster);
     CHECK_FALSE(world.violation());
   }
@@ -306,8 +306,8 @@ TEST_CASE(
     RaftCluster cluster(raft_servers(s1_s5, figure_8_rules(true, false)));
     auto& world = cluster.world();
     figure_8_a_to_c(cluster, {.s2_acknowledges = true});
-    CHECK(cluster.committed().at(i(2)).term == t(2));
-    CHECK(cluster.committed().at(i(3)).term == t(4));
+    CHECK(cluster.committed().at(LogIndex{2}).term == Term{2});
+    CHECK(cluster.committed().at(LogIndex{3}).term == Term{4});
     figure_8_d(cluster);
     CHECK_FALSE(cluster.leader());
     require_safe(cluster);

@@ -31,12 +31,12 @@ TEST_CASE("Raft Figure 2: log indexes start at 1; the last index and term of a l
   for (const Row& row : rows) {
     SUBCASE(row.name) {
       const Log log{noops(row.terms)};
-      CHECK(log.last_index() == i(row.last_index));
-      CHECK(log.last_term() == t(row.last_term));
+      CHECK(log.last_index() == LogIndex{row.last_index});
+      CHECK(log.last_term() == Term{row.last_term});
       CHECK(terms_of(log) == row.terms);
       for (std::uint64_t index = 1; index <= row.last_index; ++index) {
-        CHECK(log.term_at(i(index)) == t(row.terms[index - 1]));
-        CHECK(log.entry(i(index)) == LogEntry{t(row.terms[index - 1]), Command::noop()});
+        CHECK(log.term_at(LogIndex{index}) == Term{row.terms[index - 1]});
+        CHECK(log.entry(LogIndex{index}) == LogEntry{Term{row.terms[index - 1]}, Command::noop()});
       }
     }
   }
@@ -45,9 +45,9 @@ TEST_CASE("Raft Figure 2: log indexes start at 1; the last index and term of a l
 TEST_CASE("Raft 5.3: index 0 is the empty prefix, of term 0, held by every log") {
   for (const Log& log : {Log{}, Log{noops({1})}, Log{noops({2, 2, 3})}}) {
     CAPTURE(log.last_index().value);
-    CHECK(log.term_at(i(0)) == t(0));
-    CHECK(log.matches(i(0), t(0)));
-    CHECK_FALSE(log.matches(i(0), t(1)));
+    CHECK(log.term_at(LogIndex{0}) == Term{0});
+    CHECK(log.matches(LogIndex{0}, Term{0}));
+    CHECK_FALSE(log.matches(LogIndex{0}, Term{1}));
   }
 }
 
@@ -74,7 +74,7 @@ TEST_CASE("Raft 5.3: the consistency check matches only an entry of that index a
   };
   for (const Row& row : rows) {
     SUBCASE(row.name) {
-      CHECK(log.matches(i(row.prev_index), t(row.prev_term)) == row.matches);
+      CHECK(log.matches(LogIndex{row.prev_index}, Term{row.prev_term}) == row.matches);
     }
   }
 }
@@ -98,9 +98,9 @@ TEST_CASE("Raft Figure 2: delete the existing entry and all that follow it") {
   for (const Row& row : rows) {
     SUBCASE(row.name) {
       Log log{noops({1, 1, 2, 3})};
-      CHECK(log.truncate_from(i(row.from)) == row.deleted);
+      CHECK(log.truncate_from(LogIndex{row.from}) == row.deleted);
       CHECK(terms_of(log) == row.left);
-      CHECK(log.last_index() == i(row.left.size()));
+      CHECK(log.last_index() == LogIndex{row.left.size()});
     }
   }
 }
@@ -108,13 +108,14 @@ TEST_CASE("Raft Figure 2: delete the existing entry and all that follow it") {
 TEST_CASE("Raft 5.3: the leader appends an entry at the end of its log") {
   // "The leader appends the command to its log as a new entry".
   Log log;
-  CHECK(log.append(LogEntry{t(1), Command::put("x", "1")}) == i(1));
-  CHECK(log.append(LogEntry{t(1), Command::put("x", "2")}) == i(2));
+  CHECK(log.append(LogEntry{Term{1}, Command::put("x", "1")}) == LogIndex{1});
+  CHECK(log.append(LogEntry{Term{1}, Command::put("x", "2")}) == LogIndex{2});
   log.append(noops({2, 2}));
   CHECK(terms_of(log) == std::vector<std::uint64_t>{1, 1, 2, 2});
-  CHECK(log.entry(i(2)).command == Command::put("x", "2"));
-  CHECK(log == Log{{LogEntry{t(1), Command::put("x", "1")}, LogEntry{t(1), Command::put("x", "2")},
-                    LogEntry{t(2), Command::noop()}, LogEntry{t(2), Command::noop()}}});
+  CHECK(log.entry(LogIndex{2}).command == Command::put("x", "2"));
+  CHECK(log ==
+        Log{{LogEntry{Term{1}, Command::put("x", "1")}, LogEntry{Term{1}, Command::put("x", "2")},
+             LogEntry{Term{2}, Command::noop()}, LogEntry{Term{2}, Command::noop()}}});
 }
 
 TEST_CASE("Raft 5.3: AppendEntries carries the entries from next_index on, in batches") {
@@ -138,7 +139,7 @@ TEST_CASE("Raft 5.3: AppendEntries carries the entries from next_index on, in ba
   };
   for (const Row& row : rows) {
     SUBCASE(row.name) {
-      CHECK(terms_of(log.entries_from(i(row.from), row.limit)) == row.terms);
+      CHECK(terms_of(log.entries_from(LogIndex{row.from}, row.limit)) == row.terms);
     }
   }
 }

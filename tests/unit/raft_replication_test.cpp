@@ -29,37 +29,44 @@ Effects follower_receives(Server& follower, const AppendEntries& message) {
   return follower.handle(10, "B", message, low);
 }
 
+// The notes' log-repair example: A leads term 5 with the log (1, 1, 1, 2, 3,
+// 3, 4) and its noop at (8, 5).
+Server notes_leader() {
+  return elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), Term{4});
+}
+
 }  // namespace
+
 TEST_CASE("Raft 5.3: the leader appends a command to its log and sends it to every follower") {
   // "The leader appends the command to its log as a new entry, then issues
   // AppendEntries RPCs in parallel to each of the other servers to replicate
   // the entry."
   LowestDraw low;
-  Server leader = elected("A", abc, {}, t(0));
+  Server leader = elected("A", abc, {}, Term{0});
   for (const char* follower : {"B", "C"})
-    leader.handle(1, follower, AppendReply{.term = t(1), .success = true, .match_index = i(1)},
-                  low);
+    leader.handle(1, follower,
+                  AppendReply{.term = Term{1}, .success = true, .match_index = LogIndex{1}}, low);
   const Command x = Command::put("x", "3");
   const Effects effects = leader.submit(5, x);
-  const LogEntry entry{t(1), x};
-  CHECK(leader.log().entries() == std::vector<LogEntry>{LogEntry{t(1), Command::noop()}, entry});
+  const LogEntry entry{Term{1}, x};
+  CHECK(leader.log().entries() == std::vector<LogEntry>{LogEntry{Term{1}, Command::noop()}, entry});
   REQUIRE(effects.persist);  // only what changed: the new entry, at index 2
-  CHECK(effects.persist->log_from == i(2));
+  CHECK(effects.persist->log_from == LogIndex{2});
   CHECK(effects.persist->entries == std::vector<LogEntry>{entry});
   const auto appended = events<event::EntryAppended>(effects);
   REQUIRE(appended.size() == 1);
-  CHECK(appended[0].index == i(2));
+  CHECK(appended[0].index == LogIndex{2});
   CHECK(appended[0].entry == entry);
   const auto appends = sent<AppendEntries>(effects);
   REQUIRE(appends.size() == 2);
   for (const auto& [to, message] : appends) {
-    CHECK(message.term == t(1));
-    CHECK(message.prev_log_index == i(1));
-    CHECK(message.prev_log_term == t(1));
+    CHECK(message.term == Term{1});
+    CHECK(message.prev_log_index == LogIndex{1});
+    CHECK(message.prev_log_term == Term{1});
     CHECK(message.entries == std::vector<LogEntry>{entry});
-    CHECK(message.leader_commit == i(1));
+    CHECK(message.leader_commit == LogIndex{1});
   }
-  CHECK(leader.commit_index() == i(1));  // not committed yet
+  CHECK(leader.commit_index() == LogIndex{1});  // not committed yet
 
   SUBCASE("a server that is not leader takes no command") {
     Server follower(config_for("B", abc), RaftHardState{});
@@ -76,26 +83,26 @@ TEST_CASE("Raft 5.3: the leader applies a committed entry and sends the commit i
   // to be committed, and it includes that index in future AppendEntries RPCs
   // (including heartbeats)."
   LowestDraw low;
-  Server leader = elected("A", abc, {}, t(0));
+  Server leader = elected("A", abc, {}, Term{0});
   const Command x = Command::put("x", "3");
   leader.submit(1, x);
-  const Effects effects =
-      leader.handle(2, "B", AppendReply{.term = t(1), .success = true, .match_index = i(2)}, low);
-  CHECK(leader.commit_index() == i(2));
-  CHECK(leader.last_applied() == i(2));
+  const Effects effects = leader.handle(
+      2, "B", AppendReply{.term = Term{1}, .success = true, .match_index = LogIndex{2}}, low);
+  CHECK(leader.commit_index() == LogIndex{2});
+  CHECK(leader.last_applied() == LogIndex{2});
   CHECK(leader.store().get("x") == std::optional<std::string>{"3"});
   const auto committed = events<event::Committed>(effects);
   REQUIRE(committed.size() == 2);
-  CHECK(committed[0].index == i(1));
-  CHECK(committed[1].index == i(2));
-  CHECK(committed[1].entry == LogEntry{t(1), x});
+  CHECK(committed[0].index == LogIndex{1});
+  CHECK(committed[1].index == LogIndex{2});
+  CHECK(committed[1].entry == LogEntry{Term{1}, x});
   const auto applied = events<event::Applied>(effects);
   REQUIRE(applied.size() == 2);
   CHECK(applied[1].command == x);
 
   const auto beats = sent<AppendEntries>(leader.tick(50, low));
   REQUIRE(beats.size() == 2);
-  for (const auto& [to, message] : beats) CHECK(message.leader_commit == i(2));
+  for (const auto& [to, message] : beats) CHECK(message.leader_commit == LogIndex{2});
 }
 
 TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on a majority") {
@@ -106,7 +113,6 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
     std::vector<NodeId> acks;  // followers that store the entry
     bool committed;
   };
-  const std::vector<NodeId> names{"A", "B", "C", "D", "E"};
   const std::vector<Case> cases{
       {1, {}, true},  {3, {}, false},    {3, {"B"}, true},      {3, {"B", "C"}, true},
       {5, {}, false}, {5, {"B"}, false}, {5, {"D", "E"}, true}, {5, {"B", "C", "D", "E"}, true},
@@ -115,20 +121,18 @@ TEST_CASE("Raft 5.3: an entry is committed once the leader has replicated it on 
     const Case& c = cases[n];
     CAPTURE(n);
     LowestDraw low;
-    const std::vector<NodeId> servers(names.begin(),
-                                      names.begin() + static_cast<std::ptrdiff_t>(c.size));
-    Server leader = elected("A", servers, {}, t(0));
+    Server leader = elected("A", first_servers(c.size), {}, Term{0});
     REQUIRE(leader.role() == Role::leader);
     leader.submit(1, Command::put("x", "1"));  // index 2
     for (const NodeId& follower : c.acks)
-      leader.handle(2, follower, AppendReply{.term = t(1), .success = true, .match_index = i(2)},
-                    low);
-    CHECK((leader.commit_index() == i(2)) == c.committed);
+      leader.handle(2, follower,
+                    AppendReply{.term = Term{1}, .success = true, .match_index = LogIndex{2}}, low);
+    CHECK((leader.commit_index() == LogIndex{2}) == c.committed);
     // A duplicated acknowledgement counts once.
     if (!c.acks.empty() && !c.committed) {
-      leader.handle(3, c.acks[0], AppendReply{.term = t(1), .success = true, .match_index = i(2)},
-                    low);
-      CHECK(leader.commit_index() < i(2));
+      leader.handle(3, c.acks[0],
+                    AppendReply{.term = Term{1}, .success = true, .match_index = LogIndex{2}}, low);
+      CHECK(leader.commit_index() < LogIndex{2});
     }
   }
 }
@@ -138,43 +142,44 @@ TEST_CASE(
   // "This also commits all preceding entries in the leader's log, including
   // entries created by previous leaders."
   LowestDraw low;
-  Server leader = elected("A", abc, noops({1, 2}), t(2));  // term 3, noop at index 3
-  leader.submit(1, Command::put("x", "1"));                // index 4
-  REQUIRE(leader.log().last_index() == i(4));
-  const Effects effects =
-      leader.handle(2, "B", AppendReply{.term = t(3), .success = true, .match_index = i(4)}, low);
-  CHECK(leader.commit_index() == i(4));
+  Server leader = elected("A", abc, noops({1, 2}), Term{2});  // term 3, noop at index 3
+  leader.submit(1, Command::put("x", "1"));                   // index 4
+  REQUIRE(leader.log().last_index() == LogIndex{4});
+  const Effects effects = leader.handle(
+      2, "B", AppendReply{.term = Term{3}, .success = true, .match_index = LogIndex{4}}, low);
+  CHECK(leader.commit_index() == LogIndex{4});
   const auto committed = events<event::Committed>(effects);
   REQUIRE(committed.size() == 4);
-  for (std::uint64_t n = 1; n <= 4; ++n) CHECK(committed[n - 1].index == i(n));
-  CHECK(committed[0].entry.term == t(1));
-  CHECK(committed[1].entry.term == t(2));
+  for (std::uint64_t n = 1; n <= 4; ++n) CHECK(committed[n - 1].index == LogIndex{n});
+  CHECK(committed[0].entry.term == Term{1});
+  CHECK(committed[1].entry.term == Term{2});
   CHECK(leader.store().get("x") == std::optional<std::string>{"1"});
 }
 
 TEST_CASE("Raft 5.3: a follower applies in log order the entries the leader says are committed") {
   // "Once a follower learns that a log entry is committed, it applies the
   // entry to its local state machine (in log order)."
-  const std::vector<LogEntry> three{LogEntry{t(1), Command::put("x", "1")},
-                                    LogEntry{t(1), Command::put("y", "2")},
-                                    LogEntry{t(1), Command::put("x", "3")}};
+  const std::vector<LogEntry> three{LogEntry{Term{1}, Command::put("x", "1")},
+                                    LogEntry{Term{1}, Command::put("y", "2")},
+                                    LogEntry{Term{1}, Command::put("x", "3")}};
   struct Case {
     std::uint64_t leader_commit;
     std::uint64_t expected;  // min(leader commit, last new entry)
   };
   for (const Case& c : std::vector<Case>{{0, 0}, {1, 1}, {2, 2}, {3, 3}, {7, 3}}) {
     CAPTURE(c.leader_commit);
-    Server follower(config_for("A", abc), RaftHardState{.current_term = t(1)});
-    const Effects effects = follower_receives(
-        follower,
-        AppendEntries{
-            .term = t(1), .leader_id = "B", .entries = three, .leader_commit = i(c.leader_commit)});
-    CHECK(follower.commit_index() == i(c.expected));
-    CHECK(follower.last_applied() == i(c.expected));
+    Server follower(config_for("A", abc), RaftHardState{.current_term = Term{1}});
+    const Effects effects =
+        follower_receives(follower, AppendEntries{.term = Term{1},
+                                                  .leader_id = "B",
+                                                  .entries = three,
+                                                  .leader_commit = LogIndex{c.leader_commit}});
+    CHECK(follower.commit_index() == LogIndex{c.expected});
+    CHECK(follower.last_applied() == LogIndex{c.expected});
     const auto applied = events<event::Applied>(effects);
     REQUIRE(applied.size() == c.expected);
     for (std::uint64_t n = 0; n < c.expected; ++n) {
-      CHECK(applied[n].index == i(n + 1));
+      CHECK(applied[n].index == LogIndex{n + 1});
       CHECK(applied[n].command == three[n].command);
     }
     CHECK(follower.store().get("x") == (c.expected == 0  ? std::nullopt
@@ -183,15 +188,15 @@ TEST_CASE("Raft 5.3: a follower applies in log order the entries the leader says
   }
 
   SUBCASE("a later heartbeat carries the commit index") {
-    Server follower(config_for("A", abc), RaftHardState{.current_term = t(1)});
-    follower_receives(follower, AppendEntries{.term = t(1), .leader_id = "B", .entries = three});
-    REQUIRE(follower.commit_index() == i(0));
-    const Effects beat = follower_receives(follower, AppendEntries{.term = t(1),
+    Server follower(config_for("A", abc), RaftHardState{.current_term = Term{1}});
+    follower_receives(follower, AppendEntries{.term = Term{1}, .leader_id = "B", .entries = three});
+    REQUIRE(follower.commit_index() == LogIndex{0});
+    const Effects beat = follower_receives(follower, AppendEntries{.term = Term{1},
                                                                    .leader_id = "B",
-                                                                   .prev_log_index = i(3),
-                                                                   .prev_log_term = t(1),
-                                                                   .leader_commit = i(2)});
-    CHECK(follower.commit_index() == i(2));
+                                                                   .prev_log_index = LogIndex{3},
+                                                                   .prev_log_term = Term{1},
+                                                                   .leader_commit = LogIndex{2}});
+    CHECK(follower.commit_index() == LogIndex{2});
     CHECK(events<event::Applied>(beat).size() == 2);
     CHECK(follower.store().get("y") == std::optional<std::string>{"2"});
   }
@@ -218,22 +223,19 @@ TEST_CASE("Raft 5.3: a follower refuses new entries unless it holds the precedin
   for (const Case& c : cases) {
     CAPTURE(c.prev_index);
     CAPTURE(c.prev_term);
-    const RaftHardState disk{.current_term = t(2), .log = raft::Log{noops({1, 2})}};
+    const RaftHardState disk{.current_term = Term{2}, .log = raft::Log{noops({1, 2})}};
     Server follower(config_for("A", abc), disk);
-    const Effects effects =
-        follower_receives(follower, AppendEntries{.term = t(2),
-                                                  .leader_id = "B",
-                                                  .prev_log_index = i(c.prev_index),
-                                                  .prev_log_term = t(c.prev_term),
-                                                  .entries = noops({2})});
+    const Effects effects = follower_receives(
+        follower,
+        append_entries(Term{2}, "B", LogIndex{c.prev_index}, Term{c.prev_term}, noops({2})));
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].second.success == c.success);
     if (c.success) {
-      CHECK(replies[0].second.match_index == i(c.prev_index + 1));
+      CHECK(replies[0].second.match_index == LogIndex{c.prev_index + 1});
     } else {
       CHECK(replies[0].second.refused_prev_index ==
-            i(c.prev_index));  // the prev that did not match
+            LogIndex{c.prev_index});  // the prev that did not match
       CHECK(follower.log().entries() == noops({1, 2}));
       CHECK_FALSE(effects.persist);
       const auto refused = events<event::AppendRefused>(effects);
@@ -266,14 +268,11 @@ TEST_CASE(
   for (const Case& c : cases) {
     CAPTURE(c.prev_index);
     CAPTURE(c.entries.size());
-    RaftHardState disk{.current_term = t(2), .log = raft::Log{noops({1, 2})}};
+    RaftHardState disk{.current_term = Term{2}, .log = raft::Log{noops({1, 2})}};
     Server follower(config_for("A", abc), disk);
-    const Effects effects =
-        follower_receives(follower, AppendEntries{.term = t(4),
-                                                  .leader_id = "B",
-                                                  .prev_log_index = i(c.prev_index),
-                                                  .prev_log_term = t(c.prev_term),
-                                                  .entries = c.entries});
+    const Effects effects = follower_receives(
+        follower,
+        append_entries(Term{4}, "B", LogIndex{c.prev_index}, Term{c.prev_term}, c.entries));
     CHECK(terms_of(follower.log()) == c.expected);
     const auto deleted = events<event::ConflictDeleted>(effects);
     if (c.deleted == 0) {
@@ -281,12 +280,12 @@ TEST_CASE(
     } else {
       REQUIRE(deleted.size() == 1);
       CHECK(deleted[0].count == c.deleted);
-      CHECK(deleted[0].from == i(c.prev_index + 1));
+      CHECK(deleted[0].from == LogIndex{c.prev_index + 1});
     }
     const auto replies = sent<AppendReply>(effects);
     REQUIRE(replies.size() == 1);
     CHECK(replies[0].second.success);
-    CHECK(replies[0].second.match_index == i(c.prev_index + c.entries.size()));
+    CHECK(replies[0].second.match_index == LogIndex{c.prev_index + c.entries.size()});
     REQUIRE(effects.persist);  // durable (term 4, and the log) before the reply
     raft::write(*effects.persist, disk);
     CHECK(disk == follower.hard_state());
@@ -297,52 +296,49 @@ TEST_CASE("Raft 5.3: an AppendEntries that repeats entries already stored delete
   // Only a conflict (same index, different term) deletes: a late or duplicated
   // AppendEntries carrying a prefix of what the follower holds leaves the
   // entries after it in place.
-  Server follower(config_for("A", abc), RaftHardState{.current_term = t(1)});
-  const std::vector<LogEntry> three{LogEntry{t(1), Command::put("x", "1")},
-                                    LogEntry{t(1), Command::put("x", "2")},
-                                    LogEntry{t(1), Command::put("x", "3")}};
-  follower_receives(follower, AppendEntries{.term = t(1), .leader_id = "B", .entries = three});
+  Server follower(config_for("A", abc), RaftHardState{.current_term = Term{1}});
+  const std::vector<LogEntry> three{LogEntry{Term{1}, Command::put("x", "1")},
+                                    LogEntry{Term{1}, Command::put("x", "2")},
+                                    LogEntry{Term{1}, Command::put("x", "3")}};
+  follower_receives(follower, AppendEntries{.term = Term{1}, .leader_id = "B", .entries = three});
   const Effects late = follower_receives(
-      follower, AppendEntries{.term = t(1), .leader_id = "B", .entries = {three[0]}});
+      follower, AppendEntries{.term = Term{1}, .leader_id = "B", .entries = {three[0]}});
   CHECK(follower.log().entries() == three);
   CHECK(events<event::ConflictDeleted>(late).empty());
   CHECK_FALSE(late.persist);
   REQUIRE(sent<AppendReply>(late).size() == 1);
-  CHECK(sent<AppendReply>(late)[0].second.match_index == i(1));  // as far as this one shows
+  CHECK(sent<AppendReply>(late)[0].second.match_index == LogIndex{1});  // as far as this one shows
 }
 
 TEST_CASE("Raft 5.3: after a refusal the leader steps back one entry and sends again at once") {
   // "After a rejection, the leader decrements nextIndex and retries the
   // AppendEntries RPC." The notes' example: prev (7, 4) refused, (6, 3) matches.
   LowestDraw low;
-  Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
+  Server leader = notes_leader();  // noop (8, 5)
   REQUIRE(leader.role() == Role::leader);
-  const Effects refused = leader.handle(
-      1, "B",
-      AppendReply{
-          .term = t(5), .success = false, .refused_prev_index = i(7), .last_log_index = i(7)},
-      low);
+  const Effects refused =
+      leader.handle(1, "B", reply_refusal(Term{5}, LogIndex{7}, LogIndex{7}), low);
   const auto back = events<event::NextIndexBack>(refused);
   REQUIRE(back.size() == 1);
   CHECK(back[0].follower == "B");
-  CHECK(back[0].next_index == i(7));
+  CHECK(back[0].next_index == LogIndex{7});
   const auto retry = sent<AppendEntries>(refused);
   REQUIRE(retry.size() == 1);
   CHECK(retry[0].first == "B");
-  CHECK(retry[0].second.prev_log_index == i(6));
-  CHECK(retry[0].second.prev_log_term == t(3));
+  CHECK(retry[0].second.prev_log_index == LogIndex{6});
+  CHECK(retry[0].second.prev_log_term == Term{3});
   CHECK(terms_of(retry[0].second.entries) == std::vector<std::uint64_t>{4, 5});
 
   // The follower (1,1,1,2,3,3,3) takes it: its entry 7 is replaced, 8 appended.
   Server follower(
       config_for("B", abc),
-      RaftHardState{.current_term = t(5), .log = raft::Log{noops({1, 1, 1, 2, 3, 3, 3})}});
+      RaftHardState{.current_term = Term{5}, .log = raft::Log{noops({1, 1, 1, 2, 3, 3, 3})}});
   const Effects accepted = follower.handle(10, "A", retry[0].second, low);  // from the leader, A
   CHECK(terms_of(follower.log()) == std::vector<std::uint64_t>{1, 1, 1, 2, 3, 3, 4, 5});
   const auto ok = sent<AppendReply>(accepted);
   REQUIRE(ok.size() == 1);
   leader.handle(2, "B", ok[0].second, low);
-  CHECK(leader.commit_index() == i(8));
+  CHECK(leader.commit_index() == LogIndex{8});
 }
 
 TEST_CASE(
@@ -354,20 +350,19 @@ TEST_CASE(
   // late (a reordering network) tells the leader nothing new: no step back,
   // no resend. (etcd's progress ignores such a stale rejection too.)
   LowestDraw low;
-  Server leader = elected("A", abc, noops({1, 1, 1, 2, 3, 3, 4}), t(4));  // noop (8, 5)
+  Server leader = notes_leader();  // noop (8, 5)
   // B refuses prev (7, 4): the retry from prev (6, 3) brings it up to date.
-  const Effects refused = leader.handle(
-      1, "B",
-      AppendReply{
-          .term = t(5), .success = false, .refused_prev_index = i(7), .last_log_index = i(7)},
-      low);
+  const Effects refused =
+      leader.handle(1, "B", reply_refusal(Term{5}, LogIndex{7}, LogIndex{7}), low);
   REQUIRE(sent<AppendEntries>(refused).size() == 1);
-  leader.handle(2, "B", AppendReply{.term = t(5), .success = true, .match_index = i(8)}, low);
-  REQUIRE(leader.commit_index() == i(8));
+  leader.handle(2, "B", AppendReply{.term = Term{5}, .success = true, .match_index = LogIndex{8}},
+                low);
+  REQUIRE(leader.commit_index() == LogIndex{8});
 
   // A duplicate of the first refusal arrives late.
   const Effects late = leader.handle(
-      3, "B", AppendReply{.term = t(5), .success = false, .refused_prev_index = i(7)}, low);
+      3, "B", AppendReply{.term = Term{5}, .success = false, .refused_prev_index = LogIndex{7}},
+      low);
   CHECK(late.send.empty());
   CHECK(events<event::NextIndexBack>(late).empty());
 }
@@ -386,14 +381,14 @@ TEST_CASE("Raft 5.4.1: a RequestVote carries the index and term of the candidate
     CAPTURE(c.last_index);
     LowestDraw low;
     Server server(config_for("A", abc),
-                  RaftHardState{.current_term = t(3), .log = raft::Log{c.log}});
+                  RaftHardState{.current_term = Term{3}, .log = raft::Log{c.log}});
     server.start(0, low);
     const auto requests = sent<RequestVote>(server.timeout(0, low));
     REQUIRE(requests.size() == 2);
     for (const auto& [to, request] : requests) {
-      CHECK(request.term == t(4));
-      CHECK(request.last_log_index == i(c.last_index));
-      CHECK(request.last_log_term == t(c.last_term));
+      CHECK(request.term == Term{4});
+      CHECK(request.last_log_index == LogIndex{c.last_index});
+      CHECK(request.last_log_term == Term{c.last_term});
     }
   }
 }
@@ -427,19 +422,15 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
     CAPTURE(n);
     LowestDraw low;
     Server voter(config_for("A", abc),
-                 RaftHardState{.current_term = t(2), .log = raft::Log{c.voter_log}});
+                 RaftHardState{.current_term = Term{2}, .log = raft::Log{c.voter_log}});
     voter.start(0, low);
-    const Effects effects = voter.handle(1, "B",
-                                         RequestVote{.term = t(3),
-                                                     .candidate_id = "B",
-                                                     .last_log_index = i(c.last_index),
-                                                     .last_log_term = t(c.last_term)},
-                                         low);
+    const Effects effects = voter.handle(
+        1, "B", request_vote(Term{3}, "B", LogIndex{c.last_index}, Term{c.last_term}), low);
     const auto votes = sent<Vote>(effects);
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].second.vote_granted == c.granted);
-    CHECK(votes[0].second.term == t(3));
-    CHECK(voter.current_term() == t(3));  // the term is taken either way
+    CHECK(votes[0].second.term == Term{3});
+    CHECK(voter.current_term() == Term{3});  // the term is taken either way
     if (!c.granted) {
       CHECK_FALSE(voter.voted_for());
       REQUIRE(events<event::VoteRefused>(effects).size() == 1);
@@ -454,13 +445,10 @@ TEST_CASE("Raft 5.4.1: a voter refuses a candidate whose log is less up to date 
     raft::Rules rules;
     rules.vote_restriction = false;
     Server voter(config_for("A", abc, rules),
-                 RaftHardState{.current_term = t(2), .log = raft::Log{noops({2, 2})}});
+                 RaftHardState{.current_term = Term{2}, .log = raft::Log{noops({2, 2})}});
     voter.start(0, low);
-    const auto votes = sent<Vote>(voter.handle(
-        1, "B",
-        RequestVote{
-            .term = t(3), .candidate_id = "B", .last_log_index = i(1), .last_log_term = t(1)},
-        low));
+    const auto votes =
+        sent<Vote>(voter.handle(1, "B", request_vote(Term{3}, "B", LogIndex{1}, Term{1}), low));
     REQUIRE(votes.size() == 1);
     CHECK(votes[0].second.vote_granted);
   }
@@ -483,11 +471,12 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
   for (const Case& c : std::vector<Case>{{1, 0}, {2, 0}, {3, 3}}) {
     CAPTURE(c.match);
     LowestDraw low;
-    Server leader = elected("A", abc, noops({1, 2}), t(2));
-    REQUIRE(leader.current_term() == t(3));
-    leader.handle(1, "B", AppendReply{.term = t(3), .success = true, .match_index = i(c.match)},
+    Server leader = elected("A", abc, noops({1, 2}), Term{2});
+    REQUIRE(leader.current_term() == Term{3});
+    leader.handle(1, "B",
+                  AppendReply{.term = Term{3}, .success = true, .match_index = LogIndex{c.match}},
                   low);
-    CHECK(leader.commit_index() == i(c.committed));
+    CHECK(leader.commit_index() == LogIndex{c.committed});
   }
 
   SUBCASE("leader noop off: a majority holds (2, 2) and nothing is committed until (3, 3) is") {
@@ -496,14 +485,15 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     LowestDraw low;
     raft::Rules rules;
     rules.leader_noop = false;
-    Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
+    Server leader = elected("A", abc, noops({1, 2}), Term{2}, rules);
     REQUIRE(leader.log().entries() == noops({1, 2}));
-    leader.handle(1, "B", AppendReply{.term = t(3), .success = true, .match_index = i(2)}, low);
-    CHECK(leader.commit_index() == i(0));
+    leader.handle(1, "B", AppendReply{.term = Term{3}, .success = true, .match_index = LogIndex{2}},
+                  low);
+    CHECK(leader.commit_index() == LogIndex{0});
     leader.submit(2, Command::put("x", "3"));
-    const Effects effects =
-        leader.handle(3, "B", AppendReply{.term = t(3), .success = true, .match_index = i(3)}, low);
-    CHECK(leader.commit_index() == i(3));  // and with it, indirectly, (1, 1) and (2, 2)
+    const Effects effects = leader.handle(
+        3, "B", AppendReply{.term = Term{3}, .success = true, .match_index = LogIndex{3}}, low);
+    CHECK(leader.commit_index() == LogIndex{3});  // and with it, indirectly, (1, 1) and (2, 2)
     CHECK(events<event::Committed>(effects).size() == 3);
   }
   SUBCASE("commit-current-term-only off: counting commits the term 2 entry") {
@@ -511,12 +501,12 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     raft::Rules rules;
     rules.leader_noop = false;
     rules.commit_current_term_only = false;
-    Server leader = elected("A", abc, noops({1, 2}), t(2), rules);
-    const Effects effects =
-        leader.handle(1, "B", AppendReply{.term = t(3), .success = true, .match_index = i(2)}, low);
-    CHECK(leader.commit_index() == i(2));
+    Server leader = elected("A", abc, noops({1, 2}), Term{2}, rules);
+    const Effects effects = leader.handle(
+        1, "B", AppendReply{.term = Term{3}, .success = true, .match_index = LogIndex{2}}, low);
+    CHECK(leader.commit_index() == LogIndex{2});
     const auto committed = events<event::Committed>(effects);
     REQUIRE(committed.size() == 2);
-    CHECK(committed[1].entry.term == t(2));
+    CHECK(committed[1].entry.term == Term{2});
   }
 }

@@ -1,7 +1,8 @@
-// Helpers shared by the Raft tests: a RandomSource that always draws the
-// lowest value, short names for terms and indexes, ways to pick out what a
-// server sent or noted, a leader made by hand, and — for the timed cluster
-// tests — a client that keeps submitting a command until it is committed.
+// Helpers shared by the Raft tests: ways to pick out what a server sent or
+// noted, the messages tests write most (request_vote, append_entries,
+// reply_success, reply_refusal), a leader made by hand, and — for the timed
+// cluster tests — a client that keeps submitting a command until it is
+// committed.
 #pragma once
 
 #include <algorithm>
@@ -23,6 +24,7 @@ inline const std::vector<NodeId> abcde{"A", "B", "C", "D", "E"};
 using namespace consensus_lab;
 using cluster::RaftCluster;
 using cluster::RaftOptions;
+using cluster::RaftWorld;
 using raft::AppendEntries;
 using raft::AppendReply;
 using raft::Effects;
@@ -40,11 +42,9 @@ using testing::LowestDraw;
 using testing::sent;
 namespace event = raft::event;
 
-inline Term t(std::uint64_t value) {
-  return Term{value};
-}
-inline LogIndex i(std::uint64_t value) {
-  return LogIndex{value};
+// The first `count` of the servers A…E: a cluster of that size.
+inline std::vector<NodeId> first_servers(std::size_t count) {
+  return {abcde.begin(), abcde.begin() + static_cast<std::ptrdiff_t>(count)};
 }
 
 inline std::vector<Term> terms(std::initializer_list<std::uint64_t> values) {
@@ -72,6 +72,40 @@ inline Server::Config config_for(const NodeId& self, std::vector<NodeId> servers
                                  raft::Rules rules = {}, raft::Timing timing = {}) {
   return Server::Config{
       .self = self, .servers = std::move(servers), .timing = timing, .rules = rules};
+}
+
+// The messages a test writes most, their arguments in the order of the
+// paper's Figure 2.
+inline RequestVote request_vote(Term term, const NodeId& candidate_id, LogIndex last_log_index,
+                                Term last_log_term) {
+  return RequestVote{.term = term,
+                     .candidate_id = candidate_id,
+                     .last_log_index = last_log_index,
+                     .last_log_term = last_log_term};
+}
+// An AppendEntries from `leader_id` in `term` that carries `entries` after
+// the entry (prev_log_index, prev_log_term), with leader_commit 0.
+inline AppendEntries append_entries(Term term, const NodeId& leader_id, LogIndex prev_log_index,
+                                    Term prev_log_term, std::vector<LogEntry> entries = {}) {
+  return AppendEntries{.term = term,
+                       .leader_id = leader_id,
+                       .prev_log_index = prev_log_index,
+                       .prev_log_term = prev_log_term,
+                       .entries = std::move(entries)};
+}
+
+// A follower's answers to an AppendEntries of `term`: it matches the
+// leader's log up to `match_index`…
+inline AppendReply reply_success(Term term, LogIndex match_index, LogIndex last_log_index) {
+  return AppendReply{
+      .term = term, .success = true, .match_index = match_index, .last_log_index = last_log_index};
+}
+// …or it does not hold the entry at `refused_prev_index` the leader named.
+inline AppendReply reply_refusal(Term term, LogIndex refused_prev_index, LogIndex last_log_index) {
+  return AppendReply{.term = term,
+                     .success = false,
+                     .refused_prev_index = refused_prev_index,
+                     .last_log_index = last_log_index};
 }
 
 // Server `self` of `servers`, restored with `term` and `log`, wins the

@@ -56,7 +56,7 @@ Effects accepts(Server& server, const NodeId& from, const Message& message) {
 // A follower of A, B, C in term 2 with the log (1, 1), (2, 2), (3, 2).
 Server follower_b() {
   return Server(config_for("B", abc),
-                RaftHardState{.current_term = t(2), .log = raft::Log{noops({1, 2, 2})}});
+                RaftHardState{.current_term = Term{2}, .log = raft::Log{noops({1, 2, 2})}});
 }
 
 }  // namespace
@@ -67,14 +67,13 @@ TEST_CASE("Raft check: a message from a server outside the cluster, or from itse
   candidate.timeout(0, low);
   REQUIRE(candidate.role() == Role::candidate);
   // Without the check Z's vote would have counted: A would lead with A and Z.
-  refuses(candidate, "Z", Vote{.term = t(1), .vote_granted = true},
+  refuses(candidate, "Z", Vote{.term = Term{1}, .vote_granted = true},
           "Z is not a server of this cluster");
-  refuses(candidate, "A", Vote{.term = t(1), .vote_granted = true}, "a message from itself");
+  refuses(candidate, "A", Vote{.term = Term{1}, .vote_granted = true}, "a message from itself");
   CHECK(candidate.role() == Role::candidate);
-  accepts(candidate, "B", Vote{.term = t(1), .vote_granted = true});
+  accepts(candidate, "B", Vote{.term = Term{1}, .vote_granted = true});
   CHECK(candidate.role() == Role::leader);
-  refuses(candidate, "Z",
-          AppendReply{.term = t(1), .success = true, .match_index = i(1), .last_log_index = i(1)},
+  refuses(candidate, "Z", reply_success(Term{1}, LogIndex{1}, LogIndex{1}),
           "not a server of this cluster");
 }
 
@@ -84,17 +83,11 @@ TEST_CASE(
   // Figure 2: candidateId and leaderId name the sender; a node speaks for
   // itself (the real node used to check this in net/node.cpp).
   Server b = follower_b();
-  refuses(
-      b, "A",
-      RequestVote{.term = t(3), .candidate_id = "C", .last_log_index = i(3), .last_log_term = t(2)},
-      "RequestVote for candidate C sent by A");
-  refuses(
-      b, "A",
-      AppendEntries{.term = t(2), .leader_id = "C", .prev_log_index = i(3), .prev_log_term = t(2)},
-      "AppendEntries from leader C sent by A");
-  accepts(
-      b, "C",
-      AppendEntries{.term = t(2), .leader_id = "C", .prev_log_index = i(3), .prev_log_term = t(2)});
+  refuses(b, "A", request_vote(Term{3}, "C", LogIndex{3}, Term{2}),
+          "RequestVote for candidate C sent by A");
+  refuses(b, "A", append_entries(Term{2}, "C", LogIndex{3}, Term{2}),
+          "AppendEntries from leader C sent by A");
+  accepts(b, "C", append_entries(Term{2}, "C", LogIndex{3}, Term{2}));
 }
 
 TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
@@ -102,63 +95,38 @@ TEST_CASE("Raft check: a term or an index past 2^63 - 1 is refused") {
   // counts that far: with a term of 2^64 - 1, its next election would have
   // wrapped the term around to 0.
   Server b = follower_b();
-  refuses(b, "A",
-          RequestVote{
-              .term = t(kHuge), .candidate_id = "A", .last_log_index = i(3), .last_log_term = t(2)},
+  refuses(b, "A", request_vote(Term{kHuge}, "A", LogIndex{3}, Term{2}),
           "the term 18446744073709551615");
-  refuses(b, "A",
-          RequestVote{.term = t(3),
-                      .candidate_id = "A",
-                      .last_log_index = i(kLargest + 1),
-                      .last_log_term = t(2)},
+  refuses(b, "A", request_vote(Term{3}, "A", LogIndex{kLargest + 1}, Term{2}),
           "the last log index");
-  refuses(b, "A", Vote{.term = t(kLargest + 1), .vote_granted = true},
+  refuses(b, "A", Vote{.term = Term{kLargest + 1}, .vote_granted = true},
           "larger than a server can store");
+  refuses(b, "A", append_entries(Term{kHuge}, "A", LogIndex{3}, Term{2}), "the term");
   refuses(b, "A",
-          AppendEntries{
-              .term = t(kHuge), .leader_id = "A", .prev_log_index = i(3), .prev_log_term = t(2)},
-          "the term");
-  refuses(b, "A",
-          AppendEntries{.term = t(2),
+          AppendEntries{.term = Term{2},
                         .leader_id = "A",
-                        .prev_log_index = i(3),
-                        .prev_log_term = t(2),
-                        .leader_commit = i(kHuge)},
+                        .prev_log_index = LogIndex{3},
+                        .prev_log_term = Term{2},
+                        .leader_commit = LogIndex{kHuge}},
           "the leader's commit index");
-  refuses(b, "A",
-          AppendEntries{.term = t(2),
-                        .leader_id = "A",
-                        .prev_log_index = i(kLargest),
-                        .prev_log_term = t(2),
-                        .entries = noops({2})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{kLargest}, Term{2}, noops({2})),
           "the entries after prev index 9223372036854775807 end past");
-  refuses(
-      b, "A",
-      AppendReply{.term = t(2), .success = true, .match_index = i(kHuge), .last_log_index = i(3)},
-      "the match index");
-  refuses(
-      b, "A",
-      AppendReply{
-          .term = t(2), .success = false, .refused_prev_index = i(1), .last_log_index = i(kHuge)},
-      "the last log index");
+  refuses(b, "A", reply_success(Term{2}, LogIndex{kHuge}, LogIndex{3}), "the match index");
+  refuses(b, "A", reply_refusal(Term{2}, LogIndex{1}, LogIndex{kHuge}), "the last log index");
   // The largest storable numbers are possible (if absurd): not refused.
-  accepts(b, "A",
-          AppendReply{.term = t(kLargest),
-                      .success = false,
-                      .refused_prev_index = i(kLargest),
-                      .last_log_index = i(kLargest)});
-  CHECK(b.current_term() == t(kLargest));
+  accepts(b, "A", reply_refusal(Term{kLargest}, LogIndex{kLargest}, LogIndex{kLargest}));
+  CHECK(b.current_term() == Term{kLargest});
 }
 
 TEST_CASE("Raft: a server at the largest term does not campaign") {
   // Its next term could not be stored: it stays a follower (only a peer that
   // lied about its term can bring it here).
   LowestDraw low;
-  Server b(config_for("B", abc), RaftHardState{.current_term = t(kLargest)});
+  Server b(config_for("B", abc), RaftHardState{.current_term = Term{kLargest}});
   b.start(0, low);
   const Effects effects = b.timeout(1000, low);
   CHECK(b.role() == Role::follower);
-  CHECK(b.current_term() == t(kLargest));
+  CHECK(b.current_term() == Term{kLargest});
   CHECK_FALSE(effects.persist);
   CHECK(effects.send.empty());
 }
@@ -167,26 +135,13 @@ TEST_CASE("Raft check: a log position with only one of index and term 0 is refus
   // (0, 0) is before the first entry; an entry's term is the term of the
   // leader that created it, at least 1.
   Server b = follower_b();
-  refuses(
-      b, "A",
-      RequestVote{.term = t(3), .candidate_id = "A", .last_log_index = i(0), .last_log_term = t(3)},
-      "the candidate's last entry (0, 3)");
-  refuses(
-      b, "A",
-      RequestVote{.term = t(3), .candidate_id = "A", .last_log_index = i(4), .last_log_term = t(0)},
-      "the candidate's last entry (4, 0)");
-  refuses(b, "A",
-          AppendEntries{.term = t(2),
-                        .leader_id = "A",
-                        .prev_log_index = i(0),
-                        .prev_log_term = t(1),
-                        .entries = noops({2})},
+  refuses(b, "A", request_vote(Term{3}, "A", LogIndex{0}, Term{3}),
+          "the candidate's last entry (0, 3)");
+  refuses(b, "A", request_vote(Term{3}, "A", LogIndex{4}, Term{0}),
+          "the candidate's last entry (4, 0)");
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{0}, Term{1}, noops({2})),
           "the prev entry (0, 1)");
-  accepts(b, "A",
-          RequestVote{.term = t(3),
-                      .candidate_id = "A",
-                      .last_log_index = i(0),
-                      .last_log_term = t(0)});  // an empty log
+  accepts(b, "A", request_vote(Term{3}, "A", LogIndex{0}, Term{0}));  // an empty log
 }
 
 TEST_CASE("Raft check: an entry of term 0 or of a term later than the leader's is refused") {
@@ -194,19 +149,9 @@ TEST_CASE("Raft check: an entry of term 0 or of a term later than the leader's i
   // from a leader whose term it adopts first. (Stored, either would make the
   // data directory unreadable: net/storage.cpp refuses such a log.)
   Server b = follower_b();
-  refuses(b, "A",
-          AppendEntries{.term = t(2),
-                        .leader_id = "A",
-                        .prev_log_index = i(3),
-                        .prev_log_term = t(2),
-                        .entries = noops({0})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{3}, Term{2}, noops({0})),
           "an entry has term 0");
-  refuses(b, "A",
-          AppendEntries{.term = t(2),
-                        .leader_id = "A",
-                        .prev_log_index = i(3),
-                        .prev_log_term = t(2),
-                        .entries = noops({2, 5})},
+  refuses(b, "A", append_entries(Term{2}, "A", LogIndex{3}, Term{2}, noops({2, 5})),
           "an entry has term 5, later than the leader's term 2");
 }
 
@@ -214,73 +159,39 @@ TEST_CASE("Raft check: entries whose terms go down are refused") {
   // Log Matching: every log is a leader's log as it once was, and each leader
   // extended a log of earlier terms with entries of its own.
   Server b = follower_b();
-  refuses(b, "A",
-          AppendEntries{.term = t(3),
-                        .leader_id = "A",
-                        .prev_log_index = i(3),
-                        .prev_log_term = t(2),
-                        .entries = noops({3, 2})},
+  refuses(b, "A", append_entries(Term{3}, "A", LogIndex{3}, Term{2}, noops({3, 2})),
           "the entries' terms go down (3, then 2)");
   // Below the prev entry's term, when they would follow it here.
-  refuses(b, "A",
-          AppendEntries{.term = t(3),
-                        .leader_id = "A",
-                        .prev_log_index = i(2),
-                        .prev_log_term = t(2),
-                        .entries = noops({1})},
+  refuses(b, "A", append_entries(Term{3}, "A", LogIndex{2}, Term{2}, noops({1})),
           "the entries' terms go down (2, then 1)");
   // When the prev entry does not match, nothing would be stored: the
   // consistency check refuses it as usual (the notes' log repair).
-  const Effects effects = accepts(b, "A",
-                                  AppendEntries{.term = t(3),
-                                                .leader_id = "A",
-                                                .prev_log_index = i(3),
-                                                .prev_log_term = t(3),
-                                                .entries = noops({1})});
+  const Effects effects =
+      accepts(b, "A", append_entries(Term{3}, "A", LogIndex{3}, Term{3}, noops({1})));
   CHECK(events<event::AppendRefused>(effects).size() == 1);
   SUBCASE("with the log consistency check off, it is handled as usual") {
     raft::Rules rules;
     rules.log_consistency_check = false;
     Server off(config_for("B", abc, rules),
-               RaftHardState{.current_term = t(2), .log = raft::Log{noops({1, 2, 2})}});
-    accepts(off, "A",
-            AppendEntries{.term = t(3),
-                          .leader_id = "A",
-                          .prev_log_index = i(3),
-                          .prev_log_term = t(2),
-                          .entries = noops({3, 2})});
+               RaftHardState{.current_term = Term{2}, .log = raft::Log{noops({1, 2, 2})}});
+    accepts(off, "A", append_entries(Term{3}, "A", LogIndex{3}, Term{2}, noops({3, 2})));
   }
 }
 
 TEST_CASE("Raft check: AppendEntries to the leader of its own term is refused") {
   // Election Safety (§5.2): at most one leader per term. Had A taken C's
   // entries, it would have deleted part of its own log while leading.
-  Server leader = elected("A", abc, noops({1, 1}), t(1));  // leads term 2, noop (3, 2)
-  refuses(leader, "C",
-          AppendEntries{.term = t(2),
-                        .leader_id = "C",
-                        .prev_log_index = i(1),
-                        .prev_log_term = t(1),
-                        .entries = noops({2})},
+  Server leader = elected("A", abc, noops({1, 1}), Term{1});  // leads term 2, noop (3, 2)
+  refuses(leader, "C", append_entries(Term{2}, "C", LogIndex{1}, Term{1}, noops({2})),
           "AppendEntries from leader C of term 2, which this server leads");
   // A leader of a later term is possible: A steps down.
-  accepts(leader, "C",
-          AppendEntries{.term = t(3),
-                        .leader_id = "C",
-                        .prev_log_index = i(1),
-                        .prev_log_term = t(1),
-                        .entries = noops({3})});
+  accepts(leader, "C", append_entries(Term{3}, "C", LogIndex{1}, Term{1}, noops({3})));
   CHECK(leader.role() == Role::follower);
   SUBCASE("with persist off, two leaders in one term are possible: it is handled as usual") {
     raft::Rules rules;
     rules.persist = false;
-    Server forgetful = elected("A", abc, noops({1, 1}), t(1), rules);
-    accepts(forgetful, "C",
-            AppendEntries{.term = t(2),
-                          .leader_id = "C",
-                          .prev_log_index = i(1),
-                          .prev_log_term = t(1),
-                          .entries = noops({2})});
+    Server forgetful = elected("A", abc, noops({1, 1}), Term{1}, rules);
+    accepts(forgetful, "C", append_entries(Term{2}, "C", LogIndex{1}, Term{1}, noops({2})));
   }
 }
 
@@ -289,35 +200,21 @@ TEST_CASE("Raft check: AppendEntries that would replace a committed entry is ref
   // every committed entry, so it never asks a follower to delete one.
   Server b = follower_b();
   accepts(b, "A",
-          AppendEntries{.term = t(2),
+          AppendEntries{.term = Term{2},
                         .leader_id = "A",
-                        .prev_log_index = i(3),
-                        .prev_log_term = t(2),
-                        .leader_commit = i(2)});  // commit 2
-  REQUIRE(b.commit_index() == i(2));
-  refuses(b, "C",
-          AppendEntries{.term = t(3),
-                        .leader_id = "C",
-                        .prev_log_index = i(1),
-                        .prev_log_term = t(1),
-                        .entries = noops({3})},
+                        .prev_log_index = LogIndex{3},
+                        .prev_log_term = Term{2},
+                        .leader_commit = LogIndex{2}});  // commit 2
+  REQUIRE(b.commit_index() == LogIndex{2});
+  refuses(b, "C", append_entries(Term{3}, "C", LogIndex{1}, Term{1}, noops({3})),
           "would replace entry 2, which is committed");
   // Entry 3 is not committed: a new leader may replace it.
-  accepts(b, "C",
-          AppendEntries{.term = t(3),
-                        .leader_id = "C",
-                        .prev_log_index = i(2),
-                        .prev_log_term = t(2),
-                        .entries = noops({3})});
+  accepts(b, "C", append_entries(Term{3}, "C", LogIndex{2}, Term{2}, noops({3})));
   CHECK(terms_of(b.log()) == std::vector<std::uint64_t>{1, 2, 3});
   // An old leader's late message may conflict with what was committed since:
   // it is stale, and the stale-term rule answers it without deleting anything.
-  const Effects stale = accepts(b, "A",
-                                AppendEntries{.term = t(1),
-                                              .leader_id = "A",
-                                              .prev_log_index = i(1),
-                                              .prev_log_term = t(1),
-                                              .entries = noops({1})});
+  const Effects stale =
+      accepts(b, "A", append_entries(Term{1}, "A", LogIndex{1}, Term{1}, noops({1})));
   CHECK(events<event::StaleRefused>(stale).size() == 1);
   CHECK(terms_of(b.log()) == std::vector<std::uint64_t>{1, 2, 3});
 }
@@ -328,37 +225,23 @@ TEST_CASE("Raft check: an AppendReply that claims a match past the leader's log 
   // the leader's own term answers an AppendEntries it sent in that term, and
   // everything that message held was in its log, which only grows while it
   // leads.
-  Server leader = elected("A", abc, noops({1, 1}), t(1));  // leads term 2, last index 3
-  refuses(leader, "B",
-          AppendReply{.term = t(2),
-                      .success = true,
-                      .match_index = i(1'000'000),
-                      .last_log_index = i(1'000'000)},
+  Server leader = elected("A", abc, noops({1, 1}), Term{1});  // leads term 2, last index 3
+  refuses(leader, "B", reply_success(Term{2}, LogIndex{1'000'000}, LogIndex{1'000'000}),
           "AppendReply claims a match at 1000000, past the leader's last index 3");
-  refuses(leader, "B",
-          AppendReply{.term = t(2), .success = true, .match_index = i(4), .last_log_index = i(4)},
+  refuses(leader, "B", reply_success(Term{2}, LogIndex{4}, LogIndex{4}),
           "past the leader's last index 3");
   // The leader goes on as before.
-  const Effects ok = accepts(
-      leader, "B",
-      AppendReply{.term = t(2), .success = true, .match_index = i(3), .last_log_index = i(3)});
-  CHECK(leader.commit_index() == i(3));
+  const Effects ok = accepts(leader, "B", reply_success(Term{2}, LogIndex{3}, LogIndex{3}));
+  CHECK(leader.commit_index() == LogIndex{3});
   CHECK(events<event::Committed>(ok).size() == 3);
 }
 
 TEST_CASE("Raft check: an AppendReply that refuses a prev index past the leader's log is refused") {
-  Server leader = elected("A", abc, noops({1, 1}), t(1));  // last index 3
-  refuses(leader, "B",
-          AppendReply{.term = t(2),
-                      .success = false,
-                      .refused_prev_index = i(1'000'000),
-                      .last_log_index = i(0)},
+  Server leader = elected("A", abc, noops({1, 1}), Term{1});  // last index 3
+  refuses(leader, "B", reply_refusal(Term{2}, LogIndex{1'000'000}, LogIndex{0}),
           "AppendReply refuses prev index at 1000000, past the leader's last index 3");
   // A refusal of a prev index in its log steps back, as usual.
-  const Effects back = accepts(
-      leader, "B",
-      AppendReply{
-          .term = t(2), .success = false, .refused_prev_index = i(3), .last_log_index = i(1)});
+  const Effects back = accepts(leader, "B", reply_refusal(Term{2}, LogIndex{3}, LogIndex{1}));
   CHECK(events<event::NextIndexBack>(back).size() == 1);
 }
 
@@ -368,41 +251,35 @@ TEST_CASE("Raft check: a stale AppendReply from an older term with a large match
   // now it leads term 4 with 4 entries. B's reply to the old message arrives
   // only now: it is possible, so it is not refused — the stale-term rule
   // ignores it.
-  Server leader = elected("A", abc, noops({1, 1, 3}), t(3));  // leads term 4, last index 4
-  REQUIRE(leader.last_log_index() == i(4));
-  const Effects effects = accepts(
-      leader, "B",
-      AppendReply{.term = t(2), .success = true, .match_index = i(8), .last_log_index = i(8)});
+  Server leader = elected("A", abc, noops({1, 1, 3}), Term{3});  // leads term 4, last index 4
+  REQUIRE(leader.last_log_index() == LogIndex{4});
+  const Effects effects = accepts(leader, "B", reply_success(Term{2}, LogIndex{8}, LogIndex{8}));
   CHECK(events<event::StaleRefused>(effects).size() == 1);
   CHECK(effects.send.empty());
-  CHECK(leader.commit_index() == i(0));
+  CHECK(leader.commit_index() == LogIndex{0});
 }
 
 TEST_CASE(
     "Raft check: a refusal for an old term that reaches a leader of that same term is not "
     "refused") {
   // C, in term 4, refuses A's AppendEntries of term 2 for its term alone.
-  Server c(config_for("C", abc),
-           RaftHardState{.current_term = t(4), .voted_for = "C", .log = raft::Log{noops({1, 1})}});
+  Server c(
+      config_for("C", abc),
+      RaftHardState{.current_term = Term{4}, .voted_for = "C", .log = raft::Log{noops({1, 1})}});
   LowestDraw low;
-  const Effects refusal = c.handle(0, "A",
-                                   AppendEntries{.term = t(2),
-                                                 .leader_id = "A",
-                                                 .prev_log_index = i(7),
-                                                 .prev_log_term = t(2),
-                                                 .entries = noops({2})},
-                                   low);
+  const Effects refusal =
+      c.handle(0, "A", append_entries(Term{2}, "A", LogIndex{7}, Term{2}, noops({2})), low);
   const auto replies = sent<AppendReply>(refusal);
   REQUIRE(replies.size() == 1);
-  CHECK(replies[0].second.term == t(4));
+  CHECK(replies[0].second.term == Term{4});
   CHECK_FALSE(replies[0].second.refused_prev_index);  // no index of A's log in question
   // Meanwhile A, with a shorter log, has won term 4. The reply arrives: it is
   // in A's term, but refuses nothing of A's log. (It used to carry A's old
   // prev index 7, past A's log — which could not be told from a refusal of A's
   // own message of term 4.)
-  Server a = elected("A", abc, noops({1, 1}), t(3));
-  REQUIRE(a.current_term() == t(4));
-  REQUIRE(a.last_log_index() == i(3));
+  Server a = elected("A", abc, noops({1, 1}), Term{3});
+  REQUIRE(a.current_term() == Term{4});
+  REQUIRE(a.last_log_index() == LogIndex{3});
   const Effects effects = accepts(a, "C", replies[0].second);
   CHECK(effects.send.empty());
   CHECK(events<event::NextIndexBack>(effects).empty());
@@ -413,8 +290,7 @@ TEST_CASE(
     "refused") {
   // B still holds entries of an old term past the new leader's log: it
   // matches up to the message's last entry, and says its log is longer.
-  Server leader = elected("A", abc, noops({1, 1}), t(1));  // last index 3
-  accepts(leader, "B",
-          AppendReply{.term = t(2), .success = true, .match_index = i(3), .last_log_index = i(9)});
-  CHECK(leader.commit_index() == i(3));
+  Server leader = elected("A", abc, noops({1, 1}), Term{1});  // last index 3
+  accepts(leader, "B", reply_success(Term{2}, LogIndex{3}, LogIndex{9}));
+  CHECK(leader.commit_index() == LogIndex{3});
 }
