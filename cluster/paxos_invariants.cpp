@@ -97,9 +97,12 @@ void PaxosInvariants::install(PaxosWorld& world) {
 }
 
 // Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
-// 只有被提出的值才可能被选定。
-std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() const {
-  for (const paxos::Proposal& proposal : cluster_.chosen()) {
+// 只有被提出的值才可能被选定。A proposal once chosen stays chosen, and a value
+// once proposed stays proposed: each chosen proposal is looked at once.
+std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() {
+  const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
+  for (; chosen_seen_as_proposed_ < chosen.size(); ++chosen_seen_as_proposed_) {
+    const paxos::Proposal& proposal = chosen[chosen_seen_as_proposed_];
     if (proposed_.count(proposal.value) == 0) {
       return "proposal " + paxos::to_string(proposal) +
              " was accepted by a majority, but no proposer proposed " + proposal.value;
@@ -109,10 +112,12 @@ std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() co
 }
 
 // Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
-// the point of consensus (notes: 如何在多个节点间确定某变量的值).
-std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() const {
+// the point of consensus (notes: 如何在多个节点间确定某变量的值). Every chosen
+// proposal carries the first one's value; each is compared once, when new.
+std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
-  for (const paxos::Proposal& proposal : chosen) {
+  for (; chosen_seen_as_one_value_ < chosen.size(); ++chosen_seen_as_one_value_) {
+    const paxos::Proposal& proposal = chosen[chosen_seen_as_one_value_];
     if (proposal.value != chosen.front().value) {
       return "proposal " + paxos::to_string(chosen.front()) + " and " + paxos::to_string(proposal) +
              " were each accepted by a majority";
@@ -137,15 +142,18 @@ std::optional<std::string> PaxosInvariants::one_value_per_proposal_number() {
 
 // Paxos Made Simple §2.1: "A process never learns that a value has been chosen
 // unless it actually has been." 一个进程只有在某个值真的被选定之后，才会得知它被选定。
-std::optional<std::string> PaxosInvariants::learned_values_were_chosen() const {
+// Checked on each learning: a learner learns once, keeps what it learned
+// across a crash (or forgets it all, with persist off), and a proposal once
+// chosen stays chosen.
+std::optional<std::string> PaxosInvariants::learned_values_were_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
-  for (std::size_t i = 0; i < cluster_.options().servers.size(); ++i) {
-    const auto learned = cluster_.learned_at(i);
-    if (learned && std::find(chosen.begin(), chosen.end(), *learned) == chosen.end()) {
-      return "learner " + cluster_.options().servers[i] + " learned " + paxos::to_string(*learned) +
+  for (const Learning& learning : new_learnings_) {
+    if (std::find(chosen.begin(), chosen.end(), learning.proposal) == chosen.end()) {
+      return "learner " + learning.learner + " learned " + paxos::to_string(learning.proposal) +
              ", which no majority accepted";
     }
   }
+  new_learnings_.clear();
   return std::nullopt;
 }
 
