@@ -95,7 +95,7 @@ class Network {
 
   void queue(MessageId id, std::size_t from, std::size_t to, M message, Millis deliver_at) {
     const Order order{id, 0};
-    in_flight_.emplace(order, Flight{id, from, to, std::move(message), deliver_at});
+    in_flight_.try_emplace(order, id, from, to, std::move(message), deliver_at);
     due_.push({deliver_at, order});
   }
   // Queue a copy of a message, numbered `id`, right behind the original (and
