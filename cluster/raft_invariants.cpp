@@ -132,6 +132,7 @@ void RaftInvariants::observe(std::size_t server, const raft::Event& event) {
   if (const auto* leader = std::get_if<ev::BecameLeader>(&event)) {
     leader_of_term_.try_emplace(leader->term, id);
     new_elections_.push_back({leader->term, id});
+    completeness_to_check_ = true;
   }
   if (const auto* committed = std::get_if<ev::Committed>(&event)) {
     // Leader Completeness speaks of the leaders of terms after the one in
@@ -145,6 +146,7 @@ void RaftInvariants::observe(std::size_t server, const raft::Event& event) {
       }
     }
     new_commits_.push_back({committed->index, committed->entry});
+    completeness_to_check_ = true;
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
     first_applied_.try_emplace(applied->index, applied->command);
@@ -175,6 +177,7 @@ void RaftInvariants::log_changed(std::size_t server, std::uint64_t from) {
     prefix = std::min(prefix, kept);
   }
   found_committed_[server].up_to = std::min(found_committed_[server].up_to, kept);
+  completeness_to_check_ = true;
 }
 
 void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft::Message& message,
@@ -263,7 +266,9 @@ std::optional<std::string> RaftInvariants::log_matching() {
 // term, then that entry will be present in the logs of the leaders for all
 // higher-numbered terms" (§5.4). 领导者完整性：某任期内提交的日志项，一定出现在所有更
 // 高任期的领导者的日志中 (notes: 日志完整性最高的节点才能当选领导者).
+// Looked at again only after a commit, a change to a log or an election.
 std::optional<std::string> RaftInvariants::leader_completeness() {
+  if (!completeness_to_check_) return std::nullopt;
   const auto& committed = cluster_.committed();
   for (std::size_t i = 0; i < found_committed_.size(); ++i) {
     const Server* s = cluster_.server_at(i);
@@ -283,6 +288,7 @@ std::optional<std::string> RaftInvariants::leader_completeness() {
       found.up_to = index.value;
     }
   }
+  completeness_to_check_ = false;
   return std::nullopt;
 }
 

@@ -85,7 +85,10 @@ class RaftInvariants {
                const std::string& reason);
   // A scenario's set-up (`set-log`, `set-term`) rewrote the server by hand:
   // it is compared with itself from its state now on.
-  void rewritten(std::size_t server) { servers_.start_again(server); }
+  void rewritten(std::size_t server) {
+    servers_.start_again(server);
+    completeness_to_check_ = true;
+  }
 
   // Every check below, by name, run by `world` after every event.
   void install(RaftWorld& world);
@@ -154,6 +157,10 @@ class RaftInvariants {
   std::vector<std::size_t> logs_changed_;
   std::vector<std::vector<std::uint64_t>> identical_prefix_;
   std::vector<FoundCommitted> found_committed_;
+  // Leader Completeness can break only when an entry is committed, a log
+  // changes or a leader is elected: whether one of these happened since it
+  // last held.
+  bool completeness_to_check_ = true;
   ServerChecks<RaftServerSnapshot, raft::Rules> servers_;
 };
 
