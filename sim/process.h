@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -74,14 +73,13 @@ class Nodes {
 
   void add(NodeId id, std::unique_ptr<Process<M, E>> process) {
     if (has(id)) throw UsageError("node " + id + " exists already");
-    index_.emplace(id, nodes_.size());
     nodes_.push_back(Node{std::move(id), std::move(process), true});
   }
-  bool has(const NodeId& id) const { return index_.count(id) != 0; }
+  bool has(const NodeId& id) const { return find(id) != nodes_.size(); }
   std::size_t index_of(const NodeId& id) const {
-    const auto it = index_.find(id);
-    if (it == index_.end()) throw UsageError("unknown node " + id);
-    return it->second;
+    const std::size_t index = find(id);
+    if (index == nodes_.size()) throw UsageError("unknown node " + id);
+    return index;
   }
   Node& operator[](std::size_t index) {
     assert(index < nodes_.size());
@@ -94,8 +92,15 @@ class Nodes {
   std::size_t size() const { return nodes_.size(); }
 
  private:
+  // The index of node `id`, or size() if there is none. A world has a
+  // handful of nodes: a look along them costs less than hashing the name.
+  std::size_t find(const NodeId& id) const {
+    std::size_t index = 0;
+    while (index < nodes_.size() && nodes_[index].id != id) ++index;
+    return index;
+  }
+
   std::vector<Node> nodes_;
-  std::unordered_map<NodeId, std::size_t> index_;
 };
 
 }  // namespace consensus_lab::sim
