@@ -84,16 +84,25 @@ PaxosInvariants::PaxosInvariants(const PaxosCluster& cluster)
                  }) {}
 
 void PaxosInvariants::install(PaxosWorld& world) {
-  world.add_invariant("only a proposed value is chosen",
-                      [this] { return only_a_proposed_value_is_chosen(); });
-  world.add_invariant("at most one value chosen", [this] { return at_most_one_value_chosen(); });
-  world.add_invariant("one value per proposal number",
-                      [this] { return one_value_per_proposal_number(); });
-  world.add_invariant("learned values were chosen",
-                      [this] { return learned_values_were_chosen(); });
+  world.add_invariants([this, &world] { return first_violated(world.event_node()); });
+}
+
+std::optional<sim::Violated> PaxosInvariants::first_violated(
+    std::optional<std::size_t> event_node) {
+  if (auto problem = only_a_proposed_value_is_chosen()) {
+    return sim::Violated{"only a proposed value is chosen", *problem};
+  }
+  if (auto problem = at_most_one_value_chosen()) {
+    return sim::Violated{"at most one value chosen", *problem};
+  }
+  if (auto problem = one_value_per_proposal_number()) {
+    return sim::Violated{"one value per proposal number", *problem};
+  }
+  if (auto problem = learned_values_were_chosen()) {
+    return sim::Violated{"learned values were chosen", *problem};
+  }
   // Read the rules at each check: a scenario may switch one off or on mid-run.
-  world.add_invariants(
-      [this, &world] { return acceptors_.run(cluster_.options().rules, world.event_node()); });
+  return acceptors_.run(cluster_.options().rules, event_node);
 }
 
 // Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."

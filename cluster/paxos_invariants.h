@@ -69,8 +69,12 @@ class PaxosInvariants {
     new_learnings_.push_back({learner, proposal});
   }
 
-  // Every check below, by name, run by `world` after every event.
+  // Every check below, run by `world` after every event.
   void install(PaxosWorld& world);
+  // Every check below, in order, after an event that happened to node
+  // `event_node` of the world (none: to no node in particular): the first
+  // that fails, by name.
+  std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
   std::optional<std::string> only_a_proposed_value_is_chosen();
   std::optional<std::string> at_most_one_value_chosen();

@@ -186,18 +186,23 @@ void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft:
 }
 
 void RaftInvariants::install(RaftWorld& world) {
-  world.add_invariant("election safety", [this] { return election_safety(); });
-  world.add_invariant("leader append-only", [this] { return leader_append_only(); });
-  world.add_invariant("log matching", [this] { return log_matching(); });
-  world.add_invariant("leader completeness", [this] { return leader_completeness(); });
-  world.add_invariant("state machine safety", [this] { return state_machine_safety(); });
-  world.add_invariant("client operations are linearizable",
-                      [this] { return clients_.violation(); });
-  world.add_invariant("servers send only possible messages",
-                      [this] { return only_possible_messages(); });
+  world.add_invariants([this, &world] { return first_violated(world.event_node()); });
+}
+
+std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::size_t> event_node) {
+  if (auto problem = election_safety()) return sim::Violated{"election safety", *problem};
+  if (auto problem = leader_append_only()) return sim::Violated{"leader append-only", *problem};
+  if (auto problem = log_matching()) return sim::Violated{"log matching", *problem};
+  if (auto problem = leader_completeness()) return sim::Violated{"leader completeness", *problem};
+  if (auto problem = state_machine_safety()) return sim::Violated{"state machine safety", *problem};
+  if (auto problem = clients_.violation()) {
+    return sim::Violated{"client operations are linearizable", *problem};
+  }
+  if (auto problem = only_possible_messages()) {
+    return sim::Violated{"servers send only possible messages", *problem};
+  }
   // Read the rules at each check: a scenario may switch one off or on mid-run.
-  world.add_invariants(
-      [this, &world] { return servers_.run(cluster_.options().rules, world.event_node()); });
+  return servers_.run(cluster_.options().rules, event_node);
 }
 
 // Figure 3, Election Safety: "at most one leader can be elected in a given

@@ -90,8 +90,12 @@ class RaftInvariants {
     completeness_to_check_ = true;
   }
 
-  // Every check below, by name, run by `world` after every event.
+  // Every check below, run by `world` after every event.
   void install(RaftWorld& world);
+  // Every check below, in order, after an event that happened to server
+  // `event_node` (none: to no server in particular): the first that fails,
+  // by name.
+  std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
   std::optional<std::string> election_safety();
   std::optional<std::string> leader_append_only();
