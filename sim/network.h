@@ -93,7 +93,7 @@ class Network {
 
   // ---- the queue -------------------------------------------------------------
 
-  void queue(MessageId id, std::size_t from, std::size_t to, M message, Millis deliver_at) {
+  void queue(MessageId id, std::size_t from, std::size_t to, M&& message, Millis deliver_at) {
     const Order order{id, 0};
     in_flight_.try_emplace(order, id, from, to, std::move(message), deliver_at);
     due_.push({deliver_at, order});

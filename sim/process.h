@@ -37,7 +37,8 @@ class Context {
   void send(const NodeId& to, M message) { world_.send_from(node_, to, std::move(message)); }
   // Call on_timer at `at` (replaces this node's earlier wake-up, if any).
   void wake_at(Millis at) { world_.set_timer(node_, at); }
-  void note(E event) { world_.note_from(node_, std::move(event)); }
+  // Note an event for the trace (kept only while someone records).
+  void note(E&& event) { world_.note_from(node_, std::move(event)); }
 
  private:
   World<M, E>& world_;

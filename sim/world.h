@@ -280,7 +280,7 @@ class World {
   bool recording() const { return recorder_.recording(); }
   void record(Happening<M, E> what) { recorder_.record(now_, std::move(what)); }
 
-  void send_from(std::size_t from, const NodeId& to_id, M message) {
+  void send_from(std::size_t from, const NodeId& to_id, M&& message) {
     const std::size_t to = index_of(to_id);
     if (to == from) throw std::logic_error("a node never sends a message to itself");
     if (!nodes_[from].up) return;
@@ -303,7 +303,7 @@ class World {
 
   void set_timer(std::size_t node, Millis at) { timers_.set(node, at, next_sequence_++); }
 
-  void note_from(std::size_t node, E event) {
+  void note_from(std::size_t node, E&& event) {
     if (recording()) record(Noted<E>{nodes_[node].id, std::move(event)});
   }
 
