@@ -313,15 +313,17 @@ class World {
   }
 
   void lose(const Order& order, DropReason reason) {
-    auto flight = network_.lose(order);
+    auto taken = network_.lose(order);
     if (recording()) {
+      auto& flight = taken.mapped();
       record(Dropped<M>{flight.id, nodes_[flight.from].id, nodes_[flight.to].id,
                         std::move(flight.message), reason});
     }
   }
 
   void deliver_now(const Order& order) {
-    const auto flight = network_.deliver(order);
+    const auto taken = network_.deliver(order);
+    const auto& flight = taken.mapped();
     const NodeId& from = nodes_[flight.from].id;
     if (recording()) record(Delivered<M>{flight.id, from, nodes_[flight.to].id, flight.message});
     ContextType context(*this, flight.to);
