@@ -122,25 +122,42 @@ void MultiPaxosInvariants::refused(const NodeId& replica, const NodeId& from,
 }
 
 void MultiPaxosInvariants::install(MultiPaxosWorld& world) {
-  world.add_invariant("at most one command chosen per slot",
-                      [this] { return one_command_per_slot(); });
-  world.add_invariant("at most one master per ballot", [this] { return one_master_per_ballot(); });
-  world.add_invariant("replicas learn only chosen commands",
-                      [this] { return learned_commands_were_chosen(); });
-  world.add_invariant("a master knows chosen only the values it proposed under its ballot",
-                      [this] { return masters_learn_their_own_values(); });
-  world.add_invariant("at most one master holds a lease", [this] { return one_lease_holder(); });
-  world.add_invariant("a master that reads locally has applied all that any replica applied",
-                      [this] { return local_reads_are_up_to_date(); });
-  world.add_invariant("client operations are linearizable",
-                      [this] { return clients_.violation(); });
-  world.add_invariant("replicas send only possible messages",
-                      [this] { return only_possible_messages(); });
-  world.add_invariant("a slot once known chosen never changes",
-                      [this] { return chosen_slots_stay(); });
+  world.add_invariants([this, &world] { return first_violated(world.event_node()); });
+}
+
+std::optional<sim::Violated> MultiPaxosInvariants::first_violated(
+    std::optional<std::size_t> event_node) {
+  if (auto problem = one_command_per_slot()) {
+    return sim::Violated{"at most one command chosen per slot", *problem};
+  }
+  if (auto problem = one_master_per_ballot()) {
+    return sim::Violated{"at most one master per ballot", *problem};
+  }
+  if (auto problem = learned_commands_were_chosen()) {
+    return sim::Violated{"replicas learn only chosen commands", *problem};
+  }
+  if (auto problem = masters_learn_their_own_values()) {
+    return sim::Violated{"a master knows chosen only the values it proposed under its ballot",
+                         *problem};
+  }
+  if (auto problem = one_lease_holder()) {
+    return sim::Violated{"at most one master holds a lease", *problem};
+  }
+  if (auto problem = local_reads_are_up_to_date()) {
+    return sim::Violated{"a master that reads locally has applied all that any replica applied",
+                         *problem};
+  }
+  if (auto problem = clients_.violation()) {
+    return sim::Violated{"client operations are linearizable", *problem};
+  }
+  if (auto problem = only_possible_messages()) {
+    return sim::Violated{"replicas send only possible messages", *problem};
+  }
+  if (auto problem = chosen_slots_stay()) {
+    return sim::Violated{"a slot once known chosen never changes", *problem};
+  }
   // Read the rules at each check: a scenario may switch one off or on mid-run.
-  world.add_invariants(
-      [this, &world] { return replicas_.run(cluster_.options().rules, world.event_node()); });
+  return replicas_.run(cluster_.options().rules, event_node);
 }
 
 // Each slot is one Basic Paxos instance — Paxos Made Simple §2.1: "Only a

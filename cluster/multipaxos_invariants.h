@@ -80,8 +80,12 @@ class MultiPaxosInvariants {
   void refused(const NodeId& replica, const NodeId& from, const multipaxos::Message& message,
                const std::string& reason);
 
-  // Every check below, by name, run by `world` after every event.
+  // Every check below, run by `world` after every event.
   void install(MultiPaxosWorld& world);
+  // Every check below, in order, after an event that happened to replica
+  // `event_node` (none: to no replica in particular): the first that fails,
+  // by name.
+  std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
   std::optional<std::string> one_command_per_slot();
   std::optional<std::string> one_master_per_ballot();

@@ -148,6 +148,7 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     for (const auto& event : effects.events) {
       if (const auto* learned = std::get_if<paxos::event::Learned>(&event)) {
         disk_.learned = learned->proposal;
+        cluster_.invariants_->learned(self_, learned->proposal);
       }
       if (const auto* accepted = std::get_if<paxos::event::ProposalAccepted>(&event)) {
         cluster_.observe_acceptance(self_, accepted->proposal);

@@ -84,22 +84,34 @@ PaxosInvariants::PaxosInvariants(const PaxosCluster& cluster)
                  }) {}
 
 void PaxosInvariants::install(PaxosWorld& world) {
-  world.add_invariant("only a proposed value is chosen",
-                      [this] { return only_a_proposed_value_is_chosen(); });
-  world.add_invariant("at most one value chosen", [this] { return at_most_one_value_chosen(); });
-  world.add_invariant("one value per proposal number",
-                      [this] { return one_value_per_proposal_number(); });
-  world.add_invariant("learned values were chosen",
-                      [this] { return learned_values_were_chosen(); });
+  world.add_invariants([this, &world] { return first_violated(world.event_node()); });
+}
+
+std::optional<sim::Violated> PaxosInvariants::first_violated(
+    std::optional<std::size_t> event_node) {
+  if (auto problem = only_a_proposed_value_is_chosen()) {
+    return sim::Violated{"only a proposed value is chosen", *problem};
+  }
+  if (auto problem = at_most_one_value_chosen()) {
+    return sim::Violated{"at most one value chosen", *problem};
+  }
+  if (auto problem = one_value_per_proposal_number()) {
+    return sim::Violated{"one value per proposal number", *problem};
+  }
+  if (auto problem = learned_values_were_chosen()) {
+    return sim::Violated{"learned values were chosen", *problem};
+  }
   // Read the rules at each check: a scenario may switch one off or on mid-run.
-  world.add_invariants(
-      [this, &world] { return acceptors_.run(cluster_.options().rules, world.event_node()); });
+  return acceptors_.run(cluster_.options().rules, event_node);
 }
 
 // Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
-// 只有被提出的值才可能被选定。
-std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() const {
-  for (const paxos::Proposal& proposal : cluster_.chosen()) {
+// 只有被提出的值才可能被选定。A proposal once chosen stays chosen, and a value
+// once proposed stays proposed: each chosen proposal is looked at once.
+std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() {
+  const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
+  for (; chosen_seen_as_proposed_ < chosen.size(); ++chosen_seen_as_proposed_) {
+    const paxos::Proposal& proposal = chosen[chosen_seen_as_proposed_];
     if (proposed_.count(proposal.value) == 0) {
       return "proposal " + paxos::to_string(proposal) +
              " was accepted by a majority, but no proposer proposed " + proposal.value;
@@ -109,10 +121,12 @@ std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() co
 }
 
 // Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
-// the point of consensus (notes: 如何在多个节点间确定某变量的值).
-std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() const {
+// the point of consensus (notes: 如何在多个节点间确定某变量的值). Every chosen
+// proposal carries the first one's value; each is compared once, when new.
+std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
-  for (const paxos::Proposal& proposal : chosen) {
+  for (; chosen_seen_as_one_value_ < chosen.size(); ++chosen_seen_as_one_value_) {
+    const paxos::Proposal& proposal = chosen[chosen_seen_as_one_value_];
     if (proposal.value != chosen.front().value) {
       return "proposal " + paxos::to_string(chosen.front()) + " and " + paxos::to_string(proposal) +
              " were each accepted by a majority";
@@ -137,15 +151,18 @@ std::optional<std::string> PaxosInvariants::one_value_per_proposal_number() {
 
 // Paxos Made Simple §2.1: "A process never learns that a value has been chosen
 // unless it actually has been." 一个进程只有在某个值真的被选定之后，才会得知它被选定。
-std::optional<std::string> PaxosInvariants::learned_values_were_chosen() const {
+// Checked on each learning: a learner learns once, keeps what it learned
+// across a crash (or forgets it all, with persist off), and a proposal once
+// chosen stays chosen.
+std::optional<std::string> PaxosInvariants::learned_values_were_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
-  for (std::size_t i = 0; i < cluster_.options().servers.size(); ++i) {
-    const auto learned = cluster_.learned_at(i);
-    if (learned && std::find(chosen.begin(), chosen.end(), *learned) == chosen.end()) {
-      return "learner " + cluster_.options().servers[i] + " learned " + paxos::to_string(*learned) +
+  for (const Learning& learning : new_learnings_) {
+    if (std::find(chosen.begin(), chosen.end(), learning.proposal) == chosen.end()) {
+      return "learner " + learning.learner + " learned " + paxos::to_string(learning.proposal) +
              ", which no majority accepted";
     }
   }
+  new_learnings_.clear();
   return std::nullopt;
 }
 

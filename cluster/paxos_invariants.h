@@ -16,6 +16,7 @@
 // broken rule itself.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <set>
 #include <string>
@@ -63,21 +64,39 @@ class PaxosInvariants {
   void proposed(const paxos::Value& value) { proposed_.insert(value); }
   // An acceptor accepted `proposal`.
   void accepted(const paxos::Proposal& proposal) { new_acceptances_.push_back(proposal); }
+  // Learner `learner` learned `proposal`.
+  void learned(const NodeId& learner, const paxos::Proposal& proposal) {
+    new_learnings_.push_back({learner, proposal});
+  }
 
-  // Every check below, by name, run by `world` after every event.
+  // Every check below, run by `world` after every event.
   void install(PaxosWorld& world);
+  // Every check below, in order, after an event that happened to node
+  // `event_node` of the world (none: to no node in particular): the first
+  // that fails, by name.
+  std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
-  std::optional<std::string> only_a_proposed_value_is_chosen() const;
-  std::optional<std::string> at_most_one_value_chosen() const;
+  std::optional<std::string> only_a_proposed_value_is_chosen();
+  std::optional<std::string> at_most_one_value_chosen();
   std::optional<std::string> one_value_per_proposal_number();
-  std::optional<std::string> learned_values_were_chosen() const;
+  std::optional<std::string> learned_values_were_chosen();
 
  private:
+  struct Learning {
+    NodeId learner;
+    paxos::Proposal proposal;
+  };
+
   const PaxosCluster& cluster_;
   std::set<paxos::Value> proposed_;  // every value a proposer started a round for
-  // Acceptances since the last check, to compare with the first value
-  // accepted under the same number.
+  // Facts since the checks last looked; each check compares them with what
+  // came before and forgets them. A proposal once chosen stays chosen, so
+  // each check that reads the cluster's chosen() looks only at the proposals
+  // past the ones it has seen.
   std::vector<paxos::Proposal> new_acceptances_;
+  std::vector<Learning> new_learnings_;
+  std::size_t chosen_seen_as_proposed_ = 0;
+  std::size_t chosen_seen_as_one_value_ = 0;
   ServerChecks<paxos::AcceptorState, paxos::Rules> acceptors_;
 };
 

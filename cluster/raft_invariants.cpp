@@ -132,6 +132,7 @@ void RaftInvariants::observe(std::size_t server, const raft::Event& event) {
   if (const auto* leader = std::get_if<ev::BecameLeader>(&event)) {
     leader_of_term_.try_emplace(leader->term, id);
     new_elections_.push_back({leader->term, id});
+    completeness_to_check_ = true;
   }
   if (const auto* committed = std::get_if<ev::Committed>(&event)) {
     // Leader Completeness speaks of the leaders of terms after the one in
@@ -145,6 +146,7 @@ void RaftInvariants::observe(std::size_t server, const raft::Event& event) {
       }
     }
     new_commits_.push_back({committed->index, committed->entry});
+    completeness_to_check_ = true;
   }
   if (const auto* applied = std::get_if<ev::Applied>(&event)) {
     first_applied_.try_emplace(applied->index, applied->command);
@@ -175,6 +177,7 @@ void RaftInvariants::log_changed(std::size_t server, std::uint64_t from) {
     prefix = std::min(prefix, kept);
   }
   found_committed_[server].up_to = std::min(found_committed_[server].up_to, kept);
+  completeness_to_check_ = true;
 }
 
 void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft::Message& message,
@@ -183,18 +186,23 @@ void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft:
 }
 
 void RaftInvariants::install(RaftWorld& world) {
-  world.add_invariant("election safety", [this] { return election_safety(); });
-  world.add_invariant("leader append-only", [this] { return leader_append_only(); });
-  world.add_invariant("log matching", [this] { return log_matching(); });
-  world.add_invariant("leader completeness", [this] { return leader_completeness(); });
-  world.add_invariant("state machine safety", [this] { return state_machine_safety(); });
-  world.add_invariant("client operations are linearizable",
-                      [this] { return clients_.violation(); });
-  world.add_invariant("servers send only possible messages",
-                      [this] { return only_possible_messages(); });
+  world.add_invariants([this, &world] { return first_violated(world.event_node()); });
+}
+
+std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::size_t> event_node) {
+  if (auto problem = election_safety()) return sim::Violated{"election safety", *problem};
+  if (auto problem = leader_append_only()) return sim::Violated{"leader append-only", *problem};
+  if (auto problem = log_matching()) return sim::Violated{"log matching", *problem};
+  if (auto problem = leader_completeness()) return sim::Violated{"leader completeness", *problem};
+  if (auto problem = state_machine_safety()) return sim::Violated{"state machine safety", *problem};
+  if (auto problem = clients_.violation()) {
+    return sim::Violated{"client operations are linearizable", *problem};
+  }
+  if (auto problem = only_possible_messages()) {
+    return sim::Violated{"servers send only possible messages", *problem};
+  }
   // Read the rules at each check: a scenario may switch one off or on mid-run.
-  world.add_invariants(
-      [this, &world] { return servers_.run(cluster_.options().rules, world.event_node()); });
+  return servers_.run(cluster_.options().rules, event_node);
 }
 
 // Figure 3, Election Safety: "at most one leader can be elected in a given
@@ -263,7 +271,9 @@ std::optional<std::string> RaftInvariants::log_matching() {
 // term, then that entry will be present in the logs of the leaders for all
 // higher-numbered terms" (§5.4). 领导者完整性：某任期内提交的日志项，一定出现在所有更
 // 高任期的领导者的日志中 (notes: 日志完整性最高的节点才能当选领导者).
+// Looked at again only after a commit, a change to a log or an election.
 std::optional<std::string> RaftInvariants::leader_completeness() {
+  if (!completeness_to_check_) return std::nullopt;
   const auto& committed = cluster_.committed();
   for (std::size_t i = 0; i < found_committed_.size(); ++i) {
     const Server* s = cluster_.server_at(i);
@@ -283,6 +293,7 @@ std::optional<std::string> RaftInvariants::leader_completeness() {
       found.up_to = index.value;
     }
   }
+  completeness_to_check_ = false;
   return std::nullopt;
 }
 

@@ -85,10 +85,17 @@ class RaftInvariants {
                const std::string& reason);
   // A scenario's set-up (`set-log`, `set-term`) rewrote the server by hand:
   // it is compared with itself from its state now on.
-  void rewritten(std::size_t server) { servers_.start_again(server); }
+  void rewritten(std::size_t server) {
+    servers_.start_again(server);
+    completeness_to_check_ = true;
+  }
 
-  // Every check below, by name, run by `world` after every event.
+  // Every check below, run by `world` after every event.
   void install(RaftWorld& world);
+  // Every check below, in order, after an event that happened to server
+  // `event_node` (none: to no server in particular): the first that fails,
+  // by name.
+  std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
   std::optional<std::string> election_safety();
   std::optional<std::string> leader_append_only();
@@ -154,6 +161,10 @@ class RaftInvariants {
   std::vector<std::size_t> logs_changed_;
   std::vector<std::vector<std::uint64_t>> identical_prefix_;
   std::vector<FoundCommitted> found_committed_;
+  // Leader Completeness can break only when an entry is committed, a log
+  // changes or a leader is elected: whether one of these happened since it
+  // last held.
+  bool completeness_to_check_ = true;
   ServerChecks<RaftServerSnapshot, raft::Rules> servers_;
 };
 

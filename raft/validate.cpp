@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/overloaded.h"
 #include "raft/server.h"
@@ -67,19 +68,20 @@ bool leader_completeness(const Rules& rules) {
 // A number a server can hold: a term or index past kLargestNumber cannot be
 // stored (SQLite integers are signed 64-bit), and no server counts that far
 // (become_candidate stops there; a log that long does not fit in memory).
-Reason too_large(const std::string& what, std::uint64_t value) {
+Reason too_large(std::string_view what, std::uint64_t value) {
   if (value <= kLargestNumber) return std::nullopt;
-  return what + " " + std::to_string(value) + " is larger than a server can store (at most " +
-         std::to_string(kLargestNumber) + ")";
+  return std::string(what) + " " + std::to_string(value) +
+         " is larger than a server can store (at most " + std::to_string(kLargestNumber) + ")";
 }
 
 // A log position is (0, 0) — before the first entry, as in an empty log — or
 // an index and a term that are both at least 1: an entry has the term of the
 // leader that created it, and a leader's term is at least 1 (a candidate
 // counts its term up from 0 first).
-Reason not_a_position(const std::string& what, LogIndex index, Term term) {
+Reason not_a_position(std::string_view what, LogIndex index, Term term) {
   if ((index.value == 0) == (term.value == 0)) return std::nullopt;
-  return what + " " + position(index, term) + " is not a log position (0 only together)";
+  return std::string(what) + " " + position(index, term) +
+         " is not a log position (0 only together)";
 }
 
 // ---- per message ---------------------------------------------------------------

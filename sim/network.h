@@ -93,9 +93,9 @@ class Network {
 
   // ---- the queue -------------------------------------------------------------
 
-  void queue(MessageId id, std::size_t from, std::size_t to, M message, Millis deliver_at) {
+  void queue(MessageId id, std::size_t from, std::size_t to, M&& message, Millis deliver_at) {
     const Order order{id, 0};
-    in_flight_.emplace(order, Flight{id, from, to, std::move(message), deliver_at});
+    in_flight_.try_emplace(order, id, from, to, std::move(message), deliver_at);
     due_.push({deliver_at, order});
   }
   // Queue a copy of a message, numbered `id`, right behind the original (and
@@ -114,14 +114,17 @@ class Network {
     due_.push({until, order});  // the entry for its old time is skipped
     return flight;
   }
+  // A message taken out of the queue, in the queue's own map node (so it is
+  // neither copied nor moved): taken.mapped() is its Flight.
+  using Taken = typename std::map<Order, Flight>::node_type;
   // Take a message out of the queue: delivered, or lost.
-  Flight deliver(const Order& order) {
+  Taken deliver(const Order& order) {
     ++stats_.delivered;
-    return take(order);
+    return in_flight_.extract(order);
   }
-  Flight lose(const Order& order) {
+  Taken lose(const Order& order) {
     ++stats_.dropped;
-    return take(order);
+    return in_flight_.extract(order);
   }
 
   // The oldest message queued on from → to (of `type`, if given).
@@ -171,13 +174,6 @@ class Network {
   void reset_stats() { stats_ = Stats{}; }
 
  private:
-  Flight take(const Order& order) {
-    auto it = in_flight_.find(order);
-    Flight flight = std::move(it->second);
-    in_flight_.erase(it);
-    return flight;
-  }
-
   std::map<Order, Flight> in_flight_;  // in send order
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
   std::uint64_t copies_ = 0;

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,7 +37,8 @@ class Context {
   void send(const NodeId& to, M message) { world_.send_from(node_, to, std::move(message)); }
   // Call on_timer at `at` (replaces this node's earlier wake-up, if any).
   void wake_at(Millis at) { world_.set_timer(node_, at); }
-  void note(E event) { world_.note_from(node_, std::move(event)); }
+  // Note an event for the trace (kept only while someone records).
+  void note(E&& event) { world_.note_from(node_, std::move(event)); }
 
  private:
   World<M, E>& world_;
@@ -74,14 +74,13 @@ class Nodes {
 
   void add(NodeId id, std::unique_ptr<Process<M, E>> process) {
     if (has(id)) throw UsageError("node " + id + " exists already");
-    index_.emplace(id, nodes_.size());
     nodes_.push_back(Node{std::move(id), std::move(process), true});
   }
-  bool has(const NodeId& id) const { return index_.count(id) != 0; }
+  bool has(const NodeId& id) const { return find(id) != nodes_.size(); }
   std::size_t index_of(const NodeId& id) const {
-    const auto it = index_.find(id);
-    if (it == index_.end()) throw UsageError("unknown node " + id);
-    return it->second;
+    const std::size_t index = find(id);
+    if (index == nodes_.size()) throw UsageError("unknown node " + id);
+    return index;
   }
   Node& operator[](std::size_t index) {
     assert(index < nodes_.size());
@@ -94,8 +93,15 @@ class Nodes {
   std::size_t size() const { return nodes_.size(); }
 
  private:
+  // The index of node `id`, or size() if there is none. A world has a
+  // handful of nodes: a look along them costs less than hashing the name.
+  std::size_t find(const NodeId& id) const {
+    std::size_t index = 0;
+    while (index < nodes_.size() && nodes_[index].id != id) ++index;
+    return index;
+  }
+
   std::vector<Node> nodes_;
-  std::unordered_map<NodeId, std::size_t> index_;
 };
 
 }  // namespace consensus_lab::sim

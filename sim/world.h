@@ -280,7 +280,7 @@ class World {
   bool recording() const { return recorder_.recording(); }
   void record(Happening<M, E> what) { recorder_.record(now_, std::move(what)); }
 
-  void send_from(std::size_t from, const NodeId& to_id, M message) {
+  void send_from(std::size_t from, const NodeId& to_id, M&& message) {
     const std::size_t to = index_of(to_id);
     if (to == from) throw std::logic_error("a node never sends a message to itself");
     if (!nodes_[from].up) return;
@@ -303,7 +303,7 @@ class World {
 
   void set_timer(std::size_t node, Millis at) { timers_.set(node, at, next_sequence_++); }
 
-  void note_from(std::size_t node, E event) {
+  void note_from(std::size_t node, E&& event) {
     if (recording()) record(Noted<E>{nodes_[node].id, std::move(event)});
   }
 
@@ -313,15 +313,17 @@ class World {
   }
 
   void lose(const Order& order, DropReason reason) {
-    auto flight = network_.lose(order);
+    auto taken = network_.lose(order);
     if (recording()) {
+      auto& flight = taken.mapped();
       record(Dropped<M>{flight.id, nodes_[flight.from].id, nodes_[flight.to].id,
                         std::move(flight.message), reason});
     }
   }
 
   void deliver_now(const Order& order) {
-    const auto flight = network_.deliver(order);
+    const auto taken = network_.deliver(order);
+    const auto& flight = taken.mapped();
     const NodeId& from = nodes_[flight.from].id;
     if (recording()) record(Delivered<M>{flight.id, from, nodes_[flight.to].id, flight.message});
     ContextType context(*this, flight.to);

@@ -150,10 +150,11 @@ std::string Workload::next_line() {
     return line;
   }
   if (servers_.empty()) servers_ = cluster_.servers();
-  std::vector<NodeId> up, down;
-  for (const NodeId& id : servers_) (cluster_.is_up(id) ? up : down).push_back(id);
-  if (auto line = fault_line(up, down)) return *line;
-  if (auto line = work_line(up)) return *line;
+  up_.clear();
+  down_.clear();
+  for (const NodeId& id : servers_) (cluster_.is_up(id) ? up_ : down_).push_back(id);
+  if (auto line = fault_line(up_, down_)) return *line;
+  if (auto line = work_line(up_)) return *line;
   return "run " + std::to_string(rng_.between(1, kLongestRunStep));
 }
 

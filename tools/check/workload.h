@@ -46,6 +46,7 @@ class Workload {
   RecordingSession& session_;
   scenario::Checkable& cluster_;
   std::vector<NodeId> servers_;
+  std::vector<NodeId> up_, down_;  // servers_ as each step finds them (kept to reuse their room)
   bool partitioned_ = false;
   std::uint64_t requests_ = 0;
   std::deque<std::string> follow_up_;  // the rest of a step that takes several lines
