@@ -92,9 +92,10 @@ const std::vector<DemoInfo> kCatalogue{
      .notes_section = "Raft › 如何实现日志的一致"},
     {.number = "16",
      .name = "raft_leader_crash",
-     .title_en = "Raft: the leader crashes; the most complete log wins; nothing committed is lost",
-     .title_zh = "Raft：领导者崩溃；日志最完整的节点当选；已提交的日志项不丢失",
-     .notes_section = "Raft › 与Multi-Paxos不同 (只有日志最完整的节点才可以)"},
+     .title_en = "Raft: the leader is cut off; a log without every committed entry cannot win; "
+                 "nothing committed is lost",
+     .title_zh = "Raft：领导者被隔开；缺少已提交日志项的节点无法当选；已提交的日志项不丢失",
+     .notes_section = "Raft › 与Multi-Paxos不同 (只有日志最完整的节点才可以); 任期"},
     {.number = "17",
      .name = "compare_protocols",
      .title_en = "Basic Paxos per value, Multi-Paxos and Raft on the same workload",
