@@ -23,6 +23,30 @@
 
 using namespace consensus_lab;
 
+namespace {
+
+// Says what the run's conflict was: `contested` slots had several proposers,
+// `retries` proposals failed and were retried.
+void say_what_the_conflict_was(demos::Demo& demo, std::size_t contested, std::size_t retries) {
+  demo.say(retries == 0
+               ? "the conflict here: " + std::to_string(contested) +
+                     " slots had several proposers; one value won each, the losers' messages "
+                     "were wasted and their values wait for a later slot. No round failed "
+                     "outright in this run (demo 05 shows rounds where no one gets a majority)"
+               : "the conflict here: " + std::to_string(contested) +
+                     " slots had several proposers, and " + std::to_string(retries) +
+                     " proposals failed and were retried with a higher number",
+           retries == 0
+               ? "这次运行中的冲突：" + std::to_string(contested) +
+                     " 个槽位有多个提议者竞争；每个槽位只有一个值胜出，其他提议者的消息白白浪费，"
+                     "它们的值只能等后面的槽位。这次没有出现整轮失败（演示 05 展示了没有提议者"
+                     "拿到大多数选票的情况）"
+               : "这次运行中的冲突：" + std::to_string(contested) + " 个槽位有多个提议者竞争，" +
+                     std::to_string(retries) + " 个提案失败，以更大的编号重试");
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "06");
 
@@ -82,21 +106,7 @@ int main(int argc, char** argv) {
                " 个值用了 " + std::to_string(rounds) +
                " 个提案编号）；每个值至少 4 个消息延迟：准备请求、准备响应、接受请求、通过通知");
 
-  demo.say(retries == 0
-               ? "the conflict here: " + std::to_string(contested) +
-                     " slots had several proposers; one value won each, the losers' messages "
-                     "were wasted and their values wait for a later slot. No round failed "
-                     "outright in this run (demo 05 shows rounds where no one gets a majority)"
-               : "the conflict here: " + std::to_string(contested) +
-                     " slots had several proposers, and " + std::to_string(retries) +
-                     " proposals failed and were retried with a higher number",
-           retries == 0
-               ? "这次运行中的冲突：" + std::to_string(contested) +
-                     " 个槽位有多个提议者竞争；每个槽位只有一个值胜出，其他提议者的消息白白浪费，"
-                     "它们的值只能等后面的槽位。这次没有出现整轮失败（演示 05 展示了没有提议者"
-                     "拿到大多数选票的情况）"
-               : "这次运行中的冲突：" + std::to_string(contested) + " 个槽位有多个提议者竞争，" +
-                     std::to_string(retries) + " 个提案失败，以更大的编号重试");
+  say_what_the_conflict_was(demo, contested, retries);
   demo.check(slots.size() == 6, "all six values are in the log", "六个值都进入了日志");
   demo.check(contested >= 1, "slots were contested: more proposal numbers than values",
              "出现了提案冲突：提案编号比值多");

@@ -19,6 +19,21 @@ using namespace consensus_lab;
 using raft::Role;
 using raft::Term;
 
+namespace {
+
+// How many heartbeats (AppendEntries with no entries) from `leader` are on
+// their way.
+int heartbeats_from(const cluster::RaftWorld& world, const NodeId& leader) {
+  int heartbeats = 0;
+  world.for_each_queued([&](const NodeId& from, const NodeId&, const raft::Message& m) {
+    const auto* append = std::get_if<raft::AppendEntries>(&m);
+    if (from == leader && append != nullptr && append->entries.empty()) ++heartbeats;
+  });
+  return heartbeats;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   demos::Demo demo(argc, argv, "11", {.latency = {5, 5}, .show_time = true});
 
@@ -66,15 +81,6 @@ int main(int argc, char** argv) {
             "B、C 保存 noop 并回复；A 提交它（不显示过程）",
             [&] { demo.silently([&] { world.deliver_all(); }); });
 
-  // The messages A sends when its heartbeat timer fires.
-  auto heartbeats_to_followers = [&] {
-    int heartbeats = 0;
-    world.for_each_queued([&](const NodeId& from, const NodeId&, const raft::Message& m) {
-      const auto* append = std::get_if<raft::AppendEntries>(&m);
-      if (from == "A" && append != nullptr && append->entries.empty()) ++heartbeats;
-    });
-    return heartbeats;
-  };
   int heartbeats = 0;
   demo.step(
       "50 ms later A sends heartbeats (AppendEntries with no entries): B and C restart their "
@@ -83,7 +89,7 @@ int main(int argc, char** argv) {
       "并从“已提交到 1”得知 noop 已提交",
       [&] {
         world.advance(50);
-        heartbeats = heartbeats_to_followers();
+        heartbeats = heartbeats_from(world, "A");
         for (const char* id : {"B", "C"}) world.deliver("A", id);
         world.deliver_all();
       });
