@@ -11,6 +11,11 @@
 //   "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
 //   "节点 A 当选领导者后，他将周期性地发送心跳消息，通知其他服务器我是领导者，阻止跟随者
 //    发起新的选举，篡权。"
+//
+// A's first AppendEntries carries its noop (the Raft paper, section 8: a new
+// leader commits an entry of its own term at once), so by the notes'
+// definition — "心跳消息（即不包含日志项的日志复制 RPC 消息）" — it is not a
+// heartbeat. The heartbeats, with no entries, leave 50 ms later.
 #include <variant>
 
 #include "demos/support/demo.h"
