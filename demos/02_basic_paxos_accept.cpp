@@ -20,6 +20,11 @@ int main(int argc, char** argv) {
       {.servers = {"A", "B", "C"}, .proposers = {"client1", "client2"}, .number_stride = 3});
   auto& world = cluster.world();
 
+  demo.say(
+      "each of A, B, C is an acceptor and a learner: an acceptor that accepts a proposal "
+      "sends Accepted to the learners on the other nodes, to its own, and to the client",
+      "A、B、C 每个节点既是接受者也是学习者：接受者通过提案后，把通过通知发给其他节点上的"
+      "学习者、自己节点上的学习者和提议的客户端");
   demo.step("the prepare phase, as in demo 01: A, B get Prepare 1 first, C gets Prepare 5 first",
             "准备阶段（同演示 01）：A、B 先收到准备请求 1，C 先收到准备请求 5",
             [&] { demos::prepare_phase_as_in_demo_01(cluster); });

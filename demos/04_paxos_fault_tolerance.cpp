@@ -6,8 +6,9 @@
 // Timed mode: messages take 5–15 ms, a proposer retries 100 ms after a round
 // that heard no majority.
 //   1. C is down. Client 1 proposes 3: A and B are a majority — 3 is chosen.
-//   2. B goes down too; only A is up. Client 2 proposes 7: for half a
-//      second no majority answers, round after round; nothing new is chosen and nothing unsafe
+//   2. B goes down too; only A is up. Client 2 proposes 7: its first round
+//      is shown, and for the rest of half a second the same round repeats
+//      quietly; no majority answers, nothing new is chosen and nothing unsafe
 //      happens.
 //   3. C comes back (it had accepted nothing). A and C are a majority again:
 //      client 2 completes — and A's Promise reports [1, 3], so client 2
@@ -37,12 +38,18 @@ int main(int argc, char** argv) {
 
   demo.part("two of three acceptors down", "三个接受者中两个故障");
   const auto sent_before = world.stats().sent;
-  demo.step("B crashes too: only A is up. Client 2 proposes 7; run 500 ms",
-            "B 也宕机，只剩 A。客户端 2 提议 7；运行 500 ms", [&] {
+  demo.step("B crashes too: only A is up. Client 2 proposes 7: only A answers its Prepare",
+            "B 也宕机，只剩 A。客户端 2 提议 7：只有 A 响应它的准备请求", [&] {
               world.crash("B");
               cluster.propose("client2", "7");
-              world.run(500);
+              world.run(99);
             });
+  demo.step(
+      "every 100 ms the round times out with 1 promise of the 2 needed, and client 2 "
+      "retries with a higher number (400 ms more, quiet)",
+      "每 100 ms 这一轮都因只有 1 个准备响应（需要 2 个）而超时，客户端 2 用更大的编号重试"
+      "（再运行 400 ms，不显示过程）",
+      [&] { demo.silently([&] { world.run(401); }); });
   const auto rounds_without_majority = cluster.proposer("client2").rounds();
   demo.check(
       rounds_without_majority >= 4 && cluster.proposer("client2").phase() != Proposer::Phase::done,

@@ -68,6 +68,12 @@ int main(int argc, char** argv) {
 
   std::size_t rounds_without_majority = 0;
   demo.part("three proposers at once, no back-off", "三个提议者同时提议，没有退避");
+  demo.say(
+      "the demo orders these rounds by hand: each acceptor first hears the highest number "
+      "it will hear, and the Prepares with higher numbers that follow are dropped on "
+      "purpose — an unlucky but possible network",
+      "这几轮由演示手动安排：每个接受者先收到它本轮能收到的最大编号，之后更大编号的准备请求"
+      "被故意丢弃——网络不走运，但有可能发生");
   demo.step("round 1: client1, client2, client3 propose x, y, z with numbers 1, 2, 3",
             "第 1 轮：client1、client2、client3 同时以编号 1、2、3 提议 x、y、z", [&] {
               cluster.propose("client1", "x");
@@ -80,9 +86,11 @@ int main(int argc, char** argv) {
     const std::string r = std::to_string(round);
     demo.step(
         "votes split 2/2/1: nobody has 3 promises; 100 ms later all time out and retry "
-        "at once (round " +
+        "at once, ordered and dropped by hand again (round " +
             r + ")",
-        "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试（第 " + r + " 轮）",
+        "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试，"
+        "消息再次由演示手动安排和丢弃（第 " +
+            r + " 轮）",
         [&] {
           world.advance(100);
           deliver_split_round(world);

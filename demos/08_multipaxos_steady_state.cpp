@@ -18,7 +18,8 @@ namespace {
 
 // The same ten values, one Basic Paxos instance each (demo 06's way), with
 // one proposer and three acceptors: no conflict at all, still two rounds.
-// Says how many messages that takes beside `steady_messages`; returns it.
+// Says how many messages that takes beside `steady_messages`, and which;
+// returns how many there are without the prepare phase.
 std::size_t compare_with_demo_06(demos::Demo& demo, std::size_t steady_messages) {
   std::vector<std::string> values;
   for (int i = 1; i <= 10; ++i) values.push_back("x=" + std::to_string(i));
@@ -30,15 +31,30 @@ std::size_t compare_with_demo_06(demos::Demo& demo, std::size_t steady_messages)
     naive_messages += slot.messages;
     naive_prepares += slot.prepares;
   }
-  demo.say("beside demo 06's way (one Basic Paxos per value, even without conflicts): " +
-               std::to_string(naive_messages) + " messages and " + std::to_string(naive_prepares) +
-               " Prepares for the same 10 values, against " + std::to_string(steady_messages) +
-               " here",
-           "对照演示 06 的做法（每个值一次 Basic Paxos，即使没有冲突）：同样 10 个值需要 " +
-               std::to_string(naive_messages) + " 条消息、" + std::to_string(naive_prepares) +
-               " 个准备请求，这里只需 " + std::to_string(steady_messages) + " 条");
-
-  return naive_messages;
+  // With one proposer and no faults every Prepare is answered and every round
+  // succeeds: per value, Prepare + Promise and Accept + Accepted to the
+  // proposer are one per acceptor each; the rest are Accepted to the other
+  // learners.
+  const std::size_t prepare_phase = 2 * naive_prepares, to_proposer = 2 * naive_prepares;
+  const std::size_t to_learners = naive_messages - prepare_phase - to_proposer;
+  const std::string n = std::to_string(naive_messages), p = std::to_string(prepare_phase),
+                    a = std::to_string(to_proposer), l = std::to_string(to_learners),
+                    here = std::to_string(steady_messages);
+  demo.say(
+      "the same 10 values, one Basic Paxos each (demo 06's way, one proposer, no "
+      "conflict): " +
+          n + " messages = " + p + " Prepare/Promise + " + a +
+          " Accept/Accepted with the proposer + " + l + " Accepted to the other learners. Here " +
+          here + " Accept/Accepted: skipping Prepare saves the " + p +
+          "; the rest of the gap is that the master is an acceptor itself and that B and C "
+          "learn the chosen slots from the commit index on the next message",
+      "同样 10 个值，每个值一次 Basic Paxos（演示 06 的做法，一个提议者，没有冲突）：" + n +
+          " 条消息 = 准备请求/响应 " + p + " + 与提议者之间的接受请求/通过通知 " + a +
+          " + 发给其他学习者的通过通知 " + l + "。这里只有接受请求/通过通知 " + here +
+          " 条：省掉准备阶段省下了那 " + p +
+          " 条；其余的差别在于主节点自己也是接受者，以及 B、C 从下一条消息携带的已提交位置"
+          "得知选定的槽位");
+  return naive_messages - prepare_phase;
 }
 
 }  // namespace
@@ -88,15 +104,16 @@ int main(int argc, char** argv) {
                std::to_string(stats.sent_of("heartbeat")) + "）");
 
   const auto steady_messages = stats.sent_of("accept") + stats.sent_of("accepted");
-  const std::size_t naive_messages = compare_with_demo_06(demo, steady_messages);
+  const std::size_t naive_without_prepare = compare_with_demo_06(demo, steady_messages);
 
   demo.check(prepares_for_election == 2, "electing A took one Prepare round (2 Prepares)",
              "选举 A 用了一轮准备阶段（2 个准备请求）");
   demo.check(first_accepts == 2 && first_accepted == 2,
              "x=1 cost one round trip: 2 Accept, 2 Accepted",
              "x=1 只用了一次往返：2 个接受请求、2 个通过通知");
-  demo.check(steady_messages < naive_messages, "fewer messages than one Basic Paxos per value",
-             "消息比每个值一次 Basic Paxos 少");
+  demo.check(steady_messages < naive_without_prepare,
+             "fewer messages than one Basic Paxos per value, even leaving out its Prepare phase",
+             "即使不算准备阶段，消息也比每个值一次 Basic Paxos 少");
   demo.check(stats.sent_of("prepare") == 0, "zero Prepare after the election",
              "选举之后没有准备请求");
   demo.check(stats.sent_of("accept") == 20 && stats.sent_of("accepted") == 20,

@@ -14,8 +14,11 @@
 //
 // Part 2, membership. D joins: `add D` is a command in the log, and D counts
 // as a member from 4 slots later (Timing::window, the α of Lamport's "Paxos
-// Made Simple" §3). D receives the chosen slots it missed and applies them in
-// order.
+// Made Simple" §3: the master may have α commands in flight, so a change
+// must wait α slots to take effect). B's promises for its ballot came from B
+// and C only, not a majority of the new configuration: B runs phase 1 again
+// (Prepare to A and D) before it proposes in D's slots. D receives the chosen
+// slots it missed and applies them in order.
 #include "demos/support/demo.h"
 
 using namespace consensus_lab;
@@ -81,6 +84,7 @@ void reads_under_the_lease(demos::Demo& demo, MultiPaxosCluster& cluster) {
 void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluster) {
   auto& world = cluster.world();
   demo.part("a member added through the log", "通过日志增加成员");
+  const auto prepares_before = world.stats().sent_of("prepare");
   demo.step("the partition heals; a client puts y←2; then B puts `add D` into the log",
             "网络恢复；客户端写 y←2；然后 B 把“增加 D”写进日志", [&] {
               world.heal();
@@ -96,12 +100,33 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
     }
     return Slot{0};
   }();
-  demo.say("`add D` is chosen in slot " + multipaxos::to_string(add_slot) +
-               "; D counts from slot " + std::to_string(add_slot.value + 4),
-           "“增加 D”在槽位 " + multipaxos::to_string(add_slot) + " 被选定；D 从槽位 " +
-               std::to_string(add_slot.value + 4) + " 起算作成员");
-  demo.step("four more commands; the fourth is the first one D takes part in, and D catches up",
-            "再写四条命令；第四条是 D 参与的第一条，D 随之追赶", [&] {
+  const std::string slot = multipaxos::to_string(add_slot),
+                    from = std::to_string(add_slot.value + 4);
+  demo.say("`add D` is chosen in slot " + slot +
+               ". With α = 4, a configuration chosen in "
+               "slot i decides the slots from i + 4: A, B, C still decide the slots up to " +
+               std::to_string(add_slot.value + 3) + ", and D counts from slot " + from +
+               " — so the master may have 4 commands in flight without waiting for a change. "
+               "B's ballot-2 promises came from B and C (A was cut off): not a majority of A, "
+               "B, C, D. So B runs phase 1 again for the new configuration — the Prepare to A "
+               "and D above; the slots before " +
+               from + " needed no new Prepare",
+           "“增加 D”在槽位 " + slot +
+               " 被选定。α = 4：在槽位 i 选定的成员配置从槽位 i + 4 "
+               "起生效：到槽位 " +
+               std::to_string(add_slot.value + 3) + " 为止仍由 A、B、C 决定，D 从槽位 " + from +
+               " 起算作成员——这样主节点可以同时有 4 条命令在途，不必等成员变更生效。B 在选票 2 "
+               "得到的准备响应来自 B、C（A 当时被隔开），不是 A、B、C、D 的大多数，所以 B "
+               "要为新配置再执行准备阶段——即上面发给 A、D 的准备请求；槽位 " +
+               from + " 之前的槽位不需要新的准备请求");
+  demo.check(world.stats().sent_of("prepare") - prepares_before == 2,
+             "for the new configuration B sent 2 Prepares: to A and D, whose promises it lacked",
+             "为了新配置，B 发送了 2 个准备请求：发给还没有给它准备响应的 A 和 D");
+  demo.step("z←1, z←2, z←3 go into the slots up to " + std::to_string(add_slot.value + 3) +
+                " (quiet); then w←4, the first command D takes part in, and D catches up",
+            "z←1、z←2、z←3 写入到槽位 " + std::to_string(add_slot.value + 3) +
+                " 为止（不显示过程）；然后是 w←4，D 参与的第一条命令，D 随之追赶",
+            [&] {
               demo.silently([&] {
                 for (const char* value : {"1", "2", "3"}) {
                   cluster.submit("B", Command::put("z", value));
@@ -109,7 +134,8 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
                 }
               });
               cluster.submit("B", Command::put("w", "4"));
-              world.run(150);
+              world.run(25);
+              demo.silently([&] { world.run(125); });  // heartbeats and leases
             });
   const auto members = cluster.members_at(Slot{add_slot.value + 4});
   demo.check(members == std::vector<NodeId>{"A", "B", "C", "D"},

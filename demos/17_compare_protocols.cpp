@@ -2,8 +2,18 @@
 //
 // Messages and message delays per committed command, as a table.
 // notes, Multi-Paxos: "2 轮 RPC 通讯（准备阶段和接受阶段）往返消息多、耗性能、延迟大"
-// (two rounds per value: many messages, slow); "当领导者处于稳定状态时，省掉准备阶段";
-// and Raft › 复制日志: "降低了一半的消息延迟".
+// (two rounds per value: many messages, slow); "当领导者处于稳定状态时，省掉准备阶段"
+// (skip the prepare phase while the leader is stable).
+//
+// Like is compared with like: the messages that choose a command (Basic
+// Paxos: Prepare, Promise, Accept and Accepted between the proposer and the
+// 3 acceptors, 12; a leader that is itself an acceptor: Accept or
+// AppendEntries to the 2 others and their replies, 4) apart from those that
+// tell the other nodes (Basic Paxos: an Accepted from each acceptor to each
+// other learner, 6; a leader: its heartbeats and their replies, the commit
+// index riding on them). With no faults and one proposer these splits are
+// fixed; the totals are measured. The notes' "降低了一半的消息延迟" is said of
+// Raft's commit (demo 14), not of skipping Prepare.
 //
 // Ten commands, three nodes, no faults, every message 10 ms. Each command is
 // submitted after the previous one committed; "committed" means the proposer
@@ -21,8 +31,9 @@ namespace {
 
 struct Row {
   std::string protocol;
-  double messages = 0;  // per command
-  double delays = 0;    // message delays from submit to commit at the leader
+  double messages = 0;   // per command, measured
+  double to_choose = 0;  // per command, of those: the ones that choose it
+  double delays = 0;     // message delays from submit to commit at the leader
 };
 
 constexpr int kCommands = 10;
@@ -43,7 +54,8 @@ Row measure_basic_paxos(std::uint64_t seed) {
     messages += static_cast<double>(slot.messages);
     delays += static_cast<double>(slot.known) / kLatency;
   }
-  return {"Basic Paxos per value", messages / kCommands, delays / kCommands};
+  // Prepare, Promise, Accept, Accepted between the proposer and 3 acceptors.
+  return {"Basic Paxos per value", messages / kCommands, 4 * 3, delays / kCommands};
 }
 
 // Three nodes, in the words of each leader-based protocol. A's election
@@ -83,7 +95,8 @@ Row measure_after_election(const std::string& name, Options options, std::uint64
     world.run_until([&] { return a_committed(cluster, i); }, 1000);
     total += world.now() - start;
   }
-  return {name, static_cast<double>(world.stats().sent) / kCommands,
+  // Accept (AppendEntries) to the 2 others and their replies.
+  return {name, static_cast<double>(world.stats().sent) / kCommands, 2 * 2,
           static_cast<double>(total) / kLatency / kCommands};
 }
 
@@ -111,20 +124,32 @@ int main(int argc, char** argv) {
 
   std::ostringstream table;
   table << std::fixed << std::setprecision(1)
-        << (demo.zh() ? "协议                    每条命令的消息数  提交前的消息延迟\n"
-                      : "protocol                messages/command  message delays to commit\n");
+        << (demo.zh() ? "协议                    每条命令的消息数  用于选定  用于通知其他节点  "
+                        "提交前的消息延迟\n"
+                      : "protocol                messages/command  to choose  to tell the others  "
+                        "message delays to commit\n");
   for (const auto& row : rows) {
     table << std::left << std::setw(24) << row.protocol << std::right << std::setw(16)
-          << row.messages << "  " << std::setw(24) << row.delays << '\n';
+          << row.messages << "  " << std::setw(9) << row.to_choose << "  " << std::setw(18)
+          << row.messages - row.to_choose << "  " << std::setw(24) << row.delays << '\n';
   }
   demo.say(table.str(), table.str());
+  demo.say(
+      "to choose a command, skipping Prepare saves 6 of Basic Paxos's 12 messages and 2 of "
+      "its 4 delays; a leader that is itself an acceptor saves 2 more messages. To tell the "
+      "others, Basic Paxos sends an Accepted to every learner, the leaders put their commit "
+      "index on the next message or heartbeat",
+      "选定一条命令时，省掉准备阶段省下了 Basic Paxos 12 条消息中的 6 条、4 个消息延迟中的 2 "
+      "个；领导者自己也是接受者，又省下 2 条消息。通知其他节点时，Basic Paxos "
+      "给每个学习者发送通过通知，领导者则把已提交的位置放在下一条消息或心跳里");
 
   demo.check(rows.size() == 3, "three protocols measured", "测量了三种协议");
   demo.check(rows[0].delays >= 4 && rows[1].delays <= 2.5 && rows[2].delays <= 2.5,
              "Basic Paxos needs 4 message delays per value; a stable leader needs 2",
              "Basic Paxos 每个值需要 4 个消息延迟；稳定的领导者只需 2 个");
-  demo.check(rows[1].messages < rows[0].messages && rows[2].messages < rows[0].messages,
-             "a leader needs fewer messages per command than one Basic Paxos per value",
-             "有领导者时每条命令的消息比每个值一次 Basic Paxos 少");
+  demo.check(rows[1].messages < rows[0].to_choose && rows[2].messages < rows[0].to_choose,
+             "a leader, heartbeats included, needs fewer messages per command than Basic Paxos "
+             "needs only to choose a value",
+             "有领导者时，即使算上心跳，每条命令的消息也比 Basic Paxos 仅用于选定一个值的消息少");
   return demo.finish();
 }

@@ -1,6 +1,7 @@
 // The numbered demos, one entry each (catalogue.cpp).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@ struct DemoInfo {
   std::string title_zh;
   std::string notes_section;  // where in the notes: "Basic Paxos › 共识协商是二阶段提交 › 准备阶段"
   bool uses_randomness = false;  // whether --seed changes anything
+  std::uint64_t seed = 1;        // the recorded run's seed: --seed's default
 };
 
 // Every demo, in number order.

@@ -41,6 +41,7 @@ constexpr Text kExit{
 
 DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
   DemoOptions options;
+  options.seed = info.seed;
   tools::CommandLine line(program_name(info), "--help",
                           {"print this help and exit", "打印本帮助后退出"});
   line.flag("step", options.step,
