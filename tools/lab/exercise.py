@@ -118,7 +118,7 @@ def main():
     if args.command == "verify":
         return verify(args.build_dir.resolve())
     if not args.name:
-        parser.error(f"{args.command} needs an exercise's NAME (./lab exercise list)")
+        sys.exit("lab: error: " + say(args.lang, "needs_name", command=args.command))
     exercise = _by_name(args.name, args.lang)
     try:
         if args.command == "start":

@@ -16,6 +16,8 @@ TEXT = {
                     "{name} 还没有开始：没有可恢复的内容"),
     "reset_done": ("{name}: the reference code is back in {files}",
                    "{name}：参考代码已恢复到 {files}"),
+    "needs_name": ("{command} needs the name of an exercise (./lab exercise list lists them)",
+                   "{command} 需要一个练习的名字（./lab exercise list 列出全部练习）"),
     "unknown": ("there is no exercise '{name}' (./lab exercise list lists them)",
                 "没有名为 '{name}' 的练习（./lab exercise list 列出全部练习）"),
     "grading": ("Grading {name} — {rule}", "评分 {name} — {rule}"),
