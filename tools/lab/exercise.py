@@ -11,6 +11,7 @@
 # (default build/, the tree's usual build). The exercises are the table in
 # exercises.py.
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -107,6 +108,7 @@ def verify(build_dir):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `./lab exercise list | head` ends quietly
     parser = argparse.ArgumentParser(prog="./lab exercise", description=__doc__)
     parser.add_argument("command", choices=["list", "start", "grade", "reset", "verify"])
     parser.add_argument("name", nargs="?")
