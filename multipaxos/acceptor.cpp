@@ -81,6 +81,7 @@ void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects
       return;
     }
   }
+  // -------------------------------------------------------------------------
   if (!follow(now, from, m.ballot, "Accept", effects, random)) return;
   hard_.accepted[m.slot] = SlotProposal{m.ballot, m.command};
   persist(effects, m.slot);

@@ -156,7 +156,9 @@ bool Replica::can_read_locally(Millis now) const {
   // ago answers from a state machine that lacks writes its predecessor
   // already acknowledged (docs/multi-paxos.md, read-after-recovery).
   if (config_.rules.read_after_recovery && applied_ < master_->recovered_until) return false;
+  // ---- Lease read ----------------------------------------------------------
   return !config_.rules.lease || now < master_->lease_until;
+  // --------------------------------------------------------------------------
 }
 
 void Replica::grant_lease(Millis now, const NodeId& master) {

@@ -152,12 +152,14 @@ void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effect
 
 void Replica::on_reject(Millis now, const Reject& m, Effects& effects, RandomSource& random) {
   note_ballot(m.promised);
+  // ---- A Reject ends the skipping of Prepare -------------------------------
   // "Someone promised a higher number": the skipping of phase 1 is over. A
   // rejection never counts as an acceptance.
   if (const auto mine = ballot(); mine && m.ballot == *mine && m.promised > *mine) {
     become_follower(effects, m.promised);
     reset_election_timer(now, random);  // give the newer master time to be heard
   }
+  // --------------------------------------------------------------------------
 }
 
 }  // namespace consensus_lab::multipaxos

@@ -65,6 +65,7 @@ Effects Proposer::handle(Millis now, const NodeId& from, const Promise& promise)
 // Phase 2 starts once, in the preparing phase, with a majority of promises.
 void Proposer::start_accept_phase(Millis now, Effects& effects) {
   assert(phase_ == Phase::preparing && number_ && promises_.size() >= needed());
+  // ---- Adopt the highest-numbered accepted value ---------------------------
   // The value of the highest-numbered proposal among the promises — not the
   // most common one, and not our own, if any promise reported one.
   std::optional<Proposal> highest;
@@ -72,6 +73,7 @@ void Proposer::start_accept_phase(Millis now, Effects& effects) {
     if (accepted && (!highest || accepted->number > highest->number)) highest = accepted;
   }
   proposal_ = Proposal{*number_, highest ? highest->value : own_value_};
+  // --------------------------------------------------------------------------
   phase_ = Phase::accepting;
   for (const NodeId& acceptor : config_.acceptors) {
     effects.send.push_back({acceptor, Accept{*proposal_}});

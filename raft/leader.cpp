@@ -105,10 +105,12 @@ void Server::advance_commit_index(Effects& effects) {
   // (At most its last index: a scenario's set-log can shorten a leader's log.)
   const LogIndex n = std::min(highest_index_of_majority(matches), last_log_index());
   if (n <= commit_index_) return;
+  // ---- Commit only the current term by counting ----------------------------
   // Paper §5.4.2 (Figure 8): an entry from an earlier term is never
   // committed by counting replicas; it is committed when an entry of the
   // current term after it is.
   if (config_.rules.commit_current_term_only && hard_.log.term_at(n) != hard_.current_term) return;
+  // --------------------------------------------------------------------------
   commit_up_to(n, effects);
 }
 

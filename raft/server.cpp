@@ -231,8 +231,10 @@ void Server::refuse_stale(const NodeId& from, const Message& message, Term term,
 // larger term, or the same term and a larger index — refuses to vote for a
 // candidate with a less complete log.) Paper §5.4.1.
 bool Server::candidate_log_ok(const RequestVote& m) const {
+  // ---- Vote restriction ----------------------------------------------------
   if (m.last_log_term != last_log_term()) return m.last_log_term > last_log_term();
   return m.last_log_index >= last_log_index();
+  // --------------------------------------------------------------------------
 }
 
 // notes, 选举的规则: "每一个服务器节点最多会对一个任期编号投出一张选票，'先来先服务'"
@@ -274,10 +276,12 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
   leader_hint_ = m.leader_id;
   reset_election_timer(now, random);
 
+  // ---- Consistency check ---------------------------------------------------
   // The consistency check on (prev index, prev term) — Figure 2, receiver 2.
   const bool missing = m.prev_log_index > last_log_index();
   const bool mismatch = !missing && config_.rules.log_consistency_check &&
                         !hard_.log.matches(m.prev_log_index, m.prev_log_term);
+  // --------------------------------------------------------------------------
   if (missing || mismatch) {
     effects.events.push_back(event::AppendRefused{m.prev_log_index, m.prev_log_term, missing});
     effects.send.push_back({from, AppendReply{.term = hard_.current_term,
@@ -309,8 +313,10 @@ LogIndex Server::store_entries(const AppendEntries& m, Effects& effects) {
   for (const LogEntry& entry : m.entries) {
     index = index.next();
     if (index <= last_log_index()) {
+      // ---- Conflict deletion -----------------------------------------------
       if (hard_.log.term_at(index) == entry.term) continue;  // already there
       effects.events.push_back(event::ConflictDeleted{index, delete_log_from(index)});
+      // ----------------------------------------------------------------------
     }
     append_to_log(entry);  // durable before the reply
     if (!first_stored) first_stored = index;
