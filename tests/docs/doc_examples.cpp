@@ -12,6 +12,8 @@
 //   <!-- run: COMMAND -->      the block is what COMMAND prints
 //   <!-- run -->               the block is a terminal: each line "$ COMMAND"
 //                              is followed by what COMMAND prints
+//   <!-- run after: COMMAND -->  a terminal too, after COMMAND has run unseen
+//                              (the reader's edit: sed -i '14s/7/3/' FILE)
 //
 // Commands run with sh, standard error merged into standard output, NO_COLOR
 // set and their exit status ignored, in a fresh folder per Markdown file that
@@ -118,8 +120,8 @@ bool matches(const std::vector<std::string>& expected, std::size_t e,
 // A marked block: the marker's kind and command, and the block's lines
 // (between the fences, indexes into the file's lines).
 struct Block {
-  std::string kind;     // "file", "run"
-  std::string command;  // the file's name, or the command; empty for a terminal
+  std::string kind;     // "file", "run", "run after"
+  std::string command;  // the file's name, or the command (unseen for "run after")
   std::size_t marker = 0, first = 0, end = 0;
 };
 
@@ -130,7 +132,7 @@ std::optional<Block> marker(const std::string& line) {
     return std::nullopt;
   const std::string inside = line.substr(open.size(), line.size() - open.size() - close.size());
   if (inside == "run") return Block{"run", "", 0, 0, 0};
-  for (const std::string kind : {"run", "file"}) {
+  for (const std::string kind : {"run after", "run", "file"}) {
     if (inside.rfind(kind + ": ", 0) == 0) return Block{kind, inside.substr(kind.size() + 2)};
   }
   return std::nullopt;
@@ -177,7 +179,10 @@ fs::path work_folder(const fs::path& source, const fs::path& build, const std::s
 // What a block should hold, given what its commands print now.
 std::vector<std::string> actual_lines(const Block& block, const std::vector<std::string>& lines,
                                       const fs::path& folder) {
-  if (!block.command.empty()) return split_lines(run(block.command, folder));
+  if (block.kind == "run" && !block.command.empty()) {
+    return split_lines(run(block.command, folder));
+  }
+  if (block.kind == "run after") run(block.command, folder);
   std::vector<std::string> actual;
   for (std::size_t i = block.first; i < block.end; ++i) {
     if (lines[i].rfind("$ ", 0) != 0) continue;
