@@ -61,7 +61,8 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
                    {"read options from FILE, one NAME=VALUE a line (id=A, peer=B=127.0.0.1:7002, "
                     "…); options given here win",
                     "从 FILE 读取选项，每行一个 NAME=VALUE（id=A、peer=B=127.0.0.1:7002……）；"
-                    "命令行上给出的优先"});
+                    "命令行上给出的优先"})
+      .either("data-dir", "in-memory");
 }
 
 // `--peer ID=HOST:PORT`, each once; an error message otherwise.
