@@ -204,8 +204,9 @@ int cluster_command(int argc, char** argv) {
               "数据目录、日志和 cluster.txt 放在哪里（默认 cluster-PROTOCOL）"})
       .flag("in-memory", options.in_memory, {"nodes keep no durable state", "节点不持久化任何状态"})
       .flag("quiet", options.quiet,
-            {"nodes log only role changes, rejections, start and stop (for benchmarks)",
-             "节点只记录角色变化、拒绝、启动和停止（用于基准测试）"})
+            {"nodes log only start and stop, elections and term changes, and rejected input "
+             "(for benchmarks)",
+             "节点只记录启动和停止、选举和任期变化，以及被拒绝的输入（用于基准测试）"})
       .lang({"the nodes' narration, and this help, in English or in the notes' Chinese",
              "节点的讲述和本帮助用英文或笔记的中文"});
   // `conlab cluster --help`, or `conlab cluster start|stop [options]`.
