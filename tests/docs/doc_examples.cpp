@@ -57,13 +57,17 @@ std::vector<std::string> split_lines(const std::string& text) {
   return lines;
 }
 
+// `text` between single quotes, for sh.
+std::string shell_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 // What `command` prints (standard output and error), run with sh in `folder`.
 std::string run(const std::string& command, const fs::path& folder) {
-  const std::string line = "cd '" + folder.string() + "' && NO_COLOR=1 sh -c '" + [&] {
-    std::string quoted;
-    for (char c : command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted;
-  }() + "' 2>&1";
+  const std::string line = "cd " + shell_quoted(folder.string()) + " && NO_COLOR=1 sh -c " +
+                           shell_quoted(command) + " 2>&1";
   std::string output;
   if (std::FILE* pipe = ::popen(line.c_str(), "r")) {
     char buffer[4096];
