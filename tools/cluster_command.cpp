@@ -144,15 +144,23 @@ pid_t spawn(NodeProcess& node) {
   _exit(127);
 }
 
+// How to run this conlab again from here: its path from the current folder
+// ("build/tools/conlab"), or its absolute path if it lives elsewhere.
+std::string how_to_call(const fs::path& self) {
+  const fs::path relative = self.lexically_relative(fs::current_path());
+  if (relative.empty() || *relative.begin() == "..") return self.string();
+  return relative.string();
+}
+
 void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
-                      const std::string& cluster) {
+                      const std::string& cluster, const std::string& conlab) {
   std::cout << "\nA " << options.protocol << " cluster of " << options.nodes << " is starting.\n\n"
-            << "  write:    conlab put x 3 --cluster " << cluster << "\n"
-            << "  read:     conlab get x --cluster " << cluster << "\n"
+            << "  write:    " << conlab << " put x 3 --cluster " << cluster << "\n"
+            << "  read:     " << conlab << " get x --cluster " << cluster << "\n"
             << "  watch:    tail -f " << (folder / "*.log").string() << "\n"
             << "  kill one: kill -9 PID   (the pids are above)\n"
             << "  restart:  sh " << (folder / "restart-A.sh").string() << " &   (A, say)\n"
-            << "  stop:     conlab cluster stop --dir " << options.dir << "\n";
+            << "  stop:     " << conlab << " cluster stop --dir " << options.dir << "\n";
 }
 
 int start(const ClusterOptions& options, const fs::path& folder) {
@@ -162,7 +170,8 @@ int start(const ClusterOptions& options, const fs::path& folder) {
                        " already (conlab cluster stop --dir " + options.dir + ")");
   }
   fs::create_directories(folder);
-  auto nodes = plan(options, folder, fs::read_symlink("/proc/self/exe").string());
+  const fs::path self = fs::read_symlink("/proc/self/exe");
+  auto nodes = plan(options, folder, self.string());
   std::string cluster;
   for (const NodeProcess& node : nodes) {
     cluster += (cluster.empty() ? "" : ",") + node.id + "=127.0.0.1:" + std::to_string(node.port);
@@ -178,7 +187,7 @@ int start(const ClusterOptions& options, const fs::path& folder) {
   }
   pids.close();
   std::ofstream(folder / "cluster.txt") << cluster << '\n';
-  print_how_to_use(options, folder, cluster);
+  print_how_to_use(options, folder, cluster, how_to_call(self));
   return 0;
 }
 
@@ -195,8 +204,9 @@ int cluster_command(int argc, char** argv) {
               "数据目录、日志和 cluster.txt 放在哪里（默认 cluster-PROTOCOL）"})
       .flag("in-memory", options.in_memory, {"nodes keep no durable state", "节点不持久化任何状态"})
       .flag("quiet", options.quiet,
-            {"nodes log only role changes, rejections, start and stop (for benchmarks)",
-             "节点只记录角色变化、拒绝、启动和停止（用于基准测试）"})
+            {"nodes log only start and stop, elections and term changes, and rejected input "
+             "(for benchmarks)",
+             "节点只记录启动和停止、选举和任期变化，以及被拒绝的输入（用于基准测试）"})
       .lang({"the nodes' narration, and this help, in English or in the notes' Chinese",
              "节点的讲述和本帮助用英文或笔记的中文"});
   // `conlab cluster --help`, or `conlab cluster start|stop [options]`.

@@ -50,9 +50,9 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
             {"keep no durable state (a crash forgets everything)",
              "不持久化任何状态（崩溃后全部丢失）"})
       .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"})
-      .flag(
-          "quiet", options.quiet,
-          {"log only role changes, rejections, start and stop", "只记录角色变化、拒绝、启动和停止"})
+      .flag("quiet", options.quiet,
+            {"log only start and stop, elections and term changes, and rejected input",
+             "只记录启动和停止、选举和任期变化，以及被拒绝的输入"})
       .value("election-timeout", words.timeout, "MIN..MAX",
              {"randomized election timeout, ms", "随机选举超时（毫秒）"})
       .value("heartbeat", options.heartbeat, "MS",
@@ -61,7 +61,8 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
                    {"read options from FILE, one NAME=VALUE a line (id=A, peer=B=127.0.0.1:7002, "
                     "…); options given here win",
                     "从 FILE 读取选项，每行一个 NAME=VALUE（id=A、peer=B=127.0.0.1:7002……）；"
-                    "命令行上给出的优先"});
+                    "命令行上给出的优先"})
+      .either("data-dir", "in-memory");
 }
 
 // `--peer ID=HOST:PORT`, each once; an error message otherwise.

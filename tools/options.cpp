@@ -179,6 +179,11 @@ CommandLine& CommandLine::config_file(const char* name, Text description) {
   return *this;
 }
 
+CommandLine& CommandLine::either(const char* first, const char* second) {
+  choices_.emplace_back(first, second);
+  return *this;
+}
+
 void CommandLine::declare(const char* name, const po::value_semantic* semantic,
                           const char* value_name, const std::optional<std::string>& default_value,
                           Text description) {
@@ -228,7 +233,17 @@ std::optional<int> CommandLine::read_config() {
   std::ifstream file(path);
   if (!file) return error("cannot read the config file " + path);
   try {
-    po::store(po::parse_config_file(file, named_), values_);
+    auto parsed = po::parse_config_file(file, named_);
+    // values_ holds the command line's options only, so far.
+    const auto overridden = [this](const std::string& name) {
+      return std::any_of(choices_.begin(), choices_.end(), [&](const auto& choice) {
+        return (name == choice.first || name == choice.second) &&
+               (values_.count(choice.first) != 0 || values_.count(choice.second) != 0);
+      });
+    };
+    std::erase_if(parsed.options,
+                  [&](const po::option& option) { return overridden(option.string_key); });
+    po::store(parsed, values_);
   } catch (const po::error& error) {
     return this->error(path + ": " + error.what());
   }

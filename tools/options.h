@@ -67,6 +67,10 @@ class CommandLine {
   // --NAME FILE: more options from FILE, one NAME=VALUE a line; the command
   // line wins.
   CommandLine& config_file(const char* name, Text description);
+  // Two options that make one choice (--data-dir DIR or --in-memory): when
+  // the command line gives either, the config file's value for both is
+  // ignored, so that the command line wins here too.
+  CommandLine& either(const char* first, const char* second);
 
   // Parse argv (argv[0] is the command's name). Returns the exit status when
   // the command is done: 0 once the help is printed, 2 once a bad option is
@@ -125,6 +129,7 @@ class CommandLine {
   std::string lang_text_ = "en";
   narration::Lang lang_ = narration::Lang::en;
   std::string config_name_;
+  std::vector<std::pair<std::string, std::string>> choices_;  // from either()
 };
 
 // The language --help is asked for in, for the few helps printed before any

@@ -102,7 +102,7 @@ const std::vector<DemoInfo> kCatalogue{
      .title_en = "Basic Paxos per value, Multi-Paxos and Raft on the same workload",
      .title_zh = "同一负载下比较：每个值一次 Basic Paxos、Multi-Paxos、Raft",
      .notes_section = "Multi-Paxos (2 轮 RPC 通讯; 省掉准备阶段); Raft › 复制日志",
-     .uses_randomness = true},
+     .draws_diagrams = false},
 };
 
 }  // namespace

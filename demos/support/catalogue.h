@@ -14,8 +14,12 @@ struct DemoInfo {
   std::string title_en;
   std::string title_zh;
   std::string notes_section;  // where in the notes: "Basic Paxos › 共识协商是二阶段提交 › 准备阶段"
-  bool uses_randomness = false;  // whether --seed changes anything
-  std::uint64_t seed = 1;        // the recorded run's seed: --seed's default
+  // Whether --seed changes anything; only then does the demo offer it.
+  bool uses_randomness = false;
+  std::uint64_t seed = 1;  // the recorded run's seed: --seed's default
+  // Whether the demo's run is one cluster's, drawn by --diagram and --msc;
+  // only then does it offer them (demo 17 runs three and prints a table).
+  bool draws_diagrams = true;
 };
 
 // Every demo, in number order.

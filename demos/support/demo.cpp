@@ -37,6 +37,23 @@ constexpr Text kExit{
     "2 for a bad option.\n",
     "\n退出码：0 运行结果与笔记一致，1 不一致，2 选项错误。\n"};
 
+// Why the demo does not offer the option `word` (--seed, --diagram, --msc)
+// that other demos offer, if it is one of them.
+std::optional<Text> not_offered(std::string_view word, const DemoInfo& info) {
+  const std::string_view name = word.substr(0, word.find('='));
+  if (name == "--seed" && !info.uses_randomness) {
+    return Text{"--seed: this demo makes no random choice, so a seed would change nothing",
+                "--seed：这个演示不做随机选择，种子不会改变任何东西"};
+  }
+  if ((name == "--diagram" || name == "--msc") && !info.draws_diagrams) {
+    return Text{
+        "--diagram and --msc: this demo runs several clusters and prints a table; it "
+        "draws no sequence diagram",
+        "--diagram 和 --msc：这个演示运行好几个集群、打印一张表，不画时序图"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
@@ -44,21 +61,28 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
   options.seed = info.seed;
   tools::CommandLine line(program_name(info), "--help",
                           {"print this help and exit", "打印本帮助后退出"});
+  for (int i = 1; i < argc; ++i) {
+    if (const auto why = not_offered(argv[i], info)) {
+      std::exit(line.error(std::string(why->in(tools::help_language(argc, argv)))));
+    }
+  }
   line.flag("step", options.step,
             {"wait for Enter between steps (reads standard input)",
              "每一步之间等待按 Enter（读标准输入）"})
-      .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"})
-      .value("diagram", options.diagram, "FILE.md",
-             {"write a Mermaid sequence diagram of the run", "把运行过程写成 Mermaid 时序图"})
-      .value("msc", options.msc, "FILE.msc",
-             {"write the run as input for mscgen (mscgen -T png -i FILE.msc)",
-              "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"})
-      .value("seed", options.seed, "N",
-             info.uses_randomness
-                 ? Text{"seed for every random choice of the run", "本次运行中每个随机选择的种子"}
-                 : Text{"seed (this demo makes no random choice)", "种子（这个演示不做随机选择）"})
-      .flag("quiet,q", options.quiet,
-            {"print only the checks and the verdict", "只打印检查和结论"});
+      .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"});
+  if (info.draws_diagrams) {
+    line.value("diagram", options.diagram, "FILE.md",
+               {"write a Mermaid sequence diagram of the run", "把运行过程写成 Mermaid 时序图"})
+        .value("msc", options.msc, "FILE.msc",
+               {"write the run as input for mscgen (mscgen -T png -i FILE.msc)",
+                "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"});
+  }
+  if (info.uses_randomness) {
+    line.value("seed", options.seed, "N",
+               {"seed for every random choice of the run", "本次运行中每个随机选择的种子"});
+  }
+  line.flag("quiet,q", options.quiet,
+            {"print only the verdict, and any check that fails", "只打印结论，以及未通过的检查"});
   const std::string before_en = help_before(info, narration::Lang::en);
   const std::string before_zh = help_before(info, narration::Lang::zh);
   if (const auto status = line.parse(argc, argv, {{before_en, before_zh}, kExit})) {

@@ -2,6 +2,8 @@
 // by --help in English or Chinese, wrapped by the width a terminal gives them.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,4 +97,45 @@ TEST_CASE("options: a bad option or a bad --lang is exit status 2") {
   CommandLine third("prog", "prog --help");
   third.lang({"the language", "语言"});
   CHECK(parse(third, {"prog", "--lang", "fr"}) == 2);
+}
+
+TEST_CASE("options: the command line wins over the config file, for a choice made two ways too") {
+  const auto path = std::filesystem::temp_directory_path() / "consensus_lab_options_test.conf";
+  const auto parse_with = [&](const std::string& file_text, std::vector<std::string> words,
+                              std::optional<std::string>& data_dir, bool& in_memory) {
+    std::ofstream(path) << file_text;
+    std::size_t nodes = 3;
+    CommandLine line("prog", "prog --help");
+    line.value("nodes", nodes, "N", {"servers", "服务器个数"})
+        .value("data-dir", data_dir, "DIR", {"where", "在哪里"})
+        .flag("in-memory", in_memory, {"nowhere", "不存"})
+        .config_file("config", {"options from FILE", "从 FILE 读选项"})
+        .either("data-dir", "in-memory");
+    words.insert(words.begin(), {"prog", "--config", path.string()});
+    const auto status = parse(line, words);
+    CHECK_FALSE(status);
+    return nodes;
+  };
+  std::optional<std::string> data_dir;
+  bool in_memory = false;
+  SUBCASE("a value given in both places is the command line's") {
+    CHECK(parse_with("nodes=5\ndata-dir=/d\n", {"--nodes", "7"}, data_dir, in_memory) == 7);
+    CHECK(data_dir == "/d");
+  }
+  SUBCASE("--in-memory on the command line overrides data-dir= in the file") {
+    parse_with("data-dir=/d\n", {"--in-memory"}, data_dir, in_memory);
+    CHECK(in_memory);
+    CHECK_FALSE(data_dir);
+  }
+  SUBCASE("--data-dir on the command line overrides in-memory= in the file") {
+    parse_with("in-memory=\n", {"--data-dir", "/e"}, data_dir, in_memory);
+    CHECK_FALSE(in_memory);
+    CHECK(data_dir == "/e");
+  }
+  SUBCASE("without either on the command line, the file's choice holds") {
+    parse_with("data-dir=/d\n", {}, data_dir, in_memory);
+    CHECK_FALSE(in_memory);
+    CHECK(data_dir == "/d");
+  }
+  std::filesystem::remove(path);
 }
