@@ -16,8 +16,11 @@ Effects Learner::handle(const NodeId& from, const Accepted& accepted) {
   Effects effects;
   const Proposal& proposal = accepted.proposal;
 
-  // Count acceptors per proposal number; a set, so a duplicated Accepted from
-  // the same acceptor counts once.
+  // notes, 接受阶段: "当学习者发现大多数的接受者都通过了某个提案，那么它也通过该提案，
+  // 接受该提案的值" — "when a learner sees that a majority of acceptors have
+  // accepted one proposal, it accepts that proposal too, and takes its value".
+  // Count acceptors per proposal number (one proposal = one number); a set,
+  // so a duplicated Accepted from the same acceptor counts once.
   auto& acceptors = accepted_by_[proposal.number];
   if (!acceptors.insert(from).second || learned_) return effects;
   effects.events.push_back(event::AcceptanceCounted{proposal, acceptors.size(), needed_});

@@ -29,6 +29,10 @@ ProposalNumber Proposer::next_number() const {
   return number;
 }
 
+// ---- Phase 1: the prepare phase (准备阶段) ----------------------------------
+// notes, 共识协商是二阶段提交: "使用[n, v]表示一个提案，其中 n 为提案编号，v 为提议值"
+// — "[n, v] is a proposal: n its number, v the proposed value". The prepare
+// request carries only the number: the value comes in phase 2.
 Effects Proposer::start_round(Millis now, ProposalNumber number) {
   Effects effects;
   phase_ = Phase::preparing;
@@ -62,12 +66,19 @@ Effects Proposer::handle(Millis now, const NodeId& from, const Promise& promise)
   return effects;
 }
 
-// Phase 2 starts once, in the preparing phase, with a majority of promises.
+// ---- Phase 2: the accept phase (接受阶段) -------------------------------------
+// notes: "客户端 1、2 在收到大多数节点的准备响应之后，会分别发送接受请求" — "clients 1
+// and 2, once they have the prepare responses of a majority, each send their
+// accept requests". It starts once, in the preparing phase.
 void Proposer::start_accept_phase(Millis now, Effects& effects) {
   assert(phase_ == Phase::preparing && number_ && promises_.size() >= needed());
   // ---- Adopt the highest-numbered accepted value ---------------------------
-  // The value of the highest-numbered proposal among the promises — not the
-  // most common one, and not our own, if any promise reported one.
+  // What promise 3 is for — notes, 三个承诺: "会在准备请求的响应中，包含已经通过的
+  // 最大编号的提案信息" ("the prepare response carries the highest-numbered
+  // proposal accepted so far"). The proposer takes the value of the
+  // highest-numbered proposal among the promises — not the most common one,
+  // and not its own, if any promise reported one — so that a value that may
+  // already be chosen is proposed again, never replaced.
   std::optional<Proposal> highest;
   for (const auto& [acceptor, accepted] : promises_) {
     if (accepted && (!highest || accepted->number > highest->number)) highest = accepted;

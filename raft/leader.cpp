@@ -27,6 +27,8 @@ Effects Server::submit_all(Millis /*now*/, const std::vector<Command>& commands)
   Effects effects;
   if (role_ != Role::leader || commands.empty()) return finish(std::move(effects));
   // notes, 复制日志: "领导者基于客户端请求中的指令，创建一个新日志项，并附加到本地日志中"
+  // — "from the command in the client's request, the leader makes a new log
+  // entry and appends it to its own log".
   for (const Command& command : commands) append_as_leader(command, effects);
   broadcast_append_entries(effects);  // what the followers lack is sent as soon as it exists
   advance_commit_index(effects);
@@ -94,7 +96,8 @@ void Server::broadcast_append_entries(Effects& effects) {
 // Figure 2, rules for leaders: "If there exists an N such that N > commitIndex,
 // a majority of matchIndex[i] >= N, and log[N].term == currentTerm: set
 // commitIndex = N" — notes, 复制日志: "当领导者将日志项，成功复制到大多数的服务器上的
-// 时候，领导者会将这条日志项提交到它的状态机中".
+// 时候，领导者会将这条日志项提交到它的状态机中" — "once the leader has replicated the
+// entry to a majority of the servers, it commits the entry to its state machine".
 void Server::advance_commit_index(Effects& effects) {
   assert(role_ == Role::leader);
   std::vector<LogIndex> matches;  // one per server: match_index_ has every one

@@ -72,7 +72,8 @@ std::size_t Server::delete_log_from(LogIndex index) {
 
 // ---- timers -----------------------------------------------------------------------
 
-// notes, 随机超时时间: "心跳信息超时的时间间隔，是随机的" — each reset draws a new one.
+// notes, 随机超时时间: "心跳信息超时的时间间隔，是随机的" — "the heartbeat timeout is
+// random": each reset draws a new one.
 void Server::reset_election_timer(Millis now, RandomSource& random) {
   const Timing& t = config_.timing;
   election_deadline_ = now + draw_timeout(random, t.election_timeout_min, t.election_timeout_max,
@@ -93,7 +94,8 @@ Effects Server::tick(Millis now, RandomSource& random) {
   Effects effects;
   if (role_ == Role::leader) {
     if (now >= next_heartbeat_) {
-      // notes, 选举的规则: "领导者发送心跳消息…阻止跟随者发起新的选举"
+      // notes, 选举的规则: "领导者发送心跳消息…阻止跟随者发起新的选举" — "the leader
+      // sends heartbeats … so that followers start no new election".
       broadcast_append_entries(effects);
       next_heartbeat_ = now + config_.timing.heartbeat;
     }
@@ -157,6 +159,8 @@ bool Server::won_majority() const {
 }
 
 // notes: "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
+// — "a candidate that wins a majority of the votes within its election timeout
+// becomes the leader of this term".
 // Upon election (Figure 2): next_index = last + 1, match_index = 0; then a
 // noop of its own term (paper §8) and AppendEntries to every follower at once.
 // Only a candidate with the votes of a majority becomes leader.
