@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
              "A leads with its own vote and C's, although B's log is longer",
              "A 凭自己和 C 的两票当选，尽管 B 的日志更长");
   demo.say(
-      "so the rule is not \"only the most complete log can lead\": the winner's log must be at "
+      "So the rule is not \"only the most complete log can lead\": the winner's log must be at "
       "least as up-to-date as the log of each voter of its majority (Raft paper, 5.4.1). B's "
       "entries 3 and 4 are on B alone, so they were never committed, and losing them is safe",
       "所以规则不是“只有日志最完整的节点才能当领导者”：当选者的日志只需不比它所得多数派中每个"

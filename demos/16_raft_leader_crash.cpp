@@ -9,7 +9,7 @@
 // And, Raft › 任期: "如果一个节点接收到一个包含较小的任期编号值的请求，那么它会直接拒绝
 // 这个请求。" (A server refuses a request with a smaller term.)
 //
-// A leads term 1. x←1 and y←2 are committed everywhere. z←3 reaches B but not
+// A leads term 1. x←1 and y←2 are on every server and committed. z←3 reaches B but not
 // C — A and B are a majority, so A commits it — and then a partition cuts A
 // off before anyone else hears of the commit. C times out first, but its log
 // lacks z←3: B refuses (the vote restriction) and C cannot win. B times out
@@ -30,8 +30,11 @@ int main(int argc, char** argv) {
   auto& world = cluster.world();
 
   demo.step(
-      "A is elected; x←1 and y←2 are committed everywhere (quiet)",
-      "A 当选；x←1、y←2 在所有服务器提交（不显示过程）", [&] {
+      "A is elected; x←1 and y←2 are on every server and committed (A knows; B and C learn it "
+      "from A's next messages) (quiet)",
+      "A 当选；x←1、y←2 已复制到所有服务器并已提交（A 知道，B、C 从 A 之后的消息得知）"
+      "（不显示过程）",
+      [&] {
         demo.silently([&] {
           demos::elect_and_commit(cluster, "A", {Command::put("x", "1"), Command::put("y", "2")});
         });
