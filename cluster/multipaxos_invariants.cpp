@@ -72,8 +72,10 @@ MultiPaxosInvariants::MultiPaxosInvariants(const MultiPaxosCluster& cluster, Cli
       clients_(clients),
       replicas_(cluster.options().replicas, [this](std::size_t i) { return snapshot(i); },
                 {
-                    {"a replica's promise never goes down", promise_never_goes_down},
-                    {"a replica's commit never goes down while it is up", commit_never_goes_down},
+                    {"a replica's promise never goes down", "副本的承诺从不减小",
+                     promise_never_goes_down},
+                    {"a replica's commit never goes down while it is up",
+                     "副本运行期间，已提交的槽位从不后退", commit_never_goes_down},
                 }) {}
 
 ReplicaSnapshot MultiPaxosInvariants::snapshot(std::size_t i) const {
@@ -122,21 +124,25 @@ void MultiPaxosInvariants::refused(const NodeId& replica, const NodeId& from,
 }
 
 void MultiPaxosInvariants::install(MultiPaxosWorld& world) {
-  world.add_invariant("at most one command chosen per slot",
+  world.add_invariant({"at most one command chosen per slot", "每个槽位最多选定一条命令"},
                       [this] { return one_command_per_slot(); });
-  world.add_invariant("at most one master per ballot", [this] { return one_master_per_ballot(); });
-  world.add_invariant("replicas learn only chosen commands",
+  world.add_invariant({"at most one master per ballot", "每个编号最多一个主节点"},
+                      [this] { return one_master_per_ballot(); });
+  world.add_invariant({"replicas learn only chosen commands", "副本只学到已选定的命令"},
                       [this] { return learned_commands_were_chosen(); });
-  world.add_invariant("a master knows chosen only the values it proposed under its ballot",
+  world.add_invariant({"a master knows chosen only the values it proposed under its ballot",
+                       "主节点只把自己以本编号提议的值当作已选定"},
                       [this] { return masters_learn_their_own_values(); });
-  world.add_invariant("at most one master holds a lease", [this] { return one_lease_holder(); });
-  world.add_invariant("a master that reads locally has applied all that any replica applied",
+  world.add_invariant({"at most one master holds a lease", "最多一个主节点持有租约"},
+                      [this] { return one_lease_holder(); });
+  world.add_invariant({"a master that reads locally has applied all that any replica applied",
+                       "本地读的主节点已执行任何副本执行过的命令"},
                       [this] { return local_reads_are_up_to_date(); });
-  world.add_invariant("client operations are linearizable",
+  world.add_invariant({"client operations are linearizable", "客户端操作是线性一致的"},
                       [this] { return clients_.violation(); });
-  world.add_invariant("replicas send only possible messages",
+  world.add_invariant({"replicas send only possible messages", "副本只发送可能的消息"},
                       [this] { return only_possible_messages(); });
-  world.add_invariant("a slot once known chosen never changes",
+  world.add_invariant({"a slot once known chosen never changes", "已知选定的槽位不再改变"},
                       [this] { return chosen_slots_stay(); });
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   world.add_invariants(

@@ -74,22 +74,24 @@ std::optional<std::string> accepted_number_never_goes_down(const NodeId& accepto
 
 PaxosInvariants::PaxosInvariants(const PaxosCluster& cluster)
     : cluster_(cluster),
-      acceptors_(cluster.options().servers,
-                 [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); },
-                 {
-                     {"acceptor keeps its promises", promise_never_goes_down},
-                     {"acceptor keeps its promises", nothing_accepted_below_the_promise},
-                     {"an acceptor's accepted proposal number never goes down",
-                      accepted_number_never_goes_down},
-                 }) {}
+      acceptors_(
+          cluster.options().servers,
+          [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); },
+          {
+              {"acceptor keeps its promises", "接受者遵守承诺", promise_never_goes_down},
+              {"acceptor keeps its promises", "接受者遵守承诺", nothing_accepted_below_the_promise},
+              {"an acceptor's accepted proposal number never goes down",
+               "接受者通过的提案编号从不减小", accepted_number_never_goes_down},
+          }) {}
 
 void PaxosInvariants::install(PaxosWorld& world) {
-  world.add_invariant("only a proposed value is chosen",
+  world.add_invariant({"only a proposed value is chosen", "只有被提出的值才可能被选定"},
                       [this] { return only_a_proposed_value_is_chosen(); });
-  world.add_invariant("at most one value chosen", [this] { return at_most_one_value_chosen(); });
-  world.add_invariant("one value per proposal number",
+  world.add_invariant({"at most one value chosen", "最多只有一个值被选定"},
+                      [this] { return at_most_one_value_chosen(); });
+  world.add_invariant({"one value per proposal number", "每个提案编号只对应一个值"},
                       [this] { return one_value_per_proposal_number(); });
-  world.add_invariant("learned values were chosen",
+  world.add_invariant({"learned values were chosen", "学习者学到的值都已被选定"},
                       [this] { return learned_values_were_chosen(); });
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   world.add_invariants(

@@ -107,11 +107,14 @@ RaftInvariants::RaftInvariants(const RaftCluster& cluster, ClientHistory& client
       found_committed_(cluster.options().servers.size()),
       servers_(cluster.options().servers, [this](std::size_t i) { return snapshot(i); },
                {
-                   {"a server's current term never goes down", current_term_never_goes_down},
-                   {"a server votes at most once per term", votes_at_most_once_per_term},
+                   {"a server's current term never goes down", "服务器的当前任期从不减小",
+                    current_term_never_goes_down},
+                   {"a server votes at most once per term", "每个服务器在一个任期内最多投一票",
+                    votes_at_most_once_per_term},
                    {"a server's commit index never goes down while it is up",
-                    commit_index_never_goes_down},
-                   {"a leader stays leader for the rest of its term", leader_stays_leader},
+                    "服务器运行期间，已提交索引从不减小", commit_index_never_goes_down},
+                   {"a leader stays leader for the rest of its term",
+                    "领导者在自己的任期内一直是领导者", leader_stays_leader},
                }) {}
 
 RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
@@ -183,14 +186,17 @@ void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft:
 }
 
 void RaftInvariants::install(RaftWorld& world) {
-  world.add_invariant("election safety", [this] { return election_safety(); });
-  world.add_invariant("leader append-only", [this] { return leader_append_only(); });
-  world.add_invariant("log matching", [this] { return log_matching(); });
-  world.add_invariant("leader completeness", [this] { return leader_completeness(); });
-  world.add_invariant("state machine safety", [this] { return state_machine_safety(); });
-  world.add_invariant("client operations are linearizable",
+  world.add_invariant({"election safety", "选举安全"}, [this] { return election_safety(); });
+  world.add_invariant({"leader append-only", "领导者只追加"},
+                      [this] { return leader_append_only(); });
+  world.add_invariant({"log matching", "日志匹配"}, [this] { return log_matching(); });
+  world.add_invariant({"leader completeness", "领导者完整性"},
+                      [this] { return leader_completeness(); });
+  world.add_invariant({"state machine safety", "状态机安全"},
+                      [this] { return state_machine_safety(); });
+  world.add_invariant({"client operations are linearizable", "客户端操作是线性一致的"},
                       [this] { return clients_.violation(); });
-  world.add_invariant("servers send only possible messages",
+  world.add_invariant({"servers send only possible messages", "服务器只发送可能的消息"},
                       [this] { return only_possible_messages(); });
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   world.add_invariants(

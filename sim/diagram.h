@@ -94,7 +94,8 @@ class DiagramWalker {
     if (auto text = Describer::brief(n.node, n.event, lang_)) drawing_.note_over(n.node, *text);
   }
   void draw(const Violated& v) {
-    drawing_.note_over_all((zh() ? "违反不变式 " : "INVARIANT VIOLATED: ") + v.invariant);
+    drawing_.note_over_all(zh() ? "违反不变式「" + v.name(lang_) + "」"
+                                : "INVARIANT VIOLATED: " + v.invariant);
   }
 
   Drawing& drawing_;

@@ -22,16 +22,18 @@ class Invariants {
   // state after the previous event, say): it names the one that fails.
   using Checks = std::function<std::optional<Violated>()>;
 
-  void add(std::string name, Check check) {
+  void add(InvariantName name, Check check) {
     entries_.push_back({std::move(name), std::move(check), nullptr});
   }
-  void add_group(Checks checks) { entries_.push_back({{}, nullptr, std::move(checks)}); }
+  void add_group(Checks checks) { entries_.push_back({"", nullptr, std::move(checks)}); }
 
   // The first invariant that does not hold now, if any.
   std::optional<Violated> first_violated() const {
     for (const Entry& entry : entries_) {
       if (entry.check) {
-        if (auto problem = entry.check()) return Violated{entry.name, std::move(*problem)};
+        if (auto problem = entry.check()) {
+          return Violated{entry.name.en, std::move(*problem), entry.name.zh};
+        }
       } else if (auto violated = entry.checks()) {
         return violated;
       }
@@ -41,7 +43,7 @@ class Invariants {
 
  private:
   struct Entry {
-    std::string name;
+    InvariantName name;
     Check check;    // one invariant, or…
     Checks checks;  // …a group of them
   };

@@ -83,7 +83,8 @@ Line describe(const Healed&, Lang lang) {
 }
 
 Line describe(const Violated& violation, Lang lang) {
-  return {(lang == Lang::zh ? "违反不变式 " : "INVARIANT VIOLATED: ") + violation.invariant + ": " +
+  return {(lang == Lang::zh ? "违反不变式「" + violation.name(lang) + "」："
+                            : "INVARIANT VIOLATED: " + violation.invariant + ": ") +
               violation.detail,
           Tone::bad};
 }

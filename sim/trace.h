@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "narration/line.h"
 
 namespace consensus_lab::sim {
 
@@ -83,8 +84,21 @@ struct Noted {
 };
 // A safety invariant failed; the run stops here.
 struct Violated {
-  std::string invariant;
-  std::string detail;
+  std::string invariant;          // its name, in English
+  std::string detail;             // what broke it (in English)
+  std::string invariant_zh = {};  // its name in the notes' Chinese (empty: none given)
+  // The name in `lang`; in Chinese the English one when none was given.
+  const std::string& name(narration::Lang lang) const {
+    return lang == narration::Lang::zh && !invariant_zh.empty() ? invariant_zh : invariant;
+  }
+};
+
+// An invariant's name in English and in the notes' Chinese; a test's own
+// invariant may give only the English.
+struct InvariantName {
+  InvariantName(const char* english) : en(english) {}  // NOLINT: implicit on purpose
+  InvariantName(const char* english, const char* chinese) : en(english), zh(chinese) {}
+  std::string en, zh;
 };
 
 template <class M, class E>
