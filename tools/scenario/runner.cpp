@@ -98,9 +98,9 @@ class Session::Impl {
 
   void check() {
     if (const auto violation = protocol_->violation()) {
-      const bool zh = options_.lang == narration::Lang::zh;
       throw ScenarioError(ScenarioError::Kind::invariant,
-                          violation->name(options_.lang) + (zh ? "：" : ": ") + violation->detail);
+                          violation->invariant + ": " + violation->detail,
+                          violation->name(narration::Lang::zh) + "：" + violation->detail);
     }
   }
 
