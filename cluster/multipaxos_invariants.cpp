@@ -24,10 +24,10 @@ std::string describe(const std::optional<Ballot>& ballot) {
 // numbered at or below one already answered is not answered": the promise
 // only goes up. It is durable, so across a crash too — unless rule persist
 // is off and the crash wiped the disk.
-std::optional<std::string> promise_never_goes_down(const NodeId& replica,
-                                                   const ReplicaSnapshot& before,
-                                                   const ReplicaSnapshot& now,
-                                                   const multipaxos::Rules& rules) {
+std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
+                                                    const ReplicaSnapshot& before,
+                                                    const ReplicaSnapshot& now,
+                                                    const multipaxos::Rules& rules) {
   const bool kept = rules.persist || (before.up && now.up);
   if (kept && before.promised && (!now.promised || *now.promised < *before.promised)) {
     return replica + "'s promise went down from " + describe(before.promised) + " to " +
@@ -40,10 +40,10 @@ std::optional<std::string> promise_never_goes_down(const NodeId& replica,
 // 1..n chosen, and what is chosen stays chosen (Paxos Made Simple §2.1:
 // "only a single value is chosen"; 只有一个值被选定). It is volatile — rebuilt
 // after a restart — so it is compared only while the replica stays up.
-std::optional<std::string> commit_never_goes_down(const NodeId& replica,
-                                                  const ReplicaSnapshot& before,
-                                                  const ReplicaSnapshot& now,
-                                                  const multipaxos::Rules&) {
+std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
+                                                   const ReplicaSnapshot& before,
+                                                   const ReplicaSnapshot& now,
+                                                   const multipaxos::Rules&) {
   if (before.up && now.up && now.commit < before.commit) {
     return replica + "'s commit went down from slot " + multipaxos::to_string(before.commit) +
            " to slot " + multipaxos::to_string(now.commit);
@@ -55,9 +55,9 @@ std::optional<std::string> commit_never_goes_down(const NodeId& replica,
 // — "the learner is told the outcome, takes the value agreed on and stores
 // it". A value once chosen stays chosen, so what a replica stored as chosen
 // in a slot is never replaced by something else.
-std::optional<std::string> chosen_slot_never_changes(const NodeId& replica, Slot slot,
-                                                     const std::optional<Command>& held,
-                                                     const Command& written) {
+std::optional<sim::Problem> chosen_slot_never_changes(const NodeId& replica, Slot slot,
+                                                      const std::optional<Command>& held,
+                                                      const Command& written) {
   if (held && !(*held == written)) {
     return replica + " knew " + to_string(*held) + " chosen in slot " +
            multipaxos::to_string(slot) + ", then stored " + to_string(written) + " there";
@@ -151,7 +151,7 @@ void MultiPaxosInvariants::install(MultiPaxosWorld& world) {
 
 // Each slot is one Basic Paxos instance — Paxos Made Simple §2.1: "Only a
 // single value is chosen" (只有一个值被选定), slot by slot.
-std::optional<std::string> MultiPaxosInvariants::one_command_per_slot() {
+std::optional<sim::Problem> MultiPaxosInvariants::one_command_per_slot() {
   for (const auto& [slot, command] : new_chosen_) {
     const Command& first = cluster_.chosen().at(slot);
     if (!(first == command)) {
@@ -167,7 +167,7 @@ std::optional<std::string> MultiPaxosInvariants::one_command_per_slot() {
 // elected by Basic Paxos: a majority promised its ballot, and a majority
 // promises a ballot to one candidate only (replica k of n owns the ballots
 // k, k + n, …), so no two replicas become master with one ballot.
-std::optional<std::string> MultiPaxosInvariants::one_master_per_ballot() {
+std::optional<sim::Problem> MultiPaxosInvariants::one_master_per_ballot() {
   for (const Election& election : new_masters_) {
     const NodeId& first = master_of_ballot_.at(election.ballot);
     if (first != election.master) {
@@ -185,7 +185,7 @@ std::optional<std::string> MultiPaxosInvariants::one_master_per_ballot() {
 // process never learns that a value has been chosen unless it actually has
 // been." Every acceptance is recorded before the reply that reports it
 // leaves, so a slot a replica learns is chosen already — or it never was.
-std::optional<std::string> MultiPaxosInvariants::learned_commands_were_chosen() {
+std::optional<sim::Problem> MultiPaxosInvariants::learned_commands_were_chosen() {
   for (const Learning& learning : new_learnings_) {
     const auto chosen = cluster_.chosen().find(learning.slot);
     const std::string what = learning.replica + " learned " + to_string(learning.command) +
@@ -205,7 +205,7 @@ std::optional<std::string> MultiPaxosInvariants::learned_commands_were_chosen() 
 // chosen with the value you accepted from me under my ballot. So a master
 // may know a slot chosen only with the value it proposed there itself, if it
 // proposed one (and some replica accepted it) under its current ballot.
-std::optional<std::string> MultiPaxosInvariants::masters_learn_their_own_values() {
+std::optional<sim::Problem> MultiPaxosInvariants::masters_learn_their_own_values() {
   for (const Learning& learning : new_learnings_by_masters_) {
     const auto* own = cluster_.accepted_under(learning.slot, *learning.ballot);
     if (own == nullptr || own->by.empty() || own->command == learning.command) continue;
@@ -226,7 +226,7 @@ std::optional<std::string> MultiPaxosInvariants::masters_learn_their_own_values(
 // the master serves reads and writes. A master serves a read from its own
 // state machine only under a lease, and leases never overlap: were two
 // masters to read locally at once, one could answer with stale data.
-std::optional<std::string> MultiPaxosInvariants::one_lease_holder() const {
+std::optional<sim::Problem> MultiPaxosInvariants::one_lease_holder() const {
   std::vector<NodeId> reading;
   for (std::size_t i = 0; i < cluster_.options().replicas.size(); ++i) {
     const Replica* r = cluster_.replica_at(i);
@@ -244,7 +244,7 @@ std::optional<std::string> MultiPaxosInvariants::one_lease_holder() const {
 // before it crashed) — or a client could read a value older than one it
 // was already told was written. Catches a master that reads before it has
 // recovered, and two masters under leases, with one comparison.
-std::optional<std::string> MultiPaxosInvariants::local_reads_are_up_to_date() const {
+std::optional<sim::Problem> MultiPaxosInvariants::local_reads_are_up_to_date() const {
   for (std::size_t i = 0; i < cluster_.options().replicas.size(); ++i) {
     const Replica* r = cluster_.replica_at(i);
     if (r == nullptr || !r->can_read_locally(cluster_.world().now())) continue;
@@ -260,14 +260,14 @@ std::optional<std::string> MultiPaxosInvariants::local_reads_are_up_to_date() co
 
 // Replicas that follow the protocol never send each other a message that
 // Replica::check finds impossible: a refusal here is a bug in one or the other.
-std::optional<std::string> MultiPaxosInvariants::only_possible_messages() const {
+std::optional<sim::Problem> MultiPaxosInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
   return first.replica + " refused " + multipaxos::to_string(first.message) + " from " +
          first.from + ": " + first.reason;
 }
 
-std::optional<std::string> MultiPaxosInvariants::chosen_slots_stay() {
+std::optional<sim::Problem> MultiPaxosInvariants::chosen_slots_stay() {
   for (const ChosenWrite& write : new_chosen_writes_) {
     if (auto problem =
             chosen_slot_never_changes(write.replica, write.slot, write.held, write.written)) {

@@ -36,20 +36,20 @@ using PaxosWorld = sim::World<paxos::Message, paxos::Event>;
 // crashed acceptor will come back with.
 
 // "acceptor keeps its promises", half 1 (while promise1 and persist are on).
-std::optional<std::string> promise_never_goes_down(const NodeId& acceptor,
-                                                   const paxos::AcceptorState& before,
-                                                   const paxos::AcceptorState& now,
-                                                   const paxos::Rules& rules);
+std::optional<sim::Problem> promise_never_goes_down(const NodeId& acceptor,
+                                                    const paxos::AcceptorState& before,
+                                                    const paxos::AcceptorState& now,
+                                                    const paxos::Rules& rules);
 // "acceptor keeps its promises", half 2 (while promise2 is on).
-std::optional<std::string> nothing_accepted_below_the_promise(const NodeId& acceptor,
-                                                              const paxos::AcceptorState& before,
-                                                              const paxos::AcceptorState& now,
-                                                              const paxos::Rules& rules);
+std::optional<sim::Problem> nothing_accepted_below_the_promise(const NodeId& acceptor,
+                                                               const paxos::AcceptorState& before,
+                                                               const paxos::AcceptorState& now,
+                                                               const paxos::Rules& rules);
 // While promise1, promise2 and persist are on.
-std::optional<std::string> accepted_number_never_goes_down(const NodeId& acceptor,
-                                                           const paxos::AcceptorState& before,
-                                                           const paxos::AcceptorState& now,
-                                                           const paxos::Rules& rules);
+std::optional<sim::Problem> accepted_number_never_goes_down(const NodeId& acceptor,
+                                                            const paxos::AcceptorState& before,
+                                                            const paxos::AcceptorState& now,
+                                                            const paxos::Rules& rules);
 
 class PaxosInvariants {
  public:
@@ -67,10 +67,10 @@ class PaxosInvariants {
   // Every check below, by name, run by `world` after every event.
   void install(PaxosWorld& world);
 
-  std::optional<std::string> only_a_proposed_value_is_chosen() const;
-  std::optional<std::string> at_most_one_value_chosen() const;
-  std::optional<std::string> one_value_per_proposal_number();
-  std::optional<std::string> learned_values_were_chosen() const;
+  std::optional<sim::Problem> only_a_proposed_value_is_chosen() const;
+  std::optional<sim::Problem> at_most_one_value_chosen() const;
+  std::optional<sim::Problem> one_value_per_proposal_number();
+  std::optional<sim::Problem> learned_values_were_chosen() const;
 
  private:
   const PaxosCluster& cluster_;

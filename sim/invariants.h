@@ -17,7 +17,7 @@ namespace consensus_lab::sim {
 class Invariants {
  public:
   // An invariant returns a description of what is wrong, or nothing.
-  using Check = std::function<std::optional<std::string>()>;
+  using Check = std::function<std::optional<Problem>()>;
   // Several invariants checked in one pass (each server's state against its
   // state after the previous event, say): it names the one that fails.
   using Checks = std::function<std::optional<Violated>()>;
@@ -32,7 +32,8 @@ class Invariants {
     for (const Entry& entry : entries_) {
       if (entry.check) {
         if (auto problem = entry.check()) {
-          return Violated{entry.name.en, std::move(*problem), entry.name.zh};
+          return Violated{entry.name.en, std::move(problem->en), entry.name.zh,
+                          std::move(problem->zh)};
         }
       } else if (auto violated = entry.checks()) {
         return violated;

@@ -85,7 +85,7 @@ Line describe(const Healed&, Lang lang) {
 Line describe(const Violated& violation, Lang lang) {
   return {(lang == Lang::zh ? "违反不变式「" + violation.name(lang) + "」："
                             : "INVARIANT VIOLATED: " + violation.invariant + ": ") +
-              violation.detail,
+              violation.what(lang),
           Tone::bad};
 }
 

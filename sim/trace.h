@@ -85,12 +85,25 @@ struct Noted {
 // A safety invariant failed; the run stops here.
 struct Violated {
   std::string invariant;          // its name, in English
-  std::string detail;             // what broke it (in English)
-  std::string invariant_zh = {};  // its name in the notes' Chinese (empty: none given)
-  // The name in `lang`; in Chinese the English one when none was given.
+  std::string detail;             // what broke it, in English
+  std::string invariant_zh = {};  // the name in the notes' Chinese (empty: none given)
+  std::string detail_zh = {};     // what broke it in Chinese (empty: none given)
+  // The name and the detail in `lang`; in Chinese the English ones when none was given.
   const std::string& name(narration::Lang lang) const {
     return lang == narration::Lang::zh && !invariant_zh.empty() ? invariant_zh : invariant;
   }
+  const std::string& what(narration::Lang lang) const {
+    return lang == narration::Lang::zh && !detail_zh.empty() ? detail_zh : detail;
+  }
+};
+
+// What broke an invariant, in English and in the notes' Chinese; a test's own
+// invariant may say it in English only.
+struct Problem {
+  Problem(std::string english) : en(std::move(english)) {}  // NOLINT: implicit on purpose
+  Problem(std::string english, std::string chinese)
+      : en(std::move(english)), zh(std::move(chinese)) {}
+  std::string en, zh;
 };
 
 // An invariant's name in English and in the notes' Chinese; a test's own

@@ -18,8 +18,8 @@ using namespace consensus_lab::cluster;
 namespace {
 
 // The check's report, or "" when it passes.
-std::string report(const std::optional<std::string>& problem) {
-  return problem.value_or("");
+std::string report(const std::optional<sim::Problem>& problem) {
+  return problem ? problem->en : "";
 }
 
 paxos::AcceptorState acceptor(std::optional<std::uint64_t> promised,

@@ -98,9 +98,9 @@ class Session::Impl {
 
   void check() {
     if (const auto violation = protocol_->violation()) {
-      throw ScenarioError(ScenarioError::Kind::invariant,
-                          violation->invariant + ": " + violation->detail,
-                          violation->name(narration::Lang::zh) + "：" + violation->detail);
+      throw ScenarioError(
+          ScenarioError::Kind::invariant, violation->invariant + ": " + violation->detail,
+          violation->name(narration::Lang::zh) + "：" + violation->what(narration::Lang::zh));
     }
   }
 
