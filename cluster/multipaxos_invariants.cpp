@@ -10,8 +10,10 @@ using multipaxos::Slot;
 
 namespace {
 
-std::string describe(const std::optional<Ballot>& ballot) {
-  return ballot ? paxos::to_string(*ballot) : "none";
+// A promise, or "none" (en) / "（无）" (zh).
+std::string describe(const std::optional<Ballot>& ballot,
+                     narration::Lang lang = narration::Lang::en) {
+  return ballot ? paxos::to_string(*ballot) : (lang == narration::Lang::zh ? "（无）" : "none");
 }
 
 }  // namespace
@@ -30,8 +32,10 @@ std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
                                                     const multipaxos::Rules& rules) {
   const bool kept = rules.persist || (before.up && now.up);
   if (kept && before.promised && (!now.promised || *now.promised < *before.promised)) {
-    return replica + "'s promise went down from " + describe(before.promised) + " to " +
-           describe(now.promised);
+    return sim::Problem{replica + "'s promise went down from " + describe(before.promised) +
+                            " to " + describe(now.promised),
+                        replica + " 的承诺从 " + describe(before.promised) + " 降到 " +
+                            describe(now.promised, narration::Lang::zh)};
   }
   return std::nullopt;
 }
@@ -45,8 +49,10 @@ std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
                                                    const ReplicaSnapshot& now,
                                                    const multipaxos::Rules&) {
   if (before.up && now.up && now.commit < before.commit) {
-    return replica + "'s commit went down from slot " + multipaxos::to_string(before.commit) +
-           " to slot " + multipaxos::to_string(now.commit);
+    const std::string from = multipaxos::to_string(before.commit),
+                      to = multipaxos::to_string(now.commit);
+    return sim::Problem{replica + "'s commit went down from slot " + from + " to slot " + to,
+                        replica + " 的已提交槽位从 " + from + " 降到 " + to};
   }
   return std::nullopt;
 }
@@ -59,8 +65,11 @@ std::optional<sim::Problem> chosen_slot_never_changes(const NodeId& replica, Slo
                                                       const std::optional<Command>& held,
                                                       const Command& written) {
   if (held && !(*held == written)) {
-    return replica + " knew " + to_string(*held) + " chosen in slot " +
-           multipaxos::to_string(slot) + ", then stored " + to_string(written) + " there";
+    const std::string at = multipaxos::to_string(slot);
+    return sim::Problem{replica + " knew " + to_string(*held) + " chosen in slot " + at +
+                            ", then stored " + to_string(written) + " there",
+                        replica + " 已知槽位 " + at + " 选定了 " + to_string(*held) +
+                            "，后来却在那里存了 " + to_string(written)};
   }
   return std::nullopt;
 }
@@ -155,8 +164,11 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_command_per_slot() {
   for (const auto& [slot, command] : new_chosen_) {
     const Command& first = cluster_.chosen().at(slot);
     if (!(first == command)) {
-      return "slot " + multipaxos::to_string(slot) + ": " + to_string(first) + " and " +
-             to_string(command) + " were each accepted by a majority";
+      const std::string at = multipaxos::to_string(slot), one = to_string(first),
+                        other = to_string(command);
+      return sim::Problem{
+          "slot " + at + ": " + one + " and " + other + " were each accepted by a majority",
+          "槽位 " + at + "：" + one + " 和 " + other + " 都被大多数副本通过"};
     }
   }
   new_chosen_.clear();
@@ -171,8 +183,10 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_master_per_ballot() {
   for (const Election& election : new_masters_) {
     const NodeId& first = master_of_ballot_.at(election.ballot);
     if (first != election.master) {
-      return first + " and " + election.master + " both became master with ballot " +
-             paxos::to_string(election.ballot);
+      const std::string ballot = paxos::to_string(election.ballot);
+      return sim::Problem{
+          first + " and " + election.master + " both became master with ballot " + ballot,
+          first + " 和 " + election.master + " 都以编号 " + ballot + " 成为主节点"};
     }
   }
   new_masters_.clear();
@@ -188,13 +202,18 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_master_per_ballot() {
 std::optional<sim::Problem> MultiPaxosInvariants::learned_commands_were_chosen() {
   for (const Learning& learning : new_learnings_) {
     const auto chosen = cluster_.chosen().find(learning.slot);
-    const std::string what = learning.replica + " learned " + to_string(learning.command) +
-                             " in slot " + multipaxos::to_string(learning.slot);
+    const std::string slot = multipaxos::to_string(learning.slot),
+                      command = to_string(learning.command);
+    const std::string what = learning.replica + " learned " + command + " in slot " + slot;
+    const std::string what_zh = learning.replica + " 在槽位 " + slot + " 学到 " +
+                                narration::command_text(learning.command, narration::Lang::zh);
     if (chosen == cluster_.chosen().end()) {
-      return what + ", where no majority of the slot's members has accepted anything";
+      return sim::Problem{what + ", where no majority of the slot's members has accepted anything",
+                          what_zh + "，但该槽位的成员中没有大多数通过任何提案"};
     }
     if (!(chosen->second == learning.command)) {
-      return what + ", but " + to_string(chosen->second) + " was chosen there";
+      return sim::Problem{what + ", but " + to_string(chosen->second) + " was chosen there",
+                          what_zh + "，但那里选定的是 " + to_string(chosen->second)};
     }
   }
   new_learnings_.clear();
@@ -235,8 +254,10 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_lease_holder() const {
     }
   }
   if (reading.size() <= 1) return std::nullopt;
-  return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
-         std::to_string(cluster_.world().now()) + " ms";
+  const std::string now = std::to_string(cluster_.world().now());
+  return sim::Problem{
+      reading[0] + " and " + reading[1] + " may both serve reads locally at " + now + " ms",
+      reading[0] + " 和 " + reading[1] + " 在 " + now + " ms 时都可能在本地执行读请求"};
 }
 
 // Chubby, and Raft §8: a replica that may answer reads from its own state
@@ -249,10 +270,13 @@ std::optional<sim::Problem> MultiPaxosInvariants::local_reads_are_up_to_date() c
     const Replica* r = cluster_.replica_at(i);
     if (r == nullptr || !r->can_read_locally(cluster_.world().now())) continue;
     if (r->applied() < most_applied_) {
-      return cluster_.options().replicas[i] +
-             " may serve reads locally, but has applied up to slot " +
-             multipaxos::to_string(r->applied()) + " while " + most_applied_by_ + " applied slot " +
-             multipaxos::to_string(most_applied_);
+      const NodeId& master = cluster_.options().replicas[i];
+      const std::string applied = multipaxos::to_string(r->applied()),
+                        most = multipaxos::to_string(most_applied_);
+      return sim::Problem{master + " may serve reads locally, but has applied up to slot " +
+                              applied + " while " + most_applied_by_ + " applied slot " + most,
+                          master + " 可以在本地执行读请求，但它只执行到槽位 " + applied + "，而 " +
+                              most_applied_by_ + " 已执行槽位 " + most};
     }
   }
   return std::nullopt;
