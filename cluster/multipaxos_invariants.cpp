@@ -10,8 +10,10 @@ using multipaxos::Slot;
 
 namespace {
 
-std::string describe(const std::optional<Ballot>& ballot) {
-  return ballot ? paxos::to_string(*ballot) : "none";
+// A promise, or "none" (en) / "（无）" (zh).
+std::string describe(const std::optional<Ballot>& ballot,
+                     narration::Lang lang = narration::Lang::en) {
+  return ballot ? paxos::to_string(*ballot) : (lang == narration::Lang::zh ? "（无）" : "none");
 }
 
 }  // namespace
@@ -24,14 +26,16 @@ std::string describe(const std::optional<Ballot>& ballot) {
 // numbered at or below one already answered is not answered": the promise
 // only goes up. It is durable, so across a crash too — unless rule persist
 // is off and the crash wiped the disk.
-std::optional<std::string> promise_never_goes_down(const NodeId& replica,
-                                                   const ReplicaSnapshot& before,
-                                                   const ReplicaSnapshot& now,
-                                                   const multipaxos::Rules& rules) {
+std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
+                                                    const ReplicaSnapshot& before,
+                                                    const ReplicaSnapshot& now,
+                                                    const multipaxos::Rules& rules) {
   const bool kept = rules.persist || (before.up && now.up);
   if (kept && before.promised && (!now.promised || *now.promised < *before.promised)) {
-    return replica + "'s promise went down from " + describe(before.promised) + " to " +
-           describe(now.promised);
+    return sim::Problem{replica + "'s promise went down from " + describe(before.promised) +
+                            " to " + describe(now.promised),
+                        replica + " 的承诺从 " + describe(before.promised) + " 降到 " +
+                            describe(now.promised, narration::Lang::zh)};
   }
   return std::nullopt;
 }
@@ -40,13 +44,15 @@ std::optional<std::string> promise_never_goes_down(const NodeId& replica,
 // 1..n chosen, and what is chosen stays chosen (Paxos Made Simple §2.1:
 // "only a single value is chosen"; 只有一个值被选定). It is volatile — rebuilt
 // after a restart — so it is compared only while the replica stays up.
-std::optional<std::string> commit_never_goes_down(const NodeId& replica,
-                                                  const ReplicaSnapshot& before,
-                                                  const ReplicaSnapshot& now,
-                                                  const multipaxos::Rules&) {
+std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
+                                                   const ReplicaSnapshot& before,
+                                                   const ReplicaSnapshot& now,
+                                                   const multipaxos::Rules&) {
   if (before.up && now.up && now.commit < before.commit) {
-    return replica + "'s commit went down from slot " + multipaxos::to_string(before.commit) +
-           " to slot " + multipaxos::to_string(now.commit);
+    const std::string from = multipaxos::to_string(before.commit),
+                      to = multipaxos::to_string(now.commit);
+    return sim::Problem{replica + "'s commit went down from slot " + from + " to slot " + to,
+                        replica + " 的已提交槽位从 " + from + " 降到 " + to};
   }
   return std::nullopt;
 }
@@ -55,12 +61,15 @@ std::optional<std::string> commit_never_goes_down(const NodeId& replica,
 // — "the learner is told the outcome, takes the value agreed on and stores
 // it". A value once chosen stays chosen, so what a replica stored as chosen
 // in a slot is never replaced by something else.
-std::optional<std::string> chosen_slot_never_changes(const NodeId& replica, Slot slot,
-                                                     const std::optional<Command>& held,
-                                                     const Command& written) {
+std::optional<sim::Problem> chosen_slot_never_changes(const NodeId& replica, Slot slot,
+                                                      const std::optional<Command>& held,
+                                                      const Command& written) {
   if (held && !(*held == written)) {
-    return replica + " knew " + to_string(*held) + " chosen in slot " +
-           multipaxos::to_string(slot) + ", then stored " + to_string(written) + " there";
+    const std::string at = multipaxos::to_string(slot);
+    return sim::Problem{replica + " knew " + to_string(*held) + " chosen in slot " + at +
+                            ", then stored " + to_string(written) + " there",
+                        replica + " 已知槽位 " + at + " 选定了 " + to_string(*held) +
+                            "，后来却在那里存了 " + to_string(written)};
   }
   return std::nullopt;
 }
@@ -72,8 +81,10 @@ MultiPaxosInvariants::MultiPaxosInvariants(const MultiPaxosCluster& cluster, Cli
       clients_(clients),
       replicas_(cluster.options().replicas, [this](std::size_t i) { return snapshot(i); },
                 {
-                    {"a replica's promise never goes down", promise_never_goes_down},
-                    {"a replica's commit never goes down while it is up", commit_never_goes_down},
+                    {"a replica's promise never goes down", "副本的承诺从不减小",
+                     promise_never_goes_down},
+                    {"a replica's commit never goes down while it is up",
+                     "副本运行期间，已提交的槽位从不后退", commit_never_goes_down},
                 }) {}
 
 ReplicaSnapshot MultiPaxosInvariants::snapshot(std::size_t i) const {
@@ -127,47 +138,50 @@ void MultiPaxosInvariants::install(MultiPaxosWorld& world) {
 
 std::optional<sim::Violated> MultiPaxosInvariants::first_violated(
     std::optional<std::size_t> event_node) {
-  if (auto problem = one_command_per_slot()) {
-    return sim::Violated{"at most one command chosen per slot", *problem};
-  }
-  if (auto problem = one_master_per_ballot()) {
-    return sim::Violated{"at most one master per ballot", *problem};
-  }
-  if (auto problem = learned_commands_were_chosen()) {
-    return sim::Violated{"replicas learn only chosen commands", *problem};
-  }
-  if (auto problem = masters_learn_their_own_values()) {
-    return sim::Violated{"a master knows chosen only the values it proposed under its ballot",
-                         *problem};
-  }
-  if (auto problem = one_lease_holder()) {
-    return sim::Violated{"at most one master holds a lease", *problem};
-  }
-  if (auto problem = local_reads_are_up_to_date()) {
-    return sim::Violated{"a master that reads locally has applied all that any replica applied",
-                         *problem};
-  }
-  if (auto problem = clients_.violation()) {
-    return sim::Violated{"client operations are linearizable", *problem};
-  }
-  if (auto problem = only_possible_messages()) {
-    return sim::Violated{"replicas send only possible messages", *problem};
-  }
-  if (auto problem = chosen_slots_stay()) {
-    return sim::Violated{"a slot once known chosen never changes", *problem};
-  }
+  if (auto problem = one_command_per_slot())
+    return sim::violated({"at most one command chosen per slot", "每个槽位最多选定一条命令"},
+                         std::move(*problem));
+  if (auto problem = one_master_per_ballot())
+    return sim::violated({"at most one master per ballot", "每个编号最多一个主节点"},
+                         std::move(*problem));
+  if (auto problem = learned_commands_were_chosen())
+    return sim::violated({"replicas learn only chosen commands", "副本只学到已选定的命令"},
+                         std::move(*problem));
+  if (auto problem = masters_learn_their_own_values())
+    return sim::violated({"a master knows chosen only the values it proposed under its ballot",
+                          "主节点只把自己以本编号提议的值当作已选定"},
+                         std::move(*problem));
+  if (auto problem = one_lease_holder())
+    return sim::violated({"at most one master holds a lease", "最多一个主节点持有租约"},
+                         std::move(*problem));
+  if (auto problem = local_reads_are_up_to_date())
+    return sim::violated({"a master that reads locally has applied all that any replica applied",
+                          "本地读的主节点已执行任何副本执行过的命令"},
+                         std::move(*problem));
+  if (auto problem = clients_.violation())
+    return sim::violated({"client operations are linearizable", "客户端操作是线性一致的"},
+                         std::move(*problem));
+  if (auto problem = only_possible_messages())
+    return sim::violated({"replicas send only possible messages", "副本只发送可能的消息"},
+                         std::move(*problem));
+  if (auto problem = chosen_slots_stay())
+    return sim::violated({"a slot once known chosen never changes", "已知选定的槽位不再改变"},
+                         std::move(*problem));
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   return replicas_.run(cluster_.options().rules, event_node);
 }
 
 // Each slot is one Basic Paxos instance — Paxos Made Simple §2.1: "Only a
 // single value is chosen" (只有一个值被选定), slot by slot.
-std::optional<std::string> MultiPaxosInvariants::one_command_per_slot() {
+std::optional<sim::Problem> MultiPaxosInvariants::one_command_per_slot() {
   for (const auto& [slot, command] : new_chosen_) {
     const Command& first = cluster_.chosen().at(slot);
     if (!(first == command)) {
-      return "slot " + multipaxos::to_string(slot) + ": " + to_string(first) + " and " +
-             to_string(command) + " were each accepted by a majority";
+      const std::string at = multipaxos::to_string(slot), one = to_string(first),
+                        other = to_string(command);
+      return sim::Problem{
+          "slot " + at + ": " + one + " and " + other + " were each accepted by a majority",
+          "槽位 " + at + "：" + one + " 和 " + other + " 都被大多数副本通过"};
     }
   }
   new_chosen_.clear();
@@ -178,12 +192,14 @@ std::optional<std::string> MultiPaxosInvariants::one_command_per_slot() {
 // elected by Basic Paxos: a majority promised its ballot, and a majority
 // promises a ballot to one candidate only (replica k of n owns the ballots
 // k, k + n, …), so no two replicas become master with one ballot.
-std::optional<std::string> MultiPaxosInvariants::one_master_per_ballot() {
+std::optional<sim::Problem> MultiPaxosInvariants::one_master_per_ballot() {
   for (const Election& election : new_masters_) {
     const NodeId& first = master_of_ballot_.at(election.ballot);
     if (first != election.master) {
-      return first + " and " + election.master + " both became master with ballot " +
-             paxos::to_string(election.ballot);
+      const std::string ballot = paxos::to_string(election.ballot);
+      return sim::Problem{
+          first + " and " + election.master + " both became master with ballot " + ballot,
+          first + " 和 " + election.master + " 都以编号 " + ballot + " 成为主节点"};
     }
   }
   new_masters_.clear();
@@ -196,16 +212,21 @@ std::optional<std::string> MultiPaxosInvariants::one_master_per_ballot() {
 // process never learns that a value has been chosen unless it actually has
 // been." Every acceptance is recorded before the reply that reports it
 // leaves, so a slot a replica learns is chosen already — or it never was.
-std::optional<std::string> MultiPaxosInvariants::learned_commands_were_chosen() {
+std::optional<sim::Problem> MultiPaxosInvariants::learned_commands_were_chosen() {
   for (const Learning& learning : new_learnings_) {
     const auto chosen = cluster_.chosen().find(learning.slot);
-    const std::string what = learning.replica + " learned " + to_string(learning.command) +
-                             " in slot " + multipaxos::to_string(learning.slot);
+    const std::string slot = multipaxos::to_string(learning.slot),
+                      command = to_string(learning.command);
+    const std::string what = learning.replica + " learned " + command + " in slot " + slot;
+    const std::string what_zh = learning.replica + " 在槽位 " + slot + " 学到 " +
+                                narration::command_text(learning.command, narration::Lang::zh);
     if (chosen == cluster_.chosen().end()) {
-      return what + ", where no majority of the slot's members has accepted anything";
+      return sim::Problem{what + ", where no majority of the slot's members has accepted anything",
+                          what_zh + "，但该槽位的成员中没有大多数通过任何提案"};
     }
     if (!(chosen->second == learning.command)) {
-      return what + ", but " + to_string(chosen->second) + " was chosen there";
+      return sim::Problem{what + ", but " + to_string(chosen->second) + " was chosen there",
+                          what_zh + "，但那里选定的是 " + to_string(chosen->second)};
     }
   }
   new_learnings_.clear();
@@ -216,7 +237,7 @@ std::optional<std::string> MultiPaxosInvariants::learned_commands_were_chosen() 
 // chosen with the value you accepted from me under my ballot. So a master
 // may know a slot chosen only with the value it proposed there itself, if it
 // proposed one (and some replica accepted it) under its current ballot.
-std::optional<std::string> MultiPaxosInvariants::masters_learn_their_own_values() {
+std::optional<sim::Problem> MultiPaxosInvariants::masters_learn_their_own_values() {
   for (const Learning& learning : new_learnings_by_masters_) {
     const auto* own = cluster_.accepted_under(learning.slot, *learning.ballot);
     if (own == nullptr || own->by.empty() || own->command == learning.command) continue;
@@ -237,7 +258,7 @@ std::optional<std::string> MultiPaxosInvariants::masters_learn_their_own_values(
 // the master serves reads and writes. A master serves a read from its own
 // state machine only under a lease, and leases never overlap: were two
 // masters to read locally at once, one could answer with stale data.
-std::optional<std::string> MultiPaxosInvariants::one_lease_holder() const {
+std::optional<sim::Problem> MultiPaxosInvariants::one_lease_holder() const {
   std::vector<NodeId> reading;
   for (std::size_t i = 0; i < cluster_.options().replicas.size(); ++i) {
     const Replica* r = cluster_.replica_at(i);
@@ -246,8 +267,10 @@ std::optional<std::string> MultiPaxosInvariants::one_lease_holder() const {
     }
   }
   if (reading.size() <= 1) return std::nullopt;
-  return reading[0] + " and " + reading[1] + " may both serve reads locally at " +
-         std::to_string(cluster_.world().now()) + " ms";
+  const std::string now = std::to_string(cluster_.world().now());
+  return sim::Problem{
+      reading[0] + " and " + reading[1] + " may both serve reads locally at " + now + " ms",
+      reading[0] + " 和 " + reading[1] + " 在 " + now + " ms 时都可能在本地执行读请求"};
 }
 
 // Chubby, and Raft §8: a replica that may answer reads from its own state
@@ -255,15 +278,18 @@ std::optional<std::string> MultiPaxosInvariants::one_lease_holder() const {
 // before it crashed) — or a client could read a value older than one it
 // was already told was written. Catches a master that reads before it has
 // recovered, and two masters under leases, with one comparison.
-std::optional<std::string> MultiPaxosInvariants::local_reads_are_up_to_date() const {
+std::optional<sim::Problem> MultiPaxosInvariants::local_reads_are_up_to_date() const {
   for (std::size_t i = 0; i < cluster_.options().replicas.size(); ++i) {
     const Replica* r = cluster_.replica_at(i);
     if (r == nullptr || !r->can_read_locally(cluster_.world().now())) continue;
     if (r->applied() < most_applied_) {
-      return cluster_.options().replicas[i] +
-             " may serve reads locally, but has applied up to slot " +
-             multipaxos::to_string(r->applied()) + " while " + most_applied_by_ + " applied slot " +
-             multipaxos::to_string(most_applied_);
+      const NodeId& master = cluster_.options().replicas[i];
+      const std::string applied = multipaxos::to_string(r->applied()),
+                        most = multipaxos::to_string(most_applied_);
+      return sim::Problem{master + " may serve reads locally, but has applied up to slot " +
+                              applied + " while " + most_applied_by_ + " applied slot " + most,
+                          master + " 可以在本地执行读请求，但它只执行到槽位 " + applied + "，而 " +
+                              most_applied_by_ + " 已执行槽位 " + most};
     }
   }
   return std::nullopt;
@@ -271,14 +297,14 @@ std::optional<std::string> MultiPaxosInvariants::local_reads_are_up_to_date() co
 
 // Replicas that follow the protocol never send each other a message that
 // Replica::check finds impossible: a refusal here is a bug in one or the other.
-std::optional<std::string> MultiPaxosInvariants::only_possible_messages() const {
+std::optional<sim::Problem> MultiPaxosInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
   return first.replica + " refused " + multipaxos::to_string(first.message) + " from " +
          first.from + ": " + first.reason;
 }
 
-std::optional<std::string> MultiPaxosInvariants::chosen_slots_stay() {
+std::optional<sim::Problem> MultiPaxosInvariants::chosen_slots_stay() {
   for (const ChosenWrite& write : new_chosen_writes_) {
     if (auto problem =
             chosen_slot_never_changes(write.replica, write.slot, write.held, write.written)) {

@@ -8,12 +8,15 @@ namespace consensus_lab::cluster {
 
 namespace {
 
-std::string describe(const std::optional<paxos::ProposalNumber>& number) {
-  return number ? paxos::to_string(*number) : "none";
+// A promise or an accepted proposal, or "none" (en) / "（无）" (zh).
+std::string describe(const std::optional<paxos::ProposalNumber>& number,
+                     narration::Lang lang = narration::Lang::en) {
+  return number ? paxos::to_string(*number) : (lang == narration::Lang::zh ? "（无）" : "none");
 }
 
-std::string describe(const std::optional<paxos::Proposal>& proposal) {
-  return proposal ? paxos::to_string(*proposal) : "none";
+std::string describe(const std::optional<paxos::Proposal>& proposal,
+                     narration::Lang lang = narration::Lang::en) {
+  return proposal ? paxos::to_string(*proposal) : (lang == narration::Lang::zh ? "（无）" : "none");
 }
 
 }  // namespace
@@ -25,14 +28,16 @@ std::string describe(const std::optional<paxos::Proposal>& proposal) {
 // number is less than or equal to the number of a Prepare the acceptor has
 // already answered, the acceptor promises not to answer it." So the number it
 // has promised only goes up — across a crash too, if it was made durable.
-std::optional<std::string> promise_never_goes_down(const NodeId& acceptor,
-                                                   const paxos::AcceptorState& before,
-                                                   const paxos::AcceptorState& now,
-                                                   const paxos::Rules& rules) {
+std::optional<sim::Problem> promise_never_goes_down(const NodeId& acceptor,
+                                                    const paxos::AcceptorState& before,
+                                                    const paxos::AcceptorState& now,
+                                                    const paxos::Rules& rules) {
   if (!rules.promise1 || !rules.persist) return std::nullopt;
   if (before.promised && (!now.promised || *now.promised < *before.promised)) {
-    return acceptor + "'s promise went down from " + describe(before.promised) + " to " +
-           describe(now.promised);
+    return sim::Problem{acceptor + "'s promise went down from " + describe(before.promised) +
+                            " to " + describe(now.promised),
+                        acceptor + " 的承诺从 " + describe(before.promised) + " 降到 " +
+                            describe(now.promised, narration::Lang::zh)};
   }
   return std::nullopt;
 }
@@ -41,15 +46,19 @@ std::optional<std::string> promise_never_goes_down(const NodeId& acceptor,
 // 准备请求的提案编号，那么接受者将承诺不通过这个提案。" — "If the proposal number in an
 // Accept is less than the number of a Prepare the acceptor has already
 // answered, the acceptor promises not to accept it."
-std::optional<std::string> nothing_accepted_below_the_promise(const NodeId& acceptor,
-                                                              const paxos::AcceptorState& before,
-                                                              const paxos::AcceptorState& now,
-                                                              const paxos::Rules& rules) {
+std::optional<sim::Problem> nothing_accepted_below_the_promise(const NodeId& acceptor,
+                                                               const paxos::AcceptorState& before,
+                                                               const paxos::AcceptorState& now,
+                                                               const paxos::Rules& rules) {
   if (!rules.promise2) return std::nullopt;
   const bool newly_accepted = now.accepted && now.accepted != before.accepted;
   if (newly_accepted && before.promised && now.accepted->number < *before.promised) {
-    return acceptor + " accepted " + paxos::to_string(*now.accepted) + " after promising " +
-           paxos::to_string(*before.promised) + " (no acceptance below the promise)";
+    const std::string accepted = paxos::to_string(*now.accepted),
+                      promised = paxos::to_string(*before.promised);
+    return sim::Problem{acceptor + " accepted " + accepted + " after promising " + promised +
+                            " (no acceptance below the promise)",
+                        acceptor + " 承诺了 " + promised + " 之后又通过了 " + accepted +
+                            "（第二个承诺：不通过编号小于承诺的提案）"};
   }
   return std::nullopt;
 }
@@ -58,14 +67,16 @@ std::optional<std::string> nothing_accepted_below_the_promise(const NodeId& acce
 // its promise, and its promise never goes down while accepting a proposal
 // raises it to that proposal's number. So the proposals it accepts, one after
 // another, have numbers that only go up.
-std::optional<std::string> accepted_number_never_goes_down(const NodeId& acceptor,
-                                                           const paxos::AcceptorState& before,
-                                                           const paxos::AcceptorState& now,
-                                                           const paxos::Rules& rules) {
+std::optional<sim::Problem> accepted_number_never_goes_down(const NodeId& acceptor,
+                                                            const paxos::AcceptorState& before,
+                                                            const paxos::AcceptorState& now,
+                                                            const paxos::Rules& rules) {
   if (!rules.promise1 || !rules.promise2 || !rules.persist) return std::nullopt;
   if (before.accepted && (!now.accepted || now.accepted->number < before.accepted->number)) {
-    return acceptor + "'s accepted proposal went down from " + describe(before.accepted) + " to " +
-           describe(now.accepted);
+    return sim::Problem{acceptor + "'s accepted proposal went down from " +
+                            describe(before.accepted) + " to " + describe(now.accepted),
+                        acceptor + " 通过的提案从 " + describe(before.accepted) + " 降到 " +
+                            describe(now.accepted, narration::Lang::zh)};
   }
   return std::nullopt;
 }
@@ -74,14 +85,15 @@ std::optional<std::string> accepted_number_never_goes_down(const NodeId& accepto
 
 PaxosInvariants::PaxosInvariants(const PaxosCluster& cluster)
     : cluster_(cluster),
-      acceptors_(cluster.options().servers,
-                 [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); },
-                 {
-                     {"acceptor keeps its promises", promise_never_goes_down},
-                     {"acceptor keeps its promises", nothing_accepted_below_the_promise},
-                     {"an acceptor's accepted proposal number never goes down",
-                      accepted_number_never_goes_down},
-                 }) {}
+      acceptors_(
+          cluster.options().servers,
+          [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); },
+          {
+              {"acceptor keeps its promises", "接受者遵守承诺", promise_never_goes_down},
+              {"acceptor keeps its promises", "接受者遵守承诺", nothing_accepted_below_the_promise},
+              {"an acceptor's accepted proposal number never goes down",
+               "接受者通过的提案编号从不减小", accepted_number_never_goes_down},
+          }) {}
 
 void PaxosInvariants::install(PaxosWorld& world) {
   world.add_invariants([this, &world] { return first_violated(world.event_node()); });
@@ -89,18 +101,17 @@ void PaxosInvariants::install(PaxosWorld& world) {
 
 std::optional<sim::Violated> PaxosInvariants::first_violated(
     std::optional<std::size_t> event_node) {
-  if (auto problem = only_a_proposed_value_is_chosen()) {
-    return sim::Violated{"only a proposed value is chosen", *problem};
-  }
-  if (auto problem = at_most_one_value_chosen()) {
-    return sim::Violated{"at most one value chosen", *problem};
-  }
-  if (auto problem = one_value_per_proposal_number()) {
-    return sim::Violated{"one value per proposal number", *problem};
-  }
-  if (auto problem = learned_values_were_chosen()) {
-    return sim::Violated{"learned values were chosen", *problem};
-  }
+  if (auto problem = only_a_proposed_value_is_chosen())
+    return sim::violated({"only a proposed value is chosen", "只有被提出的值才可能被选定"},
+                         std::move(*problem));
+  if (auto problem = at_most_one_value_chosen())
+    return sim::violated({"at most one value chosen", "最多只有一个值被选定"}, std::move(*problem));
+  if (auto problem = one_value_per_proposal_number())
+    return sim::violated({"one value per proposal number", "每个提案编号只对应一个值"},
+                         std::move(*problem));
+  if (auto problem = learned_values_were_chosen())
+    return sim::violated({"learned values were chosen", "学习者学到的值都已被选定"},
+                         std::move(*problem));
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   return acceptors_.run(cluster_.options().rules, event_node);
 }
@@ -108,13 +119,16 @@ std::optional<sim::Violated> PaxosInvariants::first_violated(
 // Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
 // 只有被提出的值才可能被选定。A proposal once chosen stays chosen, and a value
 // once proposed stays proposed: each chosen proposal is looked at once.
-std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() {
+std::optional<sim::Problem> PaxosInvariants::only_a_proposed_value_is_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (; chosen_seen_as_proposed_ < chosen.size(); ++chosen_seen_as_proposed_) {
     const paxos::Proposal& proposal = chosen[chosen_seen_as_proposed_];
     if (proposed_.count(proposal.value) == 0) {
-      return "proposal " + paxos::to_string(proposal) +
-             " was accepted by a majority, but no proposer proposed " + proposal.value;
+      const std::string p = paxos::to_string(proposal);
+      return sim::Problem{
+          "proposal " + p + " was accepted by a majority, but no proposer proposed " +
+              proposal.value,
+          "提案 " + p + " 被大多数接受者通过，但没有提议者提议过值 " + proposal.value};
     }
   }
   return std::nullopt;
@@ -123,13 +137,14 @@ std::optional<std::string> PaxosInvariants::only_a_proposed_value_is_chosen() {
 // Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
 // the point of consensus (notes: 如何在多个节点间确定某变量的值). Every chosen
 // proposal carries the first one's value; each is compared once, when new.
-std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() {
+std::optional<sim::Problem> PaxosInvariants::at_most_one_value_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (; chosen_seen_as_one_value_ < chosen.size(); ++chosen_seen_as_one_value_) {
     const paxos::Proposal& proposal = chosen[chosen_seen_as_one_value_];
     if (proposal.value != chosen.front().value) {
-      return "proposal " + paxos::to_string(chosen.front()) + " and " + paxos::to_string(proposal) +
-             " were each accepted by a majority";
+      const std::string one = paxos::to_string(chosen.front()), other = paxos::to_string(proposal);
+      return sim::Problem{"proposal " + one + " and " + other + " were each accepted by a majority",
+                          "提案 " + one + " 和 " + other + " 都被大多数接受者通过"};
     }
   }
   return std::nullopt;
@@ -138,11 +153,12 @@ std::optional<std::string> PaxosInvariants::at_most_one_value_chosen() {
 // Paxos Made Simple §2.2: "different proposals have different numbers" —
 // 不同的提案有不同的编号, so every acceptor that accepts proposal number n
 // accepts the same value with it.
-std::optional<std::string> PaxosInvariants::one_value_per_proposal_number() {
+std::optional<sim::Problem> PaxosInvariants::one_value_per_proposal_number() {
   for (const paxos::Proposal& proposal : new_acceptances_) {
     if (cluster_.value_first_accepted(proposal.number) != proposal.value) {
-      return "two different values were accepted under proposal number " +
-             paxos::to_string(proposal.number);
+      const std::string n = paxos::to_string(proposal.number);
+      return sim::Problem{"two different values were accepted under proposal number " + n,
+                          "提案编号 " + n + " 下通过了两个不同的值"};
     }
   }
   new_acceptances_.clear();
@@ -154,12 +170,14 @@ std::optional<std::string> PaxosInvariants::one_value_per_proposal_number() {
 // Checked on each learning: a learner learns once, keeps what it learned
 // across a crash (or forgets it all, with persist off), and a proposal once
 // chosen stays chosen.
-std::optional<std::string> PaxosInvariants::learned_values_were_chosen() {
+std::optional<sim::Problem> PaxosInvariants::learned_values_were_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (const Learning& learning : new_learnings_) {
     if (std::find(chosen.begin(), chosen.end(), learning.proposal) == chosen.end()) {
-      return "learner " + learning.learner + " learned " + paxos::to_string(learning.proposal) +
-             ", which no majority accepted";
+      const std::string p = paxos::to_string(learning.proposal);
+      return sim::Problem{
+          "learner " + learning.learner + " learned " + p + ", which no majority accepted",
+          "学习者 " + learning.learner + " 学到了 " + p + "，但没有大多数接受者通过它"};
     }
   }
   new_learnings_.clear();

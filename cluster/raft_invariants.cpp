@@ -41,13 +41,15 @@ std::string_view describe_role(Role role) {
 // Figure 2: "currentTerm: latest term server has seen (initialized to 0 on
 // first boot, increases monotonically)". Notes, 任期: "每个任期由单调递增的数字
 // （任期编号）标识" — each term is identified by a number that only goes up.
-std::optional<std::string> current_term_never_goes_down(const NodeId& server,
-                                                        const RaftServerSnapshot& before,
-                                                        const RaftServerSnapshot& now,
-                                                        const raft::Rules& rules) {
+std::optional<sim::Problem> current_term_never_goes_down(const NodeId& server,
+                                                         const RaftServerSnapshot& before,
+                                                         const RaftServerSnapshot& now,
+                                                         const raft::Rules& rules) {
   if (durable_kept(before, now, rules) && now.current_term < before.current_term) {
-    return server + "'s current term went down from " + raft::to_string(before.current_term) +
-           " to " + raft::to_string(now.current_term);
+    const std::string from = raft::to_string(before.current_term),
+                      to = raft::to_string(now.current_term);
+    return sim::Problem{server + "'s current term went down from " + from + " to " + to,
+                        server + " 的当前任期从 " + from + " 降到 " + to};
   }
   return std::nullopt;
 }
@@ -56,14 +58,17 @@ std::optional<std::string> current_term_never_goes_down(const NodeId& server,
 // a first-come-first-served basis." Notes, 选举有哪些规则: "每一个服务器节点最多会对
 // 一个任期编号投出一张选票，“先来先服务”。" Figure 2 keeps votedFor durable for
 // this: a vote, once cast in a term, stays as it is until the term changes.
-std::optional<std::string> votes_at_most_once_per_term(const NodeId& server,
-                                                       const RaftServerSnapshot& before,
-                                                       const RaftServerSnapshot& now,
-                                                       const raft::Rules& rules) {
+std::optional<sim::Problem> votes_at_most_once_per_term(const NodeId& server,
+                                                        const RaftServerSnapshot& before,
+                                                        const RaftServerSnapshot& now,
+                                                        const raft::Rules& rules) {
   if (durable_kept(before, now, rules) && before.voted_for &&
       now.current_term == before.current_term && now.voted_for != before.voted_for) {
-    return server + " voted for " + *before.voted_for + " in term " +
-           raft::to_string(now.current_term) + ", then for " + describe_vote(now.voted_for);
+    const std::string term = raft::to_string(now.current_term);
+    return sim::Problem{server + " voted for " + *before.voted_for + " in term " + term +
+                            ", then for " + describe_vote(now.voted_for),
+                        server + " 在任期 " + term + " 先投票给 " + *before.voted_for +
+                            "，又投给 " + now.voted_for.value_or("（无人）")};
   }
   return std::nullopt;
 }
@@ -71,13 +76,15 @@ std::optional<std::string> votes_at_most_once_per_term(const NodeId& server,
 // Figure 2: "commitIndex: index of highest log entry known to be committed
 // (initialized to 0, increases monotonically)". It is volatile — a restarted
 // server starts again from 0 — so it is compared only while the server stays up.
-std::optional<std::string> commit_index_never_goes_down(const NodeId& server,
-                                                        const RaftServerSnapshot& before,
-                                                        const RaftServerSnapshot& now,
-                                                        const raft::Rules&) {
+std::optional<sim::Problem> commit_index_never_goes_down(const NodeId& server,
+                                                         const RaftServerSnapshot& before,
+                                                         const RaftServerSnapshot& now,
+                                                         const raft::Rules&) {
   if (before.up && now.up && now.commit_index < before.commit_index) {
-    return server + "'s commit index went down from " + raft::to_string(before.commit_index) +
-           " to " + raft::to_string(now.commit_index);
+    const std::string from = raft::to_string(before.commit_index),
+                      to = raft::to_string(now.commit_index);
+    return sim::Problem{server + "'s commit index went down from " + from + " to " + to,
+                        server + " 的已提交索引从 " + from + " 降到 " + to};
   }
   return std::nullopt;
 }
@@ -86,13 +93,16 @@ std::optional<std::string> commit_index_never_goes_down(const NodeId& server,
 // 那么它会立即恢复成跟随者状态" — a candidate or leader that finds its term out of
 // date reverts to follower at once. Nothing else ends a leader's rule: it
 // leads until its term ends (or it crashes).
-std::optional<std::string> leader_stays_leader(const NodeId& server,
-                                               const RaftServerSnapshot& before,
-                                               const RaftServerSnapshot& now, const raft::Rules&) {
+std::optional<sim::Problem> leader_stays_leader(const NodeId& server,
+                                                const RaftServerSnapshot& before,
+                                                const RaftServerSnapshot& now, const raft::Rules&) {
   if (before.up && now.up && before.role == Role::leader &&
       now.current_term == before.current_term && now.role != Role::leader) {
-    return server + " was leader of term " + raft::to_string(now.current_term) + " and is now " +
-           std::string(describe_role(now.role)) + " in it";
+    const std::string term = raft::to_string(now.current_term);
+    return sim::Problem{server + " was leader of term " + term + " and is now " +
+                            std::string(describe_role(now.role)) + " in it",
+                        server + " 曾是任期 " + term + " 的领导者，在同一任期内却成了" +
+                            (now.role == Role::candidate ? "候选人" : "跟随者")};
   }
   return std::nullopt;
 }
@@ -107,11 +117,14 @@ RaftInvariants::RaftInvariants(const RaftCluster& cluster, ClientHistory& client
       found_committed_(cluster.options().servers.size()),
       servers_(cluster.options().servers, [this](std::size_t i) { return snapshot(i); },
                {
-                   {"a server's current term never goes down", current_term_never_goes_down},
-                   {"a server votes at most once per term", votes_at_most_once_per_term},
+                   {"a server's current term never goes down", "服务器的当前任期从不减小",
+                    current_term_never_goes_down},
+                   {"a server votes at most once per term", "每个服务器在一个任期内最多投一票",
+                    votes_at_most_once_per_term},
                    {"a server's commit index never goes down while it is up",
-                    commit_index_never_goes_down},
-                   {"a leader stays leader for the rest of its term", leader_stays_leader},
+                    "服务器运行期间，已提交索引从不减小", commit_index_never_goes_down},
+                   {"a leader stays leader for the rest of its term",
+                    "领导者在自己的任期内一直是领导者", leader_stays_leader},
                }) {}
 
 RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
@@ -190,29 +203,35 @@ void RaftInvariants::install(RaftWorld& world) {
 }
 
 std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::size_t> event_node) {
-  if (auto problem = election_safety()) return sim::Violated{"election safety", *problem};
-  if (auto problem = leader_append_only()) return sim::Violated{"leader append-only", *problem};
-  if (auto problem = log_matching()) return sim::Violated{"log matching", *problem};
-  if (auto problem = leader_completeness()) return sim::Violated{"leader completeness", *problem};
-  if (auto problem = state_machine_safety()) return sim::Violated{"state machine safety", *problem};
-  if (auto problem = clients_.violation()) {
-    return sim::Violated{"client operations are linearizable", *problem};
-  }
-  if (auto problem = only_possible_messages()) {
-    return sim::Violated{"servers send only possible messages", *problem};
-  }
+  if (auto problem = election_safety())
+    return sim::violated({"election safety", "选举安全"}, std::move(*problem));
+  if (auto problem = leader_append_only())
+    return sim::violated({"leader append-only", "领导者只追加"}, std::move(*problem));
+  if (auto problem = log_matching())
+    return sim::violated({"log matching", "日志匹配"}, std::move(*problem));
+  if (auto problem = leader_completeness())
+    return sim::violated({"leader completeness", "领导者完整性"}, std::move(*problem));
+  if (auto problem = state_machine_safety())
+    return sim::violated({"state machine safety", "状态机安全"}, std::move(*problem));
+  if (auto problem = clients_.violation())
+    return sim::violated({"client operations are linearizable", "客户端操作是线性一致的"},
+                         std::move(*problem));
+  if (auto problem = only_possible_messages())
+    return sim::violated({"servers send only possible messages", "服务器只发送可能的消息"},
+                         std::move(*problem));
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   return servers_.run(cluster_.options().rules, event_node);
 }
 
 // Figure 3, Election Safety: "at most one leader can be elected in a given
 // term" (§5.2). 选举安全：一个任期内最多只能选出一个领导者。
-std::optional<std::string> RaftInvariants::election_safety() {
+std::optional<sim::Problem> RaftInvariants::election_safety() {
   for (const Election& election : new_elections_) {
     const NodeId& first = leader_of_term_.at(election.term);
     if (first != election.leader) {
-      return first + " and " + election.leader + " were both elected in term " +
-             raft::to_string(election.term);
+      const std::string term = raft::to_string(election.term);
+      return sim::Problem{first + " and " + election.leader + " were both elected in term " + term,
+                          first + " 和 " + election.leader + " 都在任期 " + term + " 当选"};
     }
   }
   new_elections_.clear();
@@ -223,13 +242,16 @@ std::optional<std::string> RaftInvariants::election_safety() {
 // in its log; it only appends new entries" (§5.3). 领导者只追加：领导者从不覆盖或
 // 删除自己日志中的日志项，只追加新的。Checked on each write a leader makes to its
 // log in its term: what it had from there on is kept, in front of the rest.
-std::optional<std::string> RaftInvariants::leader_append_only() {
+std::optional<sim::Problem> RaftInvariants::leader_append_only() {
   for (const LeaderWrite& write : new_leader_writes_) {
     const bool kept = write.had.size() <= write.wrote.size() &&
                       std::equal(write.had.begin(), write.had.end(), write.wrote.begin());
     if (!kept) {
-      return "leader " + cluster_.options().servers[write.server] +
-             " overwrote or deleted entries of its own log in term " + raft::to_string(write.term);
+      const NodeId& leader = cluster_.options().servers[write.server];
+      const std::string term = raft::to_string(write.term);
+      return sim::Problem{
+          "leader " + leader + " overwrote or deleted entries of its own log in term " + term,
+          "领导者 " + leader + " 在任期 " + term + " 覆盖或删除了自己日志中的日志项"};
     }
   }
   new_leader_writes_.clear();
@@ -241,7 +263,7 @@ std::optional<std::string> RaftInvariants::leader_append_only() {
 // index" (§5.3). 日志匹配：两个日志在同一索引处的日志项任期相同，则两个日志在该索引及之前
 // 的日志项全都相同。Past the prefix two logs share, no index may hold entries of
 // one term. Only a pair with a log changed since the last check can break it.
-std::optional<std::string> RaftInvariants::log_matching() {
+std::optional<sim::Problem> RaftInvariants::log_matching() {
   if (logs_changed_.empty()) return std::nullopt;
   const auto changed = [this](std::size_t server) {
     return std::find(logs_changed_.begin(), logs_changed_.end(), server) != logs_changed_.end();
@@ -257,8 +279,11 @@ std::optional<std::string> RaftInvariants::log_matching() {
       while (same < common && la[same] == lb[same]) ++same;
       for (std::size_t i = same; i < common; ++i) {
         if (la[i].term == lb[i].term) {
-          return servers[a] + " and " + servers[b] + " agree at index " + std::to_string(i + 1) +
-                 " but differ at index " + std::to_string(same + 1);
+          const std::string agree = std::to_string(i + 1), differ = std::to_string(same + 1);
+          return sim::Problem{servers[a] + " and " + servers[b] + " agree at index " + agree +
+                                  " but differ at index " + differ,
+                              servers[a] + " 和 " + servers[b] + " 在索引 " + agree +
+                                  " 处一致，在索引 " + differ + " 处却不同"};
         }
       }
     }
@@ -272,7 +297,7 @@ std::optional<std::string> RaftInvariants::log_matching() {
 // higher-numbered terms" (§5.4). 领导者完整性：某任期内提交的日志项，一定出现在所有更
 // 高任期的领导者的日志中 (notes: 日志完整性最高的节点才能当选领导者).
 // Looked at again only after a commit, a change to a log or an election.
-std::optional<std::string> RaftInvariants::leader_completeness() {
+std::optional<sim::Problem> RaftInvariants::leader_completeness() {
   if (!completeness_to_check_) return std::nullopt;
   const auto& committed = cluster_.committed();
   for (std::size_t i = 0; i < found_committed_.size(); ++i) {
@@ -286,9 +311,12 @@ std::optional<std::string> RaftInvariants::leader_completeness() {
       const auto& [index, entry] = *it;
       const bool in_earlier_term = committed_in_.at(index) < s->current_term();
       if (in_earlier_term && !(index.value <= log.size() && log[index.value - 1] == entry)) {
-        return "leader " + cluster_.options().servers[i] + " of term " +
-               raft::to_string(s->current_term()) + " lacks the committed entry " +
-               describe_entry(index, entry);
+        const NodeId& leader = cluster_.options().servers[i];
+        const std::string term = raft::to_string(s->current_term()),
+                          entry_text = describe_entry(index, entry);
+        return sim::Problem{
+            "leader " + leader + " of term " + term + " lacks the committed entry " + entry_text,
+            "任期 " + term + " 的领导者 " + leader + " 缺少已提交的日志项 " + entry_text};
       }
       found.up_to = index.value;
     }
@@ -302,20 +330,26 @@ std::optional<std::string> RaftInvariants::leader_completeness() {
 // different log entry for the same index" (§5.4.3). 状态机安全：一个服务器在某索引处
 // 应用了某日志项，其他服务器在该索引处永远不会应用不同的日志项。Nor do two servers
 // commit different entries at one index.
-std::optional<std::string> RaftInvariants::state_machine_safety() {
+std::optional<sim::Problem> RaftInvariants::state_machine_safety() {
   for (const Commit& commit : new_commits_) {
     const LogEntry& first = cluster_.committed().at(commit.index);
     if (!(first == commit.entry)) {
-      return "index " + raft::to_string(commit.index) + " was committed as " +
-             describe_entry(commit.index, first) + " and as " +
-             describe_entry(commit.index, commit.entry);
+      const std::string index = raft::to_string(commit.index),
+                        one = describe_entry(commit.index, first),
+                        other = describe_entry(commit.index, commit.entry);
+      return sim::Problem{"index " + index + " was committed as " + one + " and as " + other,
+                          "索引 " + index + " 既提交为 " + one + "，又提交为 " + other};
     }
   }
   for (const Application& application : new_applications_) {
     const Command& first = first_applied_.at(application.index);
     if (!(first == application.command)) {
-      return application.server + " applied " + to_string(application.command) + " at index " +
-             raft::to_string(application.index) + ", another server " + to_string(first);
+      const std::string index = raft::to_string(application.index);
+      return sim::Problem{application.server + " applied " + to_string(application.command) +
+                              " at index " + index + ", another server " + to_string(first),
+                          application.server + " 在索引 " + index + " 执行了 " +
+                              to_string(application.command) + "，另一个服务器执行的是 " +
+                              to_string(first)};
     }
   }
   new_commits_.clear();
@@ -325,7 +359,7 @@ std::optional<std::string> RaftInvariants::state_machine_safety() {
 
 // Servers that follow the protocol never send each other a message that
 // Server::check finds impossible: a refusal here is a bug in one or the other.
-std::optional<std::string> RaftInvariants::only_possible_messages() const {
+std::optional<sim::Problem> RaftInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
   return cluster_.options().servers[first.server] + " refused " + raft::to_string(first.message) +

@@ -23,10 +23,11 @@ namespace consensus_lab::cluster {
 
 template <class Snapshot, class Rules>
 struct ServerCheck {
-  const char* name;
+  const char* name;     // in English
+  const char* name_zh;  // in the notes' Chinese
   // What is wrong with `server` going from `before` to `now`, or nothing.
-  std::optional<std::string> (*check)(const NodeId& server, const Snapshot& before,
-                                      const Snapshot& now, const Rules& rules);
+  std::optional<sim::Problem> (*check)(const NodeId& server, const Snapshot& before,
+                                       const Snapshot& now, const Rules& rules);
 };
 
 template <class Snapshot, class Rules>
@@ -64,9 +65,9 @@ class ServerChecks {
   std::optional<sim::Violated> run_one(const Rules& rules, std::size_t i) {
     Snapshot now = take_(i);
     if (now == previous_[i]) return std::nullopt;
-    for (const auto& [name, check] : checks_) {
+    for (const auto& [name, name_zh, check] : checks_) {
       if (auto problem = check(servers_[i], previous_[i], now, rules)) {
-        return sim::Violated{name, std::move(*problem)};
+        return sim::Violated{name, std::move(problem->en), name_zh, std::move(problem->zh)};
       }
     }
     previous_[i] = std::move(now);

@@ -20,6 +20,7 @@
 #include "cluster/naive_log.h"
 #include "demos/support/demo.h"
 #include "narration/describers.h"
+#include "narration/line.h"
 
 using namespace consensus_lab;
 
@@ -65,18 +66,30 @@ int main(int argc, char** argv) {
   demo.step("six values, three proposers, five acceptors: fill the log slot by slot",
             "三个提议者、五个接受者、六个值：逐个槽位填满日志", [&] {
               slots = cluster::run_naive_log(options);
-              std::ostringstream table;
-              table << (demo.zh()
-                            ? "槽位  选定  提议者    提案编号数  准备请求  消息数  用时(ms)\n"
-                            : "slot  value  proposer  numbers  Prepare  messages  ms to choose\n");
+              // Columns padded by display width (a Chinese character takes two).
+              const std::vector<std::string> head =
+                  demo.zh()
+                      ? std::vector<std::string>{"槽位",     "选定",   "提议者",  "提案编号数",
+                                                 "准备请求", "消息数", "用时(ms)"}
+                      : std::vector<std::string>{"slot",    "value",    "proposer",    "numbers",
+                                                 "Prepare", "messages", "ms to choose"};
+              std::vector<std::size_t> width;
+              for (const std::string& cell : head) width.push_back(narration::display_width(cell));
+              const auto line = [&](const std::vector<std::string>& cells) {
+                std::string text;
+                for (std::size_t c = 0; c < cells.size(); ++c) {
+                  text += (c == 0 ? "" : "  ") + narration::pad_left(cells[c], width[c]);
+                }
+                return text + "\n";
+              };
+              std::string table = line(head);
               for (std::size_t i = 0; i < slots.size(); ++i) {
                 const auto& s = slots[i];
-                table << std::setw(4) << i + 1 << "  " << std::setw(5) << s.value << "  "
-                      << std::setw(8) << s.winner << "  " << std::setw(7) << s.rounds << "  "
-                      << std::setw(7) << s.prepares << "  " << std::setw(8) << s.messages << "  "
-                      << std::setw(12) << s.elapsed << '\n';
+                table += line({std::to_string(i + 1), s.value, s.winner, std::to_string(s.rounds),
+                               std::to_string(s.prepares), std::to_string(s.messages),
+                               std::to_string(s.elapsed)});
               }
-              demo.say(table.str(), table.str());
+              demo.say(table, table);
             });
 
   // A slot is contested when more than one proposer still had a value for

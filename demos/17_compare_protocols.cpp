@@ -19,21 +19,24 @@
 // submitted after the previous one committed; "committed" means the proposer
 // (Basic Paxos) or the leader knows it. The leader-based protocols are
 // measured after their election; heartbeats are counted too.
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
 #include "cluster/naive_log.h"
 #include "demos/support/demo.h"
+#include "narration/line.h"
 
 using namespace consensus_lab;
 
 namespace {
 
 struct Row {
-  std::string protocol;
-  double messages = 0;   // per command, measured
-  double to_choose = 0;  // per command, of those: the ones that choose it
-  double delays = 0;     // message delays from submit to commit at the leader
+  std::string protocol;     // as the English table names it…
+  std::string protocol_zh;  // …and the Chinese one
+  double messages = 0;      // per command, measured
+  double to_choose = 0;     // per command, of those: the ones that choose it
+  double delays = 0;        // message delays from submit to commit at the leader
 };
 
 constexpr int kCommands = 10;
@@ -55,7 +58,8 @@ Row measure_basic_paxos(std::uint64_t seed) {
     delays += static_cast<double>(slot.known) / kLatency;
   }
   // Prepare, Promise, Accept, Accepted between the proposer and 3 acceptors.
-  return {"Basic Paxos per value", messages / kCommands, 4 * 3, delays / kCommands};
+  return {"Basic Paxos per value", "Basic Paxos（每个值一个实例）", messages / kCommands, 4 * 3,
+          delays / kCommands};
 }
 
 // Three nodes, in the words of each leader-based protocol. A's election
@@ -96,7 +100,7 @@ Row measure_after_election(const std::string& name, Options options, std::uint64
     total += world.now() - start;
   }
   // Accept (AppendEntries) to the 2 others and their replies.
-  return {name, static_cast<double>(world.stats().sent) / kCommands, 2 * 2,
+  return {name, name, static_cast<double>(world.stats().sent) / kCommands, 2 * 2,
           static_cast<double>(total) / kLatency / kCommands};
 }
 
@@ -122,18 +126,33 @@ int main(int argc, char** argv) {
                   measure_after_election<cluster::RaftCluster>("Raft", kRaft, demo.options().seed));
             });
 
-  std::ostringstream table;
-  table << std::fixed << std::setprecision(1)
-        << (demo.zh() ? "协议                    每条命令的消息数  用于选定  用于通知其他节点  "
-                        "提交前的消息延迟\n"
-                      : "protocol                messages/command  to choose  to tell the others  "
-                        "message delays to commit\n");
+  // Columns padded by display width, so that the Chinese table lines up too
+  // (a Chinese character takes two columns).
+  const auto number = [](double value) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1) << value;
+    return out.str();
+  };
+  std::size_t first = 24;  // the protocol column: as wide as its longest name
   for (const auto& row : rows) {
-    table << std::left << std::setw(24) << row.protocol << std::right << std::setw(16)
-          << row.messages << "  " << std::setw(9) << row.to_choose << "  " << std::setw(18)
-          << row.messages - row.to_choose << "  " << std::setw(24) << row.delays << '\n';
+    first = std::max(first, narration::display_width(demo.zh() ? row.protocol_zh : row.protocol));
   }
-  demo.say(table.str(), table.str());
+  const auto line = [first](const std::string& protocol, const std::string& messages,
+                            const std::string& to_choose, const std::string& to_tell,
+                            const std::string& delays) {
+    return narration::pad_right(protocol, first) + narration::pad_left(messages, 16) + "  " +
+           narration::pad_left(to_choose, 9) + "  " + narration::pad_left(to_tell, 18) + "  " +
+           narration::pad_left(delays, 24) + "\n";
+  };
+  std::string table = demo.zh() ? line("协议", "每条命令的消息数", "用于选定", "用于通知其他节点",
+                                       "提交前的消息延迟")
+                                : line("protocol", "messages/command", "to choose",
+                                       "to tell the others", "message delays to commit");
+  for (const auto& row : rows) {
+    table += line(demo.zh() ? row.protocol_zh : row.protocol, number(row.messages),
+                  number(row.to_choose), number(row.messages - row.to_choose), number(row.delays));
+  }
+  demo.say(table, table);
   demo.say(
       "to choose a command, skipping Prepare saves 6 of Basic Paxos's 12 messages and 2 of "
       "its 4 delays; a leader that is itself an acceptor saves 2 more messages. To tell the "

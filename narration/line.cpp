@@ -41,6 +41,68 @@ std::string bold(std::string_view text, bool colour) {
   return "\x1b[1m" + std::string(text) + "\x1b[0m";
 }
 
+std::string received(std::size_t count, std::size_t needed) {
+  return "已收到 " + std::to_string(count) + " 个，需要 " + std::to_string(needed) + " 个";
+}
+
+std::string command_text(const Command& command, Lang lang) {
+  if (lang == Lang::en) return to_string(command);
+  switch (command.kind) {
+    case Command::Kind::add_replica:
+      return "增加成员 " + command.key;
+    case Command::Kind::remove_replica:
+      return "移除成员 " + command.key;
+    case Command::Kind::read:
+      return "读 " + command.key;
+    case Command::Kind::put:
+    case Command::Kind::noop:
+      break;
+  }
+  return to_string(command);
+}
+
+std::string read_answer(const std::optional<std::string>& value, Lang lang) {
+  return value.value_or(lang == Lang::zh ? "（无）" : "none");
+}
+
+std::pair<char32_t, std::size_t> code_point(std::string_view text, std::size_t i) {
+  const auto byte = static_cast<unsigned char>(text[i]);
+  const std::size_t size = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
+  if (size == 1 || i + size > text.size()) return {byte, 1};
+  char32_t point = byte & (0x7F >> size);
+  for (std::size_t k = 1; k < size; ++k) {
+    point = (point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  return {point, size};
+}
+
+bool is_wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6);
+}
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto [c, size] = code_point(text, i);
+    width += is_wide(c) ? 2u : 1u;
+    i += size;
+  }
+  return width;
+}
+
+std::string pad_right(std::string_view text, std::size_t width) {
+  const std::size_t used = display_width(text);
+  return std::string(text) + std::string(used < width ? width - used : 0, ' ');
+}
+
+std::string pad_left(std::string_view text, std::size_t width) {
+  const std::size_t used = display_width(text);
+  return std::string(used < width ? width - used : 0, ' ') + std::string(text);
+}
+
 std::string join_names(const std::vector<NodeId>& names, Lang lang) {
   std::string out;
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "common/command.h"
 #include "common/types.h"
 
 namespace consensus_lab::narration {
@@ -32,5 +35,28 @@ std::string bold(std::string_view text, bool colour);
 
 // "A, B, C" (en) or "A、B、C" (zh).
 std::string join_names(const std::vector<NodeId>& names, Lang lang);
+
+// A count towards a majority, in Chinese: "已收到 1 个，需要 2 个".
+std::string received(std::size_t count, std::size_t needed);
+
+// A command as a log shows it: "x←3", "noop"; in Chinese a membership change
+// or a read is worded ("增加成员 D", "读 x"), in English it is to_string's.
+std::string command_text(const Command& command, Lang lang);
+
+// What a read answered: the value, or "none" (en) / "（无）" (zh).
+std::string read_answer(const std::optional<std::string>& value, Lang lang);
+
+// The code point starting at text[i], and how many bytes it takes (UTF-8).
+std::pair<char32_t, std::size_t> code_point(std::string_view text, std::size_t i);
+// East Asian wide characters: CJK ideographs and punctuation, fullwidth forms.
+bool is_wide(char32_t c);
+// How wide `text` shows in a terminal: a Chinese character (or a full-width
+// mark) takes two columns, everything else one. For padding text into
+// columns: std::setw counts bytes, and a Chinese character is three.
+std::size_t display_width(std::string_view text);
+// `text` followed by spaces up to `width` columns (unchanged when wider).
+std::string pad_right(std::string_view text, std::size_t width);
+// Spaces up to `width` columns, then `text`.
+std::string pad_left(std::string_view text, std::size_t width);
 
 }  // namespace consensus_lab::narration

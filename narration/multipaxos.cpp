@@ -13,8 +13,8 @@ namespace event = multipaxos::event;
 namespace {
 
 // A slot's proposal in the notes' notation: "[5, x←3]".
-std::string proposal(multipaxos::Ballot ballot, const Command& command) {
-  return "[" + to_string(ballot) + ", " + to_string(command) + "]";
+std::string proposal(multipaxos::Ballot ballot, const Command& command, Lang lang) {
+  return "[" + to_string(ballot) + ", " + command_text(command, lang) + "]";
 }
 
 // "：它给 B 的租约到 120 ms 才结束" / ": its lease to B holds until 120 ms".
@@ -50,7 +50,7 @@ struct MultiPaxosWords {
     if (m.accepted.empty()) return text + "（没有已通过的提案）";
     text += "（已通过";
     for (const auto& [slot, p] : m.accepted) {
-      text += " " + to_string(slot) + ":" + proposal(p.ballot, p.command);
+      text += " " + to_string(slot) + ":" + proposal(p.ballot, p.command, Lang::zh);
     }
     return text + "）";
   }
@@ -60,7 +60,7 @@ struct MultiPaxosWords {
   }
 
   static std::string chinese(const multipaxos::Accept& m) {
-    return "接受请求 " + proposal(m.ballot, m.command) + "，槽位 " + to_string(m.slot) +
+    return "接受请求 " + proposal(m.ballot, m.command, Lang::zh) + "，槽位 " + to_string(m.slot) +
            "（已提交到 " + to_string(m.commit) + "）";
   }
 
@@ -83,7 +83,7 @@ struct MultiPaxosWords {
   static std::string chinese(const multipaxos::Chosen& m) {
     std::string text = "已选定";
     for (const auto& [slot, command] : m.slots) {
-      text += " " + to_string(slot) + ":" + to_string(command);
+      text += " " + to_string(slot) + ":" + command_text(command, Lang::zh);
     }
     return text;
   }
@@ -170,7 +170,7 @@ struct MultiPaxosWords {
   // ---- The steady state: phase 2 only, one slot per command ----
 
   static Line describe(const NodeId& node, const event::CommandProposed& c, Lang lang) {
-    const std::string cmd = to_string(c.command), slot = to_string(c.slot);
+    const std::string cmd = command_text(c.command, lang), slot = to_string(c.slot);
     return {lang == Lang::zh ? "主节点 " + node + " 把 " + cmd + " 放进槽位 " + slot +
                                    "：省掉准备阶段，直接发送接受请求"
                              : "master " + node + " puts " + cmd + " in slot " + slot +
@@ -178,7 +178,7 @@ struct MultiPaxosWords {
   }
 
   static Line describe(const NodeId& node, const event::SlotAccepted& a, Lang lang) {
-    const std::string p = proposal(a.ballot, a.command), slot = to_string(a.slot);
+    const std::string p = proposal(a.ballot, a.command, lang), slot = to_string(a.slot);
     return {lang == Lang::zh ? node + " 通过槽位 " + slot + " 的提案 " + p
                              : node + " accepts " + p + " for slot " + slot};
   }
@@ -192,7 +192,7 @@ struct MultiPaxosWords {
   }
 
   static Line describe(const NodeId& node, const event::SlotChosen& c, Lang lang) {
-    const std::string cmd = to_string(c.command), slot = to_string(c.slot);
+    const std::string cmd = command_text(c.command, lang), slot = to_string(c.slot);
     return {lang == Lang::zh ? node + "：槽位 " + slot + " 已选定 " + cmd
                              : node + ": slot " + slot + " is chosen: " + cmd,
             Tone::good};
@@ -209,7 +209,7 @@ struct MultiPaxosWords {
   }
 
   static Line describe(const NodeId& node, const event::Applied& a, Lang lang) {
-    const std::string cmd = to_string(a.command), slot = to_string(a.slot);
+    const std::string cmd = command_text(a.command, lang), slot = to_string(a.slot);
     if (a.repeat) {
       return {lang == Lang::zh
                   ? node + " 跳过槽位 " + slot + " 的 " + cmd + "：同一客户端请求已执行过"
@@ -218,7 +218,7 @@ struct MultiPaxosWords {
               Tone::quiet};
     }
     const std::string answer =
-        a.command.kind == Command::Kind::read ? " → " + a.value.value_or("none") : "";
+        a.command.kind == Command::Kind::read ? " → " + read_answer(a.value, lang) : "";
     return {lang == Lang::zh ? node + " 执行槽位 " + slot + "：" + cmd + answer
                              : node + " applies slot " + slot + ": " + cmd + answer,
             Tone::quiet};
@@ -278,7 +278,7 @@ struct MultiPaxosWords {
   }
 
   static std::optional<std::string> note(const event::BecameMaster& m, Lang lang) {
-    return (lang == Lang::zh ? "成为主节点 " : "master, ballot ") + to_string(m.ballot);
+    return (lang == Lang::zh ? "主节点，编号 " : "master, ballot ") + to_string(m.ballot);
   }
 
   static std::optional<std::string> note(const event::SteppedDown&, Lang lang) {
@@ -298,8 +298,9 @@ struct MultiPaxosWords {
   }
 
   static std::optional<std::string> note(const event::SlotChosen& c, Lang lang) {
-    return (lang == Lang::zh ? "选定 " : "chosen ") + to_string(c.slot) + ": " +
-           to_string(c.command);
+    return lang == Lang::zh
+               ? "槽位 " + to_string(c.slot) + " 选定：" + command_text(c.command, lang)
+               : "chosen " + to_string(c.slot) + ": " + to_string(c.command);
   }
 
   // The decisions that get no note on a diagram.

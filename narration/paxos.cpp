@@ -36,7 +36,7 @@ struct PaxosWords {
       return {node + " 响应准备请求 " + n + "，承诺不再响应编号小于等于 " + n +
               " 的准备请求、不通过编号小于 " + n + " 的提案" +
               (p.reported ? "；响应中带上已通过的最大编号提案 " + to_string(*p.reported)
-               : p.withheld ? "；承诺 3 已关闭：它不告诉已通过的提案"
+               : p.withheld ? "；第三个承诺已关闭：它不告诉已通过的提案"
                             : "；它还没有通过任何提案")};
     }
     return {node + " promises " + n + ": no Prepare <= " + n + " will be answered, no proposal < " +
@@ -50,7 +50,7 @@ struct PaxosWords {
   static Line describe(const NodeId& node, const event::PrepareIgnored& p, Lang lang) {
     const std::string n = to_string(p.number), promised = to_string(p.promised);
     return {lang == Lang::zh ? node + " 不响应准备请求 " + n + "：" + n +
-                                   " 小于等于已响应的准备请求编号 " + promised + "（承诺 1）"
+                                   " 小于等于已响应的准备请求编号 " + promised + "（第一个承诺）"
                              : node + " does not answer Prepare " + n + ": " + n +
                                    " <= " + promised + ", the number it has promised (promise 1)",
             Tone::warn};
@@ -65,7 +65,7 @@ struct PaxosWords {
   static Line describe(const NodeId& node, const event::AcceptRefused& p, Lang lang) {
     const std::string n = to_string(p.proposal.number), promised = to_string(p.promised);
     return {lang == Lang::zh ? node + " 不通过提案 " + to_string(p.proposal) + "：" + n +
-                                   " 小于已响应的准备请求编号 " + promised + "（承诺 2）"
+                                   " 小于已响应的准备请求编号 " + promised + "（第二个承诺）"
                              : node + " does not accept " + to_string(p.proposal) + ": " + n +
                                    " < " + promised + ", the number it has promised (promise 2)",
             Tone::warn};
@@ -81,10 +81,11 @@ struct PaxosWords {
   }
 
   static Line describe(const NodeId& node, const event::PromiseCounted& c, Lang lang) {
-    const std::string count = std::to_string(c.count) + "/" + std::to_string(c.needed);
     return {lang == Lang::zh
-                ? node + " 已收到编号 " + to_string(c.number) + " 的准备响应 " + count
-                : node + " has " + count + " promises needed for " + to_string(c.number),
+                ? node + " 的准备响应（编号 " + to_string(c.number) + "）：" +
+                      received(c.count, c.needed)
+                : node + " has " + std::to_string(c.count) + "/" + std::to_string(c.needed) +
+                      " promises needed for " + to_string(c.number),
             Tone::quiet};
   }
 
@@ -145,10 +146,10 @@ struct PaxosWords {
   // ---- The learner counts acceptances ----
 
   static Line describe(const NodeId& node, const event::AcceptanceCounted& c, Lang lang) {
-    const std::string count = std::to_string(c.count) + "/" + std::to_string(c.needed);
-    return {lang == Lang::zh ? "学习者 " + node + "：提案 " + to_string(c.proposal) + " 已有 " +
-                                   count + " 个接受者通过"
-                             : "learner " + node + ": " + count + " acceptors have accepted " +
+    return {lang == Lang::zh ? "学习者 " + node + "：提案 " + to_string(c.proposal) +
+                                   " 的通过通知" + received(c.count, c.needed)
+                             : "learner " + node + ": " + std::to_string(c.count) + "/" +
+                                   std::to_string(c.needed) + " acceptors have accepted " +
                                    to_string(c.proposal),
             Tone::quiet};
   }
@@ -164,11 +165,11 @@ struct PaxosWords {
   // ---- A diagram's notes ----
 
   static std::optional<std::string> note(const event::Promised& p, Lang lang) {
-    return (lang == Lang::zh ? "承诺 " : "promised ") + to_string(p.number);
+    return (lang == Lang::zh ? "承诺了 " : "promised ") + to_string(p.number);
   }
 
   static std::optional<std::string> note(const event::PrepareIgnored& p, Lang lang) {
-    return lang == Lang::zh ? "不响应 " + to_string(p.number) + "（承诺 1）"
+    return lang == Lang::zh ? "不响应 " + to_string(p.number) + "（第一个承诺）"
                             : "ignores " + to_string(p.number) + " (promise 1)";
   }
 
@@ -177,7 +178,7 @@ struct PaxosWords {
   }
 
   static std::optional<std::string> note(const event::AcceptRefused& p, Lang lang) {
-    return lang == Lang::zh ? "不通过 " + to_string(p.proposal) + "（承诺 2）"
+    return lang == Lang::zh ? "不通过 " + to_string(p.proposal) + "（第二个承诺）"
                             : "refuses " + to_string(p.proposal) + " (promise 2)";
   }
 
@@ -192,7 +193,8 @@ struct PaxosWords {
   }
 
   static std::optional<std::string> note(const event::RoundTimedOut& t, Lang lang) {
-    return (lang == Lang::zh ? "编号超时 " : "round timed out: ") + to_string(t.number);
+    return lang == Lang::zh ? "编号 " + to_string(t.number) + " 超时"
+                            : "round timed out: " + to_string(t.number);
   }
 
   static std::optional<std::string> note(const event::Learned& l, Lang lang) {

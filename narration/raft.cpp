@@ -43,10 +43,16 @@ struct RaftWords {
     std::string text = std::string(m.entries.empty() ? "心跳" : "日志复制 RPC") + "（任期 " +
                        to_string(m.term) + "，前一项 " +
                        position(m.prev_log_index, m.prev_log_term);
-    raft::LogIndex index = m.prev_log_index;
-    for (const auto& entry : m.entries) {
-      ++index.value;
-      text += " " + entry_text(index, entry);
+    // The entries in brackets after the previous entry, as in English:
+    // "前一项 (6, 3) [(7, 4, noop) (8, 4, noop)]".
+    if (!m.entries.empty()) {
+      text += " [";
+      raft::LogIndex index = m.prev_log_index;
+      for (const auto& entry : m.entries) {
+        ++index.value;
+        text += (index.value > m.prev_log_index.value + 1 ? " " : "") + entry_text(index, entry);
+      }
+      text += "]";
     }
     return text + "，已提交到 " + to_string(m.leader_commit) + "）";
   }
@@ -55,7 +61,8 @@ struct RaftWords {
     const std::string term = "（任期 " + to_string(m.term);
     if (m.success) return "复制成功" + term + "，一致到 " + to_string(m.match_index) + "）";
     if (!m.refused_prev_index) return "复制失败" + term + "，任期已过时）";
-    return "复制失败" + term + "，在 " + to_string(*m.refused_prev_index) + " 处不一致）";
+    return "复制失败" + term + "，一致性检查不通过：前一项索引 " +
+           to_string(*m.refused_prev_index) + "）";
   }
 
   // ---- Terms (§5.1) ----
@@ -80,9 +87,15 @@ struct RaftWords {
 
   static Line describe(const NodeId& node, const event::BecameCandidate& c, Lang lang) {
     const std::string t = to_string(c.term);
-    return {lang == Lang::zh
-                ? node + " 等待心跳超时：任期增加到 " + t + "，推举自己为候选人，先给自己投一票"
-                : node + " times out: term " + t + ", it stands as candidate and votes for itself"};
+    if (lang == Lang::en) {
+      return {node + " times out: term " + t + ", it stands as candidate and votes for itself"};
+    }
+    // notes: "等待领导者心跳信息超时" (a follower); "等待选举超时" (a candidate
+    // whose election failed, a split vote).
+    return {node +
+            (c.again ? " 选举超时：任期增加到 " + t + "，再次推举自己为候选人"
+                     : " 等待心跳超时：任期增加到 " + t + "，推举自己为候选人") +
+            "，先给自己投一票"};
   }
 
   static Line describe(const NodeId& node, const event::VoteGranted& v, Lang lang) {
@@ -125,7 +138,8 @@ struct RaftWords {
 
   static Line describe(const NodeId& node, const event::AppendRefused& r, Lang lang) {
     const std::string p = position(r.prev_index, r.prev_term);
-    return {lang == Lang::zh ? node + " 在日志中找不到 " + p + "，返回失败"
+    return {lang == Lang::zh ? node + " 一致性检查不通过：在日志中找不到 " + p +
+                                   (r.missing ? "（它的日志更短）" : "") + "，返回失败"
                              : node + " has no entry " + p + " in its log" +
                                    (r.missing ? " (its log is shorter)" : "") + ": it refuses",
             Tone::warn};
@@ -161,9 +175,31 @@ struct RaftWords {
   }
 
   static Line describe(const NodeId& node, const event::Applied& a, Lang lang) {
-    std::string cmd = consensus_lab::to_string(a.command);
-    if (a.command.kind == Command::Kind::read) cmd += " → " + a.value.value_or("none");
+    std::string cmd = command_text(a.command, lang);
+    if (a.command.kind == Command::Kind::read) cmd += " → " + read_answer(a.value, lang);
     return {lang == Lang::zh ? node + " 在状态机执行 " + cmd : node + " applies " + cmd,
+            Tone::quiet};
+  }
+
+  // ---- Set-up (a scenario's set-log / set-term, a demo's opening) ----
+
+  static Line describe(const NodeId& node, const event::SetUp& s, Lang lang) {
+    const std::string term = to_string(s.term);
+    std::string terms;
+    for (const raft::Term t : s.log.value_or(std::vector<raft::Term>{})) {
+      terms += (terms.empty() ? "" : ",") + to_string(t);
+    }
+    if (lang == Lang::zh) {
+      return {(s.log ? "准备日志：" + node + " 的日志项任期为 " +
+                           (terms.empty() ? "（空）" : terms) + "，"
+                     : "准备：" + node + " 的") +
+                  "任期设为 " + term,
+              Tone::quiet};
+    }
+    return {(s.log ? "set-up: " + node + "'s log has entries of terms " +
+                         (terms.empty() ? "(none)" : terms) + "; its term"
+                   : "set-up: " + node + "'s term") +
+                " is " + term,
             Tone::quiet};
   }
 

@@ -26,12 +26,12 @@ struct Rules {
 inline constexpr NamedRule<Rules> kRuleNames[] = {
     {"promise1", &Rules::promise1,
      "promise 1: no answer to a Prepare numbered ≤ one already answered",
-     "承诺 1：不响应提案编号小于等于已响应编号的准备请求"},
+     "第一个承诺：不响应提案编号小于等于已响应编号的准备请求"},
     {"promise2", &Rules::promise2, "promise 2: accept no proposal numbered < a Prepare answered",
-     "承诺 2：不通过提案编号小于已响应编号的提案"},
+     "第二个承诺：不通过提案编号小于已响应编号的提案"},
     {"promise3", &Rules::promise3,
      "promise 3: Promise carries the highest-numbered accepted proposal",
-     "承诺 3：准备响应包含已经通过的最大编号的提案信息"},
+     "第三个承诺：准备响应包含已经通过的最大编号的提案信息"},
     {"persist", &Rules::persist, "an acceptor's promise and accepted proposal survive a crash",
      "接受者的承诺和已通过的提案持久化，崩溃后仍在"},
 };

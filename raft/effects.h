@@ -56,6 +56,7 @@ struct StaleRefused {  // a message from an older term
 };
 struct BecameCandidate {
   Term term;
+  bool again = false;  // a candidate whose election failed (else a follower's timeout)
 };
 struct VoteGranted {
   NodeId candidate;
@@ -103,13 +104,17 @@ struct Applied {
   bool repeat;
   std::optional<std::string> value;  // a read's answer: the value when it applied
 };
+struct SetUp {  // a scenario's or a demo's set-up (set_log, set_term): no protocol step
+  Term term;    // the term the server is in now
+  std::optional<std::vector<Term>> log;  // the terms of the log it was given (set_log)
+};
 }  // namespace event
 
 using Event =
     std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
                  event::VoteRefused, event::BecameLeader, event::EntryAppended,
                  event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
-                 event::NextIndexBack, event::Committed, event::Applied>;
+                 event::NextIndexBack, event::Committed, event::Applied, event::SetUp>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

@@ -134,6 +134,7 @@ void Server::become_follower(Term term, Effects& effects) {
 // follower, or a candidate whose election failed; never from a leader.
 void Server::become_candidate(Millis now, RandomSource& random, Effects& effects) {
   assert(role_ != Role::leader);
+  const bool again = role_ == Role::candidate;
   reset_election_timer(now, random);  // a split vote: try again after a new random timeout
   // No term past what a data directory stores: after 2^63 - 1 elections (only
   // a peer that lied about its term brings a server here) it stops trying.
@@ -143,7 +144,7 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
   vote_for(config_.self);
   votes_ = {config_.self};
   leader_hint_.reset();
-  effects.events.push_back(event::BecameCandidate{hard_.current_term});
+  effects.events.push_back(event::BecameCandidate{hard_.current_term, again});
   const RequestVote request{.term = hard_.current_term,
                             .candidate_id = config_.self,
                             .last_log_index = last_log_index(),
@@ -358,22 +359,28 @@ void Server::apply_committed(Effects& effects) {
 // ---- scenario set-up ----------------------------------------------------------------
 
 Effects Server::set_log(const std::vector<Term>& terms) {
-  Effects effects;
   delete_log_from(LogIndex{1});
   for (const Term term : terms) append_to_log(LogEntry{term, Command::noop()});
   commit_index_ = std::min(commit_index_, last_log_index());
   last_applied_ = std::min(last_applied_, last_log_index());
-  if (last_log_term() > hard_.current_term) become_follower(last_log_term(), effects);
-  return finish(std::move(effects));
+  return set_up(std::max(last_log_term(), hard_.current_term), terms);
 }
 
 Effects Server::set_term(Term term) {
-  Effects effects;
+  return set_up(term, std::nullopt);
+}
+
+// The set-up's term: a follower in a later term, or a lower term as it is
+// (a scenario may lower it: no protocol step). Told as set-up, not as a term
+// seen in a message.
+Effects Server::set_up(Term term, std::optional<std::vector<Term>> log) {
+  Effects effects, seen;
   if (term > hard_.current_term) {
-    become_follower(term, effects);
+    become_follower(term, seen);
   } else if (term < hard_.current_term) {
     set_current_term(term);
   }
+  effects.events.push_back(event::SetUp{hard_.current_term, std::move(log)});
   return finish(std::move(effects));
 }
 

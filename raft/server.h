@@ -108,6 +108,8 @@ class Server {
   void reset_election_timer(Millis now, RandomSource& random);
   // The end of every step: when to wake, and what must be persisted.
   Effects finish(Effects effects);
+  // The end of set_log and set_term: into `term`, told as an event::SetUp.
+  Effects set_up(Term term, std::optional<std::vector<Term>> log);
   // The one place a Persist is built: from what changed since the last one.
   std::optional<Persist> take_unpersisted();
 

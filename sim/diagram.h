@@ -73,7 +73,8 @@ class DiagramWalker {
   void draw(const Dropped<M>& m) {
     drawing_.arrow(
         m.from, m.to,
-        label(m.message) + " (" + (zh() ? "丢失" : std::string(to_string(m.reason))) + ")", true);
+        label(m.message) + (zh() ? "（丢失）" : " (" + std::string(to_string(m.reason)) + ")"),
+        true);
   }
   void draw(const Duplicated<M>& m) {
     drawing_.note_over(m.to, (zh() ? "网络复制了 " : "duplicated: ") + label(m.message));
@@ -82,7 +83,7 @@ class DiagramWalker {
     const std::string until = std::to_string(m.until);
     drawing_.note_over(
         m.to,
-        (zh() ? "扣留到 " + until + " ms: " : "held until " + until + " ms: ") + label(m.message));
+        (zh() ? "扣留到 " + until + " ms：" : "held until " + until + " ms: ") + label(m.message));
   }
   void draw(const TimerFired&) {}  // the role's own event says what the timer did
   void draw(const Crashed& c) { drawing_.note_over(c.node, zh() ? "崩溃" : "crash"); }
@@ -93,7 +94,8 @@ class DiagramWalker {
     if (auto text = Describer::brief(n.node, n.event, lang_)) drawing_.note_over(n.node, *text);
   }
   void draw(const Violated& v) {
-    drawing_.note_over_all((zh() ? "违反不变式 " : "INVARIANT VIOLATED: ") + v.invariant);
+    drawing_.note_over_all(zh() ? "违反不变式「" + v.name(lang_) + "」"
+                                : "INVARIANT VIOLATED: " + v.invariant);
   }
 
   Drawing& drawing_;

@@ -17,21 +17,24 @@ namespace consensus_lab::sim {
 class Invariants {
  public:
   // An invariant returns a description of what is wrong, or nothing.
-  using Check = std::function<std::optional<std::string>()>;
+  using Check = std::function<std::optional<Problem>()>;
   // Several invariants checked in one pass (each server's state against its
   // state after the previous event, say): it names the one that fails.
   using Checks = std::function<std::optional<Violated>()>;
 
-  void add(std::string name, Check check) {
+  void add(InvariantName name, Check check) {
     entries_.push_back({std::move(name), std::move(check), nullptr});
   }
-  void add_group(Checks checks) { entries_.push_back({{}, nullptr, std::move(checks)}); }
+  void add_group(Checks checks) { entries_.push_back({"", nullptr, std::move(checks)}); }
 
   // The first invariant that does not hold now, if any.
   std::optional<Violated> first_violated() const {
     for (const Entry& entry : entries_) {
       if (entry.check) {
-        if (auto problem = entry.check()) return Violated{entry.name, std::move(*problem)};
+        if (auto problem = entry.check()) {
+          return Violated{entry.name.en, std::move(problem->en), entry.name.zh,
+                          std::move(problem->zh)};
+        }
       } else if (auto violated = entry.checks()) {
         return violated;
       }
@@ -41,7 +44,7 @@ class Invariants {
 
  private:
   struct Entry {
-    std::string name;
+    InvariantName name;
     Check check;    // one invariant, or…
     Checks checks;  // …a group of them
   };

@@ -12,11 +12,22 @@ Line describe_delivery(const NodeId& from, const NodeId& to, const std::string& 
                            : to + " receives " + message + " from " + from};
 }
 
+namespace {
+
+// A message's words followed by Chinese ones: a space after a number or a
+// bracket ("准备请求 1 被丢弃"), none after a Chinese mark ("…（已提交到 1）被丢弃").
+std::string then(const std::string& message) {
+  const bool ascii = !message.empty() && static_cast<unsigned char>(message.back()) < 0x80;
+  return ascii ? message + " " : message;
+}
+
+}  // namespace
+
 Line describe_drop(const NodeId& from, const NodeId& to, const std::string& message,
                    DropReason reason, Lang lang) {
   const bool zh = lang == Lang::zh;
   const std::string lost =
-      zh ? from + " → " + to + " 的" + message : message + " " + from + " → " + to;
+      zh ? from + " → " + to + " 的" + then(message) : message + " " + from + " → " + to;
   switch (reason) {
     case DropReason::by_hand:
       return {lost + (zh ? "被丢弃" : " is dropped"), Tone::bad};
@@ -43,9 +54,10 @@ Line describe_duplicate(const NodeId& from, const NodeId& to, const std::string&
 Line describe_hold(const NodeId& from, const NodeId& to, const std::string& message, Millis until,
                    Lang lang) {
   const std::string t = std::to_string(until);
-  return {lang == Lang::zh ? "网络把 " + from + " → " + to + " 的" + message + "扣留到 " + t + " ms"
-                           : "the network holds back " + message + " on " + from + " → " + to +
-                                 " until " + t + " ms",
+  return {lang == Lang::zh
+              ? "网络把 " + from + " → " + to + " 的" + then(message) + "扣留到 " + t + " ms"
+              : "the network holds back " + message + " on " + from + " → " + to + " until " + t +
+                    " ms",
           Tone::warn};
 }
 
@@ -71,8 +83,9 @@ Line describe(const Healed&, Lang lang) {
 }
 
 Line describe(const Violated& violation, Lang lang) {
-  return {(lang == Lang::zh ? "违反不变式 " : "INVARIANT VIOLATED: ") + violation.invariant + ": " +
-              violation.detail,
+  return {(lang == Lang::zh ? "违反不变式「" + violation.name(lang) + "」："
+                            : "INVARIANT VIOLATED: " + violation.invariant + ": ") +
+              violation.what(lang),
           Tone::bad};
 }
 

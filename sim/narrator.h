@@ -59,8 +59,9 @@ class Narrator {
     if (!pending_) return;
     PendingSend send = std::move(*pending_);
     pending_.reset();
+    const std::string colon = options_.lang == narration::Lang::zh ? "：" : ": ";
     emit(send.at, 2,
-         {send.from + " → " + narration::join_names(send.to, options_.lang) + ": " + send.label});
+         {send.from + " → " + narration::join_names(send.to, options_.lang) + colon + send.label});
     for (const narration::Line& lost : send.lost) emit(send.at, 2, lost);
   }
 

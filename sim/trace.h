@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "narration/line.h"
 
 namespace consensus_lab::sim {
 
@@ -83,9 +84,41 @@ struct Noted {
 };
 // A safety invariant failed; the run stops here.
 struct Violated {
-  std::string invariant;
-  std::string detail;
+  std::string invariant;          // its name, in English
+  std::string detail;             // what broke it, in English
+  std::string invariant_zh = {};  // the name in the notes' Chinese (empty: none given)
+  std::string detail_zh = {};     // what broke it in Chinese (empty: none given)
+  // The name and the detail in `lang`; in Chinese the English ones when none was given.
+  const std::string& name(narration::Lang lang) const {
+    return lang == narration::Lang::zh && !invariant_zh.empty() ? invariant_zh : invariant;
+  }
+  const std::string& what(narration::Lang lang) const {
+    return lang == narration::Lang::zh && !detail_zh.empty() ? detail_zh : detail;
+  }
 };
+
+// What broke an invariant, in English and in the notes' Chinese; a test's own
+// invariant may say it in English only.
+struct Problem {
+  Problem(std::string english) : en(std::move(english)) {}  // NOLINT: implicit on purpose
+  Problem(std::string english, std::string chinese)
+      : en(std::move(english)), zh(std::move(chinese)) {}
+  std::string en, zh;
+};
+
+// An invariant's name in English and in the notes' Chinese; a test's own
+// invariant may give only the English.
+struct InvariantName {
+  InvariantName(const char* english) : en(english) {}  // NOLINT: implicit on purpose
+  InvariantName(const char* english, const char* chinese) : en(english), zh(chinese) {}
+  std::string en, zh;
+};
+
+// The invariant `name` is violated, as `problem` says.
+inline Violated violated(InvariantName name, Problem problem) {
+  return Violated{std::move(name.en), std::move(problem.en), std::move(name.zh),
+                  std::move(problem.zh)};
+}
 
 template <class M, class E>
 using Happening =

@@ -44,8 +44,10 @@ int check_command(int argc, char** argv) {
       [&](std::uint64_t seed, const check::Run& run) {
         if (!request.keep_going) return;
         progress.clear();
-        std::cout << "seed " << seed << ": " << check::describe(run.verdict) << ": " << run.detail
-                  << "\n";
+        const bool zh = request.lang == narration::Lang::zh;
+        std::cout << (zh ? "种子 " : "seed ") << seed << (zh ? "：" : ": ")
+                  << check::describe(run.verdict, request.lang)
+                  << (zh ? "：" + run.detail_zh : ": " + run.detail) << "\n";
       });
   progress.clear();
   const double elapsed = seconds() - result.shrink_seconds;
@@ -54,9 +56,10 @@ int check_command(int argc, char** argv) {
     const std::string path = !request.out.empty() ? request.out
                                                   : "check-" + options.protocol + "-seed-" +
                                                         std::to_string(found->seed) + ".txt";
-    status = status_of(*found, check::report_counterexample(std::cout, options, *found, path));
+    status = status_of(
+        *found, check::report_counterexample(std::cout, options, *found, path, request.lang));
   }
-  check::print_counts(std::cout, options, result, elapsed);
+  check::print_counts(std::cout, options, result, elapsed, request.lang);
   return status;
 }
 

@@ -10,30 +10,13 @@ namespace consensus_lab::tools {
 
 namespace {
 
+using narration::code_point;
+using narration::is_wide;
+
 // The 79 columns a help line may fill (one less than a terminal's 80).
 constexpr std::size_t kLineWidth = 79;
 // The description column of an option table: at least 24, at most 40.
 constexpr std::size_t kNarrowestName = 23, kWidestName = 39;
-
-// The code point starting at text[i], and how many bytes it takes (UTF-8).
-std::pair<char32_t, std::size_t> code_point(std::string_view text, std::size_t i) {
-  const auto byte = static_cast<unsigned char>(text[i]);
-  const std::size_t size = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4;
-  if (size == 1 || i + size > text.size()) return {byte, 1};
-  char32_t point = byte & (0x7F >> size);
-  for (std::size_t k = 1; k < size; ++k) {
-    point = (point << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-  }
-  return {point, size};
-}
-
-// East Asian wide characters: CJK ideographs and punctuation, fullwidth forms.
-bool is_wide(char32_t c) {
-  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
-         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6);
-}
 
 // Marks a line must not start with, and marks it must not end with.
 bool is_closing(char32_t c) {
@@ -76,16 +59,6 @@ std::vector<Piece> pieces(std::string_view text) {
 }
 
 }  // namespace
-
-std::size_t display_width(std::string_view text) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const auto [c, size] = code_point(text, i);
-    width += is_wide(c) ? 2u : 1u;
-    i += size;
-  }
-  return width;
-}
 
 std::vector<std::string> wrap(std::string_view text, std::size_t width) {
   std::vector<std::string> lines;

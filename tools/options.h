@@ -142,7 +142,7 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_range(const std::st
                                                                    bool one_allowed);
 
 // How wide `text` shows in a terminal: a Chinese character takes two columns.
-std::size_t display_width(std::string_view text);
+using narration::display_width;
 // `text` in lines at most `width` columns wide, broken at spaces and between
 // Chinese characters (never before a closing mark such as "，" or "）").
 std::vector<std::string> wrap(std::string_view text, std::size_t width);

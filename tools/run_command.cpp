@@ -14,22 +14,21 @@ namespace consensus_lab::tools {
 
 namespace {
 
-const Help kHelp{
-    {"Usage: conlab run [options] FILE…\n\n"
-     "Runs each scenario file against the simulator. A file passes when every\n"
-     "command runs and every `expect` holds. The last line counts them:\n"
-     "\"N passed, N failed\".\n\n",
-     "用法：conlab run [选项] 文件…\n\n"
-     "用模拟器逐个运行场景文件。文件中每条命令都能执行、每个 `expect` 都成立，\n"
-     "这个文件就通过。最后一行统计结果：\"N passed, N failed\"（N 个通过，N 个失败）。\n\n"},
-    {"\nExit status: 0 all passed; 1 an expectation or an invariant failed;\n"
-     "2 a file cannot be run (unknown command, bad number, unknown node…).\n"
-     "With several files, the worst of them.\n\n"
-     "The language: docs/scenarios.md. Examples: tests/scenarios/paxos/.\n",
-     "\n退出码：0 全部通过；1 某个期望（expect）不成立，或违反了某个不变式；\n"
-     "2 文件无法运行（未知命令、错误的数字、未知节点……）。\n"
-     "有多个文件时，取其中最坏的退出码。\n\n"
-     "场景语言：docs/scenarios.md。例子：tests/scenarios/paxos/。\n"}};
+const Help kHelp{{"Usage: conlab run [options] FILE…\n\n"
+                  "Runs each scenario file against the simulator. A file passes when every\n"
+                  "command runs and every `expect` holds. The last line counts them:\n"
+                  "\"N passed, N failed\".\n\n",
+                  "用法：conlab run [选项] 文件…\n\n"
+                  "用模拟器逐个运行场景文件。文件中每条命令都能执行、每个 `expect` 都成立，\n"
+                  "这个文件就通过。最后一行统计结果：“N 个通过，N 个失败”。\n\n"},
+                 {"\nExit status: 0 all passed; 1 an expectation or an invariant failed;\n"
+                  "2 a file cannot be run (unknown command, bad number, unknown node…).\n"
+                  "With several files, the worst of them.\n\n"
+                  "The language: docs/scenarios.md. Examples: tests/scenarios/paxos/.\n",
+                  "\n退出码：0 全部通过；1 某个期望（expect）不成立，或违反了某个不变式；\n"
+                  "2 文件无法运行（未知命令、错误的数字、未知节点……）。\n"
+                  "有多个文件时，取其中最坏的退出码。\n\n"
+                  "场景语言：docs/scenarios.md。例子：tests/scenarios/paxos/。\n"}};
 
 }  // namespace
 
@@ -61,7 +60,11 @@ int run_command(int argc, char** argv) {
     status == 0 ? ++passed : ++failed;
     worst = std::max(worst, status);
   }
-  std::cout << passed << " passed, " << failed << " failed\n";
+  if (options.lang == narration::Lang::zh) {
+    std::cout << passed << " 个通过，" << failed << " 个失败\n";
+  } else {
+    std::cout << passed << " passed, " << failed << " failed\n";
+  }
   return worst;
 }
 

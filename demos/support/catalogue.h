@@ -13,7 +13,11 @@ struct DemoInfo {
   std::string name;    // "basic_paxos_prepare"
   std::string title_en;
   std::string title_zh;
-  std::string notes_section;  // where in the notes: "Basic Paxos › 共识协商是二阶段提交 › 准备阶段"
+  // Where in the notes, as the English heading prints it ("Basic Paxos ›
+  // 共识协商是二阶段提交 › 准备（Prepare）阶段; 小结 (promise 1)") and as the
+  // Chinese one does, with no English left but the protocols' names.
+  std::string notes_section;
+  std::string notes_section_zh;
   // Whether --seed changes anything; only then does the demo offer it.
   bool uses_randomness = false;
   std::uint64_t seed = 1;  // the recorded run's seed: --seed's default

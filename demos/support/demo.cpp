@@ -23,13 +23,23 @@ std::string program_name(const DemoInfo& info) {
   return info.number + "_" + info.name;
 }
 
+// "Demo 01 — Basic Paxos, the prepare phase" / "演示 01 — Basic Paxos 准备阶段".
+std::string title(const DemoInfo& info, narration::Lang lang) {
+  return lang == narration::Lang::zh ? "演示 " + info.number + " — " + info.title_zh
+                                     : "Demo " + info.number + " — " + info.title_en;
+}
+
 // The help: the demo's title, the notes it reproduces, then the options.
 std::string help_before(const DemoInfo& info, narration::Lang lang) {
-  const bool zh = lang == narration::Lang::zh;
-  return "Demo " + info.number + " — " + (zh ? info.title_zh : info.title_en) + "\n" + "       " +
-         (zh ? info.title_en : info.title_zh) + "\n" +
-         (zh ? "重现课程笔记：" : "Reproduces the course notes: ") + info.notes_section + "\n\n" +
-         (zh ? "用法：" : "Usage: ") + program_name(info) + (zh ? " [选项]\n\n" : " [options]\n\n");
+  // In English the Chinese title follows, to find the place in the notes;
+  // in Chinese the notes' words are all there is.
+  if (lang == narration::Lang::zh) {
+    return title(info, lang) + "\n" + "重现课程笔记：" + info.notes_section_zh + "\n\n" + "用法：" +
+           program_name(info) + " [选项]\n\n";
+  }
+  return title(info, lang) + "\n" + "       " + info.title_zh + "\n" +
+         "Reproduces the course notes: " + info.notes_section + "\n\n" +
+         "Usage: " + program_name(info) + " [options]\n\n";
 }
 
 constexpr Text kExit{
@@ -160,10 +170,8 @@ void Demo::print(const narration::Line& line, int indent) {
 
 void Demo::heading() {
   if (options_.quiet) return;
-  const std::string title =
-      "Demo " + info_.number + " — " + (zh() ? info_.title_zh : info_.title_en);
-  std::cout << narration::bold(title, options_.colour) << '\n'
-            << (zh() ? "笔记：" : "Notes: ") << info_.notes_section << '\n';
+  std::cout << narration::bold(title(info_, options_.lang), options_.colour) << '\n'
+            << (zh() ? "笔记：" + info_.notes_section_zh : "Notes: " + info_.notes_section) << '\n';
 }
 
 void Demo::part(const std::string& en, const std::string& zh_text) {
@@ -211,10 +219,10 @@ void Demo::check(bool holds, const std::string& en, const std::string& zh_text) 
     std::cout << '\n' << narration::bold(zh() ? "检查：" : "Checks:", options_.colour) << '\n';
   }
   in_checks_ = true;
+  // The mark before each check: "ok   " / "FAIL " in English, "✓ " / "✗ " in Chinese.
   const std::string text = zh() ? zh_text : en;
-  print(holds ? narration::Line{"ok   " + text, narration::Tone::good}
-              : narration::Line{"FAIL " + text, narration::Tone::bad},
-        2);
+  const std::string mark = holds ? (zh() ? "✓ " : "ok   ") : (zh() ? "✗ " : "FAIL ");
+  print({mark + text, holds ? narration::Tone::good : narration::Tone::bad}, 2);
 }
 
 void Demo::write_file(const std::optional<std::string>& path,

@@ -18,8 +18,8 @@ using namespace consensus_lab::cluster;
 namespace {
 
 // The check's report, or "" when it passes.
-std::string report(const std::optional<std::string>& problem) {
-  return problem.value_or("");
+std::string report(const std::optional<sim::Problem>& problem) {
+  return problem ? problem->en : "";
 }
 
 paxos::AcceptorState acceptor(std::optional<std::uint64_t> promised,
@@ -175,8 +175,10 @@ TEST_CASE("Per-server checks: a violation names its check; scenario set-up start
   std::vector<RaftServerSnapshot> servers{raft_server(2), raft_server(2)};
   ServerChecks<RaftServerSnapshot, raft::Rules> checks(
       {"A", "B"}, [&servers](std::size_t i) { return servers[i]; },
-      {{"a server's current term never goes down", current_term_never_goes_down},
-       {"a server votes at most once per term", votes_at_most_once_per_term}});
+      {{"a server's current term never goes down", "服务器的当前任期从不减小",
+        current_term_never_goes_down},
+       {"a server votes at most once per term", "每个服务器在一个任期内最多投一票",
+        votes_at_most_once_per_term}});
   servers[0] = raft_server(2, "B");
   CHECK_FALSE(checks.run({}, 0));
   servers[0] = raft_server(2, "C");

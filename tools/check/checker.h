@@ -91,6 +91,7 @@ struct Run {
   std::size_t failed = 0;          // index in lines of the line that failed
   std::string what;                // safety: the invariant; liveness: the expectation
   std::string detail;              // the report, as `conlab run` prints it after the line number
+  std::string detail_zh;           // the same, as `conlab run --lang zh` prints it
   std::uint64_t steps = 0;
   std::uint64_t events = 0;
   std::uint64_t delivered = 0;

@@ -42,18 +42,21 @@ bool write_file(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-std::string describe(Verdict verdict) {
+std::string describe(Verdict verdict, narration::Lang lang) {
   constexpr const char* kWords[] = {"passed", "safety", "liveness", "error"};  // Verdict's order
-  return kWords[static_cast<std::size_t>(verdict)];
+  constexpr const char* kChinese[] = {"通过", "安全性", "活性", "错误"};
+  const auto i = static_cast<std::size_t>(verdict);
+  return lang == narration::Lang::zh ? kChinese[i] : kWords[i];
 }
 
-std::vector<std::string> events_before_failure(const Run& run, std::size_t count) {
+std::vector<std::string> events_before_failure(const Run& run, narration::Lang lang,
+                                               std::size_t count) {
   std::ostringstream narration;
   Options quiet;
   quiet.liveness = false;
   Run again;
   {
-    RecordingSession session(quiet, again, &narration);
+    RecordingSession session(quiet, again, &narration, lang);
     for (std::size_t i = 0; i <= run.failed && i < run.lines.size(); ++i) {
       if (!session.execute(run.lines[i])) break;
     }
@@ -61,8 +64,9 @@ std::vector<std::string> events_before_failure(const Run& run, std::size_t count
   std::vector<std::string> lines;
   std::istringstream in(narration.str());
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind("INVARIANT VIOLATED", 0) == 0) break;
-    if (!line.empty() && line.rfind("@ ", 0) != 0 && line.rfind("line ", 0) != 0) {
+    if (line.rfind("INVARIANT VIOLATED", 0) == 0 || line.rfind("违反不变式", 0) == 0) break;
+    const bool echo = line.rfind("line ", 0) == 0 || line.rfind("第 ", 0) == 0;
+    if (!line.empty() && line.rfind("@ ", 0) != 0 && !echo) {
       lines.push_back(line);
     }
   }
@@ -95,40 +99,62 @@ std::string scenario_file(const Run& run, const std::string& found_by,
 }
 
 bool report_counterexample(std::ostream& out, const Options& options, const Counterexample& found,
-                           const std::string& path) {
+                           const std::string& path, narration::Lang lang) {
+  const bool zh = lang == narration::Lang::zh;
   const Run& run = found.found;
-  out << "seed " << found.seed << ": " << run.detail << "\n";
-  out << "  at line " << run.failed + 1 << " of the run: " << run.lines[run.failed] << "\n";
+  const std::string at = std::to_string(run.failed + 1);
+  out << (zh ? "种子 " : "seed ") << found.seed << (zh ? "：" + run.detail_zh : ": " + run.detail)
+      << "\n";
+  out << (zh ? "  出错在运行的第 " + at + " 行：" : "  at line " + at + " of the run: ")
+      << run.lines[run.failed] << "\n";
   if (run.verdict == Verdict::error) {
-    out << "  (the checker made a line the scenario runner refused: a bug in the checker)\n";
+    out << (zh ? "  （检查器写出了场景运行器拒绝的一行：这是检查器的错误）\n"
+               : "  (the checker made a line the scenario runner refused: a bug in the checker)\n");
     return false;
   }
   const Run& small = found.shrunk.run;
-  out << "shrunk from " << run.lines.size() << " to " << small.lines.size() << " lines ("
-      << found.shrunk.replays << " replays): " << small.detail << "\n";
-  const auto events = events_before_failure(small);
+  const std::string from = std::to_string(run.lines.size()),
+                    to = std::to_string(small.lines.size()),
+                    replays = std::to_string(found.shrunk.replays);
+  out << (zh ? "从 " + from + " 行缩小到 " + to + " 行（重放 " + replays + " 次）："
+             : "shrunk from " + from + " to " + to + " lines (" + replays + " replays): ")
+      << (zh ? small.detail_zh : small.detail) << "\n";
+  const auto events = events_before_failure(small, lang);
   if (!events.empty() && small.verdict == Verdict::safety) {
-    out << "the events that broke it:\n";
+    out << (zh ? "破坏它的事件：\n" : "the events that broke it:\n");
     for (const auto& line : events) out << "  " << line << "\n";
   }
-  const std::string found_by = command_line(options, found.seed) + " (shrunk from " +
-                               std::to_string(run.lines.size()) + " lines)";
+  const std::string found_by =
+      command_line(options, found.seed) + " (shrunk from " + from + " lines)";
   const std::string text =
       scenario_file(small, found_by, std::filesystem::path(path).filename().string());
   if (!write_file(path, text)) return false;
-  out << "wrote " << path << " (" << std::count(text.begin(), text.end(), '\n')
-      << " lines); replay it with: conlab run " << path << " --trace\n";
+  const std::string lines = std::to_string(std::count(text.begin(), text.end(), '\n'));
+  out << (zh ? "已写入 " + path + "（" + lines + " 行）；重放它：conlab run " + path +
+                   " --trace --lang zh\n"
+             : "wrote " + path + " (" + lines + " lines); replay it with: conlab run " + path +
+                   " --trace\n");
   return true;
 }
 
-void print_counts(std::ostream& out, const Options& options, const Search& result, double seconds) {
+void print_counts(std::ostream& out, const Options& options, const Search& result, double seconds,
+                  narration::Lang lang) {
   const bool paxos = options.protocol == "paxos";
+  std::ostringstream rate;
+  rate << std::fixed << std::setprecision(0)
+       << (seconds > 0 ? static_cast<double>(result.seeds) / seconds : 0.0);
+  if (lang == narration::Lang::zh) {
+    out << result.seeds << " 个种子，" << grouped(result.events) << " 个事件，送达 "
+        << grouped(result.delivered) << " 条消息，" << (paxos ? "选定 " : "提交 ")
+        << grouped(result.committed) << (paxos ? " 个值，" : " 条命令，") << result.violations
+        << " 次违反，每秒 " << rate.str() << " 个种子（不含缩小的时间）\n";
+    return;
+  }
   out << counted(result.seeds, "seed", "seeds") << ", " << grouped(result.events) << " events, "
       << grouped(result.delivered) << " messages delivered, " << grouped(result.committed)
       << (paxos ? (result.committed == 1 ? " value chosen, " : " values chosen, ")
                 : (result.committed == 1 ? " command committed, " : " commands committed, "))
-      << counted(result.violations, "violation", "violations") << ", " << std::fixed
-      << std::setprecision(0) << (seconds > 0 ? static_cast<double>(result.seeds) / seconds : 0.0)
+      << counted(result.violations, "violation", "violations") << ", " << rate.str()
       << " seeds/s (shrinking not counted)\n";
 }
 

@@ -102,7 +102,8 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
             {"run every seed even after a violation (one counterexample is written)",
              "发现违反后仍运行每个种子（只写一个反例）"})
       .flag("no-liveness", words.no_liveness, {"skip the liveness phase", "跳过活性阶段"})
-      .lang({"print this help in English or in the notes' Chinese", "用英文或笔记的中文打印本帮助"})
+      .lang({"print this help and the report in English or in the notes' Chinese",
+             "用英文或笔记的中文打印本帮助和报告"})
       .positional("protocol", options.protocol);
 }
 
@@ -157,6 +158,7 @@ std::variant<Request, int> parse_request(int argc, char** argv) {
     return *status;
   }
   if (const auto error = validate(request, words)) return line.error(*error);
+  request.lang = line.language();
   return request;
 }
 

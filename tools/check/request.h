@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "narration/line.h"
 #include "tools/check/checker.h"
 
 namespace consensus_lab::check {
@@ -17,6 +18,7 @@ struct Request {
   std::uint64_t first = 1, last = 100;  // the seeds, both included
   bool keep_going = false;
   std::string out;  // the counterexample file; empty: check-PROTOCOL-seed-N.txt
+  narration::Lang lang = narration::Lang::en;  // of the help and of the report
 };
 
 // `conlab check`'s arguments (argv[0] is "check") as a Request; or the exit

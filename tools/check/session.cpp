@@ -69,6 +69,8 @@ void RecordingSession::started() {
 void RecordingSession::fail(const scenario::ScenarioError& error) {
   const std::string message = error.what();
   run_.detail = std::string(scenario::report_label(error.kind())) + ": " + message;
+  run_.detail_zh = std::string(scenario::report_label(error.kind(), narration::Lang::zh)) + "：" +
+                   error.message(narration::Lang::zh);
   switch (error.kind()) {
     case scenario::ScenarioError::Kind::invariant:
       run_.verdict = Verdict::safety;

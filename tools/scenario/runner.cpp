@@ -98,8 +98,9 @@ class Session::Impl {
 
   void check() {
     if (const auto violation = protocol_->violation()) {
-      throw ScenarioError(ScenarioError::Kind::invariant,
-                          violation->invariant + ": " + violation->detail);
+      throw ScenarioError(
+          ScenarioError::Kind::invariant, violation->invariant + ": " + violation->detail,
+          violation->name(narration::Lang::zh) + "：" + violation->what(narration::Lang::zh));
     }
   }
 
@@ -128,16 +129,17 @@ int Session::current_line() const {
   return impl_->current_line();
 }
 
-const char* report_label(ScenarioError::Kind kind) {
+const char* report_label(ScenarioError::Kind kind, narration::Lang lang) {
+  const bool zh = lang == narration::Lang::zh;
   switch (kind) {
     case ScenarioError::Kind::error:
-      return "error";
+      break;
     case ScenarioError::Kind::expect:
-      return "expect failed";
+      return zh ? "期望不成立" : "expect failed";
     case ScenarioError::Kind::invariant:
-      return "invariant violated";
+      return zh ? "违反不变式" : "invariant violated";
   }
-  return "error";
+  return zh ? "错误" : "error";
 }
 
 int run_file(const std::string& path, const RunOptions& options, std::ostream& out,
@@ -158,8 +160,10 @@ int run_file(const std::string& path, const RunOptions& options, std::ostream& o
   } catch (const ScenarioError& error) {
     if (auto* protocol = run.protocol()) protocol->flush_narration();
     out.flush();
-    err << path << ':' << std::max(run.current_line(), 1) << ": " << report_label(error.kind())
-        << ": " << error.what() << '\n';
+    err << path << ':' << std::max(run.current_line(), 1) << ": "
+        << report_label(error.kind(), options.lang)
+        << (options.lang == narration::Lang::zh ? "：" : ": ") << error.message(options.lang)
+        << '\n';
     status = error.exit_status();
   } catch (const std::exception& error) {  // e.g. sim::UsageError: a bad call, never a crash
     out.flush();

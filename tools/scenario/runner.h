@@ -50,8 +50,8 @@ class Session {
 };
 
 // How a ScenarioError is labelled in a report: "error", "expect failed",
-// "invariant violated".
-const char* report_label(ScenarioError::Kind kind);
+// "invariant violated" (en); "错误", "期望不成立", "违反不变式" (zh).
+const char* report_label(ScenarioError::Kind kind, narration::Lang lang = narration::Lang::en);
 
 // Run one file; narration goes to `out`, the report line to `err`.
 // Returns the exit status: 0 passed, 1 an expectation or invariant failed,

@@ -46,7 +46,7 @@ void fail(const std::string& reason) {
 }
 
 void expect_failed(const std::string& expected, const std::string& actual) {
-  throw ScenarioError(ScenarioError::Kind::expect, expected + "; actual: " + actual);
+  throw ScenarioError(expected, actual);
 }
 
 std::uint64_t parse_number(const std::string& word, std::string_view what) {

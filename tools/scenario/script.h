@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "narration/line.h"
 
 namespace consensus_lab::scenario {
 
@@ -42,11 +43,29 @@ class ScenarioError : public std::runtime_error {
  public:
   enum class Kind { error, expect, invariant };
   ScenarioError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  // The same in English and in the notes' Chinese (an invariant's name).
+  ScenarioError(Kind kind, const std::string& message, const std::string& chinese)
+      : std::runtime_error(message), kind_(kind), chinese_(chinese) {}
+  // An expectation that failed: what the file expected and what it found,
+  // both in the scenario language's words; what() says "EXPECTED; actual: ACTUAL".
+  ScenarioError(const std::string& expected, const std::string& actual)
+      : std::runtime_error(expected + "; actual: " + actual),
+        kind_(Kind::expect),
+        expected_(expected),
+        actual_(actual) {}
   Kind kind() const { return kind_; }
   int exit_status() const { return kind_ == Kind::error ? 2 : 1; }
+  // The message in `lang`: in Chinese an expectation reads "EXPECTED；实际：ACTUAL".
+  std::string message(narration::Lang lang) const {
+    if (lang == narration::Lang::en) return what();
+    if (kind_ == Kind::expect) return expected_ + "；实际：" + actual_;
+    return chinese_.empty() ? what() : chinese_;
+  }
 
  private:
   Kind kind_;
+  std::string expected_, actual_;
+  std::string chinese_;  // the message in Chinese, when it was given
 };
 
 [[noreturn]] void fail(const std::string& reason);  // kind error

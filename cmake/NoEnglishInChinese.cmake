@@ -1,0 +1,41 @@
+# Runs a command that narrates in Chinese (`--lang zh` is among its
+# arguments) and fails if its output has an English word left in it.
+#
+#   cmake "-DCOMMAND=path/to/demo;--lang;zh" -P NoEnglishInChinese.cmake
+#
+# An English word is a run of three or more ASCII letters. Allowed, and why:
+#  - what is not words: numbers, (7, 4), [5, 7], x←3, "ms" (two letters);
+#  - node ids with a number (client1, S4): names, not English;
+#  - the lines `conlab run --trace` echoes from the scenario file ("第 7 行：
+#    deliver client1 A"): they quote the scenario language, which is English;
+#  - titles in 《》, such as the paper 《Paxos Made Simple》: a name;
+#  - the words of the short list below: the protocols' names as the notes
+#    write them (Basic Paxos, Multi-Paxos, Raft, Chubby), "RPC" as in the
+#    notes' 请求投票 RPC and 日志复制 RPC, and "noop", a command as the log
+#    shows it (the notes' Paxos Made Simple §3 calls it no-op).
+set(allowed Basic Paxos Multi Raft Chubby RPC noop)
+
+execute_process(
+  COMMAND ${COMMAND}
+  OUTPUT_VARIABLE output
+  ERROR_VARIABLE errors
+  RESULT_VARIABLE status)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "${COMMAND} exited with ${status}:\n${output}\n${errors}")
+endif()
+set(text "${output}${errors}")
+string(REGEX REPLACE "第 [0-9]+ 行：[^\n]*" "" text "${text}")
+string(REGEX REPLACE "《[A-Za-z ]*》" "" text "${text}")
+string(REGEX REPLACE "[A-Za-z_-]*[A-Za-z][0-9]+" "" text "${text}")
+string(REGEX MATCHALL "[A-Za-z][A-Za-z][A-Za-z]+" words "${text}")
+list(REMOVE_DUPLICATES words)
+list(REMOVE_ITEM words ${allowed})
+if(words)
+  set(report "")
+  foreach(word IN LISTS words)
+    string(REGEX MATCH "[^\n]*[^A-Za-z]${word}[^A-Za-z][^\n]*" line "\n${text}\n")
+    string(STRIP "${line}" line)
+    string(APPEND report "  ${word}:  ${line}\n")
+  endforeach()
+  message(FATAL_ERROR "English words left in the Chinese output of ${COMMAND}:\n${report}")
+endif()
