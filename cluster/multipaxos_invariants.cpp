@@ -32,10 +32,9 @@ std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
                                                     const multipaxos::Rules& rules) {
   const bool kept = rules.persist || (before.up && now.up);
   if (kept && before.promised && (!now.promised || *now.promised < *before.promised)) {
-    return sim::Problem{replica + "'s promise went down from " + describe(before.promised) +
-                            " to " + describe(now.promised),
-                        replica + " 的承诺从 " + describe(before.promised) + " 降到 " +
-                            describe(now.promised, narration::Lang::zh)};
+    return went_down(replica, {"promise", "的承诺"},
+                     {describe(before.promised), describe(before.promised)},
+                     {describe(now.promised), describe(now.promised, narration::Lang::zh)});
   }
   return std::nullopt;
 }
@@ -51,8 +50,8 @@ std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
   if (before.up && now.up && now.commit < before.commit) {
     const std::string from = multipaxos::to_string(before.commit),
                       to = multipaxos::to_string(now.commit);
-    return sim::Problem{replica + "'s commit went down from slot " + from + " to slot " + to,
-                        replica + " 的已提交槽位从 " + from + " 降到 " + to};
+    return went_down(replica, {"commit", "的已提交槽位"}, {"slot " + from, from},
+                     {"slot " + to, to});
   }
   return std::nullopt;
 }

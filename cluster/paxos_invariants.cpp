@@ -34,10 +34,9 @@ std::optional<sim::Problem> promise_never_goes_down(const NodeId& acceptor,
                                                     const paxos::Rules& rules) {
   if (!rules.promise1 || !rules.persist) return std::nullopt;
   if (before.promised && (!now.promised || *now.promised < *before.promised)) {
-    return sim::Problem{acceptor + "'s promise went down from " + describe(before.promised) +
-                            " to " + describe(now.promised),
-                        acceptor + " 的承诺从 " + describe(before.promised) + " 降到 " +
-                            describe(now.promised, narration::Lang::zh)};
+    return went_down(acceptor, {"promise", "的承诺"},
+                     {describe(before.promised), describe(before.promised)},
+                     {describe(now.promised), describe(now.promised, narration::Lang::zh)});
   }
   return std::nullopt;
 }
@@ -73,10 +72,9 @@ std::optional<sim::Problem> accepted_number_never_goes_down(const NodeId& accept
                                                             const paxos::Rules& rules) {
   if (!rules.promise1 || !rules.promise2 || !rules.persist) return std::nullopt;
   if (before.accepted && (!now.accepted || now.accepted->number < before.accepted->number)) {
-    return sim::Problem{acceptor + "'s accepted proposal went down from " +
-                            describe(before.accepted) + " to " + describe(now.accepted),
-                        acceptor + " 通过的提案从 " + describe(before.accepted) + " 降到 " +
-                            describe(now.accepted, narration::Lang::zh)};
+    return went_down(acceptor, {"accepted proposal", "通过的提案"},
+                     {describe(before.accepted), describe(before.accepted)},
+                     {describe(now.accepted), describe(now.accepted, narration::Lang::zh)});
   }
   return std::nullopt;
 }

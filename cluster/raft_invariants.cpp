@@ -48,8 +48,7 @@ std::optional<sim::Problem> current_term_never_goes_down(const NodeId& server,
   if (durable_kept(before, now, rules) && now.current_term < before.current_term) {
     const std::string from = raft::to_string(before.current_term),
                       to = raft::to_string(now.current_term);
-    return sim::Problem{server + "'s current term went down from " + from + " to " + to,
-                        server + " 的当前任期从 " + from + " 降到 " + to};
+    return went_down(server, {"current term", "的当前任期"}, from, to);
   }
   return std::nullopt;
 }
@@ -83,8 +82,7 @@ std::optional<sim::Problem> commit_index_never_goes_down(const NodeId& server,
   if (before.up && now.up && now.commit_index < before.commit_index) {
     const std::string from = raft::to_string(before.commit_index),
                       to = raft::to_string(now.commit_index);
-    return sim::Problem{server + "'s commit index went down from " + from + " to " + to,
-                        server + " 的已提交索引从 " + from + " 降到 " + to};
+    return went_down(server, {"commit index", "的已提交索引"}, from, to);
   }
   return std::nullopt;
 }

@@ -21,6 +21,23 @@
 
 namespace consensus_lab::cluster {
 
+// Words in English and in the notes' Chinese.
+struct Bilingual {
+  std::string en, zh;
+};
+
+// What every "never goes down" check reports, in both languages:
+// "B's current term went down from 3 to 2", "B 的当前任期从 3 降到 2".
+inline sim::Problem went_down(const NodeId& server, const Bilingual& what, const Bilingual& from,
+                              const Bilingual& to) {
+  return sim::Problem{server + "'s " + what.en + " went down from " + from.en + " to " + to.en,
+                      server + " " + what.zh + "从 " + from.zh + " 降到 " + to.zh};
+}
+inline sim::Problem went_down(const NodeId& server, const Bilingual& what, const std::string& from,
+                              const std::string& to) {
+  return went_down(server, what, {from, from}, {to, to});
+}
+
 template <class Snapshot, class Rules>
 struct ServerCheck {
   const char* name;     // in English

@@ -38,36 +38,32 @@ Command Command::read(std::string key, std::string client, std::uint64_t sequenc
   return command;
 }
 
-std::string to_string(const Command& command) {
+std::string spell(const Command& command, const Spelling& spelling) {
   switch (command.kind) {
     case Command::Kind::put:
-      return command.key + "←" + command.value;
+      return command.key + spelling.assign + command.value;
     case Command::Kind::noop:
       return "noop";
     case Command::Kind::add_replica:
-      return "add " + command.key;
+      return spelling.add + std::string(spelling.before_key) + command.key;
     case Command::Kind::remove_replica:
-      return "remove " + command.key;
+      return spelling.remove + std::string(spelling.before_key) + command.key;
     case Command::Kind::read:
-      return "read " + command.key;
+      return spelling.read + std::string(spelling.before_key) + command.key;
   }
   return "?";
 }
 
+std::string to_string(const Command& command) {
+  return spell(
+      command,
+      {.assign = "←", .add = "add", .remove = "remove", .read = "read", .before_key = " "});
+}
+
 std::string to_scenario_word(const Command& command) {
-  switch (command.kind) {
-    case Command::Kind::put:
-      return command.key + "=" + command.value;
-    case Command::Kind::noop:
-      return "noop";
-    case Command::Kind::add_replica:
-      return "add:" + command.key;
-    case Command::Kind::remove_replica:
-      return "remove:" + command.key;
-    case Command::Kind::read:
-      return "read:" + command.key;
-  }
-  return "?";
+  return spell(
+      command,
+      {.assign = "=", .add = "add", .remove = "remove", .read = "read", .before_key = ":"});
 }
 
 bool KeyValueStore::apply(const Command& command) {

@@ -37,6 +37,17 @@ struct Command {
   friend bool operator==(const Command&, const Command&) = default;
 };
 
+// How a command is written: a put as KEY, `assign`, VALUE; a noop as "noop";
+// the others as their word, `before_key`, KEY.
+struct Spelling {
+  const char* assign;
+  const char* add;
+  const char* remove;
+  const char* read;
+  const char* before_key;
+};
+std::string spell(const Command& command, const Spelling& spelling);
+
 // "x←3", "noop", "add D", "remove C" (the notes' notation for narration).
 std::string to_string(const Command& command);
 // "x=3", "noop", "add:D", "remove:C" (the scenario files' notation).

@@ -47,18 +47,9 @@ std::string received(std::size_t count, std::size_t needed) {
 
 std::string command_text(const Command& command, Lang lang) {
   if (lang == Lang::en) return to_string(command);
-  switch (command.kind) {
-    case Command::Kind::add_replica:
-      return "增加成员 " + command.key;
-    case Command::Kind::remove_replica:
-      return "移除成员 " + command.key;
-    case Command::Kind::read:
-      return "读 " + command.key;
-    case Command::Kind::put:
-    case Command::Kind::noop:
-      break;
-  }
-  return to_string(command);
+  return spell(
+      command,
+      {.assign = "←", .add = "增加成员", .remove = "移除成员", .read = "读", .before_key = " "});
 }
 
 std::string read_answer(const std::optional<std::string>& value, Lang lang) {
