@@ -46,6 +46,33 @@ void say_what_the_conflict_was(demos::Demo& demo, std::size_t contested, std::si
                      std::to_string(retries) + " 个提案失败，以更大的编号重试");
 }
 
+// One row per slot: what was chosen there, by whom, and what it cost. The
+// columns are padded by display width (a Chinese character takes two).
+std::string slot_table(const std::vector<cluster::NaiveSlot>& slots, bool zh) {
+  const std::vector<std::string> head =
+      zh ? std::vector<std::string>{"槽位",     "选定",   "提议者",  "提案编号数",
+                                    "准备请求", "消息数", "用时(ms)"}
+         : std::vector<std::string>{"slot",    "value",    "proposer",    "numbers",
+                                    "Prepare", "messages", "ms to choose"};
+  std::vector<std::size_t> width;
+  for (const std::string& cell : head) width.push_back(narration::display_width(cell));
+  const auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      text += (c == 0 ? "" : "  ") + narration::pad_left(cells[c], width[c]);
+    }
+    return text + "\n";
+  };
+  std::string table = line(head);
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const auto& s = slots[i];
+    table +=
+        line({std::to_string(i + 1), s.value, s.winner, std::to_string(s.rounds),
+              std::to_string(s.prepares), std::to_string(s.messages), std::to_string(s.elapsed)});
+  }
+  return table;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,29 +93,7 @@ int main(int argc, char** argv) {
   demo.step("six values, three proposers, five acceptors: fill the log slot by slot",
             "三个提议者、五个接受者、六个值：逐个槽位填满日志", [&] {
               slots = cluster::run_naive_log(options);
-              // Columns padded by display width (a Chinese character takes two).
-              const std::vector<std::string> head =
-                  demo.zh()
-                      ? std::vector<std::string>{"槽位",     "选定",   "提议者",  "提案编号数",
-                                                 "准备请求", "消息数", "用时(ms)"}
-                      : std::vector<std::string>{"slot",    "value",    "proposer",    "numbers",
-                                                 "Prepare", "messages", "ms to choose"};
-              std::vector<std::size_t> width;
-              for (const std::string& cell : head) width.push_back(narration::display_width(cell));
-              const auto line = [&](const std::vector<std::string>& cells) {
-                std::string text;
-                for (std::size_t c = 0; c < cells.size(); ++c) {
-                  text += (c == 0 ? "" : "  ") + narration::pad_left(cells[c], width[c]);
-                }
-                return text + "\n";
-              };
-              std::string table = line(head);
-              for (std::size_t i = 0; i < slots.size(); ++i) {
-                const auto& s = slots[i];
-                table += line({std::to_string(i + 1), s.value, s.winner, std::to_string(s.rounds),
-                               std::to_string(s.prepares), std::to_string(s.messages),
-                               std::to_string(s.elapsed)});
-              }
+              const std::string table = slot_table(slots, demo.zh());
               demo.say(table, table);
             });
 
