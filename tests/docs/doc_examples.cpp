@@ -1,9 +1,11 @@
 // The docs' examples, run and compared, and the docs' links, followed: so that
-// what README.md and docs/*.md quote is what the program prints today.
+// what README.md and docs/*.md (and their Chinese twins, README.zh-CN.md and
+// docs/zh/*.md) quote is what the program prints today.
 //
 //   doc_examples --source SRC --build BUILD FILE.md…          run the examples
 //   doc_examples --source SRC --build BUILD --refresh FILE.md…  rewrite them
 //   doc_examples --source SRC --links FILE.md…                 check the links
+//   doc_examples --source SRC --twins            pair the English and Chinese chapters
 //
 // A fenced block is an example when an HTML comment right before it says so:
 //
@@ -39,16 +41,12 @@
 #include <string>
 #include <vector>
 
+#include "doc_files.h"
+
 namespace fs = std::filesystem;
+using doc_files::read_lines;
 
 namespace {
-
-std::vector<std::string> read_lines(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -207,7 +205,9 @@ bool check_examples(const fs::path& path, const fs::path& source, const fs::path
   };
   bool ok = true;
   const auto found = blocks(lines, path, ok);
-  const fs::path folder = work_folder(source, build, path.stem().string());
+  std::string name = path.lexically_relative(source).replace_extension().generic_string();
+  for (char& c : name) c = c == '/' ? '_' : c;
+  const fs::path folder = work_folder(source, build, name);
   // Later blocks first, so that rewriting one keeps the earlier indexes.
   std::vector<std::pair<const Block*, std::vector<std::string>>> rewrites;
   for (const Block& block : found) {
@@ -244,69 +244,13 @@ bool check_examples(const fs::path& path, const fs::path& source, const fs::path
   return ok;
 }
 
-// GitHub's anchor for a heading: lower case, spaces to '-', ASCII punctuation
-// other than '-' and '_' dropped, other characters kept.
-std::string anchor(const std::string& heading) {
-  std::string slug;
-  for (char c : heading) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || std::isalnum(u) || c == '-' || c == '_') {
-      slug += static_cast<char>(std::tolower(u));
-    } else if (c == ' ') {
-      slug += '-';
-    }
-  }
-  return slug;
-}
-
-bool has_anchor(const fs::path& file, const std::string& wanted) {
-  for (const auto& line : read_lines(file)) {
-    const auto text = line.find_first_not_of('#');
-    if (text == 0 || text == std::string::npos || line[text] != ' ') continue;
-    if (anchor(line.substr(text + 1)) == wanted) return true;
-  }
-  return false;
-}
-
-// Every relative link `](target)` of a Markdown file names a file or folder
-// that exists, and its `#anchor`, if any, a heading there.
-bool check_links(const fs::path& path) {
-  const auto lines = read_lines(path);
-  bool ok = true;
-  bool in_fence = false;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].rfind("```", 0) == 0) in_fence = !in_fence;
-    if (in_fence) continue;
-    for (auto at = lines[i].find("]("); at != std::string::npos; at = lines[i].find("](", at + 2)) {
-      const auto close = lines[i].find(')', at);
-      if (close == std::string::npos) continue;
-      const std::string target = lines[i].substr(at + 2, close - at - 2);
-      if (target.empty() || target.find("://") != std::string::npos ||
-          target.rfind("mailto:", 0) == 0)
-        continue;
-      const auto hash = target.find('#');
-      const fs::path file = hash == 0 ? path : path.parent_path() / target.substr(0, hash);
-      std::string problem;
-      if (!fs::exists(file)) {
-        problem = "no such file";
-      } else if (hash != std::string::npos && !has_anchor(file, target.substr(hash + 1))) {
-        problem = "no such heading";
-      }
-      if (problem.empty()) continue;
-      std::cerr << path.string() << ":" << i + 1 << ": " << target << ": " << problem << '\n';
-      ok = false;
-    }
-  }
-  return ok;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   fs::path source = ".", build = "build";
   bool refresh =
       std::getenv("REFRESH_DOCS") != nullptr && std::string(std::getenv("REFRESH_DOCS")) == "1";
-  bool links = false;
+  bool links = false, twins = false;
   std::vector<fs::path> files;
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
@@ -318,6 +262,8 @@ int main(int argc, char** argv) {
       refresh = true;
     } else if (word == "--links") {
       links = true;
+    } else if (word == "--twins") {
+      twins = true;
     } else if (word.rfind("--", 0) == 0) {
       std::cerr << "doc_examples: error: unknown option " << word << '\n';
       return 2;
@@ -325,12 +271,13 @@ int main(int argc, char** argv) {
       files.emplace_back(word);
     }
   }
-  bool ok = true;
+  bool ok = !twins || doc_files::check_twins(source);
   for (const fs::path& file : files) {
     const fs::path path = file.is_absolute() ? file : source / file;
-    ok = (links ? check_links(path) : check_examples(path, source, build, refresh)) && ok;
+    ok =
+        (links ? doc_files::check_links(path) : check_examples(path, source, build, refresh)) && ok;
   }
-  if (!ok && !links) {
+  if (!ok && !links && !twins) {
     std::cerr
         << "If the new output is right: REFRESH_DOCS=1 ctest --test-dir build -R docs.examples\n";
   }
