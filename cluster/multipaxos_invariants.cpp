@@ -26,10 +26,10 @@ std::string describe(const std::optional<Ballot>& ballot,
 // numbered at or below one already answered is not answered": the promise
 // only goes up. It is durable, so across a crash too — unless rule persist
 // is off and the crash wiped the disk.
-std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
-                                                    const ReplicaSnapshot& before,
-                                                    const ReplicaSnapshot& now,
-                                                    const multipaxos::Rules& rules) {
+std::optional<narration::Text> promise_never_goes_down(const NodeId& replica,
+                                                       const ReplicaSnapshot& before,
+                                                       const ReplicaSnapshot& now,
+                                                       const multipaxos::Rules& rules) {
   const bool kept = rules.persist || (before.up && now.up);
   if (kept && before.promised && (!now.promised || *now.promised < *before.promised)) {
     return went_down(replica, {"promise", "的承诺"},
@@ -43,10 +43,10 @@ std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
 // 1..n chosen, and what is chosen stays chosen (Paxos Made Simple §2.1:
 // "only a single value is chosen"; 只有一个值被选定). It is volatile — rebuilt
 // after a restart — so it is compared only while the replica stays up.
-std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
-                                                   const ReplicaSnapshot& before,
-                                                   const ReplicaSnapshot& now,
-                                                   const multipaxos::Rules&) {
+std::optional<narration::Text> commit_never_goes_down(const NodeId& replica,
+                                                      const ReplicaSnapshot& before,
+                                                      const ReplicaSnapshot& now,
+                                                      const multipaxos::Rules&) {
   if (before.up && now.up && now.commit < before.commit) {
     const std::string from = multipaxos::to_string(before.commit),
                       to = multipaxos::to_string(now.commit);
@@ -60,15 +60,15 @@ std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
 // — "the learner is told the outcome, takes the value agreed on and stores
 // it". A value once chosen stays chosen, so what a replica stored as chosen
 // in a slot is never replaced by something else.
-std::optional<sim::Problem> chosen_slot_never_changes(const NodeId& replica, Slot slot,
-                                                      const std::optional<Command>& held,
-                                                      const Command& written) {
+std::optional<narration::Text> chosen_slot_never_changes(const NodeId& replica, Slot slot,
+                                                         const std::optional<Command>& held,
+                                                         const Command& written) {
   if (held && !(*held == written)) {
     const std::string at = multipaxos::to_string(slot);
-    return sim::Problem{replica + " knew " + to_string(*held) + " chosen in slot " + at +
-                            ", then stored " + to_string(written) + " there",
-                        replica + " 已知槽位 " + at + " 选定了 " + to_string(*held) +
-                            "，后来却在那里存了 " + to_string(written)};
+    return narration::Text{replica + " knew " + to_string(*held) + " chosen in slot " + at +
+                               ", then stored " + to_string(written) + " there",
+                           replica + " 已知槽位 " + at + " 选定了 " + to_string(*held) +
+                               "，后来却在那里存了 " + to_string(written)};
   }
   return std::nullopt;
 }
@@ -172,13 +172,13 @@ std::optional<sim::Violated> MultiPaxosInvariants::first_violated(
 
 // Each slot is one Basic Paxos instance — Paxos Made Simple §2.1: "Only a
 // single value is chosen" (只有一个值被选定), slot by slot.
-std::optional<sim::Problem> MultiPaxosInvariants::one_command_per_slot() {
+std::optional<narration::Text> MultiPaxosInvariants::one_command_per_slot() {
   for (const auto& [slot, command] : new_chosen_) {
     const Command& first = cluster_.chosen().at(slot);
     if (!(first == command)) {
       const std::string at = multipaxos::to_string(slot), one = to_string(first),
                         other = to_string(command);
-      return sim::Problem{
+      return narration::Text{
           "slot " + at + ": " + one + " and " + other + " were each accepted by a majority",
           "槽位 " + at + "：" + one + " 和 " + other + " 都被大多数副本通过"};
     }
@@ -191,12 +191,12 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_command_per_slot() {
 // elected by Basic Paxos: a majority promised its ballot, and a majority
 // promises a ballot to one candidate only (replica k of n owns the ballots
 // k, k + n, …), so no two replicas become master with one ballot.
-std::optional<sim::Problem> MultiPaxosInvariants::one_master_per_ballot() {
+std::optional<narration::Text> MultiPaxosInvariants::one_master_per_ballot() {
   for (const Election& election : new_masters_) {
     const NodeId& first = master_of_ballot_.at(election.ballot);
     if (first != election.master) {
       const std::string ballot = paxos::to_string(election.ballot);
-      return sim::Problem{
+      return narration::Text{
           first + " and " + election.master + " both became master with ballot " + ballot,
           first + " 和 " + election.master + " 都以编号 " + ballot + " 成为主节点"};
     }
@@ -211,7 +211,7 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_master_per_ballot() {
 // process never learns that a value has been chosen unless it actually has
 // been." Every acceptance is recorded before the reply that reports it
 // leaves, so a slot a replica learns is chosen already — or it never was.
-std::optional<sim::Problem> MultiPaxosInvariants::learned_commands_were_chosen() {
+std::optional<narration::Text> MultiPaxosInvariants::learned_commands_were_chosen() {
   for (const Learning& learning : new_learnings_) {
     const auto chosen = cluster_.chosen().find(learning.slot);
     const std::string slot = multipaxos::to_string(learning.slot),
@@ -220,12 +220,13 @@ std::optional<sim::Problem> MultiPaxosInvariants::learned_commands_were_chosen()
     const std::string what_zh = learning.replica + " 在槽位 " + slot + " 学到 " +
                                 narration::command_text(learning.command, narration::Lang::zh);
     if (chosen == cluster_.chosen().end()) {
-      return sim::Problem{what + ", where no majority of the slot's members has accepted anything",
-                          what_zh + "，但该槽位的成员中没有大多数通过任何提案"};
+      return narration::Text{
+          what + ", where no majority of the slot's members has accepted anything",
+          what_zh + "，但该槽位的成员中没有大多数通过任何提案"};
     }
     if (!(chosen->second == learning.command)) {
-      return sim::Problem{what + ", but " + to_string(chosen->second) + " was chosen there",
-                          what_zh + "，但那里选定的是 " + to_string(chosen->second)};
+      return narration::Text{what + ", but " + to_string(chosen->second) + " was chosen there",
+                             what_zh + "，但那里选定的是 " + to_string(chosen->second)};
     }
   }
   new_learnings_.clear();
@@ -236,7 +237,7 @@ std::optional<sim::Problem> MultiPaxosInvariants::learned_commands_were_chosen()
 // chosen with the value you accepted from me under my ballot. So a master
 // may know a slot chosen only with the value it proposed there itself, if it
 // proposed one (and some replica accepted it) under its current ballot.
-std::optional<sim::Problem> MultiPaxosInvariants::masters_learn_their_own_values() {
+std::optional<narration::Text> MultiPaxosInvariants::masters_learn_their_own_values() {
   for (const Learning& learning : new_learnings_by_masters_) {
     const auto* own = cluster_.accepted_under(learning.slot, *learning.ballot);
     if (own == nullptr || own->by.empty() || own->command == learning.command) continue;
@@ -257,7 +258,7 @@ std::optional<sim::Problem> MultiPaxosInvariants::masters_learn_their_own_values
 // the master serves reads and writes. A master serves a read from its own
 // state machine only under a lease, and leases never overlap: were two
 // masters to read locally at once, one could answer with stale data.
-std::optional<sim::Problem> MultiPaxosInvariants::one_lease_holder() const {
+std::optional<narration::Text> MultiPaxosInvariants::one_lease_holder() const {
   std::vector<NodeId> reading;
   for (std::size_t i = 0; i < cluster_.options().replicas.size(); ++i) {
     const Replica* r = cluster_.replica_at(i);
@@ -267,7 +268,7 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_lease_holder() const {
   }
   if (reading.size() <= 1) return std::nullopt;
   const std::string now = std::to_string(cluster_.world().now());
-  return sim::Problem{
+  return narration::Text{
       reading[0] + " and " + reading[1] + " may both serve reads locally at " + now + " ms",
       reading[0] + " 和 " + reading[1] + " 在 " + now + " ms 时都可能在本地执行读请求"};
 }
@@ -277,7 +278,7 @@ std::optional<sim::Problem> MultiPaxosInvariants::one_lease_holder() const {
 // before it crashed) — or a client could read a value older than one it
 // was already told was written. Catches a master that reads before it has
 // recovered, and two masters under leases, with one comparison.
-std::optional<sim::Problem> MultiPaxosInvariants::local_reads_are_up_to_date() const {
+std::optional<narration::Text> MultiPaxosInvariants::local_reads_are_up_to_date() const {
   for (std::size_t i = 0; i < cluster_.options().replicas.size(); ++i) {
     const Replica* r = cluster_.replica_at(i);
     if (r == nullptr || !r->can_read_locally(cluster_.world().now())) continue;
@@ -285,10 +286,10 @@ std::optional<sim::Problem> MultiPaxosInvariants::local_reads_are_up_to_date() c
       const NodeId& master = cluster_.options().replicas[i];
       const std::string applied = multipaxos::to_string(r->applied()),
                         most = multipaxos::to_string(most_applied_);
-      return sim::Problem{master + " may serve reads locally, but has applied up to slot " +
-                              applied + " while " + most_applied_by_ + " applied slot " + most,
-                          master + " 可以在本地执行读请求，但它只执行到槽位 " + applied + "，而 " +
-                              most_applied_by_ + " 已执行槽位 " + most};
+      return narration::Text{master + " may serve reads locally, but has applied up to slot " +
+                                 applied + " while " + most_applied_by_ + " applied slot " + most,
+                             master + " 可以在本地执行读请求，但它只执行到槽位 " + applied +
+                                 "，而 " + most_applied_by_ + " 已执行槽位 " + most};
     }
   }
   return std::nullopt;
@@ -296,14 +297,14 @@ std::optional<sim::Problem> MultiPaxosInvariants::local_reads_are_up_to_date() c
 
 // Replicas that follow the protocol never send each other a message that
 // Replica::check finds impossible: a refusal here is a bug in one or the other.
-std::optional<sim::Problem> MultiPaxosInvariants::only_possible_messages() const {
+std::optional<narration::Text> MultiPaxosInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
   return first.replica + " refused " + multipaxos::to_string(first.message) + " from " +
          first.from + ": " + first.reason;
 }
 
-std::optional<sim::Problem> MultiPaxosInvariants::chosen_slots_stay() {
+std::optional<narration::Text> MultiPaxosInvariants::chosen_slots_stay() {
   for (const ChosenWrite& write : new_chosen_writes_) {
     if (auto problem =
             chosen_slot_never_changes(write.replica, write.slot, write.held, write.written)) {

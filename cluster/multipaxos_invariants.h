@@ -43,19 +43,20 @@ struct ReplicaSnapshot {
 
 // ---- A replica against itself: pure functions of two snapshots ---------------
 
-std::optional<sim::Problem> promise_never_goes_down(const NodeId& replica,
-                                                    const ReplicaSnapshot& before,
-                                                    const ReplicaSnapshot& now,
-                                                    const multipaxos::Rules& rules);
-std::optional<sim::Problem> commit_never_goes_down(const NodeId& replica,
-                                                   const ReplicaSnapshot& before,
-                                                   const ReplicaSnapshot& now,
-                                                   const multipaxos::Rules& rules);
+std::optional<narration::Text> promise_never_goes_down(const NodeId& replica,
+                                                       const ReplicaSnapshot& before,
+                                                       const ReplicaSnapshot& now,
+                                                       const multipaxos::Rules& rules);
+std::optional<narration::Text> commit_never_goes_down(const NodeId& replica,
+                                                      const ReplicaSnapshot& before,
+                                                      const ReplicaSnapshot& now,
+                                                      const multipaxos::Rules& rules);
 // A write to `replica`'s disk in `slot`: what the disk held there, what it
 // was given.
-std::optional<sim::Problem> chosen_slot_never_changes(const NodeId& replica, multipaxos::Slot slot,
-                                                      const std::optional<Command>& held,
-                                                      const Command& written);
+std::optional<narration::Text> chosen_slot_never_changes(const NodeId& replica,
+                                                         multipaxos::Slot slot,
+                                                         const std::optional<Command>& held,
+                                                         const Command& written);
 
 class MultiPaxosInvariants {
  public:
@@ -87,14 +88,14 @@ class MultiPaxosInvariants {
   // by name.
   std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
-  std::optional<sim::Problem> one_command_per_slot();
-  std::optional<sim::Problem> one_master_per_ballot();
-  std::optional<sim::Problem> learned_commands_were_chosen();
-  std::optional<sim::Problem> masters_learn_their_own_values();
-  std::optional<sim::Problem> one_lease_holder() const;
-  std::optional<sim::Problem> local_reads_are_up_to_date() const;
-  std::optional<sim::Problem> only_possible_messages() const;
-  std::optional<sim::Problem> chosen_slots_stay();
+  std::optional<narration::Text> one_command_per_slot();
+  std::optional<narration::Text> one_master_per_ballot();
+  std::optional<narration::Text> learned_commands_were_chosen();
+  std::optional<narration::Text> masters_learn_their_own_values();
+  std::optional<narration::Text> one_lease_holder() const;
+  std::optional<narration::Text> local_reads_are_up_to_date() const;
+  std::optional<narration::Text> only_possible_messages() const;
+  std::optional<narration::Text> chosen_slots_stay();
 
  private:
   struct Learning {

@@ -28,10 +28,10 @@ std::string describe(const std::optional<paxos::Proposal>& proposal,
 // number is less than or equal to the number of a Prepare the acceptor has
 // already answered, the acceptor promises not to answer it." So the number it
 // has promised only goes up — across a crash too, if it was made durable.
-std::optional<sim::Problem> promise_never_goes_down(const NodeId& acceptor,
-                                                    const paxos::AcceptorState& before,
-                                                    const paxos::AcceptorState& now,
-                                                    const paxos::Rules& rules) {
+std::optional<narration::Text> promise_never_goes_down(const NodeId& acceptor,
+                                                       const paxos::AcceptorState& before,
+                                                       const paxos::AcceptorState& now,
+                                                       const paxos::Rules& rules) {
   if (!rules.promise1 || !rules.persist) return std::nullopt;
   if (before.promised && (!now.promised || *now.promised < *before.promised)) {
     return went_down(acceptor, {"promise", "的承诺"},
@@ -45,19 +45,18 @@ std::optional<sim::Problem> promise_never_goes_down(const NodeId& acceptor,
 // 准备请求的提案编号，那么接受者将承诺不通过这个提案。" — "If the proposal number in an
 // Accept is less than the number of a Prepare the acceptor has already
 // answered, the acceptor promises not to accept it."
-std::optional<sim::Problem> nothing_accepted_below_the_promise(const NodeId& acceptor,
-                                                               const paxos::AcceptorState& before,
-                                                               const paxos::AcceptorState& now,
-                                                               const paxos::Rules& rules) {
+std::optional<narration::Text> nothing_accepted_below_the_promise(
+    const NodeId& acceptor, const paxos::AcceptorState& before, const paxos::AcceptorState& now,
+    const paxos::Rules& rules) {
   if (!rules.promise2) return std::nullopt;
   const bool newly_accepted = now.accepted && now.accepted != before.accepted;
   if (newly_accepted && before.promised && now.accepted->number < *before.promised) {
     const std::string accepted = paxos::to_string(*now.accepted),
                       promised = paxos::to_string(*before.promised);
-    return sim::Problem{acceptor + " accepted " + accepted + " after promising " + promised +
-                            " (no acceptance below the promise)",
-                        acceptor + " 承诺了 " + promised + " 之后又通过了 " + accepted +
-                            "（第二个承诺：不通过编号小于承诺的提案）"};
+    return narration::Text{acceptor + " accepted " + accepted + " after promising " + promised +
+                               " (no acceptance below the promise)",
+                           acceptor + " 承诺了 " + promised + " 之后又通过了 " + accepted +
+                               "（第二个承诺：不通过编号小于承诺的提案）"};
   }
   return std::nullopt;
 }
@@ -66,10 +65,10 @@ std::optional<sim::Problem> nothing_accepted_below_the_promise(const NodeId& acc
 // its promise, and its promise never goes down while accepting a proposal
 // raises it to that proposal's number. So the proposals it accepts, one after
 // another, have numbers that only go up.
-std::optional<sim::Problem> accepted_number_never_goes_down(const NodeId& acceptor,
-                                                            const paxos::AcceptorState& before,
-                                                            const paxos::AcceptorState& now,
-                                                            const paxos::Rules& rules) {
+std::optional<narration::Text> accepted_number_never_goes_down(const NodeId& acceptor,
+                                                               const paxos::AcceptorState& before,
+                                                               const paxos::AcceptorState& now,
+                                                               const paxos::Rules& rules) {
   if (!rules.promise1 || !rules.promise2 || !rules.persist) return std::nullopt;
   if (before.accepted && (!now.accepted || now.accepted->number < before.accepted->number)) {
     return went_down(acceptor, {"accepted proposal", "通过的提案"},
@@ -117,13 +116,13 @@ std::optional<sim::Violated> PaxosInvariants::first_violated(
 // Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
 // 只有被提出的值才可能被选定。A proposal once chosen stays chosen, and a value
 // once proposed stays proposed: each chosen proposal is looked at once.
-std::optional<sim::Problem> PaxosInvariants::only_a_proposed_value_is_chosen() {
+std::optional<narration::Text> PaxosInvariants::only_a_proposed_value_is_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (; chosen_seen_as_proposed_ < chosen.size(); ++chosen_seen_as_proposed_) {
     const paxos::Proposal& proposal = chosen[chosen_seen_as_proposed_];
     if (proposed_.count(proposal.value) == 0) {
       const std::string p = paxos::to_string(proposal);
-      return sim::Problem{
+      return narration::Text{
           "proposal " + p + " was accepted by a majority, but no proposer proposed " +
               proposal.value,
           "提案 " + p + " 被大多数接受者通过，但没有提议者提议过值 " + proposal.value};
@@ -135,14 +134,15 @@ std::optional<sim::Problem> PaxosInvariants::only_a_proposed_value_is_chosen() {
 // Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
 // the point of consensus (notes: 如何在多个节点间确定某变量的值). Every chosen
 // proposal carries the first one's value; each is compared once, when new.
-std::optional<sim::Problem> PaxosInvariants::at_most_one_value_chosen() {
+std::optional<narration::Text> PaxosInvariants::at_most_one_value_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (; chosen_seen_as_one_value_ < chosen.size(); ++chosen_seen_as_one_value_) {
     const paxos::Proposal& proposal = chosen[chosen_seen_as_one_value_];
     if (proposal.value != chosen.front().value) {
       const std::string one = paxos::to_string(chosen.front()), other = paxos::to_string(proposal);
-      return sim::Problem{"proposal " + one + " and " + other + " were each accepted by a majority",
-                          "提案 " + one + " 和 " + other + " 都被大多数接受者通过"};
+      return narration::Text{
+          "proposal " + one + " and " + other + " were each accepted by a majority",
+          "提案 " + one + " 和 " + other + " 都被大多数接受者通过"};
     }
   }
   return std::nullopt;
@@ -151,12 +151,12 @@ std::optional<sim::Problem> PaxosInvariants::at_most_one_value_chosen() {
 // Paxos Made Simple §2.2: "different proposals have different numbers" —
 // 不同的提案有不同的编号, so every acceptor that accepts proposal number n
 // accepts the same value with it.
-std::optional<sim::Problem> PaxosInvariants::one_value_per_proposal_number() {
+std::optional<narration::Text> PaxosInvariants::one_value_per_proposal_number() {
   for (const paxos::Proposal& proposal : new_acceptances_) {
     if (cluster_.value_first_accepted(proposal.number) != proposal.value) {
       const std::string n = paxos::to_string(proposal.number);
-      return sim::Problem{"two different values were accepted under proposal number " + n,
-                          "提案编号 " + n + " 下通过了两个不同的值"};
+      return narration::Text{"two different values were accepted under proposal number " + n,
+                             "提案编号 " + n + " 下通过了两个不同的值"};
     }
   }
   new_acceptances_.clear();
@@ -168,12 +168,12 @@ std::optional<sim::Problem> PaxosInvariants::one_value_per_proposal_number() {
 // Checked on each learning: a learner learns once, keeps what it learned
 // across a crash (or forgets it all, with persist off), and a proposal once
 // chosen stays chosen.
-std::optional<sim::Problem> PaxosInvariants::learned_values_were_chosen() {
+std::optional<narration::Text> PaxosInvariants::learned_values_were_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (const Learning& learning : new_learnings_) {
     if (std::find(chosen.begin(), chosen.end(), learning.proposal) == chosen.end()) {
       const std::string p = paxos::to_string(learning.proposal);
-      return sim::Problem{
+      return narration::Text{
           "learner " + learning.learner + " learned " + p + ", which no majority accepted",
           "学习者 " + learning.learner + " 学到了 " + p + "，但没有大多数接受者通过它"};
     }

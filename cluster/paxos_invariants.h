@@ -37,20 +37,19 @@ using PaxosWorld = sim::World<paxos::Message, paxos::Event>;
 // crashed acceptor will come back with.
 
 // "acceptor keeps its promises", half 1 (while promise1 and persist are on).
-std::optional<sim::Problem> promise_never_goes_down(const NodeId& acceptor,
-                                                    const paxos::AcceptorState& before,
-                                                    const paxos::AcceptorState& now,
-                                                    const paxos::Rules& rules);
+std::optional<narration::Text> promise_never_goes_down(const NodeId& acceptor,
+                                                       const paxos::AcceptorState& before,
+                                                       const paxos::AcceptorState& now,
+                                                       const paxos::Rules& rules);
 // "acceptor keeps its promises", half 2 (while promise2 is on).
-std::optional<sim::Problem> nothing_accepted_below_the_promise(const NodeId& acceptor,
+std::optional<narration::Text> nothing_accepted_below_the_promise(
+    const NodeId& acceptor, const paxos::AcceptorState& before, const paxos::AcceptorState& now,
+    const paxos::Rules& rules);
+// While promise1, promise2 and persist are on.
+std::optional<narration::Text> accepted_number_never_goes_down(const NodeId& acceptor,
                                                                const paxos::AcceptorState& before,
                                                                const paxos::AcceptorState& now,
                                                                const paxos::Rules& rules);
-// While promise1, promise2 and persist are on.
-std::optional<sim::Problem> accepted_number_never_goes_down(const NodeId& acceptor,
-                                                            const paxos::AcceptorState& before,
-                                                            const paxos::AcceptorState& now,
-                                                            const paxos::Rules& rules);
 
 class PaxosInvariants {
  public:
@@ -76,10 +75,10 @@ class PaxosInvariants {
   // that fails, by name.
   std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
-  std::optional<sim::Problem> only_a_proposed_value_is_chosen();
-  std::optional<sim::Problem> at_most_one_value_chosen();
-  std::optional<sim::Problem> one_value_per_proposal_number();
-  std::optional<sim::Problem> learned_values_were_chosen();
+  std::optional<narration::Text> only_a_proposed_value_is_chosen();
+  std::optional<narration::Text> at_most_one_value_chosen();
+  std::optional<narration::Text> one_value_per_proposal_number();
+  std::optional<narration::Text> learned_values_were_chosen();
 
  private:
   struct Learning {

@@ -41,10 +41,10 @@ std::string_view describe_role(Role role) {
 // Figure 2: "currentTerm: latest term server has seen (initialized to 0 on
 // first boot, increases monotonically)". Notes, 任期: "每个任期由单调递增的数字
 // （任期编号）标识" — each term is identified by a number that only goes up.
-std::optional<sim::Problem> current_term_never_goes_down(const NodeId& server,
-                                                         const RaftServerSnapshot& before,
-                                                         const RaftServerSnapshot& now,
-                                                         const raft::Rules& rules) {
+std::optional<narration::Text> current_term_never_goes_down(const NodeId& server,
+                                                            const RaftServerSnapshot& before,
+                                                            const RaftServerSnapshot& now,
+                                                            const raft::Rules& rules) {
   if (durable_kept(before, now, rules) && now.current_term < before.current_term) {
     const std::string from = raft::to_string(before.current_term),
                       to = raft::to_string(now.current_term);
@@ -57,17 +57,17 @@ std::optional<sim::Problem> current_term_never_goes_down(const NodeId& server,
 // a first-come-first-served basis." Notes, 选举有哪些规则: "每一个服务器节点最多会对
 // 一个任期编号投出一张选票，“先来先服务”。" Figure 2 keeps votedFor durable for
 // this: a vote, once cast in a term, stays as it is until the term changes.
-std::optional<sim::Problem> votes_at_most_once_per_term(const NodeId& server,
-                                                        const RaftServerSnapshot& before,
-                                                        const RaftServerSnapshot& now,
-                                                        const raft::Rules& rules) {
+std::optional<narration::Text> votes_at_most_once_per_term(const NodeId& server,
+                                                           const RaftServerSnapshot& before,
+                                                           const RaftServerSnapshot& now,
+                                                           const raft::Rules& rules) {
   if (durable_kept(before, now, rules) && before.voted_for &&
       now.current_term == before.current_term && now.voted_for != before.voted_for) {
     const std::string term = raft::to_string(now.current_term);
-    return sim::Problem{server + " voted for " + *before.voted_for + " in term " + term +
-                            ", then for " + describe_vote(now.voted_for),
-                        server + " 在任期 " + term + " 先投票给 " + *before.voted_for +
-                            "，又投给 " + now.voted_for.value_or("（无人）")};
+    return narration::Text{server + " voted for " + *before.voted_for + " in term " + term +
+                               ", then for " + describe_vote(now.voted_for),
+                           server + " 在任期 " + term + " 先投票给 " + *before.voted_for +
+                               "，又投给 " + now.voted_for.value_or("（无人）")};
   }
   return std::nullopt;
 }
@@ -75,10 +75,10 @@ std::optional<sim::Problem> votes_at_most_once_per_term(const NodeId& server,
 // Figure 2: "commitIndex: index of highest log entry known to be committed
 // (initialized to 0, increases monotonically)". It is volatile — a restarted
 // server starts again from 0 — so it is compared only while the server stays up.
-std::optional<sim::Problem> commit_index_never_goes_down(const NodeId& server,
-                                                         const RaftServerSnapshot& before,
-                                                         const RaftServerSnapshot& now,
-                                                         const raft::Rules&) {
+std::optional<narration::Text> commit_index_never_goes_down(const NodeId& server,
+                                                            const RaftServerSnapshot& before,
+                                                            const RaftServerSnapshot& now,
+                                                            const raft::Rules&) {
   if (before.up && now.up && now.commit_index < before.commit_index) {
     const std::string from = raft::to_string(before.commit_index),
                       to = raft::to_string(now.commit_index);
@@ -91,16 +91,17 @@ std::optional<sim::Problem> commit_index_never_goes_down(const NodeId& server,
 // 那么它会立即恢复成跟随者状态" — a candidate or leader that finds its term out of
 // date reverts to follower at once. Nothing else ends a leader's rule: it
 // leads until its term ends (or it crashes).
-std::optional<sim::Problem> leader_stays_leader(const NodeId& server,
-                                                const RaftServerSnapshot& before,
-                                                const RaftServerSnapshot& now, const raft::Rules&) {
+std::optional<narration::Text> leader_stays_leader(const NodeId& server,
+                                                   const RaftServerSnapshot& before,
+                                                   const RaftServerSnapshot& now,
+                                                   const raft::Rules&) {
   if (before.up && now.up && before.role == Role::leader &&
       now.current_term == before.current_term && now.role != Role::leader) {
     const std::string term = raft::to_string(now.current_term);
-    return sim::Problem{server + " was leader of term " + term + " and is now " +
-                            std::string(describe_role(now.role)) + " in it",
-                        server + " 曾是任期 " + term + " 的领导者，在同一任期内却成了" +
-                            (now.role == Role::candidate ? "候选人" : "跟随者")};
+    return narration::Text{server + " was leader of term " + term + " and is now " +
+                               std::string(describe_role(now.role)) + " in it",
+                           server + " 曾是任期 " + term + " 的领导者，在同一任期内却成了" +
+                               (now.role == Role::candidate ? "候选人" : "跟随者")};
   }
   return std::nullopt;
 }
@@ -223,13 +224,14 @@ std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::s
 
 // Figure 3, Election Safety: "at most one leader can be elected in a given
 // term" (§5.2). 选举安全：一个任期内最多只能选出一个领导者。
-std::optional<sim::Problem> RaftInvariants::election_safety() {
+std::optional<narration::Text> RaftInvariants::election_safety() {
   for (const Election& election : new_elections_) {
     const NodeId& first = leader_of_term_.at(election.term);
     if (first != election.leader) {
       const std::string term = raft::to_string(election.term);
-      return sim::Problem{first + " and " + election.leader + " were both elected in term " + term,
-                          first + " 和 " + election.leader + " 都在任期 " + term + " 当选"};
+      return narration::Text{
+          first + " and " + election.leader + " were both elected in term " + term,
+          first + " 和 " + election.leader + " 都在任期 " + term + " 当选"};
     }
   }
   new_elections_.clear();
@@ -240,14 +242,14 @@ std::optional<sim::Problem> RaftInvariants::election_safety() {
 // in its log; it only appends new entries" (§5.3). 领导者只追加：领导者从不覆盖或
 // 删除自己日志中的日志项，只追加新的。Checked on each write a leader makes to its
 // log in its term: what it had from there on is kept, in front of the rest.
-std::optional<sim::Problem> RaftInvariants::leader_append_only() {
+std::optional<narration::Text> RaftInvariants::leader_append_only() {
   for (const LeaderWrite& write : new_leader_writes_) {
     const bool kept = write.had.size() <= write.wrote.size() &&
                       std::equal(write.had.begin(), write.had.end(), write.wrote.begin());
     if (!kept) {
       const NodeId& leader = cluster_.options().servers[write.server];
       const std::string term = raft::to_string(write.term);
-      return sim::Problem{
+      return narration::Text{
           "leader " + leader + " overwrote or deleted entries of its own log in term " + term,
           "领导者 " + leader + " 在任期 " + term + " 覆盖或删除了自己日志中的日志项"};
     }
@@ -261,7 +263,7 @@ std::optional<sim::Problem> RaftInvariants::leader_append_only() {
 // index" (§5.3). 日志匹配：两个日志在同一索引处的日志项任期相同，则两个日志在该索引及之前
 // 的日志项全都相同。Past the prefix two logs share, no index may hold entries of
 // one term. Only a pair with a log changed since the last check can break it.
-std::optional<sim::Problem> RaftInvariants::log_matching() {
+std::optional<narration::Text> RaftInvariants::log_matching() {
   if (logs_changed_.empty()) return std::nullopt;
   const auto changed = [this](std::size_t server) {
     return std::find(logs_changed_.begin(), logs_changed_.end(), server) != logs_changed_.end();
@@ -278,10 +280,10 @@ std::optional<sim::Problem> RaftInvariants::log_matching() {
       for (std::size_t i = same; i < common; ++i) {
         if (la[i].term == lb[i].term) {
           const std::string agree = std::to_string(i + 1), differ = std::to_string(same + 1);
-          return sim::Problem{servers[a] + " and " + servers[b] + " agree at index " + agree +
-                                  " but differ at index " + differ,
-                              servers[a] + " 和 " + servers[b] + " 在索引 " + agree +
-                                  " 处一致，在索引 " + differ + " 处却不同"};
+          return narration::Text{servers[a] + " and " + servers[b] + " agree at index " + agree +
+                                     " but differ at index " + differ,
+                                 servers[a] + " 和 " + servers[b] + " 在索引 " + agree +
+                                     " 处一致，在索引 " + differ + " 处却不同"};
         }
       }
     }
@@ -295,7 +297,7 @@ std::optional<sim::Problem> RaftInvariants::log_matching() {
 // higher-numbered terms" (§5.4). 领导者完整性：某任期内提交的日志项，一定出现在所有更
 // 高任期的领导者的日志中 (notes: 日志完整性最高的节点才能当选领导者).
 // Looked at again only after a commit, a change to a log or an election.
-std::optional<sim::Problem> RaftInvariants::leader_completeness() {
+std::optional<narration::Text> RaftInvariants::leader_completeness() {
   if (!completeness_to_check_) return std::nullopt;
   const auto& committed = cluster_.committed();
   for (std::size_t i = 0; i < found_committed_.size(); ++i) {
@@ -312,7 +314,7 @@ std::optional<sim::Problem> RaftInvariants::leader_completeness() {
         const NodeId& leader = cluster_.options().servers[i];
         const std::string term = raft::to_string(s->current_term()),
                           entry_text = describe_entry(index, entry);
-        return sim::Problem{
+        return narration::Text{
             "leader " + leader + " of term " + term + " lacks the committed entry " + entry_text,
             "任期 " + term + " 的领导者 " + leader + " 缺少已提交的日志项 " + entry_text};
       }
@@ -328,26 +330,26 @@ std::optional<sim::Problem> RaftInvariants::leader_completeness() {
 // different log entry for the same index" (§5.4.3). 状态机安全：一个服务器在某索引处
 // 应用了某日志项，其他服务器在该索引处永远不会应用不同的日志项。Nor do two servers
 // commit different entries at one index.
-std::optional<sim::Problem> RaftInvariants::state_machine_safety() {
+std::optional<narration::Text> RaftInvariants::state_machine_safety() {
   for (const Commit& commit : new_commits_) {
     const LogEntry& first = cluster_.committed().at(commit.index);
     if (!(first == commit.entry)) {
       const std::string index = raft::to_string(commit.index),
                         one = describe_entry(commit.index, first),
                         other = describe_entry(commit.index, commit.entry);
-      return sim::Problem{"index " + index + " was committed as " + one + " and as " + other,
-                          "索引 " + index + " 既提交为 " + one + "，又提交为 " + other};
+      return narration::Text{"index " + index + " was committed as " + one + " and as " + other,
+                             "索引 " + index + " 既提交为 " + one + "，又提交为 " + other};
     }
   }
   for (const Application& application : new_applications_) {
     const Command& first = first_applied_.at(application.index);
     if (!(first == application.command)) {
       const std::string index = raft::to_string(application.index);
-      return sim::Problem{application.server + " applied " + to_string(application.command) +
-                              " at index " + index + ", another server " + to_string(first),
-                          application.server + " 在索引 " + index + " 执行了 " +
-                              to_string(application.command) + "，另一个服务器执行的是 " +
-                              to_string(first)};
+      return narration::Text{application.server + " applied " + to_string(application.command) +
+                                 " at index " + index + ", another server " + to_string(first),
+                             application.server + " 在索引 " + index + " 执行了 " +
+                                 to_string(application.command) + "，另一个服务器执行的是 " +
+                                 to_string(first)};
     }
   }
   new_commits_.clear();
@@ -357,7 +359,7 @@ std::optional<sim::Problem> RaftInvariants::state_machine_safety() {
 
 // Servers that follow the protocol never send each other a message that
 // Server::check finds impossible: a refusal here is a bug in one or the other.
-std::optional<sim::Problem> RaftInvariants::only_possible_messages() const {
+std::optional<narration::Text> RaftInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
   return cluster_.options().servers[first.server] + " refused " + raft::to_string(first.message) +

@@ -47,22 +47,22 @@ struct RaftServerSnapshot {
 
 // ---- A server against itself: pure functions of two snapshots ----------------
 
-std::optional<sim::Problem> current_term_never_goes_down(const NodeId& server,
-                                                         const RaftServerSnapshot& before,
-                                                         const RaftServerSnapshot& now,
-                                                         const raft::Rules& rules);
-std::optional<sim::Problem> votes_at_most_once_per_term(const NodeId& server,
-                                                        const RaftServerSnapshot& before,
-                                                        const RaftServerSnapshot& now,
-                                                        const raft::Rules& rules);
-std::optional<sim::Problem> commit_index_never_goes_down(const NodeId& server,
-                                                         const RaftServerSnapshot& before,
-                                                         const RaftServerSnapshot& now,
-                                                         const raft::Rules& rules);
-std::optional<sim::Problem> leader_stays_leader(const NodeId& server,
-                                                const RaftServerSnapshot& before,
-                                                const RaftServerSnapshot& now,
-                                                const raft::Rules& rules);
+std::optional<narration::Text> current_term_never_goes_down(const NodeId& server,
+                                                            const RaftServerSnapshot& before,
+                                                            const RaftServerSnapshot& now,
+                                                            const raft::Rules& rules);
+std::optional<narration::Text> votes_at_most_once_per_term(const NodeId& server,
+                                                           const RaftServerSnapshot& before,
+                                                           const RaftServerSnapshot& now,
+                                                           const raft::Rules& rules);
+std::optional<narration::Text> commit_index_never_goes_down(const NodeId& server,
+                                                            const RaftServerSnapshot& before,
+                                                            const RaftServerSnapshot& now,
+                                                            const raft::Rules& rules);
+std::optional<narration::Text> leader_stays_leader(const NodeId& server,
+                                                   const RaftServerSnapshot& before,
+                                                   const RaftServerSnapshot& now,
+                                                   const raft::Rules& rules);
 
 class RaftInvariants {
  public:
@@ -97,12 +97,12 @@ class RaftInvariants {
   // by name.
   std::optional<sim::Violated> first_violated(std::optional<std::size_t> event_node);
 
-  std::optional<sim::Problem> election_safety();
-  std::optional<sim::Problem> leader_append_only();
-  std::optional<sim::Problem> log_matching();
-  std::optional<sim::Problem> leader_completeness();
-  std::optional<sim::Problem> state_machine_safety();
-  std::optional<sim::Problem> only_possible_messages() const;
+  std::optional<narration::Text> election_safety();
+  std::optional<narration::Text> leader_append_only();
+  std::optional<narration::Text> log_matching();
+  std::optional<narration::Text> leader_completeness();
+  std::optional<narration::Text> state_machine_safety();
+  std::optional<narration::Text> only_possible_messages() const;
 
  private:
   struct Election {

@@ -21,20 +21,15 @@
 
 namespace consensus_lab::cluster {
 
-// Words in English and in the notes' Chinese.
-struct Bilingual {
-  std::string en, zh;
-};
-
 // What every "never goes down" check reports, in both languages:
 // "B's current term went down from 3 to 2", "B 的当前任期从 3 降到 2".
-inline sim::Problem went_down(const NodeId& server, const Bilingual& what, const Bilingual& from,
-                              const Bilingual& to) {
-  return sim::Problem{server + "'s " + what.en + " went down from " + from.en + " to " + to.en,
-                      server + " " + what.zh + "从 " + from.zh + " 降到 " + to.zh};
+inline narration::Text went_down(const NodeId& server, const narration::Text& what,
+                                 const narration::Text& from, const narration::Text& to) {
+  return narration::Text{server + "'s " + what.en + " went down from " + from.en + " to " + to.en,
+                         server + " " + what.zh + "从 " + from.zh + " 降到 " + to.zh};
 }
-inline sim::Problem went_down(const NodeId& server, const Bilingual& what, const std::string& from,
-                              const std::string& to) {
+inline narration::Text went_down(const NodeId& server, const narration::Text& what,
+                                 const std::string& from, const std::string& to) {
   return went_down(server, what, {from, from}, {to, to});
 }
 
@@ -43,8 +38,8 @@ struct ServerCheck {
   const char* name;     // in English
   const char* name_zh;  // in the notes' Chinese
   // What is wrong with `server` going from `before` to `now`, or nothing.
-  std::optional<sim::Problem> (*check)(const NodeId& server, const Snapshot& before,
-                                       const Snapshot& now, const Rules& rules);
+  std::optional<narration::Text> (*check)(const NodeId& server, const Snapshot& before,
+                                          const Snapshot& now, const Rules& rules);
 };
 
 template <class Snapshot, class Rules>

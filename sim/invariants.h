@@ -17,12 +17,12 @@ namespace consensus_lab::sim {
 class Invariants {
  public:
   // An invariant returns a description of what is wrong, or nothing.
-  using Check = std::function<std::optional<Problem>()>;
+  using Check = std::function<std::optional<narration::Text>()>;
   // Several invariants checked in one pass (each server's state against its
   // state after the previous event, say): it names the one that fails.
   using Checks = std::function<std::optional<Violated>()>;
 
-  void add(InvariantName name, Check check) {
+  void add(narration::Text name, Check check) {
     entries_.push_back({std::move(name), std::move(check), nullptr});
   }
   void add_group(Checks checks) { entries_.push_back({"", nullptr, std::move(checks)}); }
@@ -44,7 +44,7 @@ class Invariants {
 
  private:
   struct Entry {
-    InvariantName name;
+    narration::Text name;
     Check check;    // one invariant, or…
     Checks checks;  // …a group of them
   };

@@ -97,25 +97,8 @@ struct Violated {
   }
 };
 
-// What broke an invariant, in English and in the notes' Chinese; a test's own
-// invariant may say it in English only.
-struct Problem {
-  Problem(std::string english) : en(std::move(english)) {}  // NOLINT: implicit on purpose
-  Problem(std::string english, std::string chinese)
-      : en(std::move(english)), zh(std::move(chinese)) {}
-  std::string en, zh;
-};
-
-// An invariant's name in English and in the notes' Chinese; a test's own
-// invariant may give only the English.
-struct InvariantName {
-  InvariantName(const char* english) : en(english) {}  // NOLINT: implicit on purpose
-  InvariantName(const char* english, const char* chinese) : en(english), zh(chinese) {}
-  std::string en, zh;
-};
-
 // The invariant `name` is violated, as `problem` says.
-inline Violated violated(InvariantName name, Problem problem) {
+inline Violated violated(narration::Text name, narration::Text problem) {
   return Violated{std::move(name.en), std::move(problem.en), std::move(name.zh),
                   std::move(problem.zh)};
 }

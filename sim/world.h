@@ -57,7 +57,7 @@ class World {
   }
   void set_latency(Latency latency) { network_.set_latency(latency); }
   void set_drop_percent(unsigned percent) { network_.set_drop_percent(percent); }
-  void add_invariant(InvariantName name, Check check) {
+  void add_invariant(narration::Text name, Check check) {
     invariants_.add(std::move(name), std::move(check));
   }
   // Several invariants checked in one pass; `checks` names the one that fails.

@@ -17,10 +17,10 @@ namespace consensus_lab::tools {
 
 namespace {
 
-constexpr Text kHelpLanguage{"print this help in English or in the notes' Chinese",
+const Text kHelpLanguage{"print this help in English or in the notes' Chinese",
                              "用英文或笔记的中文打印本帮助"};
 
-constexpr Text kOverview{
+const Text kOverview{
     "Usage: conlab bench election|checker [options]\n"
     "       conlab bench --cluster A=HOST:PORT,… [options]\n\n"
     "  election   the Raft paper's election experiment (Figure 16)\n"
@@ -34,7 +34,7 @@ constexpr Text kOverview{
     "  --cluster  真实集群每秒的写请求数和延迟\n\n"
     "`conlab bench WHAT --help` 分别介绍它们。\n"};
 
-constexpr Help kElectionHelp{
+const Help kElectionHelp{
     {"Usage: conlab bench election [options]\n\n"
      "Repeats the Raft paper's election experiment (section 9.3, Figure 16) in\n"
      "simulated time: 5 servers, broadcast about 15 ms, heartbeat half the minimum\n"
@@ -50,7 +50,7 @@ constexpr Help kElectionHelp{
      "docs/raft.md 对比了它们。\n\n"},
     {}};
 
-constexpr Help kCheckerHelp{
+const Help kCheckerHelp{
     {"Usage: conlab bench checker [options]\n\n"
      "Runs `conlab check` on one core for each protocol — every fault on, every\n"
      "rule on — twice: with every invariant checked after every event, and with\n"
@@ -62,7 +62,7 @@ constexpr Help kCheckerHelp{
      "的种子数、模拟事件数和送达的消息数（docs/checker.md）。\n\n"},
     {}};
 
-constexpr Help kRealHelp{
+const Help kRealHelp{
     {"Usage: conlab bench --cluster A=HOST:PORT,… [options]\n\n"
      "Puts as fast as N clients can, each waiting for its answer before the next,\n"
      "to the leader of a real cluster; prints puts per second and latency. Whether\n"

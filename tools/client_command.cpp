@@ -11,7 +11,7 @@ namespace consensus_lab::tools {
 
 namespace {
 
-constexpr Help kPutHelp{
+const Help kPutHelp{
     {"Usage: conlab put KEY VALUE --cluster A=HOST:PORT,…\n\n"
      "Writes KEY=VALUE through the leader; prints ok once it is committed and applied.\n"
      "It follows redirects to the leader and retries on failure; a retried put is\n"
@@ -21,7 +21,7 @@ constexpr Help kPutHelp{
      "它跟随重定向找到领导者，失败时重试；重试的写请求只执行一次。\n\n"},
     {}};
 
-constexpr Help kGetHelp{
+const Help kGetHelp{
     {"Usage: conlab get KEY --cluster A=HOST:PORT,…\n\n"
      "Reads KEY through the leader (linearizable); prints the value, or (none).\n"
      "It follows redirects to the leader and retries on failure.\n\n",

@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr Help kHelp{
+const Help kHelp{
     {"Usage: conlab cluster start [options]\n"
      "       conlab cluster stop [--dir DIR]\n\n"
      "start: runs a local cluster in the background on free 127.0.0.1 ports, one\n"

@@ -13,7 +13,7 @@ namespace consensus_lab::tools {
 
 namespace {
 
-constexpr Help kHelp{
+const Help kHelp{
     {"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
      "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
      "                   (--data-dir DIR | --in-memory) [options]\n"

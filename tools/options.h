@@ -26,13 +26,7 @@
 
 namespace consensus_lab::tools {
 
-// A text in English and in the notes' Chinese.
-struct Text {
-  std::string_view en;
-  std::string_view zh;
-
-  std::string_view in(narration::Lang lang) const { return lang == narration::Lang::zh ? zh : en; }
-};
+using narration::Text;
 
 // What --help prints around the table of options: the usage and what the
 // command does, before it; exit status and examples, after it.

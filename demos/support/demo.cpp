@@ -42,7 +42,7 @@ std::string help_before(const DemoInfo& info, narration::Lang lang) {
          "Usage: " + program_name(info) + " [options]\n\n";
 }
 
-constexpr Text kExit{
+const Text kExit{
     "\nExit status: 0 when the run ends as the notes say, 1 when it does not,\n"
     "2 for a bad option.\n",
     "\n退出码：0 运行结果与笔记一致，1 不一致，2 选项错误。\n"};

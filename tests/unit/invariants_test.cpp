@@ -18,7 +18,7 @@ using namespace consensus_lab::cluster;
 namespace {
 
 // The check's report, or "" when it passes.
-std::string report(const std::optional<sim::Problem>& problem) {
+std::string report(const std::optional<narration::Text>& problem) {
   return problem ? problem->en : "";
 }
 

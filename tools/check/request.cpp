@@ -16,7 +16,7 @@ using tools::Text;
 
 constexpr const char* kProtocols[] = {"paxos", "multipaxos", "raft"};
 
-constexpr Text kUsage{
+const Text kUsage{
     "Usage: conlab check paxos|multipaxos|raft [options]\n\n"
     "Runs one randomized run per seed. The safety phase makes client requests and\n"
     "faults at random and checks every invariant after every event; the liveness\n"
@@ -30,7 +30,7 @@ constexpr Text kUsage{
     "（选出领导者或选定一个值，提交一个新请求，每个已确认的请求都在每个节点上）。\n"
     "失败的运行会被缩小，写成一个场景文件，`conlab run` 重放它得到同样的失败。\n\n"};
 
-constexpr Text kExit{
+const Text kExit{
     "\nExit status: 0 every seed passed; 1 a safety invariant was violated;\n"
     "3 no progress in the liveness phase; 2 bad options.\n"
     "Example: conlab check raft --seeds 1..1000 --rule vote-restriction=off\n",
