@@ -20,16 +20,20 @@ std::vector<std::string> read_lines(const fs::path& path) {
 
 namespace {
 
-// Whether a character GitHub keeps in an anchor is CJK punctuation (，。：（）
-// 、《》「」 and the full-width forms of ASCII punctuation), which it drops.
-bool cjk_punctuation(std::uint32_t c) {
-  return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF01 && c <= 0xFF0F) ||
+// Whether a character outside ASCII is punctuation or a symbol, which
+// GitHub's anchors drop (they keep letters, marks, digits, '_', '-' and
+// spaces): Latin-1's signs, general punctuation to the symbol blocks (— … ←
+// ≤ ✓), CJK punctuation (，。、「」 but not 々 or 〇), full-width ASCII signs.
+bool punctuation_or_symbol(std::uint32_t c) {
+  return (c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7 || (c >= 0x2000 && c <= 0x2BFF) ||
+         (c >= 0x3000 && c <= 0x303F && c != 0x3005 && c != 0x3007) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF01 && c <= 0xFF0F) ||
          (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) ||
-         (c >= 0xFF5B && c <= 0xFF65) || (c >= 0x2010 && c <= 0x2027);
+         (c >= 0xFF5B && c <= 0xFF65);
 }
 
-// GitHub's anchor for a heading: lower case, spaces to '-', punctuation other
-// than '-' and '_' dropped, other characters (Chinese among them) kept.
+// GitHub's anchor for a heading: lower case, spaces to '-', punctuation and
+// symbols other than '-' and '_' dropped, letters (Chinese among them) kept.
 std::string anchor(const std::string& heading) {
   std::string slug;
   for (std::size_t i = 0; i < heading.size();) {
@@ -40,7 +44,7 @@ std::string anchor(const std::string& heading) {
       std::uint32_t c = u & (0x3F >> (length - 1));
       for (std::size_t k = 1; k < length && i + k < heading.size(); ++k)
         c = (c << 6) | (static_cast<unsigned char>(heading[i + k]) & 0x3F);
-      if (!cjk_punctuation(c)) slug += heading.substr(i, length);
+      if (!punctuation_or_symbol(c)) slug += heading.substr(i, length);
       i += length;
       continue;
     }
@@ -72,10 +76,18 @@ struct Link {
 // Every relative link `](target)` outside fenced blocks.
 std::vector<Link> relative_links(const std::vector<std::string>& lines) {
   std::vector<Link> links;
-  bool in_fence = false;
+  std::string fence;  // the open fence: ``` or longer (a block that shows ``` inside)
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].rfind("```", 0) == 0) in_fence = !in_fence;
-    if (in_fence) continue;
+    if (lines[i].rfind("```", 0) == 0) {
+      const std::string ticks = lines[i].substr(0, lines[i].find_first_not_of('`'));
+      if (fence.empty()) {
+        fence = ticks;
+      } else if (ticks == fence) {
+        fence.clear();
+      }
+      continue;
+    }
+    if (!fence.empty()) continue;
     for (auto at = lines[i].find("]("); at != std::string::npos; at = lines[i].find("](", at + 2)) {
       const auto close = lines[i].find(')', at);
       if (close == std::string::npos) continue;
