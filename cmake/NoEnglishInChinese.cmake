@@ -20,8 +20,9 @@
 #  - the words of the short list below: the protocols' names as the notes
 #    write them (Basic Paxos, Multi-Paxos, Raft, Chubby), "RPC" as in the
 #    notes' 请求投票 RPC and 日志复制 RPC, and "noop", a command as the log
-#    shows it (the notes' Paxos Made Simple §3 calls it no-op).
-set(allowed Basic Paxos Multi Raft Chubby RPC noop)
+#    shows it (the notes' Paxos Made Simple §3 calls it no-op); and "conlab",
+#    the program's name, which starts its error lines ("conlab: 错误：…").
+set(allowed Basic Paxos Multi Raft Chubby RPC noop conlab)
 
 execute_process(
   COMMAND ${COMMAND}
