@@ -227,7 +227,7 @@ void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
     throw sim::UsageError(
         "proposal number " + n + " was used already (by " + used->second +
             "): each proposal needs a number of its own",
-        "提案编号 " + n + " 已经用过（" + used->second + " 用的）：每个提案都要有自己的编号");
+        "提案编号 " + n + " 已被 " + used->second + " 用过：每个提案都要有自己的编号");
   }
   for (auto& [other, other_node] : nodes_.by_name()) {
     if (other != id) other_node->avoid(number);
