@@ -68,9 +68,16 @@ struct SteppedDown {
   Ballot ballot;
   Ballot higher;
 };
-struct CommandProposed {  // steady state: straight to phase 2
+struct CommandProposed {  // a command given a slot by the master
   Slot slot;
   Command command;
+  // What the master did with the slot in the same step. In the steady state
+  // its Accept goes out at once: no Prepare, phase 2 only. Otherwise the slot
+  // waits — for the window to open (Timing::window), or for phase 1 among
+  // the slot's members: after a membership change the promises the master
+  // holds need not be a majority of them, and it sends Prepares first.
+  enum class Then { accept, window, prepare };
+  Then then = Then::accept;
 };
 struct SlotAccepted {
   Slot slot;
