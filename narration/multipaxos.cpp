@@ -157,6 +157,15 @@ struct MultiPaxosWords {
             Tone::warn};
   }
 
+  static Line describe(const NodeId& node, const event::PromisesRequested& r, Lang lang) {
+    const std::string b = to_string(r.ballot), asked = join_names(r.asked, lang),
+                      members = join_names(r.members, lang);
+    return {lang == Lang::zh ? "主节点 " + node + " 向 " + asked + " 发送准备请求 " + b +
+                                   "：它得到的准备响应还不是 " + members + " 的大多数"
+                             : "master " + node + " asks " + asked + " for promises (Prepare " + b +
+                                   "): those it holds are not a majority of " + members};
+  }
+
   static Line describe(const NodeId& node, const event::PhaseOneStalled& p, Lang lang) {
     const std::string since = std::to_string(p.since);
     return {lang == Lang::zh

@@ -73,6 +73,9 @@ TEST_CASE("Multi-Paxos (notes, 优化 Basic Paxos 执行): a proposed command re
     CHECK(last_proposed(cluster).slot == Slot{5});
     CHECK(last_proposed(cluster).then == Then::prepare);
     CHECK(world.stats().sent_of("prepare") == 2);  // to C and D, whose promises A lacks
+    const auto requested = noted<event::PromisesRequested>(world);
+    REQUIRE(requested.size() == 1);
+    CHECK(std::get<2>(requested[0]).asked == std::vector<NodeId>{"C", "D"});
     CHECK(world.stats().sent_of("accept") == 0);
     world.deliver_all();
     CHECK(cluster.replica("D")->commit() == Slot{5});
