@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
             });
 
   demo.step("the promises reach A: with its own, a majority — A is master",
-            "准备响应到达 A：加上它自己的，过半数——A 成为主节点", [&] {
+            "准备响应到达 A：加上它自己的，达到大多数——A 成为主节点", [&] {
               for (const char* id : {"B", "C"}) world.deliver(id, "A");
             });
   demo.check(cluster.leader() == std::optional<NodeId>{"A"}, "A is master", "A 是主节点");

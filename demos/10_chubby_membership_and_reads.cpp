@@ -58,7 +58,7 @@ void reads_under_the_lease(demos::Demo& demo, MultiPaxosCluster& cluster) {
   demo.step(
       "a partition cuts A off; watch, millisecond by millisecond, when A stops reading "
       "alone and when B becomes master",
-      "网络分区把 A 隔开；逐毫秒观察 A 何时停止独自读、B 何时成为主节点", [&] {
+      "网络分区把 A 隔开；逐毫秒观察 A 何时停止本地读、B 何时成为主节点", [&] {
         world.partition({{"A"}, {"B", "C", "D"}});
         for (int ms = 0; ms < 800 && b_is_master < 0; ++ms) {
           demo.silently([&] { world.run(1); });
@@ -69,12 +69,12 @@ void reads_under_the_lease(demos::Demo& demo, MultiPaxosCluster& cluster) {
         }
         demo.say("A stops serving reads at " + std::to_string(a_stops_reading) +
                      " ms; B becomes master at " + std::to_string(b_is_master) + " ms",
-                 "A 在 " + std::to_string(a_stops_reading) + " ms 停止独自读；B 在 " +
+                 "A 在 " + std::to_string(a_stops_reading) + " ms 停止本地读；B 在 " +
                      std::to_string(b_is_master) + " ms 成为主节点");
       });
   demo.check(a_stops_reading >= 0 && b_is_master > a_stops_reading,
              "the old master stopped reading alone before the new one was elected",
-             "旧主节点在新主节点选出之前就停止了独自读");
+             "旧主节点在新主节点选出之前就停止了本地读");
   demo.check(cluster.read("A", "x").outcome == Outcome::through_log,
              "cut off, A may only read through the log (which it cannot reach)",
              "被隔开的 A 只能通过日志读（而它到不了大多数）");

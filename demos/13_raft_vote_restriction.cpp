@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
       "So the rule is not \"only the most complete log can lead\": the winner's log must be at "
       "least as up-to-date as the log of each voter of its majority (Raft paper, 5.4.1). B's "
       "entries 3 and 4 are on B alone, so they were never committed, and losing them is safe",
-      "所以规则不是“只有日志最完整的节点才能当领导者”：当选者的日志只需不比它所得多数派中每个"
+      "所以规则不是“只有日志最完整的节点才能当领导者”：当选者的日志只需不比投票给它的大多数中每个"
       "投票者的日志旧（Raft 论文 5.4.1 节）。"
       "B 的日志项 3、4 只在 B 上，从未提交，丢掉它们是安全的");
 
