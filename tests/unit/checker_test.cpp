@@ -304,7 +304,8 @@ TEST_CASE("checker: a cluster's client history is checked for linearizability as
   history.read_locally("C", "x", std::nullopt, 20);  // x was written and acknowledged: stale
   const auto why = history.violation();
   REQUIRE(why);
-  CHECK(why->find("key x") != std::string::npos);
+  CHECK(why->en.find("key x") != std::string::npos);
+  CHECK(why->zh.find("键 x") != std::string::npos);
   // A read through the log that never returns constrains nothing.
   cluster::ClientHistory pending;
   pending.begin_read("A", "x", 0);

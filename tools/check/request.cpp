@@ -108,7 +108,7 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
 }
 
 // Raft's Figure 8 needs the new leader's noop off as well (docs/raft.md).
-void figure_8_needs_no_noop(Options& options) {
+void figure_8_needs_no_noop(Options& options, narration::Lang lang) {
   if (options.protocol != "raft") return;
   bool commit_rule_off = false, noop_given = false;
   for (const auto& [name, on] : options.rules) {
@@ -117,8 +117,12 @@ void figure_8_needs_no_noop(Options& options) {
   }
   if (commit_rule_off && !noop_given) {
     options.rules.emplace_back("leader-noop", false);
-    std::cerr << "note: commit-current-term-only=off also switches leader-noop off: a new "
-                 "leader's noop alone prevents Figure 8 (docs/checker.md)\n";
+    const Text note{
+        "note: commit-current-term-only=off also switches leader-noop off: a new leader's noop "
+        "alone prevents Figure 8 (docs/checker.md)\n",
+        "注意：`commit-current-term-only=off` 同时关闭 `leader-noop`：单是新领导者的 noop "
+        "日志项就能防止图 8 的情形（docs/zh/checker.md）\n"};
+    std::cerr << note.in(lang);
   }
 }
 
@@ -141,7 +145,7 @@ std::optional<std::string> validate(Request& request, const Words& words) {
   for (const std::string& rule : words.rules) {
     if (auto error = switch_rule(options, rule)) return error;
   }
-  figure_8_needs_no_noop(options);
+  figure_8_needs_no_noop(options, request.lang);
   options.liveness = !words.no_liveness;
   return std::nullopt;
 }
@@ -157,8 +161,8 @@ std::variant<Request, int> parse_request(int argc, char** argv) {
   if (const auto status = line.parse(argc, argv, {kUsage, {help.after_en, help.after_zh}})) {
     return *status;
   }
-  if (const auto error = validate(request, words)) return line.error(*error);
   request.lang = line.language();
+  if (const auto error = validate(request, words)) return line.error(*error);
   return request;
 }
 
