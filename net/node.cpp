@@ -40,7 +40,7 @@ bool Node::start() {
   try {
     open_state(cluster);
   } catch (const StorageError& error) {
-    log_.say(std::string("cannot start: ") + error.what(), narration::Tone::bad);
+    log_.say(log_.in_language("cannot start: ", "无法启动：") + error.what(), narration::Tone::bad);
     return false;
   }
   if (!listen()) return false;
@@ -88,7 +88,10 @@ bool Node::listen() {
   if (!error) acceptor_.bind(where, error);
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    log_.say("cannot listen on " + options_.listen.text() + ": " + error.message(),
+    const std::string listening = options_.listen.text();
+    log_.say(log_.in_language("cannot listen on " + listening + ": ",
+                              "无法在 " + listening + " 上监听：") +
+                 error.message(),
              narration::Tone::bad);
     return false;
   }
@@ -122,7 +125,8 @@ bool Node::durably(Work&& work) {
     work();
     return true;
   } catch (const StorageError& error) {
-    log_.say(std::string("cannot write the data directory: ") + error.what() + "; stopping",
+    log_.say(log_.in_language("cannot write the data directory: ", "无法写入数据目录：") +
+                 error.what() + log_.in_language("; stopping", "；停止"),
              narration::Tone::bad);
     failed_ = true;
     outbox_.clear();
