@@ -11,13 +11,13 @@ namespace consensus_lab::net {
 IncomingConnection::IncomingConnection(Node& node, tcp::socket socket)
     : node_(node), socket_(std::move(socket)), buffer_(kMaxLine + 1) {}
 
-std::string IncomingConnection::who() const {
-  if (!peer_.empty()) return peer_;
+narration::Text IncomingConnection::who() const {
+  if (!peer_.empty()) return {peer_, peer_};
   boost::system::error_code error;
   const auto remote = socket_.remote_endpoint(error);
-  return error ? "a connection"
-               : "a connection from " + remote.address().to_string() + ":" +
-                     std::to_string(remote.port());
+  if (error) return {"a connection", "一个连接"};
+  const std::string address = remote.address().to_string() + ":" + std::to_string(remote.port());
+  return {"a connection from " + address, address};
 }
 
 void IncomingConnection::read() {

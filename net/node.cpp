@@ -258,16 +258,16 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
 
 void Node::reject(IncomingConnection& from, const narration::Text& why) {
   disconnect(from,
-             log_.in_language("rejected a line from " + from.who() + ": " + why.en,
-                              "拒绝 " + from.who() + " 的消息：" + why.in(narration::Lang::zh)));
+             log_.in_language("rejected a line from " + from.who().en + ": " + why.en,
+                              "拒绝 " + from.who().zh + " 的消息：" + why.in(narration::Lang::zh)));
 }
 
 // A message that decodes, but that no node following the protocol could
 // have sent (the role's check(): a node speaking for another, an index past
 // the end of the leader's log, a number too large to store…).
 void Node::refuse(IncomingConnection& from, const narration::Text& why) {
-  disconnect(from, log_.in_language("refused a message from " + from.who() + ": " + why.en,
-                                    "拒绝 " + from.who() + " 发来的不可能的消息：" +
+  disconnect(from, log_.in_language("refused a message from " + from.who().en + ": " + why.en,
+                                    "拒绝 " + from.who().zh + " 发来的不可能的消息：" +
                                         why.in(narration::Lang::zh)));
 }
 
