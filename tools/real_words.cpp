@@ -2,6 +2,7 @@
 
 #include <iomanip>
 #include <sstream>
+#include <utility>
 
 namespace consensus_lab::tools {
 
@@ -23,25 +24,26 @@ std::string started_text(const std::string& id, long pid, unsigned short port,
 }
 
 std::string how_to_use_text(const ClusterUse& use, Lang lang) {
-  const std::string cluster = " --cluster " + use.cluster + "\n";
-  std::ostringstream out;
-  if (lang == Lang::zh) {
-    out << "\n一个 " << use.nodes << " 个节点的 " << notes_name(use.protocol)
-        << " 集群正在启动。\n\n"
-        << "  写：        " << use.conlab << " put x 3" << cluster << "  读：        " << use.conlab
-        << " get x" << cluster << "  看日志：    tail -f " << use.logs << "\n"
-        << "  杀掉一个：  kill -9 进程号   （进程号见上）\n"
-        << "  重启：      sh " << use.restart << " &   （比如 A）\n"
-        << "  停止：      " << use.conlab << " cluster stop --dir " << use.dir << "\n";
-    return out.str();
+  const bool zh = lang == Lang::zh;
+  const std::string cluster = " --cluster " + use.cluster;
+  // What to type for each use, after its label.
+  const std::pair<narration::Text, std::string> rows[] = {
+      {{"write:", "写："}, use.conlab + " put x 3" + cluster},
+      {{"read:", "读："}, use.conlab + " get x" + cluster},
+      {{"watch:", "看日志："}, "tail -f " + use.logs},
+      {{"kill one:", "杀掉一个："},
+       zh ? "kill -9 进程号   （进程号见上）" : "kill -9 PID   (the pids are above)"},
+      {{"restart:", "重启："}, "sh " + use.restart + (zh ? " &   （比如 A）" : " &   (A, say)")},
+      {{"stop:", "停止："}, use.conlab + " cluster stop --dir " + use.dir},
+  };
+  const std::string nodes = std::to_string(use.nodes);
+  std::string out =
+      zh ? "\n一个 " + nodes + " 个节点的 " + notes_name(use.protocol) + " 集群正在启动。\n\n"
+         : "\nA " + use.protocol + " cluster of " + nodes + " is starting.\n\n";
+  for (const auto& [label, what] : rows) {
+    out += "  " + narration::pad_right(label.in(lang), zh ? 12 : 10) + what + "\n";
   }
-  out << "\nA " << use.protocol << " cluster of " << use.nodes << " is starting.\n\n"
-      << "  write:    " << use.conlab << " put x 3" << cluster << "  read:     " << use.conlab
-      << " get x" << cluster << "  watch:    tail -f " << use.logs << "\n"
-      << "  kill one: kill -9 PID   (the pids are above)\n"
-      << "  restart:  sh " << use.restart << " &   (A, say)\n"
-      << "  stop:     " << use.conlab << " cluster stop --dir " << use.dir << "\n";
-  return out.str();
+  return out;
 }
 
 std::string put_text(const std::string& leader, int attempts, Lang lang) {
