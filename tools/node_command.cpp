@@ -13,17 +13,18 @@ namespace consensus_lab::tools {
 
 namespace {
 
-const Help kHelp{{"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
-                  "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-                  "                   (--data-dir DIR | --in-memory) [options]\n"
-                  "       conlab node --config A.conf [options]\n\n"
-                  "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n",
-                  "用法：conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
-                  "                  --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-                  "                  (--data-dir DIR | --in-memory) [选项]\n"
-                  "      conlab node --config A.conf [选项]\n\n"
-                  "在前台运行一个节点，讲述它做的每件事，直到按下 Ctrl-C。\n\n"},
-                 {"\nExample: docs/real-cluster.md\n", "\n例子：docs/real-cluster.md\n"}};
+const Help kHelp{
+    {"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
+     "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
+     "                   (--data-dir DIR | --in-memory) [options]\n"
+     "       conlab node --config A.conf [options]\n\n"
+     "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n",
+     "用法：conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
+     "                  --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
+     "                  (--data-dir DIR | --in-memory) [选项]\n"
+     "      conlab node --config A.conf [选项]\n\n"
+     "在前台运行一个节点，讲述它做的每件事，直到按下 Ctrl-C。\n\n"},
+    {"\nExample: docs/real-cluster.md\n", "\n例子：docs/real-cluster.md\n"}};
 
 // The option words before they are checked.
 struct Words {
