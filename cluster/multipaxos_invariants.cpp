@@ -11,6 +11,11 @@ using multipaxos::Slot;
 
 namespace {
 
+// A command as the Chinese narration writes it ("读 x", "增加成员 D").
+std::string in_chinese(const Command& command) {
+  return narration::command_text(command, narration::Lang::zh);
+}
+
 // A promise, or "none" (en) / "（无）" (zh).
 std::string describe(const std::optional<Ballot>& ballot,
                      narration::Lang lang = narration::Lang::en) {
@@ -182,7 +187,8 @@ std::optional<narration::Text> MultiPaxosInvariants::one_command_per_slot() {
                         other = to_string(command);
       return narration::Text{
           "slot " + at + ": " + one + " and " + other + " were each accepted by a majority",
-          "槽位 " + at + "：" + one + " 和 " + other + " 都被大多数副本通过"};
+          "槽位 " + at + "：" + in_chinese(first) + " 和 " + in_chinese(command) +
+              " 都被大多数副本通过"};
     }
   }
   new_chosen_.clear();
@@ -219,8 +225,8 @@ std::optional<narration::Text> MultiPaxosInvariants::learned_commands_were_chose
     const std::string slot = multipaxos::to_string(learning.slot),
                       command = to_string(learning.command);
     const std::string what = learning.replica + " learned " + command + " in slot " + slot;
-    const std::string what_zh = learning.replica + " 在槽位 " + slot + " 学到 " +
-                                narration::command_text(learning.command, narration::Lang::zh);
+    const std::string what_zh =
+        learning.replica + " 在槽位 " + slot + " 学到 " + in_chinese(learning.command);
     if (chosen == cluster_.chosen().end()) {
       return narration::Text{
           what + ", where no majority of the slot's members has accepted anything",
@@ -228,7 +234,7 @@ std::optional<narration::Text> MultiPaxosInvariants::learned_commands_were_chose
     }
     if (!(chosen->second == learning.command)) {
       return narration::Text{what + ", but " + to_string(chosen->second) + " was chosen there",
-                             what_zh + "，但那里选定的是 " + to_string(chosen->second)};
+                             what_zh + "，但那里选定的是 " + in_chinese(chosen->second)};
     }
   }
   new_learnings_.clear();
@@ -247,10 +253,15 @@ std::optional<narration::Text> MultiPaxosInvariants::masters_learn_their_own_val
     for (const NodeId& acceptor : own->by) {
       if (by.empty() || by == learning.replica) by = acceptor;
     }
-    return "master " + learning.replica + " learned " + to_string(learning.command) + " in slot " +
-           multipaxos::to_string(learning.slot) + ", where its ballot " +
-           paxos::to_string(*learning.ballot) + " proposed " + to_string(own->command) +
-           " (accepted by " + by + "): its commit index would say so";
+    const std::string slot = multipaxos::to_string(learning.slot),
+                      ballot = paxos::to_string(*learning.ballot);
+    return narration::Text{
+        "master " + learning.replica + " learned " + to_string(learning.command) + " in slot " +
+            slot + ", where its ballot " + ballot + " proposed " + to_string(own->command) +
+            " (accepted by " + by + "): its commit index would say so",
+        "主节点 " + learning.replica + " 在槽位 " + slot + " 学到 " + in_chinese(learning.command) +
+            "，而它以编号 " + ballot + " 在这个槽位提议的是 " + in_chinese(own->command) + "（" +
+            by + " 已通过）：按它的提交位置，跟随者会以为选定的是 " + in_chinese(own->command)};
   }
   new_learnings_by_masters_.clear();
   return std::nullopt;

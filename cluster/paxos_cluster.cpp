@@ -223,8 +223,11 @@ void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
                            const paxos::Value& value) {
   PaxosNode& target = nodes_[id];  // an unknown proposer: a UsageError, before anything changes
   if (const auto used = numbers_used_.find(number); used != numbers_used_.end()) {
-    throw sim::UsageError("proposal number " + paxos::to_string(number) + " was used already (by " +
-                          used->second + "): each proposal needs a number of its own");
+    const std::string n = paxos::to_string(number);
+    throw sim::UsageError(
+        "proposal number " + n + " was used already (by " + used->second +
+            "): each proposal needs a number of its own",
+        "提案编号 " + n + " 已被 " + used->second + " 用过：每个提案都要有自己的编号");
   }
   for (auto& [other, other_node] : nodes_.by_name()) {
     if (other != id) other_node->avoid(number);

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
 
   demo.step(
       "A and B receive Prepare 5 (5 > 1: they promise 5); C receives Prepare 1 (1 <= 5: no answer)",
-      "A、B 收到编号为 5 的准备请求（5 大于 1，承诺 5）；C 收到编号为 1 的准备请求（1 小于 "
+      "A、B 收到编号为 5 的准备请求（5 大于 1，改为承诺编号 5）；C 收到编号为 1 的准备请求（1 小于 "
       "5，不响应）",
       [&] {
         world.deliver("client2", "A");
@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
       });
 
   demo.check(a_first == ProposalNumber{1} && c_first == ProposalNumber{5},
-             "first A and B promise 1, C promises 5", "起初 A、B 承诺 1，C 承诺 5");
+             "first A and B promise 1, C promises 5", "起初 A、B 承诺了 1，C 承诺了 5");
   for (const char* id : {"A", "B", "C"}) {
     demo.check(cluster.acceptor_state(id).promised == ProposalNumber{5},
                std::string(id) + " has promised 5", std::string(id) + " 承诺了 5");
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
              "client 1 has Promise 1 from A and B on their way",
              "A、B 对客户端 1 的准备响应（编号 1）正在途中");
   demo.check(world.queued("C", "client1") == 0, "C does not answer Prepare 1 (promise 1)",
-             "C 不响应编号为 1 的准备请求（承诺 1）");
+             "C 不响应编号为 1 的准备请求（第一个承诺）");
   demo.check(world.queued("A", "client2") == 1 && world.queued("B", "client2") == 1 &&
                  world.queued("C", "client2") == 1,
              "client 2 has Promise 5 from A, B and C on their way",

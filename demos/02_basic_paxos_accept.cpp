@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
             });
 
   demo.step("A, B, C receive Accept [1, 3]: 1 < 5, so none accepts it (promise 2)",
-            "A、B、C 收到接受请求 [1, 3]：1 小于已响应的 5，不通过（承诺 2）", [&] {
+            "A、B、C 收到接受请求 [1, 3]：1 小于已响应的 5，不通过（第二个承诺）", [&] {
               for (const char* id : {"A", "B", "C"}) world.deliver("client1", id);
             });
 

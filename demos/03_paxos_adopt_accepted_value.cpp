@@ -13,6 +13,9 @@
 // client 3 owns 3, 6, 9…). Its Prepare 6 reaches B and C only. B reports
 // [5, 7], C reports nothing — and client 3 must send Accept [6, 7], not
 // [6, 4].
+//
+// The opening, told message by message in demos 01 and 02, is replayed here
+// without its messages, so that each step (with --step) fits on one screen.
 #include "demos/support/demo.h"
 #include "demos/support/openings.h"
 
@@ -27,21 +30,30 @@ int main(int argc, char** argv) {
                                       .number_stride = 3});
   auto& world = cluster.world();
 
-  demo.step("as in demos 01 and 02: every acceptor promises 5, so [1, 3] is refused",
-            "同演示 01、02：所有接受者都承诺了 5，[1, 3] 不被通过", [&] {
-              demos::prepare_phase_as_in_demo_01(cluster);
-              for (const char* id : {"A", "B"}) world.deliver(id, "client1");
-              for (const char* id : {"C", "A", "B"}) world.deliver(id, "client2");
-              for (const char* id : {"A", "B", "C"}) world.deliver("client1", id);
-            });
+  demo.step(
+      "as in demos 01 and 02, replayed without its messages: every acceptor promises 5 and "
+      "refuses [1, 3] (promise 2)",
+      "同演示 01、02（这里不再逐条显示消息）：所有接受者都承诺了 5，不通过 [1, 3]（第二个承诺）",
+      [&] {
+        demo.silently([&] {
+          demos::prepare_phase_as_in_demo_01(cluster);
+          for (const char* id : {"A", "B"}) world.deliver(id, "client1");
+          for (const char* id : {"C", "A", "B"}) world.deliver(id, "client2");
+          for (const char* id : {"A", "B", "C"}) world.deliver("client1", id);
+        });
+        demo.say("client 2's Accept [5, 7] is on its way to A, B, C",
+                 "客户端 2 的接受请求 [5, 7] 正在发往 A、B、C");
+      });
 
-  demo.step("A and B accept [5, 7]; the Accept to C is lost — 7 is chosen by the majority A, B",
-            "A、B 通过 [5, 7]；发给 C 的接受请求丢失——大多数（A、B）通过了提案，值 7 被选定", [&] {
+  demo.step("A and B accept [5, 7]; the Accept to C is lost",
+            "A、B 通过 [5, 7]；发给 C 的接受请求丢失", [&] {
               world.deliver("client2", "A");
               world.deliver("client2", "B");
               world.drop("client2", "C");
-              world.deliver_all();
             });
+
+  demo.step("the Accepted messages arrive: 7 is chosen by the majority A, B",
+            "通过通知到达：大多数（A、B）通过了提案，值 7 被选定", [&] { world.deliver_all(); });
 
   demo.step("client 3 proposes its value 4 with number 6; Prepare 6 reaches only B and C",
             "客户端 3 以编号 6 提议它的值 4；准备请求 6 只到达 B 和 C", [&] {
@@ -57,8 +69,12 @@ int main(int argc, char** argv) {
               world.deliver("C", "client3");
             });
 
-  demo.step("the Accept [6, 7] is accepted; the chosen value is still 7",
-            "接受请求 [6, 7] 被通过；选定的值仍然是 7", [&] { world.deliver_all(); });
+  demo.step("A, B, C accept [6, 7]", "A、B、C 通过接受请求 [6, 7]", [&] {
+    for (const char* id : {"A", "B", "C"}) world.deliver("client3", id);
+  });
+
+  demo.step("the Accepted messages arrive: the chosen value is still 7",
+            "通过通知到达：选定的值仍然是 7", [&] { world.deliver_all(); });
 
   const auto& client3 = cluster.proposer("client3");
   demo.check(!cluster.acceptor_state("C").accepted ||

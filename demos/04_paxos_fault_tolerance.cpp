@@ -74,10 +74,11 @@ int main(int argc, char** argv) {
   const auto& client2 = cluster.proposer("client2");
   demo.check(client2.phase() == Proposer::Phase::done,
              "with A and C up, client 2's proposal completes", "A、C 在线时客户端 2 的提案完成");
-  demo.check(client2.chosen() && client2.chosen()->value == "3",
-             "client 2 ends with 3, not its own 7: A's Promise reported its accepted [1, 3] "
-             "(promise 3)",
-             "客户端 2 最终提议的是 3，而不是自己的 7：A 的准备响应带上了已通过的提案（承诺 3）");
+  demo.check(
+      client2.chosen() && client2.chosen()->value == "3",
+      "client 2 ends with 3, not its own 7: A's Promise reported its accepted [1, 3] "
+      "(promise 3)",
+      "客户端 2 最终提议的是 3，而不是自己的 7：A 的准备响应带上了已通过的提案（第三个承诺）");
   demo.check(cluster.chosen_values() == std::set<paxos::Value>{"3"},
              "3 is the only value ever chosen", "始终只有一个值被选定：3");
   return demo.finish();

@@ -88,7 +88,8 @@ int main(int argc, char** argv) {
         "votes split 2/2/1: nobody has 3 promises; 100 ms later all time out and retry "
         "at once, ordered and dropped by hand again (round " +
             r + ")",
-        "选票被瓜分为 2/2/1，没有一个拿到 3 张选票；100 ms 后同时超时，立即重试，"
+        "选票被瓜分：三个提议者分别只收到 2 个、2 个、1 个准备响应，没有一个拿到 3 张选票；100 ms "
+        "后同时超时，立即重试，"
         "消息再次由演示手动安排和丢弃（第 " +
             r + " 轮）",
         [&] {

@@ -115,7 +115,7 @@ void a_member_added_through_the_log(demos::Demo& demo, MultiPaxosCluster& cluste
                " 被选定。α = 4：在槽位 i 选定的成员配置从槽位 i + 4 "
                "起生效：到槽位 " +
                std::to_string(add_slot.value + 3) + " 为止仍由 A、B、C 决定，D 从槽位 " + from +
-               " 起算作成员——这样主节点可以同时有 4 条命令在途，不必等成员变更生效。B 在选票 2 "
+               " 起算作成员——这样主节点可以同时有 4 条命令在途，不必等成员变更生效。B 在编号 2 "
                "得到的准备响应来自 B、C（A 当时被隔开），不是 A、B、C、D 的大多数，所以 B "
                "要为新配置再执行准备阶段——即上面发给 A、D 的准备请求；槽位 " +
                from + " 之前的槽位不需要新的准备请求");

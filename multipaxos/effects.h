@@ -68,9 +68,16 @@ struct SteppedDown {
   Ballot ballot;
   Ballot higher;
 };
-struct CommandProposed {  // steady state: straight to phase 2
+struct CommandProposed {  // a command given a slot by the master
   Slot slot;
   Command command;
+  // What the master did with the slot in the same step. In the steady state
+  // its Accept goes out at once: no Prepare, phase 2 only. Otherwise the slot
+  // waits — for the window to open (Timing::window), or for phase 1 among
+  // the slot's members: after a membership change the promises the master
+  // holds need not be a majority of them, and it sends Prepares first.
+  enum class Then { accept, window, prepare };
+  Then then = Then::accept;
 };
 struct SlotAccepted {
   Slot slot;
@@ -120,19 +127,24 @@ struct LeftConfiguration {  // a master no longer among the members: steps down
   Ballot ballot;
   Slot slot;  // the first chosen slot of a configuration without it
 };
+struct PromisesRequested {  // phase 1 again, for a configuration not yet a majority promised
+  Ballot ballot;
+  std::vector<NodeId> asked;    // the members it has no promise from
+  std::vector<NodeId> members;  // the configuration
+};
 struct PhaseOneStalled {  // a master without promises from a majority of a configuration
   Ballot ballot;
   Millis since;
 };
 }  // namespace event
 
-using Event =
-    std::variant<event::CampaignStarted, event::PromiseGranted, event::PrepareRefused,
-                 event::PrepareIgnoredForLease, event::BecameMaster, event::SteppedDown,
-                 event::CommandProposed, event::SlotAccepted, event::AcceptRefused,
-                 event::SlotChosen, event::Applied, event::LeaseHeld, event::CatchingUp,
-                 event::CampaignDeferred, event::OrderIgnoredForLease, event::PromiseWithheld,
-                 event::ChosenIgnored, event::LeftConfiguration, event::PhaseOneStalled>;
+using Event = std::variant<event::CampaignStarted, event::PromiseGranted, event::PrepareRefused,
+                           event::PrepareIgnoredForLease, event::BecameMaster, event::SteppedDown,
+                           event::CommandProposed, event::SlotAccepted, event::AcceptRefused,
+                           event::SlotChosen, event::Applied, event::LeaseHeld, event::CatchingUp,
+                           event::CampaignDeferred, event::OrderIgnoredForLease,
+                           event::PromiseWithheld, event::ChosenIgnored, event::LeftConfiguration,
+                           event::PromisesRequested, event::PhaseOneStalled>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

@@ -85,11 +85,14 @@ bool Replica::promised_by_majority(const std::vector<NodeId>& members) const {
 // in: it asks the members it has not heard from (again at every heartbeat).
 void Replica::request_promises(const std::vector<NodeId>& members, Effects& effects) {
   PhaseOne& p = phase_one();
+  std::vector<NodeId> asked;
   for (const NodeId& member : members) {
     if (p.promises.count(member) != 0 || p.asked.count(member) != 0) continue;
     p.asked.insert(member);
+    asked.push_back(member);
     effects.send.push_back({member, Prepare{p.ballot, p.from}});
   }
+  if (!asked.empty()) effects.events.push_back(event::PromisesRequested{p.ballot, asked, members});
 }
 
 // Paxos Made Simple §3: in every open slot, the value of the highest-numbered

@@ -72,6 +72,21 @@ void Replica::send_window(Effects& effects) {
   }
 }
 
+// Each command proposed in this step: was its Accept sent (send_window), or
+// does its slot wait? So the narration says "no Prepare" only when the master
+// really skipped phase 1 for the slot.
+void Replica::report_what_followed(Effects& effects) const {
+  for (auto& event : effects.events) {
+    auto* proposed = std::get_if<event::CommandProposed>(&event);
+    if (proposed == nullptr || !master_) continue;
+    const auto it = master_->in_flight.find(proposed->slot);
+    if (it == master_->in_flight.end() || it->second.sent) continue;  // sent (or chosen)
+    const bool beyond_window = proposed->slot.value > commit_.value + config_.timing.window;
+    proposed->then = beyond_window ? event::CommandProposed::Then::window
+                                   : event::CommandProposed::Then::prepare;
+  }
+}
+
 // The value for `slot`: chosen already, or the highest-numbered one reported
 // by the promises, or what was planned. A client command displaced by a
 // reported value moves to a new slot at the end.

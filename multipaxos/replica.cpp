@@ -204,6 +204,7 @@ void write(const Persist& persist, ReplicaHardState& disk) {
 }
 
 Effects Replica::finish(Effects effects) const {
+  report_what_followed(effects);
   effects.wake_at = master_ ? master_->next_heartbeat : election_deadline_;
   return effects;
 }

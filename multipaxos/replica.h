@@ -191,6 +191,7 @@ class Replica {
 
   // ---- the master's steady state (master.cpp) ----
   void send_window(Effects& effects);
+  void report_what_followed(Effects& effects) const;
   void settle(Slot slot, InFlight& flight, Effects& effects);
   void resend_unacknowledged(Effects& effects);
   void on_accepted(const NodeId& from, const Accepted& m, Effects& e);

@@ -157,6 +157,15 @@ struct MultiPaxosWords {
             Tone::warn};
   }
 
+  static Line describe(const NodeId& node, const event::PromisesRequested& r, Lang lang) {
+    const std::string b = to_string(r.ballot), asked = join_names(r.asked, lang),
+                      members = join_names(r.members, lang);
+    return {lang == Lang::zh ? "主节点 " + node + " 向 " + asked + " 发送准备请求 " + b +
+                                   "：它得到的准备响应还不是 " + members + " 的大多数"
+                             : "master " + node + " asks " + asked + " for promises (Prepare " + b +
+                                   "): those it holds are not a majority of " + members};
+  }
+
   static Line describe(const NodeId& node, const event::PhaseOneStalled& p, Lang lang) {
     const std::string since = std::to_string(p.since);
     return {lang == Lang::zh
@@ -171,10 +180,28 @@ struct MultiPaxosWords {
 
   static Line describe(const NodeId& node, const event::CommandProposed& c, Lang lang) {
     const std::string cmd = command_text(c.command, lang), slot = to_string(c.slot);
-    return {lang == Lang::zh ? "主节点 " + node + " 把 " + cmd + " 放进槽位 " + slot +
-                                   "：省掉准备阶段，直接发送接受请求"
-                             : "master " + node + " puts " + cmd + " in slot " + slot +
-                                   ": no Prepare, straight to Accept (steady state)"};
+    return {lang == Lang::zh
+                ? "主节点 " + node + " 把 " + cmd + " 放进槽位 " + slot + "：" + then(c, Lang::zh)
+                : "master " + node + " puts " + cmd + " in slot " + slot + ": " +
+                      then(c, Lang::en)};
+  }
+  // What the master did with the slot (CommandProposed::then).
+  static std::string then(const event::CommandProposed& c, Lang lang) {
+    using Then = event::CommandProposed::Then;
+    switch (c.then) {
+      case Then::accept:
+        return lang == Lang::zh ? "省掉准备阶段，直接发送接受请求"
+                                : "no Prepare, straight to Accept (steady state)";
+      case Then::window:
+        return lang == Lang::zh ? "在途的槽位已达上限，等前面的槽位被选定后再发送接受请求"
+                                : "the window of slots in flight is full: its Accept waits until "
+                                  "earlier slots are chosen";
+      case Then::prepare:
+        return lang == Lang::zh ? "还没有这个槽位成员中大多数的准备响应，先执行准备阶段"
+                                : "no promises yet from a majority of this slot's members: "
+                                  "phase 1 (Prepare) first";
+    }
+    return {};
   }
 
   static Line describe(const NodeId& node, const event::SlotAccepted& a, Lang lang) {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -20,9 +21,18 @@ template <class M, class E>
 class World;
 
 // Thrown for a call that names something that is not there (an unknown node).
+// A mistake a scenario file can make also says what went wrong in the notes'
+// Chinese.
 class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  UsageError(const std::string& english, std::string chinese)
+      : std::runtime_error(english), chinese_(std::move(chinese)) {}
+  // The message in Chinese, or what() when none was given.
+  std::string chinese() const { return chinese_.empty() ? what() : chinese_; }
+
+ private:
+  std::string chinese_;
 };
 
 // What a process may do to the world around it.

@@ -168,8 +168,9 @@ class World {
     std::size_t count = 0;
     while (!network_.in_flight().empty() && !stopped()) {
       if (count == limit)
-        throw UsageError("deliver-all: messages keep coming (over " + std::to_string(limit) +
-                         " deliveries)");
+        throw UsageError(
+            "deliver-all: messages keep coming (over " + std::to_string(limit) + " deliveries)",
+            "`deliver-all`：消息源源不断（已投递超过 " + std::to_string(limit) + " 条）");
       deliver_now(network_.in_flight().begin()->first);
       ++count;
     }

@@ -239,6 +239,12 @@ int CommandLine::error(const std::string& message) const {
   return 2;
 }
 
+int CommandLine::error(const Text& message) const {
+  if (lang_ == narration::Lang::en) return error(message.en);
+  std::cerr << program_ << ": 错误：" << message.in(lang_) << '\n';
+  return 2;
+}
+
 int CommandLine::bad_option(const std::string& message) const {
   return error(message + " (see " + help_command_ + ")");
 }

@@ -77,6 +77,8 @@ class CommandLine {
   std::string table(narration::Lang lang) const;
   // "PROGRAM: error: MESSAGE" on stderr; returns 2.
   int error(const std::string& message) const;
+  // The same in the language of --lang: "PROGRAM: 错误：MESSAGE" in Chinese.
+  int error(const Text& message) const;
 
  private:
   struct Described {

@@ -48,8 +48,14 @@ int run_command(int argc, char** argv) {
       .positional("file", files);
   if (const auto status = line.parse(argc, argv, kHelp)) return *status;
   options.lang = line.language();
-  if (files.empty()) return usage_error("conlab run needs at least one scenario file");
-  if (diagram && files.size() > 1) return usage_error("--diagram draws one run: give one file");
+  if (files.empty()) {
+    return line.error(
+        Text{"conlab run needs at least one scenario file", "`conlab run` 至少需要一个场景文件"});
+  }
+  if (diagram && files.size() > 1) {
+    return line.error(
+        Text{"--diagram draws one run: give one file", "`--diagram` 只画一次运行：请只给一个文件"});
+  }
   options.diagram = diagram;
   options.colour = narration::colour_wanted(stdout);
 

@@ -22,21 +22,22 @@ sys.path.insert(0, str(SOURCE / "tools" / "lab"))
 from exercises import EXERCISES  # noqa: E402
 
 # (exercise, what the student got wrong, file, the reference text, the wrong
-# text, a line the grade must print to help).
+# text, a line the grade must print to help, the language graded in: in
+# Chinese the lines conlab prints under a ✗ must be Chinese too).
 WRONG_ANSWERS = [
     ("promise1", "promise 1 with < instead of <= (the notes' 小于等于)", "paxos/acceptor.cpp",
      "prepare.number <= *state_.promised", "prepare.number < *state_.promised",
-     "an equal number is ignored too"),
+     "an equal number is ignored too", "en"),
     ("vote-restriction", "the vote restriction comparing only the last index",
      "raft/server.cpp",
      "  if (m.last_log_term != last_log_term()) return m.last_log_term > last_log_term();\n", "",
-     "Raft 5.4.1: a voter refuses a candidate whose log is less up to date"),
+     "Raft 5.4.1: a voter refuses a candidate whose log is less up to date", "en"),
     ("commit-current-term", "committing an entry of any term by counting", "raft/leader.cpp",
      "hard_.log.term_at(n) != hard_.current_term) return;", "false) return;",
-     "figure8_rule_on.txt"),
+     "figure8_rule_on.txt", "en"),
     ("lease-read", "a master reading locally whether its lease holds or not",
      "multipaxos/lease.cpp", "now < master_->lease_until;", "now >= 0;",
-     "at most one master holds a lease"),
+     "违反不变式：最多一个主节点持有租约", "zh"),
 ]
 
 failures = []
@@ -107,7 +108,7 @@ def start_and_reset(tree):
     expect(files_of(tree, names) == before, "start then reset gives back every file byte for byte")
 
 
-def wrong_answer(tree, name, what, file, right, wrong, helpful):
+def wrong_answer(tree, name, what, file, right, wrong, helpful, lang):
     path = tree / file
     reference = path.read_bytes()
     text = reference.decode()
@@ -116,7 +117,7 @@ def wrong_answer(tree, name, what, file, right, wrong, helpful):
         return
     path.write_text(text.replace(right, wrong), encoding="utf-8")
     began = time.monotonic()
-    status, output = exercise(tree, "grade", name)
+    status, output = exercise(tree, "grade", name, "--lang", lang)
     path.write_bytes(reference)
     print(f"     ({name} graded in {time.monotonic() - began:.0f} s)")
     expect(status == 1 and "✗" in output, f"{name}, {what}: the grade fails")

@@ -37,6 +37,52 @@ TEST_CASE("Multi-Paxos (notes, 优化 Basic Paxos 执行): a stable master sends
   CHECK_FALSE(world.violation());
 }
 
+// What the narration says of a proposed command ("no Prepare, straight to
+// Accept") must be what the master did with its slot in the same step.
+TEST_CASE("Multi-Paxos (notes, 优化 Basic Paxos 执行): a proposed command reports what followed") {
+  using Then = event::CommandProposed::Then;
+  auto last_proposed = [](const MultiPaxosCluster& cluster) {
+    return std::get<2>(noted<event::CommandProposed>(cluster.world()).back());
+  };
+
+  SUBCASE("the window is full: slots 1-4 go straight to Accept, slot 5 waits") {
+    MultiPaxosCluster cluster(replicas(abc, {}, b_and_c_wait));
+    elect_a(cluster);
+    for (int i = 1; i <= 5; ++i) {
+      REQUIRE(cluster.submit("A", Command::put("x", std::to_string(i))));
+      CHECK(last_proposed(cluster).then == (i <= 4 ? Then::accept : Then::window));
+    }
+  }
+  SUBCASE("a new member: the first slot it decides waits for phase 1 among the new members") {
+    MultiPaxosOptions options = replicas({"A", "B", "C", "D"}, {}, b_and_c_wait);
+    options.members = abc;
+    options.rules.lease_every_configuration = false;  // phase 1 only as a slot needs it
+    MultiPaxosCluster cluster(options);
+    auto& world = cluster.world();
+    world.partition({{"A", "B", "D"}, {"C"}});
+    elect_a(cluster);  // promises from A and B: a majority of A, B, C, not of A, B, C, D
+    world.heal();
+    for (const Command& command : {Command::add("D"), Command::put("x", "3"),
+                                   Command::put("x", "4"), Command::put("x", "5")}) {
+      REQUIRE(cluster.submit("A", command));
+      CHECK(last_proposed(cluster).then == Then::accept);
+      world.deliver_all();
+    }
+    world.reset_stats();
+    REQUIRE(cluster.submit("A", Command::put("x", "6")));  // D decides from slot 1 + 4
+    CHECK(last_proposed(cluster).slot == Slot{5});
+    CHECK(last_proposed(cluster).then == Then::prepare);
+    CHECK(world.stats().sent_of("prepare") == 2);  // to C and D, whose promises A lacks
+    const auto requested = noted<event::PromisesRequested>(world);
+    REQUIRE(requested.size() == 1);
+    CHECK(std::get<2>(requested[0]).asked == std::vector<NodeId>{"C", "D"});
+    CHECK(world.stats().sent_of("accept") == 0);
+    world.deliver_all();
+    CHECK(cluster.replica("D")->commit() == Slot{5});
+    CHECK_FALSE(world.violation());
+  }
+}
+
 // ---- 1. one promise for every slot ------------------------------------------------
 
 TEST_CASE(

@@ -173,7 +173,7 @@ std::optional<std::string> switch_rule(Options& options, const std::string& text
   const auto known = scenario::rules_of(options.protocol);
   if (std::none_of(known.begin(), known.end(),
                    [&](const auto& rule) { return rule.name == name; })) {
-    return scenario::unknown_rule(options.protocol, name);
+    return scenario::unknown_rule(options.protocol, name).en;
   }
   if (state != "off" && state != "on") {
     return "--rule takes NAME=off or NAME=on, not '" + text + "'";

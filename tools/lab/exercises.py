@@ -40,7 +40,7 @@ EXERCISES = [
     Exercise(
         name="promise1",
         rule=("Promise 1: no answer to a Prepare numbered ≤ one already answered",
-              "承诺 1：不响应提案编号小于等于已响应编号的准备请求"),
+              "第一个承诺：不响应提案编号小于等于已响应编号的准备请求"),
         section=("Basic Paxos › 小结 (the three promises)", "Basic Paxos › 小结（三个承诺）"),
         blocks=[Block("paxos/acceptor.cpp", "Promise 1", """
 // notes, 小结 (三个承诺): "如果准备请求的提案编号，小于等于接受者已经响应的准备请求
@@ -62,7 +62,7 @@ if (rules_.promise1) {
     Exercise(
         name="promise2",
         rule=("Promise 2: accept no proposal numbered < a Prepare answered",
-              "承诺 2：不通过提案编号小于已响应编号的提案"),
+              "第二个承诺：不通过提案编号小于已响应编号的提案"),
         section=("Basic Paxos › 小结 (the three promises)", "Basic Paxos › 小结（三个承诺）"),
         blocks=[Block("paxos/acceptor.cpp", "Promise 2", """
 // notes, 小结 (三个承诺): "如果接受请求中的提案的提案编号，小于接受者已经响应的准备
@@ -83,7 +83,7 @@ if (rules_.promise2) {
     Exercise(
         name="promise3",
         rule=("Promise 3: a Promise carries the highest-numbered accepted proposal",
-              "承诺 3：准备响应包含已经通过的最大编号的提案信息"),
+              "第三个承诺：准备响应包含已经通过的最大编号的提案信息"),
         section=("Basic Paxos › 小结 (the three promises)", "Basic Paxos › 小结（三个承诺）"),
         blocks=[Block("paxos/acceptor.cpp", "Promise 3", """
 // notes, 小结 (三个承诺): "如果接受者之前有通过提案，那么接受者将承诺，会在准备请求

@@ -100,8 +100,9 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
   std::uint64_t committed() const override { return puts_in(committed_commands()); }
 
  protected:
-  // What the leader is called in errors: "master" (multipaxos), "leader" (raft).
-  virtual const char* leader_title() const = 0;
+  // What the leader is called in errors: master / 主节点 (multipaxos),
+  // leader / 领导者 (raft).
+  virtual Text leader_title() const = 0;
   // Node `id`, or nullptr when it is down.
   virtual const Node* live_node(const NodeId& id) const = 0;
   virtual bool believes_it_leads(const Node& node) const = 0;
@@ -111,19 +112,31 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
   // Multi-Paxos replica stops where it was removed).
   virtual std::vector<NodeId> members_now() const { return servers(); }
 
+  // The leader now; fails when there is none ("there is no master to put
+  // to" / "现在没有主节点来接收写请求").
+  NodeId current_leader(const Text& what_for) const {
+    const auto leader = this->cluster_->leader();
+    if (!leader) {
+      fail({"there is no " + leader_title().en + " to " + what_for.en,
+            "现在没有" + leader_title().zh + "来" + what_for.zh});
+    }
+    return *leader;
+  }
+
   bool set_protocol(const Line& line) override {
     const std::string& what = line[1];
     if (what == "election-timeout") {
       if (line.size() < 3)
-        fail("usage: set election-timeout MIN..MAX | set election-timeout ID=MS…");
+        fail_usage("set election-timeout MIN..MAX | set election-timeout ID=MS…");
       if (line[2].find('=') == std::string::npos) return set_timeout_range(line);
       for (std::size_t i = 2; i < line.size(); ++i) set_fixed_timeout(line[i]);
       return true;
     }
     if (what == "heartbeat") {
       require_words(line, 3, 3, "set heartbeat MS");
-      const Millis interval = parse_millis(line[2], "the heartbeat interval");
-      if (interval == 0) fail("the heartbeat interval must be at least 1 ms");
+      const Millis interval = parse_millis(line[2], {"the heartbeat interval", "心跳间隔"});
+      if (interval == 0)
+        fail({"the heartbeat interval must be at least 1 ms", "心跳间隔至少是 1 ms"});
       auto timing = this->cluster_->options().timing;
       timing.heartbeat = interval;
       this->cluster_->set_timing(timing);
@@ -142,7 +155,7 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
     } else if (command == "timeout") {
       require_words(line, 2, 2, "timeout ID");
       const NodeId& id = this->node(line[1]);
-      if (!this->world().is_up(id)) fail(id + " is down");
+      this->require_up(id);
       this->cluster_->timeout(id);
     } else {
       return false;
@@ -160,7 +173,10 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
     require_words(line, 5, 5, "expect kv ID KEY VALUE | expect kv ID KEY none");
     const NodeId& id = this->node(line[2]);
     const Node* server = live_node(id);
-    if (server == nullptr) fail(id + " is down: its state machine is gone until it restarts");
+    if (server == nullptr) {
+      fail({id + " is down: its state machine is gone until it restarts",
+            id + " 已宕机：它的状态机要等它重启后才恢复"});
+    }
     const auto value = server->store().get(line[3]);
     const std::string actual = value ? *value : "none";
     if (actual != line[4]) {
@@ -170,11 +186,16 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
   }
 
  private:
+  static Text election_timeout() { return {"the election timeout", "选举超时"}; }
+  [[noreturn]] static void timeout_too_short() {
+    fail({"the election timeout must be at least 1 ms", "选举超时至少是 1 ms"});
+  }
+
   // `set election-timeout MIN..MAX`: a random timeout from the range.
   bool set_timeout_range(const Line& line) {
     require_words(line, 3, 3, "set election-timeout MIN..MAX");
-    const auto [low, high] = parse_range(line[2], "the election timeout");
-    if (low == 0) fail("the election timeout must be at least 1 ms");
+    const auto [low, high] = parse_range(line[2], election_timeout());
+    if (low == 0) timeout_too_short();
     auto timing = this->cluster_->options().timing;
     timing.election_timeout_min = low;
     timing.election_timeout_max = high;
@@ -185,10 +206,10 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
   // `ID=MS` of `set election-timeout ID=MS…`: a fixed timeout for ID.
   void set_fixed_timeout(const std::string& word) {
     const auto equals = word.find('=');
-    if (equals == std::string::npos) fail("usage: set election-timeout ID=MS…");
+    if (equals == std::string::npos) fail_usage("set election-timeout ID=MS…");
     const NodeId id = this->node(word.substr(0, equals));
-    const Millis timeout = parse_millis(word.substr(equals + 1), "the election timeout");
-    if (timeout == 0) fail("the election timeout must be at least 1 ms");
+    const Millis timeout = parse_millis(word.substr(equals + 1), election_timeout());
+    if (timeout == 0) timeout_too_short();
     this->cluster_->set_fixed_election_timeout(id, timeout);
   }
 
@@ -199,11 +220,13 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
     NodeId target;
     if (line.size() == 4) {
       target = this->node(line[1]);
-      const Node* server = live_node(target);
-      if (server == nullptr) fail(target + " is down");
-      if (!believes_it_leads(*server)) fail(target + " does not believe it is " + leader_title());
+      this->require_up(target);
+      if (!believes_it_leads(*live_node(target))) {  // up: not nullptr
+        fail({target + " does not believe it is " + leader_title().en,
+              target + " 不认为自己是" + leader_title().zh});
+      }
     } else {
-      target = current_leader("put to");
+      target = current_leader({"put to", "接收写请求"});
     }
     this->cluster_->client_put(target, line[line.size() - 2], line[line.size() - 1]);
   }
@@ -218,17 +241,11 @@ class LeaderBasedScenario : public ClusterScenario<M, E, Describer, Cluster> {
     NodeId target;
     if (line.size() == 3) {
       target = this->node(line[1]);
-      if (!this->world().is_up(target)) fail(target + " is down");
+      this->require_up(target);
     } else {
-      target = current_leader("read from");
+      target = current_leader({"read from", "接收读请求"});
     }
     this->cluster_->client_read(target, line[line.size() - 1]);
-  }
-
-  NodeId current_leader(const std::string& what_for) const {
-    const auto leader = this->cluster_->leader();
-    if (!leader) fail("there is no " + std::string(leader_title()) + " to " + what_for);
-    return *leader;
   }
 
   // `expect leader ID`, `expect leader none`, and the extra `expect leader

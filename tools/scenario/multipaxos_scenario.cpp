@@ -32,11 +32,14 @@ class MultiPaxosScenario final
   MultiPaxosScenario() : LeaderBasedScenario("multipaxos", multipaxos::kRuleNames) {}
 
   bool header(const Line& line) override {
-    if (line.command() == "proposers") fail("proposers is for paxos: multipaxos replicas propose");
+    if (line.command() == "proposers") {
+      fail({"proposers is for paxos: multipaxos replicas propose",
+            "`proposers` 属于 `paxos`：`multipaxos` 由副本自己提议"});
+    }
     if (line.command() != "members") return false;
     // An extra: the first configuration, when some nodes are to join later.
-    if (!members_.empty()) fail("members are given twice");
-    if (line.size() < 2) fail("usage: members ID…");
+    if (!members_.empty()) fail({"members are given twice", "`members` 写了两次"});
+    if (line.size() < 2) fail_usage("members ID…");
     for (std::size_t i = 1; i < line.size(); ++i) members_.push_back(line[i]);
     return true;
   }
@@ -47,7 +50,8 @@ class MultiPaxosScenario final
     // cluster is built with narration attached right after.
     for (const NodeId& member : members_) {
       if (std::find(nodes.begin(), nodes.end(), member) == nodes.end()) {
-        fail("member " + member + " is not one of the nodes");
+        fail({"member " + member + " is not one of the nodes",
+              "成员 " + member + " 不在 `nodes` 一行中"});
       }
     }
     cluster_ = std::make_unique<MultiPaxosCluster>(
@@ -61,7 +65,7 @@ class MultiPaxosScenario final
             "heartbeat", "heartbeat-ok", "catch-up", "chosen"};
   }
 
-  const char* leader_title() const override { return "master"; }
+  Text leader_title() const override { return {"master", "主节点"}; }
   const multipaxos::Replica* live_node(const NodeId& id) const override {
     return cluster_->replica(id);
   }
@@ -75,14 +79,17 @@ class MultiPaxosScenario final
     if (command == "add-replica" || command == "remove-replica") {
       require_words(line, 2, 2, command + " ID");
       const NodeId& id = node(line[1]);
-      const auto leader = cluster_->leader();
-      if (!leader) fail("there is no master to send the membership change to");
-      cluster_->submit(*leader, command == "add-replica" ? Command::add(id) : Command::remove(id));
+      const NodeId leader = current_leader({"send the membership change to", "接收成员变更"});
+      cluster_->submit(leader, command == "add-replica" ? Command::add(id) : Command::remove(id));
       return true;
     }
-    if (command == "propose") fail("propose is a paxos command (multipaxos uses put)");
+    if (command == "propose") {
+      fail({"propose is a paxos command (multipaxos uses put)",
+            "`propose` 是 `paxos` 的命令（`multipaxos` 用 `put`）"});
+    }
     if (command == "set-log" || command == "set-term") {
-      fail(command + " is a raft command, not multipaxos");
+      fail({command + " is a raft command, not multipaxos",
+            "`" + command + "` 是 `raft` 的命令，不属于 `multipaxos`"});
     }
     return false;
   }
@@ -92,7 +99,7 @@ class MultiPaxosScenario final
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
     if (what == "log") {
-      if (line.size() < 3) fail("usage: expect log ID ITEM…");
+      if (line.size() < 3) fail_usage("expect log ID ITEM…");
       const NodeId& id = node(line[2]);
       std::string wanted, actual;
       for (std::size_t i = 3; i < line.size(); ++i) wanted += " " + line[i];
@@ -103,7 +110,7 @@ class MultiPaxosScenario final
     if (what == "log-length" || what == "commit") {
       require_words(line, 4, 4, "expect " + what + " ID N");
       const NodeId& id = node(line[2]);
-      const auto number = parse_number(line[3], "the slot count");
+      const auto number = parse_number(line[3], {"the slot count", "槽位数"});
       const std::uint64_t actual =
           what == "commit" ? commit_of(id) : static_cast<std::uint64_t>(log_items(id).size());
       if (actual != number) expect_failed(expected, what + " " + id + " " + std::to_string(actual));
@@ -138,10 +145,12 @@ class MultiPaxosScenario final
       return true;
     }
     if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
-      fail("expect " + what + " is for paxos, not multipaxos");
+      fail({"expect " + what + " is for paxos, not multipaxos",
+            "`expect " + what + "` 属于 `paxos`，不属于 `multipaxos`"});
     }
     if (what == "role" || what == "term" || what == "voted") {
-      fail("expect " + what + " is for raft, not multipaxos");
+      fail({"expect " + what + " is for raft, not multipaxos",
+            "`expect " + what + "` 属于 `raft`，不属于 `multipaxos`"});
     }
     return false;
   }

@@ -18,6 +18,8 @@ using cluster::PaxosCluster;
 using paxos::Proposal;
 using paxos::ProposalNumber;
 
+const Text proposal_number{"the proposal number", "提案编号"};
+
 std::string proposal_words(const std::optional<Proposal>& proposal) {
   return proposal ? paxos::to_string(proposal->number) + " " + proposal->value : "none";
 }
@@ -29,12 +31,13 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
 
   bool header(const Line& line) override {
     if (line.command() != "proposers") return false;
-    if (!proposers_.empty()) fail("proposers are given twice");
-    if (line.size() < 2) fail("usage: proposers ID…");
+    if (!proposers_.empty()) fail({"proposers are given twice", "`proposers` 写了两次"});
+    if (line.size() < 2) fail_usage("proposers ID…");
     for (std::size_t i = 1; i < line.size(); ++i) {
-      if (!is_node_id(line[i])) fail("'" + line[i] + "' is not a node id");
+      if (!is_node_id(line[i]))
+        fail({"'" + line[i] + "' is not a node id", "'" + line[i] + "' 不是节点名"});
       if (std::find(proposers_.begin(), proposers_.end(), line[i]) != proposers_.end()) {
-        fail("proposer " + line[i] + " is named twice");
+        fail({"proposer " + line[i] + " is named twice", "提议者 " + line[i] + " 写了两次"});
       }
       proposers_.push_back(line[i]);
     }
@@ -57,8 +60,10 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     const std::string& what = line[1];
     if (what == "proposer-timeout") {
       require_words(line, 3, 3, "set proposer-timeout MS");
-      const Millis timeout = parse_millis(line[2], "the proposer timeout");
-      if (timeout == 0) fail("the proposer timeout must be at least 1 ms");
+      const Millis timeout = parse_millis(line[2], {"the proposer timeout", "提议者的超时时间"});
+      if (timeout == 0) {
+        fail({"the proposer timeout must be at least 1 ms", "提议者的超时时间至少是 1 ms"});
+      }
       cluster_->set_round_timeout(timeout);
       return true;
     }
@@ -67,12 +72,13 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
       if (line[2] == "off") {
         cluster_->set_backoff(std::nullopt);
       } else {
-        cluster_->set_backoff(parse_range(line[2], "the back-off"));
+        cluster_->set_backoff(parse_range(line[2], {"the back-off", "退避时间"}));
       }
       return true;
     }
     if (what == "election-timeout" || what == "heartbeat") {
-      fail("set " + what + " is for multipaxos and raft, not paxos");
+      fail({"set " + what + " is for multipaxos and raft, not paxos",
+            "`set " + what + "` 属于 `multipaxos` 和 `raft`，不属于 `paxos`"});
     }
     return false;
   }
@@ -83,17 +89,21 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
       require_words(line, 4, 4, "propose P N V");
       const NodeId& proposer = node(line[1]);
       if (std::find(proposers_.begin(), proposers_.end(), proposer) == proposers_.end()) {
-        fail(proposer + " is not a proposer (add it to the `proposers` line)");
+        fail({proposer + " is not a proposer (add it to the `proposers` line)",
+              proposer + " 不是提议者（把它加到 `proposers` 一行中）"});
       }
-      const auto number = parse_number(line[2], "the proposal number");
-      if (number == 0) fail("proposal numbers start at 1");
-      if (!world().is_up(proposer)) fail(proposer + " is down");
+      const auto number = parse_number(line[2], proposal_number);
+      if (number == 0) fail({"proposal numbers start at 1", "提案编号从 1 开始"});
+      require_up(proposer);
       guarded([&] { cluster_->propose(proposer, ProposalNumber{number}, line[3]); });
       return true;
     }
     if (command == "put" || command == "timeout" || command == "set-log" || command == "set-term") {
-      fail(command + " is not a paxos command (it is for " +
-           (command == "set-log" || command == "set-term" ? "raft" : "multipaxos and raft") + ")");
+      const bool raft_only = command == "set-log" || command == "set-term";
+      fail({command + " is not a paxos command (it is for " +
+                (raft_only ? "raft" : "multipaxos and raft") + ")",
+            "`" + command + "` 不是 `paxos` 的命令（它属于" +
+                (raft_only ? " `raft`" : " `multipaxos` 和 `raft`") + "）"});
     }
     return false;
   }
@@ -115,7 +125,7 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     }
     if (what == "learned") {
       require_words(line, 4, 4, "expect learned ID V | expect learned ID none");
-      const NodeId& id = server(line[2], "a learner");
+      const NodeId& id = server(line[2], {"a learner", "学习者"});
       const auto learned = cluster_->learned(id);
       const std::string actual = learned ? learned->value : "none";
       if (actual != line[3]) expect_failed(expected, "learned " + id + " " + actual);
@@ -123,10 +133,10 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     }
     if (what == "promised") {
       require_words(line, 4, 4, "expect promised ID N | expect promised ID none");
-      const NodeId& id = server(line[2], "an acceptor");
+      const NodeId& id = server(line[2], {"an acceptor", "接受者"});
       std::optional<ProposalNumber> expected_number;
       if (line[3] != "none")
-        expected_number = ProposalNumber{parse_number(line[3], "the proposal number")};
+        expected_number = ProposalNumber{parse_number(line[3], proposal_number)};
       const auto promised = cluster_->acceptor_state(id).promised;
       if (promised != expected_number) {
         expect_failed(expected,
@@ -136,14 +146,14 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     }
     if (what == "accepted") {
       require_words(line, 4, 5, "expect accepted ID N V | expect accepted ID none");
-      const NodeId& id = server(line[2], "an acceptor");
+      const NodeId& id = server(line[2], {"an acceptor", "接受者"});
       const auto accepted = cluster_->acceptor_state(id).accepted;
       bool holds = false;
       if (line.size() == 4) {
-        if (line[3] != "none") fail("usage: expect accepted ID N V | expect accepted ID none");
+        if (line[3] != "none") fail_usage("expect accepted ID N V | expect accepted ID none");
         holds = !accepted;
       } else {
-        const auto number = parse_number(line[3], "the proposal number");
+        const auto number = parse_number(line[3], proposal_number);
         holds = accepted == Proposal{ProposalNumber{number}, line[4]};
       }
       if (!holds) expect_failed(expected, "accepted " + id + " " + proposal_words(accepted));
@@ -151,7 +161,8 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     }
     if (what == "leader" || what == "role" || what == "term" || what == "voted" || what == "log" ||
         what == "log-length" || what == "commit" || what == "kv") {
-      fail("expect " + what + " is for multipaxos and raft, not paxos");
+      fail({"expect " + what + " is for multipaxos and raft, not paxos",
+            "`expect " + what + "` 属于 `multipaxos` 和 `raft`，不属于 `paxos`"});
     }
     return false;
   }
@@ -194,11 +205,12 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
   }
 
   // A node that hosts an acceptor and a learner (one named on `nodes`).
-  const NodeId& server(const std::string& word, const char* role) const {
+  const NodeId& server(const std::string& word, const Text& role) const {
     const NodeId& id = node(word);
     const auto& servers = cluster_->options().servers;
     if (std::find(servers.begin(), servers.end(), id) == servers.end()) {
-      fail(id + " is not " + std::string(role) + " (only the `nodes` are)");
+      fail({id + " is not " + role.en + " (only the `nodes` are)",
+            id + " 不是" + role.zh + "（只有 `nodes` 一行中的节点才是）"});
     }
     return id;
   }

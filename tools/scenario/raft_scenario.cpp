@@ -25,7 +25,10 @@ class RaftScenario final
   RaftScenario() : LeaderBasedScenario("raft", raft::kRuleNames) {}
 
   bool header(const Line& line) override {
-    if (line.command() == "proposers") fail("proposers is for paxos: raft servers take puts");
+    if (line.command() == "proposers") {
+      fail({"proposers is for paxos: raft servers take puts",
+            "`proposers` 属于 `paxos`：`raft` 的服务器接收 `put`"});
+    }
     return false;
   }
 
@@ -40,7 +43,7 @@ class RaftScenario final
     return {"request-vote", "vote", "append-entries", "append-reply"};
   }
 
-  const char* leader_title() const override { return "leader"; }
+  Text leader_title() const override { return {"leader", "领导者"}; }
   const raft::Server* live_node(const NodeId& id) const override { return cluster_->server(id); }
   bool believes_it_leads(const raft::Server& server) const override {
     return server.role() == raft::Role::leader;
@@ -50,14 +53,15 @@ class RaftScenario final
     if (execute_common(line)) return true;
     const std::string& command = line.command();
     if (command == "set-log") {
-      if (line.size() < 2) fail("usage: set-log ID T1 T2 …");
+      if (line.size() < 2) fail_usage("set-log ID T1 T2 …");
       const NodeId& id = node(line[1]);
-      if (!world().is_up(id)) fail(id + " is down");
+      require_up(id);
       std::vector<Term> terms;
       for (std::size_t i = 2; i < line.size(); ++i) {
-        terms.push_back(Term{parse_number(line[i], "a term")});
+        terms.push_back(Term{parse_number(line[i], {"a term", "任期"})});
         if (terms.size() > 1 && terms.back() < terms[terms.size() - 2]) {
-          fail("the terms of a log never go down (" + line[i - 1] + " then " + line[i] + ")");
+          fail({"the terms of a log never go down (" + line[i - 1] + " then " + line[i] + ")",
+                "日志中的任期只增不减（" + line[i - 1] + " 之后是 " + line[i] + "）"});
         }
       }
       cluster_->set_log(id, terms);
@@ -66,11 +70,14 @@ class RaftScenario final
     if (command == "set-term") {
       require_words(line, 3, 3, "set-term ID T");
       const NodeId& id = node(line[1]);
-      if (!world().is_up(id)) fail(id + " is down");
-      cluster_->set_term(id, Term{parse_number(line[2], "the term")});
+      require_up(id);
+      cluster_->set_term(id, Term{parse_number(line[2], {"the term", "任期"})});
       return true;
     }
-    if (command == "propose") fail("propose is a paxos command (raft uses put)");
+    if (command == "propose") {
+      fail({"propose is a paxos command (raft uses put)",
+            "`propose` 是 `paxos` 的命令（`raft` 用 `put`）"});
+    }
     return false;
   }
 
@@ -82,7 +89,8 @@ class RaftScenario final
       require_words(line, 4, 4, "expect role ID follower|candidate|leader");
       const NodeId& id = node(line[2]);
       if (line[3] != "follower" && line[3] != "candidate" && line[3] != "leader") {
-        fail("a role is follower, candidate or leader, not '" + line[3] + "'");
+        fail({"a role is follower, candidate or leader, not '" + line[3] + "'",
+              "角色是 `follower`、`candidate` 或 `leader`，而不是 '" + line[3] + "'"});
       }
       const auto* server = cluster_->server(id);
       const std::string actual = server ? std::string(raft::to_string(server->role())) : "down";
@@ -92,7 +100,7 @@ class RaftScenario final
     if (what == "term") {
       require_words(line, 4, 4, "expect term ID T");
       const NodeId& id = node(line[2]);
-      const auto term = parse_number(line[3], "the term");
+      const auto term = parse_number(line[3], {"the term", "任期"});
       const auto actual = cluster_->state(id).current_term.value;
       if (actual != term) expect_failed(expected, "term " + id + " " + std::to_string(actual));
       return true;
@@ -107,7 +115,7 @@ class RaftScenario final
       return true;
     }
     if (what == "log") {
-      if (line.size() < 3) fail("usage: expect log ID ITEM…");
+      if (line.size() < 3) fail_usage("expect log ID ITEM…");
       const NodeId& id = node(line[2]);
       const auto& log = cluster_->state(id).log.entries();
       // ITEM is `T` or `T:CMD`: compare each item in the form it was written.
@@ -128,7 +136,7 @@ class RaftScenario final
     if (what == "log-length" || what == "commit") {
       require_words(line, 4, 4, "expect " + what + " ID N");
       const NodeId& id = node(line[2]);
-      const auto number = parse_number(line[3], "the count");
+      const auto number = parse_number(line[3], {"the count", "数目"});
       std::uint64_t actual = cluster_->state(id).log.last_index().value;
       if (what == "commit") {
         const auto* server = cluster_->server(id);
@@ -138,7 +146,8 @@ class RaftScenario final
       return true;
     }
     if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
-      fail("expect " + what + " is for paxos, not raft");
+      fail({"expect " + what + " is for paxos, not raft",
+            "`expect " + what + "` 属于 `paxos`，不属于 `raft`"});
     }
     return false;
   }

@@ -10,12 +10,14 @@ std::vector<RuleText> rules_of(const std::string& protocol) {
   return factory->second()->rules();
 }
 
-std::string unknown_rule(const std::string& protocol, const std::string& name) {
-  std::string list;
+Text unknown_rule(const std::string& protocol, const std::string& name) {
+  std::string en, zh;
   for (const RuleText& rule : rules_of(protocol)) {
-    list += (list.empty() ? "" : ", ") + std::string(rule.name);
+    en += (en.empty() ? "" : ", ") + std::string(rule.name);
+    zh += (zh.empty() ? "`" : "、`") + std::string(rule.name) + "`";
   }
-  return "unknown rule '" + name + "' for " + protocol + " (" + list + ")";
+  return {"unknown rule '" + name + "' for " + protocol + " (" + en + ")",
+          "`" + protocol + "` 没有规则 '" + name + "'（可用：" + zh + "）"};
 }
 
 }  // namespace consensus_lab::scenario

@@ -31,8 +31,9 @@ std::vector<RuleText> rule_texts(std::span<const NamedRule<Rules>> table) {
 // table; none for any other word.
 std::vector<RuleText> rules_of(const std::string& protocol);
 
-// "unknown rule 'NAME' for PROTOCOL (promise1, promise2, …)".
-std::string unknown_rule(const std::string& protocol, const std::string& name);
+// "unknown rule 'NAME' for PROTOCOL (promise1, promise2, …)", and in Chinese
+// "`PROTOCOL` 没有规则 'NAME'（可用：`promise1`、`promise2`、…）".
+Text unknown_rule(const std::string& protocol, const std::string& name);
 
 // `rules` with the rule called `name` switched on or off; fails with
 // unknown_rule() for a name that is not in `table`.

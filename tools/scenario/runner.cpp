@@ -29,11 +29,12 @@ class Session::Impl {
     if (!started_) {
       if (command == "nodes") return nodes(line);
       if (command == "seed") return seed(line);
-      if (command == "protocol") fail("the protocol is given twice");
+      if (command == "protocol") fail({"the protocol is given twice", "`protocol` 写了两次"});
       if (protocol_->header(line)) return;
       start();
     } else if (is_shared_header(command) || command == "proposers" || command == "members") {
-      fail("'" + command + "' belongs in the header, before the first other command");
+      fail({"'" + command + "' belongs in the header, before the first other command",
+            "'" + command + "' 属于文件头，应写在第一条别的命令之前"});
     }
     echo(line);
     protocol_->execute(line);
@@ -51,24 +52,27 @@ class Session::Impl {
  private:
   void open(const Line& line) {
     if (line.command() != "protocol" || line.size() != 2) {
-      fail("a scenario starts with `protocol paxos|multipaxos|raft`");
+      fail({"a scenario starts with `protocol paxos|multipaxos|raft`",
+            "场景文件以 `protocol paxos|multipaxos|raft` 开头"});
     }
     const auto entry = protocols().find(line[1]);
     if (entry == protocols().end()) {
-      fail("unknown protocol '" + line[1] + "' (paxos, multipaxos or raft)");
+      fail({"unknown protocol '" + line[1] + "' (paxos, multipaxos or raft)",
+            "未知的协议 '" + line[1] + "'（可用：`paxos`、`multipaxos`、`raft`）"});
     }
     protocol_ = entry->second();
   }
 
   void nodes(const Line& line) {
-    if (!nodes_.empty()) fail("nodes are given twice");
-    if (line.size() < 2) fail("usage: nodes ID…");
+    if (!nodes_.empty()) fail({"nodes are given twice", "`nodes` 写了两次"});
+    if (line.size() < 2) fail({"usage: nodes ID…", "用法：nodes ID…"});
     for (std::size_t i = 1; i < line.size(); ++i) {
       if (!is_node_id(line[i]))
-        fail("'" + line[i] +
-             "' is not a node id (letters, digits, _ and -, starting with a letter)");
+        fail({"'" + line[i] +
+                  "' is not a node id (letters, digits, _ and -, starting with a letter)",
+              "'" + line[i] + "' 不是节点名（节点名由字母、数字、_ 和 - 组成，以字母开头）"});
       if (std::find(nodes_.begin(), nodes_.end(), line[i]) != nodes_.end()) {
-        fail("node " + line[i] + " is named twice");
+        fail({"node " + line[i] + " is named twice", "节点 " + line[i] + " 写了两次"});
       }
       nodes_.push_back(line[i]);
     }
@@ -76,12 +80,13 @@ class Session::Impl {
 
   void seed(const Line& line) {
     require_words(line, 2, 2, "seed N");
-    seed_ = parse_number(line[1], "the seed");
+    seed_ = parse_number(line[1], {"the seed", "种子"});
   }
 
   void start() {
     if (nodes_.empty())
-      fail("the header must name the nodes (`nodes ID…`) before any other command");
+      fail({"the header must name the nodes (`nodes ID…`) before any other command",
+            "文件头必须先写出节点（`nodes ID…`），再写别的命令"});
     started_ = true;
     protocol_->start(nodes_, options_.seed.value_or(seed_),
                      {options_.trace, options_.lang, options_.colour, &out_});
@@ -99,8 +104,9 @@ class Session::Impl {
   void check() {
     if (const auto violation = protocol_->violation()) {
       throw ScenarioError(
-          ScenarioError::Kind::invariant, violation->invariant + ": " + violation->detail,
-          violation->name(narration::Lang::zh) + "：" + violation->what(narration::Lang::zh));
+          ScenarioError::Kind::invariant,
+          {violation->invariant + ": " + violation->detail,
+           violation->name(narration::Lang::zh) + "：" + violation->what(narration::Lang::zh)});
     }
   }
 
@@ -142,32 +148,44 @@ const char* report_label(ScenarioError::Kind kind, narration::Lang lang) {
   return zh ? "错误" : "error";
 }
 
+namespace {
+
+// One report line: "WHERE: LABEL: REASON" (en), "WHERE: LABEL：REASON" (zh).
+void report(std::ostream& err, const std::string& where, ScenarioError::Kind kind,
+            const std::string& reason, narration::Lang lang) {
+  err << where << ": " << report_label(kind, lang) << (lang == narration::Lang::zh ? "：" : ": ")
+      << reason << '\n';
+}
+
+}  // namespace
+
 int run_file(const std::string& path, const RunOptions& options, std::ostream& out,
              std::ostream& err) {
+  const auto error_kind = ScenarioError::Kind::error;
   std::ifstream file(path);
   if (!file) {
-    err << path << ": error: cannot read the file\n";
+    report(err, path, error_kind, Text{"cannot read the file", "无法读取这个文件"}.in(options.lang),
+           options.lang);
     return 2;
   }
   const std::vector<Line> lines = read_script(file);
   Session run(options, out);
+  const auto where = [&] { return path + ':' + std::to_string(std::max(run.current_line(), 1)); };
   int status = 0;
   try {
     if (lines.empty())
-      fail("the file is empty: a scenario starts with `protocol paxos|multipaxos|raft`");
+      fail({"the file is empty: a scenario starts with `protocol paxos|multipaxos|raft`",
+            "文件是空的：场景文件以 `protocol paxos|multipaxos|raft` 开头"});
     for (const Line& line : lines) run.execute(line);
     run.finish();
   } catch (const ScenarioError& error) {
     if (auto* protocol = run.protocol()) protocol->flush_narration();
     out.flush();
-    err << path << ':' << std::max(run.current_line(), 1) << ": "
-        << report_label(error.kind(), options.lang)
-        << (options.lang == narration::Lang::zh ? "：" : ": ") << error.message(options.lang)
-        << '\n';
+    report(err, where(), error.kind(), error.message(options.lang), options.lang);
     status = error.exit_status();
-  } catch (const std::exception& error) {  // e.g. sim::UsageError: a bad call, never a crash
+  } catch (const std::exception& error) {  // a bad call, never a crash
     out.flush();
-    err << path << ':' << std::max(run.current_line(), 1) << ": error: " << error.what() << '\n';
+    report(err, where(), error_kind, error.what(), options.lang);
     status = 2;
   }
   if (auto* protocol = run.protocol()) {
@@ -176,7 +194,8 @@ int run_file(const std::string& path, const RunOptions& options, std::ostream& o
       std::ofstream diagram(*options.diagram);
       if (diagram) protocol->write_diagram(diagram, options.lang);
       if (!diagram) {
-        err << *options.diagram << ": error: cannot write the diagram\n";
+        report(err, *options.diagram, error_kind,
+               Text{"cannot write the diagram", "无法写入时序图"}.in(options.lang), options.lang);
         status = std::max(status, 2);
       }
     }

@@ -41,7 +41,7 @@ std::vector<Line> read_script(std::istream& in) {
   return lines;
 }
 
-void fail(const std::string& reason) {
+void fail(const Text& reason) {
   throw ScenarioError(ScenarioError::Kind::error, reason);
 }
 
@@ -49,24 +49,23 @@ void expect_failed(const std::string& expected, const std::string& actual) {
   throw ScenarioError(expected, actual);
 }
 
-std::uint64_t parse_number(const std::string& word, std::string_view what) {
-  if (word.empty() || word.size() > 18)
-    fail(std::string(what) + " must be a number, not '" + word + "'");
+std::uint64_t parse_number(const std::string& word, const Text& what) {
+  const Text not_a_number{what.en + " must be a number, not '" + word + "'",
+                          what.zh + "必须是数字，而不是 '" + word + "'"};
+  if (word.empty() || word.size() > 18) fail(not_a_number);
   std::uint64_t value = 0;
   for (char c : word) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
-      fail(std::string(what) + " must be a number, not '" + word + "'");
-    }
+    if (!std::isdigit(static_cast<unsigned char>(c))) fail(not_a_number);
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return value;
 }
 
-Millis parse_millis(const std::string& word, std::string_view what) {
+Millis parse_millis(const std::string& word, const Text& what) {
   return static_cast<Millis>(parse_number(word, what));
 }
 
-std::pair<Millis, Millis> parse_range(const std::string& word, std::string_view what) {
+std::pair<Millis, Millis> parse_range(const std::string& word, const Text& what) {
   const auto dots = word.find("..");
   if (dots == std::string::npos) {
     const Millis value = parse_millis(word, what);
@@ -74,7 +73,10 @@ std::pair<Millis, Millis> parse_range(const std::string& word, std::string_view 
   }
   const Millis low = parse_millis(word.substr(0, dots), what);
   const Millis high = parse_millis(word.substr(dots + 2), what);
-  if (low > high) fail(std::string(what) + " " + word + ": the minimum is above the maximum");
+  if (low > high) {
+    fail({what.en + " " + word + ": the minimum is above the maximum",
+          what.zh + " " + word + "：最小值大于最大值"});
+  }
   return {low, high};
 }
 
@@ -86,8 +88,12 @@ bool is_node_id(const std::string& word) {
   return true;
 }
 
+void fail_usage(std::string_view usage) {
+  fail({"usage: " + std::string(usage), "用法：" + std::string(usage)});
+}
+
 void require_words(const Line& line, std::size_t min, std::size_t max, std::string_view usage) {
-  if (line.size() < min || line.size() > max) fail("usage: " + std::string(usage));
+  if (line.size() < min || line.size() > max) fail_usage(usage);
 }
 
 }  // namespace consensus_lab::scenario

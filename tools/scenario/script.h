@@ -3,6 +3,7 @@
 // specification (version 1)"); docs/scenarios.md teaches it.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <istream>
 #include <stdexcept>
@@ -42,10 +43,9 @@ std::vector<Line> read_script(std::istream& in);
 class ScenarioError : public std::runtime_error {
  public:
   enum class Kind { error, expect, invariant };
-  ScenarioError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
-  // The same in English and in the notes' Chinese (an invariant's name).
-  ScenarioError(Kind kind, const std::string& message, const std::string& chinese)
-      : std::runtime_error(message), kind_(kind), chinese_(chinese) {}
+  // The same in English and in the notes' Chinese.
+  ScenarioError(Kind kind, const narration::Text& message)
+      : std::runtime_error(message.en), kind_(kind), chinese_(message.zh) {}
   // An expectation that failed: what the file expected and what it found,
   // both in the scenario language's words; what() says "EXPECTED; actual: ACTUAL".
   ScenarioError(const std::string& expected, const std::string& actual)
@@ -65,21 +65,44 @@ class ScenarioError : public std::runtime_error {
  private:
   Kind kind_;
   std::string expected_, actual_;
-  std::string chinese_;  // the message in Chinese, when it was given
+  std::string chinese_;  // the message in Chinese (not for an expectation)
 };
 
-[[noreturn]] void fail(const std::string& reason);  // kind error
+// Every reason is given in English and in the notes' Chinese. In Chinese the
+// words of the scenario language (commands, rule names, message types) are
+// quoted with backticks, as are words taken from the file with quotes in
+// both languages; a usage line ("用法：deliver FROM TO [TYPE]") is the
+// scenario language as it stands.
+using narration::Text;
+// A plain string is English only: passing one where a Text is asked for does
+// not compile (the deleted overloads below), so no reason lacks its Chinese.
+template <class T>
+concept EnglishOnly = std::convertible_to<T, std::string>;
+
+[[noreturn]] void fail(const Text& reason);  // kind error
+template <EnglishOnly S>
+void fail(const S& english_only) = delete;
 [[noreturn]] void expect_failed(const std::string& expected, const std::string& actual);
 
-// Parsing words; each fails with a reason that names the word.
-std::uint64_t parse_number(const std::string& word, std::string_view what);
-Millis parse_millis(const std::string& word, std::string_view what);
+// Parsing words; each fails with a reason that names the word, and `what`
+// the word is ({"the seed", "种子"}).
+std::uint64_t parse_number(const std::string& word, const Text& what);
+Millis parse_millis(const std::string& word, const Text& what);
 // "MS" or "MIN..MAX".
-std::pair<Millis, Millis> parse_range(const std::string& word, std::string_view what);
+std::pair<Millis, Millis> parse_range(const std::string& word, const Text& what);
+template <EnglishOnly S>
+std::uint64_t parse_number(const std::string& word, const S& english_only) = delete;
+template <EnglishOnly S>
+Millis parse_millis(const std::string& word, const S& english_only) = delete;
+template <EnglishOnly S>
+std::pair<Millis, Millis> parse_range(const std::string& word, const S& english_only) = delete;
 // Node ids: letters, digits, '_' and '-', starting with a letter.
 bool is_node_id(const std::string& word);
 
-// Words count check: "deliver takes FROM TO [TYPE]".
+// `usage` in the scenario language: "deliver FROM TO [TYPE]" fails with
+// "usage: deliver FROM TO [TYPE]" (用法：deliver FROM TO [TYPE]).
+[[noreturn]] void fail_usage(std::string_view usage);
+// Words count check: fail_usage(usage) unless the line has min to max words.
 void require_words(const Line& line, std::size_t min, std::size_t max, std::string_view usage);
 
 }  // namespace consensus_lab::scenario

@@ -48,10 +48,12 @@ class WorldScenario : public ProtocolScenario {
     }
     if (command == "advance" || command == "run") {
       require_words(line, 2, 2, command + " MS");
-      const Millis duration = parse_millis(line[1], command + " MS");
+      const Millis duration = parse_millis(line[1], {command + " MS", "时长"});
       if (duration > kLongestStep) {
-        fail(command + " moves the clock at most " + std::to_string(kLongestStep) +
-             " ms (one simulated hour) at a time");
+        fail({command + " moves the clock at most " + std::to_string(kLongestStep) +
+                  " ms (one simulated hour) at a time",
+              "`" + command + "` 一次最多让时钟前进 " + std::to_string(kLongestStep) +
+                  " ms（模拟时间一小时）"});
       }
       return command == "run" ? world().run(duration) : world().advance(duration);
     }
@@ -59,8 +61,8 @@ class WorldScenario : public ProtocolScenario {
       require_words(line, 2, 2, command + " ID");
       const NodeId& id = node(line[1]);
       const bool up = world().is_up(id);
-      if (command == "crash" && !up) fail(id + " is down already");
-      if (command == "restart" && up) fail(id + " is not down");
+      if (command == "crash" && !up) fail({id + " is down already", id + " 已经宕机"});
+      if (command == "restart" && up) fail({id + " is not down", id + " 没有宕机"});
       return command == "crash" ? world().crash(id) : world().restart(id);
     }
     if (command == "partition") return partition(line);
@@ -72,7 +74,9 @@ class WorldScenario : public ProtocolScenario {
       require_words(line, 1, 1, "reset-stats");
       return world().reset_stats();
     }
-    if (!execute_protocol(line)) fail("unknown command '" + command + "'");
+    if (!execute_protocol(line)) {
+      fail({"unknown command '" + command + "'", "未知的命令 '" + command + "'"});
+    }
   }
 
   std::optional<sim::Violated> violation() const override { return world().violation(); }
@@ -128,18 +132,27 @@ class WorldScenario : public ProtocolScenario {
   // A known node id, or an error naming it.
   const NodeId& node(const std::string& word) const {
     if (!world().has_node(word)) {
-      if (!is_node_id(word)) fail("'" + word + "' is not a node id");
-      fail("unknown node " + word);
+      if (!is_node_id(word)) fail({"'" + word + "' is not a node id", "'" + word + "' 不是节点名"});
+      fail({"unknown node " + word, "未知的节点 " + word});
     }
     return word;
+  }
+
+  // Fails unless node `id` is up.
+  void require_up(const NodeId& id) const {
+    if (!world().is_up(id)) fail({id + " is down", id + " 已宕机"});
   }
 
   void check_type(const std::string& type) const {
     const auto types = message_types();
     if (std::find(types.begin(), types.end(), type) != types.end()) return;
-    std::string known;
-    for (const auto& t : types) known += (known.empty() ? "" : ", ") + t;
-    fail("unknown message type '" + type + "' (known: " + known + ")");
+    std::string en, zh;
+    for (const auto& t : types) {
+      en += (en.empty() ? "" : ", ") + t;
+      zh += (zh.empty() ? "`" : "、`") + t + "`";
+    }
+    fail({"unknown message type '" + type + "' (known: " + en + ")",
+          "未知的消息类型 '" + type + "'（已知：" + zh + "）"});
   }
 
   // Runs a world call that may find messages that keep coming.
@@ -148,35 +161,41 @@ class WorldScenario : public ProtocolScenario {
     try {
       f();
     } catch (const sim::UsageError& error) {
-      fail(error.what());
+      fail({error.what(), error.chinese()});
     }
   }
 
  private:
   void set(const Line& line) {
-    if (line.size() < 2) fail("usage: set latency|drop|rule|… VALUE");
+    if (line.size() < 2) {
+      fail_usage("set latency|drop|rule|… VALUE");
+    }
     const std::string& what = line[1];
     if (what == "latency") {
       require_words(line, 3, 3, "set latency MS | set latency MIN..MAX");
-      const auto [low, high] = parse_range(line[2], "latency");
+      const auto [low, high] = parse_range(line[2], {"latency", "延迟"});
       world().set_latency({low, high});
       return;
     }
     if (what == "drop") {
       require_words(line, 3, 3, "set drop PERCENT");
-      const auto percent = parse_number(line[2], "the drop rate");
-      if (percent > 100) fail("the drop rate is a percentage, 0 to 100, not " + line[2]);
+      const auto percent = parse_number(line[2], {"the drop rate", "丢失率"});
+      if (percent > 100) {
+        fail({"the drop rate is a percentage, 0 to 100, not " + line[2],
+              "丢失率是百分比，从 0 到 100，而不是 " + line[2]});
+      }
       world().set_drop_percent(static_cast<unsigned>(percent));
       return;
     }
     if (what == "rule") {
       require_words(line, 4, 4, "set rule NAME off|on");
       if (line[3] != "off" && line[3] != "on")
-        fail("set rule takes off or on, not '" + line[3] + "'");
+        fail({"set rule takes off or on, not '" + line[3] + "'",
+              "`set rule` 后面跟 `off` 或 `on`，而不是 '" + line[3] + "'"});
       set_rule(line[2], line[3] == "on");
       return;
     }
-    if (!set_protocol(line)) fail("unknown setting '" + what + "'");
+    if (!set_protocol(line)) fail({"unknown setting '" + what + "'", "未知的设置 '" + what + "'"});
   }
 
   // The message a line names: FROM TO, and TYPE when the line has
@@ -200,8 +219,11 @@ class WorldScenario : public ProtocolScenario {
   // Unless the world stopped (an invariant broke): the message is not there.
   void require_found(bool found, const Queued& message) const {
     if (found || world().stopped()) return;
-    fail("no " + (message.type ? std::string(*message.type) + " message" : std::string("message")) +
-         " is queued on " + message.from + " → " + message.to);
+    const std::string type = message.type ? std::string(*message.type) : "";
+    fail({"no " + (type.empty() ? "" : type + " ") + "message is queued on " + message.from +
+              " → " + message.to,
+          message.from + " → " + message.to + " 上没有排队的" +
+              (type.empty() ? "" : " `" + type + "` ") + "消息"});
   }
 
   void move(const Line& line) {
@@ -220,9 +242,10 @@ class WorldScenario : public ProtocolScenario {
   void delay(const Line& line) {
     require_words(line, 4, 5, "delay FROM TO [TYPE] MS");
     const Queued message = queued(line, 5);
-    const Millis duration = parse_millis(line[line.size() - 1], "delay MS");
+    const Millis duration = parse_millis(line[line.size() - 1], {"delay MS", "推迟的时长"});
     if (duration > kLongestStep) {
-      fail("delay holds a message at most " + std::to_string(kLongestStep) + " ms");
+      fail({"delay holds a message at most " + std::to_string(kLongestStep) + " ms",
+            "`delay` 最多把一条消息推迟 " + std::to_string(kLongestStep) + " ms"});
     }
     require_found(world().delay(message.from, message.to, message.type, duration), message);
   }
@@ -239,7 +262,7 @@ class WorldScenario : public ProtocolScenario {
         const std::string part = word.substr(start, bar == std::string::npos ? bar : bar - start);
         if (!part.empty()) {
           const NodeId& id = node(part);
-          if (!seen.insert(id).second) fail(id + " is in two groups");
+          if (!seen.insert(id).second) fail({id + " is in two groups", id + " 在两个组中"});
           groups.back().push_back(id);
         }
         if (bar == std::string::npos) break;
@@ -247,23 +270,29 @@ class WorldScenario : public ProtocolScenario {
         start = bar + 1;
       }
     }
-    if (groups.size() < 2) fail("usage: partition ID… | ID… [| ID…]");
+    const std::string usage = "partition ID… | ID… [| ID…]";
+    if (groups.size() < 2) fail_usage(usage);
     for (const auto& group : groups) {
-      if (group.empty()) fail("a partition group is empty: usage: partition ID… | ID… [| ID…]");
+      if (group.empty()) {
+        fail({"a partition group is empty: usage: " + usage, "分区中有一组是空的；用法：" + usage});
+      }
     }
     world().partition(groups);
   }
 
   void expect(const Line& line) {
-    if (line.size() < 2) fail("usage: expect WHAT …");
+    const Text message_count{"the message count", "消息数"};
+    if (line.size() < 2) fail_usage("expect WHAT …");
     const std::string& what = line[1];
     if (what == "sent") {
       require_words(line, 4, 5, "expect sent TYPE N | expect sent TYPE <= N");
       const std::string& type = line[2];
       if (type != "all") check_type(type);
       const bool at_most = line.size() == 5;
-      if (at_most && line[3] != "<=") fail("usage: expect sent TYPE N | expect sent TYPE <= N");
-      const auto expected = parse_number(line[line.size() - 1], "the message count");
+      if (at_most && line[3] != "<=") {
+        fail_usage("expect sent TYPE N | expect sent TYPE <= N");
+      }
+      const auto expected = parse_number(line[line.size() - 1], message_count);
       const auto actual = world().stats().sent_of(type);
       if (at_most ? actual > expected : actual != expected) {
         expect_failed(line.text().substr(7), "sent " + type + " " + std::to_string(actual));
@@ -274,7 +303,7 @@ class WorldScenario : public ProtocolScenario {
       require_words(line, 5, 5, "expect queued FROM TO N");
       const NodeId& from = node(line[2]);
       const NodeId& to = node(line[3]);
-      const auto expected = parse_number(line[4], "the message count");
+      const auto expected = parse_number(line[4], message_count);
       const auto actual = world().queued(from, to);
       if (actual != expected) {
         expect_failed(line.text().substr(7),
@@ -287,7 +316,9 @@ class WorldScenario : public ProtocolScenario {
       world().check_invariants();  // a violation is reported by the runner
       return;
     }
-    if (!expect_protocol(line)) fail("unknown expectation '" + what + "'");
+    if (!expect_protocol(line)) {
+      fail({"unknown expectation '" + what + "'", "未知的期望 '" + what + "'"});
+    }
   }
 
   std::shared_ptr<sim::Narrator<M, E, Describer>> narrator_;
