@@ -153,9 +153,9 @@ TEST_CASE("checker: --faults names faults and rates") {
   CHECK(faults.crash == check::Faults::all().crash);
   CHECK(faults.partition == 0);
   CHECK(check::to_string(faults) == "drop=20,crash=10");
-  CHECK(*check::parse_faults("flood", faults) ==
+  CHECK(check::parse_faults("flood", faults)->en ==
         "unknown fault 'flood' (drop, duplicate, reorder, partition, crash, delay; or all, none)");
-  CHECK(*check::parse_faults("drop=101", faults) ==
+  CHECK(check::parse_faults("drop=101", faults)->en ==
         "the rate of drop is a percentage, 0 to 100, not '101'");
 }
 
