@@ -18,8 +18,8 @@ namespace consensus_lab::tools {
 
 namespace {
 
-const Text kHelpLanguage{"print this help in English or in the notes' Chinese",
-                         "用英文或笔记的中文打印本帮助"};
+const Text kHelpLanguage{"print this help and the results in English or in the notes' Chinese",
+                         "用英文或笔记的中文打印本帮助和结果"};
 
 const Text kOverview{
     "Usage: conlab bench election|checker [options]\n"
