@@ -80,12 +80,12 @@ void ClientHistory::crashed(const NodeId& node) {
   }
 }
 
-std::optional<std::string> ClientHistory::violation() {
+std::optional<narration::Text> ClientHistory::violation() {
   if (violation_ || !answered_since_check_) return violation_;
   answered_since_check_ = false;
   const Linearizability result = check_linearizable(operations_);
   if (result.verdict == Linearizability::Verdict::not_linearizable) {
-    violation_ = result.explanation;
+    violation_ = narration::Text{result.explanation, result.explanation_zh};
   }
   return violation_;
 }

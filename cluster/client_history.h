@@ -20,6 +20,7 @@
 
 #include "common/command.h"
 #include "common/linearizability.h"
+#include "narration/line.h"
 
 namespace consensus_lab::cluster {
 
@@ -41,9 +42,10 @@ class ClientHistory {
   void crashed(const NodeId& node);
 
   const std::vector<Operation>& operations() const { return operations_; }
-  // The first time the history stops being linearizable: why, in one line.
-  // Searched again only when an answer came back since the last call.
-  std::optional<std::string> violation();
+  // The first time the history stops being linearizable: why, in one line
+  // (in English and in the notes' Chinese). Searched again only when an
+  // answer came back since the last call.
+  std::optional<narration::Text> violation();
 
  private:
   Command begin(Operation operation, const NodeId& node);
@@ -53,7 +55,7 @@ class ClientHistory {
   std::map<std::string, std::size_t> pending_;  // command's client id → operation
   std::map<std::string, NodeId> asked_;         // command's client id → node asked
   bool answered_since_check_ = false;
-  std::optional<std::string> violation_;
+  std::optional<narration::Text> violation_;
 };
 
 }  // namespace consensus_lab::cluster

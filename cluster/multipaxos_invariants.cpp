@@ -1,6 +1,7 @@
 #include "cluster/multipaxos_invariants.h"
 
 #include "cluster/multipaxos_cluster.h"
+#include "narration/describers.h"
 
 namespace consensus_lab::cluster {
 
@@ -132,7 +133,8 @@ void MultiPaxosInvariants::disk_writing(const NodeId& replica,
 }
 
 void MultiPaxosInvariants::refused(const NodeId& replica, const NodeId& from,
-                                   const multipaxos::Message& message, const std::string& reason) {
+                                   const multipaxos::Message& message,
+                                   const narration::Text& reason) {
   refusals_.push_back({replica, from, message, reason});
 }
 
@@ -311,8 +313,12 @@ std::optional<narration::Text> MultiPaxosInvariants::local_reads_are_up_to_date(
 std::optional<narration::Text> MultiPaxosInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
-  return first.replica + " refused " + multipaxos::to_string(first.message) + " from " +
-         first.from + ": " + first.reason;
+  return narration::Text{
+      first.replica + " refused " + multipaxos::to_string(first.message) + " from " + first.from +
+          ": " + first.reason.en,
+      first.replica + " 拒绝了 " + first.from + " 发来的" +
+          narration::MultiPaxosDescriber::message(first.message, narration::Lang::zh) + "：" +
+          first.reason.in(narration::Lang::zh)};
 }
 
 std::optional<narration::Text> MultiPaxosInvariants::chosen_slots_stay() {

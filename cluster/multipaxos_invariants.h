@@ -79,7 +79,7 @@ class MultiPaxosInvariants {
                     const multipaxos::Persist& persist);
   // `replica` refused `message` from `from` as impossible, for `reason`.
   void refused(const NodeId& replica, const NodeId& from, const multipaxos::Message& message,
-               const std::string& reason);
+               const narration::Text& reason);
 
   // Every check below, run by `world` after every event.
   void install(MultiPaxosWorld& world);
@@ -117,7 +117,7 @@ class MultiPaxosInvariants {
   struct Refusal {
     NodeId replica, from;
     multipaxos::Message message;
-    std::string reason;
+    narration::Text reason;
   };
 
   ReplicaSnapshot snapshot(std::size_t i) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cluster/raft_cluster.h"
+#include "narration/describers.h"
 
 namespace consensus_lab::cluster {
 
@@ -193,7 +194,7 @@ void RaftInvariants::log_changed(std::size_t server, std::uint64_t from) {
 }
 
 void RaftInvariants::refused(std::size_t server, const NodeId& from, const raft::Message& message,
-                             const std::string& reason) {
+                             const narration::Text& reason) {
   refusals_.push_back({server, from, message, reason});
 }
 
@@ -362,8 +363,12 @@ std::optional<narration::Text> RaftInvariants::state_machine_safety() {
 std::optional<narration::Text> RaftInvariants::only_possible_messages() const {
   if (refusals_.empty()) return std::nullopt;
   const Refusal& first = refusals_.front();
-  return cluster_.options().servers[first.server] + " refused " + raft::to_string(first.message) +
-         " from " + first.from + ": " + first.reason;
+  const NodeId& server = cluster_.options().servers[first.server];
+  return narration::Text{server + " refused " + raft::to_string(first.message) + " from " +
+                             first.from + ": " + first.reason.en,
+                         server + " 拒绝了 " + first.from + " 发来的" +
+                             narration::RaftDescriber::message(first.message, narration::Lang::zh) +
+                             "：" + first.reason.in(narration::Lang::zh)};
 }
 
 }  // namespace consensus_lab::cluster

@@ -82,7 +82,7 @@ class RaftInvariants {
   // A crash with rule persist off wiped the server's disk.
   void disk_wiped(std::size_t server) { log_changed(server, 1); }
   void refused(std::size_t server, const NodeId& from, const raft::Message& message,
-               const std::string& reason);
+               const narration::Text& reason);
   // A scenario's set-up (`set-log`, `set-term`) rewrote the server by hand:
   // it is compared with itself from its state now on.
   void rewritten(std::size_t server) {
@@ -129,7 +129,7 @@ class RaftInvariants {
     std::size_t server;
     NodeId from;
     raft::Message message;
-    std::string reason;
+    narration::Text reason;
   };
   // Leader Completeness, per server while it leads: the committed entries up
   // to index `up_to` have been found in its log, in term `term`.

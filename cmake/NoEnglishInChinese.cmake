@@ -4,7 +4,8 @@
 #   cmake "-DCOMMAND=path/to/demo;--lang;zh" [-DEXPECT_STATUS=2] -P NoEnglishInChinese.cmake
 #
 # The command must exit with EXPECT_STATUS (default 0): a scenario file that
-# cannot run exits 2, and its error line must be Chinese too.
+# cannot run exits 2, and its error line must be Chinese too; `conlab check`
+# exits 1 when it finds a violation.
 #
 # An English word is a run of three or more ASCII letters. Allowed, and why:
 #  - what is not words: numbers, (7, 4), [5, 7], x←3, "ms" (two letters);
@@ -17,6 +18,11 @@
 #  - words of the scenario language or of the file, quoted in backticks or
 #    single quotes ("`set heartbeat` 属于 `multipaxos`", "未知的命令 'delivr'");
 #  - titles in 《》, such as the paper 《Paxos Made Simple》: a name;
+#  - what the program quotes in its own language: an option in backticks
+#    (`commit-current-term-only=off`, as above), a conlab command line to run
+#    next ("重放它：conlab run FILE --trace --lang zh"), and paths (a word
+#    with a slash: docs/zh/checker.md, the file a counterexample was written
+#    to);
 #  - the words of the short list below: the protocols' names as the notes
 #    write them (Basic Paxos, Multi-Paxos, Raft, Chubby), "RPC" as in the
 #    notes' 请求投票 RPC and 日志复制 RPC, and "noop", a command as the log
@@ -41,6 +47,8 @@ string(REGEX REPLACE "(^|\n)[^:\n]+:[0-9]+: " "\\1" text "${text}")
 string(REGEX REPLACE "`[^`\n]*`" "" text "${text}")
 string(REGEX REPLACE "'[^' \n]*'" "" text "${text}")
 string(REGEX REPLACE "《[A-Za-z ]*》" "" text "${text}")
+string(REGEX REPLACE "conlab [^\n]*" "" text "${text}")
+string(REGEX REPLACE "[A-Za-z0-9_.~-]*/[A-Za-z0-9_./-]*" "" text "${text}")
 string(REGEX REPLACE "[A-Za-z_-]*[A-Za-z][0-9]+" "" text "${text}")
 string(REGEX MATCHALL "[A-Za-z][A-Za-z][A-Za-z]+" words "${text}")
 list(REMOVE_DUPLICATES words)

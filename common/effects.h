@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "narration/text.h"
 
 namespace consensus_lab {
 
@@ -26,8 +27,9 @@ struct RoleEffects {
   std::vector<Event> events;
   // The message handed to handle() was impossible — no peer following the
   // protocol could have sent it (the role's check() says why): nothing else
-  // was done. A real node logs this reason and closes the connection it came on.
-  std::optional<std::string> refused;
+  // was done. A real node logs this reason (in the reader's language) and
+  // closes the connection it came on.
+  std::optional<narration::Text> refused;
 };
 
 }  // namespace consensus_lab

@@ -57,12 +57,19 @@ Linearizability check_linearizable(const std::vector<Operation>& history,
       return failed;
     }
     if (searched.outcome == Outcome::linearizable || !undecided.explanation.empty()) continue;
-    undecided = {Linearizability::Verdict::undecided, key, "key " + clip(key) + ": ", 0, {}};
-    undecided.explanation +=
-        searched.outcome == Outcome::malformed
-            ? "an operation was answered before it was called: the history is malformed"
-            : "gave up after " + std::to_string(max_states) + " configurations of its " +
-                  std::to_string(members.size()) + " operations (max_states); nothing was proven";
+    undecided.verdict = Linearizability::Verdict::undecided;
+    undecided.key = key;
+    const bool malformed = searched.outcome == Outcome::malformed;
+    const std::string states = std::to_string(max_states), count = std::to_string(members.size());
+    undecided.explanation =
+        "key " + clip(key) + ": " +
+        (malformed ? "an operation was answered before it was called: the history is malformed"
+                   : "gave up after " + states + " configurations of its " + count +
+                         " operations (max_states); nothing was proven");
+    undecided.explanation_zh = "键 " + clip(key) + "：" +
+                               (malformed ? "有操作在发出之前就得到了回答：历史记录有误"
+                                          : "搜索了它的 " + count + " 个操作的 " + states +
+                                                " 种状态后放弃；什么也没有证明");
   }
   if (undecided.explanation.empty()) return result;
   undecided.states = result.states;

@@ -50,9 +50,10 @@ struct Operation {
 struct Linearizability {
   enum class Verdict { linearizable, not_linearizable, undecided };
   Verdict verdict = Verdict::linearizable;
-  std::string key;           // not_linearizable/undecided: the key
-  std::string explanation;   // not_linearizable/undecided: one line for a student
-  std::uint64_t states = 0;  // search effort (configurations explored, all keys), for benchmarks
+  std::string key;             // not_linearizable/undecided: the key
+  std::string explanation;     // not_linearizable/undecided: one line for a student
+  std::string explanation_zh;  // the same line in the notes' Chinese
+  std::uint64_t states = 0;    // search effort (configurations explored, all keys), for benchmarks
   // not_linearizable: indices in the history of the operations the
   // explanation names, the read that cannot be placed first (see below).
   std::vector<std::size_t> operations;

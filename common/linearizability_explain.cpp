@@ -33,12 +33,18 @@ std::vector<Op> as_of(const std::vector<Op>& ops, std::uint64_t t, std::vector<s
   return prefix;
 }
 
-std::string put_text(const Operation& op) {
-  return "put " + clip(op.key) + "=" + clip(op.value) + " by " + clip(op.client);
+// An operation as an explanation names it, in English or (zh) in the notes' Chinese.
+std::string put_text(const Operation& op, bool zh) {
+  const std::string write = clip(op.key) + "=" + clip(op.value);
+  return zh ? clip(op.client) + " 的写请求 " + write : "put " + write + " by " + clip(op.client);
 }
-std::string read_text(const Operation& op) {  // (an answered read)
-  return "read by " + clip(op.client) + " at " + std::to_string(op.call_ms) + ".." +
-         std::to_string(op.ret_ms) + " ms" +
+std::string read_text(const Operation& op, bool zh) {  // (an answered read)
+  const std::string when = std::to_string(op.call_ms) + ".." + std::to_string(op.ret_ms) + " ms";
+  if (zh) {
+    return clip(op.client) + " 在 " + when + " 的读请求" +
+           (op.result ? "返回 " + clip(*op.result) : "发现该键不存在");
+  }
+  return "read by " + clip(op.client) + " at " + when +
          (op.result ? " returned " + clip(*op.result) : " found it absent");
 }
 
@@ -48,7 +54,10 @@ class Explanation {
               const std::vector<std::size_t>& members, const std::vector<Op>& ops,
               std::uint64_t max_states)
       : history_(history), key_(key), members_(members), ops_(ops), budget_(max_states) {
-    result_ = {Linearizability::Verdict::not_linearizable, key, "key " + clip(key) + ": ", 0, {}};
+    result_.verdict = Linearizability::Verdict::not_linearizable;
+    result_.key = key;
+    result_.explanation = "key " + clip(key) + ": ";
+    result_.explanation_zh = "键 " + clip(key) + "：";
   }
   Linearizability run();
 
@@ -56,9 +65,12 @@ class Explanation {
   const Operation& at(std::size_t j) const { return history_[members_[j]]; }
   std::optional<bool> fails(const std::vector<Op>& sub);
   std::optional<std::size_t> read_at_fault();
-  Linearizability blame(const std::string& why, const std::vector<std::size_t>& js);
-  std::string done(std::size_t j) const {
-    return put_text(at(j)) + " (done at " + std::to_string(at(j).ret_ms) + " ms)";
+  // The read at fault and why, in English and in Chinese; js: the operations named.
+  Linearizability blame(const std::string& why, const std::string& why_zh,
+                        const std::vector<std::size_t>& js);
+  std::string done(std::size_t j, bool zh) const {
+    const std::string ms = std::to_string(at(j).ret_ms) + " ms";
+    return put_text(at(j), zh) + (zh ? "（" + ms + " 完成）" : " (done at " + ms + ")");
   }
   std::optional<Linearizability> against_puts();
   Linearizability against_reads();
@@ -107,8 +119,10 @@ std::optional<std::size_t> Explanation::read_at_fault() {
   return answered[low];
 }
 
-Linearizability Explanation::blame(const std::string& why, const std::vector<std::size_t>& js) {
-  result_.explanation += read_text(at(r_)) + why;
+Linearizability Explanation::blame(const std::string& why, const std::string& why_zh,
+                                   const std::vector<std::size_t>& js) {
+  result_.explanation += read_text(at(r_), false) + why;
+  result_.explanation_zh += read_text(at(r_), true) + why_zh;
   for (const std::size_t j : js) result_.operations.push_back(members_[j]);
   return result_;
 }
@@ -116,8 +130,11 @@ Linearizability Explanation::blame(const std::string& why, const std::vector<std
 Linearizability Explanation::run() {
   const std::optional<std::size_t> fault = read_at_fault();
   if (!fault || ops_[*fault].put) {  // (a put: cannot happen, see above)
-    result_.explanation += "no order of its " + std::to_string(ops_.size()) +
-                           " operations is legal (too large to find the one at fault)";
+    const std::string count = std::to_string(ops_.size());
+    result_.explanation +=
+        "no order of its " + count + " operations is legal (too large to find the one at fault)";
+    result_.explanation_zh +=
+        "它的 " + count + " 个操作没有合法的顺序（操作太多，找不出出错的那一个）";
     return result_;
   }
   r_ = *fault;
@@ -144,15 +161,20 @@ std::optional<Linearizability> Explanation::against_puts() {
     if (writer == kNone || done_by(ops_[j], t) >= done_by(ops_[writer], t)) writer = j;
   }
   if (read.value != 0 && writer == kNone) {  // 2
-    return blame(", but no put " + clip(key_) + "=" + clip(*at(r_).result) +
-                     " was invoked before the read returned",
-                 {r_});
+    const std::string write = clip(key_) + "=" + clip(*at(r_).result);
+    return blame(", but no put " + write + " was invoked before the read returned",
+                 "，但读请求返回之前，没有人发出过写请求 " + write, {r_});
   }
   for (const std::size_t j : before_) {  // 1, 3: a put after the value's last put, before the read
-    if (read.value == 0) return blame(", but " + done(j) + " came before the read began", {r_, j});
+    if (read.value == 0) {
+      return blame(", but " + done(j, false) + " came before the read began",
+                   "，但 " + done(j, true) + "早于读请求开始", {r_, j});
+    }
     if (done_by(ops_[writer], t) < ops_[j].call) {
-      return blame(", but " + done(j) + " came after " + (writers > 1 ? "the last " : "") +
-                       done(writer) + " and before the read began",
+      return blame(", but " + done(j, false) + " came after " + (writers > 1 ? "the last " : "") +
+                       done(writer, false) + " and before the read began",
+                   "，但 " + done(j, true) + (writers > 1 ? "在最后一个 " : "在 ") +
+                       done(writer, true) + "之后、读请求开始之前",
                    {r_, j, writer});
     }
   }
@@ -177,17 +199,24 @@ Linearizability Explanation::against_reads() {
     if (!failed) break;
     if (!*failed) continue;
     const std::size_t j = kept_[other];
-    const std::string but = std::string(", but the ") +
-                            (*ops_[j].ret < read.call ? "earlier " : "other ") + read_text(at(j));
+    const bool earlier = *ops_[j].ret < read.call;
+    const std::string but = std::string(", but the ") + (earlier ? "earlier " : "other ") +
+                            read_text(at(j), false),
+                      but_zh = std::string("，但") + (earlier ? "更早的 " : "另一个 ") +
+                               read_text(at(j), true);
     for (const std::size_t q : before_) {  // a put of another value between the two reads?
       if (ops_[q].call > *ops_[j].ret && ops_[q].value != read.value) {
-        return blame(but + " and " + done(q) + " came in between", {r_, j, q});
+        return blame(but + " and " + done(q, false) + " came in between",
+                     but_zh + "，两者之间又完成了 " + done(q, true), {r_, j, q});
       }
     }
-    return blame(but + ", and no order of the puts explains both", {r_, j});
+    return blame(but + ", and no order of the puts explains both",
+                 but_zh + "，没有哪种写请求的顺序能同时解释两者", {r_, j});
   }
-  return blame(", and no order of the puts explains it together with the " +
-                   std::to_string(reads.size()) + " other reads invoked before it returned",
+  const std::string others = std::to_string(reads.size());
+  return blame(", and no order of the puts explains it together with the " + others +
+                   " other reads invoked before it returned",
+               "，没有哪种写请求的顺序能同时解释它和它返回之前发出的另外 " + others + " 个读请求",
                {r_});
 }
 

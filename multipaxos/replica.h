@@ -129,7 +129,8 @@ class Replica {
   // have sent it to this one now — or none. handle() refuses such a message
   // before it changes anything (Effects::refused); a real node also closes
   // the connection it came on (multipaxos/check.cpp).
-  std::optional<std::string> check(Millis now, const NodeId& from, const Message& message) const;
+  std::optional<narration::Text> check(Millis now, const NodeId& from,
+                                       const Message& message) const;
 
   Role role() const;
   bool is_master() const { return master_.has_value(); }

@@ -12,27 +12,12 @@
 
 #include "common/command.h"
 #include "common/types.h"
+#include "narration/text.h"
 
 namespace consensus_lab::narration {
 
-// English, or the notes' Chinese.
-enum class Lang { en, zh };
-
 // How a line should stand out, when colour is on.
 enum class Tone { plain, good, warn, bad, quiet };
-
-// A text in English and in the notes' Chinese: a check's name, what broke
-// it, an error, a line of help. A test's own text may give only the English,
-// which then stands in for the Chinese.
-struct Text {
-  Text() = default;
-  Text(const char* english) : en(english) {}             // NOLINT: implicit on purpose
-  Text(std::string english) : en(std::move(english)) {}  // NOLINT: implicit on purpose
-  Text(std::string english, std::string chinese) : en(std::move(english)), zh(std::move(chinese)) {}
-  std::string en, zh;
-
-  const std::string& in(Lang lang) const { return lang == Lang::zh && !zh.empty() ? zh : en; }
-};
 
 struct Line {
   std::string text;

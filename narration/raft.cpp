@@ -176,6 +176,14 @@ struct RaftWords {
 
   static Line describe(const NodeId& node, const event::Applied& a, Lang lang) {
     std::string cmd = command_text(a.command, lang);
+    if (a.repeat) {  // as Multi-Paxos says it (narration/multipaxos.cpp)
+      const std::string index = to_string(a.index);
+      return {lang == Lang::zh
+                  ? node + " 跳过索引 " + index + " 的 " + cmd + "：同一客户端请求已执行过"
+                  : node + " skips " + cmd + " at index " + index +
+                        ": the client's request was applied already",
+              Tone::quiet};
+    }
     if (a.command.kind == Command::Kind::read) cmd += " → " + read_answer(a.value, lang);
     return {lang == Lang::zh ? node + " 在状态机执行 " + cmd : node + " applies " + cmd,
             Tone::quiet};

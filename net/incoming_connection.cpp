@@ -11,13 +11,13 @@ namespace consensus_lab::net {
 IncomingConnection::IncomingConnection(Node& node, tcp::socket socket)
     : node_(node), socket_(std::move(socket)), buffer_(kMaxLine + 1) {}
 
-std::string IncomingConnection::who() const {
-  if (!peer_.empty()) return peer_;
+narration::Text IncomingConnection::who() const {
+  if (!peer_.empty()) return {peer_, peer_};
   boost::system::error_code error;
   const auto remote = socket_.remote_endpoint(error);
-  return error ? "a connection"
-               : "a connection from " + remote.address().to_string() + ":" +
-                     std::to_string(remote.port());
+  if (error) return {"a connection", "一个连接"};
+  const std::string address = remote.address().to_string() + ":" + std::to_string(remote.port());
+  return {"a connection from " + address, address};
 }
 
 void IncomingConnection::read() {
@@ -26,7 +26,9 @@ void IncomingConnection::read() {
       socket_, buffer_, '\n', [this, self](const boost::system::error_code& error, std::size_t) {
         if (error) {
           if (error == asio::error::not_found) {
-            node_.reject(*this, "a line longer than " + std::to_string(kMaxLine) + " bytes");
+            const std::string most = std::to_string(kMaxLine);
+            node_.reject(*this,
+                         {"a line longer than " + most + " bytes", "一行超过了 " + most + " 字节"});
           }
           if (error == asio::error::eof && kind_ == Kind::client) {
             input_done_ = true;  // answer what it asked, then close
@@ -78,11 +80,13 @@ void IncomingConnection::on_hello(const std::string& line) {
     return;
   }
   if (peer->protocol != node_.protocol()) {
-    return node_.reject(*this,
-                        "a " + peer->protocol + " node in a " + node_.protocol() + " cluster");
+    return node_.reject(
+        *this, {"a " + peer->protocol + " node in a " + node_.protocol() + " cluster",
+                "运行 " + node_.protocol() + " 的集群里来了一个 " + peer->protocol + " 节点"});
   }
   if (!node_.knows_peer(peer->id)) {
-    return node_.reject(*this, "node " + peer->id + " is not a member of this cluster");
+    return node_.reject(*this, {"node " + peer->id + " is not a member of this cluster",
+                                "节点 " + peer->id + " 不是本集群的成员"});
   }
   kind_ = Kind::peer;
   peer_ = peer->id;

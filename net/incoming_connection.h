@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/types.h"
+#include "narration/text.h"
 #include "net/asio.h"
 
 namespace consensus_lab::net {
@@ -24,8 +25,9 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   void expect_answer() { ++awaiting_; }
   void reply(std::string line);
   void close();
-  // The peer's id, or "a connection from 127.0.0.1:51234": for the log.
-  std::string who() const;
+  // The peer's id, or "a connection from 127.0.0.1:51234" ("127.0.0.1:51234" in
+  // Chinese): for the log.
+  narration::Text who() const;
 
  private:
   void read();

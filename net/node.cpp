@@ -40,7 +40,7 @@ bool Node::start() {
   try {
     open_state(cluster);
   } catch (const StorageError& error) {
-    log_.say(std::string("cannot start: ") + error.what(), narration::Tone::bad);
+    log_.say(log_.in_language("cannot start: ", "无法启动：") + error.what(), narration::Tone::bad);
     return false;
   }
   if (!listen()) return false;
@@ -88,7 +88,10 @@ bool Node::listen() {
   if (!error) acceptor_.bind(where, error);
   if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    log_.say("cannot listen on " + options_.listen.text() + ": " + error.message(),
+    const std::string listening = options_.listen.text();
+    log_.say(log_.in_language("cannot listen on " + listening + ": ",
+                              "无法在 " + listening + " 上监听：") +
+                 error.message(),
              narration::Tone::bad);
     return false;
   }
@@ -122,7 +125,8 @@ bool Node::durably(Work&& work) {
     work();
     return true;
   } catch (const StorageError& error) {
-    log_.say(std::string("cannot write the data directory: ") + error.what() + "; stopping",
+    log_.say(log_.in_language("cannot write the data directory: ", "无法写入数据目录：") +
+                 error.what() + log_.in_language("; stopping", "；停止"),
              narration::Tone::bad);
     failed_ = true;
     outbox_.clear();
@@ -252,17 +256,19 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
   after_step();
 }
 
-void Node::reject(IncomingConnection& from, const std::string& why) {
-  disconnect(from, log_.in_language("rejected a line from " + from.who() + ": " + why,
-                                    "拒绝 " + from.who() + " 的消息：" + why));
+void Node::reject(IncomingConnection& from, const narration::Text& why) {
+  disconnect(from,
+             log_.in_language("rejected a line from " + from.who().en + ": " + why.en,
+                              "拒绝 " + from.who().zh + " 的消息：" + why.in(narration::Lang::zh)));
 }
 
 // A message that decodes, but that no node following the protocol could
 // have sent (the role's check(): a node speaking for another, an index past
 // the end of the leader's log, a number too large to store…).
-void Node::refuse(IncomingConnection& from, const std::string& why) {
-  disconnect(from, log_.in_language("refused a message from " + from.who() + ": " + why,
-                                    "拒绝 " + from.who() + " 发来的不可能的消息：" + why));
+void Node::refuse(IncomingConnection& from, const narration::Text& why) {
+  disconnect(from, log_.in_language("refused a message from " + from.who().en + ": " + why.en,
+                                    "拒绝 " + from.who().zh + " 发来的不可能的消息：" +
+                                        why.in(narration::Lang::zh)));
 }
 
 void Node::disconnect(IncomingConnection& from, const std::string& what) {

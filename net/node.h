@@ -82,7 +82,7 @@ class Node {
   void client_line(const std::shared_ptr<IncomingConnection>& from, const std::string& line);
   // A line that does not decode, or a connection that may not talk to this
   // node: one log line, and the connection is closed.
-  void reject(IncomingConnection& from, const std::string& why);
+  void reject(IncomingConnection& from, const narration::Text& why);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -106,7 +106,7 @@ class Node {
   void schedule_flush();
   void flush();
 
-  void refuse(IncomingConnection& from, const std::string& why);
+  void refuse(IncomingConnection& from, const narration::Text& why);
   void disconnect(IncomingConnection& from, const std::string& what);
   Millis now() const;
 

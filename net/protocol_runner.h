@@ -38,7 +38,7 @@ struct NodeEffects {
   std::optional<Millis> wake_at;
   // The message was impossible — no node following the protocol could have
   // sent it (the role's check()) — and nothing at all was done: why.
-  std::optional<std::string> refused;
+  std::optional<narration::Text> refused;
 };
 
 // A read the leader answers from its own state, without the log.

@@ -68,7 +68,7 @@ class Server {
   // protocol could have sent it, not even late, twice, out of order or from
   // an old term — or nothing when it is possible. handle() asks first, and
   // an impossible message changes nothing (raft/validate.cpp).
-  std::optional<std::string> check(const NodeId& from, const Message& message) const;
+  std::optional<narration::Text> check(const NodeId& from, const Message& message) const;
   Effects handle(Millis now, const NodeId& from, const Message& message, RandomSource& random);
   Effects tick(Millis now, RandomSource& random);
   // The election timer fires now: become a candidate in the next term.

@@ -24,7 +24,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "common/overloaded.h"
 #include "raft/server.h"
@@ -33,7 +32,8 @@ namespace consensus_lab::raft {
 
 namespace {
 
-using Reason = std::optional<std::string>;
+using narration::Text;
+using Reason = std::optional<Text>;
 
 std::string position(LogIndex index, Term term) {
   return "(" + to_string(index) + ", " + to_string(term) + ")";
@@ -68,36 +68,43 @@ bool leader_completeness(const Rules& rules) {
 // A number a server can hold: a term or index past kLargestNumber cannot be
 // stored (SQLite integers are signed 64-bit), and no server counts that far
 // (become_candidate stops there; a log that long does not fit in memory).
-Reason too_large(std::string_view what, std::uint64_t value) {
+Reason too_large(const Text& what, std::uint64_t value) {
   if (value <= kLargestNumber) return std::nullopt;
-  return std::string(what) + " " + std::to_string(value) +
-         " is larger than a server can store (at most " + std::to_string(kLargestNumber) + ")";
+  const std::string number = std::to_string(value), largest = std::to_string(kLargestNumber);
+  return Text{
+      what.en + " " + number + " is larger than a server can store (at most " + largest + ")",
+      what.zh + " " + number + " 超出了服务器能存储的范围（最大 " + largest + "）"};
 }
 
 // A log position is (0, 0) — before the first entry, as in an empty log — or
 // an index and a term that are both at least 1: an entry has the term of the
 // leader that created it, and a leader's term is at least 1 (a candidate
 // counts its term up from 0 first).
-Reason not_a_position(std::string_view what, LogIndex index, Term term) {
+Reason not_a_position(const Text& what, LogIndex index, Term term) {
   if ((index.value == 0) == (term.value == 0)) return std::nullopt;
-  return std::string(what) + " " + position(index, term) +
-         " is not a log position (0 only together)";
+  return Text{what.en + " " + position(index, term) + " is not a log position (0 only together)",
+              what.zh + " " + position(index, term) + " 不是日志中的位置（索引和任期只能同为 0）"};
 }
+
+// What a reason names, in both languages.
+const Text kTerm{"the term", "任期"}, kLastLogIndex{"the last log index", "最后日志项的索引"};
 
 // ---- per message ---------------------------------------------------------------
 
 Reason check_request_vote(const NodeId& from, const RequestVote& m) {
-  if (auto r = too_large("the term", m.term.value)) return r;
-  if (auto r = too_large("the last log index", m.last_log_index.value)) return r;
+  if (auto r = too_large(kTerm, m.term.value)) return r;
+  if (auto r = too_large(kLastLogIndex, m.last_log_index.value)) return r;
   // A candidate asks for votes for itself (Figure 2: candidateId).
   if (m.candidate_id != from) {
-    return "RequestVote for candidate " + m.candidate_id + " sent by " + from;
+    return Text{"RequestVote for candidate " + m.candidate_id + " sent by " + from,
+                from + " 替候选人 " + m.candidate_id + " 发出请求投票 RPC"};
   }
-  return not_a_position("the candidate's last entry", m.last_log_index, m.last_log_term);
+  return not_a_position({"the candidate's last entry", "候选人的最后日志项"}, m.last_log_index,
+                        m.last_log_term);
 }
 
 Reason check_vote(const Vote& m) {
-  return too_large("the term", m.term.value);
+  return too_large(kTerm, m.term.value);
 }
 
 // The first entry m would delete that this server knows is committed.
@@ -117,17 +124,21 @@ std::optional<LogIndex> overwrites_committed(const Server& server, const AppendE
 // prev entry's term when they would follow that entry here (else 0).
 Reason check_entry_terms(const Rules& rules, const AppendEntries& m, Term previous) {
   for (const LogEntry& entry : m.entries) {
-    if (entry.term.value == 0) return "an entry has term 0 (terms start at 1)";
+    if (entry.term.value == 0) {
+      return Text{"an entry has term 0 (terms start at 1)", "有日志项的任期是 0（任期从 1 开始）"};
+    }
     // No log holds an entry of a term later than its server's current term: a
     // leader appends entries of its own term, and a follower takes entries
     // only from a leader whose term it has adopted first (shared rule 1).
     if (entry.term > m.term) {
-      return "an entry has term " + to_string(entry.term) + ", later than the leader's term " +
-             to_string(m.term);
+      const std::string term = to_string(entry.term), leader = to_string(m.term);
+      return Text{"an entry has term " + term + ", later than the leader's term " + leader,
+                  "有日志项的任期是 " + term + "，比领导者的任期 " + leader + " 还新"};
     }
     if (log_matching(rules) && entry.term < previous) {
-      return "the entries' terms go down (" + to_string(previous) + ", then " +
-             to_string(entry.term) + ")";
+      const std::string before = to_string(previous), then = to_string(entry.term);
+      return Text{"the entries' terms go down (" + before + ", then " + then + ")",
+                  "日志项的任期变小了（先是 " + before + "，后是 " + then + "）"};
     }
     previous = entry.term;
   }
@@ -135,15 +146,24 @@ Reason check_entry_terms(const Rules& rules, const AppendEntries& m, Term previo
 }
 
 Reason check_append_entries(const Server& server, const NodeId& from, const AppendEntries& m) {
-  if (auto r = too_large("the term", m.term.value)) return r;
-  if (auto r = too_large("the leader's commit index", m.leader_commit.value)) return r;
+  if (auto r = too_large(kTerm, m.term.value)) return r;
+  if (auto r =
+          too_large({"the leader's commit index", "领导者的已提交索引"}, m.leader_commit.value)) {
+    return r;
+  }
   if (m.prev_log_index.value > kLargestNumber - m.entries.size()) {
-    return "the entries after prev index " + to_string(m.prev_log_index) + " end past " +
-           std::to_string(kLargestNumber);
+    const std::string prev = to_string(m.prev_log_index), largest = std::to_string(kLargestNumber);
+    return Text{"the entries after prev index " + prev + " end past " + largest,
+                "前一项索引 " + prev + " 之后的日志项超出了 " + largest};
   }
   // A leader sends AppendEntries in its own name (Figure 2: leaderId).
-  if (m.leader_id != from) return "AppendEntries from leader " + m.leader_id + " sent by " + from;
-  if (auto r = not_a_position("the prev entry", m.prev_log_index, m.prev_log_term)) return r;
+  if (m.leader_id != from) {
+    return Text{"AppendEntries from leader " + m.leader_id + " sent by " + from,
+                from + " 替领导者 " + m.leader_id + " 发出日志复制 RPC"};
+  }
+  if (auto r = not_a_position({"the prev entry", "前一项"}, m.prev_log_index, m.prev_log_term)) {
+    return r;
+  }
   const Rules& rules = server.config().rules;
   // Does this server's log hold m's prev entry? Only then are m's entries
   // stored; otherwise the consistency check refuses m and nothing changes.
@@ -152,8 +172,10 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
   // Election Safety: this server leads m.term, so nobody else does. (A leader
   // of a later term is possible: shared rule 1 makes this one a follower.)
   if (election_safety(rules) && server.role() == Role::leader && m.term == server.current_term()) {
-    return "AppendEntries from leader " + from + " of term " + to_string(m.term) +
-           ", which this server leads";
+    const std::string term = to_string(m.term);
+    return Text{
+        "AppendEntries from leader " + from + " of term " + term + ", which this server leads",
+        "日志复制 RPC 来自任期 " + term + " 的领导者 " + from + "，而本服务器就是这个任期的领导者"};
   }
   // Leader Completeness: a leader of this server's term or a later one holds
   // every entry committed so far, so it never asks to delete one. (A message
@@ -161,19 +183,20 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
   // nothing.)
   if (leader_completeness(rules) && m.term >= server.current_term() && stored) {
     if (const auto index = overwrites_committed(server, m)) {
-      return "AppendEntries would replace entry " + to_string(*index) + ", which is committed";
+      return Text{"AppendEntries would replace entry " + to_string(*index) + ", which is committed",
+                  "日志复制 RPC 会替换已提交的日志项（索引 " + to_string(*index) + "）"};
     }
   }
   return std::nullopt;
 }
 
 Reason check_append_reply(const Server& server, const AppendReply& m) {
-  if (auto r = too_large("the term", m.term.value)) return r;
+  if (auto r = too_large(kTerm, m.term.value)) return r;
   // The match index or the refused prev index: both travel as the wire's
   // `match` number, so both are "the match index" in the reason a node logs.
   const LogIndex named = named_index(m);
-  if (auto r = too_large("the match index", named.value)) return r;
-  if (auto r = too_large("the last log index", m.last_log_index.value)) return r;
+  if (auto r = too_large({"the match index", "一致索引"}, named.value)) return r;
+  if (auto r = too_large(kLastLogIndex, m.last_log_index.value)) return r;
   // A reply in this leader's own term answers an AppendEntries of that term,
   // which only this leader sent (Election Safety) — or it is a refusal for an
   // old term alone, which names no index. Everything an AppendEntries of this
@@ -185,20 +208,24 @@ Reason check_append_reply(const Server& server, const AppendReply& m) {
   // a later leader cut it back.
   if (election_safety(server.config().rules) && server.role() == Role::leader &&
       m.term == server.current_term() && named > server.last_log_index()) {
-    return std::string("AppendReply ") + (m.success ? "claims a match" : "refuses prev index") +
-           " at " + to_string(named) + ", past the leader's last index " +
-           to_string(server.last_log_index());
+    const std::string at = to_string(named), last = to_string(server.last_log_index());
+    return Text{
+        std::string("AppendReply ") + (m.success ? "claims a match" : "refuses prev index") +
+            " at " + at + ", past the leader's last index " + last,
+        std::string("日志复制 RPC 的响应") + (m.success ? "声称一致到索引 " : "拒绝前一项索引 ") +
+            at + "，超出了领导者的最后索引 " + last};
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<std::string> Server::check(const NodeId& from, const Message& message) const {
+std::optional<narration::Text> Server::check(const NodeId& from, const Message& message) const {
   // Messages come from the other servers of the cluster (a real node also
   // closes a connection from a node it does not know before any message).
-  if (from == config_.self) return "a message from itself";
-  if (!is_peer(from)) return from + " is not a server of this cluster";
+  if (from == config_.self) return Text{"a message from itself", "来自自己的消息"};
+  if (!is_peer(from))
+    return Text{from + " is not a server of this cluster", from + " 不是本集群的服务器"};
   return std::visit(
       Overloaded{
           [&](const RequestVote& m) { return check_request_vote(from, m); },

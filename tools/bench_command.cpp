@@ -12,13 +12,14 @@
 #include "tools/check/checker.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/real_words.h"
 
 namespace consensus_lab::tools {
 
 namespace {
 
-const Text kHelpLanguage{"print this help in English or in the notes' Chinese",
-                             "用英文或笔记的中文打印本帮助"};
+const Text kHelpLanguage{"print this help and the results in English or in the notes' Chinese",
+                         "用英文或笔记的中文打印本帮助和结果"};
 
 const Text kOverview{
     "Usage: conlab bench election|checker [options]\n"
@@ -84,7 +85,17 @@ constexpr Range kRanges[] = {{150, 150, "over 10 s"}, {150, 151, "1197"}, {150, 
                              {12, 24, "30"},          {25, 50, "43"},     {50, 100, "67"},
                              {100, 200, "120"}};
 
-void print_election_row(const bench::ElectionOptions& options, const Range& range) {
+const Text kElectionHeader{
+    "election timeout   trials    min  median     p90     p99     max  no leader   paper median\n",
+    "选举超时         试验   最小  中位数     p90     p99    最大   无领导者   论文中位数\n"};
+const Text kElectionFooter{
+    "(times in simulated ms, from the crash until every survivor has heard the new leader; "
+    "\"no leader\": trials without one after 10 s)\n",
+    "（时间是模拟的毫秒数，从领导者崩溃到每个幸存者都收到新领导者的消息；"
+    "“无领导者”：10 秒后仍没有领导者的试验次数）\n"};
+
+void print_election_row(const bench::ElectionOptions& options, const Range& range,
+                        narration::Lang lang) {
   const auto row = bench::measure_election(options, range.low, range.high);
   const auto summary = bench::summarize(row);
   std::cout << std::setw(7) << range.low << "-" << std::left << std::setw(6) << range.high
@@ -95,7 +106,10 @@ void print_election_row(const bench::ElectionOptions& options, const Range& rang
   } else {
     std::cout << std::setw(39) << "-";
   }
-  std::cout << std::setw(11) << row.timed_out << "   " << range.paper << '\n' << std::flush;
+  const bool over = range.low == range.high;  // the paper saw no leader within 10 s
+  std::cout << std::setw(11) << row.timed_out << "   "
+            << (over && lang == narration::Lang::zh ? "10 秒以上" : range.paper) << '\n'
+            << std::flush;
 }
 
 int bench_election(int argc, char** argv) {
@@ -108,16 +122,22 @@ int bench_election(int argc, char** argv) {
   if (const auto status = line.parse(argc, argv, kElectionHelp)) return *status;
   if (options.trials == 0) return usage_error("--trials must be at least 1");
 
-  std::cout << "election timeout   trials    min  median     p90     p99     max  no leader   "
-               "paper median\n";
-  for (const Range& range : kRanges) print_election_row(options, range);
-  std::cout << "(times in simulated ms, from the crash until every survivor has heard the new "
-               "leader; \"no leader\": trials without one after 10 s)\n";
+  const narration::Lang lang = line.language();
+  std::cout << kElectionHeader.in(lang);
+  for (const Range& range : kRanges) print_election_row(options, range, lang);
+  std::cout << kElectionFooter.in(lang);
   return 0;
 }
 
+const Text kCheckerHeader{
+    "protocol     invariants   seeds   seeds/s    events/s  delivered/s  delivered/seed\n",
+    "协议         不变式        种子   种子/秒     事件/秒      送达/秒    每个种子送达\n"};
+const Text kCheckerFooter{
+    "(one thread; a seed is a whole run: cluster set-up, safety and liveness phases)\n",
+    "（单线程；一个种子是一次完整的运行：建立集群、安全阶段和活性阶段）\n"};
+
 // One row of `bench checker`: seeds 1..seeds of one protocol, checked or not.
-void print_checker_row(const check::Options& options, std::uint64_t seeds) {
+void print_checker_row(const check::Options& options, std::uint64_t seeds, narration::Lang lang) {
   std::uint64_t events = 0, delivered = 0;
   const auto start = std::chrono::steady_clock::now();
   for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
@@ -128,10 +148,15 @@ void print_checker_row(const check::Options& options, std::uint64_t seeds) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto per_second = [&](double n) { return seconds > 0 ? n / seconds : 0.0; };
-  std::cout << std::left << std::setw(13) << options.protocol << std::setw(11)
-            << (options.check_invariants ? "checked" : "off") << std::right << std::fixed
-            << std::setprecision(0) << std::setw(7) << seeds << std::setw(10)
-            << per_second(static_cast<double>(seeds)) << std::setw(12)
+  if (lang == narration::Lang::zh) {
+    std::cout << narration::pad_right(notes_name(options.protocol), 13)
+              << narration::pad_right(options.check_invariants ? "检查" : "不检查", 11);
+  } else {
+    std::cout << std::left << std::setw(13) << options.protocol << std::setw(11)
+              << (options.check_invariants ? "checked" : "off");
+  }
+  std::cout << std::right << std::fixed << std::setprecision(0) << std::setw(7) << seeds
+            << std::setw(10) << per_second(static_cast<double>(seeds)) << std::setw(12)
             << per_second(static_cast<double>(events)) << std::setw(13)
             << per_second(static_cast<double>(delivered)) << std::setw(16)
             << static_cast<double>(delivered) / static_cast<double>(seeds) << '\n'
@@ -153,17 +178,17 @@ int bench_checker(int argc, char** argv) {
   if (seeds == 0) return usage_error("--seeds must be at least 1");
   if (base.nodes < 1 || base.nodes > 9) return usage_error("--nodes must be 1 to 9");
 
-  std::cout << "protocol     invariants   seeds   seeds/s    events/s  delivered/s  "
-               "delivered/seed\n";
+  const narration::Lang lang = line.language();
+  std::cout << kCheckerHeader.in(lang);
   for (const char* protocol : {"paxos", "multipaxos", "raft"}) {
     for (const bool checked : {true, false}) {
       check::Options options = base;
       options.protocol = protocol;
       options.check_invariants = checked;
-      print_checker_row(options, seeds);
+      print_checker_row(options, seeds, lang);
     }
   }
-  std::cout << "(one thread; a seed is a whole run: cluster set-up, safety and liveness phases)\n";
+  std::cout << kCheckerFooter.in(lang);
   return 0;
 }
 
@@ -188,16 +213,20 @@ int bench_real(int argc, char** argv) {
   if (!(options.seconds > 0)) return usage_error("--seconds must be more than 0");
   if (options.size < 1 || options.size > 1'000'000) return usage_error("--size: 1 to 1000000");
   const auto result = bench::run_real(options);
+  const bool zh = line.language() == narration::Lang::zh;
   if (!result.error.empty()) {
-    std::cerr << "conlab bench: error: " << result.error << '\n';
+    std::cerr << (zh ? "conlab bench: 错误：" : "conlab bench: error: ") << result.error << '\n';
     return 1;
   }
-  std::cout << std::fixed << std::setprecision(0) << options.clients << " client"
-            << (options.clients == 1 ? "" : "s") << ", " << options.size << "-byte values, "
-            << std::setprecision(1) << result.seconds << " s: " << std::setprecision(0)
-            << static_cast<double>(result.operations) / result.seconds << " puts/s, latency p50 "
-            << result.p50_us << " us, p90 " << result.p90_us << " us, p99 " << result.p99_us
-            << " us (" << result.operations << " puts, " << result.failures << " failed)\n";
+  std::cout << bench_text({.clients = options.clients,
+                           .size = options.size,
+                           .seconds = result.seconds,
+                           .operations = result.operations,
+                           .failures = result.failures,
+                           .p50_us = result.p50_us,
+                           .p90_us = result.p90_us,
+                           .p99_us = result.p99_us},
+                          line.language());
   return result.failures > 0 && result.operations == 0 ? 1 : 0;
 }
 

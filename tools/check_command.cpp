@@ -35,7 +35,7 @@ int check_command(int argc, char** argv) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  check::Progress progress(request.last - request.first + 1);
+  check::Progress progress(request.last - request.first + 1, request.lang);
   const check::Search result = check::search(
       options, request.first, request.last, request.keep_going,
       [&](const check::Search& so_far) {

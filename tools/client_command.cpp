@@ -6,6 +6,7 @@
 #include "net/client.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/real_words.h"
 
 namespace consensus_lab::tools {
 
@@ -21,25 +22,22 @@ const Help kPutHelp{
      "它跟随重定向找到领导者，失败时重试；重试的写请求只执行一次。\n\n"},
     {}};
 
-const Help kGetHelp{
-    {"Usage: conlab get KEY --cluster A=HOST:PORT,…\n\n"
-     "Reads KEY through the leader (linearizable); prints the value, or (none).\n"
-     "It follows redirects to the leader and retries on failure.\n\n",
-     "用法：conlab get KEY --cluster A=HOST:PORT,…\n\n"
-     "通过领导者读取 KEY（线性一致）；打印它的值，或 (none)。\n"
-     "它跟随重定向找到领导者，失败时重试。\n\n"},
-    {}};
+const Help kGetHelp{{"Usage: conlab get KEY --cluster A=HOST:PORT,…\n\n"
+                     "Reads KEY through the leader (linearizable); prints the value, or (none).\n"
+                     "It follows redirects to the leader and retries on failure.\n\n",
+                     "用法：conlab get KEY --cluster A=HOST:PORT,…\n\n"
+                     "通过领导者读取 KEY（线性一致）；打印它的值，或（无）。\n"
+                     "它跟随重定向找到领导者，失败时重试。\n\n"},
+                    {}};
 
-void print_result(const std::string& verb, const net::Client::Result& result) {
-  const std::string served = " (leader " + result.served_by + ", " +
-                             std::to_string(result.attempts) +
-                             (result.attempts == 1 ? " attempt)" : " attempts)");
+void print_result(const std::string& verb, const net::Client::Result& result,
+                  narration::Lang lang) {
   if (verb == "put") {
-    std::cout << "ok" << served << '\n';
-  } else if (result.reply.kind == net::Reply::Kind::value) {
-    std::cout << result.reply.text << '\n';
+    std::cout << put_text(result.served_by, result.attempts, lang);
   } else {
-    std::cout << "(none)" << '\n';
+    const bool found = result.reply.kind == net::Reply::Kind::value;
+    std::cout << get_text(found ? std::optional<std::string>(result.reply.text) : std::nullopt,
+                          lang);
   }
 }
 
@@ -52,7 +50,8 @@ int client_command(int argc, char** argv) {
   CommandLine line("conlab", "conlab " + verb + " --help");
   line.value("cluster", cluster_text, "A=HOST:PORT,…", {"the cluster's nodes", "集群的节点"})
       .value("timeout", deadline, "MS", {"give up after this long", "超过这么久（毫秒）就放弃"})
-      .lang({"print this help in English or in the notes' Chinese", "用英文或笔记的中文打印本帮助"})
+      .lang({"print this help and the answer in English or in the notes' Chinese",
+             "用英文或笔记的中文打印本帮助和回答"})
       .positional("key", key);
   if (verb == "put") line.positional("value", value);
   if (const auto status = line.parse(argc, argv, verb == "put" ? kPutHelp : kGetHelp)) {
@@ -65,10 +64,11 @@ int client_command(int argc, char** argv) {
   net::Client client({*cluster, {}, deadline, 1'000});
   const auto result = verb == "put" ? client.put(key, value) : client.get(key);
   if (!result.done) {
-    std::cerr << "conlab " << verb << ": error: " << result.error << '\n';
+    const bool zh = line.language() == narration::Lang::zh;
+    std::cerr << "conlab " << verb << (zh ? ": 错误：" : ": error: ") << result.error << '\n';
     return 1;
   }
-  print_result(verb, result);
+  print_result(verb, result, line.language());
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "net/client.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/real_words.h"
 
 namespace consensus_lab::tools {
 
@@ -62,9 +63,13 @@ unsigned short free_port() {
 // Stop the node processes listed in DIR/pids — only those that are still
 // this cluster's nodes: the pid of a node that was killed may belong to
 // another process by now.
-int stop(const fs::path& folder) {
+int stop(const fs::path& folder, narration::Lang lang) {
   std::ifstream pids(folder / "pids");
-  if (!pids) return usage_error("no cluster in " + folder.string() + " (no pids file)");
+  if (!pids) {
+    const Text error{"no cluster in " + folder.string() + " (no pids file)",
+                     folder.string() + " 里没有集群（没有 pids 文件）"};
+    return usage_error(error.in(lang));
+  }
   std::vector<std::string> listens;
   std::ifstream cluster_file(folder / "cluster.txt");
   std::string cluster_text;
@@ -85,7 +90,7 @@ int stop(const fs::path& folder) {
     if (ours) stopped += kill(static_cast<pid_t>(pid), SIGTERM) == 0;
   }
   fs::remove(folder / "pids");
-  std::cout << "stopped " << stopped << " node" << (stopped == 1 ? "" : "s") << '\n';
+  std::cout << stopped_text(stopped, lang);
   return 0;
 }
 
@@ -154,20 +159,24 @@ std::string how_to_call(const fs::path& self) {
 
 void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
                       const std::string& cluster, const std::string& conlab) {
-  std::cout << "\nA " << options.protocol << " cluster of " << options.nodes << " is starting.\n\n"
-            << "  write:    " << conlab << " put x 3 --cluster " << cluster << "\n"
-            << "  read:     " << conlab << " get x --cluster " << cluster << "\n"
-            << "  watch:    tail -f " << (folder / "*.log").string() << "\n"
-            << "  kill one: kill -9 PID   (the pids are above)\n"
-            << "  restart:  sh " << (folder / "restart-A.sh").string() << " &   (A, say)\n"
-            << "  stop:     " << conlab << " cluster stop --dir " << options.dir << "\n";
+  std::cout << how_to_use_text({.protocol = options.protocol,
+                                .nodes = options.nodes,
+                                .cluster = cluster,
+                                .conlab = conlab,
+                                .logs = (folder / "*.log").string(),
+                                .restart = (folder / "restart-A.sh").string(),
+                                .dir = options.dir},
+                               options.lang);
 }
 
 int start(const ClusterOptions& options, const fs::path& folder) {
   if (options.nodes < 1 || options.nodes > 9) return usage_error("--nodes must be 1 to 9");
   if (fs::exists(folder / "pids")) {
-    return usage_error("a cluster seems to run from " + folder.string() +
-                       " already (conlab cluster stop --dir " + options.dir + ")");
+    const std::string stop_it = "conlab cluster stop --dir " + options.dir;
+    const Text error{
+        "a cluster seems to run from " + folder.string() + " already (" + stop_it + ")",
+        "似乎已有一个集群从 " + folder.string() + " 运行（" + stop_it + "）"};
+    return usage_error(error.in(options.lang));
   }
   fs::create_directories(folder);
   const fs::path self = fs::read_symlink("/proc/self/exe");
@@ -180,10 +189,11 @@ int start(const ClusterOptions& options, const fs::path& folder) {
   for (NodeProcess& node : nodes) {
     write_restart_script(node, folder, options.in_memory);
     const pid_t pid = spawn(node);
-    if (pid < 0) return usage_error("cannot start a node process");
+    if (pid < 0) {
+      return usage_error(Text{"cannot start a node process", "无法启动节点进程"}.in(options.lang));
+    }
     pids << pid << '\n';
-    std::cout << node.id << ": pid " << pid << ", 127.0.0.1:" << node.port << ", log " << node.log
-              << '\n';
+    std::cout << started_text(node.id, pid, node.port, node.log, options.lang);
   }
   pids.close();
   std::ofstream(folder / "cluster.txt") << cluster << '\n';
@@ -221,7 +231,7 @@ int cluster_command(int argc, char** argv) {
   }
   if (options.dir.empty()) options.dir = "cluster-" + options.protocol;
   const fs::path folder = fs::absolute(options.dir);
-  if (action == "stop") return stop(folder);
+  if (action == "stop") return stop(folder, options.lang);
   if (action != "start") return usage_error("conlab cluster takes start or stop");
   return start(options, folder);
 }

@@ -278,9 +278,9 @@ class Run {
   void check_refused(const Effects& effects) {
     if (!effects.refused) return;
     ++stats_.refused;
-    stats_.last_refusal = *effects.refused;
+    stats_.last_refusal = effects.refused->en;
     if (effects.persist || !effects.send.empty() || !effects.events.empty()) {
-      violated("a refused message (" + *effects.refused + ") still persisted, sent or reported");
+      violated("a refused message (" + effects.refused->en + ") still persisted, sent or reported");
     }
   }
 
@@ -377,7 +377,7 @@ class RaftRun final : public Run<raft::Server, raft::Message, raft::Effects> {
       const raft::Server peer(raft::Server::Config{.self = outgoing.to, .servers = kMembers}, {});
       if (auto reason = peer.check(kSelf, outgoing.message)) {
         violated("it sent " + describe(outgoing.message) + " to " + outgoing.to +
-                 ", which refuses it: " + *reason);
+                 ", which refuses it: " + reason->en);
       }
     }
     for (const raft::Event& event : effects.events) {

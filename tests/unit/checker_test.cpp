@@ -153,9 +153,9 @@ TEST_CASE("checker: --faults names faults and rates") {
   CHECK(faults.crash == check::Faults::all().crash);
   CHECK(faults.partition == 0);
   CHECK(check::to_string(faults) == "drop=20,crash=10");
-  CHECK(*check::parse_faults("flood", faults) ==
+  CHECK(check::parse_faults("flood", faults)->en ==
         "unknown fault 'flood' (drop, duplicate, reorder, partition, crash, delay; or all, none)");
-  CHECK(*check::parse_faults("drop=101", faults) ==
+  CHECK(check::parse_faults("drop=101", faults)->en ==
         "the rate of drop is a percentage, 0 to 100, not '101'");
 }
 
@@ -304,7 +304,8 @@ TEST_CASE("checker: a cluster's client history is checked for linearizability as
   history.read_locally("C", "x", std::nullopt, 20);  // x was written and acknowledged: stale
   const auto why = history.violation();
   REQUIRE(why);
-  CHECK(why->find("key x") != std::string::npos);
+  CHECK(why->en.find("key x") != std::string::npos);
+  CHECK(why->zh.find("键 x") != std::string::npos);
   // A read through the log that never returns constrains nothing.
   cluster::ClientHistory pending;
   pending.begin_read("A", "x", 0);

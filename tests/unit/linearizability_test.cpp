@@ -83,6 +83,8 @@ TEST_CASE("Linearizability: a read that sees a value never written is not linear
   CHECK(result.explanation ==
         "key x: read by c1 at 10..20 ms returned 5, but no put x=5 was invoked before the read "
         "returned");
+  CHECK(result.explanation_zh ==
+        "键 x：c1 在 10..20 ms 的读请求返回 5，但读请求返回之前，没有人发出过写请求 x=5");
   CHECK(result.operations == std::vector<std::size_t>{0});
 }
 
@@ -97,6 +99,9 @@ TEST_CASE("Linearizability: put 1, put 2, then a read of 1 by the same client is
   CHECK(result.explanation ==
         "key x: read by c1 at 50..60 ms returned 1, but put x=2 by c1 (done at 40 ms) came after "
         "put x=1 by c1 (done at 20 ms) and before the read began");
+  CHECK(result.explanation_zh ==
+        "键 x：c1 在 50..60 ms 的读请求返回 1，但 c1 的写请求 x=2（40 ms 完成）在 c1 的写请求 "
+        "x=1（20 ms 完成）之后、读请求开始之前");
   CHECK(result.operations == std::vector<std::size_t>{2, 1, 0});
 }
 
@@ -113,6 +118,9 @@ TEST_CASE("Linearizability: a read concurrent with a put may see the old or the 
   CHECK(result.explanation ==
         "key x: read by c2 at 40..50 ms found it absent, but put x=1 by c1 (done at 20 ms) came "
         "before the read began");
+  CHECK(result.explanation_zh ==
+        "键 x：c2 在 40..50 ms 的读请求发现该键不存在，但 c1 的写请求 x=1（20 ms "
+        "完成）早于读请求开始");
 }
 
 TEST_CASE("Linearizability: the classic stale read (a lagging replica) is not linearizable") {
@@ -139,6 +147,9 @@ TEST_CASE("Linearizability: a new-old inversion between two reads is not lineari
   CHECK(result.explanation ==
         "key x: read by c3 at 60..70 ms returned 1, but the earlier read by c2 at 40..50 ms "
         "returned 2, and no order of the puts explains both");
+  CHECK(result.explanation_zh ==
+        "键 x：c3 在 60..70 ms 的读请求返回 1，但更早的 c2 在 40..50 ms 的读请求返回 2，"
+        "没有哪种写请求的顺序能同时解释两者");
   CHECK(result.operations == std::vector<std::size_t>{3, 2});
   // The other way round (old, then new) is fine.
   history[2].result = "1";
@@ -154,6 +165,9 @@ TEST_CASE("Linearizability: three reads that no order explains, though any two a
   CHECK(result.explanation ==
         "key x: read by c3 at 70..80 ms returned 1, and no order of the puts explains it together "
         "with the 2 other reads invoked before it returned");
+  CHECK(result.explanation_zh ==
+        "键 x：c3 在 70..80 ms 的读请求返回 1，没有哪种写请求的顺序能同时解释它和它返回之前发出的"
+        "另外 2 个读请求");
   CHECK(result.operations == std::vector<std::size_t>{4});
 }
 
@@ -173,6 +187,9 @@ TEST_CASE("Linearizability: a pending put may have taken effect, or not") {
   CHECK(result.explanation ==
         "key x: read by c4 at 60..70 ms returned 1, but the earlier read by c2 at 20..30 ms "
         "returned 1 and put x=2 by c3 (done at 50 ms) came in between");
+  CHECK(result.explanation_zh ==
+        "键 x：c4 在 60..70 ms 的读请求返回 1，但更早的 c2 在 20..30 ms 的读请求返回 1，"
+        "两者之间又完成了 c3 的写请求 x=2（50 ms 完成）");
   CHECK(result.operations == std::vector<std::size_t>{3, 1, 2});
 }
 

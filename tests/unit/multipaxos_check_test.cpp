@@ -33,8 +33,9 @@ std::string refusal(Replica& replica, const NodeId& from, const Message& message
   CHECK_FALSE(effects.persist);  // nothing written…
   CHECK(effects.send.empty());   // …nothing sent…
   CHECK(effects.events.empty());
-  CHECK(replica.hard_state() == before);  // …nothing changed
-  return *effects.refused;
+  CHECK(replica.hard_state() == before);     // …nothing changed
+  CHECK_FALSE(effects.refused->zh.empty());  // the reason in the notes' Chinese too
+  return effects.refused->en;
 }
 
 }  // namespace

@@ -28,14 +28,16 @@ auto state_of(const Server& s) {
 }
 
 // `server` receives `message` from `from`: it must be refused, with a reason
-// that contains `why`, and change nothing.
+// that contains `why` (and says it in the notes' Chinese too), and change
+// nothing.
 void refuses(Server& server, const NodeId& from, const Message& message, const std::string& why) {
   CAPTURE(raft::to_string(message));
   LowestDraw low;
   const auto before = state_of(server);
   const Effects effects = server.handle(10, from, message, low);
   REQUIRE(effects.refused);
-  CHECK(effects.refused->find(why) != std::string::npos);
+  CHECK(effects.refused->en.find(why) != std::string::npos);
+  CHECK_FALSE(effects.refused->zh.empty());
   CHECK(server.check(from, message) == effects.refused);
   CHECK_FALSE(effects.persist);
   CHECK(effects.send.empty());
@@ -75,6 +77,14 @@ TEST_CASE("Raft check: a message from a server outside the cluster, or from itse
   CHECK(candidate.role() == Role::leader);
   refuses(candidate, "Z", reply_success(Term{1}, LogIndex{1}, LogIndex{1}),
           "not a server of this cluster");
+}
+
+TEST_CASE("Raft check: the reason is given in the notes' Chinese too") {
+  Server b = follower_b();
+  const auto why = b.check("A", request_vote(Term{3}, "C", LogIndex{3}, Term{2}));
+  REQUIRE(why);
+  CHECK(why->en == "RequestVote for candidate C sent by A");
+  CHECK(why->zh == "A 替候选人 C 发出请求投票 RPC");
 }
 
 TEST_CASE(

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "common/types.h"
+#include "narration/text.h"
 
 namespace consensus_lab::check {
 
@@ -57,7 +58,7 @@ struct Faults {
 // "all", "none", or a comma-separated list of NAME or NAME=PERCENT
 // ("drop=10,crash"): the named faults, at their default rate unless given.
 // Returns an error message for anything else.
-std::optional<std::string> parse_faults(const std::string& text, Faults& faults);
+std::optional<narration::Text> parse_faults(const std::string& text, Faults& faults);
 // "drop=5,duplicate=5,…" (only the faults that are on), or "none".
 std::string to_string(const Faults& faults);
 // "drop, duplicate, reorder, partition, crash, delay": every fault, by name.

@@ -32,11 +32,15 @@ std::string counted(std::uint64_t n, const std::string& one, const std::string& 
 }
 
 // Write `text` to `path`; false (and an error on stderr) if it cannot be.
-bool write_file(const std::string& path, const std::string& text) {
+bool write_file(const std::string& path, const std::string& text, narration::Lang lang) {
   std::ofstream file(path);
   file << text;
   file.close();
-  if (!file) std::cerr << "conlab: error: cannot write " << path << "\n";
+  if (!file) {
+    std::cerr << (lang == narration::Lang::zh ? "conlab: 错误：无法写入 "
+                                              : "conlab: error: cannot write ")
+              << path << "\n";
+  }
   return static_cast<bool>(file);
 }
 
@@ -128,7 +132,7 @@ bool report_counterexample(std::ostream& out, const Options& options, const Coun
       command_line(options, found.seed) + " (shrunk from " + from + " lines)";
   const std::string text =
       scenario_file(small, found_by, std::filesystem::path(path).filename().string());
-  if (!write_file(path, text)) return false;
+  if (!write_file(path, text, lang)) return false;
   const std::string lines = std::to_string(std::count(text.begin(), text.end(), '\n'));
   out << (zh ? "已写入 " + path + "（" + lines + " 行）；重放它：conlab run " + path +
                    " --trace --lang zh\n"
@@ -158,7 +162,8 @@ void print_counts(std::ostream& out, const Options& options, const Search& resul
       << " seeds/s (shrinking not counted)\n";
 }
 
-Progress::Progress(std::uint64_t total) : total_(total), shown_(isatty(STDERR_FILENO) != 0) {}
+Progress::Progress(std::uint64_t total, narration::Lang lang)
+    : total_(total), lang_(lang), shown_(isatty(STDERR_FILENO) != 0) {}
 
 void Progress::update(std::uint64_t done, std::uint64_t violations, double seconds) {
   if (!shown_) return;
@@ -167,12 +172,19 @@ void Progress::update(std::uint64_t done, std::uint64_t violations, double secon
   drawn_ = now;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(kWidth * done / std::max<std::uint64_t>(total_, 1));
+  std::ostringstream rate;
+  rate << std::fixed << std::setprecision(0)
+       << (seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
   std::ostringstream line;
   line << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
        << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] " << done << "/"
-       << total_ << " seeds  " << std::fixed << std::setprecision(0)
-       << (seconds > 0 ? static_cast<double>(done) / seconds : 0.0) << " seeds/s  " << violations
-       << (violations == 1 ? " violation " : " violations");
+       << total_;
+  if (lang_ == narration::Lang::zh) {
+    line << " 个种子  每秒 " << rate.str() << " 个  " << violations << " 次违反";
+  } else {
+    line << " seeds  " << rate.str() << " seeds/s  " << violations
+         << (violations == 1 ? " violation " : " violations");
+  }
   std::cerr << line.str() << std::flush;
 }
 

@@ -45,12 +45,13 @@ void print_counts(std::ostream& out, const Options& options, const Search& resul
 // times a second.
 class Progress {
  public:
-  explicit Progress(std::uint64_t total);
+  Progress(std::uint64_t total, narration::Lang lang);
   void update(std::uint64_t done, std::uint64_t violations, double seconds);
   void clear();
 
  private:
   std::uint64_t total_;
+  narration::Lang lang_;
   bool shown_;
   std::chrono::steady_clock::time_point drawn_{};
 };

@@ -108,7 +108,7 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
 }
 
 // Raft's Figure 8 needs the new leader's noop off as well (docs/raft.md).
-void figure_8_needs_no_noop(Options& options) {
+void figure_8_needs_no_noop(Options& options, narration::Lang lang) {
   if (options.protocol != "raft") return;
   bool commit_rule_off = false, noop_given = false;
   for (const auto& [name, on] : options.rules) {
@@ -117,31 +117,48 @@ void figure_8_needs_no_noop(Options& options) {
   }
   if (commit_rule_off && !noop_given) {
     options.rules.emplace_back("leader-noop", false);
-    std::cerr << "note: commit-current-term-only=off also switches leader-noop off: a new "
-                 "leader's noop alone prevents Figure 8 (docs/checker.md)\n";
+    const Text note{
+        "note: commit-current-term-only=off also switches leader-noop off: a new leader's noop "
+        "alone prevents Figure 8 (docs/checker.md)\n",
+        "注意：`commit-current-term-only=off` 同时关闭 `leader-noop`：单是新领导者的 noop "
+        "日志项就能防止图 8 的情形（docs/zh/checker.md）\n"};
+    std::cerr << note.in(lang);
   }
 }
 
 // What is wrong with the options, if anything.
-std::optional<std::string> validate(Request& request, const Words& words) {
+std::optional<Text> validate(Request& request, const Words& words) {
   Options& options = request.options;
-  if (options.protocol.empty()) return "conlab check needs a protocol: paxos, multipaxos or raft";
-  if (scenario::protocols().count(options.protocol) == 0) {
-    return "unknown protocol '" + options.protocol + "' (paxos, multipaxos or raft)";
+  if (options.protocol.empty()) {
+    return Text{"conlab check needs a protocol: paxos, multipaxos or raft",
+                "conlab check 需要一个协议：paxos、multipaxos 或 raft"};
   }
-  if (options.nodes < 1 || options.nodes > 9) return "--nodes must be 1 to 9";
+  if (scenario::protocols().count(options.protocol) == 0) {
+    return Text{"unknown protocol '" + options.protocol + "' (paxos, multipaxos or raft)",
+                "未知的协议 '" + options.protocol + "'（paxos、multipaxos 或 raft）"};
+  }
+  if (options.nodes < 1 || options.nodes > 9) {
+    return Text{"--nodes must be 1 to 9", "--nodes 必须是 1 到 9"};
+  }
   const auto seeds = tools::parse_range(words.seeds, /*one_allowed=*/true);
-  if (!seeds) return "--seeds takes A..B with A <= B (or one number), not '" + words.seeds + "'";
+  if (!seeds) {
+    return Text{"--seeds takes A..B with A <= B (or one number), not '" + words.seeds + "'",
+                "--seeds 的格式是 A..B，A <= B（或一个数），而不是 '" + words.seeds + "'"};
+  }
   request.first = seeds->first;
   request.last = seeds->second;
-  if (options.ms && *options.ms <= 0) return "--ms must be at least 1";
+  if (options.ms && *options.ms <= 0) return Text{"--ms must be at least 1", "--ms 至少是 1"};
   if (auto error = parse_faults(words.faults, options.faults)) return error;
-  if (options.requests > 100) return "--requests is a percentage, 0 to 100";
-  if (options.membership > 100) return "--membership is a percentage, 0 to 100";
+  if (options.requests > 100) {
+    return Text{"--requests is a percentage, 0 to 100", "--requests 是百分比，0 到 100"};
+  }
+  if (options.membership > 100) {
+    return Text{"--membership is a percentage, 0 to 100", "--membership 是百分比，0 到 100"};
+  }
   for (const std::string& rule : words.rules) {
     if (auto error = switch_rule(options, rule)) return error;
   }
-  figure_8_needs_no_noop(options);
+  figure_8_needs_no_noop(options, request.lang);
   options.liveness = !words.no_liveness;
   return std::nullopt;
 }
@@ -157,22 +174,23 @@ std::variant<Request, int> parse_request(int argc, char** argv) {
   if (const auto status = line.parse(argc, argv, {kUsage, {help.after_en, help.after_zh}})) {
     return *status;
   }
-  if (const auto error = validate(request, words)) return line.error(*error);
   request.lang = line.language();
+  if (const auto error = validate(request, words)) return line.error(*error);
   return request;
 }
 
-std::optional<std::string> switch_rule(Options& options, const std::string& text) {
+std::optional<Text> switch_rule(Options& options, const std::string& text) {
   const auto equals = text.find('=');
   const std::string name = text.substr(0, equals);
   const std::string state = equals == std::string::npos ? "off" : text.substr(equals + 1);
   const auto known = scenario::rules_of(options.protocol);
   if (std::none_of(known.begin(), known.end(),
                    [&](const auto& rule) { return rule.name == name; })) {
-    return scenario::unknown_rule(options.protocol, name).en;
+    return scenario::unknown_rule(options.protocol, name);
   }
   if (state != "off" && state != "on") {
-    return "--rule takes NAME=off or NAME=on, not '" + text + "'";
+    return Text{"--rule takes NAME=off or NAME=on, not '" + text + "'",
+                "--rule 的格式是 NAME=off 或 NAME=on，而不是 '" + text + "'"};
   }
   options.rules.emplace_back(name, state == "on");
   return std::nullopt;

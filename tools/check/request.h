@@ -28,7 +28,7 @@ std::variant<Request, int> parse_request(int argc, char** argv);
 
 // Switch a rule of options.protocol as `--rule TEXT` asks: NAME=off,
 // NAME=on, or NAME (off). An error message for an unknown rule or state.
-std::optional<std::string> switch_rule(Options& options, const std::string& text);
+std::optional<narration::Text> switch_rule(Options& options, const std::string& text);
 
 // The command line that reproduces a seed: "conlab check raft --seeds 17..17 …".
 std::string command_line(const Options& options, std::uint64_t seed);

@@ -51,7 +51,7 @@ Faults Faults::all() {
   return faults;
 }
 
-std::optional<std::string> parse_faults(const std::string& text, Faults& faults) {
+std::optional<narration::Text> parse_faults(const std::string& text, Faults& faults) {
   faults = Faults{};
   if (text == "none") return std::nullopt;
   if (text == "all") {
@@ -66,14 +66,18 @@ std::optional<std::string> parse_faults(const std::string& text, Faults& faults)
     const auto* fault = std::find_if(std::begin(kFaults), std::end(kFaults),
                                      [&](const FaultName& f) { return name == f.name; });
     if (fault == std::end(kFaults)) {
-      return "unknown fault '" + name + "' (" + fault_names() + "; or all, none)";
+      return narration::Text{"unknown fault '" + name + "' (" + fault_names() + "; or all, none)",
+                             "未知的故障 '" + name + "'（" + fault_names() + "；或 all、none）"};
     }
     unsigned rate = fault->default_rate;
     if (equals != std::string::npos) {
       const std::string number = item.substr(equals + 1);
       const auto parsed = parse_rate(number);
-      if (!parsed)
-        return "the rate of " + name + " is a percentage, 0 to 100, not '" + number + "'";
+      if (!parsed) {
+        return narration::Text{
+            "the rate of " + name + " is a percentage, 0 to 100, not '" + number + "'",
+            name + " 的比率是百分比，0 到 100，而不是 '" + number + "'"};
+      }
       rate = *parsed;
     }
     faults.*fault->rate = rate;
