@@ -42,6 +42,9 @@ class ClientHistory {
   void crashed(const NodeId& node);
 
   const std::vector<Operation>& operations() const { return operations_; }
+  // The invariant this history checks, named once for every protocol.
+  static inline const narration::Text kInvariant{"client operations are linearizable",
+                                                 "客户端操作是线性一致的"};
   // The first time the history stops being linearizable: why, in one line
   // (in English and in the notes' Chinese). Searched again only when an
   // answer came back since the last call.

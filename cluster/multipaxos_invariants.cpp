@@ -165,8 +165,7 @@ std::optional<sim::Violated> MultiPaxosInvariants::first_violated(
                           "本地读的主节点已执行任何副本执行过的命令"},
                          std::move(*problem));
   if (auto problem = clients_.violation())
-    return sim::violated({"client operations are linearizable", "客户端操作是线性一致的"},
-                         std::move(*problem));
+    return sim::violated(ClientHistory::kInvariant, std::move(*problem));
   if (auto problem = only_possible_messages())
     return sim::violated({"replicas send only possible messages", "副本只发送可能的消息"},
                          std::move(*problem));

@@ -214,8 +214,7 @@ std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::s
   if (auto problem = state_machine_safety())
     return sim::violated({"state machine safety", "状态机安全"}, std::move(*problem));
   if (auto problem = clients_.violation())
-    return sim::violated({"client operations are linearizable", "客户端操作是线性一致的"},
-                         std::move(*problem));
+    return sim::violated(ClientHistory::kInvariant, std::move(*problem));
   if (auto problem = only_possible_messages())
     return sim::violated({"servers send only possible messages", "服务器只发送可能的消息"},
                          std::move(*problem));
