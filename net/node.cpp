@@ -224,7 +224,7 @@ void Node::peer_line(IncomingConnection& from, const NodeId& peer, const std::st
       return effects;
     });
   } catch (const DecodeError& error) {
-    reject(from, error.what());
+    reject(from, error.reason());
     after_step();
   }
 }
@@ -234,7 +234,7 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
   try {
     request = decode_request(line);
   } catch (const DecodeError& error) {
-    return reject(*from, error.what());
+    return reject(*from, error.reason());
   }
   from->expect_answer();
   if (!runner_->leads()) {
