@@ -3,10 +3,8 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include "narration/text.h"
 
@@ -18,14 +16,9 @@ inline constexpr std::size_t kMaxLine = 8 * 1024 * 1024;
 
 // What is wrong with a line, in English (what()) and in the notes' Chinese
 // (reason()), for the log of a node started with --lang zh.
-class DecodeError : public std::runtime_error {
+class DecodeError : public narration::TextError {
  public:
-  explicit DecodeError(narration::Text reason)
-      : std::runtime_error(reason.en), reason_(std::move(reason)) {}
-  const narration::Text& reason() const { return reason_; }
-
- private:
-  narration::Text reason_;
+  using TextError::TextError;
 };
 
 // "unknown WHAT 'WORD'" (the word cut at 40 bytes), then `after`.
