@@ -214,8 +214,9 @@ int bench_real(int argc, char** argv) {
   if (options.size < 1 || options.size > 1'000'000) return usage_error("--size: 1 to 1000000");
   const auto result = bench::run_real(options);
   const bool zh = line.language() == narration::Lang::zh;
-  if (!result.error.empty()) {
-    std::cerr << (zh ? "conlab bench: 错误：" : "conlab bench: error: ") << result.error << '\n';
+  if (!result.error.en.empty()) {
+    std::cerr << (zh ? "conlab bench: 错误：" : "conlab bench: error: ")
+              << result.error.in(line.language()) << '\n';
     return 1;
   }
   std::cout << bench_text({.clients = options.clients,

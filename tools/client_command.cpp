@@ -65,7 +65,8 @@ int client_command(int argc, char** argv) {
   const auto result = verb == "put" ? client.put(key, value) : client.get(key);
   if (!result.done) {
     const bool zh = line.language() == narration::Lang::zh;
-    std::cerr << "conlab " << verb << (zh ? ": 错误：" : ": error: ") << result.error << '\n';
+    std::cerr << "conlab " << verb << (zh ? ": 错误：" : ": error: ")
+              << result.error.in(line.language()) << '\n';
     return 1;
   }
   print_result(verb, result, line.language());
