@@ -249,7 +249,9 @@ int bench_command(int argc, char** argv) {
     return 0;
   }
   if (what.rfind("--", 0) == 0) return bench_real(argc, argv);
-  return usage_error("conlab bench takes `election` or `checker` (see conlab bench --help)");
+  return usage_error({"conlab bench takes `election` or `checker` (see conlab bench --help)",
+                      "conlab bench 后面要跟 `election` 或 `checker`（见 conlab bench --help）"},
+                     help_language(argc, argv));
 }
 
 }  // namespace consensus_lab::tools

@@ -18,6 +18,9 @@ int cluster_command(int argc, char** argv);
 
 // "conlab: error: MESSAGE" on stderr; returns 2.
 int usage_error(const std::string& message);
+// The same in `lang`: "conlab: 错误：MESSAGE" in Chinese (for an error found
+// before a CommandLine could read --lang).
+int usage_error(const narration::Text& message, narration::Lang lang);
 
 // The error of `conlab node --protocol` and `conlab cluster --protocol`.
 inline const narration::Text kProtocolChoice{"--protocol must be raft or multipaxos",
