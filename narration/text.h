@@ -4,6 +4,7 @@
 // narration itself; narration/line.h prints it.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -24,6 +25,17 @@ struct Text {
   bool operator==(const Text&) const = default;
 
   const std::string& in(Lang lang) const { return lang == Lang::zh && !zh.empty() ? zh : en; }
+};
+
+// An error that says what went wrong in both languages: what() is the
+// English, reason() both (net::DecodeError, net::StorageError).
+class TextError : public std::runtime_error {
+ public:
+  explicit TextError(Text reason) : std::runtime_error(reason.en), reason_(std::move(reason)) {}
+  const Text& reason() const { return reason_; }
+
+ private:
+  Text reason_;
 };
 
 }  // namespace consensus_lab::narration

@@ -77,13 +77,23 @@ Client::Result Client::call(const Request& request) {
         std::this_thread::sleep_for(std::chrono::milliseconds(30));
         break;
       case Reply::Kind::error:
-        result.error = "node " + node + " refused the request: " + reply->text;
+        result.error = refused(node, reply->text);
         return result;
     }
   }
-  result.error = "no answer from the cluster within " + std::to_string(options_.deadline) +
-                 " ms (" + std::to_string(result.attempts) + " attempts)";
+  result.error = no_answer(options_.deadline, result.attempts);
   return result;
+}
+
+narration::Text no_answer(Millis deadline, int attempts) {
+  const std::string ms = std::to_string(deadline), tries = std::to_string(attempts);
+  return {"no answer from the cluster within " + ms + " ms (" + tries + " attempts)",
+          "集群在 " + ms + " 毫秒内没有回答（尝试了 " + tries + " 次）"};
+}
+
+narration::Text refused(const NodeId& node, const std::string& reason) {
+  return {"node " + node + " refused the request: " + reason,
+          "节点 " + node + " 拒绝了这个请求：" + reason};
 }
 
 }  // namespace consensus_lab::net

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/types.h"
+#include "narration/text.h"
 #include "net/endpoint.h"
 #include "net/wire.h"
 
@@ -38,7 +39,7 @@ class Client {
   struct Result {
     bool done = false;  // ok / value / none received
     Reply reply;
-    std::string error;  // when not done
+    narration::Text error;  // when not done: no_answer() or refused(), below
     int attempts = 0;
     NodeId served_by;
   };
@@ -55,5 +56,10 @@ class Client {
   std::optional<NodeId> leader_;
   std::unique_ptr<ClientConnection> connection_;
 };
+
+// Why a request was not done: no node answered before the deadline…
+narration::Text no_answer(Millis deadline, int attempts);
+// …or `node` answered `error REASON` (REASON as the node gave it).
+narration::Text refused(const NodeId& node, const std::string& reason);
 
 }  // namespace consensus_lab::net

@@ -19,12 +19,13 @@ Hello decode_hello(std::string_view line) {
   return decode_line(line, "peer or client", [](LineReader& r, std::string_view first) -> Hello {
     if (first == "client") return ClientHello{};
     if (first != "peer") {
-      throw DecodeError("a connection starts with `peer PROTOCOL ID` or `client`");
+      throw DecodeError({"a connection starts with `peer PROTOCOL ID` or `client`",
+                         "连接的第一行必须是 `peer 协议 节点id` 或 `client`"});
     }
     PeerHello hello;
     hello.protocol = std::string(r.next("the protocol"));
     if (hello.protocol != "raft" && hello.protocol != "multipaxos") {
-      throw unknown_word("protocol", hello.protocol);
+      throw unknown_word({"protocol", "协议"}, hello.protocol);
     }
     hello.id = r.node("the node id");
     return hello;
@@ -51,15 +52,15 @@ Request decode_request(std::string_view line) {
     if (verb == "put") {
       PutRequest p;
       p.client = r.text("the client");
-      if (p.client.empty()) throw DecodeError("a put needs a client id");
+      if (p.client.empty()) throw DecodeError({"a put needs a client id", "put 需要客户端 id"});
       p.sequence = r.number("the sequence number");
-      if (p.sequence == 0) throw DecodeError("sequence numbers start at 1");
+      if (p.sequence == 0) throw DecodeError({"sequence numbers start at 1", "序号从 1 开始"});
       p.key = r.text("the key");
       p.value = r.text("the value");
       return p;
     }
     if (verb == "get") return GetRequest{.key = r.text("the key")};
-    throw unknown_word("request", verb, " (put or get)");
+    throw unknown_word({"request", "请求"}, verb, {" (put or get)", "（put 或 get）"});
   });
 }
 
@@ -89,7 +90,7 @@ Reply decode_reply(std::string_view line) {
     if (kind == "value") return Reply{Reply::Kind::value, r.text("the value")};
     if (kind == "redirect") return Reply{Reply::Kind::redirect, r.node("the node")};
     if (kind == "error") return Reply{Reply::Kind::error, r.text("the reason")};
-    throw unknown_word("reply", kind);
+    throw unknown_word({"reply", "回复"}, kind);
   });
 }
 

@@ -72,7 +72,7 @@ void IncomingConnection::on_hello(const std::string& line) {
   try {
     hello = decode_hello(line);
   } catch (const DecodeError& error) {
-    return node_.reject(*this, error.what());
+    return node_.reject(*this, error.reason());
   }
   const auto* peer = std::get_if<PeerHello>(&hello);
   if (peer == nullptr) {

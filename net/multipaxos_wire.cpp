@@ -141,7 +141,7 @@ multipaxos::Message read_message(LineReader& r, std::string_view type) {
     return multipaxos::Chosen{
         .slots = r.list("slots", 10, [&r] { return read_chosen(r); })};  // " [ 1 noop ]"
   }
-  throw unknown_word("multipaxos message", type);
+  throw unknown_word({"multipaxos message", "Multi-Paxos 消息"}, type);
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ bool Node::start() {
   try {
     open_state(cluster);
   } catch (const StorageError& error) {
-    log_.say(log_.in_language("cannot start: ", "无法启动：") + error.what(), narration::Tone::bad);
+    log_.say(log_.in_language("cannot start: ", "无法启动：") + log_.in_language(error.reason()),
+             narration::Tone::bad);
     return false;
   }
   if (!listen()) return false;
@@ -126,7 +127,7 @@ bool Node::durably(Work&& work) {
     return true;
   } catch (const StorageError& error) {
     log_.say(log_.in_language("cannot write the data directory: ", "无法写入数据目录：") +
-                 error.what() + log_.in_language("; stopping", "；停止"),
+                 log_.in_language(error.reason()) + log_.in_language("; stopping", "；停止"),
              narration::Tone::bad);
     failed_ = true;
     outbox_.clear();
@@ -224,7 +225,7 @@ void Node::peer_line(IncomingConnection& from, const NodeId& peer, const std::st
       return effects;
     });
   } catch (const DecodeError& error) {
-    reject(from, error.what());
+    reject(from, error.reason());
     after_step();
   }
 }
@@ -234,7 +235,7 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
   try {
     request = decode_request(line);
   } catch (const DecodeError& error) {
-    return reject(*from, error.what());
+    return reject(*from, error.reason());
   }
   from->expect_answer();
   if (!runner_->leads()) {

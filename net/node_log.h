@@ -22,6 +22,7 @@ class NodeLog {
   std::string in_language(const std::string& en, const std::string& zh) const {
     return lang_ == narration::Lang::zh ? zh : en;
   }
+  const std::string& in_language(const narration::Text& text) const { return text.in(lang_); }
 
  private:
   std::ostream& out_;

@@ -102,7 +102,7 @@ raft::Message read_message(LineReader& r, std::string_view type) {
   }
   if (type == "AppendEntries") return read_append_entries(r);
   if (type == "AppendReply") return read_append_reply(r);
-  throw unknown_word("raft message", type);
+  throw unknown_word({"raft message", "Raft 消息"}, type);
 }
 
 }  // namespace

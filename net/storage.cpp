@@ -39,6 +39,13 @@ std::string join(const std::vector<NodeId>& ids) {
   return out;
 }
 
+// Whose a data directory is: "raft node A of cluster A,B,C".
+narration::Text owner(const std::string& protocol, const std::string& node,
+                      const std::string& cluster) {
+  return {protocol + " node " + node + " of cluster " + cluster,
+          "集群 " + cluster + " 的 " + protocol + " 节点 " + node};
+}
+
 void bind(sqlite3_stmt* statement, int column, std::uint64_t number) {
   sqlite3_bind_int64(statement, column, static_cast<sqlite3_int64>(number));
 }
@@ -86,18 +93,24 @@ bool Store::claim_directory(const std::string& directory) {
   std::error_code error;
   const fs::path dir(directory);
   if (fs::exists(dir, error) && !fs::is_directory(dir, error)) {
-    throw StorageError(directory + " is not a directory");
+    throw StorageError({directory + " is not a directory", directory + " 不是目录"});
   }
   const bool fresh = !fs::exists(path_, error);
   if (fresh) {
     fs::create_directories(dir, error);
-    if (error) throw StorageError("cannot create " + directory + ": " + error.message());
+    if (error) {
+      throw StorageError({"cannot create " + directory + ": " + error.message(),
+                          "无法创建 " + directory + "：" + error.message()});
+    }
     // A directory that already holds files, but not ours, belongs to
     // something else: never write our state into it.
     for (const auto& entry : fs::directory_iterator(dir, error)) {
       if (entry.path().filename() == "lock") continue;  // ours, from a start that failed
-      throw StorageError(directory + " is not a consensus-lab data directory (it holds " +
-                         entry.path().filename().string() + " but no " + kFile + ")");
+      const std::string holds = entry.path().filename().string();
+      throw StorageError({directory + " is not a consensus-lab data directory (it holds " + holds +
+                              " but no " + kFile + ")",
+                          directory + " 不是 consensus-lab 的数据目录（里面有 " + holds +
+                              "，却没有 " + kFile + "）"});
     }
   }
   // One node process per data directory: a second one (the same id started
@@ -105,8 +118,9 @@ bool Store::claim_directory(const std::string& directory) {
   lock_ = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_ < 0 || ::flock(lock_, LOCK_EX | LOCK_NB) != 0) {
     close();
-    throw StorageError(directory + " is in use by another node process (" +
-                       (dir / "lock").string() + " is locked)");
+    const std::string lock = (dir / "lock").string();
+    throw StorageError({directory + " is in use by another node process (" + lock + " is locked)",
+                        directory + " 正被另一个节点进程使用（" + lock + " 已被锁住）"});
   }
   return fresh;
 }
@@ -114,7 +128,7 @@ bool Store::claim_directory(const std::string& directory) {
 void Store::open_database(bool fresh) {
   if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | (fresh ? SQLITE_OPEN_CREATE : 0),
                       nullptr) != SQLITE_OK) {
-    fail("cannot open");
+    fail({"cannot open", "无法打开"});
   }
   sqlite3_busy_timeout(db_, 2000);
   // A file that is not a database fails here, on its first read.
@@ -144,7 +158,7 @@ void Store::create_schema(const Identity& identity) {
   for (const auto& [key, value] : rows) {
     bind(meta, 1, key);
     bind(meta, 2, value);
-    run(meta, "cannot write its identity");
+    run(meta, {"cannot write its identity", "无法写入它属于谁"});
   }
   exec("COMMIT");
 }
@@ -155,20 +169,21 @@ void Store::check_owner(const Identity& identity) {
   const Done read_done(read);
   while (sqlite3_step(read) == SQLITE_ROW) meta[text_at(read, 0)] = text_at(read, 1);
   if (meta["format"] != kFormat) {
-    throw StorageError(path_ + " is not a consensus-lab state file (format '" + meta["format"] +
-                       "')");
+    const std::string format = "'" + meta["format"] + "'";
+    throw StorageError({path_ + " is not a consensus-lab state file (format " + format + ")",
+                        path_ + " 不是 consensus-lab 的状态文件（格式为 " + format + "）"});
   }
-  const std::string expected =
-      identity.protocol + " node " + identity.node + " of cluster " + join(identity.cluster);
-  const std::string found =
-      meta["protocol"] + " node " + meta["node"] + " of cluster " + meta["cluster"];
+  const auto expected = owner(identity.protocol, identity.node, join(identity.cluster));
+  const auto found = owner(meta["protocol"], meta["node"], meta["cluster"]);
   if (found != expected) {
-    throw StorageError(path_ + " belongs to " + found + ", not to " + expected);
+    throw StorageError({path_ + " belongs to " + found.en + ", not to " + expected.en,
+                        path_ + " 属于" + found.zh + "，而不属于" + expected.zh});
   }
   sqlite3_stmt* check = prepare("PRAGMA quick_check");
   const Done check_done(check);
   if (sqlite3_step(check) != SQLITE_ROW || text_at(check, 0) != "ok") {
-    throw StorageError(path_ + " is corrupt (sqlite quick_check failed)");
+    throw StorageError({path_ + " is corrupt (sqlite quick_check failed)",
+                        path_ + " 已损坏（sqlite quick_check 没有通过）"});
   }
 }
 
@@ -190,8 +205,14 @@ void Store::prepare_writes() {
       "ON CONFLICT(slot) DO UPDATE SET command = excluded.command");
 }
 
-void Store::fail(const std::string& what) {
-  throw StorageError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+void Store::fail(const narration::Text& what) {
+  const std::string sqlite = sqlite3_errmsg(db_);
+  throw StorageError(
+      {path_ + ": " + what.en + ": " + sqlite, path_ + "：" + what.zh + "：" + sqlite});
+}
+
+StorageError Store::corrupt(const narration::Text& what) const {
+  return StorageError({path_ + " is corrupt: " + what.en, path_ + " 已损坏：" + what.zh});
 }
 
 void Store::exec(const char* sql) {
@@ -199,29 +220,31 @@ void Store::exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string text = message != nullptr ? message : "unknown error";
     sqlite3_free(message);
-    throw StorageError(path_ + " cannot be used: " + text);
+    throw StorageError({path_ + " cannot be used: " + text, path_ + " 无法使用：" + text});
   }
 }
 
 sqlite3_stmt* Store::prepare(const char* sql) {
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr) != SQLITE_OK) {
-    throw StorageError(path_ + " is not a consensus-lab state file: " + sqlite3_errmsg(db_));
+    const std::string sqlite = sqlite3_errmsg(db_);
+    throw StorageError({path_ + " is not a consensus-lab state file: " + sqlite,
+                        path_ + " 不是 consensus-lab 的状态文件：" + sqlite});
   }
   statements_.push_back(statement);
   return statement;
 }
 
-void Store::run(sqlite3_stmt* statement, const char* what) {
+void Store::run(sqlite3_stmt* statement, const narration::Text& what) {
   if (sqlite3_step(statement) != SQLITE_DONE) fail(what);
   sqlite3_reset(statement);
 }
 
-Command Store::command_at(sqlite3_stmt* statement, int column, const std::string& where) const {
+Command Store::command_at(sqlite3_stmt* statement, int column, const narration::Text& where) const {
   try {
     return decode_command(text_at(statement, column));
   } catch (const DecodeError& error) {
-    throw StorageError(path_ + " is corrupt: " + where + ": " + error.what());
+    throw corrupt({where.en + ": " + error.reason().en, where.zh + "：" + error.reason().zh});
   }
 }
 
@@ -247,7 +270,8 @@ raft::RaftHardState Store::load_raft() {
     state.current_term.value = number_at(s, 0);
     if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
       const std::string voted = text_at(s, 1);
-      if (!is_node_id(voted)) throw StorageError(path_ + " is corrupt: voted_for '" + voted + "'");
+      if (!is_node_id(voted))
+        throw corrupt({"voted_for '" + voted + "'", "voted_for 为 '" + voted + "'"});
       state.voted_for = voted;
     }
   }
@@ -256,16 +280,17 @@ raft::RaftHardState Store::load_raft() {
   while (sqlite3_step(log) == SQLITE_ROW) {
     const auto index = number_at(log, 0);
     const auto term = number_at(log, 1);
+    const std::string entry = std::to_string(index);
     if (index != state.log.last_index().next().value) {
-      throw StorageError(path_ + " is corrupt: the log has no entry " +
-                         raft::to_string(state.log.last_index().next()));
+      const std::string missing = raft::to_string(state.log.last_index().next());
+      throw corrupt({"the log has no entry " + missing, "日志里没有日志项 " + missing});
     }
     if (term == 0 || term > state.current_term.value || term < state.log.last_term().value) {
-      throw StorageError(path_ + " is corrupt: entry " + std::to_string(index) + " has term " +
-                         std::to_string(term));
+      throw corrupt({"entry " + entry + " has term " + std::to_string(term),
+                     "日志项 " + entry + " 的任期编号是 " + std::to_string(term)});
     }
-    state.log.append(
-        raft::LogEntry{raft::Term{term}, command_at(log, 2, "entry " + std::to_string(index))});
+    state.log.append(raft::LogEntry{raft::Term{term},
+                                    command_at(log, 2, {"entry " + entry, "日志项 " + entry})});
   }
   return state;
 }
@@ -278,16 +303,16 @@ void Store::write(const raft::Persist& persist) {
   } else {
     sqlite3_bind_null(raft_state_, 2);
   }
-  run(raft_state_, "cannot write the term");
+  run(raft_state_, {"cannot write the term", "无法写入任期编号"});
   if (!persist.log_from) return;
   std::uint64_t index = persist.log_from->value;
   bind(raft_truncate_, 1, index);
-  run(raft_truncate_, "cannot truncate the log");
+  run(raft_truncate_, {"cannot truncate the log", "无法截断日志"});
   for (const auto& entry : persist.entries) {
     bind(raft_append_, 1, index++);
     bind(raft_append_, 2, entry.term.value);
     bind(raft_append_, 3, encode(entry.command));
-    run(raft_append_, "cannot append to the log");
+    run(raft_append_, {"cannot append to the log", "无法追加日志项"});
   }
 }
 
@@ -305,18 +330,20 @@ multipaxos::ReplicaHardState Store::load_multipaxos() {
   while (sqlite3_step(a) == SQLITE_ROW) {
     const multipaxos::Slot slot{number_at(a, 0)};
     const multipaxos::Ballot ballot{number_at(a, 1)};
+    const std::string number = std::to_string(slot.value);
     if (slot.value == 0 || !state.promised || ballot > *state.promised) {
-      throw StorageError(path_ + " is corrupt: slot " + std::to_string(slot.value) +
-                         " was accepted above the promise");
+      throw corrupt({"slot " + number + " was accepted above the promise",
+                     "槽位 " + number + " 接受的提案编号高于承诺的编号"});
     }
-    state.accepted[slot] = {ballot, command_at(a, 2, "slot " + std::to_string(slot.value))};
+    state.accepted[slot] = {ballot, command_at(a, 2, {"slot " + number, "槽位 " + number})};
   }
   sqlite3_stmt* c = prepare("SELECT slot, command FROM mp_chosen ORDER BY slot");
   const Done c_done(c);
   while (sqlite3_step(c) == SQLITE_ROW) {
     const multipaxos::Slot slot{number_at(c, 0)};
-    if (slot.value == 0) throw StorageError(path_ + " is corrupt: slot 0");
-    state.chosen[slot] = command_at(c, 1, "chosen slot " + std::to_string(slot.value));
+    if (slot.value == 0) throw corrupt({"slot 0", "槽位 0"});
+    const std::string number = std::to_string(slot.value);
+    state.chosen[slot] = command_at(c, 1, {"chosen slot " + number, "已选定的槽位 " + number});
   }
   return state;
 }
@@ -328,17 +355,17 @@ void Store::write(const multipaxos::Persist& persist) {
   } else {
     sqlite3_bind_null(mp_promise_, 1);
   }
-  run(mp_promise_, "cannot write the promise");
+  run(mp_promise_, {"cannot write the promise", "无法写入承诺"});
   for (const auto& [slot, proposal] : persist.accepted) {
     bind(mp_accepted_, 1, slot.value);
     bind(mp_accepted_, 2, proposal.ballot.value);
     bind(mp_accepted_, 3, encode(proposal.command));
-    run(mp_accepted_, "cannot write an acceptance");
+    run(mp_accepted_, {"cannot write an acceptance", "无法写入接受的提案"});
   }
   for (const auto& [slot, command] : persist.chosen) {
     bind(mp_chosen_, 1, slot.value);
     bind(mp_chosen_, 2, encode(command));
-    run(mp_chosen_, "cannot write a chosen slot");
+    run(mp_chosen_, {"cannot write a chosen slot", "无法写入已选定的槽位"});
   }
 }
 

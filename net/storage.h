@@ -22,11 +22,11 @@
 #pragma once
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "multipaxos/replica.h"
+#include "narration/text.h"
 #include "raft/server.h"
 
 struct sqlite3;
@@ -34,9 +34,11 @@ struct sqlite3_stmt;
 
 namespace consensus_lab::net {
 
-class StorageError : public std::runtime_error {
+// What is wrong with a data directory, in English (what()) and in the notes'
+// Chinese (reason()); a reason from SQLite or the system stays as they give it.
+class StorageError : public narration::TextError {
  public:
-  using std::runtime_error::runtime_error;
+  using TextError::TextError;
 };
 
 // Who a data directory belongs to.
@@ -76,10 +78,13 @@ class Store {
 
   void exec(const char* sql);
   sqlite3_stmt* prepare(const char* sql);
-  void run(sqlite3_stmt* statement, const char* what);  // a write; `what` names it if it fails
-  Command command_at(sqlite3_stmt* statement, int column, const std::string& where) const;
+  // A write; `what` names it if it fails.
+  void run(sqlite3_stmt* statement, const narration::Text& what);
+  Command command_at(sqlite3_stmt* statement, int column, const narration::Text& where) const;
   void begin();
-  [[noreturn]] void fail(const std::string& what);
+  [[noreturn]] void fail(const narration::Text& what);
+  // "PATH is corrupt: WHAT".
+  StorageError corrupt(const narration::Text& what) const;
 
   std::string path_;
   int lock_ = -1;  // DIR/lock, held (flock) while the store is open

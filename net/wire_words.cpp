@@ -19,9 +19,12 @@ int hex_value(char c) {
 
 }  // namespace
 
-DecodeError unknown_word(std::string_view what, std::string_view word, std::string_view after) {
-  return DecodeError("unknown " + std::string(what) + " '" + std::string(word.substr(0, 40)) + "'" +
-                     std::string(after));
+DecodeError unknown_word(const narration::Text& what, std::string_view word,
+                         const narration::Text& after) {
+  const std::string quoted = "'" + std::string(word.substr(0, 40)) + "'";
+  return DecodeError(
+      {"unknown " + what.en + " " + quoted + after.en,
+       "未知的" + what.in(narration::Lang::zh) + " " + quoted + after.in(narration::Lang::zh)});
 }
 
 bool is_node_id(std::string_view word) {
@@ -59,15 +62,20 @@ std::string decode_string(std::string_view word) {
   for (std::size_t i = 0; i < word.size(); ++i) {
     const auto c = static_cast<unsigned char>(word[i]);
     if (c == '%') {
-      if (i + 2 >= word.size()) throw DecodeError("a % must be followed by two hex digits");
-      const int high = hex_value(word[i + 1]), low = hex_value(word[i + 2]);
-      if (high < 0 || low < 0) throw DecodeError("a % must be followed by two hex digits");
+      const int high = i + 2 < word.size() ? hex_value(word[i + 1]) : -1;
+      const int low = i + 2 < word.size() ? hex_value(word[i + 2]) : -1;
+      if (high < 0 || low < 0) {
+        throw DecodeError(
+            {"a % must be followed by two hex digits", "% 后面必须跟两个十六进制数字"});
+      }
       out += static_cast<char>(high * 16 + low);
       i += 2;
     } else if (plain(c)) {
       out += static_cast<char>(c);
     } else {
-      throw DecodeError("character not allowed in a string: code " + std::to_string(c));
+      const std::string code = std::to_string(c);
+      throw DecodeError({"character not allowed in a string: code " + code,
+                         "字符串里不允许出现的字符：编码 " + code});
     }
   }
   return out;

@@ -3,9 +3,10 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "narration/text.h"
 
 namespace consensus_lab::net {
 
@@ -13,13 +14,16 @@ namespace consensus_lab::net {
 // Promise can carry many entries).
 inline constexpr std::size_t kMaxLine = 8 * 1024 * 1024;
 
-class DecodeError : public std::runtime_error {
+// What is wrong with a line, in English (what()) and in the notes' Chinese
+// (reason()), for the log of a node started with --lang zh.
+class DecodeError : public narration::TextError {
  public:
-  using std::runtime_error::runtime_error;
+  using TextError::TextError;
 };
 
 // "unknown WHAT 'WORD'" (the word cut at 40 bytes), then `after`.
-DecodeError unknown_word(std::string_view what, std::string_view word, std::string_view after = "");
+DecodeError unknown_word(const narration::Text& what, std::string_view word,
+                         const narration::Text& after = {});
 
 // Bytes other than letters, digits and `_.~=+:/@,-` become %XX; the empty
 // string is a lone `%`.

@@ -120,7 +120,8 @@ int bench_election(int argc, char** argv) {
       .value("seed", options.seed, "N", {"seed for every random choice", "所有随机选择的种子"})
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kElectionHelp)) return *status;
-  if (options.trials == 0) return usage_error("--trials must be at least 1");
+  if (options.trials == 0)
+    return line.error(Text{"--trials must be at least 1", "--trials 至少是 1"});
 
   const narration::Lang lang = line.language();
   std::cout << kElectionHeader.in(lang);
@@ -175,8 +176,8 @@ int bench_checker(int argc, char** argv) {
       .value("nodes", base.nodes, "N", {"servers per cluster", "每个集群的服务器个数"})
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kCheckerHelp)) return *status;
-  if (seeds == 0) return usage_error("--seeds must be at least 1");
-  if (base.nodes < 1 || base.nodes > 9) return usage_error("--nodes must be 1 to 9");
+  if (seeds == 0) return line.error(Text{"--seeds must be at least 1", "--seeds 至少是 1"});
+  if (base.nodes < 1 || base.nodes > 9) return line.error(kNodesRange);
 
   const narration::Lang lang = line.language();
   std::cout << kCheckerHeader.in(lang);
@@ -207,15 +208,22 @@ int bench_real(int argc, char** argv) {
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kRealHelp)) return *status;
   const auto nodes = net::parse_cluster(cluster);
-  if (!nodes) return usage_error("--cluster takes A=HOST:PORT,B=HOST:PORT,…");
+  if (!nodes) return line.error(kClusterFormat);
   options.cluster = *nodes;
-  if (options.clients < 1 || options.clients > 4096) return usage_error("--clients: 1 to 4096");
-  if (!(options.seconds > 0)) return usage_error("--seconds must be more than 0");
-  if (options.size < 1 || options.size > 1'000'000) return usage_error("--size: 1 to 1000000");
+  if (options.clients < 1 || options.clients > 4096) {
+    return line.error(Text{"--clients: 1 to 4096", "--clients：1 到 4096"});
+  }
+  if (!(options.seconds > 0)) {
+    return line.error(Text{"--seconds must be more than 0", "--seconds 必须大于 0"});
+  }
+  if (options.size < 1 || options.size > 1'000'000) {
+    return line.error(Text{"--size: 1 to 1000000", "--size：1 到 1000000"});
+  }
   const auto result = bench::run_real(options);
   const bool zh = line.language() == narration::Lang::zh;
-  if (!result.error.empty()) {
-    std::cerr << (zh ? "conlab bench: 错误：" : "conlab bench: error: ") << result.error << '\n';
+  if (!result.error.en.empty()) {
+    std::cerr << (zh ? "conlab bench: 错误：" : "conlab bench: error: ")
+              << result.error.in(line.language()) << '\n';
     return 1;
   }
   std::cout << bench_text({.clients = options.clients,
@@ -241,7 +249,9 @@ int bench_command(int argc, char** argv) {
     return 0;
   }
   if (what.rfind("--", 0) == 0) return bench_real(argc, argv);
-  return usage_error("conlab bench takes `election` or `checker` (see conlab bench --help)");
+  return usage_error({"conlab bench takes `election` or `checker` (see conlab bench --help)",
+                      "conlab bench 后面要跟 `election` 或 `checker`（见 conlab bench --help）"},
+                     help_language(argc, argv));
 }
 
 }  // namespace consensus_lab::tools

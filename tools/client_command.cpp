@@ -57,15 +57,19 @@ int client_command(int argc, char** argv) {
   if (const auto status = line.parse(argc, argv, verb == "put" ? kPutHelp : kGetHelp)) {
     return *status;
   }
-  if (key.empty()) return usage_error("conlab " + verb + " needs a KEY");
-  if (verb == "put" && !line.given("value")) return usage_error("conlab put needs a VALUE");
+  if (key.empty())
+    return line.error(Text{"conlab " + verb + " needs a KEY", "conlab " + verb + " 缺少 KEY"});
+  if (verb == "put" && !line.given("value")) {
+    return line.error(Text{"conlab put needs a VALUE", "conlab put 缺少 VALUE"});
+  }
   const auto cluster = net::parse_cluster(cluster_text);
-  if (!cluster) return usage_error("--cluster takes A=HOST:PORT,B=HOST:PORT,…");
+  if (!cluster) return line.error(kClusterFormat);
   net::Client client({*cluster, {}, deadline, 1'000});
   const auto result = verb == "put" ? client.put(key, value) : client.get(key);
   if (!result.done) {
     const bool zh = line.language() == narration::Lang::zh;
-    std::cerr << "conlab " << verb << (zh ? ": 错误：" : ": error: ") << result.error << '\n';
+    std::cerr << "conlab " << verb << (zh ? ": 错误：" : ": error: ")
+              << result.error.in(line.language()) << '\n';
     return 1;
   }
   print_result(verb, result, line.language());

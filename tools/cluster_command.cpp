@@ -63,12 +63,11 @@ unsigned short free_port() {
 // Stop the node processes listed in DIR/pids — only those that are still
 // this cluster's nodes: the pid of a node that was killed may belong to
 // another process by now.
-int stop(const fs::path& folder, narration::Lang lang) {
+int stop(const fs::path& folder, const CommandLine& line) {
   std::ifstream pids(folder / "pids");
   if (!pids) {
-    const Text error{"no cluster in " + folder.string() + " (no pids file)",
-                     folder.string() + " 里没有集群（没有 pids 文件）"};
-    return usage_error(error.in(lang));
+    return line.error(Text{"no cluster in " + folder.string() + " (no pids file)",
+                           folder.string() + " 里没有集群（没有 pids 文件）"});
   }
   std::vector<std::string> listens;
   std::ifstream cluster_file(folder / "cluster.txt");
@@ -90,7 +89,7 @@ int stop(const fs::path& folder, narration::Lang lang) {
     if (ours) stopped += kill(static_cast<pid_t>(pid), SIGTERM) == 0;
   }
   fs::remove(folder / "pids");
-  std::cout << stopped_text(stopped, lang);
+  std::cout << stopped_text(stopped, line.language());
   return 0;
 }
 
@@ -169,14 +168,13 @@ void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
                                options.lang);
 }
 
-int start(const ClusterOptions& options, const fs::path& folder) {
-  if (options.nodes < 1 || options.nodes > 9) return usage_error("--nodes must be 1 to 9");
+int start(const ClusterOptions& options, const fs::path& folder, const CommandLine& line) {
+  if (options.nodes < 1 || options.nodes > 9) return line.error(kNodesRange);
   if (fs::exists(folder / "pids")) {
     const std::string stop_it = "conlab cluster stop --dir " + options.dir;
-    const Text error{
-        "a cluster seems to run from " + folder.string() + " already (" + stop_it + ")",
-        "似乎已有一个集群从 " + folder.string() + " 运行（" + stop_it + "）"};
-    return usage_error(error.in(options.lang));
+    return line.error(
+        Text{"a cluster seems to run from " + folder.string() + " already (" + stop_it + ")",
+             "似乎已有一个集群从 " + folder.string() + " 运行（" + stop_it + "）"});
   }
   fs::create_directories(folder);
   const fs::path self = fs::read_symlink("/proc/self/exe");
@@ -190,7 +188,7 @@ int start(const ClusterOptions& options, const fs::path& folder) {
     write_restart_script(node, folder, options.in_memory);
     const pid_t pid = spawn(node);
     if (pid < 0) {
-      return usage_error(Text{"cannot start a node process", "无法启动节点进程"}.in(options.lang));
+      return line.error(Text{"cannot start a node process", "无法启动节点进程"});
     }
     pids << pid << '\n';
     std::cout << started_text(node.id, pid, node.port, node.log, options.lang);
@@ -227,13 +225,16 @@ int cluster_command(int argc, char** argv) {
   }
   options.lang = line.language();
   if (options.protocol != "raft" && options.protocol != "multipaxos") {
-    return usage_error("--protocol must be raft or multipaxos");
+    return line.error(kProtocolChoice);
   }
   if (options.dir.empty()) options.dir = "cluster-" + options.protocol;
   const fs::path folder = fs::absolute(options.dir);
-  if (action == "stop") return stop(folder, options.lang);
-  if (action != "start") return usage_error("conlab cluster takes start or stop");
-  return start(options, folder);
+  if (action == "stop") return stop(folder, line);
+  if (action != "start") {
+    return line.error(
+        Text{"conlab cluster takes start or stop", "conlab cluster 后面要跟 start 或 stop"});
+  }
+  return start(options, folder, line);
 }
 
 }  // namespace consensus_lab::tools

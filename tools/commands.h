@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "narration/text.h"
+
 namespace consensus_lab::tools {
 
 int run_command(int argc, char** argv);
@@ -16,5 +18,14 @@ int cluster_command(int argc, char** argv);
 
 // "conlab: error: MESSAGE" on stderr; returns 2.
 int usage_error(const std::string& message);
+// The same in `lang`: "conlab: 错误：MESSAGE" in Chinese (for an error found
+// before a CommandLine could read --lang).
+int usage_error(const narration::Text& message, narration::Lang lang);
+
+// The error of `conlab node --protocol` and `conlab cluster --protocol`.
+inline const narration::Text kProtocolChoice{"--protocol must be raft or multipaxos",
+                                             "--protocol 只能是 raft 或 multipaxos"};
+// The error of `conlab cluster --nodes` and `conlab bench checker --nodes`.
+inline const narration::Text kNodesRange{"--nodes must be 1 to 9", "--nodes 必须是 1 到 9"};
 
 }  // namespace consensus_lab::tools

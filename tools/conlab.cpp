@@ -74,6 +74,12 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
+int usage_error(const narration::Text& message, narration::Lang lang) {
+  if (lang == narration::Lang::en) return usage_error(message.en);
+  std::cerr << "conlab: 错误：" << message.zh << '\n';
+  return 2;
+}
+
 }  // namespace consensus_lab::tools
 
 int main(int argc, char** argv) {
@@ -91,5 +97,7 @@ int main(int argc, char** argv) {
   if (command == "node") return tools::node_command(argc - 1, argv + 1);
   if (command == "put" || command == "get") return tools::client_command(argc - 1, argv + 1);
   if (command == "cluster") return tools::cluster_command(argc - 1, argv + 1);
-  return tools::usage_error("unknown command '" + command + "' (conlab --help lists them)");
+  return tools::usage_error({"unknown command '" + command + "' (conlab --help lists them)",
+                             "未知的命令 '" + command + "'（conlab --help 列出了所有命令）"},
+                            tools::help_language(argc, argv));
 }

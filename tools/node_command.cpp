@@ -13,18 +13,17 @@ namespace consensus_lab::tools {
 
 namespace {
 
-const Help kHelp{
-    {"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
-     "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-     "                   (--data-dir DIR | --in-memory) [options]\n"
-     "       conlab node --config A.conf [options]\n\n"
-     "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n",
-     "用法：conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
-     "                  --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-     "                  (--data-dir DIR | --in-memory) [选项]\n"
-     "      conlab node --config A.conf [选项]\n\n"
-     "在前台运行一个节点，讲述它做的每件事，直到按下 Ctrl-C。\n\n"},
-    {"\nExample: docs/real-cluster.md\n", "\n例子：docs/real-cluster.md\n"}};
+const Help kHelp{{"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
+                  "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
+                  "                   (--data-dir DIR | --in-memory) [options]\n"
+                  "       conlab node --config A.conf [options]\n\n"
+                  "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n",
+                  "用法：conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
+                  "                  --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
+                  "                  (--data-dir DIR | --in-memory) [选项]\n"
+                  "      conlab node --config A.conf [选项]\n\n"
+                  "在前台运行一个节点，讲述它做的每件事，直到按下 Ctrl-C。\n\n"},
+                 {"\nExample: docs/real-cluster.md\n", "\n例子：docs/real-cluster.md\n"}};
 
 // The option words before they are checked.
 struct Words {
@@ -66,16 +65,19 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
 }
 
 // `--peer ID=HOST:PORT`, each once; an error message otherwise.
-std::optional<std::string> add_peers(net::NodeOptions& options,
-                                     const std::vector<std::string>& peers) {
+std::optional<Text> add_peers(net::NodeOptions& options, const std::vector<std::string>& peers) {
   for (const std::string& peer : peers) {
     const auto equals = peer.find('=');
     const auto endpoint =
         equals == std::string::npos ? std::nullopt : net::parse_endpoint(peer.substr(equals + 1));
     const std::string id = peer.substr(0, equals);
-    if (!endpoint || !net::is_node_id(id)) return "--peer takes ID=HOST:PORT, not '" + peer + "'";
+    if (!endpoint || !net::is_node_id(id)) {
+      return Text{"--peer takes ID=HOST:PORT, not '" + peer + "'",
+                  "--peer 的格式是 ID=HOST:PORT，而不是 '" + peer + "'"};
+    }
     if (id == options.id || options.peers.count(id) != 0) {
-      return "--peer " + id + " is given twice (or is this node)";
+      return Text{"--peer " + id + " is given twice (or is this node)",
+                  "--peer " + id + " 出现了两次（或者就是本节点）"};
     }
     options.peers[id] = *endpoint;
   }
@@ -83,23 +85,34 @@ std::optional<std::string> add_peers(net::NodeOptions& options,
 }
 
 // What is wrong with the options, if anything.
-std::optional<std::string> validate(net::NodeOptions& options, const Words& words) {
+std::optional<Text> validate(net::NodeOptions& options, const Words& words) {
   if (options.protocol != "raft" && options.protocol != "multipaxos") {
-    return "--protocol must be raft or multipaxos";
+    return kProtocolChoice;
   }
-  if (!net::is_node_id(options.id)) return "--id must be a node id (A, B, node1…)";
+  if (!net::is_node_id(options.id)) {
+    return Text{"--id must be a node id (A, B, node1…)", "--id 必须是节点 id（A、B、node1……）"};
+  }
   const auto where = net::parse_endpoint(words.listen);
-  if (!where) return "--listen takes HOST:PORT, e.g. 127.0.0.1:7001";
+  if (!where) {
+    return Text{"--listen takes HOST:PORT, e.g. 127.0.0.1:7001",
+                "--listen 的格式是 HOST:PORT，例如 127.0.0.1:7001"};
+  }
   options.listen = *where;
   if (auto error = add_peers(options, words.peers)) return error;
   if (words.in_memory == options.data_dir.has_value()) {
-    return "give --data-dir DIR, or --in-memory for no durable state";
+    return Text{"give --data-dir DIR, or --in-memory for no durable state",
+                "请给出 --data-dir DIR，或者用 --in-memory 表示不持久化任何状态"};
   }
   const auto range = parse_range(words.timeout, /*one_allowed=*/false);
-  if (!range || range->first < 1) return "--election-timeout takes MIN..MAX in ms, e.g. 150..300";
+  if (!range || range->first < 1) {
+    return Text{"--election-timeout takes MIN..MAX in ms, e.g. 150..300",
+                "--election-timeout 的格式是 MIN..MAX（毫秒），例如 150..300"};
+  }
   options.election_timeout_min = static_cast<Millis>(range->first);
   options.election_timeout_max = static_cast<Millis>(range->second);
-  if (options.heartbeat < 1) return "--heartbeat must be at least 1 ms";
+  if (options.heartbeat < 1) {
+    return Text{"--heartbeat must be at least 1 ms", "--heartbeat 至少是 1 毫秒"};
+  }
   return std::nullopt;
 }
 
@@ -111,7 +124,7 @@ int node_command(int argc, char** argv) {
   CommandLine line("conlab", "conlab node --help");
   declare(line, options, words);
   if (const auto status = line.parse(argc, argv, kHelp)) return *status;
-  if (const auto error = validate(options, words)) return usage_error(*error);
+  if (const auto error = validate(options, words)) return line.error(*error);
   options.lang = line.language();
   options.colour = narration::colour_wanted(stderr);
   return net::run_node(options, std::cerr);

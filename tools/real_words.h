@@ -38,6 +38,11 @@ struct ClusterUse {
 };
 std::string how_to_use_text(const ClusterUse& use, Lang lang);
 
+// What --cluster takes (`conlab put|get`, `conlab bench --cluster`): the
+// error when it does not parse.
+inline const narration::Text kClusterFormat{"--cluster takes A=HOST:PORT,B=HOST:PORT,…",
+                                            "--cluster 的格式是 A=HOST:PORT,B=HOST:PORT,…"};
+
 // `conlab put`: "ok (leader A, 1 attempt)"; `conlab get`: the value, or
 // "(none)" ("（无）" in Chinese).
 std::string put_text(const std::string& leader, int attempts, Lang lang);

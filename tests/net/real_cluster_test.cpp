@@ -140,7 +140,7 @@ class LocalCluster {
   NodeId leader() {
     auto c = client();
     const auto result = c.get("__probe__");
-    REQUIRE_MESSAGE(result.done, result.error);
+    REQUIRE_MESSAGE(result.done, result.error.en);
     return result.served_by;
   }
   std::string log(const NodeId& id) const { return read_file(folder_ / (id + ".log")); }
@@ -183,7 +183,7 @@ void failover(const std::string& protocol) {
   for (int i = 1; i <= 5; ++i) {
     const auto key = "k" + std::to_string(i), value = "v" + std::to_string(i);
     const auto result = writer.put(key, value);
-    REQUIRE_MESSAGE(result.done, result.error);
+    REQUIRE_MESSAGE(result.done, result.error.en);
     acknowledged[key] = value;
   }
   // Every node's point of view: a client that asks it first is redirected
@@ -191,7 +191,7 @@ void failover(const std::string& protocol) {
   for (const NodeId& id : cluster.ids()) {
     auto reader = cluster.client(id);
     const auto result = reader.get("k5");
-    REQUIRE_MESSAGE(result.done, result.error);
+    REQUIRE_MESSAGE(result.done, result.error.en);
     CHECK(result.reply.kind == net::Reply::Kind::value);
     CHECK(result.reply.text == "v5");
   }
@@ -201,14 +201,14 @@ void failover(const std::string& protocol) {
   const auto killed_at = std::chrono::steady_clock::now();
   auto after = cluster.client(std::nullopt, 5'000);
   const auto put = after.put("after", "kill");
-  REQUIRE_MESSAGE(put.done, put.error);
+  REQUIRE_MESSAGE(put.done, put.error.en);
   const auto took = std::chrono::steady_clock::now() - killed_at;
   CHECK(put.served_by != old_leader);
   CHECK(took < 3s);  // a new leader within a few seconds (timeouts 150–300 ms)
   acknowledged["after"] = "kill";
   for (const auto& [key, value] : acknowledged) {
     const auto got = after.get(key);
-    REQUIRE_MESSAGE(got.done, got.error);
+    REQUIRE_MESSAGE(got.done, got.error.en);
     CHECK(got.reply.text == value);
   }
 
@@ -216,7 +216,7 @@ void failover(const std::string& protocol) {
   cluster.start(old_leader);
   for (int i = 6; i <= 8; ++i) {
     const auto result = after.put("k" + std::to_string(i), "v" + std::to_string(i));
-    REQUIRE_MESSAGE(result.done, result.error);
+    REQUIRE_MESSAGE(result.done, result.error.en);
     acknowledged["k" + std::to_string(i)] = "v" + std::to_string(i);
   }
   std::this_thread::sleep_for(1500ms);
@@ -288,10 +288,10 @@ void kill_loop(const std::string& protocol) {
       last_acknowledged = n;
       acknowledged.push_back(n);
       const auto own = client.put("k" + std::to_string(n), "1");  // a key of its own
-      REQUIRE_MESSAGE(own.done, own.error);
+      REQUIRE_MESSAGE(own.done, own.error.en);
     }
     const auto got = client.get("x");
-    REQUIRE_MESSAGE(got.done, got.error);
+    REQUIRE_MESSAGE(got.done, got.error.en);
     REQUIRE(got.reply.kind == net::Reply::Kind::value);
     const int seen = std::stoi(got.reply.text);
     CHECK(seen >= last_acknowledged);
@@ -314,7 +314,7 @@ void kill_loop(const std::string& protocol) {
   // Every acknowledged write is there.
   for (int n : acknowledged) {
     const auto got = client.get("k" + std::to_string(n));
-    REQUIRE_MESSAGE(got.done, got.error);
+    REQUIRE_MESSAGE(got.done, got.error.en);
     CHECK(got.reply.kind == net::Reply::Kind::value);
   }
   MESSAGE(protocol << ": " << kills << " kills, " << acknowledged.size() << " of " << attempted
@@ -371,7 +371,7 @@ TEST_CASE("real node: garbage on its port is rejected with a log line, and it ke
   // Still the leader, still serving.
   auto client = cluster.client();
   const auto put = client.put("still", "here");
-  REQUIRE_MESSAGE(put.done, put.error);
+  REQUIRE_MESSAGE(put.done, put.error.en);
   CHECK(client.get("still").reply.text == "here");
 }
 
@@ -479,7 +479,7 @@ void refused_and_survives(LocalCluster& cluster, const std::string& protocol, co
   }
   auto client = cluster.client();
   const auto put = client.put("after", "refusal");
-  REQUIRE_MESSAGE(put.done, put.error);
+  REQUIRE_MESSAGE(put.done, put.error.en);
   CHECK(client.get("after").reply.text == "refusal");
   // A restart from the data directory, and the node serves again (as leader,
   // or by redirecting to the leader).
@@ -495,9 +495,9 @@ void refused_and_survives(LocalCluster& cluster, const std::string& protocol, co
   REQUIRE(count(cluster.log(to), "listening on") == 2);
   auto through = cluster.client(to);
   const auto again = through.put("after", "restart");
-  REQUIRE_MESSAGE(again.done, again.error);
+  REQUIRE_MESSAGE(again.done, again.error.en);
   const auto got = through.get("after");
-  REQUIRE_MESSAGE(got.done, got.error);
+  REQUIRE_MESSAGE(got.done, got.error.en);
   CHECK(got.reply.text == "restart");
   CHECK(cluster.alive(to));
   CHECK(count(cluster.log(to), "listening on") == 2);

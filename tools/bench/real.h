@@ -24,7 +24,7 @@ struct RealResult {
   std::uint64_t failures = 0;    // answers other than ok (a leader change)
   double seconds = 0;
   double p50_us = 0, p90_us = 0, p99_us = 0;
-  std::string error;  // the cluster could not be used at all
+  narration::Text error;  // the cluster could not be used at all
 };
 
 RealResult run_real(const RealOptions& options);
