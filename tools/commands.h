@@ -25,7 +25,7 @@ int usage_error(const narration::Text& message, narration::Lang lang);
 // The error of `conlab node --protocol` and `conlab cluster --protocol`.
 inline const narration::Text kProtocolChoice{"--protocol must be raft or multipaxos",
                                              "--protocol 只能是 raft 或 multipaxos"};
-// The error of `conlab cluster --nodes` and `conlab bench checker --nodes`.
+// The error of `--nodes` out of range (conlab cluster, check, bench checker).
 inline const narration::Text kNodesRange{"--nodes must be 1 to 9", "--nodes 必须是 1 到 9"};
 
 }  // namespace consensus_lab::tools

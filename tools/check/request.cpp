@@ -4,6 +4,7 @@
 #include <iostream>
 #include <vector>
 
+#include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/scenario/protocol.h"
 #include "tools/scenario/rules.h"
@@ -138,7 +139,7 @@ std::optional<Text> validate(Request& request, const Words& words) {
                 "未知的协议 '" + options.protocol + "'（paxos、multipaxos 或 raft）"};
   }
   if (options.nodes < 1 || options.nodes > 9) {
-    return Text{"--nodes must be 1 to 9", "--nodes 必须是 1 到 9"};
+    return tools::kNodesRange;
   }
   const auto seeds = tools::parse_range(words.seeds, /*one_allowed=*/true);
   if (!seeds) {
