@@ -40,32 +40,24 @@ std::vector<Line> read_script(std::istream& in);
 //   error      exit 2  FILE:LINE: error: <reason>
 //   expect     exit 1  FILE:LINE: expect failed: <expected>; actual: <actual>
 //   invariant  exit 1  FILE:LINE: invariant violated: <name>: <detail>
-class ScenarioError : public std::runtime_error {
+class ScenarioError : public narration::TextError {
  public:
   enum class Kind { error, expect, invariant };
   // The same in English and in the notes' Chinese.
-  ScenarioError(Kind kind, const narration::Text& message)
-      : std::runtime_error(message.en), kind_(kind), chinese_(message.zh) {}
+  ScenarioError(Kind kind, narration::Text message)
+      : narration::TextError(std::move(message)), kind_(kind) {}
   // An expectation that failed: what the file expected and what it found,
-  // both in the scenario language's words; what() says "EXPECTED; actual: ACTUAL".
+  // both in the scenario language's words: "EXPECTED; actual: ACTUAL",
+  // in Chinese "EXPECTED；实际：ACTUAL".
   ScenarioError(const std::string& expected, const std::string& actual)
-      : std::runtime_error(expected + "; actual: " + actual),
-        kind_(Kind::expect),
-        expected_(expected),
-        actual_(actual) {}
+      : narration::TextError({expected + "; actual: " + actual, expected + "；实际：" + actual}),
+        kind_(Kind::expect) {}
   Kind kind() const { return kind_; }
   int exit_status() const { return kind_ == Kind::error ? 2 : 1; }
-  // The message in `lang`: in Chinese an expectation reads "EXPECTED；实际：ACTUAL".
-  std::string message(narration::Lang lang) const {
-    if (lang == narration::Lang::en) return what();
-    if (kind_ == Kind::expect) return expected_ + "；实际：" + actual_;
-    return chinese_.empty() ? what() : chinese_;
-  }
+  const std::string& message(narration::Lang lang) const { return reason().in(lang); }
 
  private:
   Kind kind_;
-  std::string expected_, actual_;
-  std::string chinese_;  // the message in Chinese (not for an expectation)
 };
 
 // Every reason is given in English and in the notes' Chinese. In Chinese the
