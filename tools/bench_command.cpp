@@ -220,10 +220,8 @@ int bench_real(int argc, char** argv) {
     return line.error(Text{"--size: 1 to 1000000", "--size：1 到 1000000"});
   }
   const auto result = bench::run_real(options);
-  const bool zh = line.language() == narration::Lang::zh;
   if (!result.error.en.empty()) {
-    std::cerr << (zh ? "conlab bench: 错误：" : "conlab bench: error: ")
-              << result.error.in(line.language()) << '\n';
+    print_error("conlab bench", result.error, line.language());
     return 1;
   }
   std::cout << bench_text({.clients = options.clients,

@@ -67,9 +67,7 @@ int client_command(int argc, char** argv) {
   net::Client client({*cluster, {}, deadline, 1'000});
   const auto result = verb == "put" ? client.put(key, value) : client.get(key);
   if (!result.done) {
-    const bool zh = line.language() == narration::Lang::zh;
-    std::cerr << "conlab " << verb << (zh ? ": 错误：" : ": error: ")
-              << result.error.in(line.language()) << '\n';
+    print_error("conlab " + verb, result.error, line.language());
     return 1;
   }
   print_result(verb, result, line.language());

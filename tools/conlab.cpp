@@ -70,13 +70,11 @@ bool asks_for_help(const std::string& word) {
 namespace consensus_lab::tools {
 
 int usage_error(const std::string& message) {
-  std::cerr << "conlab: error: " << message << '\n';
-  return 2;
+  return usage_error(message, narration::Lang::en);
 }
 
 int usage_error(const narration::Text& message, narration::Lang lang) {
-  if (lang == narration::Lang::en) return usage_error(message.en);
-  std::cerr << "conlab: 错误：" << message.zh << '\n';
+  print_error("conlab", message, lang);
   return 2;
 }
 

@@ -234,14 +234,18 @@ std::string CommandLine::table(narration::Lang lang) const {
          two_columns(rows, std::min(widest, kWidestName) + 1);
 }
 
+void print_error(std::string_view program, const Text& message, narration::Lang lang) {
+  std::cerr << program << (lang == narration::Lang::zh ? ": 错误：" : ": error: ")
+            << message.in(lang) << '\n';
+}
+
 int CommandLine::error(const std::string& message) const {
-  std::cerr << program_ << ": error: " << message << '\n';
+  print_error(program_, message, narration::Lang::en);
   return 2;
 }
 
 int CommandLine::error(const Text& message) const {
-  if (lang_ == narration::Lang::en) return error(message.en);
-  std::cerr << program_ << ": 错误：" << message.in(lang_) << '\n';
+  print_error(program_, message, lang_);
   return 2;
 }
 

@@ -28,6 +28,10 @@ namespace consensus_lab::tools {
 
 using narration::Text;
 
+// One error line on stderr, in `lang`: "PROGRAM: error: MESSAGE", in Chinese
+// "PROGRAM: 错误：MESSAGE".
+void print_error(std::string_view program, const Text& message, narration::Lang lang);
+
 // What --help prints around the table of options: the usage and what the
 // command does, before it; exit status and examples, after it.
 struct Help {
