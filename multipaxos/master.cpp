@@ -37,7 +37,7 @@ void Replica::send_window(Effects& effects) {
   Master& m = *master_;
   // At most `window` slots beyond the highest contiguous chosen slot: so the
   // members for every slot in flight are already known (see Timing::window).
-  const Slot last{std::min(commit_.value + config_.timing.window, m.next_slot.value - 1)};
+  const Slot last{std::min(window_end().value, m.next_slot.value - 1)};
   for (Slot slot = commit_.next(); slot <= last; slot = slot.next()) {
     auto it = m.in_flight.find(slot);
     if (it == m.in_flight.end()) {
@@ -81,9 +81,8 @@ void Replica::report_what_followed(Effects& effects) const {
     if (proposed == nullptr || !master_) continue;
     const auto it = master_->in_flight.find(proposed->slot);
     if (it == master_->in_flight.end() || it->second.sent) continue;  // sent (or chosen)
-    const bool beyond_window = proposed->slot.value > commit_.value + config_.timing.window;
-    proposed->then = beyond_window ? event::CommandProposed::Then::window
-                                   : event::CommandProposed::Then::prepare;
+    proposed->then = proposed->slot > window_end() ? event::CommandProposed::Then::window
+                                                   : event::CommandProposed::Then::prepare;
   }
 }
 

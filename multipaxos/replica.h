@@ -191,6 +191,9 @@ class Replica {
 
   // ---- the master's steady state (master.cpp) ----
   void send_window(Effects& effects);
+  // The last slot the master may have in flight: `window` beyond the highest
+  // contiguous chosen slot (Timing::window).
+  Slot window_end() const { return Slot{commit_.value + config_.timing.window}; }
   void report_what_followed(Effects& effects) const;
   void settle(Slot slot, InFlight& flight, Effects& effects);
   void resend_unacknowledged(Effects& effects);
