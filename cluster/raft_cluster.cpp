@@ -42,6 +42,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   }
   void on_restart(Context& context) override {
     config_.rules = cluster_.options_.rules;
+    config_.features = cluster_.options_.features;
     config_.timing = cluster_.options_.timing;
     server_.emplace(config_, disk_);
     carry_out(context, server_->start(context.now(), context.random()));
@@ -75,6 +76,10 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   void set_rules(const raft::Rules& rules) {
     config_.rules = rules;
     if (server_) server_->set_rules(rules);
+  }
+  void set_features(const raft::Features& features) {
+    config_.features = features;
+    if (server_) server_->set_features(features);
   }
   void set_timing(const raft::Timing& timing) {
     config_.timing = timing;
@@ -113,6 +118,7 @@ RaftCluster::RaftCluster(RaftOptions options)
         .servers = options_.servers,
         .timing = options_.timing,
         .rules = options_.rules,
+        .features = options_.features,
         .fixed_election_timeout = fixed_timeout(options_.fixed_election_timeouts, id),
         .back_off_to_log_end = options_.back_off_to_log_end};
     nodes_.add(world_, id, std::make_unique<RaftNode>(*this, nodes_.size(), config));
@@ -201,6 +207,11 @@ const RaftHardState& RaftCluster::state(const NodeId& id) const {
 void RaftCluster::set_rules(const raft::Rules& rules) {
   options_.rules = rules;
   for (auto& [id, n] : nodes_.by_name()) n->set_rules(rules);
+}
+
+void RaftCluster::set_features(const raft::Features& features) {
+  options_.features = features;
+  for (auto& [id, n] : nodes_.by_name()) n->set_features(features);
 }
 
 void RaftCluster::set_timing(const raft::Timing& timing) {

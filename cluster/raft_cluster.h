@@ -22,6 +22,7 @@ namespace consensus_lab::cluster {
 struct RaftOptions {
   std::vector<NodeId> servers;
   raft::Rules rules;
+  raft::Features features;  // pre-vote, check-quorum, reads, snapshots
   raft::Timing timing;
   std::uint64_t seed = 1;
   std::map<NodeId, Millis> fixed_election_timeouts;  // the notes: A=150, B=200, C=300
@@ -82,6 +83,7 @@ class RaftCluster {
   const std::map<raft::LogIndex, raft::LogEntry>& committed() const { return committed_; }
 
   void set_rules(const raft::Rules& rules);
+  void set_features(const raft::Features& features);
   void set_timing(const raft::Timing& timing);
   // A fixed election timeout for `id`, or none: random from the timing's range.
   void set_fixed_election_timeout(const NodeId& id, std::optional<Millis> timeout);

@@ -5,6 +5,9 @@
 // docs/checker.md).
 #pragma once
 
+#include <cstddef>
+#include <string_view>
+
 #include "common/named_rule.h"
 #include "common/types.h"
 
@@ -42,6 +45,37 @@ inline constexpr NamedRule<Rules> kRuleNames[] = {
      "一致性检查：前一个日志项一致才接受新日志项"},
     {"leader-noop", &Rules::leader_noop, "a new leader appends a noop of its term (§8)",
      "新领导者立即追加一条本任期的 noop（论文 §8）"},
+};
+
+// What production Raft adds to the paper's §5 (Ongaro's thesis, which
+// etcd-io/raft and LogCabin follow): options of a node and of a scenario
+// (`set pre-vote on`, `conlab node --read lease`), all off by default — off,
+// a server is the paper's. They are not safety rules: a cluster is safe with
+// each of them on or off; what they need to stay safe (e.g. lease reads and
+// the votes a follower refuses under check-quorum) is in Rules.
+enum class ReadMode { log, read_index, lease };
+inline constexpr std::string_view kReadModeNames[] = {"log", "read-index", "lease"};
+inline std::string_view to_string(ReadMode mode) {
+  return kReadModeNames[static_cast<int>(mode)];
+}
+
+struct Features {
+  // Thesis §9.6: a follower whose timer fires first asks whether it could
+  // win, without raising its term (pre-vote).
+  bool pre_vote = false;
+  // Thesis §6.2: a leader that has not heard from a majority within an
+  // election timeout steps down; a server that heard from a leader within
+  // the minimum election timeout grants no vote (check-quorum).
+  bool check_quorum = false;
+  // Thesis §6.4: how a read is answered — as a log entry (the paper's way),
+  // by ReadIndex, or under the leader's lease.
+  ReadMode read_mode = ReadMode::log;
+  // Thesis §6.4.1: the lease is shortened by this bound on clock drift.
+  unsigned clock_drift_percent = 10;
+  // Paper §7: a snapshot after this many entries applied since the last one
+  // (0: never), and the size of one InstallSnapshot chunk.
+  std::size_t snapshot_every = 0;
+  std::size_t snapshot_chunk_bytes = 256;
 };
 
 struct Timing {

@@ -49,6 +49,7 @@ class Server {
     std::vector<NodeId> servers;  // every server, self included
     Timing timing;
     Rules rules;
+    Features features;  // pre-vote, check-quorum, reads, snapshots (raft/rules.h)
     std::optional<Millis> fixed_election_timeout;  // scenarios: A=150
     // After a refusal because the follower's log ends before the prev index,
     // continue from the follower's end at once instead of one entry back (a
@@ -97,6 +98,7 @@ class Server {
   const KeyValueStore& store() const { return store_; }
   const Config& config() const { return config_; }
   void set_rules(const Rules& rules) { config_.rules = rules; }
+  void set_features(const Features& features) { config_.features = features; }
   void set_timing(const Timing& timing) { config_.timing = timing; }
   void set_fixed_election_timeout(std::optional<Millis> t) { config_.fixed_election_timeout = t; }
   // Start the election timer again from now (after its timeout was changed).

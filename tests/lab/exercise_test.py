@@ -29,7 +29,7 @@ WRONG_ANSWERS = [
      "prepare.number <= *state_.promised", "prepare.number < *state_.promised",
      "an equal number is ignored too", "en"),
     ("vote-restriction", "the vote restriction comparing only the last index",
-     "raft/server.cpp",
+     "raft/election.cpp",
      "  if (m.last_log_term != last_log_term()) return m.last_log_term > last_log_term();\n", "",
      "Raft 5.4.1: a voter refuses a candidate whose log is less up to date", "en"),
     ("commit-current-term", "committing an entry of any term by counting", "raft/leader.cpp",

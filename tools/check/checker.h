@@ -76,6 +76,9 @@ struct Options {
   unsigned membership = 3;
   // Rules switched (`set rule NAME off|on`), in order.
   std::vector<std::pair<std::string, bool>> rules;
+  // Raft's features (raft/rules.h) as settings (`set NAME VALUE`), in order:
+  // {"pre-vote", "on"}, {"read-mode", "lease"}, {"snapshot-every", "20"}.
+  std::vector<std::pair<std::string, std::string>> features;
   Millis liveness_ms = 3000;     // healthy time before the new request
   Millis probe_ms = 1000;        // time for the new request to commit everywhere
   bool check_invariants = true;  // off only to measure what checking costs

@@ -7,6 +7,8 @@
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/scenario/protocol.h"
+#include "tools/check/session.h"
+#include "tools/check/workload.h"
 #include "tools/scenario/rules.h"
 
 namespace consensus_lab::check {
@@ -70,7 +72,7 @@ struct GeneratedHelp {
 // The option words before they are checked.
 struct Words {
   std::string seeds = "1..100", faults = "all";
-  std::vector<std::string> rules;
+  std::vector<std::string> rules, features;
   bool no_liveness = false;
 };
 
@@ -96,6 +98,11 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
       .value(
           "rule", words.rules, "NAME=off",
           {"switch a safety rule off (or on); repeatable", "关闭（或开启）一条安全规则；可以重复"})
+      .value("feature", words.features, "NAME=VALUE",
+             {"raft: switch a feature on (pre-vote=on, check-quorum=on, read-mode=lease, "
+              "snapshot-every=20); repeatable",
+              "raft：打开一项功能（pre-vote=on、check-quorum=on、read-mode=lease、"
+              "snapshot-every=20）；可以重复"})
       .value("out", request.out, "FILE",
              {"where to write the shrunk counterexample (default check-PROTOCOL-seed-N.txt)",
               "缩小后的反例写到哪个文件（默认 check-PROTOCOL-seed-N.txt）"})
@@ -125,6 +132,25 @@ void figure_8_needs_no_noop(Options& options, narration::Lang lang) {
         "日志项就能防止图 8 的情形（docs/zh/checker.md）\n"};
     std::cerr << note.in(lang);
   }
+}
+
+// A feature's value is checked where every scenario file's is: the scenario
+// runner runs the settings once, and its reason is the error.
+std::optional<Text> settings_refused(const Options& options) {
+  Run run;
+  RecordingSession session(options, run);
+  for (const std::string& line : header_lines(options, 1)) session.execute(line);
+  for (const std::string& line : settings_lines(options)) {
+    if (session.execute(line)) continue;
+    // The detail after its label ("error: …", "错误：…").
+    const auto reason = [](const std::string& detail, const std::string& colon) {
+      const auto at = detail.find(colon);
+      return at == std::string::npos ? detail : detail.substr(at + colon.size());
+    };
+    return Text{"--feature: " + reason(run.detail, ": "),
+                "--feature：" + reason(run.detail_zh, "：")};
+  }
+  return std::nullopt;
 }
 
 // What is wrong with the options, if anything.
@@ -159,6 +185,18 @@ std::optional<Text> validate(Request& request, const Words& words) {
   for (const std::string& rule : words.rules) {
     if (auto error = switch_rule(options, rule)) return error;
   }
+  for (const std::string& feature : words.features) {
+    const auto equals = feature.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == feature.size()) {
+      return Text{"--feature takes NAME=VALUE, not '" + feature + "'",
+                  "--feature 的格式是 NAME=VALUE，而不是 '" + feature + "'"};
+    }
+    if (options.protocol != "raft") {
+      return Text{"--feature is for raft", "--feature 只用于 raft"};
+    }
+    options.features.emplace_back(feature.substr(0, equals), feature.substr(equals + 1));
+  }
+  if (auto error = settings_refused(options)) return error;
   figure_8_needs_no_noop(options, request.lang);
   options.liveness = !words.no_liveness;
   return std::nullopt;
@@ -216,6 +254,7 @@ std::string command_line(const Options& options, std::uint64_t seed) {
   for (const auto& [name, on] : options.rules) {
     out += " --rule " + name + (on ? "=on" : "=off");
   }
+  for (const auto& [name, value] : options.features) out += " --feature " + name + "=" + value;
   return out;
 }
 

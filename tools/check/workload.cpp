@@ -125,6 +125,7 @@ std::vector<std::string> settings_lines(const Options& options) {
   for (const auto& [name, on] : options.rules) {
     lines.push_back("set rule " + name + (on ? " on" : " off"));
   }
+  for (const auto& [name, value] : options.features) lines.push_back("set " + name + " " + value);
   const auto factory = scenario::protocols().find(options.protocol);
   if (factory != scenario::protocols().end()) {
     for (auto& line : factory->second()->check_settings()) lines.push_back(std::move(line));

@@ -126,7 +126,7 @@ proposal_ = Proposal{*number_, own_value_};
               "拒绝投票给日志完整性低的候选人"),
         section=("Raft › 选举有哪些规则 (first come, first served, and its supplement)",
                  "Raft › 选举有哪些规则（对先来先服务的补充）"),
-        blocks=[Block("raft/server.cpp", "Vote restriction", """
+        blocks=[Block("raft/election.cpp", "Vote restriction", """
 // notes, 选举的规则: "当任期编号相同时，日志完整性高的跟随者（也就是最后一条日志项
 // 对应的任期编号值更大，索引号更大），拒绝投票给日志完整性低的候选人。"
 // "A follower whose log is more complete — its last entry has a larger term,

@@ -3,6 +3,8 @@
 // `election-timeout` and `heartbeat`, the rules of raft/server.h (kRuleNames), and the
 // expectations leader / role / term / voted / log / log-length / commit / kv.
 // Message types: request-vote, vote, append-entries, append-reply.
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -47,6 +49,42 @@ class RaftScenario final
   const raft::Server* live_node(const NodeId& id) const override { return cluster_->server(id); }
   bool believes_it_leads(const raft::Server& server) const override {
     return server.role() == raft::Role::leader;
+  }
+
+  // The features of raft/rules.h: `set pre-vote on|off`, `set check-quorum
+  // on|off`, `set read-mode log|read-index|lease`, `set snapshot-every N`,
+  // `set snapshot-chunk BYTES`.
+  bool set_protocol(const Line& line) override {
+    if (LeaderBasedScenario::set_protocol(line)) return true;
+    const std::string& what = line[1];
+    raft::Features features = cluster_->options().features;
+    if (what == "pre-vote" || what == "check-quorum") {
+      require_words(line, 3, 3, "set " + what + " on|off");
+      if (line[2] != "off" && line[2] != "on")
+        fail({"set " + what + " takes on or off, not '" + line[2] + "'",
+              "`set " + what + "` 后面跟 `on` 或 `off`，而不是 '" + line[2] + "'"});
+      (what == "pre-vote" ? features.pre_vote : features.check_quorum) = line[2] == "on";
+    } else if (what == "read-mode") {
+      require_words(line, 3, 3, "set read-mode log|read-index|lease");
+      const auto* names = std::begin(raft::kReadModeNames);
+      const auto* found = std::find(names, std::end(raft::kReadModeNames), line[2]);
+      if (found == std::end(raft::kReadModeNames))
+        fail({"a read mode is log, read-index or lease, not '" + line[2] + "'",
+              "读的方式是 `log`、`read-index` 或 `lease`，而不是 '" + line[2] + "'"});
+      features.read_mode = static_cast<raft::ReadMode>(found - names);
+    } else if (what == "snapshot-every") {
+      require_words(line, 3, 3, "set snapshot-every N");
+      features.snapshot_every = parse_number(line[2], {"the number of entries", "日志项数"});
+    } else if (what == "snapshot-chunk") {
+      require_words(line, 3, 3, "set snapshot-chunk BYTES");
+      features.snapshot_chunk_bytes = parse_number(line[2], {"the chunk size", "分块大小"});
+      if (features.snapshot_chunk_bytes == 0)
+        fail({"a snapshot chunk holds at least 1 byte", "快照分块至少 1 个字节"});
+    } else {
+      return false;
+    }
+    cluster_->set_features(features);
+    return true;
   }
 
   bool execute_protocol(const Line& line) override {
