@@ -205,6 +205,9 @@ int bench_real(int argc, char** argv) {
           {"closed-loop clients, each one put at a time", "闭环客户端个数，每个一次发一个写请求"})
       .value("seconds", options.seconds, "S", {"how long to run", "运行多久（秒）"})
       .value("size", options.size, "B", {"bytes per value", "每个值的字节数"})
+      .flag("reads", options.reads,
+            {"gets instead of puts (of keys written first), served as the nodes' --read says",
+             "用读请求代替写请求（读先写入的键），按节点的 --read 方式服务"})
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kRealHelp)) return *status;
   const auto nodes = net::parse_cluster(cluster);
@@ -224,7 +227,8 @@ int bench_real(int argc, char** argv) {
     print_error("conlab bench", result.error, line.language());
     return 1;
   }
-  std::cout << bench_text({.clients = options.clients,
+  std::cout << bench_text({.reads = options.reads,
+                           .clients = options.clients,
                            .size = options.size,
                            .seconds = result.seconds,
                            .operations = result.operations,

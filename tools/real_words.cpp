@@ -63,16 +63,18 @@ std::string bench_text(const BenchFigures& f, Lang lang) {
   out << std::fixed << std::setprecision(0);
   const double rate = static_cast<double>(f.operations) / f.seconds;
   if (lang == Lang::zh) {
+    const char* what = f.reads ? " 个读请求" : " 个写请求";
     out << f.clients << " 个客户端，每个值 " << f.size << " 字节，" << std::setprecision(1)
-        << f.seconds << " 秒：" << std::setprecision(0) << "每秒 " << rate << " 个写请求，延迟 p50 "
+        << f.seconds << " 秒：" << std::setprecision(0) << "每秒 " << rate << what << "，延迟 p50 "
         << f.p50_us << " 微秒，p90 " << f.p90_us << " 微秒，p99 " << f.p99_us << " 微秒（"
-        << f.operations << " 个写请求，" << f.failures << " 个失败）\n";
+        << f.operations << what << "，" << f.failures << " 个失败）\n";
     return out.str();
   }
+  const char* what = f.reads ? " gets" : " puts";
   out << f.clients << " client" << (f.clients == 1 ? "" : "s") << ", " << f.size << "-byte values, "
-      << std::setprecision(1) << f.seconds << " s: " << std::setprecision(0) << rate
-      << " puts/s, latency p50 " << f.p50_us << " us, p90 " << f.p90_us << " us, p99 " << f.p99_us
-      << " us (" << f.operations << " puts, " << f.failures << " failed)\n";
+      << std::setprecision(1) << f.seconds << " s: " << std::setprecision(0) << rate << what
+      << "/s, latency p50 " << f.p50_us << " us, p90 " << f.p90_us << " us, p99 " << f.p99_us
+      << " us (" << f.operations << what << ", " << f.failures << " failed)\n";
   return out.str();
 }
 

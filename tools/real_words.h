@@ -50,6 +50,7 @@ std::string get_text(const std::optional<std::string>& value, Lang lang);
 
 // `conlab bench --cluster`: one line of puts per second and latency.
 struct BenchFigures {
+  bool reads = false;  // gets, not puts
   std::size_t clients = 0, size = 0;
   double seconds = 0;
   std::uint64_t operations = 0, failures = 0;

@@ -17,14 +17,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace net;
 
+// The keys the clients write (or read): k0 … k1023.
+constexpr std::uint64_t kKeys = 1024;
+
 // One closed-loop client on a shared io_context.
 class LoopClient : public std::enable_shared_from_this<LoopClient> {
  public:
-  LoopClient(asio::io_context& io, std::string id, std::string value, Clock::time_point end,
-             std::vector<std::uint32_t>& latencies, RealResult& result)
+  LoopClient(asio::io_context& io, std::string id, std::string value, bool reads,
+             Clock::time_point end, std::vector<std::uint32_t>& latencies, RealResult& result)
       : socket_(io),
         id_(std::move(id)),
         value_(std::move(value)),
+        reads_(reads),
         end_(end),
         latencies_(latencies),
         result_(result) {}
@@ -45,8 +49,9 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
  private:
   void next() {
     if (Clock::now() >= end_) return;
-    out_ += encode(Request{
-                PutRequest{id_, ++sequence_, "k" + std::to_string(sequence_ % 1024), value_}}) +
+    std::string key = "k" + std::to_string(++sequence_ % kKeys);
+    out_ += encode(reads_ ? Request{GetRequest{std::move(key)}}
+                          : Request{PutRequest{id_, sequence_, std::move(key), value_}}) +
             "\n";
     sent_ = Clock::now();
     auto self = shared_from_this();
@@ -65,7 +70,9 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
                   ++result_.failures;
                   return;
                 }
-                const bool ok = n == 3 && *asio::buffers_begin(buffer_.data()) == 'o';
+                // `ok` for a put, `value V` for a get (every key was written).
+                const char first = *asio::buffers_begin(buffer_.data());
+                const bool ok = reads_ ? first == 'v' : n == 3 && first == 'o';
                 buffer_.consume(n);
                 if (!ok) {
                   ++result_.failures;
@@ -82,6 +89,7 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
 
   tcp::socket socket_;
   std::string id_, value_, out_;
+  bool reads_;
   asio::streambuf buffer_;
   Clock::time_point end_, sent_;
   std::uint64_t sequence_ = 0;
@@ -115,14 +123,23 @@ RealResult run_real(const RealOptions& options) {
   for (char& c : value) c = static_cast<char>('a' + random() % 26);
   std::vector<std::uint32_t> latencies;
   latencies.reserve(1 << 20);
+  if (options.reads) {  // every key holds a value before the reads start
+    for (std::uint64_t k = 0; k < kKeys; ++k) {
+      const auto put = finder.put("k" + std::to_string(k), value);
+      if (!put.done) {
+        result.error = put.error;
+        return result;
+      }
+    }
+  }
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(options.seconds));
   std::random_device device;
   const std::string run = std::to_string(device());
   for (std::size_t i = 0; i < options.clients; ++i) {
-    std::make_shared<LoopClient>(io, "bench-" + run + "-" + std::to_string(i), value, end,
-                                 latencies, result)
+    std::make_shared<LoopClient>(io, "bench-" + run + "-" + std::to_string(i), value, options.reads,
+                                 end, latencies, result)
         ->start(leader);
   }
   io.run();

@@ -1,6 +1,8 @@
 // `conlab bench --cluster …`: closed-loop clients against a real cluster.
-// Each client sends a put, waits for the answer, sends the next; the
-// benchmark counts the puts acknowledged per second and their latency.
+// Each client sends a put (or, with `reads`, a get), waits for the answer,
+// sends the next; the benchmark counts the operations answered per second
+// and their latency. Reads go to keys the benchmark wrote first, so each
+// answer carries a value; how the leader serves them is the nodes' `--read`.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +19,11 @@ struct RealOptions {
   std::size_t clients = 1;
   double seconds = 5;
   std::size_t size = 256;  // bytes per value
+  bool reads = false;      // gets instead of puts
 };
 
 struct RealResult {
-  std::uint64_t operations = 0;  // puts acknowledged
+  std::uint64_t operations = 0;  // puts acknowledged (gets answered)
   std::uint64_t failures = 0;    // answers other than ok (a leader change)
   double seconds = 0;
   double p50_us = 0, p90_us = 0, p99_us = 0;
