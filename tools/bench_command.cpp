@@ -67,9 +67,9 @@ const Help kRealHelp{
     {"Usage: conlab bench --cluster A=HOST:PORT,… [options]\n\n"
      "Puts (or gets, with --reads) as fast as N clients can, each waiting for its\n"
      "answer before the next, to the leader of a real cluster; prints operations per\n"
-     "second and latency. Whether\n"
-     "the cluster is durable or in memory is how its nodes were started\n"
-     "(conlab cluster start [--in-memory]); docs/real-cluster.md has figures.\n\n",
+     "second and latency. Whether the cluster is durable or in memory is how its\n"
+     "nodes were started (conlab cluster start [--in-memory]); docs/real-cluster.md\n"
+     "has figures.\n\n",
      "用法：conlab bench --cluster A=HOST:PORT,… [选项]\n\n"
      "N 个客户端尽快向真实集群的领导者发写请求（put；加 --reads 则发读请求 get），\n"
      "每个客户端收到回答后才发下一个；打印每秒的请求数和延迟。集群是否持久化，取决于节点怎样启动\n"
