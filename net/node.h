@@ -39,6 +39,7 @@
 #include "net/endpoint.h"
 #include "net/node_log.h"
 #include "net/waiting_clients.h"
+#include "raft/rules.h"
 
 namespace consensus_lab::net {
 
@@ -54,6 +55,7 @@ struct NodeOptions {
   Millis election_timeout_min = 150;
   Millis election_timeout_max = 300;
   Millis heartbeat = 50;
+  raft::Features raft_features;  // pre-vote, check-quorum, reads, snapshots
 };
 
 // Run a node until SIGINT or SIGTERM. Returns the exit status: 0 after a

@@ -64,6 +64,7 @@ ProtocolRunner::Role ProtocolRunner::make_role(const NodeOptions& options,
         .timing = {.election_timeout_min = options.election_timeout_min,
                    .election_timeout_max = options.election_timeout_max,
                    .heartbeat = options.heartbeat},
+        .features = options.raft_features,
         .back_off_to_log_end = true,
         .max_entries_per_append = 256,
     };

@@ -16,6 +16,7 @@
 #include "net/client.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/raft_features.h"
 #include "tools/real_words.h"
 
 namespace consensus_lab::tools {
@@ -41,6 +42,7 @@ struct ClusterOptions {
   std::string protocol = "raft", dir;
   std::size_t nodes = 3;
   bool in_memory = false, quiet = false;
+  RaftFeatureWords features;  // handed to every node as given
   narration::Lang lang = narration::Lang::en;
 };
 
@@ -111,6 +113,8 @@ std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& fol
       node.args.push_back(peer.id + "=127.0.0.1:" + std::to_string(peer.port));
     }
     if (options.quiet) node.args.push_back("--quiet");
+    for (std::string& arg : raft_feature_args(options.features))
+      node.args.push_back(std::move(arg));
     if (options.lang == narration::Lang::zh) node.args.insert(node.args.end(), {"--lang", "zh"});
     if (options.in_memory) {
       node.args.push_back("--in-memory");
@@ -217,6 +221,7 @@ int cluster_command(int argc, char** argv) {
              "节点只记录启动和停止、选举和任期变化，以及被拒绝的输入（用于基准测试）"})
       .lang({"the nodes' narration, and this help, in English or in the notes' Chinese",
              "节点的讲述和本帮助用英文或笔记的中文"});
+  declare_raft_features(line, options.features);
   // `conlab cluster --help`, or `conlab cluster start|stop [options]`.
   const bool options_first = action.rfind('-', 0) == 0;
   if (const auto status =
@@ -226,6 +231,10 @@ int cluster_command(int argc, char** argv) {
   options.lang = line.language();
   if (options.protocol != "raft" && options.protocol != "multipaxos") {
     return line.error(kProtocolChoice);
+  }
+  raft::Features features;  // checked here, so that no node fails to start for them
+  if (auto error = parse_raft_features(options.features, options.protocol, features)) {
+    return line.error(*error);
   }
   if (options.dir.empty()) options.dir = "cluster-" + options.protocol;
   const fs::path folder = fs::absolute(options.dir);

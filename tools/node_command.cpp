@@ -8,6 +8,7 @@
 #include "net/wire.h"
 #include "tools/commands.h"
 #include "tools/options.h"
+#include "tools/raft_features.h"
 
 namespace consensus_lab::tools {
 
@@ -30,6 +31,7 @@ struct Words {
   std::string listen, timeout = "150..300";
   std::vector<std::string> peers;
   bool in_memory = false;
+  RaftFeatureWords features;
 };
 
 void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
@@ -62,6 +64,7 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
                     "从 FILE 读取选项，每行一个 NAME=VALUE（id=A、peer=B=127.0.0.1:7002……）；"
                     "命令行上给出的优先"})
       .either("data-dir", "in-memory");
+  declare_raft_features(line, words.features);
 }
 
 // `--peer ID=HOST:PORT`, each once; an error message otherwise.
@@ -113,7 +116,7 @@ std::optional<Text> validate(net::NodeOptions& options, const Words& words) {
   if (options.heartbeat < 1) {
     return Text{"--heartbeat must be at least 1 ms", "--heartbeat 至少是 1 毫秒"};
   }
-  return std::nullopt;
+  return parse_raft_features(words.features, options.protocol, options.raft_features);
 }
 
 }  // namespace
