@@ -47,6 +47,8 @@ class RaftCluster {
   void timeout(const NodeId& id);
   // A client command to `id`; false if `id` is down or not leader.
   bool submit(const NodeId& id, const Command& command);
+  // Leader `leader` hands its leadership to `target` (thesis §3.10).
+  void transfer_leadership(const NodeId& leader, const NodeId& target);
   // Scenario set-up: `set-log ID T1 T2 …` and `set-term ID T`.
   void set_log(const NodeId& id, const std::vector<raft::Term>& terms);
   void set_term(const NodeId& id, raft::Term term);
