@@ -60,6 +60,14 @@ class RaftScenario final
     if (LeaderBasedScenario::set_protocol(line)) return true;
     const std::string& what = line[1];
     raft::Features features = cluster_->options().features;
+    if (what == "leader-stability") {  // the checker's property (raft_stability_invariant.h)
+      require_words(line, 3, 3, "set leader-stability on|off");
+      if (line[2] != "off" && line[2] != "on")
+        fail({"set leader-stability takes on or off, not '" + line[2] + "'",
+              "`set leader-stability` 后面跟 `on` 或 `off`，而不是 '" + line[2] + "'"});
+      cluster_->set_leader_stability(line[2] == "on");
+      return true;
+    }
     if (what == "pre-vote" || what == "check-quorum") {
       require_words(line, 3, 3, "set " + what + " on|off");
       if (line[2] != "off" && line[2] != "on")
