@@ -50,9 +50,12 @@ Line RaftElectionWords::describe(const NodeId& node, const event::PreVoteRefused
   } else if (e.reason == Reason::less_complete_log) {
     why = zh ? "它的日志比自己的完整性低（投票限制）"
              : e.candidate + "'s log is less complete (the vote restriction)";
-  } else {
+  } else if (e.reason == Reason::leader_alive) {
     why = zh ? "刚刚收到过领导者的消息，领导者还在"
              : "it heard from a leader just now — the leader is alive";
+  } else {
+    why = zh ? "它自己就是领导者，而且仍能联系上大多数节点"
+             : "it is the leader, and still hears from a majority";
   }
   return {zh ? node + " 拒绝 " + e.candidate + " 的预投票：" + why
              : node + " refuses " + e.candidate + " a pre-vote: " + why,

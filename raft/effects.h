@@ -119,8 +119,9 @@ struct PreVoteGranted {
 };
 struct PreVoteRefused {
   // old_term: not later than this server's; less_complete_log: the vote
-  // restriction; leader_alive: it heard from a leader (check-quorum).
-  enum class Reason { old_term, less_complete_log, leader_alive };
+  // restriction; leader_alive: it heard from a leader (check-quorum);
+  // leads: it is that leader, and its majority holds (check-quorum).
+  enum class Reason { old_term, less_complete_log, leader_alive, leads };
   NodeId candidate;
   Term term;
   Reason reason;

@@ -98,7 +98,7 @@ void Server::on_pre_vote(Millis now, const NodeId& from, const PreVote& m, Effec
   } else if (config_.rules.vote_restriction && !candidate_log_ok(as_vote)) {
     refusal = Reason::less_complete_log;
   } else if (config_.features.check_quorum && in_lease(now)) {
-    refusal = Reason::leader_alive;
+    refusal = role_ == Role::leader ? Reason::leads : Reason::leader_alive;
   }
   if (refusal) {
     effects.events.push_back(event::PreVoteRefused{m.candidate_id, m.term, *refusal});
