@@ -76,11 +76,11 @@ int main(int argc, char** argv) {
              "C leads term 5: everyone's term jumped from 1 to 5 because one server was cut off",
              "C 成为任期 5 的领导者：只因一个节点被隔开过，所有节点的任期从 1 跳到了 5");
 
-  demo.part("With pre-vote and check-quorum", "有预投票和 check-quorum");
+  demo.part("With pre-vote and check-quorum", "有预投票和 `check-quorum`");
   demo.step(
       "pre-vote and check-quorum are switched on; a partition cuts A off; its timer fires "
       "three times: each time it only asks for pre-votes, and its term stays 5",
-      "打开预投票和 check-quorum；网络分区把 A 隔开；它的计时器超时三次：每次只请求预投票，"
+      "打开预投票和 `check-quorum`；网络分区把 A 隔开；它的计时器超时三次：每次只请求预投票，"
       "任期仍是 5",
       [&] {
         raft::Features features;

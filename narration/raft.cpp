@@ -94,7 +94,7 @@ struct RaftWords : RaftElectionWords {
   static Line describe(const NodeId& node, const event::BecameCandidate& c, Lang lang) {
     const std::string t = to_string(c.term);
     if (c.transfer) {  // thesis §3.10: its leader asked (TimeoutNow)
-      return {lang == Lang::zh ? node + " 收到领导者的 TimeoutNow：立即把任期增加到 " + t +
+      return {lang == Lang::zh ? node + " 收到领导者的 `TimeoutNow`：立即把任期增加到 " + t +
                                      "，推举自己为候选人（领导权转移）"
                                : node + " gets TimeoutNow from its leader: term " + t +
                                      " at once, it stands as candidate (leadership transfer)"};

@@ -18,7 +18,7 @@ std::string RaftElectionWords::chinese(const raft::PreVoteReply& m) {
 }
 
 std::string RaftElectionWords::chinese(const raft::TimeoutNow& m) {
-  return "TimeoutNow（任期 " + to_string(m.term) + "，立即发起选举）";
+  return "`TimeoutNow`（任期 " + to_string(m.term) + "，立即发起选举）";
 }
 
 // ---- Pre-vote (thesis §9.6) ----
@@ -68,7 +68,7 @@ Line RaftElectionWords::describe(const NodeId& node, const event::VoteIgnored& e
   const std::string t = to_string(e.term);
   return {lang == Lang::zh ? node + " 不理会 " + e.candidate + " 任期 " + t +
                                  " 的请求投票：它在最小选举超时时间内收到过领导者的消息，"
-                                 "不更新任期也不投票（check-quorum）"
+                                 "不更新任期也不投票（`check-quorum`）"
                            : node + " ignores " + e.candidate + "'s RequestVote of term " + t +
                                  ": it heard from its leader within the minimum election "
                                  "timeout, so it neither takes the term nor votes (check-quorum)",
@@ -100,7 +100,7 @@ Line RaftElectionWords::describe(const NodeId& node, const event::TransferStarte
 
 Line RaftElectionWords::describe(const NodeId& node, const event::TimeoutNowSent& e, Lang lang) {
   return {lang == Lang::zh ? node + " 看到 " + e.target +
-                                 " 的日志已经和自己一样：发送 TimeoutNow，让它立即发起选举"
+                                 " 的日志已经和自己一样：发送 `TimeoutNow`，让它立即发起选举"
                            : node + " sees " + e.target + "'s log match its own: TimeoutNow — " +
                                  e.target + " starts an election at once"};
 }
@@ -137,7 +137,7 @@ std::optional<std::string> RaftElectionWords::note(const event::LostQuorum&, Lan
 }
 
 std::optional<std::string> RaftElectionWords::note(const event::TimeoutNowSent& e, Lang lang) {
-  return (lang == Lang::zh ? "TimeoutNow 给 " : "TimeoutNow to ") + e.target;
+  return (lang == Lang::zh ? "`TimeoutNow` 给 " : "TimeoutNow to ") + e.target;
 }
 
 }  // namespace consensus_lab::narration

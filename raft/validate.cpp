@@ -247,18 +247,18 @@ Reason check_pre_vote_reply(const PreVoteReply& m) {
 Reason check_timeout_now(const Server& server, const NodeId& from, const TimeoutNow& m,
                          const std::optional<NodeId>& leader) {
   if (auto r = too_large(kTerm, m.term.value)) return r;
-  if (m.term.value == 0) return Text{"TimeoutNow of term 0", "任期为 0 的 TimeoutNow"};
+  if (m.term.value == 0) return Text{"TimeoutNow of term 0", "任期为 0 的 `TimeoutNow`"};
   if (!election_safety(server.config().rules) || m.term != server.current_term()) {
     return std::nullopt;
   }
   const std::string term = to_string(m.term);
   if (server.role() == Role::leader) {
     return Text{"TimeoutNow from " + from + " in term " + term + ", which this server leads",
-                "TimeoutNow 来自 " + from + "，任期 " + term + " 的领导者却是本服务器"};
+                "`TimeoutNow` 来自 " + from + "，任期 " + term + " 的领导者却是本服务器"};
   }
   if (leader && *leader != from) {
     return Text{"TimeoutNow from " + from + ", not the leader " + *leader + " of term " + term,
-                "TimeoutNow 来自 " + from + "，而任期 " + term + " 的领导者是 " + *leader};
+                "`TimeoutNow` 来自 " + from + "，而任期 " + term + " 的领导者是 " + *leader};
   }
   return std::nullopt;
 }

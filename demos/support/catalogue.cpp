@@ -126,10 +126,10 @@ const std::vector<DemoInfo> kCatalogue{
      .name = "raft_prevote",
      .title_en = "Raft: a server cut off for a while — without pre-vote it deposes the leader; "
                  "with pre-vote and check-quorum the leader stays",
-     .title_zh = "Raft：被隔开一段时间的节点——没有预投票时它推翻领导者；有预投票和 check-quorum "
+     .title_zh = "Raft：被隔开一段时间的节点——没有预投票时它推翻领导者；有预投票和 `check-quorum` "
                  "时领导者不变",
      .notes_section = "Raft › 选举的规则 (thesis §9.6 pre-vote, §6.2 check-quorum)",
-     .notes_section_zh = "Raft › 选举的规则（论文 §9.6 预投票，§6.2 check-quorum）"},
+     .notes_section_zh = "Raft › 选举的规则（论文 §9.6 预投票，§6.2 `check-quorum`）"},
 };
 
 }  // namespace

@@ -211,15 +211,15 @@ class RaftScenario final
     const NodeId& target = node(line[1]);
     const auto leader = cluster_->leader();
     if (!leader) {
-      fail({"transfer-leadership: no server leads now", "transfer-leadership：现在没有领导者"});
+      fail({"transfer-leadership: no server leads now", "`transfer-leadership`：现在没有领导者"});
     }
     if (*leader == target) {
       fail({"transfer-leadership: " + target + " is the leader already",
-            "transfer-leadership：" + target + " 已经是领导者"});
+            "`transfer-leadership`：" + target + " 已经是领导者"});
     }
     if (!cluster_->server(target)) {
       fail({"transfer-leadership: " + target + " is down",
-            "transfer-leadership：" + target + " 已宕机"});
+            "`transfer-leadership`：" + target + " 已宕机"});
     }
     cluster_->transfer_leadership(*leader, target);
     return true;
