@@ -57,6 +57,9 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   void submit(Context& context, const Command& command) {
     carry_out(context, server_->submit(context.now(), command));
   }
+  void transfer_leadership(Context& context, const NodeId& target) {
+    carry_out(context, server_->transfer_leadership(context.now(), target));
+  }
   // Scenario set-up, not a protocol step: the checks of the server against
   // itself start again from what it leaves.
   void set_log(Context& context, const std::vector<Term>& terms) {
@@ -141,6 +144,10 @@ bool RaftCluster::submit(const NodeId& id, const Command& command) {
   if (s == nullptr || s->role() != raft::Role::leader) return false;
   nodes_.act(world_, id, &RaftNode::submit, command);
   return true;
+}
+
+void RaftCluster::transfer_leadership(const NodeId& leader, const NodeId& target) {
+  nodes_.act(world_, leader, &RaftNode::transfer_leadership, target);
 }
 
 void RaftCluster::set_log(const NodeId& id, const std::vector<Term>& terms) {

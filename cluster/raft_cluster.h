@@ -27,6 +27,9 @@ struct RaftOptions {
   std::uint64_t seed = 1;
   std::map<NodeId, Millis> fixed_election_timeouts;  // the notes: A=150, B=200, C=300
   bool back_off_to_log_end = false;                  // raft::Server::Config's faster back-off
+  // Check "a leader that keeps its majority is not deposed"
+  // (raft_stability_invariant.h; `set leader-stability on`).
+  bool leader_stability = false;
 };
 
 class RaftNode;
@@ -47,6 +50,8 @@ class RaftCluster {
   void timeout(const NodeId& id);
   // A client command to `id`; false if `id` is down or not leader.
   bool submit(const NodeId& id, const Command& command);
+  // Leader `leader` hands its leadership to `target` (thesis §3.10).
+  void transfer_leadership(const NodeId& leader, const NodeId& target);
   // Scenario set-up: `set-log ID T1 T2 …` and `set-term ID T`.
   void set_log(const NodeId& id, const std::vector<raft::Term>& terms);
   void set_term(const NodeId& id, raft::Term term);
@@ -84,6 +89,7 @@ class RaftCluster {
 
   void set_rules(const raft::Rules& rules);
   void set_features(const raft::Features& features);
+  void set_leader_stability(bool on) { options_.leader_stability = on; }
   void set_timing(const raft::Timing& timing);
   // A fixed election timeout for `id`, or none: random from the timing's range.
   void set_fixed_election_timeout(const NodeId& id, std::optional<Millis> timeout);

@@ -96,8 +96,11 @@ std::optional<narration::Text> leader_stays_leader(const NodeId& server,
                                                    const RaftServerSnapshot& before,
                                                    const RaftServerSnapshot& now,
                                                    const raft::Rules&) {
+  // (Check-quorum, thesis §6.2: a leader that lost its majority steps down
+  // to follower in its own term — and leads it no more.)
   if (before.up && now.up && before.role == Role::leader &&
-      now.current_term == before.current_term && now.role != Role::leader) {
+      now.current_term == before.current_term && now.role != Role::leader &&
+      !(now.check_quorum && now.role == Role::follower)) {
     const std::string term = raft::to_string(now.current_term);
     return narration::Text{server + " was leader of term " + term + " and is now " +
                                std::string(describe_role(now.role)) + " in it",
@@ -125,7 +128,8 @@ RaftInvariants::RaftInvariants(const RaftCluster& cluster, ClientHistory& client
                     "服务器运行期间，已提交索引从不减小", commit_index_never_goes_down},
                    {"a leader stays leader for the rest of its term",
                     "领导者在自己的任期内一直是领导者", leader_stays_leader},
-               }) {}
+               }),
+      stability_(cluster) {}
 
 RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
   if (const Server* s = cluster_.server_at(i)) {
@@ -133,7 +137,8 @@ RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
             .current_term = s->current_term(),
             .voted_for = s->voted_for(),
             .role = s->role(),
-            .commit_index = s->commit_index()};
+            .commit_index = s->commit_index(),
+            .check_quorum = s->config().features.check_quorum};
   }
   const raft::RaftHardState& disk = cluster_.state_at(i);
   return {.up = false, .current_term = disk.current_term, .voted_for = disk.voted_for};
@@ -218,6 +223,9 @@ std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::s
   if (auto problem = only_possible_messages())
     return sim::violated({"servers send only possible messages", "服务器只发送可能的消息"},
                          std::move(*problem));
+  if (auto problem = stability_.check()) {
+    return sim::violated(LeaderStability::kInvariant, std::move(*problem));
+  }
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   return servers_.run(cluster_.options().rules, event_node);
 }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/raft_stability_invariant.h"
 #include "cluster/server_checks.h"
 #include "raft/server.h"
 #include "sim/world.h"
@@ -42,6 +43,7 @@ struct RaftServerSnapshot {
   std::optional<NodeId> voted_for;         // durable, in current_term
   raft::Role role = raft::Role::follower;  // volatile: only while up
   raft::LogIndex commit_index;             // volatile
+  bool check_quorum = false;               // the feature: a leader may step down in its term
   friend bool operator==(const RaftServerSnapshot&, const RaftServerSnapshot&) = default;
 };
 
@@ -166,6 +168,7 @@ class RaftInvariants {
   // last held.
   bool completeness_to_check_ = true;
   ServerChecks<RaftServerSnapshot, raft::Rules> servers_;
+  LeaderStability stability_;
 };
 
 }  // namespace consensus_lab::cluster

@@ -3,6 +3,7 @@
 // 跟随者, 候选人, 任期, 请求投票 RPC, 日志复制 RPC, 心跳, 日志项, 提交).
 
 #include "narration/describers.h"
+#include "narration/raft_elections.h"
 
 namespace consensus_lab::narration {
 
@@ -27,7 +28,12 @@ std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry) {
 // Raft's words: one function per message, per decision and per note
 // on a diagram; RaftDescriber hands each message or event to its own
 // (narration/describer.h).
-struct RaftWords {
+struct RaftWords : RaftElectionWords {
+  // Pre-vote, check-quorum and leadership transfer (narration/raft_elections.cpp).
+  using RaftElectionWords::chinese;
+  using RaftElectionWords::describe;
+  using RaftElectionWords::note;
+
   // ---- Messages, as the notes name them ----
 
   static std::string chinese(const raft::RequestVote& m) {
@@ -87,6 +93,12 @@ struct RaftWords {
 
   static Line describe(const NodeId& node, const event::BecameCandidate& c, Lang lang) {
     const std::string t = to_string(c.term);
+    if (c.transfer) {  // thesis §3.10: its leader asked (TimeoutNow)
+      return {lang == Lang::zh ? node + " 收到领导者的 `TimeoutNow`：立即把任期增加到 " + t +
+                                     "，推举自己为候选人（领导权转移）"
+                               : node + " gets TimeoutNow from its leader: term " + t +
+                                     " at once, it stands as candidate (leadership transfer)"};
+    }
     if (lang == Lang::en) {
       return {node + " times out: term " + t + ", it stands as candidate and votes for itself"};
     }

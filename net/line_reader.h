@@ -56,6 +56,8 @@ class LineReader {
     return items;
   }
 
+  // Nothing is left of the line (an optional last word is absent).
+  bool at_end() const { return pos_ == line_.size(); }
   // The line must end here; returns what was read from it.
   template <class T>
   T finish(T value) {

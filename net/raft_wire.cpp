@@ -17,7 +17,20 @@ namespace {
 std::string line_of(const raft::RequestVote& m) {
   LineWriter w("RequestVote");
   w.field("term", m.term.value).word("candidate").word(m.candidate_id);
+  w.field("last-log", m.last_log_index.value).number(m.last_log_term.value);
+  if (m.transfer) w.word("transfer");  // only after TimeoutNow: older lines stay as they were
+  return w.done();
+}
+std::string line_of(const raft::PreVote& m) {
+  LineWriter w("PreVote");
+  w.field("term", m.term.value).word("candidate").word(m.candidate_id);
   return w.field("last-log", m.last_log_index.value).number(m.last_log_term.value).done();
+}
+std::string line_of(const raft::PreVoteReply& m) {
+  return LineWriter("PreVoteReply").field("term", m.term.value).flag("granted", m.granted).done();
+}
+std::string line_of(const raft::TimeoutNow& m) {
+  return LineWriter("TimeoutNow").field("term", m.term.value).done();
 }
 std::string line_of(const raft::Vote& m) {
   return LineWriter("Vote").field("term", m.term.value).flag("granted", m.vote_granted).done();
@@ -91,12 +104,20 @@ raft::AppendReply read_append_reply(LineReader& r) {
 
 // The message a line holds after its type word.
 raft::Message read_message(LineReader& r, std::string_view type) {
-  if (type == "RequestVote") {
-    return raft::RequestVote{.term = term(r),
-                             .candidate_id = node(r, "candidate", "the candidate"),
-                             .last_log_index = LogIndex{r.field("last-log", "the last log index")},
-                             .last_log_term = Term{r.number("the last log term")}};
+  if (type == "RequestVote" || type == "PreVote") {
+    const raft::PreVote m{.term = term(r),
+                          .candidate_id = node(r, "candidate", "the candidate"),
+                          .last_log_index = LogIndex{r.field("last-log", "the last log index")},
+                          .last_log_term = Term{r.number("the last log term")}};
+    if (type == "PreVote") return m;
+    const bool transfer = !r.at_end();
+    if (transfer) r.expect("transfer");
+    return raft::RequestVote{m.term, m.candidate_id, m.last_log_index, m.last_log_term, transfer};
   }
+  if (type == "PreVoteReply") {
+    return raft::PreVoteReply{.term = term(r), .granted = r.flag("granted")};
+  }
+  if (type == "TimeoutNow") return raft::TimeoutNow{.term = term(r)};
   if (type == "Vote") {
     return raft::Vote{.term = term(r), .vote_granted = r.flag("granted")};
   }

@@ -56,7 +56,8 @@ struct StaleRefused {  // a message from an older term
 };
 struct BecameCandidate {
   Term term;
-  bool again = false;  // a candidate whose election failed (else a follower's timeout)
+  bool again = false;     // a candidate whose election failed (else a follower's timeout)
+  bool transfer = false;  // asked to by its leader's TimeoutNow (thesis §3.10)
 };
 struct VoteGranted {
   NodeId candidate;
@@ -108,13 +109,54 @@ struct SetUp {  // a scenario's or a demo's set-up (set_log, set_term): no proto
   Term term;    // the term the server is in now
   std::optional<std::vector<Term>> log;  // the terms of the log it was given (set_log)
 };
+// ---- pre-vote, check-quorum (thesis §9.6, §6.2), leadership transfer (§3.10) ----
+struct BecamePreCandidate {  // asks for pre-votes for `term` (its term + 1), its term unchanged
+  Term term;
+};
+struct PreVoteGranted {
+  NodeId candidate;
+  Term term;  // the term the candidate would stand in
+};
+struct PreVoteRefused {
+  // old_term: not later than this server's; less_complete_log: the vote
+  // restriction; leader_alive: it heard from a leader (check-quorum);
+  // leads: it is that leader, and its majority holds (check-quorum).
+  enum class Reason { old_term, less_complete_log, leader_alive, leads };
+  NodeId candidate;
+  Term term;
+  Reason reason;
+};
+struct VoteIgnored {  // a higher-term RequestVote within check-quorum's lease
+  NodeId candidate;
+  Term term;
+};
+struct LostQuorum {  // a leader that heard from no majority steps down in its term
+  Term term;
+  std::size_t heard;  // servers heard within the last election timeout, itself included
+};
+struct TransferStarted {
+  NodeId target;
+  Term term;
+};
+struct TimeoutNowSent {
+  NodeId target;
+};
+struct TransferAborted {  // not done within an election timeout: commands again
+  NodeId target;
+};
+struct SubmitRefused {  // a leader transferring its leadership takes no command
+  NodeId target;
+};
 }  // namespace event
 
 using Event =
     std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
                  event::VoteRefused, event::BecameLeader, event::EntryAppended,
                  event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
-                 event::NextIndexBack, event::Committed, event::Applied, event::SetUp>;
+                 event::NextIndexBack, event::Committed, event::Applied, event::SetUp,
+                 event::BecamePreCandidate, event::PreVoteGranted, event::PreVoteRefused,
+                 event::VoteIgnored, event::LostQuorum, event::TransferStarted,
+                 event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

@@ -16,7 +16,7 @@ namespace consensus_lab::raft {
 // 然后向其他节点发送请求投票 RPC 消息" (A increases its term, stands as candidate,
 // votes for itself first, then sends RequestVote to the others). From a
 // follower, or a candidate whose election failed; never from a leader.
-void Server::become_candidate(Millis now, RandomSource& random, Effects& effects) {
+void Server::become_candidate(Millis now, RandomSource& random, Effects& effects, bool transfer) {
   assert(role_ != Role::leader);
   const bool again = role_ == Role::candidate;
   reset_election_timer(now, random);  // a split vote: try again after a new random timeout
@@ -27,12 +27,15 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
   set_current_term(Term{hard_.current_term.value + 1});
   vote_for(config_.self);
   votes_ = {config_.self};
+  pre_votes_.clear();
   leader_hint_.reset();
-  effects.events.push_back(event::BecameCandidate{hard_.current_term, again});
+  heard_from_leader_at_.reset();
+  effects.events.push_back(event::BecameCandidate{hard_.current_term, again, transfer});
   const RequestVote request{.term = hard_.current_term,
                             .candidate_id = config_.self,
                             .last_log_index = last_log_index(),
-                            .last_log_term = last_log_term()};
+                            .last_log_term = last_log_term(),
+                            .transfer = transfer};
   for (const NodeId& peer : config_.servers) {
     if (peer != config_.self) effects.send.push_back({peer, request});
   }
@@ -58,6 +61,8 @@ void Server::become_leader(Millis now, Effects& effects) {
     next_index_[peer] = last_log_index().next();
     match_index_[peer] = LogIndex{};
   }
+  heard_from_.clear();  // check-quorum: a full election timeout before the first check
+  quorum_check_at_ = now + config_.timing.election_timeout_min;
   if (config_.rules.leader_noop) append_as_leader(Command::noop(), effects);
   broadcast_append_entries(effects);
   next_heartbeat_ = now + config_.timing.heartbeat;

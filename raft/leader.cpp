@@ -26,6 +26,10 @@ Effects Server::submit(Millis now, const Command& command) {
 Effects Server::submit_all(Millis /*now*/, const std::vector<Command>& commands) {
   Effects effects;
   if (role_ != Role::leader || commands.empty()) return finish(std::move(effects));
+  if (transfer_) {  // thesis §3.10: no new command while the leadership is handed over
+    effects.events.push_back(event::SubmitRefused{transfer_->target});
+    return finish(std::move(effects));
+  }
   // notes, 复制日志: "领导者基于客户端请求中的指令，创建一个新日志项，并附加到本地日志中"
   // — "from the command in the client's request, the leader makes a new log
   // entry and appends it to its own log".
@@ -46,6 +50,7 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
   match = m.match_index;
   next = std::max(next, match.next());
   advance_commit_index(effects);
+  if (transfer_ && transfer_->target == from) continue_transfer(effects);
   // A follower being caught up in batches (max_entries_per_append): the
   // next batch, at once.
   if (match.next() == next && next <= last_log_index()) send_append_entries(from, effects);

@@ -20,8 +20,9 @@ LogIndex named_index(const AppendReply& m) {
 }
 
 std::string_view message_type(const Message& message) {
-  static constexpr std::string_view names[] = {"request-vote", "vote", "append-entries",
-                                               "append-reply"};
+  static constexpr std::string_view names[] = {"request-vote", "vote",     "append-entries",
+                                               "append-reply", "pre-vote", "pre-vote-reply",
+                                               "timeout-now"};
   return names[message.index()];
 }
 
@@ -30,8 +31,18 @@ std::string to_string(const Message& message) {
       Overloaded{
           [](const RequestVote& m) {
             return "RequestVote term " + to_string(m.term) + " last (" +
-                   to_string(m.last_log_index) + ", " + to_string(m.last_log_term) + ")";
+                   to_string(m.last_log_index) + ", " + to_string(m.last_log_term) + ")" +
+                   (m.transfer ? " transfer" : "");
           },
+          [](const PreVote& m) {
+            return "PreVote term " + to_string(m.term) + " last (" + to_string(m.last_log_index) +
+                   ", " + to_string(m.last_log_term) + ")";
+          },
+          [](const PreVoteReply& m) {
+            return std::string(m.granted ? "PreVoteReply" : "PreVoteReply refused") + " term " +
+                   to_string(m.term);
+          },
+          [](const TimeoutNow& m) { return "TimeoutNow term " + to_string(m.term); },
           [](const Vote& m) {
             return std::string(m.vote_granted ? "Vote" : "Vote refused") + " term " +
                    to_string(m.term);

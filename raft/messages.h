@@ -54,6 +54,9 @@ struct RequestVote {
   NodeId candidate_id;
   LogIndex last_log_index;
   Term last_log_term;
+  // Thesis §3.10: the election was asked for by the leader (TimeoutNow), so
+  // voters grant it even while they hear from that leader (check-quorum).
+  bool transfer = false;
 };
 struct Vote {
   Term term;
@@ -90,9 +93,31 @@ struct AppendReply {
 // index after a refusal (0: none). The wire carries it as its `match` number.
 LogIndex named_index(const AppendReply& m);
 
-using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply>;
+// ---- What production Raft adds (Ongaro's thesis) ----
+// 预投票 (thesis §9.6): "could I win an election in term T?" — the same
+// fields as RequestVote; nobody's term or vote changes for it.
+struct PreVote {
+  Term term;  // the term the pre-candidate would stand in: its current term + 1
+  NodeId candidate_id;
+  LogIndex last_log_index;
+  Term last_log_term;
+};
+// Granted: the request's term. Refused: the voter's own term.
+struct PreVoteReply {
+  Term term;
+  bool granted = false;
+};
+// 领导权转移 (thesis §3.10): the leader tells a follower whose log is up to
+// date to start an election at once.
+struct TimeoutNow {
+  Term term;
+};
 
-// "request-vote", "vote", "append-entries", "append-reply".
+using Message =
+    std::variant<RequestVote, Vote, AppendEntries, AppendReply, PreVote, PreVoteReply, TimeoutNow>;
+
+// "request-vote", "vote", "append-entries", "append-reply", "pre-vote",
+// "pre-vote-reply", "timeout-now".
 std::string_view message_type(const Message& message);
 // "AppendEntries term 4 prev (6, 3) [(7, 4, x←3)] commit 6", "heartbeat term 4 …".
 std::string to_string(const Message& message);

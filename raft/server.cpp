@@ -93,6 +93,8 @@ bool Server::is_peer(const NodeId& id) const {
 Effects Server::tick(Millis now, RandomSource& random) {
   Effects effects;
   if (role_ == Role::leader) {
+    check_transfer_deadline(now, effects);
+    if (!check_quorum_holds(now, effects, random)) return finish(std::move(effects));
     if (now >= next_heartbeat_) {
       // notes, 选举的规则: "领导者发送心跳消息…阻止跟随者发起新的选举" — "the leader
       // sends heartbeats … so that followers start no new election".
@@ -100,14 +102,14 @@ Effects Server::tick(Millis now, RandomSource& random) {
       next_heartbeat_ = now + config_.timing.heartbeat;
     }
   } else if (now >= election_deadline_) {
-    become_candidate(now, random, effects);
+    start_election(now, random, effects);
   }
   return finish(std::move(effects));
 }
 
 Effects Server::timeout(Millis now, RandomSource& random) {
   Effects effects;
-  if (role_ != Role::leader) become_candidate(now, random, effects);
+  if (role_ != Role::leader) start_election(now, random, effects);
   return finish(std::move(effects));
 }
 
@@ -115,17 +117,23 @@ Effects Server::timeout(Millis now, RandomSource& random) {
 
 // From any role, into a term at least the current one — and a leader only
 // into a later term: "a leader stays leader within its term" (at most one
-// leader per term, and it does not give its term up).
-void Server::become_follower(Term term, Effects& effects) {
+// leader per term, and it does not give its term up) — except under
+// check-quorum (thesis §6.2), where a leader that heard from no majority
+// steps down in its own term (lost_quorum): it leads no more, and nobody else
+// leads that term either, since it already does.
+void Server::become_follower(Term term, Effects& effects, [[maybe_unused]] bool lost_quorum) {
   assert(term >= hard_.current_term);
-  assert(role_ != Role::leader || term > hard_.current_term);
+  assert(role_ != Role::leader || term > hard_.current_term || lost_quorum);
   if (term > hard_.current_term) {
     effects.events.push_back(event::TermRaised{hard_.current_term, term});
     set_current_term(term);
     leader_hint_.reset();  // whoever led the old term does not lead this one
+    heard_from_leader_at_.reset();
   }
   role_ = Role::follower;
   votes_.clear();
+  pre_votes_.clear();
+  transfer_.reset();
 }
 
 // ---- messages --------------------------------------------------------------------
@@ -136,6 +144,9 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
   // changes nothing (raft/validate.cpp).
   if (auto reason = check(from, message)) return Effects{.refused = std::move(reason)};
   Effects effects;
+  if (handle_before_shared_rules(now, from, message, effects, random)) {
+    return finish(std::move(effects));
+  }
   const Term term = std::visit([](const auto& m) { return m.term; }, message);
 
   // Shared rule 1 — notes, 任期: "如果一个节点，发现自己的任期编号比其他节点小，那么它
@@ -158,6 +169,9 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
                  [&](const Vote& m) { on_vote(now, from, m, effects); },
                  [&](const AppendEntries& m) { on_append_entries(now, from, m, effects, random); },
                  [&](const AppendReply& m) { on_append_reply(from, m, effects); },
+                 [&](const PreVote&) {},       // handle_before_shared_rules took it
+                 [&](const PreVoteReply&) {},  // a refusal: only its term mattered
+                 [&](const TimeoutNow&) { on_timeout_now(now, from, effects, random); },
              },
              message);
   return finish(std::move(effects));
@@ -182,9 +196,12 @@ void Server::refuse_stale(const NodeId& from, const Message& message, Term term,
 // 自己相同日志项的最大索引值…领导者强制跟随者更新覆盖的不一致日志项".
 void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntries& m,
                                Effects& effects, RandomSource& random) {
-  assert(m.term == hard_.current_term);                            // the shared rules came first
-  if (role_ == Role::candidate) become_follower(m.term, effects);  // a leader of my term exists
+  assert(m.term == hard_.current_term);  // the shared rules came first
+  if (role_ == Role::candidate || role_ == Role::pre_candidate) {
+    become_follower(m.term, effects);  // a leader of my term exists
+  }
   leader_hint_ = m.leader_id;
+  heard_from_leader_at_ = now;  // check-quorum's lease starts again (in_lease)
   reset_election_timer(now, random);
 
   // ---- Consistency check ---------------------------------------------------

@@ -35,9 +35,12 @@ namespace consensus_lab::raft {
 // own term past it either (become_candidate).
 inline constexpr std::uint64_t kLargestNumber = 9'223'372'036'854'775'807;  // 2^63 - 1
 
-// Figure 4's three states (跟随者, 候选人, 领导者), and their names.
-enum class Role { follower, candidate, leader };
-inline constexpr std::string_view kRoleNames[] = {"follower", "candidate", "leader"};
+// Figure 4's three states (跟随者, 候选人, 领导者), and their names — and the
+// thesis' pre-candidate (§9.6, 预投票): a follower asking whether it could win
+// before it raises its term (only with Features::pre_vote).
+enum class Role { follower, candidate, leader, pre_candidate };
+inline constexpr std::string_view kRoleNames[] = {"follower", "candidate", "leader",
+                                                  "pre-candidate"};
 inline std::string_view to_string(Role role) {
   return kRoleNames[static_cast<int>(role)];
 }
@@ -104,6 +107,23 @@ class Server {
   // Start the election timer again from now (after its timeout was changed).
   Effects restart_election_timer(Millis now, RandomSource& random);
 
+  // ---- production Raft: pre-vote, check-quorum (raft/prevote.cpp,
+  // raft/check_quorum.cpp), leadership transfer (raft/transfer.cpp) ----
+  // Thesis §3.10: the leader hands its leadership to `target` (a peer): it
+  // takes no client command meanwhile, brings the target's log up to date,
+  // then sends it TimeoutNow. Nothing happens on a server that is not leader.
+  Effects transfer_leadership(Millis now, const NodeId& target);
+  // The server a transfer under way goes to (none: no transfer).
+  std::optional<NodeId> transferring_to() const;
+  // Check-quorum's lease (thesis §4.2.3, §6.2): this server heard from the
+  // leader of its term within the minimum election timeout — or it is that
+  // leader, whose quorum held at its last check. With check_quorum on it then
+  // grants no vote or pre-vote to a higher term. Lease reads rest on it.
+  bool in_lease(Millis now) const;
+  // When this server last heard from the leader of its current term (none:
+  // not in this term, or never since it started).
+  std::optional<Millis> heard_from_leader_at() const { return heard_from_leader_at_; }
+
  private:
   bool is_peer(const NodeId& id) const;  // another server of the cluster
   bool won_majority() const;             // a candidate's votes are a majority
@@ -125,9 +145,26 @@ class Server {
   void append_as_leader(const Command& command, Effects& effects);
 
   // ---- role changes (only these change role_) ----
-  void become_follower(Term term, Effects& effects);
-  void become_candidate(Millis now, RandomSource& random, Effects& effects);
+  // lost_quorum: a leader steps down in its own term (check-quorum).
+  void become_follower(Term term, Effects& effects, bool lost_quorum = false);
+  // transfer: on TimeoutNow — its RequestVote says so (thesis §3.10).
+  void become_candidate(Millis now, RandomSource& random, Effects& effects, bool transfer = false);
   void become_leader(Millis now, Effects& effects);
+  // The election timer fired: a pre-vote first with Features::pre_vote.
+  void start_election(Millis now, RandomSource& random, Effects& effects);
+  void become_pre_candidate(Millis now, RandomSource& random, Effects& effects);
+
+  // ---- pre-vote, check-quorum, transfer: before the shared rules, the
+  // messages these handle without raising the term (true: handled) ----
+  bool handle_before_shared_rules(Millis now, const NodeId& from, const Message& message,
+                                  Effects& effects, RandomSource& random);
+  void on_pre_vote(Millis now, const NodeId& from, const PreVote& m, Effects& effects);
+  void on_pre_vote_reply(Millis now, const NodeId& from, const PreVoteReply& m, Effects& effects,
+                         RandomSource& random);
+  bool check_quorum_holds(Millis now, Effects& effects, RandomSource& random);
+  void on_timeout_now(Millis now, const NodeId& from, Effects& effects, RandomSource& random);
+  void continue_transfer(Effects& effects);
+  void check_transfer_deadline(Millis now, Effects& effects);
 
   // ---- messages, one per box of Figure 2 ----
   void refuse_stale(const NodeId& from, const Message& message, Term term, Effects& effects) const;
@@ -177,6 +214,23 @@ class Server {
   std::map<NodeId, LogIndex> next_index_;   // per server: the next entry to send it
   std::map<NodeId, LogIndex> match_index_;  // per server: highest entry known replicated there
   Millis next_heartbeat_ = 0;
+
+  // ---- pre-vote, check-quorum, leadership transfer ----
+  std::set<NodeId> pre_votes_;  // a pre-candidate's grants (itself included)
+  // THE time check-quorum's lease counts from: the last AppendEntries from the
+  // leader of current_term (reset when the term changes or this server
+  // stands for election). in_lease() reads it; lease reads depend on it.
+  std::optional<Millis> heard_from_leader_at_;
+  // A leader's: when each server last sent it a message of its term, and
+  // when it next checks that a majority did within the last period.
+  std::map<NodeId, Millis> heard_from_;
+  Millis quorum_check_at_ = 0;
+  struct Transfer {
+    NodeId target;
+    Millis deadline;  // aborted if not done by then (thesis §3.10)
+    bool sent_timeout_now = false;
+  };
+  std::optional<Transfer> transfer_;
 };
 
 }  // namespace consensus_lab::raft

@@ -218,6 +218,51 @@ Reason check_append_reply(const Server& server, const AppendReply& m) {
   return std::nullopt;
 }
 
+// ---- pre-vote and leadership transfer -----------------------------------------
+
+// A PreVote asks for the term after the pre-candidate's own, so at least 1,
+// in its own name, with its last entry — RequestVote's checks, and the term.
+Reason check_pre_vote(const NodeId& from, const PreVote& m) {
+  if (m.term.value == 0) {
+    return Text{"PreVote for term 0 (a pre-candidate asks for its term + 1)",
+                "预投票请求的任期是 0（预候选人请求的是自己的任期加 1）"};
+  }
+  return check_request_vote(from, RequestVote{.term = m.term,
+                                              .candidate_id = m.candidate_id,
+                                              .last_log_index = m.last_log_index,
+                                              .last_log_term = m.last_log_term});
+}
+
+// A grant carries the term it was asked for, at least 1.
+Reason check_pre_vote_reply(const PreVoteReply& m) {
+  if (m.granted && m.term.value == 0) {
+    return Text{"a pre-vote granted for term 0", "为任期 0 授予的预投票"};
+  }
+  return too_large(kTerm, m.term.value);
+}
+
+// Only a leader sends TimeoutNow, in its term (at least 1). Election Safety:
+// in this server's term that is the leader it knows — or itself, when it
+// leads, which no other server does.
+Reason check_timeout_now(const Server& server, const NodeId& from, const TimeoutNow& m,
+                         const std::optional<NodeId>& leader) {
+  if (auto r = too_large(kTerm, m.term.value)) return r;
+  if (m.term.value == 0) return Text{"TimeoutNow of term 0", "任期为 0 的 `TimeoutNow`"};
+  if (!election_safety(server.config().rules) || m.term != server.current_term()) {
+    return std::nullopt;
+  }
+  const std::string term = to_string(m.term);
+  if (server.role() == Role::leader) {
+    return Text{"TimeoutNow from " + from + " in term " + term + ", which this server leads",
+                "`TimeoutNow` 来自 " + from + "，任期 " + term + " 的领导者却是本服务器"};
+  }
+  if (leader && *leader != from) {
+    return Text{"TimeoutNow from " + from + ", not the leader " + *leader + " of term " + term,
+                "`TimeoutNow` 来自 " + from + "，而任期 " + term + " 的领导者是 " + *leader};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<narration::Text> Server::check(const NodeId& from, const Message& message) const {
@@ -232,6 +277,9 @@ std::optional<narration::Text> Server::check(const NodeId& from, const Message& 
           [&](const Vote& m) { return check_vote(m); },
           [&](const AppendEntries& m) { return check_append_entries(*this, from, m); },
           [&](const AppendReply& m) { return check_append_reply(*this, m); },
+          [&](const PreVote& m) { return check_pre_vote(from, m); },
+          [&](const PreVoteReply& m) { return check_pre_vote_reply(m); },
+          [&](const TimeoutNow& m) { return check_timeout_now(*this, from, m, leader_hint_); },
       },
       message);
 }

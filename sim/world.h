@@ -261,6 +261,8 @@ class World {
   // its crash or restart, an action), by the order nodes were added; none
   // for an event of the network alone or a check asked from outside.
   std::optional<std::size_t> event_node() const { return event_node_; }
+  // Whether nodes a and b (by position) can talk: no partition between them.
+  bool can_talk(std::size_t a, std::size_t b) const { return network_.can_talk(a, b); }
 
  private:
   friend class Context<M, E>;

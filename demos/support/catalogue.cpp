@@ -122,6 +122,14 @@ const std::vector<DemoInfo> kCatalogue{
      .notes_section = "Multi-Paxos (2 轮 RPC 通讯; 省掉准备阶段); Raft › 复制日志",
      .notes_section_zh = "Multi-Paxos（2 轮 RPC 通讯；省掉准备阶段）；Raft › 复制日志",
      .draws_diagrams = false},
+    {.number = "18",
+     .name = "raft_prevote",
+     .title_en = "Raft: a server cut off for a while — without pre-vote it deposes the leader; "
+                 "with pre-vote and check-quorum the leader stays",
+     .title_zh = "Raft：被隔开一段时间的节点——没有预投票时它推翻领导者；有预投票和 `check-quorum` "
+                 "时领导者不变",
+     .notes_section = "Raft › 选举的规则 (thesis §9.6 pre-vote, §6.2 check-quorum)",
+     .notes_section_zh = "Raft › 选举的规则（论文 §9.6 预投票，§6.2 `check-quorum`）"},
 };
 
 }  // namespace

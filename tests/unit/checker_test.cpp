@@ -76,10 +76,18 @@ Options reconfiguring() {
 // With `rule` off, the checker must find a safety violation within 1,000
 // seeds, shrink it to a file of at most 40 lines, and that file must replay
 // to the same invariant.
+void is_caught(const std::string& name, const std::string& what, Options options);
+
 void rule_off_is_caught(const std::string& name, const std::string& rule, Options options = {}) {
-  options.protocol = name;
   options.rules = {{rule, false}};
   if (rule == "commit-current-term-only") options.rules.emplace_back("leader-noop", false);
+  is_caught(name, rule, options);
+}
+
+// The same for what `options` switches (its rules and features), the file
+// named after `what`.
+void is_caught(const std::string& name, const std::string& what, Options options) {
+  options.protocol = name;
   const check::Search search = check::search(options, 1, 1000, /*keep_going=*/false);
   REQUIRE(search.counterexample);
   const check::Counterexample& found = *search.counterexample;
@@ -90,7 +98,7 @@ void rule_off_is_caught(const std::string& name, const std::string& rule, Option
   CHECK(small.what == found.found.what);  // the same invariant, in fewer lines
   CHECK(small.lines.size() <= found.found.lines.size());
 
-  const std::string file = name + "-" + rule + ".txt";
+  const std::string file = name + "-" + what + ".txt";
   const std::string text = check::scenario_file(small, "found by a test", file);
   CHECK(count_lines(text) <= check::kShortEnough);
   const auto [status, report] = run_as_file(file, text);
@@ -99,7 +107,30 @@ void rule_off_is_caught(const std::string& name, const std::string& rule, Option
   CHECK(report == file + ":" + std::to_string(small.failed + 4) + ": " + small.detail + "\n");
 }
 
+// Raft with check-quorum, under partitions that heal and no other fault: the
+// checker then holds that a leader which keeps its majority is not deposed
+// (cluster/raft_stability_invariant.h).
+Options partitions_with_check_quorum(const std::string& pre_vote) {
+  Options options = protocol("raft");
+  options.faults = check::Faults{.partition = 10};
+  options.features = {{"check-quorum", "on"}, {"pre-vote", pre_vote}};
+  return options;
+}
+
 }  // namespace
+
+TEST_CASE(
+    "pre-vote off: the checker finds a healed server deposing a leader that kept its majority") {
+  is_caught("raft", "pre-vote", partitions_with_check_quorum("off"));
+}
+
+TEST_CASE("checker: pre-vote and check-quorum on, 1,000 seeds of partitions that heal pass") {
+  const check::Search search =
+      check::search(partitions_with_check_quorum("on"), 1, 1000, /*keep_going=*/true);
+  CHECK(search.violations == 0);
+  if (search.counterexample) FAIL_CHECK(search.counterexample->found.detail);
+  CHECK(search.committed >= 1000);
+}
 
 TEST_CASE("checker: with every rule on, 300 seeds of every protocol pass, faults and all") {
   for (const char* name : {"paxos", "multipaxos", "raft"}) {

@@ -126,6 +126,14 @@ std::vector<std::string> settings_lines(const Options& options) {
     lines.push_back("set rule " + name + (on ? " on" : " off"));
   }
   for (const auto& [name, value] : options.features) lines.push_back("set " + name + " " + value);
+  // Partitions that heal, and no other fault: a network on which a leader
+  // that keeps its majority must not be deposed (cluster/raft_stability_invariant.h;
+  // checked with check-quorum on).
+  if (options.protocol == "raft" &&
+      options.faults == Faults{.partition = options.faults.partition} &&
+      options.faults.partition > 0) {
+    lines.emplace_back("set leader-stability on");
+  }
   const auto factory = scenario::protocols().find(options.protocol);
   if (factory != scenario::protocols().end()) {
     for (auto& line : factory->second()->check_settings()) lines.push_back(std::move(line));

@@ -1,8 +1,9 @@
-// `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`,
+// `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`, `transfer-leadership ID`,
 // `put [ID] KEY VALUE`, `read [ID] KEY`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
 // `election-timeout` and `heartbeat`, the rules of raft/server.h (kRuleNames), and the
 // expectations leader / role / term / voted / log / log-length / commit / kv.
-// Message types: request-vote, vote, append-entries, append-reply.
+// Message types: request-vote, vote, append-entries, append-reply, pre-vote, pre-vote-reply,
+// timeout-now.
 #include <algorithm>
 #include <iterator>
 #include <memory>
@@ -42,7 +43,8 @@ class RaftScenario final
 
  protected:
   std::vector<std::string> message_types() const override {
-    return {"request-vote", "vote", "append-entries", "append-reply"};
+    return {"request-vote", "vote",           "append-entries", "append-reply",
+            "pre-vote",     "pre-vote-reply", "timeout-now"};
   }
 
   Text leader_title() const override { return {"leader", "领导者"}; }
@@ -58,6 +60,14 @@ class RaftScenario final
     if (LeaderBasedScenario::set_protocol(line)) return true;
     const std::string& what = line[1];
     raft::Features features = cluster_->options().features;
+    if (what == "leader-stability") {  // the checker's property (raft_stability_invariant.h)
+      require_words(line, 3, 3, "set leader-stability on|off");
+      if (line[2] != "off" && line[2] != "on")
+        fail({"set leader-stability takes on or off, not '" + line[2] + "'",
+              "`set leader-stability` 后面跟 `on` 或 `off`，而不是 '" + line[2] + "'"});
+      cluster_->set_leader_stability(line[2] == "on");
+      return true;
+    }
     if (what == "pre-vote" || what == "check-quorum") {
       require_words(line, 3, 3, "set " + what + " on|off");
       if (line[2] != "off" && line[2] != "on")
@@ -112,6 +122,7 @@ class RaftScenario final
       cluster_->set_term(id, Term{parse_number(line[2], {"the term", "任期"})});
       return true;
     }
+    if (command == "transfer-leadership") return transfer_leadership(line);
     if (command == "propose") {
       fail({"propose is a paxos command (raft uses put)",
             "`propose` 是 `paxos` 的命令（`raft` 用 `put`）"});
@@ -124,11 +135,13 @@ class RaftScenario final
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
     if (what == "role") {
-      require_words(line, 4, 4, "expect role ID follower|candidate|leader");
+      require_words(line, 4, 4, "expect role ID follower|candidate|leader|pre-candidate");
       const NodeId& id = node(line[2]);
-      if (line[3] != "follower" && line[3] != "candidate" && line[3] != "leader") {
-        fail({"a role is follower, candidate or leader, not '" + line[3] + "'",
-              "角色是 `follower`、`candidate` 或 `leader`，而不是 '" + line[3] + "'"});
+      if (std::find(std::begin(raft::kRoleNames), std::end(raft::kRoleNames), line[3]) ==
+          std::end(raft::kRoleNames)) {
+        fail({"a role is follower, candidate, leader or pre-candidate, not '" + line[3] + "'",
+              "角色是 `follower`、`candidate`、`leader` 或 `pre-candidate`，而不是 '" + line[3] +
+                  "'"});
       }
       const auto* server = cluster_->server(id);
       const std::string actual = server ? std::string(raft::to_string(server->role())) : "down";
@@ -191,6 +204,27 @@ class RaftScenario final
   }
 
  private:
+  // `transfer-leadership TARGET`: the current leader hands its leadership to
+  // TARGET (thesis §3.10).
+  bool transfer_leadership(const Line& line) {
+    require_words(line, 2, 2, "transfer-leadership TARGET");
+    const NodeId& target = node(line[1]);
+    const auto leader = cluster_->leader();
+    if (!leader) {
+      fail({"transfer-leadership: no server leads now", "`transfer-leadership`：现在没有领导者"});
+    }
+    if (*leader == target) {
+      fail({"transfer-leadership: " + target + " is the leader already",
+            "`transfer-leadership`：" + target + " 已经是领导者"});
+    }
+    if (!cluster_->server(target)) {
+      fail({"transfer-leadership: " + target + " is down",
+            "`transfer-leadership`：" + target + " 已宕机"});
+    }
+    cluster_->transfer_leadership(*leader, target);
+    return true;
+  }
+
   std::vector<Command> committed_commands() const override {
     std::vector<Command> commands;
     for (const auto& [index, entry] : cluster_->committed()) commands.push_back(entry.command);
