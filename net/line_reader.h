@@ -63,6 +63,8 @@ class LineReader {
     return value;
   }
   void end();
+  // Whether the line ends here (an optional last field follows otherwise).
+  bool at_end() const { return pos_ >= line_.size(); }
 
  private:
   // A word as an error message shows it: at most 40 bytes.

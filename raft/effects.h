@@ -108,13 +108,45 @@ struct SetUp {  // a scenario's or a demo's set-up (set_log, set_term): no proto
   Term term;    // the term the server is in now
   std::optional<std::vector<Term>> log;  // the terms of the log it was given (set_log)
 };
+// Reads without a log entry (thesis §6.4; raft/reads.cpp). A read's id is
+// its driver's (Server::read).
+enum class ReadWay { read_index, lease };
+struct ReadStarted {  // the leader took a read: its read index and heartbeat round
+  std::uint64_t id;
+  std::string key;
+  std::optional<LogIndex> read_index;  // none: waiting for an entry of its term to commit
+  std::uint64_t round;                 // 0: answered under the lease, no round needed
+};
+struct ReadIndexSet {  // a deferred read: an entry of the leader's term committed
+  std::uint64_t id;
+  LogIndex read_index;
+};
+struct RoundConfirmed {  // a majority acknowledged heartbeat round `round`
+  std::uint64_t round;
+  std::optional<Millis> lease_until;  // lease mode: the lease now lasts until then
+};
+struct ReadAnswered {
+  std::uint64_t id;
+  std::string key;
+  std::optional<std::string> value;  // none: the key is not set
+  LogIndex read_index;
+  ReadWay way;
+};
+struct ReadRefused {
+  enum class Reason { not_leader, stepped_down, log_mode };
+  std::uint64_t id;
+  std::string key;
+  Reason reason;
+  std::optional<NodeId> leader_hint;
+};
 }  // namespace event
 
-using Event =
-    std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
-                 event::VoteRefused, event::BecameLeader, event::EntryAppended,
-                 event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
-                 event::NextIndexBack, event::Committed, event::Applied, event::SetUp>;
+using Event = std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate,
+                           event::VoteGranted, event::VoteRefused, event::BecameLeader,
+                           event::EntryAppended, event::AppendRefused, event::ConflictDeleted,
+                           event::EntriesStored, event::NextIndexBack, event::Committed,
+                           event::Applied, event::SetUp, event::ReadStarted, event::ReadIndexSet,
+                           event::RoundConfirmed, event::ReadAnswered, event::ReadRefused>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

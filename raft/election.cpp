@@ -59,6 +59,7 @@ void Server::become_leader(Millis now, Effects& effects) {
     match_index_[peer] = LogIndex{};
   }
   if (config_.rules.leader_noop) append_as_leader(Command::noop(), effects);
+  start_round(now);
   broadcast_append_entries(effects);
   next_heartbeat_ = now + config_.timing.heartbeat;
   advance_commit_index(effects);  // a cluster of one commits alone
