@@ -101,9 +101,6 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
       }
       raft::write(*effects.persist, disk_);
     }
-    for (const auto& sent : effects.send) {
-      ++cluster_.messages_sent_[std::string(raft::message_type(sent.message))];
-    }
     make_visible(context, effects,  // 2. …then visible
                  [&](const raft::Event& event) { cluster_.observe(index_, event); });
   }

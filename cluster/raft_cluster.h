@@ -70,14 +70,12 @@ class RaftCluster {
   // redirects the client — nothing is recorded. Returns whether a leader
   // took the read.
   bool client_read(const NodeId& id, const std::string& key);
-  // The answers of reads without a log entry, in the order they came, as
-  // "ID KEY VALUE|none" (scenario `expect read`), and the messages sent so
-  // far per type (demo 19 counts a read's cost).
+  // Reads without a log entry, numbered from 1 in the order clients made
+  // them (scenario `expect read`).
   // The answer to read `id` (the n-th read taken without a log entry, from
   // 1), once a leader answered it (the outer optional): the value, or none.
   std::optional<std::optional<std::string>> read_index_answer(std::uint64_t id) const;
   std::uint64_t reads_taken() const { return last_read_id_; }
-  const std::map<std::string, std::size_t>& messages_sent() const { return messages_sent_; }
   const ClientHistory& history() const { return history_; }
 
   // The live leader with the highest term, if any.
@@ -111,11 +109,10 @@ class RaftCluster {
   std::map<raft::LogIndex, raft::LogEntry> committed_;  // the first entry committed at each index
   ClientHistory history_;
   // Reads without a log entry: the history's command for each read id
-  // (raft::Server::ReadRequest), their answers, and the messages sent.
+  // (raft::Server::ReadRequest), and their answers.
   std::map<std::uint64_t, Command> reads_;
   std::uint64_t last_read_id_ = 0;
   std::map<std::uint64_t, std::optional<std::string>> read_answers_;
-  std::map<std::string, std::size_t> messages_sent_;
   std::unique_ptr<RaftInvariants> invariants_;  // made once the nodes are
 };
 

@@ -62,16 +62,17 @@ Effects Server::read(Millis now, const ReadRequest& request) {
                                                  commit_index_, event::ReadWay::lease});
     return finish(std::move(effects));
   }
-  // Step 2: a round that starts after the read arrived. Reads that arrive
-  // together share one.
-  const bool shared = round_started_.count(round_) && round_started_.at(round_) == now;
-  if (!shared) start_round(now);
+  // Step 2: a round that starts after the read arrived — a new one: a round
+  // sent before, even at the same millisecond, may have been acknowledged
+  // before the read arrived. (Reads waiting share the acknowledgments: one
+  // of a later round confirms every earlier one.)
+  start_round(now);
   PendingRead pending{request, std::nullopt, round_};
   if (may_set_read_index()) pending.read_index = commit_index_;  // step 1
   effects.events.push_back(
       event::ReadStarted{request.id, request.key, pending.read_index, pending.round});
   pending_reads_.push_back(std::move(pending));
-  if (!shared) broadcast_append_entries(effects);
+  broadcast_append_entries(effects);
   return finish(std::move(effects));
 }
 

@@ -203,6 +203,39 @@ TEST_CASE("rule persist off (raft): the checker finds a violation") {
 TEST_CASE("rule log-consistency-check off: the checker finds a violation") {
   rule_off_is_caught("raft", "log-consistency-check");
 }
+TEST_CASE(
+    "rule read-after-own-term-commit off: with ReadIndex reads, the checker finds a new leader's "
+    "stale read") {
+  Options options;
+  options.features = {{"read-mode", "read-index"}};
+  rule_off_is_caught("raft", "read-after-own-term-commit", options);
+}
+TEST_CASE("with ReadIndex reads and every rule on, 300 seeds of raft pass, faults and all") {
+  Options options = protocol("raft");
+  options.features = {{"read-mode", "read-index"}};
+  const check::Search search = check::search(options, 1, 300, /*keep_going=*/true);
+  CHECK(search.violations == 0);
+  if (search.counterexample) FAIL_CHECK(search.counterexample->found.detail);
+}
+// Lease reads (thesis §6.4.1) are safe only while servers that heard from the
+// leader refuse to vote for the minimum election timeout — check-quorum's
+// vote refusal (thesis §6.2, `check-quorum`), which is not in this branch:
+// with lease reads and without it the checker should find a stale read, and
+// with it every seed should pass. Skipped until check-quorum's vote refusal
+// is built; then remove the skip.
+TEST_CASE(
+    "lease reads: with check-quorum off the checker finds a stale read, with it on 1,000 "
+    "seeds pass" *
+    doctest::skip()) {
+  Options options = protocol("raft");
+  options.features = {{"read-mode", "lease"}, {"check-quorum", "off"}};
+  const check::Search unsafe = check::search(options, 1, 1000, /*keep_going=*/false);
+  REQUIRE(unsafe.counterexample);
+  CHECK(unsafe.counterexample->found.what == "client operations are linearizable");
+  options.features = {{"read-mode", "lease"}, {"check-quorum", "on"}};
+  const check::Search safe = check::search(options, 1, 1000, /*keep_going=*/true);
+  CHECK(safe.violations == 0);
+}
 
 // The table next to a Rules struct names every switch of it — a Rules struct
 // is nothing but its switches, so it has as many bytes as the table has
