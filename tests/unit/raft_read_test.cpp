@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "net/raft_wire.h"
 #include "raft/server.h"
 #include "tests/unit/raft_test_support.h"
 
@@ -222,4 +224,22 @@ TEST_CASE(
   REQUIRE(reason);
   CHECK(reason->en == "AppendReply acknowledges heartbeat round 9, past the leader's latest 1");
   CHECK(reason->zh == "日志复制 RPC 的响应确认了心跳轮次 9，超出了领导者最新的轮次 1");
+}
+
+TEST_CASE("Raft thesis 6.4: the wire carries a heartbeat round; a line without one is round 0") {
+  AppendEntries heartbeat = append_entries(Term{2}, "A", LogIndex{1}, Term{1});
+  heartbeat.round = 7;
+  const std::string line = net::encode(Message{heartbeat});
+  CHECK(line.ends_with(" round 7"));
+  CHECK(std::get<AppendEntries>(net::decode_raft(line)).round == 7);
+  AppendReply reply = reply_success(Term{2}, LogIndex{1}, LogIndex{1});
+  reply.round = 7;
+  CHECK(std::get<AppendReply>(net::decode_raft(net::encode(Message{reply}))).round == 7);
+  reply.round = 0;  // as a node that counts no rounds writes it
+  const std::string old = net::encode(Message{reply});
+  CHECK(old.find("round") == std::string::npos);
+  CHECK(std::get<AppendReply>(net::decode_raft(old)).round == 0);
+  CHECK_THROWS(net::decode_raft(old + " round 0"));
+  CHECK_THROWS(net::decode_raft(old + " round"));
+  CHECK_THROWS(net::decode_raft(old + " round 3 4"));
 }
