@@ -122,6 +122,13 @@ const std::vector<DemoInfo> kCatalogue{
      .notes_section = "Multi-Paxos (2 轮 RPC 通讯; 省掉准备阶段); Raft › 复制日志",
      .notes_section_zh = "Multi-Paxos（2 轮 RPC 通讯；省掉准备阶段）；Raft › 复制日志",
      .draws_diagrams = false},
+    {.number = "19",
+     .name = "raft_reads",
+     .title_en = "Raft: one read three ways — through the log, ReadIndex, lease — and the new "
+                 "leader's read rule",
+     .title_zh = "Raft：同一个读请求的三种方式——经过日志、读索引、租约读——以及新领导者的读规则",
+     .notes_section = "Raft (thesis §6.4 ReadIndex, §6.4.1 lease)",
+     .notes_section_zh = "Raft（论文 §6.4 读索引，§6.4.1 租约读）"},
 };
 
 }  // namespace
