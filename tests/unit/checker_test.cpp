@@ -219,10 +219,14 @@ TEST_CASE("with ReadIndex reads and every rule on, 300 seeds of raft pass, fault
 }
 // Lease reads (thesis §6.4.1) are safe only while servers that heard from the
 // leader refuse to vote for the minimum election timeout — check-quorum's
-// vote refusal (thesis §6.2, `check-quorum`), which is not in this branch:
-// with lease reads and without it the checker should find a stale read, and
-// with it every seed should pass. Skipped until check-quorum's vote refusal
-// is built; then remove the skip.
+// vote refusal (thesis §6.2, `check-quorum`), which is not built here yet.
+// Skipped until it is; then remove the skip. Measured before that: with
+// check-quorum off, 5,000 seeds (--requests 40 --steps 200) and 3,000 with
+// partition=50 found no stale lease read — the workload seldom elects a new
+// leader while the old one, cut off, still holds its lease and is asked to
+// read (tests/scenarios/raft/lease_read_needs_check_quorum.txt does it by
+// hand) — so the first half may need the workload to aim reads at a leader
+// that was cut off.
 TEST_CASE(
     "lease reads: with check-quorum off the checker finds a stale read, with it on 1,000 "
     "seeds pass" *
