@@ -60,6 +60,9 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   void transfer_leadership(Context& context, const NodeId& target) {
     carry_out(context, server_->transfer_leadership(context.now(), target));
   }
+  void read(Context& context, const Server::ReadRequest& request) {
+    carry_out(context, server_->read(context.now(), request));
+  }
   // Scenario set-up, not a protocol step: the checks of the server against
   // itself start again from what it leaves.
   void set_log(Context& context, const std::vector<Term>& terms) {
@@ -176,7 +179,32 @@ bool RaftCluster::client_put(const NodeId& id, const std::string& key, const std
 bool RaftCluster::client_read(const NodeId& id, const std::string& key) {
   const Server* s = server(id);
   if (s == nullptr || s->role() != raft::Role::leader) return false;
-  return submit(id, history_.begin_read(id, key, world_.now()));
+  const Command read = history_.begin_read(id, key, world_.now());
+  if (options_.features.read_mode == raft::ReadMode::log) return submit(id, read);
+  reads_.emplace(++last_read_id_, read);
+  nodes_.act(world_, id, &RaftNode::read, Server::ReadRequest{last_read_id_, key});
+  return true;
+}
+
+std::optional<std::optional<std::string>> RaftCluster::read_index_answer(std::uint64_t id) const {
+  const auto it = read_answers_.find(id);
+  if (it == read_answers_.end()) return std::nullopt;
+  return it->second;
+}
+
+// A read without a log entry answered (recorded as the client's answer) or
+// refused (the client hears nothing: it stays pending, as after a crash).
+void RaftCluster::observe_read(std::size_t server, const raft::Event& event) {
+  const NodeId& id = options_.servers[server];
+  if (const auto* answered = std::get_if<raft::event::ReadAnswered>(&event)) {
+    read_answers_.try_emplace(answered->id, answered->value);
+    const auto it = reads_.find(answered->id);
+    if (it == reads_.end()) return;
+    history_.applied(id, it->second, false, answered->value, world_.now());
+    reads_.erase(it);
+  } else if (const auto* refused = std::get_if<raft::event::ReadRefused>(&event)) {
+    reads_.erase(refused->id);
+  }
 }
 
 std::optional<NodeId> RaftCluster::leader() const {
@@ -250,6 +278,7 @@ void RaftCluster::observe(std::size_t server, const raft::Event& event) {
     history_.applied(options_.servers[server], applied->command, applied->repeat, applied->value,
                      world_.now());
   }
+  observe_read(server, event);
   invariants_->observe(server, event);
 }
 

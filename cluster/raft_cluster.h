@@ -67,11 +67,20 @@ class RaftCluster {
   // A client's put of KEY=VALUE at `id`, recorded in the history; false (and
   // nothing recorded) if `id` is down or not leader.
   bool client_put(const NodeId& id, const std::string& key, const std::string& value);
-  // A client's read of `key` at `id`: a leader puts it into the log (it is
-  // answered when applied, and recorded in the history); any other server
-  // redirects the client — the answer is then none and nothing is recorded.
-  // Returns whether the read went into the log.
+  // A client's read of `key` at `id`, the way features.read_mode says: read
+  // mode log — a leader puts it into the log (answered when applied);
+  // read-index or lease — the leader answers without a log entry
+  // (raft::Server::read: at once, or when its heartbeat round is confirmed).
+  // Either way the answer is recorded in the history. Any other server
+  // redirects the client — nothing is recorded. Returns whether a leader
+  // took the read.
   bool client_read(const NodeId& id, const std::string& key);
+  // Reads without a log entry, numbered from 1 in the order clients made
+  // them (scenario `expect read`).
+  // The answer to read `id` (the n-th read taken without a log entry, from
+  // 1), once a leader answered it (the outer optional): the value, or none.
+  std::optional<std::optional<std::string>> read_index_answer(std::uint64_t id) const;
+  std::uint64_t reads_taken() const { return last_read_id_; }
   const ClientHistory& history() const { return history_; }
 
   // The live leader with the highest term, if any.
@@ -97,6 +106,7 @@ class RaftCluster {
  private:
   friend class RaftNode;
   void observe(std::size_t server, const raft::Event& event);
+  void observe_read(std::size_t server, const raft::Event& event);
 
   RaftOptions options_;
   RaftWorld world_;
@@ -104,6 +114,11 @@ class RaftCluster {
   LogReads log_reads_;
   std::map<raft::LogIndex, raft::LogEntry> committed_;  // the first entry committed at each index
   ClientHistory history_;
+  // Reads without a log entry: the history's command for each read id
+  // (raft::Server::ReadRequest), and their answers.
+  std::map<std::uint64_t, Command> reads_;
+  std::uint64_t last_read_id_ = 0;
+  std::map<std::uint64_t, std::optional<std::string>> read_answers_;
   std::unique_ptr<RaftInvariants> invariants_;  // made once the nodes are
 };
 

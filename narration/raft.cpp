@@ -18,9 +18,10 @@ std::string position(raft::LogIndex index, raft::Term term) {
 }
 
 // A log entry in the notes' notation: "(index, term, command)".
-std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry) {
+// (A read in the log — read mode `log` — is 读 x in Chinese.)
+std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry, Lang lang = Lang::en) {
   return "(" + to_string(index) + ", " + to_string(entry.term) + ", " +
-         consensus_lab::to_string(entry.command) + ")";
+         command_text(entry.command, lang) + ")";
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ struct RaftWords : RaftElectionWords {
       raft::LogIndex index = m.prev_log_index;
       for (const auto& entry : m.entries) {
         ++index.value;
-        text += (index.value > m.prev_log_index.value + 1 ? " " : "") + entry_text(index, entry);
+        text += (index.value > m.prev_log_index.value + 1 ? " " : "") +
+                entry_text(index, entry, Lang::zh);
       }
       text += "]";
     }
@@ -143,7 +145,7 @@ struct RaftWords : RaftElectionWords {
   // ---- Log replication (§5.3, §5.4.2) ----
 
   static Line describe(const NodeId& node, const event::EntryAppended& a, Lang lang) {
-    const std::string entry = entry_text(a.index, a.entry);
+    const std::string entry = entry_text(a.index, a.entry, lang);
     return {lang == Lang::zh ? "领导者 " + node + " 把日志项 " + entry + " 附加到本地日志"
                              : "leader " + node + " appends " + entry + " to its log"};
   }
@@ -181,7 +183,7 @@ struct RaftWords : RaftElectionWords {
   }
 
   static Line describe(const NodeId& node, const event::Committed& c, Lang lang) {
-    const std::string entry = entry_text(c.index, c.entry);
+    const std::string entry = entry_text(c.index, c.entry, lang);
     return {lang == Lang::zh ? node + " 提交日志项 " + entry : node + " commits " + entry,
             Tone::good};
   }
@@ -223,6 +225,83 @@ struct RaftWords : RaftElectionWords {
             Tone::quiet};
   }
 
+  // ---- Reads without a log entry (thesis §6.4: 读索引 ReadIndex, 租约读) ----
+
+  static std::string read_name(std::uint64_t id, const std::string& key) {
+    return "r" + std::to_string(id) + " (" + key + ")";
+  }
+
+  static Line describe(const NodeId& node, const event::ReadStarted& r, Lang lang) {
+    const std::string read = read_name(r.id, r.key), round = std::to_string(r.round);
+    if (!r.read_index) {
+      return {lang == Lang::zh ? node + " 收到读请求 " + read + "，先等待：本任期的日志项还没有提交"
+                               : node + " takes read " + read +
+                                     " and waits: no entry of its term is committed yet",
+              Tone::warn};
+    }
+    const std::string index = to_string(*r.read_index);
+    if (r.round == 0) {
+      return {lang == Lang::zh ? node + " 在领导者租约内收到读请求 " + read + "：读索引 " + index +
+                                     "，不需要心跳轮次"
+                               : node + " takes read " + read + " under its lease: read index " +
+                                     index + ", no heartbeat round needed"};
+    }
+    return {lang == Lang::zh ? node + " 收到读请求 " + read + "：读索引 " + index +
+                                   "，发出心跳轮次 " + round + "，确认自己仍是领导者"
+                             : node + " takes read " + read + ": read index " + index +
+                                   ", heartbeat round " + round + " to confirm it still leads"};
+  }
+
+  static Line describe(const NodeId& node, const event::ReadIndexSet& r, Lang lang) {
+    const std::string id = "r" + std::to_string(r.id), index = to_string(r.read_index);
+    return {lang == Lang::zh ? node + " 本任期的日志项已提交：读请求 " + id + " 的读索引为 " + index
+                             : node + " has committed an entry of its term: read " + id +
+                                   " gets read index " + index};
+  }
+
+  static Line describe(const NodeId& node, const event::RoundConfirmed& c, Lang lang) {
+    const std::string round = std::to_string(c.round);
+    std::string lease;
+    if (c.lease_until) {
+      lease = lang == Lang::zh
+                  ? "；租约到 " + std::to_string(*c.lease_until) + " ms"
+                  : "; its lease lasts until " + std::to_string(*c.lease_until) + " ms";
+    }
+    return {lang == Lang::zh ? "大多数服务器确认了 " + node + " 的心跳轮次 " + round + "：" + node +
+                                   " 仍是领导者" + lease
+                             : "a majority acknowledged " + node + "'s heartbeat round " + round +
+                                   ": " + node + " still leads" + lease,
+            Tone::good};
+  }
+
+  static Line describe(const NodeId& node, const event::ReadAnswered& a, Lang lang) {
+    const bool lease = a.way == event::ReadWay::lease;
+    const std::string id = "r" + std::to_string(a.id), index = to_string(a.read_index);
+    const std::string answer = a.key + " → " + read_answer(a.value, lang);
+    return {lang == Lang::zh ? node + " 回答读请求 " + id + "：" + answer + "（读索引 " + index +
+                                   (lease ? "，租约读）" : "，读索引方式）")
+                             : node + " answers read " + id + ": " + answer + " (read index " +
+                                   index + (lease ? ", lease read)" : ", ReadIndex)"),
+            Tone::good};
+  }
+
+  static Line describe(const NodeId& node, const event::ReadRefused& r, Lang lang) {
+    using Reason = event::ReadRefused::Reason;
+    const std::string read = read_name(r.id, r.key);
+    const std::string hint = r.leader_hint ? *r.leader_hint : "?";
+    if (lang == Lang::zh) {
+      const std::string why = r.reason == Reason::not_leader
+                                  ? "它不是领导者（领导者：" + hint + "）"
+                              : r.reason == Reason::stepped_down ? "它已不再是领导者"
+                                                                 : "读请求要经过日志";
+      return {node + " 拒绝读请求 " + read + "：" + why, Tone::warn};
+    }
+    const std::string why = r.reason == Reason::not_leader ? "not the leader (leader: " + hint + ")"
+                            : r.reason == Reason::stepped_down ? "it no longer leads"
+                                                               : "reads go through the log";
+    return {node + " refuses read " + read + ": " + why, Tone::warn};
+  }
+
   // ---- A diagram's notes ----
 
   static std::optional<std::string> note(const event::BecameCandidate& c, Lang lang) {
@@ -242,7 +321,11 @@ struct RaftWords : RaftElectionWords {
   }
 
   static std::optional<std::string> note(const event::Committed& c, Lang lang) {
-    return (lang == Lang::zh ? "提交 " : "commit ") + entry_text(c.index, c.entry);
+    return (lang == Lang::zh ? "提交 " : "commit ") + entry_text(c.index, c.entry, lang);
+  }
+
+  static std::optional<std::string> note(const event::ReadAnswered& a, Lang lang) {
+    return (lang == Lang::zh ? "回答 " : "answers ") + a.key + " → " + read_answer(a.value, lang);
   }
 
   // The decisions that get no note on a diagram.

@@ -35,6 +35,7 @@ std::string in_chinese(std::string_view what) {
       {"the leader commit", "领导者已提交的索引值"},
       {"the match index", "匹配的索引值"},
       {"the last log index", "最后一个日志项的索引值"},
+      {"the heartbeat round", "心跳轮次"},
       {"the last log term", "最后一个日志项的任期编号"},
       {"the ballot", "提案编号"},
       {"a ballot", "提案编号"},

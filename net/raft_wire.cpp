@@ -42,12 +42,15 @@ std::string line_of(const raft::AppendEntries& m) {
   w.field("commit", m.leader_commit.value);
   w.list("entries", m.entries,
          [&w](const raft::LogEntry& entry) { w.number(entry.term.value).command(entry.command); });
+  if (m.round != 0) w.field("round", m.round);  // last and optional: older lines have none
   return w.done();
 }
 std::string line_of(const raft::AppendReply& m) {
   LineWriter w("AppendReply");
   w.field("term", m.term.value).flag("success", m.success);
-  return w.field("match", raft::named_index(m).value).field("last", m.last_log_index.value).done();
+  w.field("match", raft::named_index(m).value).field("last", m.last_log_index.value);
+  if (m.round != 0) w.field("round", m.round);  // last and optional: older lines have none
+  return w.done();
 }
 
 }  // namespace
@@ -76,6 +79,15 @@ raft::LogEntry read_entry(LineReader& r) {
   return raft::LogEntry{term, r.command()};
 }
 
+// "round 7" at the end of AppendEntries and AppendReply (thesis §6.4): none
+// is round 0, so a line of a node that counts no rounds still decodes.
+std::uint64_t read_round(LineReader& r) {
+  if (r.at_end()) return 0;
+  const std::uint64_t round = r.field("round", "the heartbeat round");
+  if (round == 0) throw DecodeError({"round 0 is written as no round", "轮次 0 不写出来"});
+  return round;
+}
+
 raft::AppendEntries read_append_entries(LineReader& r) {
   raft::AppendEntries m;
   m.term = term(r);
@@ -84,6 +96,7 @@ raft::AppendEntries read_append_entries(LineReader& r) {
   m.prev_log_term = Term{r.number("the prev log term")};
   m.leader_commit = LogIndex{r.field("commit", "the leader commit")};
   m.entries = r.list("entries", 10, [&r] { return read_entry(r); });  // " [ 1 noop ]"
+  m.round = read_round(r);
   return m;
 }
 
@@ -99,6 +112,7 @@ raft::AppendReply read_append_reply(LineReader& r) {
     m.refused_prev_index = match;
   }
   m.last_log_index = LogIndex{r.field("last", "the last log index")};
+  m.round = read_round(r);
   return m;
 }
 

@@ -147,6 +147,37 @@ struct TransferAborted {  // not done within an election timeout: commands again
 struct SubmitRefused {  // a leader transferring its leadership takes no command
   NodeId target;
 };
+// Reads without a log entry (thesis §6.4; raft/reads.cpp). A read's id is
+// its driver's (Server::read).
+enum class ReadWay { read_index, lease };
+struct ReadStarted {  // the leader took a read: its read index and heartbeat round
+  std::uint64_t id;
+  std::string key;
+  std::optional<LogIndex> read_index;  // none: waiting for an entry of its term to commit
+  std::uint64_t round;                 // 0: answered under the lease, no round needed
+};
+struct ReadIndexSet {  // a deferred read: an entry of the leader's term committed
+  std::uint64_t id;
+  LogIndex read_index;
+};
+struct RoundConfirmed {  // a majority acknowledged heartbeat round `round`
+  std::uint64_t round;
+  std::optional<Millis> lease_until;  // lease mode: the lease now lasts until then
+};
+struct ReadAnswered {
+  std::uint64_t id;
+  std::string key;
+  std::optional<std::string> value;  // none: the key is not set
+  LogIndex read_index;
+  ReadWay way;
+};
+struct ReadRefused {
+  enum class Reason { not_leader, stepped_down, log_mode };
+  std::uint64_t id;
+  std::string key;
+  Reason reason;
+  std::optional<NodeId> leader_hint;
+};
 }  // namespace event
 
 using Event =
@@ -156,7 +187,9 @@ using Event =
                  event::NextIndexBack, event::Committed, event::Applied, event::SetUp,
                  event::BecamePreCandidate, event::PreVoteGranted, event::PreVoteRefused,
                  event::VoteIgnored, event::LostQuorum, event::TransferStarted,
-                 event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused>;
+                 event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused,
+                 event::ReadStarted, event::ReadIndexSet, event::RoundConfirmed,
+                 event::ReadAnswered, event::ReadRefused>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

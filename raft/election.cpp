@@ -64,6 +64,7 @@ void Server::become_leader(Millis now, Effects& effects) {
   heard_from_.clear();  // check-quorum: a full election timeout before the first check
   quorum_check_at_ = now + config_.timing.election_timeout_min;
   if (config_.rules.leader_noop) append_as_leader(Command::noop(), effects);
+  start_round(now);
   broadcast_append_entries(effects);
   next_heartbeat_ = now + config_.timing.heartbeat;
   advance_commit_index(effects);  // a cluster of one commits alone

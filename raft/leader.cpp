@@ -42,6 +42,9 @@ Effects Server::submit_all(Millis /*now*/, const std::vector<Command>& commands)
 void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& effects) {
   assert(m.term == hard_.current_term && is_peer(from));  // check() and the shared rules came first
   if (role_ != Role::leader) return;
+  // Any reply of this term, success or refusal, says `from` still follows
+  // this leader: it acknowledges the round (thesis §6.4, raft/reads.cpp).
+  if (m.round > acked_round_[from]) acked_round_[from] = m.round;
   if (!m.success) return on_refusal(from, m, effects);
   LogIndex& match = match_index_[from];
   LogIndex& next = next_index_[from];
@@ -87,7 +90,8 @@ void Server::send_append_entries(const NodeId& follower, Effects& effects) {
                         .prev_log_index = prev,
                         .prev_log_term = hard_.log.term_at(prev),
                         .entries = hard_.log.entries_from(next, config_.max_entries_per_append),
-                        .leader_commit = commit_index_};
+                        .leader_commit = commit_index_,
+                        .round = round_};
   next = index_of_last_new_entry(message).next();
   effects.send.push_back({follower, std::move(message)});
 }

@@ -69,6 +69,10 @@ struct AppendEntries {
   Term prev_log_term;
   std::vector<LogEntry> entries;  // empty: a heartbeat
   LogIndex leader_commit;
+  // Thesis §6.4: the leader's heartbeat round (心跳轮次) when it sent this
+  // (0: none). The reply echoes it; a majority acknowledging a round ≥ a
+  // read's confirms the leader still led after the read arrived (raft/reads.cpp).
+  std::uint64_t round = 0;
 };
 // Figure 2's "index of last new entry": where the entries of `m` end (its
 // prev index when it carries none).
@@ -88,6 +92,9 @@ struct AppendReply {
   // The follower's last index when it replied: after a refusal because its
   // log is too short, the leader continues from there.
   LogIndex last_log_index;
+  // The round of the AppendEntries this answers (0: none, or a refusal for
+  // the sender's old term) — thesis §6.4, raft/reads.cpp.
+  std::uint64_t round = 0;
 };
 // The one index a reply names: match_index after a success, the refused prev
 // index after a refusal (0: none). The wire carries it as its `match` number.

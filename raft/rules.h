@@ -29,6 +29,11 @@ struct Rules {
   bool log_consistency_check = true, commit_current_term_only = true, leader_noop = true;
   // Durable before visible: current_term, voted_for and the log survive a crash.
   bool persist = true;
+  // Reads without a log entry (thesis §6.4, step 1; features.read_mode
+  // read-index or lease): a new leader answers no read until an entry of its
+  // own term is committed — before that, its commit index may lag behind
+  // what the previous leader committed (raft/reads.cpp).
+  bool read_after_own_term_commit = true;
 };
 
 // Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).
@@ -45,6 +50,9 @@ inline constexpr NamedRule<Rules> kRuleNames[] = {
      "一致性检查：前一个日志项一致才接受新日志项"},
     {"leader-noop", &Rules::leader_noop, "a new leader appends a noop of its term (§8)",
      "新领导者立即追加一条本任期的 noop（论文 §8）"},
+    {"read-after-own-term-commit", &Rules::read_after_own_term_commit,
+     "no read before an entry of the leader's term commits (thesis §6.4)",
+     "本任期的日志项提交之前，新领导者不回答读请求（论文 §6.4）"},
 };
 
 // What production Raft adds to the paper's §5 (Ongaro's thesis, which

@@ -21,6 +21,8 @@ Effects Server::start(Millis now, RandomSource& random) {
 }
 
 Effects Server::finish(Effects effects) {
+  // Reads waiting, and the lease (raft/reads.cpp): after every step.
+  if (role_ == Role::leader && config_.features.read_mode != ReadMode::log) serve_reads(effects);
   effects.wake_at = role_ == Role::leader ? next_heartbeat_ : election_deadline_;
   effects.persist = take_unpersisted();
   return effects;
@@ -98,6 +100,7 @@ Effects Server::tick(Millis now, RandomSource& random) {
     if (now >= next_heartbeat_) {
       // notes, 选举的规则: "领导者发送心跳消息…阻止跟随者发起新的选举" — "the leader
       // sends heartbeats … so that followers start no new election".
+      start_round(now);  // each heartbeat is a round reads can count (raft/reads.cpp)
       broadcast_append_entries(effects);
       next_heartbeat_ = now + config_.timing.heartbeat;
     }
@@ -124,6 +127,7 @@ Effects Server::timeout(Millis now, RandomSource& random) {
 void Server::become_follower(Term term, Effects& effects, [[maybe_unused]] bool lost_quorum) {
   assert(term >= hard_.current_term);
   assert(role_ != Role::leader || term > hard_.current_term || lost_quorum);
+  if (role_ == Role::leader) refuse_pending_reads(effects);  // raft/reads.cpp
   if (term > hard_.current_term) {
     effects.events.push_back(event::TermRaised{hard_.current_term, term});
     set_current_term(term);
@@ -215,14 +219,16 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
     effects.send.push_back({from, AppendReply{.term = hard_.current_term,
                                               .success = false,
                                               .refused_prev_index = m.prev_log_index,
-                                              .last_log_index = last_log_index()}});
+                                              .last_log_index = last_log_index(),
+                                              .round = m.round}});
     return;
   }
   const LogIndex last_new = store_entries(m, effects);
   effects.send.push_back({from, AppendReply{.term = hard_.current_term,
                                             .success = true,
                                             .match_index = last_new,
-                                            .last_log_index = last_log_index()}});
+                                            .last_log_index = last_log_index(),
+                                            .round = m.round}});
   // Receiver 5: "If leaderCommit > commitIndex, set commitIndex =
   // min(leaderCommit, index of last new entry)" — notes, 复制日志: followers
   // learn what is committed from the next message ("额外通过其他时候的日志复制 RPC

@@ -83,6 +83,17 @@ class Server {
   // per follower (real mode batches the requests that arrive together).
   Effects submit_all(Millis now, const std::vector<Command>& commands);
 
+  // A client's read without a log entry (thesis §6.4; features.read_mode
+  // read-index or lease): answered by event::ReadAnswered — now or in a later
+  // step — or refused by event::ReadRefused (not the leader, read mode log:
+  // the driver submits a Command::read instead, or the leader stepped down
+  // before it could answer). The id is the driver's. (raft/reads.cpp)
+  struct ReadRequest {
+    std::uint64_t id = 0;
+    std::string key;
+  };
+  Effects read(Millis now, const ReadRequest& request);
+
   // Scenario set-up (`set-log`, `set-term`): replace the log with noop entries
   // of these terms / raise the term. Not part of the protocol.
   Effects set_log(const std::vector<Term>& terms);
@@ -100,6 +111,11 @@ class Server {
   std::optional<NodeId> leader_hint() const { return leader_hint_; }
   const KeyValueStore& store() const { return store_; }
   const Config& config() const { return config_; }
+  // Reads (raft/reads.cpp): the leader's latest heartbeat round, the reads
+  // it has not answered yet, and the end of its lease (none: it holds none).
+  std::uint64_t round() const { return round_; }
+  std::size_t pending_reads() const { return pending_reads_.size(); }
+  std::optional<Millis> lease_until() const { return lease_until_; }
   void set_rules(const Rules& rules) { config_.rules = rules; }
   void set_features(const Features& features) { config_.features = features; }
   void set_timing(const Timing& timing) { config_.timing = timing; }
@@ -183,6 +199,19 @@ class Server {
   void broadcast_append_entries(Effects& effects);
   void advance_commit_index(Effects& effects);
 
+  // ---- reads without a log entry (raft/reads.cpp) ----
+  struct PendingRead {
+    ReadRequest request;
+    std::optional<LogIndex> read_index;  // none: until an entry of this term commits
+    std::uint64_t round = 0;             // confirmed once a majority acknowledged it
+  };
+  void start_round(Millis now);
+  bool may_set_read_index() const;
+  bool lease_holds(Millis now) const;
+  void confirm_rounds(Effects& effects);
+  void serve_reads(Effects& effects);
+  void refuse_pending_reads(Effects& effects);
+
   // ---- commit and apply to the state machine ----
   void commit_up_to(LogIndex index, Effects& effects);
   void apply_committed(Effects& effects);
@@ -231,6 +260,16 @@ class Server {
     bool sent_timeout_now = false;
   };
   std::optional<Transfer> transfer_;
+  // Volatile state of a leader's reads (thesis §6.4): its heartbeat rounds —
+  // each broadcast starts one — when each unconfirmed one started, the
+  // highest each follower acknowledged, the highest a majority did, the
+  // reads waiting, and the lease (§6.4.1).
+  std::uint64_t round_ = 0;
+  std::map<std::uint64_t, Millis> round_started_;
+  std::map<NodeId, std::uint64_t> acked_round_;
+  std::uint64_t confirmed_round_ = 0;
+  std::vector<PendingRead> pending_reads_;
+  std::optional<Millis> lease_until_;
 };
 
 }  // namespace consensus_lab::raft

@@ -87,7 +87,8 @@ Reason not_a_position(const Text& what, LogIndex index, Term term) {
 }
 
 // What a reason names, in both languages.
-const Text kTerm{"the term", "任期"}, kLastLogIndex{"the last log index", "最后日志项的索引"};
+const Text kTerm{"the term", "任期"}, kLastLogIndex{"the last log index", "最后日志项的索引"},
+    kRound{"the heartbeat round", "心跳轮次"};
 
 // ---- per message ---------------------------------------------------------------
 
@@ -151,6 +152,7 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
           too_large({"the leader's commit index", "领导者的已提交索引"}, m.leader_commit.value)) {
     return r;
   }
+  if (auto r = too_large(kRound, m.round)) return r;
   if (m.prev_log_index.value > kLargestNumber - m.entries.size()) {
     const std::string prev = to_string(m.prev_log_index), largest = std::to_string(kLargestNumber);
     return Text{"the entries after prev index " + prev + " end past " + largest,
@@ -190,6 +192,21 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
   return std::nullopt;
 }
 
+// A reply echoes the round of the AppendEntries it answers (thesis §6.4). In
+// this leader's own term only this leader sent AppendEntries (Election
+// Safety), each with a round it had started: none past its latest.
+Reason check_reply_round(const Server& server, const AppendReply& m) {
+  if (auto r = too_large(kRound, m.round)) return r;
+  if (!election_safety(server.config().rules) || server.role() != Role::leader ||
+      m.term != server.current_term() || m.round <= server.round()) {
+    return std::nullopt;
+  }
+  const std::string round = std::to_string(m.round), latest = std::to_string(server.round());
+  return Text{
+      "AppendReply acknowledges heartbeat round " + round + ", past the leader's latest " + latest,
+      "日志复制 RPC 的响应确认了心跳轮次 " + round + "，超出了领导者最新的轮次 " + latest};
+}
+
 Reason check_append_reply(const Server& server, const AppendReply& m) {
   if (auto r = too_large(kTerm, m.term.value)) return r;
   // The match index or the refused prev index: both travel as the wire's
@@ -197,6 +214,7 @@ Reason check_append_reply(const Server& server, const AppendReply& m) {
   const LogIndex named = named_index(m);
   if (auto r = too_large({"the match index", "一致索引"}, named.value)) return r;
   if (auto r = too_large(kLastLogIndex, m.last_log_index.value)) return r;
+  if (auto r = check_reply_round(server, m)) return r;
   // A reply in this leader's own term answers an AppendEntries of that term,
   // which only this leader sent (Election Safety) — or it is a refusal for an
   // old term alone, which names no index. Everything an AppendEntries of this

@@ -130,6 +130,13 @@ const std::vector<DemoInfo> kCatalogue{
                  "时领导者不变",
      .notes_section = "Raft › 选举的规则 (thesis §9.6 pre-vote, §6.2 check-quorum)",
      .notes_section_zh = "Raft › 选举的规则（论文 §9.6 预投票，§6.2 `check-quorum`）"},
+    {.number = "19",
+     .name = "raft_reads",
+     .title_en = "Raft: one read three ways — through the log, ReadIndex, lease — and the new "
+                 "leader's read rule",
+     .title_zh = "Raft：同一个读请求的三种方式——经过日志、读索引、租约读——以及新领导者的读规则",
+     .notes_section = "Raft (thesis §6.4 ReadIndex, §6.4.1 lease)",
+     .notes_section_zh = "Raft（论文 §6.4 读索引，§6.4.1 租约读）"},
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // `protocol raft` in scenario files (shared/SCENARIOS.md): `timeout ID`, `transfer-leadership ID`,
 // `put [ID] KEY VALUE`, `read [ID] KEY`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
 // `election-timeout` and `heartbeat`, the rules of raft/server.h (kRuleNames), and the
-// expectations leader / role / term / voted / log / log-length / commit / kv.
+// expectations leader / role / term / voted / log / log-length / commit / kv / read.
 // Message types: request-vote, vote, append-entries, append-reply, pre-vote, pre-vote-reply,
 // timeout-now.
 #include <algorithm>
@@ -196,6 +196,7 @@ class RaftScenario final
       if (actual != number) expect_failed(expected, what + " " + id + " " + std::to_string(actual));
       return true;
     }
+    if (what == "read") return expect_read(line);
     if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
       fail({"expect " + what + " is for paxos, not raft",
             "`expect " + what + "` 属于 `paxos`，不属于 `raft`"});
@@ -222,6 +223,24 @@ class RaftScenario final
             "`transfer-leadership`：" + target + " 已宕机"});
     }
     cluster_->transfer_leadership(*leader, target);
+    return true;
+  }
+
+  // `expect read N VALUE|none|unanswered`: the answer to the N-th read taken
+  // without a log entry (read mode read-index or lease), counted from 1.
+  bool expect_read(const Line& line) const {
+    require_words(line, 4, 4, "expect read N VALUE|none|unanswered");
+    const auto n = parse_number(line[2], {"the read's number", "读请求的编号"});
+    const std::uint64_t taken = cluster_->reads_taken();
+    if (n == 0 || n > taken) {
+      const std::string count = std::to_string(taken);
+      fail({"there is no read " + line[2] + " without a log entry (reads taken so far: " + count +
+                ")",
+            "没有不经过日志的第 " + line[2] + " 个读请求（目前共有 " + count + " 个）"});
+    }
+    const auto answer = cluster_->read_index_answer(n);
+    const std::string actual = !answer ? "unanswered" : answer->value_or("none");
+    if (actual != line[3]) expect_failed(line.text().substr(7), "read " + line[2] + " " + actual);
     return true;
   }
 
