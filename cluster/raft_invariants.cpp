@@ -96,8 +96,10 @@ std::optional<narration::Text> leader_stays_leader(const NodeId& server,
                                                    const RaftServerSnapshot& before,
                                                    const RaftServerSnapshot& now,
                                                    const raft::Rules&) {
+  // (A leader removed from the configuration steps down in its term once the
+  // removal is committed: thesis §4.2.2.)
   if (before.up && now.up && before.role == Role::leader &&
-      now.current_term == before.current_term && now.role != Role::leader) {
+      now.current_term == before.current_term && now.role != Role::leader && now.voter) {
     const std::string term = raft::to_string(now.current_term);
     return narration::Text{server + " was leader of term " + term + " and is now " +
                                std::string(describe_role(now.role)) + " in it",
@@ -133,7 +135,8 @@ RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
             .current_term = s->current_term(),
             .voted_for = s->voted_for(),
             .role = s->role(),
-            .commit_index = s->commit_index()};
+            .commit_index = s->commit_index(),
+            .voter = s->is_voter()};
   }
   const raft::RaftHardState& disk = cluster_.state_at(i);
   return {.up = false, .current_term = disk.current_term, .voted_for = disk.voted_for};

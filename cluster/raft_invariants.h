@@ -42,6 +42,7 @@ struct RaftServerSnapshot {
   std::optional<NodeId> voted_for;         // durable, in current_term
   raft::Role role = raft::Role::follower;  // volatile: only while up
   raft::LogIndex commit_index;             // volatile
+  bool voter = true;                       // volatile: a voter of the configuration in its log
   friend bool operator==(const RaftServerSnapshot&, const RaftServerSnapshot&) = default;
 };
 

@@ -3,6 +3,7 @@
 // 跟随者, 候选人, 任期, 请求投票 RPC, 日志复制 RPC, 心跳, 日志项, 提交).
 
 #include "narration/describers.h"
+#include "narration/raft_membership.h"
 
 namespace consensus_lab::narration {
 
@@ -209,6 +210,21 @@ struct RaftWords {
                    : "set-up: " + node + "'s term") +
                 " is " + term,
             Tone::quiet};
+  }
+
+  // ---- Membership changes (narration/raft_membership.cpp) ----
+
+  static Line describe(const NodeId& node, const event::ConfigurationChanged& c, Lang lang) {
+    return describe_membership(node, c, lang);
+  }
+  static Line describe(const NodeId& node, const event::ConfigurationRefused& r, Lang lang) {
+    return describe_membership(node, r, lang);
+  }
+  static Line describe(const NodeId& node, const event::RemovedLeaderStepsDown& s, Lang lang) {
+    return describe_membership(node, s, lang);
+  }
+  static std::optional<std::string> note(const event::RemovedLeaderStepsDown&, Lang lang) {
+    return lang == Lang::zh ? "被移除，退位" : "removed, steps down";
   }
 
   // ---- A diagram's notes ----

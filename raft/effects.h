@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "raft/configuration.h"
 #include "raft/log.h"
 #include "raft/messages.h"
 
@@ -108,13 +109,29 @@ struct SetUp {  // a scenario's or a demo's set-up (set_log, set_term): no proto
   Term term;    // the term the server is in now
   std::optional<std::vector<Term>> log;  // the terms of the log it was given (set_log)
 };
+// ---- Membership changes (成员变更, thesis §4; raft/membership.cpp) ----
+struct ConfigurationChanged {  // a configuration entry appended or deleted
+  LogIndex index;              // the entry now in effect (0: the first configuration)
+  Configuration configuration;
+  bool reverted = false;  // a conflicting entry deleted: back to the one before
+};
+struct ConfigurationRefused {  // the leader refuses a membership change
+  enum class Reason { uncommitted_change, no_commit_in_term, no_change, last_voter };
+  Command change;
+  Reason reason;
+};
+struct RemovedLeaderStepsDown {  // thesis §4.2.2: its removal is committed
+  Term term;
+  LogIndex index;  // the entry that removed it
+};
 }  // namespace event
 
-using Event =
-    std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
-                 event::VoteRefused, event::BecameLeader, event::EntryAppended,
-                 event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
-                 event::NextIndexBack, event::Committed, event::Applied, event::SetUp>;
+using Event = std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate,
+                           event::VoteGranted, event::VoteRefused, event::BecameLeader,
+                           event::EntryAppended, event::AppendRefused, event::ConflictDeleted,
+                           event::EntriesStored, event::NextIndexBack, event::Committed,
+                           event::Applied, event::SetUp, event::ConfigurationChanged,
+                           event::ConfigurationRefused, event::RemovedLeaderStepsDown>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

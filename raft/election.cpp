@@ -20,6 +20,10 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
   assert(role_ != Role::leader);
   const bool again = role_ == Role::candidate;
   reset_election_timer(now, random);  // a split vote: try again after a new random timeout
+  // Thesis §4.2.1: a learner (and a server outside the configuration, such as
+  // a new one that does not know it was added, or a removed one) never
+  // starts an election: only voters campaign.
+  if (!is_voter()) return;
   // No term past what a data directory stores: after 2^63 - 1 elections (only
   // a peer that lied about its term brings a server here) it stops trying.
   if (hard_.current_term.value >= kLargestNumber) return;
@@ -34,13 +38,17 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
                             .last_log_index = last_log_index(),
                             .last_log_term = last_log_term()};
   for (const NodeId& peer : config_.servers) {
-    if (peer != config_.self) effects.send.push_back({peer, request});
+    if (peer != config_.self && raft::is_voter(configuration(), peer)) {
+      effects.send.push_back({peer, request});
+    }
   }
   if (won_majority()) become_leader(now, effects);  // a cluster of one
 }
 
 bool Server::won_majority() const {
-  return votes_.size() >= majority(config_.servers.size());
+  // The voters of the configuration in effect (thesis §4.1): a learner's
+  // vote does not count.
+  return votes_of_voters() >= majority(configuration().voters.size());
 }
 
 // notes: "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"

@@ -29,6 +29,13 @@ struct Rules {
   bool log_consistency_check = true, commit_current_term_only = true, leader_noop = true;
   // Durable before visible: current_term, voted_for and the log survive a crash.
   bool persist = true;
+  // Membership changes (thesis §4.1; raft/membership.cpp):
+  //   one_change_at_a_time — no configuration entry while another is
+  //     uncommitted;
+  //   config_after_own_term_commit — a leader appends a configuration entry
+  //     only once an entry of its own term is committed (Ongaro, raft-dev,
+  //     2015, the fix published after the thesis).
+  bool one_change_at_a_time = true, config_after_own_term_commit = true;
 };
 
 // Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).
@@ -45,6 +52,12 @@ inline constexpr NamedRule<Rules> kRuleNames[] = {
      "一致性检查：前一个日志项一致才接受新日志项"},
     {"leader-noop", &Rules::leader_noop, "a new leader appends a noop of its term (§8)",
      "新领导者立即追加一条本任期的 noop（论文 §8）"},
+    {"one-change-at-a-time", &Rules::one_change_at_a_time,
+     "no configuration entry while another is uncommitted (thesis §4.1)",
+     "上一个成员变更提交之前，不追加新的成员变更（博士论文 §4.1）"},
+    {"config-after-own-term-commit", &Rules::config_after_own_term_commit,
+     "a configuration entry only after an entry of the leader's term is committed",
+     "领导者提交了本任期的日志项之后，才追加成员变更"},
 };
 
 // What production Raft adds to the paper's §5 (Ongaro's thesis, which

@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "raft/configuration.h"
 #include "raft/effects.h"
 #include "raft/log.h"
 #include "raft/messages.h"
@@ -46,7 +47,11 @@ class Server {
  public:
   struct Config {
     NodeId self;
-    std::vector<NodeId> servers;  // every server, self included
+    // Every server that may ever take part, self included: messages from
+    // them are answered (a new server does not know yet that it was added).
+    std::vector<NodeId> servers;
+    // The first configuration (thesis §4); none: every one of `servers` votes.
+    std::optional<Configuration> first_configuration;
     Timing timing;
     Rules rules;
     Features features;  // pre-vote, check-quorum, reads, snapshots (raft/rules.h)
@@ -104,6 +109,13 @@ class Server {
   // Start the election timer again from now (after its timeout was changed).
   Effects restart_election_timer(Millis now, RandomSource& random);
 
+  // ---- membership changes (raft/membership.cpp) ----
+  // The configuration in effect: the latest in the log, committed or not
+  // (thesis §4.1), and the index of the entry that holds it (0: the first).
+  const Configuration& configuration() const { return configuration_.configuration; }
+  LogIndex configuration_index() const { return configuration_.index; }
+  bool is_voter() const { return raft::is_voter(configuration(), config_.self); }
+
  private:
   bool is_peer(const NodeId& id) const;  // another server of the cluster
   bool won_majority() const;             // a candidate's votes are a majority
@@ -146,6 +158,19 @@ class Server {
   void broadcast_append_entries(Effects& effects);
   void advance_commit_index(Effects& effects);
 
+  // ---- membership changes (raft/membership.cpp) ----
+  // Why the leader may not append `change` now, or nothing.
+  std::optional<event::ConfigurationRefused::Reason> refuse_change(const Command& change) const;
+  void append_change(const Command& change, Effects& effects);
+  void promote_if_caught_up(const NodeId& learner, Effects& effects);
+  void configuration_appended(LogIndex index, const LogEntry& entry);
+  void configuration_deleted(LogIndex from);
+  void step_down_if_removed(Effects& effects);
+  void report_configuration(Effects& effects);
+  // The voters' votes a candidate holds, and the members to replicate to.
+  std::size_t votes_of_voters() const;
+  std::vector<NodeId> replication_targets() const;
+
   // ---- commit and apply to the state machine ----
   void commit_up_to(LogIndex index, Effects& effects);
   void apply_committed(Effects& effects);
@@ -177,6 +202,12 @@ class Server {
   std::map<NodeId, LogIndex> next_index_;   // per server: the next entry to send it
   std::map<NodeId, LogIndex> match_index_;  // per server: highest entry known replicated there
   Millis next_heartbeat_ = 0;
+  // Membership: the first configuration (after a snapshot: the snapshot's,
+  // at base_index_), the one in effect, and the last one told as an event.
+  Configuration base_configuration_;
+  LogIndex base_index_;
+  LogConfiguration configuration_;
+  LogConfiguration told_configuration_;
 };
 
 }  // namespace consensus_lab::raft
