@@ -37,10 +37,12 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
                             .candidate_id = config_.self,
                             .last_log_index = last_log_index(),
                             .last_log_term = last_log_term()};
+  // To every server it knows, not only the voters of its configuration: a
+  // server whose configuration is older or newer may need the vote, or the
+  // term (thesis §4.1: servers answer without consulting their
+  // configurations). Only voters' votes count (won_majority).
   for (const NodeId& peer : config_.servers) {
-    if (peer != config_.self && raft::is_voter(configuration(), peer)) {
-      effects.send.push_back({peer, request});
-    }
+    if (peer != config_.self) effects.send.push_back({peer, request});
   }
   if (won_majority()) become_leader(now, effects);  // a cluster of one
 }

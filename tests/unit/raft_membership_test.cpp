@@ -131,16 +131,6 @@ TEST_CASE("membership: a learner does not campaign, nor does a server outside th
   }
 }
 
-TEST_CASE("membership: the candidate asks only the voters") {
-  LowestDraw low;
-  Server a = member("A", Configuration{{"A", "B", "C"}, {"D"}});
-  a.start(0, low);
-  const auto requests = sent<RequestVote>(a.timeout(0, low));
-  REQUIRE(requests.size() == 2);
-  CHECK(requests[0].first == "B");
-  CHECK(requests[1].first == "C");
-}
-
 TEST_CASE("membership: a learner is promoted once it has caught up") {
   Server a = leader_of("A", Configuration{{"A", "B", "C"}, {"D"}});
   commit_noop(a, {"B"});
