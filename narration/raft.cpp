@@ -18,9 +18,10 @@ std::string position(raft::LogIndex index, raft::Term term) {
 }
 
 // A log entry in the notes' notation: "(index, term, command)".
-std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry) {
+// A membership change is worded in Chinese ("增加学习者 D"), as a log shows it.
+std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry, Lang lang = Lang::en) {
   return "(" + to_string(index) + ", " + to_string(entry.term) + ", " +
-         consensus_lab::to_string(entry.command) + ")";
+         command_text(entry.command, lang) + ")";
 }
 
 }  // namespace
@@ -51,7 +52,8 @@ struct RaftWords {
       raft::LogIndex index = m.prev_log_index;
       for (const auto& entry : m.entries) {
         ++index.value;
-        text += (index.value > m.prev_log_index.value + 1 ? " " : "") + entry_text(index, entry);
+        text += (index.value > m.prev_log_index.value + 1 ? " " : "") +
+                entry_text(index, entry, Lang::zh);
       }
       text += "]";
     }
@@ -132,7 +134,7 @@ struct RaftWords {
   // ---- Log replication (§5.3, §5.4.2) ----
 
   static Line describe(const NodeId& node, const event::EntryAppended& a, Lang lang) {
-    const std::string entry = entry_text(a.index, a.entry);
+    const std::string entry = entry_text(a.index, a.entry, lang);
     return {lang == Lang::zh ? "领导者 " + node + " 把日志项 " + entry + " 附加到本地日志"
                              : "leader " + node + " appends " + entry + " to its log"};
   }
@@ -170,7 +172,7 @@ struct RaftWords {
   }
 
   static Line describe(const NodeId& node, const event::Committed& c, Lang lang) {
-    const std::string entry = entry_text(c.index, c.entry);
+    const std::string entry = entry_text(c.index, c.entry, lang);
     return {lang == Lang::zh ? node + " 提交日志项 " + entry : node + " commits " + entry,
             Tone::good};
   }
@@ -246,7 +248,7 @@ struct RaftWords {
   }
 
   static std::optional<std::string> note(const event::Committed& c, Lang lang) {
-    return (lang == Lang::zh ? "提交 " : "commit ") + entry_text(c.index, c.entry);
+    return (lang == Lang::zh ? "提交 " : "commit ") + entry_text(c.index, c.entry, lang);
   }
 
   // The decisions that get no note on a diagram.

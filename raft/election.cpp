@@ -63,7 +63,7 @@ void Server::become_leader(Millis now, Effects& effects) {
   assert(role_ == Role::candidate && won_majority());
   role_ = Role::leader;
   leader_hint_ = config_.self;
-  effects.events.push_back(event::BecameLeader{hard_.current_term, votes_.size()});
+  effects.events.push_back(event::BecameLeader{hard_.current_term, votes_of_voters()});
   for (const NodeId& peer : config_.servers) {
     next_index_[peer] = last_log_index().next();
     match_index_[peer] = LogIndex{};

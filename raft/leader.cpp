@@ -47,7 +47,9 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
   if (!m.success) return on_refusal(from, m, effects);
   LogIndex& match = match_index_[from];
   LogIndex& next = next_index_[from];
-  if (m.match_index <= match) return;            // an older or repeated reply
+  // An older or repeated reply — after which a learner may have caught up
+  // all the same: the commit index may have reached its match since.
+  if (m.match_index <= match) return promote_if_caught_up(from, effects);
   if (m.match_index > last_log_index()) return;  // impossible: check() refuses it
   match = m.match_index;
   next = std::max(next, match.next());
