@@ -39,20 +39,16 @@ int main(int argc, char** argv) {
              "D is a learner; the voters are still A, B, C (2 of 3 make a majority)",
              "D 是学习者；投票成员仍是 A、B、C（3 个中的 2 个构成大多数）");
   demo.step("A sends D the whole log; D's acknowledgement alone does not commit the learner entry",
-            "A 把整个日志发给 D；只有 D 的确认，学习者日志项不会被提交", [&] {
-              world.deliver("A", "D");
-              world.deliver("D", "A");
-            });
+            "A 把整个日志发给 D；只有 D 的确认，学习者日志项不会被提交",
+            [&] { demos::round_trip(world, "A", "D"); });
   demo.check(a()->commit_index() == raft::LogIndex{3},
              "a learner does not count: the entry at index 4 is not committed",
              "学习者不计数：索引 4 的日志项没有被提交");
   demo.step("B acknowledges: 2 of 3 voters — committed; D has caught up, so A appends `add D`",
             "B 确认：3 个投票成员中的 2 个，已提交；D 已追上，A 追加“增加成员 D”", [&] {
-              world.deliver("A", "B");
-              world.deliver("B", "A");
+              demos::round_trip(world, "A", "B");
               world.advance(50);
-              world.deliver("A", "D");
-              world.deliver("D", "A");
+              demos::round_trip(world, "A", "D");
             });
   demo.check(a()->configuration().voters.size() == 4,
              "D is a voter: A, B, C, D — now 3 of 4 make a majority",

@@ -33,10 +33,8 @@ int main(int argc, char** argv) {
              "A is no voter, and still leads until the removal is committed",
              "A 已不是投票成员，但在移除提交之前仍是领导者");
   demo.step("B stores it and acknowledges: 1 of B, C — A does not count itself",
-            "B 存下并确认：B、C 中的 1 个，A 不计自己", [&] {
-              world.deliver("A", "B");
-              world.deliver("B", "A");
-            });
+            "B 存下并确认：B、C 中的 1 个，A 不计自己",
+            [&] { demos::round_trip(world, "A", "B"); });
   demo.check(a()->commit_index() == raft::LogIndex{2}, "not committed: A's own copy is not counted",
              "没有提交：A 自己的副本不计数");
   // (Leadership transfer — thesis §3.10, TimeoutNow — goes here: A would
@@ -44,8 +42,7 @@ int main(int argc, char** argv) {
   // cluster to wait for an election timeout.)
   demo.step("C acknowledges: 2 of 2 — committed; A steps down and tells B and C of the commit",
             "C 确认：2 个中的 2 个，已提交；A 退位，并把提交告诉 B 和 C", [&] {
-              world.deliver("A", "C");
-              world.deliver("C", "A");
+              demos::round_trip(world, "A", "C");
               world.deliver_all();
             });
   demo.check(a()->role() == Role::follower && a()->commit_index() == raft::LogIndex{3},

@@ -212,7 +212,9 @@ TEST_CASE(
   CHECK(a.current_term() == Term{1});
   REQUIRE(events<event::RemovedLeaderStepsDown>(effects).size() == 1);
   // Its last AppendEntries tells B and C the commit.
-  for (const auto& [to, m] : sent<AppendEntries>(effects)) CHECK(m.leader_commit == LogIndex{2});
+  for (const auto& message : sent<AppendEntries>(effects)) {
+    CHECK(message.second.leader_commit == LogIndex{2});
+  }
   // Not a voter any more: it never stands again.
   LowestDraw low;
   a.timeout(1'000, low);
