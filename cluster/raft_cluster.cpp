@@ -115,6 +115,15 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
   std::optional<Server> server_;
 };
 
+namespace {
+
+std::optional<raft::Configuration> first_configuration(const cluster::RaftOptions& options) {
+  if (options.members.empty()) return std::nullopt;
+  return raft::Configuration{options.members, {}};
+}
+
+}  // namespace
+
 RaftCluster::RaftCluster(RaftOptions options)
     : options_(std::move(options)), world_(options_.seed) {
   if (options_.servers.empty()) throw sim::UsageError("a Raft cluster needs a server");
@@ -122,6 +131,7 @@ RaftCluster::RaftCluster(RaftOptions options)
     const Server::Config config{
         .self = id,
         .servers = options_.servers,
+        .first_configuration = first_configuration(options_),
         .timing = options_.timing,
         .rules = options_.rules,
         .features = options_.features,

@@ -20,7 +20,10 @@
 namespace consensus_lab::cluster {
 
 struct RaftOptions {
-  std::vector<NodeId> servers;
+  std::vector<NodeId> servers;  // every server that may ever take part
+  // The first configuration's voters (thesis §4); empty: every server. The
+  // others join through membership changes (`add-server`).
+  std::vector<NodeId> members;
   raft::Rules rules;
   raft::Features features;  // pre-vote, check-quorum, reads, snapshots
   raft::Timing timing;

@@ -97,9 +97,11 @@ std::optional<narration::Text> leader_stays_leader(const NodeId& server,
                                                    const RaftServerSnapshot& now,
                                                    const raft::Rules&) {
   // (Check-quorum, thesis §6.2: a leader that lost its majority steps down
-  // to follower in its own term — and leads it no more.)
+  // to follower in its own term — and leads it no more. And a leader removed
+  // from the configuration steps down in its term once the removal is
+  // committed: thesis §4.2.2.)
   if (before.up && now.up && before.role == Role::leader &&
-      now.current_term == before.current_term && now.role != Role::leader &&
+      now.current_term == before.current_term && now.role != Role::leader && now.voter &&
       !(now.check_quorum && now.role == Role::follower)) {
     const std::string term = raft::to_string(now.current_term);
     return narration::Text{server + " was leader of term " + term + " and is now " +
@@ -138,7 +140,8 @@ RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
             .voted_for = s->voted_for(),
             .role = s->role(),
             .commit_index = s->commit_index(),
-            .check_quorum = s->config().features.check_quorum};
+            .check_quorum = s->config().features.check_quorum,
+            .voter = s->is_voter()};
   }
   const raft::RaftHardState& disk = cluster_.state_at(i);
   return {.up = false, .current_term = disk.current_term, .voted_for = disk.voted_for};

@@ -44,6 +44,7 @@ struct RaftServerSnapshot {
   raft::Role role = raft::Role::follower;  // volatile: only while up
   raft::LogIndex commit_index;             // volatile
   bool check_quorum = false;               // the feature: a leader may step down in its term
+  bool voter = true;                       // volatile: a voter of the configuration in its log
   friend bool operator==(const RaftServerSnapshot&, const RaftServerSnapshot&) = default;
 };
 

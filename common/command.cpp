@@ -29,6 +29,13 @@ Command Command::remove(NodeId replica) {
   return command;
 }
 
+Command Command::learner(NodeId server) {
+  Command command;
+  command.kind = Kind::add_learner;
+  command.key = std::move(server);
+  return command;
+}
+
 Command Command::read(std::string key, std::string client, std::uint64_t sequence) {
   Command command;
   command.kind = Kind::read;
@@ -50,6 +57,8 @@ std::string spell(const Command& command, const Spelling& spelling) {
       return spelling.remove + std::string(spelling.before_key) + command.key;
     case Command::Kind::read:
       return spelling.read + std::string(spelling.before_key) + command.key;
+    case Command::Kind::add_learner:
+      return spelling.learner + std::string(spelling.before_key) + command.key;
   }
   return "?";
 }

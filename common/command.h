@@ -18,7 +18,7 @@ namespace consensus_lab {
 struct Command {
   // read: a read ordered through the log — it changes nothing, and its answer
   // is the state machine's value for `key` when it is applied.
-  enum class Kind { put, noop, add_replica, remove_replica, read };
+  enum class Kind { put, noop, add_replica, remove_replica, read, add_learner };
   Kind kind = Kind::noop;
   std::string key;    // put: the key; membership: the replica
   std::string value;  // put: the value
@@ -33,6 +33,8 @@ struct Command {
   static Command noop() { return Command{}; }
   static Command add(NodeId replica);
   static Command remove(NodeId replica);
+  // Raft (thesis §4.2.1): a server joins as a learner before it votes.
+  static Command learner(NodeId server);
   static Command read(std::string key, std::string client = {}, std::uint64_t sequence = 0);
   friend bool operator==(const Command&, const Command&) = default;
 };
@@ -45,12 +47,13 @@ struct Spelling {
   const char* remove;
   const char* read;
   const char* before_key;
+  const char* learner = "learner";
 };
 std::string spell(const Command& command, const Spelling& spelling);
 
-// "x←3", "noop", "add D", "remove C" (the notes' notation for narration).
+// "x←3", "noop", "add D", "remove C", "learner D" (the notes' notation for narration).
 std::string to_string(const Command& command);
-// "x=3", "noop", "add:D", "remove:C" (the scenario files' notation).
+// "x=3", "noop", "add:D", "remove:C", "learner:D" (the scenario files' notation).
 std::string to_scenario_word(const Command& command);
 
 // The replicated key-value state machine. Commands are applied in slot

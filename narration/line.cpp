@@ -47,9 +47,12 @@ std::string received(std::size_t count, std::size_t needed) {
 
 std::string command_text(const Command& command, Lang lang) {
   if (lang == Lang::en) return to_string(command);
-  return spell(
-      command,
-      {.assign = "←", .add = "增加成员", .remove = "移除成员", .read = "读", .before_key = " "});
+  return spell(command, {.assign = "←",
+                         .add = "增加成员",
+                         .remove = "移除成员",
+                         .read = "读",
+                         .before_key = " ",
+                         .learner = "增加学习者"});
 }
 
 std::string read_answer(const std::optional<std::string>& value, Lang lang) {

@@ -4,6 +4,7 @@
 
 #include "narration/describers.h"
 #include "narration/raft_elections.h"
+#include "narration/raft_membership.h"
 
 namespace consensus_lab::narration {
 
@@ -19,6 +20,7 @@ std::string position(raft::LogIndex index, raft::Term term) {
 
 // A log entry in the notes' notation: "(index, term, command)".
 // (A read in the log — read mode `log` — is 读 x in Chinese.)
+// A membership change is worded in Chinese ("增加学习者 D"), as a log shows it.
 std::string entry_text(raft::LogIndex index, const raft::LogEntry& entry, Lang lang = Lang::en) {
   return "(" + to_string(index) + ", " + to_string(entry.term) + ", " +
          command_text(entry.command, lang) + ")";
@@ -300,6 +302,21 @@ struct RaftWords : RaftElectionWords {
                             : r.reason == Reason::stepped_down ? "it no longer leads"
                                                                : "reads go through the log";
     return {node + " refuses read " + read + ": " + why, Tone::warn};
+  }
+
+  // ---- Membership changes (narration/raft_membership.cpp) ----
+
+  static Line describe(const NodeId& node, const event::ConfigurationChanged& c, Lang lang) {
+    return describe_membership(node, c, lang);
+  }
+  static Line describe(const NodeId& node, const event::ConfigurationRefused& r, Lang lang) {
+    return describe_membership(node, r, lang);
+  }
+  static Line describe(const NodeId& node, const event::RemovedLeaderStepsDown& s, Lang lang) {
+    return describe_membership(node, s, lang);
+  }
+  static std::optional<std::string> note(const event::RemovedLeaderStepsDown&, Lang lang) {
+    return lang == Lang::zh ? "被移除，退位" : "removed, steps down";
   }
 
   // ---- A diagram's notes ----

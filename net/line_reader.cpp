@@ -169,6 +169,7 @@ Command LineReader::command() {
   }
   if (kind == "add") return Command::add(node("the replica"));
   if (kind == "remove") return Command::remove(node("the replica"));
+  if (kind == "learner") return Command::learner(node("the server"));
   const std::string found = "'" + shown(kind) + "'";
   throw DecodeError({"unknown command " + found, "未知的指令 " + found});
 }

@@ -26,6 +26,8 @@ LineWriter& LineWriter::command(const Command& c) {
       return word("add").word(c.key);
     case Command::Kind::remove_replica:
       return word("remove").word(c.key);
+    case Command::Kind::add_learner:
+      return word("learner").word(c.key);
   }
   return *this;
 }

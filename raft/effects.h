@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "raft/configuration.h"
 #include "raft/log.h"
 #include "raft/messages.h"
 
@@ -178,6 +179,21 @@ struct ReadRefused {
   Reason reason;
   std::optional<NodeId> leader_hint;
 };
+// ---- Membership changes (成员变更, thesis §4; raft/membership.cpp) ----
+struct ConfigurationChanged {  // a configuration entry appended or deleted
+  LogIndex index;              // the entry now in effect (0: the first configuration)
+  Configuration configuration;
+  bool reverted = false;  // a conflicting entry deleted: back to the one before
+};
+struct ConfigurationRefused {  // the leader refuses a membership change
+  enum class Reason { uncommitted_change, no_commit_in_term, no_change, last_voter };
+  Command change;
+  Reason reason;
+};
+struct RemovedLeaderStepsDown {  // thesis §4.2.2: its removal is committed
+  Term term;
+  LogIndex index;  // the entry that removed it
+};
 }  // namespace event
 
 using Event =
@@ -189,7 +205,8 @@ using Event =
                  event::VoteIgnored, event::LostQuorum, event::TransferStarted,
                  event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused,
                  event::ReadStarted, event::ReadIndexSet, event::RoundConfirmed,
-                 event::ReadAnswered, event::ReadRefused>;
+                 event::ReadAnswered, event::ReadRefused, event::ConfigurationChanged,
+                 event::ConfigurationRefused, event::RemovedLeaderStepsDown>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

@@ -20,6 +20,10 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
   assert(role_ != Role::leader);
   const bool again = role_ == Role::candidate;
   reset_election_timer(now, random);  // a split vote: try again after a new random timeout
+  // Thesis §4.2.1: a learner (and a server outside the configuration, such as
+  // a new one that does not know it was added, or a removed one) never
+  // starts an election: only voters campaign.
+  if (!is_voter()) return;
   // No term past what a data directory stores: after 2^63 - 1 elections (only
   // a peer that lied about its term brings a server here) it stops trying.
   if (hard_.current_term.value >= kLargestNumber) return;
@@ -36,6 +40,10 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
                             .last_log_index = last_log_index(),
                             .last_log_term = last_log_term(),
                             .transfer = transfer};
+  // To every server it knows, not only the voters of its configuration: a
+  // server whose configuration is older or newer may need the vote, or the
+  // term (thesis §4.1: servers answer without consulting their
+  // configurations). Only voters' votes count (won_majority).
   for (const NodeId& peer : config_.servers) {
     if (peer != config_.self) effects.send.push_back({peer, request});
   }
@@ -43,7 +51,9 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
 }
 
 bool Server::won_majority() const {
-  return votes_.size() >= majority(config_.servers.size());
+  // The voters of the configuration in effect (thesis §4.1): a learner's
+  // vote does not count.
+  return votes_of_voters() >= majority(configuration().voters.size());
 }
 
 // notes: "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
@@ -56,7 +66,7 @@ void Server::become_leader(Millis now, Effects& effects) {
   assert(role_ == Role::candidate && won_majority());
   role_ = Role::leader;
   leader_hint_ = config_.self;
-  effects.events.push_back(event::BecameLeader{hard_.current_term, votes_.size()});
+  effects.events.push_back(event::BecameLeader{hard_.current_term, votes_of_voters()});
   for (const NodeId& peer : config_.servers) {
     next_index_[peer] = last_log_index().next();
     match_index_[peer] = LogIndex{};

@@ -33,7 +33,13 @@ Effects Server::submit_all(Millis /*now*/, const std::vector<Command>& commands)
   // notes, 复制日志: "领导者基于客户端请求中的指令，创建一个新日志项，并附加到本地日志中"
   // — "from the command in the client's request, the leader makes a new log
   // entry and appends it to its own log".
-  for (const Command& command : commands) append_as_leader(command, effects);
+  for (const Command& command : commands) {
+    if (is_configuration_change(command)) {
+      append_change(command, effects);  // raft/membership.cpp
+    } else {
+      append_as_leader(command, effects);
+    }
+  }
   broadcast_append_entries(effects);  // what the followers lack is sent as soon as it exists
   advance_commit_index(effects);
   return finish(std::move(effects));
@@ -48,12 +54,15 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
   if (!m.success) return on_refusal(from, m, effects);
   LogIndex& match = match_index_[from];
   LogIndex& next = next_index_[from];
-  if (m.match_index <= match) return;            // an older or repeated reply
+  // An older or repeated reply — after which a learner may have caught up
+  // all the same: the commit index may have reached its match since.
+  if (m.match_index <= match) return promote_if_caught_up(from, effects);
   if (m.match_index > last_log_index()) return;  // impossible: check() refuses it
   match = m.match_index;
   next = std::max(next, match.next());
   advance_commit_index(effects);
   if (transfer_ && transfer_->target == from) continue_transfer(effects);
+  promote_if_caught_up(from, effects);  // a learner (raft/membership.cpp)
   // A follower being caught up in batches (max_entries_per_append): the
   // next batch, at once.
   if (match.next() == next && next <= last_log_index()) send_append_entries(from, effects);
@@ -97,9 +106,8 @@ void Server::send_append_entries(const NodeId& follower, Effects& effects) {
 }
 
 void Server::broadcast_append_entries(Effects& effects) {
-  for (const NodeId& peer : config_.servers) {
-    if (peer != config_.self) send_append_entries(peer, effects);
-  }
+  // The voters and learners of the configuration in effect (thesis §4.1).
+  for (const NodeId& peer : replication_targets()) send_append_entries(peer, effects);
 }
 
 // Figure 2, rules for leaders: "If there exists an N such that N > commitIndex,
@@ -109,11 +117,14 @@ void Server::broadcast_append_entries(Effects& effects) {
 // entry to a majority of the servers, it commits the entry to its state machine".
 void Server::advance_commit_index(Effects& effects) {
   assert(role_ == Role::leader);
-  std::vector<LogIndex> matches;  // one per server: match_index_ has every one
-  for (const auto& [server, match] : match_index_) {
+  // One per voter of the configuration in effect (thesis §4.1): learners do
+  // not count, nor does a leader that is being removed (§4.2.2).
+  std::vector<LogIndex> matches;
+  for (const NodeId& voter : configuration().voters) {
     // The leader's own log holds every entry it has.
-    matches.push_back(server == config_.self ? last_log_index() : match);
+    matches.push_back(voter == config_.self ? last_log_index() : match_index_[voter]);
   }
+  if (matches.empty()) return;
   // (At most its last index: a scenario's set-log can shorten a leader's log.)
   const LogIndex n = std::min(highest_index_of_majority(matches), last_log_index());
   if (n <= commit_index_) return;

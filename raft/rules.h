@@ -34,6 +34,13 @@ struct Rules {
   // own term is committed — before that, its commit index may lag behind
   // what the previous leader committed (raft/reads.cpp).
   bool read_after_own_term_commit = true;
+  // Membership changes (thesis §4.1; raft/membership.cpp):
+  //   one_change_at_a_time — no configuration entry while another is
+  //     uncommitted;
+  //   config_after_own_term_commit — a leader appends a configuration entry
+  //     only once an entry of its own term is committed (Ongaro, raft-dev,
+  //     2015, the fix published after the thesis).
+  bool one_change_at_a_time = true, config_after_own_term_commit = true;
 };
 
 // Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).
@@ -53,6 +60,12 @@ inline constexpr NamedRule<Rules> kRuleNames[] = {
     {"read-after-own-term-commit", &Rules::read_after_own_term_commit,
      "no read before an entry of the leader's term commits (thesis §6.4)",
      "本任期的日志项提交之前，新领导者不回答读请求（论文 §6.4）"},
+    {"one-change-at-a-time", &Rules::one_change_at_a_time,
+     "no configuration entry while another is uncommitted (thesis §4.1)",
+     "上一个成员变更提交之前，不追加新的成员变更（博士论文 §4.1）"},
+    {"config-after-own-term-commit", &Rules::config_after_own_term_commit,
+     "a configuration entry only after an entry of the leader's term is committed",
+     "领导者提交了本任期的日志项之后，才追加成员变更"},
 };
 
 // What production Raft adds to the paper's §5 (Ongaro's thesis, which

@@ -13,6 +13,9 @@ Server::Server(Config config, RaftHardState restored)
     : config_(std::move(config)), hard_(std::move(restored)) {
   assert(std::find(config_.servers.begin(), config_.servers.end(), config_.self) !=
          config_.servers.end());  // a server is one of its cluster
+  base_configuration_ = config_.first_configuration.value_or(Configuration{config_.servers, {}});
+  configuration_ = configuration_of(base_configuration_, base_index_, hard_.log);
+  told_configuration_ = configuration_;
 }
 
 Effects Server::start(Millis now, RandomSource& random) {
@@ -21,6 +24,8 @@ Effects Server::start(Millis now, RandomSource& random) {
 }
 
 Effects Server::finish(Effects effects) {
+  step_down_if_removed(effects);
+  report_configuration(effects);
   // Reads waiting, and the lease (raft/reads.cpp): after every step.
   if (role_ == Role::leader && config_.features.read_mode != ReadMode::log) serve_reads(effects);
   effects.wake_at = role_ == Role::leader ? next_heartbeat_ : election_deadline_;
@@ -64,12 +69,16 @@ void Server::vote_for(const NodeId& candidate) {
 }
 
 void Server::append_to_log(LogEntry entry) {
-  unpersisted_.log_changed_at(hard_.log.append(std::move(entry)));
+  const LogIndex index = hard_.log.append(std::move(entry));
+  unpersisted_.log_changed_at(index);
+  configuration_appended(index, hard_.log.entry(index));
 }
 
 std::size_t Server::delete_log_from(LogIndex index) {
   unpersisted_.log_changed_at(index);
-  return hard_.log.truncate_from(index);
+  const std::size_t deleted = hard_.log.truncate_from(index);
+  configuration_deleted(index);
+  return deleted;
 }
 
 // ---- timers -----------------------------------------------------------------------

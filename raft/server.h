@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "raft/configuration.h"
 #include "raft/effects.h"
 #include "raft/log.h"
 #include "raft/messages.h"
@@ -49,7 +50,11 @@ class Server {
  public:
   struct Config {
     NodeId self;
-    std::vector<NodeId> servers;  // every server, self included
+    // Every server that may ever take part, self included: messages from
+    // them are answered (a new server does not know yet that it was added).
+    std::vector<NodeId> servers;
+    // The first configuration (thesis §4); none: every one of `servers` votes.
+    std::optional<Configuration> first_configuration;
     Timing timing;
     Rules rules;
     Features features;  // pre-vote, check-quorum, reads, snapshots (raft/rules.h)
@@ -139,6 +144,12 @@ class Server {
   // When this server last heard from the leader of its current term (none:
   // not in this term, or never since it started).
   std::optional<Millis> heard_from_leader_at() const { return heard_from_leader_at_; }
+  // ---- membership changes (raft/membership.cpp) ----
+  // The configuration in effect: the latest in the log, committed or not
+  // (thesis §4.1), and the index of the entry that holds it (0: the first).
+  const Configuration& configuration() const { return configuration_.configuration; }
+  LogIndex configuration_index() const { return configuration_.index; }
+  bool is_voter() const { return raft::is_voter(configuration(), config_.self); }
 
  private:
   bool is_peer(const NodeId& id) const;  // another server of the cluster
@@ -211,6 +222,18 @@ class Server {
   void confirm_rounds(Effects& effects);
   void serve_reads(Effects& effects);
   void refuse_pending_reads(Effects& effects);
+  // ---- membership changes (raft/membership.cpp) ----
+  // Why the leader may not append `change` now, or nothing.
+  std::optional<event::ConfigurationRefused::Reason> refuse_change(const Command& change) const;
+  void append_change(const Command& change, Effects& effects);
+  void promote_if_caught_up(const NodeId& learner, Effects& effects);
+  void configuration_appended(LogIndex index, const LogEntry& entry);
+  void configuration_deleted(LogIndex from);
+  void step_down_if_removed(Effects& effects);
+  void report_configuration(Effects& effects);
+  // The voters' votes a candidate holds, and the members to replicate to.
+  std::size_t votes_of_voters() const;
+  std::vector<NodeId> replication_targets() const;
 
   // ---- commit and apply to the state machine ----
   void commit_up_to(LogIndex index, Effects& effects);
@@ -270,6 +293,12 @@ class Server {
   std::uint64_t confirmed_round_ = 0;
   std::vector<PendingRead> pending_reads_;
   std::optional<Millis> lease_until_;
+  // Membership: the first configuration (after a snapshot: the snapshot's,
+  // at base_index_), the one in effect, and the last one told as an event.
+  Configuration base_configuration_;
+  LogIndex base_index_;
+  LogConfiguration configuration_;
+  LogConfiguration told_configuration_;
 };
 
 }  // namespace consensus_lab::raft

@@ -43,9 +43,11 @@ std::string position(LogIndex index, Term term) {
 
 // Election Safety: "at most one leader can be elected in a given term" (§5.2).
 // It needs votes that survive a crash: with persist off, a restarted server
-// votes a second time in the same term.
+// votes a second time in the same term. Through membership changes it needs
+// majorities that overlap: one change at a time, and none before an entry of
+// the leader's term is committed (raft/membership.cpp).
 bool election_safety(const Rules& rules) {
-  return rules.persist;
+  return rules.persist && rules.one_change_at_a_time && rules.config_after_own_term_commit;
 }
 // Log Matching: logs that agree on an entry agree on everything before it
 // (§5.3), so every log is a leader's log as it once was. The consistency
@@ -59,7 +61,7 @@ bool log_matching(const Rules& rules) {
 // only for entries of the current term (§5.4.2), durable state, and Log
 // Matching.
 bool leader_completeness(const Rules& rules) {
-  return rules.vote_restriction && rules.commit_current_term_only && rules.persist &&
+  return rules.vote_restriction && rules.commit_current_term_only && election_safety(rules) &&
          log_matching(rules);
 }
 

@@ -137,6 +137,19 @@ const std::vector<DemoInfo> kCatalogue{
      .title_zh = "Raft：同一个读请求的三种方式——经过日志、读索引、租约读——以及新领导者的读规则",
      .notes_section = "Raft (thesis §6.4 ReadIndex, §6.4.1 lease)",
      .notes_section_zh = "Raft（论文 §6.4 读索引，§6.4.1 租约读）"},
+    {.number = "20",
+     .name = "raft_add_server",
+     .title_en = "Raft: a fourth server catches up as a learner, then becomes a voter",
+     .title_zh = "Raft：第四个服务器先作为学习者追上日志，再成为投票成员",
+     .notes_section = "thesis §4.1–4.2.1 (成员变更, 学习者)",
+     .notes_section_zh = "博士论文 §4.1–4.2.1（成员变更、学习者）"},
+    {.number = "21",
+     .name = "raft_remove_leader",
+     .title_en = "Raft: the leader is removed; it commits its removal, steps down, and the others "
+                 "elect a leader",
+     .title_zh = "Raft：移除领导者；它提交自己的移除后退位，其余服务器选出新领导者",
+     .notes_section = "thesis §4.2.2 (成员变更)",
+     .notes_section_zh = "博士论文 §4.2.2（成员变更）"},
 };
 
 }  // namespace

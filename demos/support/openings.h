@@ -43,4 +43,12 @@ void elect_and_commit(Cluster& cluster, const NodeId& leader,
   }
 }
 
+// One round trip: the next message from `from` to `to` is delivered, then
+// the next one back (a request and its answer).
+template <class World>
+void round_trip(World& world, const NodeId& from, const NodeId& to) {
+  world.deliver(from, to);
+  world.deliver(to, from);
+}
+
 }  // namespace consensus_lab::demos

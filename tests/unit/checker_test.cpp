@@ -73,6 +73,20 @@ Options reconfiguring() {
   return options;
 }
 
+// Raft with membership changes: five nodes, A B C D the first voters, a
+// membership change in half the steps and few client requests, so that
+// leaders often have a change to make before an entry of their term is
+// committed. (The command line: --nodes 5 --steps 200 --requests 5
+// --membership 50.)
+Options raft_reconfiguring() {
+  Options options;
+  options.nodes = 5;
+  options.steps = 200;
+  options.requests = 5;
+  options.membership = 50;
+  return options;
+}
+
 // With `rule` off, the checker must find a safety violation within 1,000
 // seeds, shrink it to a file of at most 40 lines, and that file must replay
 // to the same invariant.
@@ -261,6 +275,28 @@ TEST_CASE("lease reads with check-quorum: 1,000 seeds of raft pass, faults and a
   const check::Search safe = check::search(options, 1, 1000, /*keep_going=*/true);
   CHECK(safe.violations == 0);
   if (safe.counterexample) FAIL_CHECK(safe.counterexample->found.detail);
+}
+TEST_CASE(
+    "rule one-change-at-a-time off: two uncommitted changes, majorities that do not overlap, and a "
+    "leader without a committed entry") {
+  rule_off_is_caught("raft", "one-change-at-a-time", raft_reconfiguring());
+}
+TEST_CASE(
+    "rule config-after-own-term-commit off: the published bug of single-server changes — a "
+    "change of the old leader and one of the new leader, each in effect somewhere") {
+  rule_off_is_caught("raft", "config-after-own-term-commit", raft_reconfiguring());
+}
+TEST_CASE("checker: with every rule on, 300 seeds of raft with membership changes pass") {
+  const check::Search search = check::search(
+      [] {
+        Options options = raft_reconfiguring();
+        options.protocol = "raft";
+        return options;
+      }(),
+      1, 300, /*keep_going=*/true);
+  CHECK(search.violations == 0);
+  if (search.counterexample) FAIL_CHECK(search.counterexample->found.detail);
+  CHECK(search.committed >= 300);
 }
 
 // The table next to a Rules struct names every switch of it — a Rules struct

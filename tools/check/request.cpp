@@ -4,11 +4,11 @@
 #include <iostream>
 #include <vector>
 
+#include "tools/check/session.h"
+#include "tools/check/workload.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/scenario/protocol.h"
-#include "tools/check/session.h"
-#include "tools/check/workload.h"
 #include "tools/scenario/rules.h"
 
 namespace consensus_lab::check {
@@ -93,8 +93,8 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
              {"percent of steps with a client request: a put, or a read",
               "发出客户端请求（写或读）的步数百分比"})
       .value("membership", options.membership, "P",
-             {"multipaxos: percent of steps with a membership change",
-              "multipaxos：做成员变更的步数百分比"})
+             {"multipaxos, raft (4 nodes or more): percent of steps with a membership change",
+              "multipaxos、raft（至少 4 个节点）：做成员变更的步数百分比"})
       .value(
           "rule", words.rules, "NAME=off",
           {"switch a safety rule off (or on); repeatable", "关闭（或开启）一条安全规则；可以重复"})

@@ -12,6 +12,7 @@
 #include "cluster/raft_cluster.h"
 #include "narration/describers.h"
 #include "tools/scenario/leader_based.h"
+#include "tools/scenario/raft_membership.h"
 #include "tools/scenario/world_scenario.h"
 
 namespace consensus_lab::scenario {
@@ -32,12 +33,13 @@ class RaftScenario final
       fail({"proposers is for paxos: raft servers take puts",
             "`proposers` 属于 `paxos`：`raft` 的服务器接收 `put`"});
     }
-    return false;
+    return membership_.header(line);  // `members ID…`
   }
 
   void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
              const Narration& narration) override {
-    cluster_ = std::make_unique<RaftCluster>(cluster::RaftOptions{.servers = nodes, .seed = seed});
+    cluster_ = std::make_unique<RaftCluster>(cluster::RaftOptions{
+        .servers = nodes, .members = membership_.first_members(nodes), .seed = seed});
     attach_narration(narration);
   }
 
@@ -99,6 +101,13 @@ class RaftScenario final
 
   bool execute_protocol(const Line& line) override {
     if (execute_common(line)) return true;
+    if (membership_.execute(
+            line, *cluster_, [&](const std::string& word) { return node(word); },
+            [&] {
+              return current_leader({"send the membership change to", "接收成员变更"});
+            })) {
+      return true;
+    }
     const std::string& command = line.command();
     if (command == "set-log") {
       if (line.size() < 2) fail_usage("set-log ID T1 T2 …");
@@ -131,7 +140,7 @@ class RaftScenario final
   }
 
   bool expect_protocol(const Line& line) override {
-    if (expect_common(line)) return true;
+    if (expect_common(line) || membership_.expect(line, *cluster_)) return true;
     const std::string& what = line[1];
     const std::string expected = line.text().substr(7);
     if (what == "role") {
@@ -204,6 +213,15 @@ class RaftScenario final
     return false;
   }
 
+ public:
+  // Membership changes for the checker (tools/scenario/raft_membership.cpp).
+  std::vector<std::string> check_header(const std::vector<NodeId>& nodes) const override {
+    return RaftMembership::check_header(nodes);
+  }
+  std::vector<std::string> membership_lines(std::uint64_t pick) override {
+    return membership_.lines(*cluster_, pick);
+  }
+
  private:
   // `transfer-leadership TARGET`: the current leader hands its leadership to
   // TARGET (thesis §3.10).
@@ -243,6 +261,9 @@ class RaftScenario final
     if (actual != line[3]) expect_failed(line.text().substr(7), "read " + line[2] + " " + actual);
     return true;
   }
+
+  std::vector<NodeId> members_now() const override { return RaftMembership::voters_now(*cluster_); }
+  RaftMembership membership_;
 
   std::vector<Command> committed_commands() const override {
     std::vector<Command> commands;
