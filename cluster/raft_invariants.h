@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/raft_snapshot_invariants.h"
 #include "cluster/server_checks.h"
 #include "raft/server.h"
 #include "sim/world.h"
@@ -166,6 +167,7 @@ class RaftInvariants {
   // last held.
   bool completeness_to_check_ = true;
   ServerChecks<RaftServerSnapshot, raft::Rules> servers_;
+  RaftSnapshotInvariants snapshots_;  // log compaction (paper §7)
 };
 
 }  // namespace consensus_lab::cluster

@@ -211,6 +211,67 @@ struct RaftWords {
             Tone::quiet};
   }
 
+  // ---- Log compaction: snapshots (paper §7; notes: 快照) ----
+
+  static std::string chinese(const raft::InstallSnapshot& m) {
+    return "安装快照 RPC（任期 " + to_string(m.term) + "，最后包含日志项 " +
+           position(m.last_included_index, m.last_included_term) + "，偏移量 " +
+           std::to_string(m.offset) + "，" + std::to_string(m.data.size()) + " 字节" +
+           (m.done ? "，最后一块" : "") + "）";
+  }
+
+  static std::string chinese(const raft::SnapshotReply& m) {
+    const std::string term =
+        "（任期 " + to_string(m.term) + "，快照到 " + to_string(m.last_included_index);
+    if (m.done) return "快照安装完成" + term + "）";
+    return "快照响应" + term + "，期待偏移量 " + std::to_string(m.offset) + "）";
+  }
+
+  static Line describe(const NodeId& node, const event::SnapshotTaken& t, Lang lang) {
+    const std::string at = position(t.index, t.term), n = std::to_string(t.discarded);
+    return {lang == Lang::zh
+                ? node + " 生成快照，到日志项 " + at + " 为止，丢弃 " + n + " 个已应用的日志项"
+                : node + " takes a snapshot up to " + at + " and discards " + n + " applied entr" +
+                      (t.discarded == 1 ? "y" : "ies"),
+            Tone::good};
+  }
+
+  static Line describe(const NodeId& node, const event::SnapshotChunk& c, Lang lang) {
+    const std::string offset = std::to_string(c.offset), bytes = std::to_string(c.bytes),
+                      expected = std::to_string(c.expected);
+    if (c.offset != c.expected) {
+      return {lang == Lang::zh
+                  ? node + " 不接收偏移量 " + offset + " 处的快照数据块：它期待偏移量 " + expected
+                  : node + " does not take the snapshot chunk at offset " + offset +
+                        ": it expects offset " + expected,
+              Tone::warn};
+    }
+    return {lang == Lang::zh
+                ? node + " 收下偏移量 " + offset + " 处的 " + bytes + " 字节快照数据"
+                : node + " takes " + bytes + " bytes of the snapshot at offset " + offset,
+            Tone::quiet};
+  }
+
+  static Line describe(const NodeId& node, const event::SnapshotInstalled& i, Lang lang) {
+    const std::string at = position(i.index, i.term);
+    if (lang == Lang::zh) {
+      return {node + " 安装快照 " + at + "，用快照重置状态机" +
+                  (i.kept_suffix ? "，保留其后的日志项" : "，丢弃整个日志"),
+              Tone::good};
+    }
+    return {node + " installs the snapshot up to " + at + " and resets its state machine from it" +
+                (i.kept_suffix ? "; the entries after it stay" : "; its log is discarded"),
+            Tone::good};
+  }
+
+  static std::optional<std::string> note(const event::SnapshotTaken& t, Lang lang) {
+    return (lang == Lang::zh ? "快照到 " : "snapshot to ") + to_string(t.index);
+  }
+
+  static std::optional<std::string> note(const event::SnapshotInstalled& i, Lang lang) {
+    return (lang == Lang::zh ? "安装快照到 " : "installs snapshot to ") + to_string(i.index);
+  }
+
   // ---- A diagram's notes ----
 
   static std::optional<std::string> note(const event::BecameCandidate& c, Lang lang) {
