@@ -102,17 +102,16 @@ raft::AppendReply read_append_reply(LineReader& r) {
   return m;
 }
 
+// (Braced initialisers are read left to right: the fields in wire order.)
 raft::InstallSnapshot read_install_snapshot(LineReader& r) {
-  raft::InstallSnapshot m;
-  m.term = term(r);
-  m.leader_id = node(r, "leader", "the leader");
-  m.last_included_index = LogIndex{r.field("last", "the last included index")};
-  m.last_included_term = Term{r.number("the last included term")};
-  m.offset = r.field("offset", "the offset");
-  r.expect("data");
-  m.data = r.text("the snapshot's data");
-  m.done = r.flag("done");
-  return m;
+  return raft::InstallSnapshot{
+      .term = term(r),
+      .leader_id = node(r, "leader", "the leader"),
+      .last_included_index = LogIndex{r.field("last", "the last included index")},
+      .last_included_term = Term{r.number("the last included term")},
+      .offset = r.field("offset", "the offset"),
+      .data = (r.expect("data"), r.text("the snapshot's data")),
+      .done = r.flag("done")};
 }
 
 // The message a line holds after its type word.

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "net/raft_wire.h"
+#include "net/wire.h"
 #include "tests/unit/raft_test_support.h"
 
 namespace consensus_lab::raft_testing {
@@ -196,6 +198,51 @@ TEST_CASE("an AppendEntries before the base is taken after it") {
   CHECK(reply.success);
   CHECK(reply.match_index == LogIndex{4});
   CHECK(follower.last_log_index() == LogIndex{4});
+}
+
+TEST_CASE("InstallSnapshot and SnapshotReply on the wire: the data percent-encoded, one line") {
+  const InstallSnapshot install{.term = Term{3},
+                                .leader_id = "A",
+                                .last_included_index = LogIndex{7},
+                                .last_included_term = Term{2},
+                                .offset = 16,
+                                .data = "1;1:x3:a b\n%;",
+                                .done = true};
+  const std::string line = net::encode(Message{install});
+  CHECK(line.find('\n') == std::string::npos);
+  const Message back = net::decode_raft(line);
+  REQUIRE(std::holds_alternative<InstallSnapshot>(back));
+  CHECK(std::get<InstallSnapshot>(back).data == install.data);
+  CHECK(std::get<InstallSnapshot>(back).offset == 16);
+  const SnapshotReply reply{.term = Term{3}, .last_included_index = LogIndex{7}, .offset = 32};
+  const Message reply_back = net::decode_raft(net::encode(Message{reply}));
+  CHECK(std::get<SnapshotReply>(reply_back).offset == 32);
+  CHECK_THROWS_AS(
+      net::decode_raft("InstallSnapshot term 3 leader A last 7 2 offset x data a done yes"),
+      net::DecodeError);
+  CHECK_THROWS_AS(net::decode_raft("SnapshotReply term 3 last 7 offset 1"), net::DecodeError);
+}
+
+TEST_CASE("impossible InstallSnapshot and SnapshotReply messages are refused") {
+  Server follower(config_for("B", abc), RaftHardState{.current_term = Term{2}});
+  const InstallSnapshot good{.term = Term{2},
+                             .leader_id = "A",
+                             .last_included_index = LogIndex{3},
+                             .last_included_term = Term{2},
+                             .data = "x",
+                             .done = false};
+  CHECK_FALSE(follower.check("A", good));
+  InstallSnapshot no_entry = good;
+  no_entry.last_included_index = LogIndex{0};
+  no_entry.last_included_term = Term{0};
+  CHECK(follower.check("A", no_entry));
+  InstallSnapshot later_term = good;
+  later_term.last_included_term = Term{3};
+  CHECK(follower.check("A", later_term));
+  CHECK(follower.check("C", good));  // C sends it in A's name
+  const SnapshotReply done_with_offset{
+      .term = Term{2}, .last_included_index = LogIndex{3}, .offset = 5, .done = true};
+  CHECK(follower.check("A", done_with_offset));
 }
 
 }  // namespace consensus_lab::raft_testing
