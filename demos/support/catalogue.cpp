@@ -122,6 +122,12 @@ const std::vector<DemoInfo> kCatalogue{
      .notes_section = "Multi-Paxos (2 轮 RPC 通讯; 省掉准备阶段); Raft › 复制日志",
      .notes_section_zh = "Multi-Paxos（2 轮 RPC 通讯；省掉准备阶段）；Raft › 复制日志",
      .draws_diagrams = false},
+    {.number = "22",
+     .name = "raft_snapshot",
+     .title_en = "Raft: log compaction — a snapshot installed on a follower that was down",
+     .title_zh = "Raft：日志压缩——给宕机过的跟随者安装快照",
+     .notes_section = "Raft paper §7 (log compaction; notes: 快照)",
+     .notes_section_zh = "Raft 论文 §7（日志压缩；笔记：快照）"},
 };
 
 }  // namespace
