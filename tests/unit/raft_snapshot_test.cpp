@@ -245,4 +245,19 @@ TEST_CASE("impossible InstallSnapshot and SnapshotReply messages are refused") {
   CHECK(follower.check("A", done_with_offset));
 }
 
+TEST_CASE("a lost snapshot chunk is sent again on the heartbeat") {
+  LowestDraw low;
+  Server leader = elected("A", abc, noops({1, 1}), Term{1});
+  leader.handle(0, "B", reply_success(Term{2}, LogIndex{3}, LogIndex{3}), low);
+  leader.take_snapshot();
+  Effects e = leader.handle(0, "C", reply_refusal(Term{2}, LogIndex{3}, LogIndex{0}), low);
+  const InstallSnapshot lost = sent<InstallSnapshot>(e).at(0).second;  // never arrives
+  e = leader.tick(leader.config().timing.heartbeat, low);
+  const auto again = sent<InstallSnapshot>(e);
+  REQUIRE(again.size() == 1);
+  CHECK(again.at(0).first == "C");
+  CHECK(again.at(0).second.offset == lost.offset);
+  CHECK(again.at(0).second.data == lost.data);
+}
+
 }  // namespace consensus_lab::raft_testing
