@@ -73,6 +73,7 @@ class RaftNode final : public sim::Process<raft::Message, raft::Event> {
     carry_out(context, server_->set_term(term));
     cluster_.invariants_->rewritten(index_);
   }
+  void take_snapshot(Context& context) { carry_out(context, server_->take_snapshot()); }
   void restart_election_timer(Context& context) {
     carry_out(context, server_->restart_election_timer(context.now(), context.random()));
   }
@@ -169,6 +170,12 @@ void RaftCluster::set_log(const NodeId& id, const std::vector<Term>& terms) {
 
 void RaftCluster::set_term(const NodeId& id, Term term) {
   nodes_.act(world_, id, &RaftNode::set_term, term);
+}
+
+bool RaftCluster::snapshot(const NodeId& id) {
+  if (server(id) == nullptr) return false;
+  nodes_.act(world_, id, &RaftNode::take_snapshot);
+  return true;
 }
 
 std::optional<std::uint64_t> RaftCluster::read_through_log(const NodeId& id,

@@ -58,6 +58,9 @@ class RaftCluster {
   // Scenario set-up: `set-log ID T1 T2 …` and `set-term ID T`.
   void set_log(const NodeId& id, const std::vector<raft::Term>& terms);
   void set_term(const NodeId& id, raft::Term term);
+  // `snapshot ID`: `id` takes a snapshot now, at its last applied index (paper
+  // §7); false if `id` is down.
+  bool snapshot(const NodeId& id);
 
   // A read ordered through the log: `id`, if it leads, puts a read of `key`
   // into the log; the answer is the state machine's value when the read is

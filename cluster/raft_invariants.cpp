@@ -131,7 +131,8 @@ RaftInvariants::RaftInvariants(const RaftCluster& cluster, ClientHistory& client
                    {"a leader stays leader for the rest of its term",
                     "领导者在自己的任期内一直是领导者", leader_stays_leader},
                }),
-      stability_(cluster) {}
+      stability_(cluster),
+      snapshots_(cluster) {}
 
 RaftServerSnapshot RaftInvariants::snapshot(std::size_t i) const {
   if (const Server* s = cluster_.server_at(i)) {
@@ -173,6 +174,7 @@ void RaftInvariants::observe(std::size_t server, const raft::Event& event) {
     first_applied_.try_emplace(applied->index, applied->command);
     new_applications_.push_back({id, applied->index, applied->command});
   }
+  snapshots_.observe(server, event);
 }
 
 void RaftInvariants::log_writing(std::size_t server, const raft::RaftHardState& disk,
@@ -182,8 +184,10 @@ void RaftInvariants::log_writing(std::size_t server, const raft::RaftHardState& 
   // Only a leader's writes in its own term are Leader Append-Only's business.
   const Server* s = cluster_.server_at(server);
   if (s == nullptr || s->role() != Role::leader || s->current_term() != disk.current_term) return;
+  // (From `from` on: past the disk's base, which a snapshot only moves up.)
   const std::vector<LogEntry>& had = disk.log.entries();
-  const auto kept = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(from - 1, had.size()));
+  const std::uint64_t before = from - 1 - std::min(from - 1, disk.log.base_index().value);
+  const auto kept = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(before, had.size()));
   new_leader_writes_.push_back(
       {server, s->current_term(), {had.begin() + kept, had.end()}, persist.entries});
 }
@@ -221,6 +225,13 @@ std::optional<sim::Violated> RaftInvariants::first_violated(std::optional<std::s
     return sim::violated({"leader completeness", "领导者完整性"}, std::move(*problem));
   if (auto problem = state_machine_safety())
     return sim::violated({"state machine safety", "状态机安全"}, std::move(*problem));
+  if (auto problem = snapshots_.snapshot_covers_committed())
+    return sim::violated({"snapshots cover only committed entries", "快照只包含已提交的日志项"},
+                         std::move(*problem));
+  if (auto problem = snapshots_.equal_state_at_equal_index())
+    return sim::violated(
+        {"equal state machines at equal applied index", "应用到同一索引的状态机相同"},
+        std::move(*problem));
   if (auto problem = clients_.violation())
     return sim::violated(ClientHistory::kInvariant, std::move(*problem));
   if (auto problem = only_possible_messages())
@@ -283,14 +294,16 @@ std::optional<narration::Text> RaftInvariants::log_matching() {
   for (std::size_t a = 0; a < servers.size(); ++a) {
     for (std::size_t b = a + 1; b < servers.size(); ++b) {
       if (!changed(a) && !changed(b)) continue;
-      const std::vector<LogEntry>& la = cluster_.state_at(a).log.entries();
-      const std::vector<LogEntry>& lb = cluster_.state_at(b).log.entries();
-      const std::size_t common = std::min(la.size(), lb.size());
+      const raft::Log& la = cluster_.state_at(a).log;
+      const raft::Log& lb = cluster_.state_at(b).log;
+      const std::uint64_t common = std::min(la.last_index(), lb.last_index()).value;
       std::uint64_t& same = identical_prefix_[a][b];
-      while (same < common && la[same] == lb[same]) ++same;
-      for (std::size_t i = same; i < common; ++i) {
-        if (la[i].term == lb[i].term) {
-          const std::string agree = std::to_string(i + 1), differ = std::to_string(same + 1);
+      // Entries in a snapshot are committed: the same in every log that had them.
+      same = std::max({same, la.base_index().value, lb.base_index().value});
+      while (same < common && la.entry(LogIndex{same + 1}) == lb.entry(LogIndex{same + 1})) ++same;
+      for (std::uint64_t i = same + 1; i <= common; ++i) {
+        if (la.term_at(LogIndex{i}) == lb.term_at(LogIndex{i})) {
+          const std::string agree = std::to_string(i), differ = std::to_string(same + 1);
           return narration::Text{servers[a] + " and " + servers[b] + " agree at index " + agree +
                                      " but differ at index " + differ,
                                  servers[a] + " 和 " + servers[b] + " 在索引 " + agree +
@@ -317,11 +330,15 @@ std::optional<narration::Text> RaftInvariants::leader_completeness() {
     FoundCommitted& found = found_committed_[i];
     if (found.term != s->current_term()) found = {s->current_term(), 0};
     if (committed.empty() || committed.rbegin()->first.value <= found.up_to) continue;
-    const std::vector<LogEntry>& log = s->log().entries();
+    const raft::Log& log = s->log();
     for (auto it = committed.upper_bound(LogIndex{found.up_to}); it != committed.end(); ++it) {
       const auto& [index, entry] = *it;
       const bool in_earlier_term = committed_in_.at(index) < s->current_term();
-      if (in_earlier_term && !(index.value <= log.size() && log[index.value - 1] == entry)) {
+      // (An entry in the leader's snapshot is there: a snapshot covers only
+      // committed entries — RaftSnapshotInvariants.)
+      const bool present =
+          index <= log.last_index() && (index <= log.base_index() || log.entry(index) == entry);
+      if (in_earlier_term && !present) {
         const NodeId& leader = cluster_.options().servers[i];
         const std::string term = raft::to_string(s->current_term()),
                           entry_text = describe_entry(index, entry);

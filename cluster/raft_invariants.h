@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cluster/client_history.h"
+#include "cluster/raft_snapshot_invariants.h"
 #include "cluster/raft_stability_invariant.h"
 #include "cluster/server_checks.h"
 #include "raft/server.h"
@@ -170,6 +171,7 @@ class RaftInvariants {
   bool completeness_to_check_ = true;
   ServerChecks<RaftServerSnapshot, raft::Rules> servers_;
   LeaderStability stability_;
+  RaftSnapshotInvariants snapshots_;  // log compaction (paper §7)
 };
 
 }  // namespace consensus_lab::cluster

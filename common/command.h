@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/types.h"
 
@@ -64,6 +65,16 @@ class KeyValueStore {
   bool apply(const Command& command);
   std::optional<std::string> get(const std::string& key) const;
   const std::map<std::string, std::string>& data() const { return data_; }
+
+  // The whole state — the data and each client's last applied request number
+  // (without it, a request repeated after a snapshot would apply twice) — as
+  // text, the same for the same state: "<count>;" then each string as
+  // "<length>:<bytes>" (a key, its value, …; a client, its number, …). A Raft
+  // snapshot (paper §7) carries it; restore() takes it back, and refuses
+  // (false, the store unchanged) text save() never wrote.
+  std::string save() const;
+  bool restore(std::string_view text);
+  friend bool operator==(const KeyValueStore&, const KeyValueStore&) = default;
 
  private:
   std::map<std::string, std::string> data_;

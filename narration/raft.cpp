@@ -5,6 +5,7 @@
 #include "narration/describers.h"
 #include "narration/raft_elections.h"
 #include "narration/raft_membership.h"
+#include "narration/raft_snapshots.h"
 
 namespace consensus_lab::narration {
 
@@ -317,6 +318,40 @@ struct RaftWords : RaftElectionWords {
   }
   static std::optional<std::string> note(const event::RemovedLeaderStepsDown&, Lang lang) {
     return lang == Lang::zh ? "被移除，退位" : "removed, steps down";
+  }
+
+  // ---- Log compaction: snapshots (paper §7; notes: 快照) ----
+
+  static std::string chinese(const raft::InstallSnapshot& m) {
+    return "安装快照 RPC（任期 " + to_string(m.term) + "，最后包含日志项 " +
+           position(m.last_included_index, m.last_included_term) + "，偏移量 " +
+           std::to_string(m.offset) + "，" + std::to_string(m.data.size()) + " 字节" +
+           (m.done ? "，最后一块" : "") + "）";
+  }
+
+  static std::string chinese(const raft::SnapshotReply& m) {
+    const std::string term =
+        "（任期 " + to_string(m.term) + "，快照到 " + to_string(m.last_included_index);
+    if (m.done) return "快照安装完成" + term + "）";
+    return "快照响应" + term + "，期待偏移量 " + std::to_string(m.offset) + "）";
+  }
+
+  static Line describe(const NodeId& node, const event::SnapshotTaken& t, Lang lang) {
+    return describe_snapshot(node, t, lang);
+  }
+  static Line describe(const NodeId& node, const event::SnapshotChunk& c, Lang lang) {
+    return describe_snapshot(node, c, lang);
+  }
+  static Line describe(const NodeId& node, const event::SnapshotInstalled& i, Lang lang) {
+    return describe_snapshot(node, i, lang);
+  }
+
+  static std::optional<std::string> note(const event::SnapshotTaken& t, Lang lang) {
+    return (lang == Lang::zh ? "快照到 " : "snapshot to ") + to_string(t.index);
+  }
+
+  static std::optional<std::string> note(const event::SnapshotInstalled& i, Lang lang) {
+    return (lang == Lang::zh ? "安装快照到 " : "installs snapshot to ") + to_string(i.index);
   }
 
   // ---- A diagram's notes ----

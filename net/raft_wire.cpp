@@ -52,6 +52,19 @@ std::string line_of(const raft::AppendReply& m) {
   if (m.round != 0) w.field("round", m.round);  // last and optional: older lines have none
   return w.done();
 }
+// The chunk's bytes percent-encoded: one line whatever they hold.
+std::string line_of(const raft::InstallSnapshot& m) {
+  LineWriter w("InstallSnapshot");
+  w.field("term", m.term.value).word("leader").word(m.leader_id);
+  w.field("last", m.last_included_index.value).number(m.last_included_term.value);
+  w.field("offset", m.offset).word("data").text(m.data);
+  return w.flag("done", m.done).done();
+}
+std::string line_of(const raft::SnapshotReply& m) {
+  LineWriter w("SnapshotReply");
+  w.field("term", m.term.value).field("last", m.last_included_index.value);
+  return w.field("offset", m.offset).flag("done", m.done).done();
+}
 
 }  // namespace
 
@@ -116,6 +129,18 @@ raft::AppendReply read_append_reply(LineReader& r) {
   return m;
 }
 
+// (Braced initialisers are read left to right: the fields in wire order.)
+raft::InstallSnapshot read_install_snapshot(LineReader& r) {
+  return raft::InstallSnapshot{
+      .term = term(r),
+      .leader_id = node(r, "leader", "the leader"),
+      .last_included_index = LogIndex{r.field("last", "the last included index")},
+      .last_included_term = Term{r.number("the last included term")},
+      .offset = r.field("offset", "the offset"),
+      .data = (r.expect("data"), r.text("the snapshot's data")),
+      .done = r.flag("done")};
+}
+
 // The message a line holds after its type word.
 raft::Message read_message(LineReader& r, std::string_view type) {
   if (type == "RequestVote" || type == "PreVote") {
@@ -137,6 +162,13 @@ raft::Message read_message(LineReader& r, std::string_view type) {
   }
   if (type == "AppendEntries") return read_append_entries(r);
   if (type == "AppendReply") return read_append_reply(r);
+  if (type == "InstallSnapshot") return read_install_snapshot(r);
+  if (type == "SnapshotReply") {
+    return raft::SnapshotReply{.term = term(r),
+                               .last_included_index = LogIndex{r.field("last", "the last index")},
+                               .offset = r.field("offset", "the offset"),
+                               .done = r.flag("done")};
+  }
   throw unknown_word({"raft message", "Raft 消息"}, type);
 }
 

@@ -15,6 +15,7 @@
 #include "raft/configuration.h"
 #include "raft/log.h"
 #include "raft/messages.h"
+#include "raft/snapshot.h"
 
 namespace consensus_lab::raft {
 
@@ -23,6 +24,9 @@ struct RaftHardState {
   Term current_term;                // the latest term this server has seen
   std::optional<NodeId> voted_for;  // whom it voted for in current_term, if anyone
   Log log;
+  // Paper §7: the snapshot that replaced the log up to its base (index 0:
+  // none); the log's base is its last included index and term.
+  Snapshot snapshot;
   friend bool operator==(const RaftHardState&, const RaftHardState&) = default;
 };
 
@@ -38,6 +42,10 @@ struct Persist {
   // entries appended). None: the log did not change.
   std::optional<LogIndex> log_from;
   std::vector<LogEntry> entries;
+  // A new snapshot (paper §7), written before the log changes above: the log
+  // gives up its entries up to the snapshot's last included index (keeping
+  // those after it when it holds that entry, else all), then log_from applies.
+  std::optional<Snapshot> snapshot;
   friend bool operator==(const Persist&, const Persist&) = default;
 };
 
@@ -105,6 +113,22 @@ struct Applied {
   Command command;
   bool repeat;
   std::optional<std::string> value;  // a read's answer: the value when it applied
+};
+struct SnapshotTaken {  // paper §7: the applied prefix replaced by a snapshot
+  LogIndex index;
+  Term term;
+  std::size_t discarded;  // entries the log gave up
+};
+struct SnapshotChunk {  // a chunk of a leader's snapshot arrived (Figure 13)
+  LogIndex index;
+  std::uint64_t offset;
+  std::size_t bytes;
+  std::uint64_t expected;  // the offset this follower expected: the chunk is taken only there
+};
+struct SnapshotInstalled {  // the last chunk: the state machine reset from the snapshot
+  LogIndex index;
+  Term term;
+  bool kept_suffix;  // the log held the last included entry: the entries after it stay
 };
 struct SetUp {  // a scenario's or a demo's set-up (set_log, set_term): no protocol step
   Term term;    // the term the server is in now
@@ -196,17 +220,16 @@ struct RemovedLeaderStepsDown {  // thesis §4.2.2: its removal is committed
 };
 }  // namespace event
 
-using Event =
-    std::variant<event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
-                 event::VoteRefused, event::BecameLeader, event::EntryAppended,
-                 event::AppendRefused, event::ConflictDeleted, event::EntriesStored,
-                 event::NextIndexBack, event::Committed, event::Applied, event::SetUp,
-                 event::BecamePreCandidate, event::PreVoteGranted, event::PreVoteRefused,
-                 event::VoteIgnored, event::LostQuorum, event::TransferStarted,
-                 event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused,
-                 event::ReadStarted, event::ReadIndexSet, event::RoundConfirmed,
-                 event::ReadAnswered, event::ReadRefused, event::ConfigurationChanged,
-                 event::ConfigurationRefused, event::RemovedLeaderStepsDown>;
+using Event = std::variant<
+    event::TermRaised, event::StaleRefused, event::BecameCandidate, event::VoteGranted,
+    event::VoteRefused, event::BecameLeader, event::EntryAppended, event::AppendRefused,
+    event::ConflictDeleted, event::EntriesStored, event::NextIndexBack, event::Committed,
+    event::Applied, event::SetUp, event::BecamePreCandidate, event::PreVoteGranted,
+    event::PreVoteRefused, event::VoteIgnored, event::LostQuorum, event::TransferStarted,
+    event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused, event::ReadStarted,
+    event::ReadIndexSet, event::RoundConfirmed, event::ReadAnswered, event::ReadRefused,
+    event::ConfigurationChanged, event::ConfigurationRefused, event::RemovedLeaderStepsDown,
+    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

@@ -93,6 +93,9 @@ void Server::send_append_entries(const NodeId& follower, Effects& effects) {
   LogIndex& next = next_index_[follower];
   // (A scenario's set-log can shorten a leader's log under next_index.)
   next = std::clamp(next, LogIndex{1}, last_log_index().next());
+  // Paper §7: "the leader must occasionally send snapshots to followers that
+  // lag behind" — when the entry it needs next is in the snapshot.
+  if (next <= hard_.log.base_index()) return send_snapshot(follower, effects);
   const LogIndex prev = next.previous();
   AppendEntries message{.term = hard_.current_term,
                         .leader_id = config_.self,

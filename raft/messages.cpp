@@ -20,9 +20,9 @@ LogIndex named_index(const AppendReply& m) {
 }
 
 std::string_view message_type(const Message& message) {
-  static constexpr std::string_view names[] = {"request-vote", "vote",     "append-entries",
-                                               "append-reply", "pre-vote", "pre-vote-reply",
-                                               "timeout-now"};
+  static constexpr std::string_view names[] = {
+      "request-vote",   "vote",        "append-entries",   "append-reply",  "pre-vote",
+      "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply"};
   return names[message.index()];
 }
 
@@ -71,6 +71,17 @@ std::string to_string(const Message& message) {
                        ? "AppendReply term " + to_string(m.term) + " refused: old term"
                        : "AppendReply term " + to_string(m.term) + " refused at " +
                              to_string(*m.refused_prev_index);
+          },
+          [](const InstallSnapshot& m) {
+            return "InstallSnapshot term " + to_string(m.term) + " last (" +
+                   to_string(m.last_included_index) + ", " + to_string(m.last_included_term) +
+                   ") offset " + std::to_string(m.offset) + " bytes " +
+                   std::to_string(m.data.size()) + (m.done ? " done" : "");
+          },
+          [](const SnapshotReply& m) {
+            return "SnapshotReply term " + to_string(m.term) + " last " +
+                   to_string(m.last_included_index) +
+                   (m.done ? std::string(" done") : " offset " + std::to_string(m.offset));
           },
       },
       message);

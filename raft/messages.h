@@ -7,6 +7,9 @@
 //                                                          prev term), and the leader's
 //                                                          commit index; none = heartbeat
 //   AppendReply                 → leader                  success, and how far it matches
+//   InstallSnapshot (快照)       leader → a follower       one chunk of the leader's snapshot,
+//                                behind its first entry    for a follower behind its log (§7)
+//   SnapshotReply               → leader                  the offset expected next, or done
 #pragma once
 
 #include <cassert>
@@ -120,11 +123,33 @@ struct TimeoutNow {
   Term term;
 };
 
-using Message =
-    std::variant<RequestVote, Vote, AppendEntries, AppendReply, PreVote, PreVoteReply, TimeoutNow>;
+// Figure 13, InstallSnapshot RPC: "Invoked by leader to send chunks of a
+// snapshot to a follower. Leaders always send chunks in order."
+struct InstallSnapshot {
+  Term term;
+  NodeId leader_id;
+  LogIndex last_included_index;  // "the snapshot replaces all entries up through and including this
+                                 // index"
+  Term last_included_term;       // "term of lastIncludedIndex"
+  std::uint64_t offset = 0;      // "byte offset where chunk is positioned in the snapshot file"
+  std::string data;              // "raw bytes of the snapshot chunk, starting at offset"
+  bool done = false;             // "true if this is the last chunk"
+};
+// Figure 13 replies with the term alone; this one also says where the
+// follower is, so that the leader sends the right chunk next, or goes on
+// with AppendEntries.
+struct SnapshotReply {
+  Term term;
+  LogIndex last_included_index;  // the snapshot answered
+  std::uint64_t offset = 0;      // not done: the offset of the chunk expected next
+  bool done = false;  // installed (or not needed): the log matches up to last_included_index
+};
+
+using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply, PreVote, PreVoteReply,
+                             TimeoutNow, InstallSnapshot, SnapshotReply>;
 
 // "request-vote", "vote", "append-entries", "append-reply", "pre-vote",
-// "pre-vote-reply", "timeout-now".
+// "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply".
 std::string_view message_type(const Message& message);
 // "AppendEntries term 4 prev (6, 3) [(7, 4, x←3)] commit 6", "heartbeat term 4 …".
 std::string to_string(const Message& message);

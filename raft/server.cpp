@@ -13,8 +13,9 @@ Server::Server(Config config, RaftHardState restored)
     : config_(std::move(config)), hard_(std::move(restored)) {
   assert(std::find(config_.servers.begin(), config_.servers.end(), config_.self) !=
          config_.servers.end());  // a server is one of its cluster
+  restore_snapshot();
   base_configuration_ = config_.first_configuration.value_or(Configuration{config_.servers, {}});
-  configuration_ = configuration_of(base_configuration_, base_index_, hard_.log);
+  rebase_configuration();  // after a snapshot: its configuration is the base
   told_configuration_ = configuration_;
 }
 
@@ -38,11 +39,13 @@ Effects Server::finish(Effects effects) {
 // from there on) — or nothing, when nothing changed.
 std::optional<Persist> Server::take_unpersisted() {
   const Unpersisted changed = std::exchange(unpersisted_, Unpersisted{});
-  if (!changed.term_or_vote && !changed.log_from) return std::nullopt;
+  if (!changed.term_or_vote && !changed.log_from && !changed.snapshot) return std::nullopt;
   Persist persist{.current_term = hard_.current_term, .voted_for = hard_.voted_for};
+  if (changed.snapshot) persist.snapshot = hard_.snapshot;
   if (changed.log_from) {
-    persist.log_from = changed.log_from;
-    persist.entries = hard_.log.entries_from(*changed.log_from);
+    // (Entries appended and then compacted in this step: the snapshot has them.)
+    persist.log_from = std::max(*changed.log_from, hard_.log.base_index().next());
+    persist.entries = hard_.log.entries_from(*persist.log_from);
   }
   return persist;
 }
@@ -50,6 +53,11 @@ std::optional<Persist> Server::take_unpersisted() {
 void write(const Persist& persist, RaftHardState& disk) {
   disk.current_term = persist.current_term;
   disk.voted_for = persist.voted_for;
+  if (persist.snapshot) {  // the snapshot first: the log's changes come after its base
+    disk.snapshot = *persist.snapshot;
+    disk.log.compact_to(persist.snapshot->last_included_index,
+                        persist.snapshot->last_included_term);
+  }
   if (!persist.log_from) return;
   disk.log.truncate_from(*persist.log_from);
   disk.log.append(persist.entries);
@@ -177,16 +185,19 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
     return finish(std::move(effects));
   }
 
-  std::visit(Overloaded{
-                 [&](const RequestVote& m) { on_request_vote(now, from, m, effects, random); },
-                 [&](const Vote& m) { on_vote(now, from, m, effects); },
-                 [&](const AppendEntries& m) { on_append_entries(now, from, m, effects, random); },
-                 [&](const AppendReply& m) { on_append_reply(from, m, effects); },
-                 [&](const PreVote&) {},       // handle_before_shared_rules took it
-                 [&](const PreVoteReply&) {},  // a refusal: only its term mattered
-                 [&](const TimeoutNow&) { on_timeout_now(now, from, effects, random); },
-             },
-             message);
+  std::visit(
+      Overloaded{
+          [&](const RequestVote& m) { on_request_vote(now, from, m, effects, random); },
+          [&](const Vote& m) { on_vote(now, from, m, effects); },
+          [&](const AppendEntries& m) { on_append_entries(now, from, m, effects, random); },
+          [&](const AppendReply& m) { on_append_reply(from, m, effects); },
+          [&](const PreVote&) {},       // handle_before_shared_rules took it
+          [&](const PreVoteReply&) {},  // a refusal: only its term mattered
+          [&](const TimeoutNow&) { on_timeout_now(now, from, effects, random); },
+          [&](const InstallSnapshot& m) { on_install_snapshot(now, from, m, effects, random); },
+          [&](const SnapshotReply& m) { on_snapshot_reply(from, m, effects); },
+      },
+      message);
   return finish(std::move(effects));
 }
 
@@ -202,6 +213,11 @@ void Server::refuse_stale(const NodeId& from, const Message& message, Term term,
     effects.send.push_back({from, AppendReply{.term = hard_.current_term,
                                               .success = false,
                                               .last_log_index = last_log_index()}});
+  } else if (const auto* install = std::get_if<InstallSnapshot>(&message)) {
+    // Figure 13, receiver 1: "Reply immediately if term < currentTerm".
+    effects.send.push_back(
+        {from, SnapshotReply{.term = hard_.current_term,
+                             .last_included_index = install->last_included_index}});
   }
 }
 
@@ -210,6 +226,11 @@ void Server::refuse_stale(const NodeId& from, const Message& message, Term term,
 void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntries& m,
                                Effects& effects, RandomSource& random) {
   assert(m.term == hard_.current_term);  // the shared rules came first
+  // Entries up to the base are in this server's snapshot: committed, and so
+  // (Leader Completeness) the leader's too. The check starts at the base.
+  if (m.prev_log_index < hard_.log.base_index()) {
+    return on_append_entries(now, from, after_base(m), effects, random);
+  }
   if (role_ == Role::candidate || role_ == Role::pre_candidate) {
     become_follower(m.term, effects);  // a leader of my term exists
   }
@@ -292,15 +313,20 @@ void Server::apply_committed(Effects& effects) {
     if (command.kind == Command::Kind::read) value = store_.get(command.key);
     effects.events.push_back(event::Applied{last_applied_, command, !fresh, value});
   }
+  // Paper §7: "Servers take snapshots independently" — here once
+  // features.snapshot_every entries were applied since the last one.
+  const std::size_t every = config_.features.snapshot_every;
+  if (every > 0 && last_applied_.value - hard_.log.base_index().value >= every) compact(effects);
 }
 
 // ---- scenario set-up ----------------------------------------------------------------
 
+// (After a snapshot, the terms are those of the entries after its base.)
 Effects Server::set_log(const std::vector<Term>& terms) {
-  delete_log_from(LogIndex{1});
+  delete_log_from(hard_.log.base_index().next());
   for (const Term term : terms) append_to_log(LogEntry{term, Command::noop()});
-  commit_index_ = std::min(commit_index_, last_log_index());
-  last_applied_ = std::min(last_applied_, last_log_index());
+  commit_index_ = std::clamp(commit_index_, hard_.log.base_index(), last_log_index());
+  last_applied_ = std::clamp(last_applied_, hard_.log.base_index(), last_log_index());
   return set_up(std::max(last_log_term(), hard_.current_term), terms);
 }
 

@@ -104,6 +104,17 @@ class Server {
   Effects set_log(const std::vector<Term>& terms);
   Effects set_term(Term term);
 
+  // ---- log compaction (paper §7; raft/snapshot.cpp) ----
+  // Take a snapshot now, at last_applied (`snapshot A` in a scenario;
+  // features.snapshot_every takes one after every N entries applied).
+  // Nothing when nothing was applied since the last one.
+  Effects take_snapshot();
+  const Snapshot& snapshot() const { return hard_.snapshot; }
+  // The configuration in effect at `index` (≤ last_applied): what a snapshot
+  // at `index` keeps. (The servers of config.servers until membership
+  // changes make it change.)
+  Configuration configuration_at(LogIndex index) const;
+
   Role role() const { return role_; }
   Term current_term() const { return hard_.current_term; }
   const std::optional<NodeId>& voted_for() const { return hard_.voted_for; }
@@ -239,6 +250,31 @@ class Server {
   void commit_up_to(LogIndex index, Effects& effects);
   void apply_committed(Effects& effects);
 
+  // ---- log compaction (raft/snapshot.cpp) ----
+  void restore_snapshot();  // at creation: the state machine from the snapshot
+  // The configuration in effect, counted from the snapshot's (if there is
+  // one, else the first) through the log's configuration entries.
+  void rebase_configuration();
+  void compact(Effects& effects);
+  void install(Snapshot snapshot, Effects& effects);
+  void on_install_snapshot(Millis now, const NodeId& from, const InstallSnapshot& m,
+                           Effects& effects, RandomSource& random);
+  void on_snapshot_reply(const NodeId& from, const SnapshotReply& m, Effects& effects);
+  void send_snapshot(const NodeId& follower, Effects& effects);
+  // An AppendEntries whose prev entry is before the base, without the
+  // entries the snapshot holds: its prev is then the base.
+  AppendEntries after_base(const AppendEntries& m) const;
+  // A follower's: the chunks of the leader's snapshot received so far.
+  struct Receiving {
+    LogIndex index;
+    Term term;
+    std::string data;
+  };
+  Receiving receiving_;
+  // A leader's, per follower: how far it has got with the snapshot it is
+  // being sent — the snapshot's index and the offset it expects.
+  std::map<NodeId, std::pair<LogIndex, std::uint64_t>> snapshot_sent_;
+
   Config config_;
   // Persistent state on all servers (Figure 2), changed only by the
   // functions under "hard state" above.
@@ -248,6 +284,7 @@ class Server {
   struct Unpersisted {
     bool term_or_vote = false;         // current_term or voted_for was set
     std::optional<LogIndex> log_from;  // the log changed from this index on
+    bool snapshot = false;             // a new snapshot replaced the log's prefix
     void log_changed_at(LogIndex index) {
       if (!log_from || index < *log_from) log_from = index;
     }

@@ -115,6 +115,7 @@ std::optional<LogIndex> overwrites_committed(const Server& server, const AppendE
   LogIndex index = m.prev_log_index;
   for (const LogEntry& entry : m.entries) {
     index = index.next();
+    if (index <= server.log().base_index()) continue;  // in its snapshot: checked by the terms
     if (index > server.commit_index() || index > server.last_log_index()) break;
     if (server.log().term_at(index) != entry.term) return index;
   }
@@ -171,7 +172,9 @@ Reason check_append_entries(const Server& server, const NodeId& from, const Appe
   const Rules& rules = server.config().rules;
   // Does this server's log hold m's prev entry? Only then are m's entries
   // stored; otherwise the consistency check refuses m and nothing changes.
-  const bool stored = server.log().matches(m.prev_log_index, m.prev_log_term);
+  // (A prev entry in its snapshot is committed, so the leader's too.)
+  const bool stored = m.prev_log_index < server.log().base_index() ||
+                      server.log().matches(m.prev_log_index, m.prev_log_term);
   if (auto r = check_entry_terms(rules, m, stored ? m.prev_log_term : Term{})) return r;
   // Election Safety: this server leads m.term, so nobody else does. (A leader
   // of a later term is possible: shared rule 1 makes this one a follower.)
@@ -283,6 +286,72 @@ Reason check_timeout_now(const Server& server, const NodeId& from, const Timeout
   return std::nullopt;
 }
 
+// ---- log compaction (paper §7, Figure 13) ----------------------------------------
+
+Reason check_install_snapshot(const Server& server, const NodeId& from, const InstallSnapshot& m) {
+  if (auto r = too_large(kTerm, m.term.value)) return r;
+  if (auto r = too_large({"the snapshot's last included index", "快照的最后包含索引"},
+                         m.last_included_index.value)) {
+    return r;
+  }
+  if (m.offset > kLargestNumber - m.data.size()) {
+    return Text{"the chunk at offset " + std::to_string(m.offset) + " ends past " +
+                    std::to_string(kLargestNumber),
+                "偏移量 " + std::to_string(m.offset) + " 处的数据块超出了 " +
+                    std::to_string(kLargestNumber)};
+  }
+  if (m.leader_id != from) {
+    return Text{"InstallSnapshot from leader " + m.leader_id + " sent by " + from,
+                from + " 替领导者 " + m.leader_id + " 发出安装快照 RPC"};
+  }
+  // A snapshot covers at least one applied entry: (0, 0) is no snapshot.
+  if (m.last_included_index.value == 0 || m.last_included_term.value == 0) {
+    return Text{"a snapshot whose last included entry " +
+                    position(m.last_included_index, m.last_included_term) + " is no entry",
+                "快照的最后包含日志项 " + position(m.last_included_index, m.last_included_term) +
+                    " 不是日志项"};
+  }
+  // Its last entry was appended by a leader of that term or an earlier one.
+  if (m.last_included_term > m.term) {
+    const std::string term = to_string(m.last_included_term), leader = to_string(m.term);
+    return Text{
+        "the snapshot's last entry has term " + term + ", later than the leader's " + leader,
+        "快照的最后日志项的任期是 " + term + "，比领导者的任期 " + leader + " 还新"};
+  }
+  if (election_safety(server.config().rules) && server.role() == Role::leader &&
+      m.term == server.current_term()) {
+    const std::string term = to_string(m.term);
+    return Text{
+        "InstallSnapshot from leader " + from + " of term " + term + ", which this server leads",
+        "安装快照 RPC 来自任期 " + term + " 的领导者 " + from + "，而本服务器就是这个任期的领导者"};
+  }
+  return std::nullopt;
+}
+
+Reason check_snapshot_reply(const Server& server, const SnapshotReply& m) {
+  if (auto r = too_large(kTerm, m.term.value)) return r;
+  if (auto r = too_large({"the snapshot's last included index", "快照的最后包含索引"},
+                         m.last_included_index.value)) {
+    return r;
+  }
+  if (auto r = too_large({"the offset", "偏移量"}, m.offset)) return r;
+  if (m.done && m.offset != 0) {
+    return Text{"a SnapshotReply both done and expecting offset " + std::to_string(m.offset),
+                "快照响应既说已完成，又说期待偏移量 " + std::to_string(m.offset)};
+  }
+  // In this leader's term, it answers a snapshot this leader sent: one it
+  // took, of entries in its log (Election Safety, as for AppendReply).
+  if (election_safety(server.config().rules) && server.role() == Role::leader &&
+      m.term == server.current_term() && m.last_included_index > server.last_log_index()) {
+    const std::string at = to_string(m.last_included_index),
+                      last = to_string(server.last_log_index());
+    return Text{
+        "SnapshotReply for a snapshot up to " + at + ", past the leader's last index " + last,
+        "快照响应针对到索引 " + at + " 的快照，超出了领导者的最后索引 " + last};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<narration::Text> Server::check(const NodeId& from, const Message& message) const {
@@ -300,6 +369,8 @@ std::optional<narration::Text> Server::check(const NodeId& from, const Message& 
           [&](const PreVote& m) { return check_pre_vote(from, m); },
           [&](const PreVoteReply& m) { return check_pre_vote_reply(m); },
           [&](const TimeoutNow& m) { return check_timeout_now(*this, from, m, leader_hint_); },
+          [&](const InstallSnapshot& m) { return check_install_snapshot(*this, from, m); },
+          [&](const SnapshotReply& m) { return check_snapshot_reply(*this, m); },
       },
       message);
 }

@@ -150,6 +150,12 @@ const std::vector<DemoInfo> kCatalogue{
      .title_zh = "Raft：移除领导者；它提交自己的移除后退位，其余服务器选出新领导者",
      .notes_section = "thesis §4.2.2 (成员变更)",
      .notes_section_zh = "博士论文 §4.2.2（成员变更）"},
+    {.number = "22",
+     .name = "raft_snapshot",
+     .title_en = "Raft: log compaction — a snapshot installed on a follower that was down",
+     .title_zh = "Raft：日志压缩——给宕机过的跟随者安装快照",
+     .notes_section = "Raft paper §7 (log compaction; notes: 快照)",
+     .notes_section_zh = "Raft 论文 §7（日志压缩；笔记：快照）"},
 };
 
 }  // namespace

@@ -145,7 +145,11 @@ Workload::Workload(const Options& options, std::uint64_t seed, RecordingSession&
     : options_(options),
       rng_(seed ^ 0x9e3779b97f4a7c15ULL),
       session_(session),
-      cluster_(session.cluster()) {}
+      cluster_(session.cluster()) {
+  for (const auto& [name, value] : options.features) {
+    snapshots_ = snapshots_ || (options.protocol == "raft" && name.starts_with("snapshot"));
+  }
+}
 
 void Workload::run_safety_phase(Run& run) {
   for (std::uint64_t step = 0;; ++step) {
@@ -212,7 +216,8 @@ std::optional<std::string> Workload::delay_line() {
   return "duplicate " + link;
 }
 
-// A client request, a membership change, or an election nobody asked for.
+// A client request, a membership change, an election nobody asked for, or a
+// snapshot.
 std::optional<std::string> Workload::work_line(const std::vector<NodeId>& up) {
   if (rng_.chance(options_.requests)) {
     if (auto line = cluster_.client_line(requests_ + 1, rng_.next())) {
@@ -228,6 +233,7 @@ std::optional<std::string> Workload::work_line(const std::vector<NodeId>& up) {
     }
   }
   if (options_.protocol != "paxos" && !up.empty() && rng_.chance(3)) return "timeout " + pick(up);
+  if (snapshots_ && !up.empty() && rng_.chance(5)) return "snapshot " + pick(up);
   return std::nullopt;
 }
 

@@ -50,6 +50,9 @@ class Workload {
   bool partitioned_ = false;
   std::uint64_t requests_ = 0;
   std::deque<std::string> follow_up_;  // the rest of a step that takes several lines
+  // Raft with a snapshot feature set (--feature snapshot-every=N,
+  // snapshot-chunk=B): `snapshot ID` at random moments too (paper §7).
+  bool snapshots_ = false;
 };
 
 // The liveness phase: heal, restart, no more loss; then new work (`probe`

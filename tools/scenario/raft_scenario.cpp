@@ -2,8 +2,9 @@
 // `put [ID] KEY VALUE`, `read [ID] KEY`, `set-log ID T1 T2 …`, `set-term ID T`, the settings
 // `election-timeout` and `heartbeat`, the rules of raft/server.h (kRuleNames), and the
 // expectations leader / role / term / voted / log / log-length / commit / kv / read.
+// Log compaction (paper §7): `snapshot ID`, `expect snapshot ID INDEX [TERM]`.
 // Message types: request-vote, vote, append-entries, append-reply, pre-vote, pre-vote-reply,
-// timeout-now.
+// timeout-now, install-snapshot, snapshot-reply.
 #include <algorithm>
 #include <iterator>
 #include <memory>
@@ -21,6 +22,7 @@ namespace {
 
 using cluster::RaftCluster;
 using raft::Term;
+using raft::to_string;
 
 class RaftScenario final
     : public LeaderBasedScenario<raft::Message, raft::Event, narration::RaftDescriber, RaftCluster,
@@ -45,8 +47,8 @@ class RaftScenario final
 
  protected:
   std::vector<std::string> message_types() const override {
-    return {"request-vote", "vote",           "append-entries", "append-reply",
-            "pre-vote",     "pre-vote-reply", "timeout-now"};
+    return {"request-vote",   "vote",        "append-entries",   "append-reply",  "pre-vote",
+            "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply"};
   }
 
   Text leader_title() const override { return {"leader", "领导者"}; }
@@ -132,6 +134,13 @@ class RaftScenario final
       return true;
     }
     if (command == "transfer-leadership") return transfer_leadership(line);
+    if (command == "snapshot") {  // paper §7: a snapshot now, at its last applied index
+      require_words(line, 2, 2, "snapshot ID");
+      const NodeId& id = node(line[1]);
+      require_up(id);
+      cluster_->snapshot(id);
+      return true;
+    }
     if (command == "propose") {
       fail({"propose is a paxos command (raft uses put)",
             "`propose` 是 `paxos` 的命令（`raft` 用 `put`）"});
@@ -177,10 +186,14 @@ class RaftScenario final
     if (what == "log") {
       if (line.size() < 3) fail_usage("expect log ID ITEM…");
       const NodeId& id = node(line[2]);
-      const auto& log = cluster_->state(id).log.entries();
+      // After a snapshot: the entries after its last included index.
+      const raft::Log& whole = cluster_->state(id).log;
+      const auto& log = whole.entries();
       // ITEM is `T` or `T:CMD`: compare each item in the form it was written.
       bool holds = log.size() == line.size() - 3;
       std::string actual;
+      if (whole.base_index().value > 0)
+        actual = " (after snapshot " + to_string(whole.base_index()) + ")";
       for (std::size_t i = 0; i < log.size(); ++i) {
         const std::string term = raft::to_string(log[i].term);
         const std::string full = term + ":" + to_scenario_word(log[i].command);
@@ -206,6 +219,7 @@ class RaftScenario final
       return true;
     }
     if (what == "read") return expect_read(line);
+    if (what == "snapshot") return expect_snapshot(line, expected);
     if (what == "chosen" || what == "learned" || what == "promised" || what == "accepted") {
       fail({"expect " + what + " is for paxos, not raft",
             "`expect " + what + "` 属于 `paxos`，不属于 `raft`"});
@@ -264,6 +278,25 @@ class RaftScenario final
 
   std::vector<NodeId> members_now() const override { return RaftMembership::voters_now(*cluster_); }
   RaftMembership membership_;
+
+  // `expect snapshot ID INDEX [TERM]`: ID's snapshot's last included index
+  // (0: none) and term.
+  bool expect_snapshot(const Line& line, const std::string& expected) {
+    require_words(line, 4, 5, "expect snapshot ID INDEX [TERM]");
+    const NodeId& id = node(line[2]);
+    const auto index = parse_number(line[3], {"the snapshot's index", "快照的索引"});
+    const raft::Snapshot& snapshot = cluster_->state(id).snapshot;
+    bool holds = snapshot.last_included_index.value == index;
+    if (line.size() == 5) {
+      const auto term = parse_number(line[4], {"the snapshot's term", "快照的任期"});
+      holds = holds && snapshot.last_included_term.value == term;
+    }
+    if (!holds) {
+      expect_failed(expected, "snapshot " + id + " " + to_string(snapshot.last_included_index) +
+                                  " " + to_string(snapshot.last_included_term));
+    }
+    return true;
+  }
 
   std::vector<Command> committed_commands() const override {
     std::vector<Command> commands;
