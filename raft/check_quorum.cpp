@@ -35,13 +35,13 @@ bool Server::in_lease(Millis now) const {
 bool Server::check_quorum_holds(Millis now, Effects& effects, RandomSource& random) {
   if (!config_.features.check_quorum || now < quorum_check_at_) return true;
   const Millis since = quorum_check_at_ - config_.timing.election_timeout_min;
-  std::size_t heard = 1;  // itself
+  std::set<NodeId> heard{config_.self};  // itself (if it is a voter: it counts only then)
   for (const auto& [server, at] : heard_from_) {
-    if (is_peer(server) && at >= since) ++heard;
+    if (is_peer(server) && at >= since) heard.insert(server);
   }
   quorum_check_at_ = now + config_.timing.election_timeout_min;
-  if (heard >= majority(config_.servers.size())) return true;
-  effects.events.push_back(event::LostQuorum{hard_.current_term, heard});
+  if (majority_of_voters(heard)) return true;
+  effects.events.push_back(event::LostQuorum{hard_.current_term, voters_among(heard)});
   become_follower(hard_.current_term, effects, /*lost_quorum=*/true);
   leader_hint_.reset();
   reset_election_timer(now, random);

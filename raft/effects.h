@@ -157,7 +157,7 @@ struct VoteIgnored {  // a higher-term RequestVote within check-quorum's lease
 };
 struct LostQuorum {  // a leader that heard from no majority steps down in its term
   Term term;
-  std::size_t heard;  // servers heard within the last election timeout, itself included
+  std::size_t heard;  // voters heard within the last election timeout, itself included (if one)
 };
 struct TransferStarted {
   NodeId target;

@@ -53,7 +53,7 @@ void Server::become_candidate(Millis now, RandomSource& random, Effects& effects
 bool Server::won_majority() const {
   // The voters of the configuration in effect (thesis §4.1): a learner's
   // vote does not count.
-  return votes_of_voters() >= majority(configuration().voters.size());
+  return majority_of_voters(votes_);
 }
 
 // notes: "候选人在选举超时时间内赢得了大多数的选票，那么它就会成为本届任期内新的领导者。"
@@ -66,7 +66,7 @@ void Server::become_leader(Millis now, Effects& effects) {
   assert(role_ == Role::candidate && won_majority());
   role_ = Role::leader;
   leader_hint_ = config_.self;
-  effects.events.push_back(event::BecameLeader{hard_.current_term, votes_of_voters()});
+  effects.events.push_back(event::BecameLeader{hard_.current_term, voters_among(votes_)});
   for (const NodeId& peer : config_.servers) {
     next_index_[peer] = last_log_index().next();
     match_index_[peer] = LogIndex{};

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "common/quorum.h"
 #include "raft/server.h"
 
 namespace consensus_lab::raft {
@@ -113,11 +114,16 @@ void Server::report_configuration(Effects& effects) {
 }
 
 // A candidate counts only the votes of voters (a learner's, or a removed
-// server's, is no part of a majority).
-std::size_t Server::votes_of_voters() const {
+// server's, is no part of a majority) — and so does every other majority a
+// server counts: pre-votes, check-quorum's servers heard, a read's round.
+std::size_t Server::voters_among(const std::set<NodeId>& servers) const {
   return static_cast<std::size_t>(
-      std::count_if(votes_.begin(), votes_.end(),
+      std::count_if(servers.begin(), servers.end(),
                     [&](const NodeId& id) { return raft::is_voter(configuration(), id); }));
+}
+
+bool Server::majority_of_voters(const std::set<NodeId>& servers) const {
+  return voters_among(servers) >= majority(configuration().voters.size());
 }
 
 // The voters and learners of the configuration in effect, self excepted —

@@ -29,7 +29,8 @@ void Server::start_election(Millis now, RandomSource& random, Effects& effects) 
 // + 1), with its last log entry, and counts itself; its term and vote stay.
 void Server::become_pre_candidate(Millis now, RandomSource& random, Effects& effects) {
   assert(role_ != Role::leader);
-  reset_election_timer(now, random);                       // no majority in time: a new pre-vote
+  reset_election_timer(now, random);  // no majority in time: a new pre-vote
+  if (!is_voter()) return;            // only voters campaign (as become_candidate)
   if (hard_.current_term.value >= kLargestNumber) return;  // as become_candidate
   role_ = Role::pre_candidate;
   pre_votes_ = {config_.self};
@@ -45,7 +46,7 @@ void Server::become_pre_candidate(Millis now, RandomSource& random, Effects& eff
   for (const NodeId& peer : config_.servers) {
     if (peer != config_.self) effects.send.push_back({peer, request});
   }
-  if (pre_votes_.size() >= majority(config_.servers.size())) {
+  if (majority_of_voters(pre_votes_)) {
     become_candidate(now, random, effects);  // a cluster of one
   }
 }
@@ -115,7 +116,7 @@ void Server::on_pre_vote_reply(Millis now, const NodeId& from, const PreVoteRepl
                                Effects& effects, RandomSource& random) {
   if (role_ != Role::pre_candidate || m.term.value != hard_.current_term.value + 1) return;
   pre_votes_.insert(from);
-  if (pre_votes_.size() >= majority(config_.servers.size())) {
+  if (majority_of_voters(pre_votes_)) {
     become_candidate(now, random, effects);
   }
 }

@@ -105,7 +105,7 @@ bool Server::lease_holds(Millis now) const {
 // time that round was sent.
 void Server::confirm_rounds(Effects& effects) {
   std::vector<std::uint64_t> acked;
-  for (const NodeId& server : config_.servers) {
+  for (const NodeId& server : configuration().voters) {  // a majority of voters
     const auto it = acked_round_.find(server);
     acked.push_back(server == config_.self ? round_ : it == acked_round_.end() ? 0 : it->second);
   }

@@ -243,7 +243,8 @@ class Server {
   void step_down_if_removed(Effects& effects);
   void report_configuration(Effects& effects);
   // The voters' votes a candidate holds, and the members to replicate to.
-  std::size_t votes_of_voters() const;
+  std::size_t voters_among(const std::set<NodeId>& servers) const;
+  bool majority_of_voters(const std::set<NodeId>& servers) const;
   std::vector<NodeId> replication_targets() const;
 
   // ---- commit and apply to the state machine ----

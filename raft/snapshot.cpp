@@ -78,7 +78,19 @@ void Server::rebase_configuration() {
     base_configuration_ = hard_.snapshot.configuration;
     base_index_ = hard_.snapshot.last_included_index;
   }
+  std::vector<NodeId> removed = std::move(configuration_.removed);
   configuration_ = configuration_of(base_configuration_, base_index_, hard_.log);
+  // The servers removed before the snapshot stay on the list, until they know
+  // (replication_targets): a removed server that was down meanwhile would
+  // otherwise never hear that it was removed, and would stand for election
+  // again and again (thesis §4.2.3).
+  for (NodeId& id : removed) {
+    if (!is_member(configuration(), id) &&
+        std::find(configuration_.removed.begin(), configuration_.removed.end(), id) ==
+            configuration_.removed.end()) {
+      configuration_.removed.push_back(std::move(id));
+    }
+  }
   // The same configuration, now held by the snapshot instead of an entry:
   // nothing to tell.
   if (told_configuration_.configuration == configuration_.configuration) {
