@@ -39,7 +39,9 @@ std::optional<LeaderStability::Watch> LeaderStability::arm() const {
   const std::size_t n = cluster_.options().servers.size();
   for (std::size_t l = 0; l < n; ++l) {
     const Server* leader = cluster_.server_at(l);
-    if (!leader || leader->role() != Role::leader) continue;
+    // (A leader removed from its configuration steps down once that is
+    // committed — thesis §4.2.2 — whatever its majority: not watched.)
+    if (!leader || leader->role() != Role::leader || !leader->is_voter()) continue;
     const Millis now = cluster_.world().now();
     Watch watch{.leader = l, .term = leader->current_term(), .armed_at = now};
     for (std::size_t i = 0; i < n; ++i) {
@@ -52,7 +54,16 @@ std::optional<LeaderStability::Watch> LeaderStability::arm() const {
       }
       watch.s.push_back(i);
     }
-    if (watch.s.size() < majority(n)) return std::nullopt;
+    // S must hold a majority of the voters of L's configuration.
+    const auto& voters = leader->configuration().voters;
+    const auto in_s = std::count_if(voters.begin(), voters.end(), [&](const NodeId& v) {
+      const auto& ids = cluster_.options().servers;
+      const std::size_t i =
+          static_cast<std::size_t>(std::find(ids.begin(), ids.end(), v) - ids.begin());
+      return std::find(watch.s.begin(), watch.s.end(), i) != watch.s.end();
+    });
+    if (static_cast<std::size_t>(in_s) < majority(voters.size())) return std::nullopt;
+    watch.configuration_index = leader->configuration_index();
     watch.transferring = leader->transferring_to().has_value();
     return watch;
   }
@@ -60,6 +71,8 @@ std::optional<LeaderStability::Watch> LeaderStability::arm() const {
 }
 
 bool LeaderStability::holds(const Watch& watch) const {
+  const Server* leader = cluster_.server_at(watch.leader);
+  if (!leader || leader->configuration_index() != watch.configuration_index) return false;
   return std::all_of(watch.s.begin(), watch.s.end(), [&](std::size_t i) {
     const Server* s = cluster_.server_at(i);
     return s && cluster_.world().can_talk(watch.leader, i) && s->role() != Role::candidate &&

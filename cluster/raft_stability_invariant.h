@@ -63,9 +63,13 @@ class LeaderStability {
     std::vector<std::size_t> s;  // S: the servers it could talk to, itself included
     bool transferring = false;   // L was handing its leadership over at the last check
     Millis armed_at = 0;
+    // L's configuration when armed (membership changes): S must hold a
+    // majority of its voters, and a change of it ends the watch.
+    raft::LogIndex configuration_index;
   };
   std::optional<Watch> arm() const;
-  // Still armed: every member of S up, connected to L, not standing for election.
+  // Still armed: every member of S up, connected to L, not standing for
+  // election — and L's configuration the one it was armed with.
   bool holds(const Watch& watch) const;
   std::optional<narration::Text> deposed(const Watch& watch) const;
 

@@ -153,6 +153,9 @@ void Node::carry_out(NodeEffects effects) {
       answer(to, reply);
     }
   }
+  for (const auto& read : effects.reads) {
+    for (const auto& [to, reply] : waiting_.read_done(read.id, read.value)) answer(to, reply);
+  }
   for (auto& [to, line] : effects.send) send(to, std::move(line));
   if (effects.wake_at) wake_at(*effects.wake_at);
 }
@@ -250,6 +253,10 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
     const auto& get = std::get<GetRequest>(request);
     if (const auto local = runner_->read_locally(now(), get.key)) {
       answer(from, Reply::to_read(local->value));
+    } else if (runner_->reads_without_log()) {
+      const std::uint64_t id = waiting_.read_without_log(from);
+      step([&] { return runner_->read_without_log(now(), id, get.key); });
+      return;
     } else {
       proposals_.push_back(waiting_.read(get, from));
     }

@@ -1,5 +1,7 @@
 #include "net/protocol_runner.h"
 
+#include <cassert>
+
 #include <algorithm>
 
 #include "common/overloaded.h"
@@ -47,6 +49,15 @@ const raft::event::Applied* applied_in(const raft::Event& e) {
 }
 const multipaxos::event::Applied* applied_in(const multipaxos::Event& e) {
   return std::get_if<multipaxos::event::Applied>(&e);
+}
+
+std::optional<ReadDone> read_done_in(const raft::Event& e) {
+  if (const auto* a = std::get_if<raft::event::ReadAnswered>(&e)) return ReadDone{a->id, a->value};
+  if (const auto* r = std::get_if<raft::event::ReadRefused>(&e)) return ReadDone{r->id, {}};
+  return std::nullopt;
+}
+std::optional<ReadDone> read_done_in(const multipaxos::Event&) {
+  return std::nullopt;
 }
 
 }  // namespace
@@ -102,6 +113,7 @@ NodeEffects ProtocolRunner::carry_out(Effects effects) {
     if (const auto* applied = applied_in(event)) {
       out.applied.push_back({.command = applied->command, .value = applied->value});
     }
+    if (auto read = read_done_in(event)) out.reads.push_back(std::move(*read));
   }
   for (auto& outgoing : effects.send) out.send.emplace_back(outgoing.to, encode(outgoing.message));
   out.wake_at = effects.wake_at;
@@ -159,6 +171,21 @@ std::optional<LocalRead> ProtocolRunner::read_locally(Millis now, const std::str
                         },
                     },
                     role_);
+}
+
+}  // namespace consensus_lab::net
+
+namespace consensus_lab::net {
+
+bool ProtocolRunner::reads_without_log() const {
+  const auto* server = std::get_if<raft::Server>(&role_);
+  return server != nullptr && server->config().features.read_mode != raft::ReadMode::log;
+}
+
+NodeEffects ProtocolRunner::read_without_log(Millis now, std::uint64_t id, const std::string& key) {
+  auto* server = std::get_if<raft::Server>(&role_);
+  assert(server != nullptr && reads_without_log());
+  return carry_out(server->read(now, raft::Server::ReadRequest{.id = id, .key = key}));
 }
 
 }  // namespace consensus_lab::net

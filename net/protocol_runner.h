@@ -30,10 +30,18 @@ struct AppliedCommand {
   std::optional<std::string> value;
 };
 
+// A read answered without the log (Raft's ReadIndex or lease): the value
+// (the outer none: refused — the leader stepped down; the client retries).
+struct ReadDone {
+  std::uint64_t id = 0;
+  std::optional<std::optional<std::string>> value;
+};
+
 // What one step asks of the node.
 struct NodeEffects {
   std::vector<narration::Line> narration;  // what the node logs (a quiet node: only the notable)
   std::vector<AppliedCommand> applied;
+  std::vector<ReadDone> reads;
   std::vector<std::pair<NodeId, std::string>> send;  // one line (without '\n') to a peer
   std::optional<Millis> wake_at;
   // The message was impossible — no node following the protocol could have
@@ -65,6 +73,12 @@ class ProtocolRunner {
   // None: the read must go through the log (always in Raft; in Multi-Paxos
   // unless the master holds its lease).
   std::optional<LocalRead> read_locally(Millis now, const std::string& key) const;
+  // Raft with read mode read-index or lease (`--read`): reads are answered
+  // without the log (thesis §6.4).
+  bool reads_without_log() const;
+  // Then the leader takes read `id` of `key`: its answer comes in this step's
+  // or a later one's NodeEffects::reads.
+  NodeEffects read_without_log(Millis now, std::uint64_t id, const std::string& key);
 
  private:
   using Role = std::variant<raft::Server, multipaxos::Replica>;

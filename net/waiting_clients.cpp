@@ -18,6 +18,22 @@ Command WaitingClients::read(const GetRequest& get, std::shared_ptr<IncomingConn
   return Command::read(get.key, reader_, sequence);
 }
 
+std::uint64_t WaitingClients::read_without_log(std::shared_ptr<IncomingConnection> from) {
+  const std::uint64_t sequence = ++reads_;
+  gets_[sequence] = std::move(from);
+  return sequence;
+}
+
+std::vector<WaitingClients::Answer> WaitingClients::read_done(
+    std::uint64_t id, const std::optional<std::optional<std::string>>& value) {
+  std::vector<Answer> answers;
+  const auto it = gets_.find(id);
+  if (it == gets_.end()) return answers;
+  answers.push_back({it->second, value ? Reply::to_read(*value) : Reply{Reply::Kind::retry, {}}});
+  gets_.erase(it);
+  return answers;
+}
+
 std::vector<WaitingClients::Answer> WaitingClients::applied(
     const Command& command, const std::optional<std::string>& value) {
   std::vector<Answer> answers;

@@ -19,10 +19,7 @@ void declare_raft_features(CommandLine& line, RaftFeatureWords& words) {
              {"raft: how the leader answers a get: through the log, by ReadIndex, or under its "
               "lease (thesis §6.4; lease needs --check-quorum)",
               "raft：领导者怎样回答读请求：经过日志、读索引（ReadIndex）或租约（论文 §6.4；"
-              "租约读需要 --check-quorum）"})
-      .value("snapshot-every", words.snapshot_every, "N",
-             {"raft: take a snapshot after N applied entries (0: never; paper §7)",
-              "raft：每应用 N 个日志项做一次快照（0：从不；论文 §7）"});
+              "租约读需要 --check-quorum）"});
 }
 
 std::optional<Text> parse_raft_features(const RaftFeatureWords& words, const std::string& protocol,
@@ -34,16 +31,14 @@ std::optional<Text> parse_raft_features(const RaftFeatureWords& words, const std
                 "--read 的取值是 log、read-index 或 lease，而不是 '" + words.read + "'"};
   }
   const RaftFeatureWords paper;
-  const bool any = words.pre_vote || words.check_quorum || words.read != paper.read ||
-                   words.snapshot_every != paper.snapshot_every;
+  const bool any = words.pre_vote || words.check_quorum || words.read != paper.read;
   if (any && protocol != "raft") {
-    return Text{"--pre-vote, --check-quorum, --read and --snapshot-every are for raft",
-                "--pre-vote、--check-quorum、--read 和 --snapshot-every 只用于 raft"};
+    return Text{"--pre-vote, --check-quorum and --read are for raft",
+                "--pre-vote、--check-quorum 和 --read 只用于 raft"};
   }
   features.pre_vote = words.pre_vote;
   features.check_quorum = words.check_quorum;
   features.read_mode = static_cast<raft::ReadMode>(mode - names);
-  features.snapshot_every = words.snapshot_every;
   return std::nullopt;
 }
 
@@ -52,9 +47,6 @@ std::vector<std::string> raft_feature_args(const RaftFeatureWords& words) {
   if (words.pre_vote) args.emplace_back("--pre-vote");
   if (words.check_quorum) args.emplace_back("--check-quorum");
   if (words.read != RaftFeatureWords{}.read) args.insert(args.end(), {"--read", words.read});
-  if (words.snapshot_every != 0) {
-    args.insert(args.end(), {"--snapshot-every", std::to_string(words.snapshot_every)});
-  }
   return args;
 }
 

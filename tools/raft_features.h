@@ -4,7 +4,6 @@
 // to each node's command line as they were given.
 #pragma once
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,10 +18,10 @@ namespace consensus_lab::tools {
 struct RaftFeatureWords {
   bool pre_vote = false, check_quorum = false;
   std::string read = "log";
-  std::size_t snapshot_every = 0;
 };
 
-// --pre-vote, --check-quorum, --read log|read-index|lease, --snapshot-every N.
+// --pre-vote, --check-quorum, --read log|read-index|lease. (Snapshots are
+// not in real mode yet: a node's data directory keeps the whole log.)
 void declare_raft_features(CommandLine& line, RaftFeatureWords& words);
 // The features the words ask for, or why they cannot be had (a bad read
 // mode, or a feature given to a protocol other than raft).
