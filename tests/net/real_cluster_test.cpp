@@ -64,7 +64,9 @@ std::pair<int, std::string> run_conlab(const std::vector<std::string>& args, con
 // A cluster of `conlab node` processes in a fresh folder.
 class LocalCluster {
  public:
-  LocalCluster(std::string protocol, std::size_t size) : protocol_(std::move(protocol)) {
+  // `extra`: options every node gets (e.g. --read lease --check-quorum).
+  LocalCluster(std::string protocol, std::size_t size, std::vector<std::string> extra = {})
+      : protocol_(std::move(protocol)), extra_(std::move(extra)) {
     static int counter = 0;
     folder_ = fs::temp_directory_path() /
               ("consensus_lab_net_" + std::to_string(getpid()) + "_" + std::to_string(++counter));
@@ -87,6 +89,7 @@ class LocalCluster {
         CONLAB_PATH, "node",     "--protocol",          protocol_,    "--id",
         id,          "--listen", endpoints_[id].text(), "--data-dir", (folder_ / id).string(),
         "--quiet"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
     for (const auto& [peer, endpoint] : endpoints_) {
       if (peer != id) {
         args.push_back("--peer");
@@ -151,6 +154,7 @@ class LocalCluster {
 
  private:
   std::string protocol_;
+  std::vector<std::string> extra_;
   fs::path folder_;
   std::vector<NodeId> ids_;
   std::map<NodeId, net::Endpoint> endpoints_;
@@ -176,8 +180,8 @@ std::map<std::string, std::string> durable_puts(const std::string& protocol, con
   return puts;
 }
 
-void failover(const std::string& protocol) {
-  LocalCluster cluster(protocol, 3);
+void failover(const std::string& protocol, std::vector<std::string> extra = {}) {
+  LocalCluster cluster(protocol, 3, std::move(extra));
   auto writer = cluster.client();
   std::map<std::string, std::string> acknowledged;
   for (int i = 1; i <= 5; ++i) {
@@ -257,6 +261,15 @@ TEST_CASE("real raft cluster: put, get through every node, kill -9 the leader, r
 
 TEST_CASE("real multipaxos cluster: put, get through every node, kill -9 the master, restart it") {
   failover("multipaxos");
+}
+
+// Thesis §6.4: the same, with every get answered by ReadIndex — and under
+// the leader's lease, with pre-vote and check-quorum (the lease's other half).
+TEST_CASE("real raft cluster, reads by ReadIndex: put, get, kill -9 the leader, get again") {
+  failover("raft", {"--read", "read-index"});
+}
+TEST_CASE("real raft cluster, lease reads with check-quorum and pre-vote: the same") {
+  failover("raft", {"--read", "lease", "--check-quorum", "--pre-vote"});
 }
 
 namespace {

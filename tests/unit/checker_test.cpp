@@ -299,6 +299,25 @@ TEST_CASE("checker: with every rule on, 300 seeds of raft with membership change
   CHECK(search.committed >= 300);
 }
 
+// Every feature at once — the majorities they count are the voters of the
+// configuration in effect, which membership changes move and snapshots keep.
+TEST_CASE(
+    "every feature at once (membership, snapshots, pre-vote, check-quorum, lease and ReadIndex "
+    "reads): 200 seeds of raft pass each") {
+  for (const char* read : {"lease", "read-index"}) {
+    CAPTURE(read);
+    Options options = raft_reconfiguring();
+    options.protocol = "raft";
+    options.membership = 20;
+    options.requests = 15;
+    options.features = {
+        {"snapshot-every", "2"}, {"pre-vote", "on"}, {"check-quorum", "on"}, {"read-mode", read}};
+    const check::Search search = check::search(options, 1, 200, /*keep_going=*/true);
+    CHECK(search.violations == 0);
+    if (search.counterexample) FAIL_CHECK(search.counterexample->found.detail);
+  }
+}
+
 // The table next to a Rules struct names every switch of it — a Rules struct
 // is nothing but its switches, so it has as many bytes as the table has
 // rows — and each name switches its own rule and no other.
