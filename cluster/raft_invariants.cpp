@@ -96,10 +96,8 @@ std::optional<narration::Text> leader_stays_leader(const NodeId& server,
                                                    const RaftServerSnapshot& before,
                                                    const RaftServerSnapshot& now,
                                                    const raft::Rules&) {
-  // (Check-quorum, thesis §6.2: a leader that lost its majority steps down
-  // to follower in its own term — and leads it no more. And a leader removed
-  // from the configuration steps down in its term once the removal is
-  // committed: thesis §4.2.2.)
+  // (Within its term, a leader steps down only under check-quorum, thesis
+  // §6.2, or once its own removal is committed, thesis §4.2.2.)
   if (before.up && now.up && before.role == Role::leader &&
       now.current_term == before.current_term && now.role != Role::leader && now.voter &&
       !(now.check_quorum && now.role == Role::follower)) {

@@ -26,17 +26,42 @@ std::string_view message_type(const Message& message) {
   return names[message.index()];
 }
 
+namespace {
+
+// " last (7, 4)": a word, then a log position.
+std::string position(const char* word, LogIndex index, Term term) {
+  return std::string(word) + " (" + to_string(index) + ", " + to_string(term) + ")";
+}
+
+std::string append_entries_text(const AppendEntries& m) {
+  std::string text = std::string(m.entries.empty() ? "Heartbeat" : "AppendEntries") + " term " +
+                     to_string(m.term) + position(" prev", m.prev_log_index, m.prev_log_term);
+  if (!m.entries.empty()) {
+    text += " [";
+    LogIndex index = m.prev_log_index;
+    for (std::size_t i = 0; i < m.entries.size(); ++i) {
+      ++index.value;
+      text += (i ? " " : "") + std::string("(") + to_string(index) + ", " +
+              to_string(m.entries[i].term) + ", " + to_string(m.entries[i].command) + ")";
+    }
+    text += "]";
+  }
+  return text + " commit " + to_string(m.leader_commit);
+}
+
+}  // namespace
+
 std::string to_string(const Message& message) {
   return std::visit(
       Overloaded{
           [](const RequestVote& m) {
-            return "RequestVote term " + to_string(m.term) + " last (" +
-                   to_string(m.last_log_index) + ", " + to_string(m.last_log_term) + ")" +
+            return "RequestVote term " + to_string(m.term) +
+                   position(" last", m.last_log_index, m.last_log_term) +
                    (m.transfer ? " transfer" : "");
           },
           [](const PreVote& m) {
-            return "PreVote term " + to_string(m.term) + " last (" + to_string(m.last_log_index) +
-                   ", " + to_string(m.last_log_term) + ")";
+            return "PreVote term " + to_string(m.term) +
+                   position(" last", m.last_log_index, m.last_log_term);
           },
           [](const PreVoteReply& m) {
             return std::string(m.granted ? "PreVoteReply" : "PreVoteReply refused") + " term " +
@@ -47,23 +72,7 @@ std::string to_string(const Message& message) {
             return std::string(m.vote_granted ? "Vote" : "Vote refused") + " term " +
                    to_string(m.term);
           },
-          [](const AppendEntries& m) {
-            std::string text = std::string(m.entries.empty() ? "Heartbeat" : "AppendEntries") +
-                               " term " + to_string(m.term) + " prev (" +
-                               to_string(m.prev_log_index) + ", " + to_string(m.prev_log_term) +
-                               ")";
-            if (!m.entries.empty()) {
-              text += " [";
-              LogIndex index = m.prev_log_index;
-              for (std::size_t i = 0; i < m.entries.size(); ++i) {
-                ++index.value;
-                text += (i ? " " : "") + std::string("(") + to_string(index) + ", " +
-                        to_string(m.entries[i].term) + ", " + to_string(m.entries[i].command) + ")";
-              }
-              text += "]";
-            }
-            return text + " commit " + to_string(m.leader_commit);
-          },
+          [](const AppendEntries& m) { return append_entries_text(m); },
           [](const AppendReply& m) {
             return m.success ? "AppendReply term " + to_string(m.term) + " ok up to " +
                                    to_string(m.match_index)
@@ -73,10 +82,10 @@ std::string to_string(const Message& message) {
                              to_string(*m.refused_prev_index);
           },
           [](const InstallSnapshot& m) {
-            return "InstallSnapshot term " + to_string(m.term) + " last (" +
-                   to_string(m.last_included_index) + ", " + to_string(m.last_included_term) +
-                   ") offset " + std::to_string(m.offset) + " bytes " +
-                   std::to_string(m.data.size()) + (m.done ? " done" : "");
+            return "InstallSnapshot term " + to_string(m.term) +
+                   position(" last", m.last_included_index, m.last_included_term) + " offset " +
+                   std::to_string(m.offset) + " bytes " + std::to_string(m.data.size()) +
+                   (m.done ? " done" : "");
           },
           [](const SnapshotReply& m) {
             return "SnapshotReply term " + to_string(m.term) + " last " +
