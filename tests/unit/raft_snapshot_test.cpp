@@ -77,8 +77,8 @@ TEST_CASE("snapshot_every takes a snapshot after N entries applied") {
 }
 
 TEST_CASE("restart from a snapshot and the log suffix") {
-  RaftHardState disk;
   Server leader = elected("A", {"A"});
+  RaftHardState disk = leader.hard_state();  // what the election made durable
   const auto persist = [&](const Effects& e) {
     if (e.persist) raft::write(*e.persist, disk);
   };
