@@ -14,11 +14,6 @@ namespace event = raft::event;
 
 namespace {
 
-// A log position: "(index, term)".
-std::string position(raft::LogIndex index, raft::Term term) {
-  return "(" + to_string(index) + ", " + to_string(term) + ")";
-}
-
 // A log entry in the notes' notation: "(index, term, command)".
 // (A read in the log — read mode `log` — is 读 x in Chinese.)
 // A membership change is worded in Chinese ("增加学习者 D"), as a log shows it.

@@ -6,12 +6,9 @@ namespace consensus_lab::narration {
 
 namespace event = raft::event;
 
-namespace {
-// "(7, 4)": a log position, as the notes write it.
 std::string position(raft::LogIndex index, raft::Term term) {
   return "(" + raft::to_string(index) + ", " + raft::to_string(term) + ")";
 }
-}  // namespace
 
 Line describe_snapshot(const NodeId& node, const event::SnapshotTaken& t, Lang lang) {
   const std::string at = position(t.index, t.term), n = std::to_string(t.discarded);

@@ -254,7 +254,7 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
     if (const auto local = runner_->read_locally(now(), get.key)) {
       answer(from, Reply::to_read(local->value));
     } else if (runner_->reads_without_log()) {
-      const std::uint64_t id = waiting_.read_without_log(from);
+      const std::uint64_t id = waiting_.wait_for_read(from);
       step([&] { return runner_->read_without_log(now(), id, get.key); });
       return;
     } else {

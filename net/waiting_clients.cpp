@@ -13,12 +13,10 @@ Command WaitingClients::put(const PutRequest& put, std::shared_ptr<IncomingConne
 }
 
 Command WaitingClients::read(const GetRequest& get, std::shared_ptr<IncomingConnection> from) {
-  const std::uint64_t sequence = ++reads_;
-  gets_[sequence] = std::move(from);
-  return Command::read(get.key, reader_, sequence);
+  return Command::read(get.key, reader_, wait_for_read(std::move(from)));
 }
 
-std::uint64_t WaitingClients::read_without_log(std::shared_ptr<IncomingConnection> from) {
+std::uint64_t WaitingClients::wait_for_read(std::shared_ptr<IncomingConnection> from) {
   const std::uint64_t sequence = ++reads_;
   gets_[sequence] = std::move(from);
   return sequence;

@@ -32,9 +32,10 @@ class WaitingClients {
   // The command to propose for a request; `from` waits until it is applied.
   Command put(const PutRequest& put, std::shared_ptr<IncomingConnection> from);
   Command read(const GetRequest& get, std::shared_ptr<IncomingConnection> from);
-  // A read the leader answers without the log (ReadIndex or lease, Raft's
-  // `--read`): its number, for read_done.
-  std::uint64_t read_without_log(std::shared_ptr<IncomingConnection> from);
+  // `from` waits for a read: its number — a read command's sequence number
+  // (read), or the id of a read the leader answers without the log
+  // (ReadIndex or lease, Raft's `--read`; answered by read_done).
+  std::uint64_t wait_for_read(std::shared_ptr<IncomingConnection> from);
   // Whom read `id` answers, and with what: the value, or (none: refused, the
   // leader stepped down) retry.
   std::vector<Answer> read_done(std::uint64_t id,

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "common/named_rule.h"
@@ -78,6 +80,13 @@ enum class ReadMode { log, read_index, lease };
 inline constexpr std::string_view kReadModeNames[] = {"log", "read-index", "lease"};
 inline std::string_view to_string(ReadMode mode) {
   return kReadModeNames[static_cast<int>(mode)];
+}
+// The read mode a name ("read-index") names, or none.
+inline std::optional<ReadMode> read_mode_named(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kReadModeNames); ++i) {
+    if (kReadModeNames[i] == name) return static_cast<ReadMode>(i);
+  }
+  return std::nullopt;
 }
 
 struct Features {

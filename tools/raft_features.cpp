@@ -1,8 +1,5 @@
 #include "tools/raft_features.h"
 
-#include <algorithm>
-#include <iterator>
-
 namespace consensus_lab::tools {
 
 using narration::Text;
@@ -24,9 +21,8 @@ void declare_raft_features(CommandLine& line, RaftFeatureWords& words) {
 
 std::optional<Text> parse_raft_features(const RaftFeatureWords& words, const std::string& protocol,
                                         raft::Features& features) {
-  const auto* names = std::begin(raft::kReadModeNames);
-  const auto* mode = std::find(names, std::end(raft::kReadModeNames), words.read);
-  if (mode == std::end(raft::kReadModeNames)) {
+  const auto mode = raft::read_mode_named(words.read);
+  if (!mode) {
     return Text{"--read takes log, read-index or lease, not '" + words.read + "'",
                 "--read 的取值是 log、read-index 或 lease，而不是 '" + words.read + "'"};
   }
@@ -38,7 +34,7 @@ std::optional<Text> parse_raft_features(const RaftFeatureWords& words, const std
   }
   features.pre_vote = words.pre_vote;
   features.check_quorum = words.check_quorum;
-  features.read_mode = static_cast<raft::ReadMode>(mode - names);
+  features.read_mode = *mode;
   return std::nullopt;
 }
 

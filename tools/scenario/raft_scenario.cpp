@@ -80,12 +80,11 @@ class RaftScenario final
       (what == "pre-vote" ? features.pre_vote : features.check_quorum) = line[2] == "on";
     } else if (what == "read-mode") {
       require_words(line, 3, 3, "set read-mode log|read-index|lease");
-      const auto* names = std::begin(raft::kReadModeNames);
-      const auto* found = std::find(names, std::end(raft::kReadModeNames), line[2]);
-      if (found == std::end(raft::kReadModeNames))
+      const auto mode = raft::read_mode_named(line[2]);
+      if (!mode)
         fail({"a read mode is log, read-index or lease, not '" + line[2] + "'",
               "读的方式是 `log`、`read-index` 或 `lease`，而不是 '" + line[2] + "'"});
-      features.read_mode = static_cast<raft::ReadMode>(found - names);
+      features.read_mode = *mode;
     } else if (what == "snapshot-every") {
       require_words(line, 3, 3, "set snapshot-every N");
       features.snapshot_every = parse_number(line[2], {"the number of entries", "日志项数"});
