@@ -145,11 +145,11 @@ const std::vector<DemoInfo> kCatalogue{
      .notes_section_zh = "博士论文 §4.1–4.2.1（成员变更、学习者）"},
     {.number = "21",
      .name = "raft_remove_leader",
-     .title_en = "Raft: the leader is removed; it commits its removal, steps down, and the others "
-                 "elect a leader",
-     .title_zh = "Raft：移除领导者；它提交自己的移除后退位，其余服务器选出新领导者",
-     .notes_section = "thesis §4.2.2 (成员变更)",
-     .notes_section_zh = "博士论文 §4.2.2（成员变更）"},
+     .title_en = "Raft: the leader is removed — it commits its removal and steps down, or it "
+                 "first hands its leadership over (TimeoutNow)",
+     .title_zh = "Raft：移除领导者——它提交自己的移除后退位，或者先把领导权交出去（`TimeoutNow`）",
+     .notes_section = "thesis §4.2.2, §3.10 (成员变更, 领导权转移)",
+     .notes_section_zh = "博士论文 §4.2.2、§3.10（成员变更、领导权转移）"},
     {.number = "22",
      .name = "raft_snapshot",
      .title_en = "Raft: log compaction — a snapshot installed on a follower that was down",
