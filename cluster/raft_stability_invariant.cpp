@@ -23,7 +23,9 @@ std::optional<narration::Text> LeaderStability::check() {
       if (!holds(*watch_)) {
         watch_.reset();
       } else {
-        watch_->transferring = leader->transferring_to().has_value();
+        // Sticky: a transfer given up may still depose L — its TimeoutNow
+        // can be on its way (etcd's raft behaves the same).
+        watch_->transferring = watch_->transferring || leader->transferring_to().has_value();
       }
       return std::nullopt;
     }

@@ -15,10 +15,11 @@
 // its timer does not fire while it hears heartbeats) — L may stop leading
 // only (a) into a term no higher than H (a term raised before, which no
 // protocol can take back: etcd's raft steps down the same way), or (b) for
-// its leadership transfer. Stepping down into a term above H is a violation;
-// so is stepping down in its own term (check-quorum), once a whole period of
-// its quorum check lies in the armed time (the minimum election timeout and
-// a heartbeat after arming: a check counts what it heard since the last one).
+// its leadership transfer (one started while armed, even if L gave it up
+// since: the TimeoutNow it sent may arrive after). Stepping down into a term above H is a
+// violation; so is stepping down in its own term (check-quorum), once a whole period of its quorum
+// check lies in the armed time (the minimum election timeout and a heartbeat after arming: a check
+// counts what it heard since the last one).
 //
 // Why it holds with pre-vote and check-quorum on, and no message lost or late
 // (the faults are partitions only; latency ≤ 40 ms + heartbeat 50 ms < the
@@ -61,7 +62,7 @@ class LeaderStability {
     raft::Term term;
     raft::Term highest;          // H: the highest term of any server when armed
     std::vector<std::size_t> s;  // S: the servers it could talk to, itself included
-    bool transferring = false;   // L was handing its leadership over at the last check
+    bool transferring = false;   // L handed (or began to hand) its leadership over while armed
     Millis armed_at = 0;
     // L's configuration when armed (membership changes): S must hold a
     // majority of its voters, and a change of it ends the watch.

@@ -30,6 +30,11 @@ Effects Server::finish(Effects effects) {
   // Reads waiting, and the lease (raft/reads.cpp): after every step.
   if (role_ == Role::leader && config_.features.read_mode != ReadMode::log) serve_reads(effects);
   effects.wake_at = role_ == Role::leader ? next_heartbeat_ : election_deadline_;
+  // A transfer is given up at its deadline (raft/transfer.cpp), not at the
+  // first heartbeat after it: no TimeoutNow leaves after the deadline.
+  if (role_ == Role::leader && transfer_) {
+    effects.wake_at = std::min(next_heartbeat_, transfer_->deadline);
+  }
   effects.persist = take_unpersisted();
   return effects;
 }

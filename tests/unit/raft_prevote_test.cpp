@@ -205,6 +205,31 @@ TEST_CASE("an aborted transfer takes commands again") {
   CHECK(events<event::EntryAppended>(taken).size() == 1);
 }
 
+// Thesis §3.10: "If the transfer does not complete within an election
+// timeout, the prior leader aborts the transfer". The leader wakes at the
+// deadline to give it up; B's acknowledgement, arriving later, sends no
+// TimeoutNow (before the fix it did: the deadline was checked only at the
+// next heartbeat, and the checker's `--transfers` found a leader deposed by a
+// transfer it had already given up).
+TEST_CASE("a transfer is given up at its deadline; a late acknowledgement sends no TimeoutNow") {
+  LowestDraw low;
+  Server leader = elected("A", abc);
+  const Millis deadline = 10 + leader.config().timing.election_timeout_max;
+  Effects effects = leader.transfer_leadership(10, "B");  // B lacks A's noop
+  std::size_t aborted = 0;
+  // The leader wakes when its effects ask (a driver's timer), up to the deadline.
+  while (effects.wake_at && *effects.wake_at <= deadline) {
+    effects = leader.tick(*effects.wake_at, low);
+    aborted += events<event::TransferAborted>(effects).size();
+  }
+  CHECK(aborted == 1);
+  CHECK_FALSE(leader.transferring_to());
+  const Effects late = leader.handle(
+      deadline + 5, "B", reply_success(leader.current_term(), LogIndex{1}, LogIndex{1}), low);
+  CHECK(events<event::TimeoutNowSent>(late).empty());
+  CHECK(leader.role() == Role::leader);
+}
+
 TEST_CASE("a TimeoutNow from a server that does not lead is refused") {
   LowestDraw low;
   Server server = follower("B", Term{1}, {}, features(false, false));

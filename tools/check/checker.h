@@ -74,6 +74,8 @@ struct Options {
   // (half puts, half reads) and membership changes (multipaxos).
   unsigned requests = 15;
   unsigned membership = 3;
+  // Raft: leadership transfers to a random live server (thesis §3.10).
+  unsigned transfers = 0;
   // Rules switched (`set rule NAME off|on`), in order.
   std::vector<std::pair<std::string, bool>> rules;
   // Raft's features (raft/rules.h) as settings (`set NAME VALUE`), in order:

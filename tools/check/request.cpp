@@ -95,6 +95,9 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
       .value("membership", options.membership, "P",
              {"multipaxos, raft (4 nodes or more): percent of steps with a membership change",
               "multipaxos、raft（至少 4 个节点）：做成员变更的步数百分比"})
+      .value("transfers", options.transfers, "P",
+             {"raft: percent of steps with a leadership transfer to a random live server",
+              "raft：把领导权转移给随机一个在线服务器的步数百分比"})
       .value(
           "rule", words.rules, "NAME=off",
           {"switch a safety rule off (or on); repeatable", "关闭（或开启）一条安全规则；可以重复"})
@@ -182,6 +185,12 @@ std::optional<Text> validate(Request& request, const Words& words) {
   if (options.membership > 100) {
     return Text{"--membership is a percentage, 0 to 100", "--membership 是百分比，0 到 100"};
   }
+  if (options.transfers > 100) {
+    return Text{"--transfers is a percentage, 0 to 100", "--transfers 是百分比，0 到 100"};
+  }
+  if (options.transfers > 0 && options.protocol != "raft") {
+    return Text{"--transfers is for raft", "--transfers 只用于 raft"};
+  }
   for (const std::string& rule : words.rules) {
     if (auto error = switch_rule(options, rule)) return error;
   }
@@ -251,6 +260,7 @@ std::string command_line(const Options& options, std::uint64_t seed) {
   if (options.membership != Options{}.membership) {
     out += " --membership " + std::to_string(options.membership);
   }
+  if (options.transfers != 0) out += " --transfers " + std::to_string(options.transfers);
   for (const auto& [name, on] : options.rules) {
     out += " --rule " + name + (on ? "=on" : "=off");
   }

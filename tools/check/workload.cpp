@@ -216,8 +216,8 @@ std::optional<std::string> Workload::delay_line() {
   return "duplicate " + link;
 }
 
-// A client request, a membership change, an election nobody asked for, or a
-// snapshot.
+// A client request, a membership change, a leadership transfer, an election
+// nobody asked for, or a snapshot.
 std::optional<std::string> Workload::work_line(const std::vector<NodeId>& up) {
   if (rng_.chance(options_.requests)) {
     if (auto line = cluster_.client_line(requests_ + 1, rng_.next())) {
@@ -231,6 +231,9 @@ std::optional<std::string> Workload::work_line(const std::vector<NodeId>& up) {
       for (std::size_t i = 1; i < lines.size(); ++i) follow_up_.push_back(std::move(lines[i]));
       return lines.front();
     }
+  }
+  if (rng_.chance(options_.transfers)) {
+    if (auto line = cluster_.transfer_line(rng_.next())) return line;
   }
   if (options_.protocol != "paxos" && !up.empty() && rng_.chance(3)) return "timeout " + pick(up);
   if (snapshots_ && !up.empty() && rng_.chance(5)) return "snapshot " + pick(up);

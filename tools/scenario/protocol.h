@@ -66,6 +66,10 @@ class Checkable {
   // or none when this protocol has none or it would not be wise now. `pick`
   // is a random number.
   virtual std::vector<std::string> membership_lines(std::uint64_t /*pick*/) { return {}; }
+  // A leadership transfer as a line that runs now (raft: `transfer-leadership
+  // ID` to a live server other than the leader, `pick` choosing which), or
+  // none when this protocol has none or nobody leads.
+  virtual std::optional<std::string> transfer_line(std::uint64_t /*pick*/) { return std::nullopt; }
   // Liveness phase, once the network is healthy: lines that give the cluster
   // new work, and afterwards the expectations that hold if it made progress.
   virtual std::vector<std::string> probe_lines(std::uint64_t number) = 0;

@@ -234,6 +234,18 @@ class RaftScenario final
   std::vector<std::string> membership_lines(std::uint64_t pick) override {
     return membership_.lines(*cluster_, pick);
   }
+  // Any live server but the leader: a learner or a removed server too (it
+  // gets TimeoutNow and, not a voter, does not stand; the leader gives the
+  // transfer up after an election timeout).
+  std::optional<std::string> transfer_line(std::uint64_t pick) override {
+    const auto leader = cluster_->leader();
+    std::vector<NodeId> targets;
+    for (const NodeId& id : cluster_->participants()) {
+      if (id != leader && cluster_->server(id)) targets.push_back(id);
+    }
+    if (!leader || targets.empty()) return std::nullopt;
+    return "transfer-leadership " + targets[pick % targets.size()];
+  }
 
  private:
   // `transfer-leadership TARGET`: the current leader hands its leadership to
