@@ -66,12 +66,40 @@ Line RaftElectionWords::describe(const NodeId& node, const event::PreVoteRefused
 // election timeout neither raises its term nor votes.
 Line RaftElectionWords::describe(const NodeId& node, const event::VoteIgnored& e, Lang lang) {
   const std::string t = to_string(e.term);
+  if (e.no_voter) {  // raft/disruptive_servers.cpp
+    return {lang == Lang::zh
+                ? node + " 不理会 " + e.candidate + " 任期 " + t + " 的请求投票：" + e.candidate +
+                      " 不是它的配置中的投票成员（例如已被移除），而领导者仍在"
+                      "（最小选举超时时间内收到过它的消息，或者自己就是领导者），"
+                      "所以不更新任期也不投票（博士论文 §4.2.3）"
+                : node + " ignores " + e.candidate + "'s RequestVote of term " + t + ": " +
+                      e.candidate +
+                      " is no voter of its configuration (a removed server?), and a "
+                      "leader is there (heard from within the minimum election "
+                      "timeout, or itself), so it neither takes the term nor votes "
+                      "(thesis §4.2.3)",
+            Tone::warn};
+  }
   return {lang == Lang::zh ? node + " 不理会 " + e.candidate + " 任期 " + t +
                                  " 的请求投票：它在最小选举超时时间内收到过领导者的消息，"
                                  "不更新任期也不投票（`check-quorum`）"
                            : node + " ignores " + e.candidate + "'s RequestVote of term " + t +
                                  ": it heard from its leader within the minimum election "
                                  "timeout, so it neither takes the term nor votes (check-quorum)",
+          Tone::warn};
+}
+
+// Thesis §4.2.3 (raft/disruptive_servers.cpp): a removed server's term does
+// not depose the leader.
+Line RaftElectionWords::describe(const NodeId& node, const event::TermIgnored& e, Lang lang) {
+  const std::string t = to_string(e.term);
+  return {lang == Lang::zh
+              ? "领导者 " + node + " 不理会 " + e.from + " 回复中的任期 " + t + "：" + e.from +
+                    " 不是它的配置中的投票成员（已被移除，却参选过），" +
+                    "它不因此退位（博士论文 §4.2.3）"
+              : "leader " + node + " ignores term " + t + " in " + e.from + "'s answer: " + e.from +
+                    " is no voter of its configuration (removed, yet it stood for "
+                    "election), so it does not step down (thesis §4.2.3)",
           Tone::warn};
 }
 

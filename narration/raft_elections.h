@@ -20,6 +20,7 @@ struct RaftElectionWords {
   static Line describe(const NodeId& node, const raft::event::PreVoteGranted& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::PreVoteRefused& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::VoteIgnored& e, Lang lang);
+  static Line describe(const NodeId& node, const raft::event::TermIgnored& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::LostQuorum& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::TransferStarted& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::TimeoutNowSent& e, Lang lang);

@@ -154,6 +154,11 @@ struct PreVoteRefused {
 struct VoteIgnored {  // a higher-term RequestVote within check-quorum's lease
   NodeId candidate;
   Term term;
+  bool no_voter = false;  // without check-quorum: the candidate is no voter here (§4.2.3)
+};
+struct TermIgnored {  // a leader: an answer's higher term from a server that is no voter (§4.2.3)
+  NodeId from;
+  Term term;
 };
 struct LostQuorum {  // a leader that heard from no majority steps down in its term
   Term term;
@@ -229,7 +234,7 @@ using Event = std::variant<
     event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused, event::ReadStarted,
     event::ReadIndexSet, event::RoundConfirmed, event::ReadAnswered, event::ReadRefused,
     event::ConfigurationChanged, event::ConfigurationRefused, event::RemovedLeaderStepsDown,
-    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled>;
+    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled, event::TermIgnored>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

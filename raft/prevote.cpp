@@ -73,11 +73,17 @@ bool Server::handle_before_shared_rules(Millis now, const NodeId& from, const Me
   // Thesis §4.2.3: "if a server receives a RequestVote request within the
   // minimum election timeout of hearing from a current leader, it does not
   // update its term or grant its vote" — unless the leader asked for the
-  // election (TimeoutNow, §3.10).
+  // election (TimeoutNow, §3.10). With check-quorum, from any candidate;
+  // without, from one that is no voter here (raft/disruptive_servers.cpp).
   const auto* vote = std::get_if<RequestVote>(&message);
-  if (vote && vote->term > hard_.current_term && config_.features.check_quorum && !vote->transfer &&
-      in_lease(now)) {
-    effects.events.push_back(event::VoteIgnored{vote->candidate_id, vote->term});
+  if (vote && disregards_request_vote(now, *vote)) {
+    effects.events.push_back(event::VoteIgnored{.candidate = vote->candidate_id,
+                                                .term = vote->term,
+                                                .no_voter = !config_.features.check_quorum});
+    return true;
+  }
+  if (disregards_answer_term(from, message)) {
+    effects.events.push_back(event::TermIgnored{.from = from, .term = term});
     return true;
   }
   return false;

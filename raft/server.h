@@ -200,6 +200,12 @@ class Server {
   void on_pre_vote_reply(Millis now, const NodeId& from, const PreVoteReply& m, Effects& effects,
                          RandomSource& random);
   bool check_quorum_holds(Millis now, Effects& effects, RandomSource& random);
+  // Thesis §4.2.3: a higher-term RequestVote neither raises the term nor gets
+  // a vote while a leader is heard from (raft/disruptive_servers.cpp).
+  bool disregards_request_vote(Millis now, const RequestVote& m) const;
+  // A leader: a higher term in an answer from a server that is no voter of
+  // its configuration does not depose it (raft/disruptive_servers.cpp).
+  bool disregards_answer_term(const NodeId& from, const Message& message) const;
   void on_timeout_now(Millis now, const NodeId& from, Effects& effects, RandomSource& random);
   void continue_transfer(Effects& effects);
   void check_transfer_deadline(Millis now, Effects& effects);
