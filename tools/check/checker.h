@@ -49,6 +49,9 @@ struct Faults {
   unsigned delay = 0;      // steps that hold a queued message back 100..500 ms, far past the
                            // latency bound — half the time after duplicating it, so that an
                            // old copy turns up late
+  unsigned isolate = 0;    // steps that cut the leader off alone and force an election on the
+                           // other side at once, then write there and read at the old leader
+                           // (not in `all`: named only, default 10)
 
   // drop=5, duplicate=5, reorder=10, partition=10, crash=10, delay=5.
   static Faults all();
@@ -61,7 +64,7 @@ struct Faults {
 std::optional<narration::Text> parse_faults(const std::string& text, Faults& faults);
 // "drop=5,duplicate=5,…" (only the faults that are on), or "none".
 std::string to_string(const Faults& faults);
-// "drop, duplicate, reorder, partition, crash, delay": every fault, by name.
+// "drop, duplicate, reorder, partition, crash, delay, isolate": every fault, by name.
 std::string fault_names();
 
 struct Options {

@@ -7,16 +7,21 @@ namespace consensus_lab::check {
 
 namespace {
 
-// Every fault by name, with its default rate.
+// Every fault by name, with its default rate, and whether `all` has it.
 struct FaultName {
   const char* name;
   unsigned Faults::*rate;
   unsigned default_rate;
+  bool in_all = true;
 };
 constexpr FaultName kFaults[] = {
-    {"drop", &Faults::drop, 5},        {"duplicate", &Faults::duplicate, 5},
-    {"reorder", &Faults::reorder, 10}, {"partition", &Faults::partition, 10},
-    {"crash", &Faults::crash, 10},     {"delay", &Faults::delay, 5},
+    {"drop", &Faults::drop, 5},
+    {"duplicate", &Faults::duplicate, 5},
+    {"reorder", &Faults::reorder, 10},
+    {"partition", &Faults::partition, 10},
+    {"crash", &Faults::crash, 10},
+    {"delay", &Faults::delay, 5},
+    {"isolate", &Faults::isolate, 10, /*in_all=*/false},
 };
 
 // Latency when messages may overtake each other, and when they may not.
@@ -47,7 +52,7 @@ std::optional<unsigned> parse_rate(const std::string& number) {
 
 Faults Faults::all() {
   Faults faults;
-  for (const auto& fault : kFaults) faults.*fault.rate = fault.default_rate;
+  for (const auto& fault : kFaults) faults.*fault.rate = fault.in_all ? fault.default_rate : 0;
   return faults;
 }
 
@@ -166,6 +171,11 @@ std::string Workload::next_line() {
     follow_up_.pop_front();
     return line;
   }
+  while (!deferred_.empty()) {
+    const auto make = std::move(deferred_.front());
+    deferred_.pop_front();
+    if (auto line = make()) return *line;
+  }
   if (servers_.empty()) servers_ = cluster_.servers();
   up_.clear();
   down_.clear();
@@ -192,6 +202,10 @@ std::optional<std::string> Workload::fault_line(const std::vector<NodeId>& up,
     partitioned_ = true;
     return partition_line(servers_, aim ? leader : std::nullopt);
   }
+  if (!partitioned_ && leader && servers_.size() > 2 && rng_.chance(faults.isolate)) {
+    partitioned_ = true;
+    return isolate_line(*leader);
+  }
   if (rng_.chance(faults.duplicate)) {
     if (auto line = queued_line("duplicate")) return line;
   }
@@ -200,6 +214,45 @@ std::optional<std::string> Workload::fault_line(const std::vector<NodeId>& up,
   }
   if (rng_.chance(faults.delay)) return delay_line();
   return std::nullopt;
+}
+
+// Fault `isolate`, in two cuts. First a follower Z is cut off alone, long
+// enough to miss the leader's heartbeats: its election timer fires (it stands
+// in vain). Then the leader L is the one cut off: Z, whose timer runs on its
+// own, asks the others for votes while they still hear from L and L's lease
+// (thesis §6.4.1) holds. A client writes to a new leader, then reads at L.
+// Nothing is forced: every timer fires when its timeout says. Only
+// check-quorum's vote refusal (§6.2) keeps the others from electing Z then —
+// what a lease read rests on. Each later line is made when its turn comes (a
+// put only if a server other than L leads, a read only if L is up).
+std::string Workload::isolate_line(const NodeId& leader) {
+  std::vector<NodeId> others;
+  for (const NodeId& id : servers_) {
+    if (id != leader) others.push_back(id);
+  }
+  const NodeId z = pick(others);
+  std::string first = "partition " + leader, second = "partition " + leader + " |";
+  for (const NodeId& id : others) {
+    if (id != z) first += " " + id;
+    second += " " + id;
+  }
+  const std::string key = "k" + std::to_string(rng_.between(1, 3));
+  deferred_.push_back([this] { return "run " + std::to_string(rng_.between(150, 300)); });
+  deferred_.push_back([second] { return second; });
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    deferred_.push_back([this] { return "run " + std::to_string(rng_.between(5, 60)); });
+    deferred_.push_back([this, leader, key]() -> std::optional<std::string> {
+      const auto now = cluster_.leader();
+      if (!now || *now == leader) return std::nullopt;
+      return "put " + key + " " + std::to_string(++requests_);
+    });
+  }
+  deferred_.push_back([this] { return "run " + std::to_string(rng_.between(5, 40)); });
+  deferred_.push_back([this, leader, key]() -> std::optional<std::string> {
+    if (!cluster_.is_up(leader)) return std::nullopt;
+    return "read " + leader + " " + key;
+  });
+  return first + " | " + z;
 }
 
 // `delay FROM TO TYPE MS` for a random queued message — half the time after

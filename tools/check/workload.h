@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ class Workload {
   std::optional<std::string> fault_line(const std::vector<NodeId>& up,
                                         const std::vector<NodeId>& down);
   std::optional<std::string> delay_line();
+  std::string isolate_line(const NodeId& leader);
   std::optional<std::string> work_line(const std::vector<NodeId>& up);
   std::optional<std::string> queued_line(const std::string& verb);
   std::optional<scenario::QueuedMessage> queued_message();
@@ -50,6 +52,9 @@ class Workload {
   bool partitioned_ = false;
   std::uint64_t requests_ = 0;
   std::deque<std::string> follow_up_;  // the rest of a step that takes several lines
+  // Steps made when their turn comes, from the cluster's state then (none:
+  // skipped): isolate_line's.
+  std::deque<std::function<std::optional<std::string>()>> deferred_;
   // Raft with a snapshot feature set (--feature snapshot-every=N,
   // snapshot-chunk=B): `snapshot ID` at random moments too (paper §7).
   bool snapshots_ = false;
