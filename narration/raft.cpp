@@ -238,6 +238,15 @@ struct RaftWords : RaftElectionWords {
               Tone::warn};
     }
     const std::string index = to_string(*r.read_index);
+    if (r.next_round) {  // raft/read_batching.cpp
+      return {lang == Lang::zh ? node + " 收到读请求 " + read + "：读索引 " + index +
+                                     "；为读请求发出的心跳轮次还没有得到确认（它在读请求到达之前"
+                                     "就发出了），所以等下一个轮次，与其他读请求共用"
+                               : node + " takes read " + read + ": read index " + index +
+                                     "; a heartbeat round for reads, sent before it arrived, is "
+                                     "not confirmed yet: it waits for the next round, shared "
+                                     "with the other reads"};
+    }
     if (r.round == 0) {
       return {lang == Lang::zh ? node + " 在领导者租约内收到读请求 " + read + "：读索引 " + index +
                                      "，不需要心跳轮次"

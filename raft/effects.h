@@ -185,6 +185,7 @@ struct ReadStarted {  // the leader took a read: its read index and heartbeat ro
   std::string key;
   std::optional<LogIndex> read_index;  // none: waiting for an entry of its term to commit
   std::uint64_t round;                 // 0: answered under the lease, no round needed
+  bool next_round = false;             // a round for reads is under way: it waits for the next one
 };
 struct ReadIndexSet {  // a deferred read: an entry of the leader's term committed
   std::uint64_t id;

@@ -65,20 +65,25 @@ Effects Server::read(Millis now, const ReadRequest& request) {
   // Step 2: a round that starts after the read arrived — a new one: a round
   // sent before, even at the same millisecond, may have been acknowledged
   // before the read arrived. (Reads waiting share the acknowledgments: one
-  // of a later round confirms every earlier one.)
-  start_round(now);
-  PendingRead pending{request, std::nullopt, round_};
+  // of a later round confirms every earlier one.) While a round started for
+  // reads is unconfirmed, the read waits for the next one (raft/read_batching.cpp).
+  PendingRead pending{request, std::nullopt, 0};
   if (may_set_read_index()) pending.read_index = commit_index_;  // step 1
-  effects.events.push_back(
-      event::ReadStarted{request.id, request.key, pending.read_index, pending.round});
-  pending_reads_.push_back(std::move(pending));
-  broadcast_append_entries(effects);
+  const bool batched = read_round_ > confirmed_round_;
+  pending_reads_.push_back(pending);
+  if (!batched) start_read_round(now);
+  effects.events.push_back(event::ReadStarted{request.id, request.key, pending.read_index,
+                                              pending_reads_.back().round, batched});
+  if (!batched) broadcast_append_entries(effects);
   return finish(std::move(effects));
 }
 
 void Server::start_round(Millis now) {
   assert(role_ == Role::leader);
   round_started_[++round_] = now;
+  for (PendingRead& pending : pending_reads_) {
+    if (pending.round == 0) pending.round = round_;  // it arrived before this round started
+  }
 }
 
 // Step 1, the new leader's rule.
@@ -136,7 +141,9 @@ void Server::serve_reads(Effects& effects) {
       it->read_index = commit_index_;
       effects.events.push_back(event::ReadIndexSet{it->request.id, commit_index_});
     }
-    if (!it->read_index || it->round > confirmed_round_ || last_applied_ < *it->read_index) {
+    // (Round 0: waiting for the next round, not started yet.)
+    if (!it->read_index || it->round == 0 || it->round > confirmed_round_ ||
+        last_applied_ < *it->read_index) {
       ++it;
       continue;
     }
@@ -155,6 +162,7 @@ void Server::refuse_pending_reads(Effects& effects) {
                                          ReadRefused::Reason::stepped_down, std::nullopt});
   }
   pending_reads_.clear();
+  read_round_ = 0;
   round_started_.clear();
   acked_round_.clear();
   confirmed_round_ = 0;

@@ -203,6 +203,7 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
           [&](const SnapshotReply& m) { on_snapshot_reply(from, m, effects); },
       },
       message);
+  start_waiting_read_round(now, effects);
   return finish(std::move(effects));
 }
 

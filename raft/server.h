@@ -231,9 +231,12 @@ class Server {
   struct PendingRead {
     ReadRequest request;
     std::optional<LogIndex> read_index;  // none: until an entry of this term commits
-    std::uint64_t round = 0;             // confirmed once a majority acknowledged it
+    std::uint64_t round = 0;  // confirmed once a majority acknowledged it (0: the next round)
   };
   void start_round(Millis now);
+  // ReadIndex batching (raft/read_batching.cpp).
+  void start_read_round(Millis now);
+  void start_waiting_read_round(Millis now, Effects& effects);
   bool may_set_read_index() const;
   bool lease_holds(Millis now) const;
   void confirm_rounds(Effects& effects);
@@ -335,6 +338,7 @@ class Server {
   std::map<std::uint64_t, Millis> round_started_;
   std::map<NodeId, std::uint64_t> acked_round_;
   std::uint64_t confirmed_round_ = 0;
+  std::uint64_t read_round_ = 0;  // the latest round started for reads (0: none)
   std::vector<PendingRead> pending_reads_;
   std::optional<Millis> lease_until_;
   // Membership: the first configuration (after a snapshot: the snapshot's,

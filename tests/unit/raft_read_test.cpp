@@ -243,3 +243,37 @@ TEST_CASE("Raft thesis 6.4: the wire carries a heartbeat round; a line without o
   CHECK_THROWS(net::decode_raft(old + " round"));
   CHECK_THROWS(net::decode_raft(old + " round 3 4"));
 }
+
+// Thesis §6.4: "it can use a single round of heartbeats for any number of
+// read-only queries that it has accumulated" (raft/read_batching.cpp). Read 1
+// starts round 2; reads 2 to 6 arrive while it is under way and wait for the
+// next one, which starts once round 2 is confirmed: six reads, two rounds —
+// four AppendEntries, not twelve.
+TEST_CASE("Raft thesis 6.4: reads that arrive while a round is under way share the next round") {
+  Server leader = reading_leader(ReadMode::read_index);
+  from_b(leader, 1, ack(leader, LogIndex{1}, 1));  // the noop of term 1 commits
+  std::size_t appends = 0;
+  const Effects first = leader.read(10, {.id = 1, .key = "x"});
+  CHECK(round_sent(first) == 2);
+  appends += sent<AppendEntries>(first).size();
+  for (std::uint64_t id = 2; id <= 6; ++id) {
+    const Effects waiting = leader.read(11, {.id = id, .key = "x"});
+    const auto started = events<event::ReadStarted>(waiting);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].next_round);
+    CHECK(started[0].round == 0);  // not round 2: it was sent before this read arrived
+    CHECK(events<event::ReadAnswered>(waiting).empty());
+    appends += sent<AppendEntries>(waiting).size();
+  }
+  CHECK(appends == 2);
+  // Round 2 confirmed: read 1 answered; round 3 starts for the five others.
+  const Effects second = from_b(leader, 20, ack(leader, LogIndex{1}, 2));
+  CHECK(events<event::ReadAnswered>(second).size() == 1);
+  CHECK(round_sent(second) == 3);
+  appends += sent<AppendEntries>(second).size();
+  const Effects third = from_b(leader, 30, ack(leader, LogIndex{1}, 3));
+  CHECK(events<event::ReadAnswered>(third).size() == 5);
+  CHECK(sent<AppendEntries>(third).empty());
+  CHECK(appends == 4);
+  CHECK(leader.pending_reads() == 0);
+}
