@@ -42,18 +42,10 @@ Millis until_leader(cluster::RaftCluster& cluster, const NodeId& leader) {
   return world.now() - from;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  demos::Demo demo(argc, argv, "21", {.latency = {kLatency, kLatency}, .show_time = true});
-  raft::Features features;
-  features.check_quorum = true;  // votes refused within a leader's lease (thesis §4.2.3)
-  auto& cluster = demo.raft_cluster({.servers = {"A", "B", "C", "D"},
-                                     .features = features,
-                                     .fixed_election_timeouts = kTimeouts});
+// Part 1: A commits its own removal, steps down; B is elected once its timer fires.
+void without_transfer(demos::Demo& demo, cluster::RaftCluster& cluster) {
   auto& world = cluster.world();
   const auto server = [&](const char* id) { return cluster.server(id); };
-
   demo.part("Without transfer: the removed leader steps down",
             "不做领导权转移：被移除的领导者退位");
   demo.step("A is elected; x←1 is committed (quiet)", "A 当选；x←1 已提交（不显示过程）", [&] {
@@ -89,7 +81,13 @@ int main(int argc, char** argv) {
   demo.check(server("A")->role() == Role::follower,
              "A's timer fired too (at 150 ms): not a voter, it did not stand",
              "A 的计时器也超时了（150 ms 时）：它不是投票成员，没有参选");
+}
 
+// Part 2: B, to be removed, hands its leadership to C first; C removes B.
+void with_transfer(demos::Demo& demo, cluster::RaftCluster& cluster) {
+  auto& world = cluster.world();
+  const auto server = [&](const char* id) { return cluster.server(id); };
+  Millis without_leader = 0;
   demo.part("With leadership transfer: B hands over to C, then C removes B",
             "领导权转移：B 把领导权交给 C，再由 C 移除 B");
   demo.step(
@@ -136,5 +134,18 @@ int main(int argc, char** argv) {
   demo.check(server("D")->store().get("y") == std::optional<std::string>{"2"},
              "y←2, which B took before the transfer, is not lost: y=2 on D",
              "B 在转移前接受的 y←2 没有丢失：D 上 y=2");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  demos::Demo demo(argc, argv, "21", {.latency = {kLatency, kLatency}, .show_time = true});
+  raft::Features features;
+  features.check_quorum = true;  // votes refused within a leader's lease (thesis §4.2.3)
+  auto& cluster = demo.raft_cluster({.servers = {"A", "B", "C", "D"},
+                                     .features = features,
+                                     .fixed_election_timeouts = kTimeouts});
+  without_transfer(demo, cluster);
+  with_transfer(demo, cluster);
   return demo.finish();
 }
