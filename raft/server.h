@@ -303,6 +303,9 @@ class Server {
   // Volatile state on leaders (Figure 2: "reinitialized after election").
   std::map<NodeId, LogIndex> next_index_;   // per server: the next entry to send it
   std::map<NodeId, LogIndex> match_index_;  // per server: highest entry known replicated there
+  // Per server: the leader is looking for the last entry it shares with it
+  // (since a refusal, until a success): next_index stays where the probe is.
+  std::set<NodeId> probing_;
   Millis next_heartbeat_ = 0;
 
   // ---- pre-vote, check-quorum, leadership transfer ----
