@@ -10,6 +10,7 @@
 #include <string>
 
 #include "net/storage.h"
+#include "net/wire.h"
 
 using namespace consensus_lab;
 namespace fs = std::filesystem;
@@ -163,4 +164,26 @@ TEST_CASE("real mode: a data directory from before snapshots opens, and gets the
         (folder / "state.db").string() +
             " is not a consensus-lab state file (format 'consensus-lab state 7')");
   fs::remove_all(folder);
+}
+
+TEST_CASE("real mode: a snapshot cut into chunks mid-character goes over the wire intact") {
+  const raft::Snapshot snapshot{raft::LogIndex{9}, raft::Term{2},
+                                raft::Configuration{{"A", "B", "C"}, {"D"}}, machine_state()};
+  const std::string data = raft::snapshot_data(snapshot);
+  std::string received;
+  for (std::size_t offset = 0; offset < data.size(); offset += 5) {  // 5 bytes: cuts 值, ✓, …
+    const raft::InstallSnapshot chunk{.term = raft::Term{2},
+                                      .leader_id = "A",
+                                      .last_included_index = raft::LogIndex{9},
+                                      .last_included_term = raft::Term{2},
+                                      .offset = offset,
+                                      .data = data.substr(offset, 5),
+                                      .done = offset + 5 >= data.size()};
+    const std::string line = net::encode(raft::Message{chunk});
+    CHECK(line.find('\n') == std::string::npos);
+    const auto back = std::get<raft::InstallSnapshot>(net::decode_raft(line));
+    CHECK(back.offset == offset);
+    received += back.data;
+  }
+  CHECK(raft::snapshot_from_data(raft::LogIndex{9}, raft::Term{2}, received) == snapshot);
 }
