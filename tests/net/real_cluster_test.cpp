@@ -144,6 +144,11 @@ TEST_CASE("real raft cluster, reads by ReadIndex: put, get, kill -9 the leader, 
 TEST_CASE("real raft cluster, lease reads with check-quorum and pre-vote: the same") {
   failover("raft", {"--read", "lease", "--check-quorum", "--pre-vote"});
 }
+// Paper §7: the same with a snapshot every 3 entries: the restarted leader
+// comes back from its snapshot, and the durable puts are in the snapshots.
+TEST_CASE("real raft cluster with a snapshot every 3 entries: the same") {
+  failover("raft", {"--snapshot-every", "3"});
+}
 
 namespace {
 
