@@ -10,6 +10,7 @@
 // applied — hence committed — entries only, so the log rows it deletes can
 // never be needed again by this server; a follower that needs them gets the
 // snapshot instead (InstallSnapshot).
+#include <algorithm>
 #include <limits>
 
 #include "net/sqlite_rows.h"
@@ -34,6 +35,16 @@ std::optional<std::vector<NodeId>> split_ids(const std::string& text) {
   }
   return ids;
 }
+
+// No server twice, as a voter or a learner.
+bool distinct(std::vector<NodeId> voters, const std::vector<NodeId>& learners) {
+  voters.insert(voters.end(), learners.begin(), learners.end());
+  std::sort(voters.begin(), voters.end());
+  return std::adjacent_find(voters.begin(), voters.end()) == voters.end();
+}
+
+// An index SQLite's signed column can hold, with room for the log after it.
+constexpr std::uint64_t kMaxIndex = std::uint64_t{1} << 62;
 
 }  // namespace
 
@@ -97,11 +108,11 @@ raft::Snapshot Store::load_snapshot(const raft::RaftHardState& state) {
   }
   const std::uint64_t index = number_at(s, 0), term = number_at(s, 1);
   const std::string at = " (" + std::to_string(index) + ", " + std::to_string(term) + ")";
-  if (index == 0 || term == 0 || term > state.current_term.value) {
+  if (index == 0 || index > kMaxIndex || term == 0 || term > state.current_term.value) {
     throw corrupt({"the snapshot's last index and term" + at, "快照的最后索引和任期编号" + at});
   }
   const auto voters = split_ids(text_at(s, 2)), learners = split_ids(text_at(s, 3));
-  if (!voters || voters->empty() || !learners) {
+  if (!voters || voters->empty() || !learners || !distinct(*voters, *learners)) {
     const std::string servers = "'" + text_at(s, 2) + "' / '" + text_at(s, 3) + "'";
     throw corrupt(
         {"the snapshot's voters / learners " + servers, "快照的投票成员 / 学习者 " + servers});
