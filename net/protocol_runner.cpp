@@ -23,9 +23,11 @@ multipaxos::Message decode_for(const multipaxos::Replica&, std::string_view line
   return decode_multipaxos(line);
 }
 
-// What a quiet node still tells: elections and terms.
+// What a quiet node still tells: elections and terms (and a leader's
+// snapshot installed: its state machine replaced at once).
 bool notable(const raft::Event& e) {
   return std::holds_alternative<raft::event::BecameLeader>(e) ||
+         std::holds_alternative<raft::event::SnapshotInstalled>(e) ||
          std::holds_alternative<raft::event::BecameCandidate>(e) ||
          std::holds_alternative<raft::event::TermRaised>(e);
 }
