@@ -1,5 +1,5 @@
 // A real node's side of Raft membership changes and of a graceful stop
-// (docs/real-cluster.md §3.5, §3.6).
+// (docs/real-cluster.md §3.1, §3.2).
 //
 // How the nodes learn a new node's address. Production systems carry it in
 // the configuration entry (etcd's ConfChange context, LogCabin's

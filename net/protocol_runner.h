@@ -80,7 +80,7 @@ class ProtocolRunner {
   // or a later one's NodeEffects::reads.
   NodeEffects read_without_log(Millis now, std::uint64_t id, const std::string& key);
 
-  // ---- Raft membership changes and handing over (docs/real-cluster.md §3.5) ----
+  // ---- Raft membership changes and handing over (docs/real-cluster.md §3.1) ----
   bool changes_membership() const;  // Raft: yes; Multi-Paxos: not in real mode
   // A server this node can now reach joins those the protocol may address.
   void know_server(const NodeId& id);

@@ -1,5 +1,5 @@
 // Servers a Server learns of while running — real mode's membership changes
-// (docs/real-cluster.md §3.5): a new node's id is not among the servers the
+// (docs/real-cluster.md §3.1): a new node's id is not among the servers the
 // others were started with, so the node that learns its address tells its
 // Server. Why it is safe: config.servers says only whom a server may address
 // and hear from; every majority counts the voters of the configuration in

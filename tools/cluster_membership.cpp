@@ -1,6 +1,6 @@
 // `conlab cluster add-node | remove-node ID | stop-node ID`: membership
 // changes and a graceful stop on a running local Raft cluster
-// (docs/real-cluster.md §3.5, §3.6).
+// (docs/real-cluster.md §3.1, §3.2).
 //
 // add-node starts the next node (D, E, …) on a free port, as a process that
 // is not a member yet (`--members` names the cluster's first configuration,

@@ -1,6 +1,6 @@
 // Real mode, membership changes and a graceful stop, as a person uses them:
 // `conlab cluster start`, `add-node`, `remove-node`, `stop-node`, kill -9 and
-// the restart scripts, and clients over TCP (docs/real-cluster.md §3.5–3.6).
+// the restart scripts, and clients over TCP (docs/real-cluster.md §3.1–3.2).
 #include <doctest/doctest.h>
 #include <signal.h>
 #include <sys/wait.h>
