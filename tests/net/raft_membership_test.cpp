@@ -84,14 +84,15 @@ class ClusterFolder {
     }
     return std::nullopt;
   }
-  void kill9(const NodeId& id) const {
+  // (No REQUIRE in these two: the nemesis thread below calls them.)
+  bool kill9(const NodeId& id) const {
     const auto p = pid(id);
-    REQUIRE(p);
+    if (!p) return false;
     kill(*p, SIGKILL);
-    REQUIRE(eventually([&] { return !pid(id); }, 5s));
+    return eventually([&] { return !pid(id); }, 5s);
   }
   // sh DIR/restart-ID.sh, in the background (a grandchild: nobody waits for it).
-  void restart(const NodeId& id) const {
+  bool restart(const NodeId& id) const {
     const std::string script = (dir_ / ("restart-" + id + ".sh")).string();
     const pid_t child = fork();
     if (child == 0) {
@@ -102,7 +103,7 @@ class ClusterFolder {
       _exit(0);
     }
     waitpid(child, nullptr, 0);
-    REQUIRE(eventually([&] { return pid(id).has_value(); }, 5s));
+    return eventually([&] { return pid(id).has_value(); }, 5s);
   }
 
   // The leader's `members` reply: "VOTERS LEARNERS committed|pending".
@@ -190,19 +191,22 @@ TEST_CASE("real raft cluster: kill -9 and restart across membership changes, not
       const auto [status, out] = folder.conlab(action);
       if (status != 0 && failure.empty()) failure = action + ": " + out;
     };
+    const auto check = [&](bool ok, const std::string& what) {
+      if (!ok && failure.empty()) failure = what;
+    };
     std::this_thread::sleep_for(200ms);
     change("add-node");  // D
-    folder.kill9("A");
+    check(folder.kill9("A"), "kill -9 A");
     std::this_thread::sleep_for(400ms);
-    folder.restart("A");  // its restart script knows D
+    check(folder.restart("A"), "restart A");  // its restart script knows D
     change("remove-node B");
-    folder.kill9("D");
+    check(folder.kill9("D"), "kill -9 D");
     std::this_thread::sleep_for(300ms);
-    folder.restart("D");
+    check(folder.restart("D"), "restart D");
     change("add-node");  // E
-    folder.kill9("C");
+    check(folder.kill9("C"), "kill -9 C");
     std::this_thread::sleep_for(300ms);
-    folder.restart("C");
+    check(folder.restart("C"), "restart C");
     std::this_thread::sleep_for(300ms);
     done = true;
   });
@@ -251,8 +255,9 @@ TEST_CASE(
   // The new leader was elected because the old one asked (TimeoutNow), not
   // after an election timeout.
   CHECK(folder.log(leader(folder)).find("gets TimeoutNow from its leader") != std::string::npos);
-  folder.restart(stopped);
-  const Millis killed = leaderless_after(folder, [&](const NodeId& old) { folder.kill9(old); });
+  REQUIRE(folder.restart(stopped));
+  const Millis killed =
+      leaderless_after(folder, [&](const NodeId& old) { REQUIRE(folder.kill9(old)); });
   MESSAGE("without a leader: " << graceful << " ms after SIGTERM, " << killed
                                << " ms after kill -9");
   CHECK(graceful < killed);
