@@ -146,7 +146,7 @@ NodeId leader(const ClusterFolder& folder) {
 
 }  // namespace
 
-TEST_CASE("real raft cluster: add a node, it holds the log; remove a follower, then the leader") {
+TEST_CASE("real raft cluster: add a node, it holds the log, remove a follower, then the leader") {
   ClusterFolder folder;
   REQUIRE(folder.client().put("x", "1").done);
 
@@ -250,7 +250,7 @@ Millis leaderless_after(ClusterFolder& folder, const std::function<void(const No
 }
 
 TEST_CASE(
-    "real raft cluster: SIGTERM to the leader hands over at once; kill -9 waits for a timeout") {
+    "real raft cluster: SIGTERM to the leader hands over at once, kill -9 waits for a timeout") {
   ClusterFolder folder;
   NodeId stopped;
   const Millis graceful = leaderless_after(folder, [&](const NodeId& old) {
