@@ -154,13 +154,15 @@ std::optional<long> pid_of(const fs::path& folder, const net::Endpoint& where) {
   return std::nullopt;
 }
 
-// SIGTERM to the node, and wait for it to exit: how long it took (ms).
+// SIGTERM to the node, and wait for it to exit: how long it took (ms);
+// none when it was not running, or still runs after the deadline.
 std::optional<long> stop_node(const fs::path& folder, const net::Endpoint& where) {
   const auto pid = pid_of(folder, where);
   if (!pid) return std::nullopt;
   const auto start = Clock::now();
   kill(static_cast<pid_t>(*pid), SIGTERM);
-  while (runs_node(*pid, {" --listen " + where.text() + " "}) && Clock::now() < start + kDeadline) {
+  while (runs_node(*pid, {" --listen " + where.text() + " "})) {
+    if (Clock::now() > start + kDeadline) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -310,8 +312,10 @@ int remove_node(Action& a, const NodeId& id) {
 // One node stopped gracefully: a leader hands over first (net/node_membership.cpp).
 int stop_one(Action& a, const NodeId& id) {
   const auto took = stop_node(a.folder, a.cluster.at(id));
-  if (!took)
-    return a.line.error(Text{"node " + id + " is not running", "节点 " + id + " 没有在运行"});
+  if (!took) {
+    return a.line.error(Text{"node " + id + " is not running, or did not stop in time",
+                             "节点 " + id + " 没有在运行，或者没有及时停止"});
+  }
   a.say({"stopped node " + id + " in " + std::to_string(*took) + " ms",
          "节点 " + id + " 在 " + std::to_string(*took) + " 毫秒内停止"});
   return 0;
