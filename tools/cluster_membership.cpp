@@ -74,6 +74,14 @@ std::string cluster_text(const Cluster& cluster) {
   return text;
 }
 
+// DIR/cluster.txt replaced at once (written aside, then renamed): whoever
+// reads it meanwhile — `conlab put --cluster $(cat …)` — sees the old or the new.
+void write_cluster(const fs::path& folder, const Cluster& cluster) {
+  const fs::path aside = folder / "cluster.txt.new";
+  std::ofstream(aside) << cluster_text(cluster) << '\n';
+  fs::rename(aside, folder / "cluster.txt");
+}
+
 std::optional<Cluster> read_cluster(const fs::path& folder) {
   std::ifstream file(folder / "cluster.txt");
   std::string text;
@@ -258,7 +266,7 @@ int add_node(Action& a) {
   write_restart_script(node, a.folder, a.in_memory);
   const pid_t pid = spawn(node);
   std::ofstream(a.folder / "pids", std::ios::app) << pid << '\n';
-  std::ofstream(a.folder / "cluster.txt") << cluster_text(a.cluster) << '\n';
+  write_cluster(a.folder, a.cluster);
   a.say({"started node " + *id + " (pid " + std::to_string(pid) + ", " + a.cluster.at(*id).text() +
              ", log " + node.log + "), not a member yet",
          "启动了节点 " + *id + "（pid " + std::to_string(pid) + "，" + a.cluster.at(*id).text() +
@@ -303,7 +311,7 @@ int remove_node(Action& a, const NodeId& id) {
     a.say({"stopped node " + id, "停止了节点 " + id});
   }
   a.cluster.erase(id);
-  std::ofstream(a.folder / "cluster.txt") << cluster_text(a.cluster) << '\n';
+  write_cluster(a.folder, a.cluster);
   a.say({"committed: members " + members_line(*done) + " (leader " + done->leader + ")",
          "已提交：成员 " + members_line(*done) + "（领导者 " + done->leader + "）"});
   return 0;

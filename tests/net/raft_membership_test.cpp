@@ -63,7 +63,9 @@ class ClusterFolder {
     return net::parse_cluster(text).value_or(std::map<NodeId, net::Endpoint>{});
   }
   net::Client client(Millis deadline = 10'000) const {
-    return net::Client(net::ClientOptions{.cluster = cluster(), .deadline = deadline});
+    const auto nodes = cluster();
+    REQUIRE(!nodes.empty());  // (add-node and remove-node replace cluster.txt at once)
+    return net::Client(net::ClientOptions{.cluster = nodes, .deadline = deadline});
   }
   std::string log(const NodeId& id) const {
     std::ifstream in(dir_ / (id + ".log"));
