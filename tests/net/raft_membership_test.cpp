@@ -41,7 +41,10 @@ class ClusterFolder {
   }
   ~ClusterFolder() {
     conlab("stop");
-    fs::remove_all(dir_);
+    // The nodes exit on their own time, removing their SQLite side files:
+    // try again until the folder is gone.
+    std::error_code error;
+    eventually([&] { return fs::remove_all(dir_, error), !fs::exists(dir_); }, 5s);
   }
 
   // `conlab cluster ACTION --dir DIR`: its exit status and what it printed.
