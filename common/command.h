@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/types.h"
 
@@ -74,6 +75,13 @@ class KeyValueStore {
   // (false, the store unchanged) text save() never wrote.
   std::string save() const;
   bool restore(std::string_view text);
+  // The same state in parts (a real node's data directory keeps a snapshot
+  // as rows): the data, and each client's last applied request number.
+  const std::map<std::string, std::uint64_t>& clients() const { return last_sequence_; }
+  KeyValueStore() = default;
+  KeyValueStore(std::map<std::string, std::string> data,
+                std::map<std::string, std::uint64_t> clients)
+      : data_(std::move(data)), last_sequence_(std::move(clients)) {}
   friend bool operator==(const KeyValueStore&, const KeyValueStore&) = default;
 
  private:

@@ -1,7 +1,9 @@
 #include "net/node.h"
 
 #include <algorithm>
+#include <csignal>
 
+#include "net/admin_wire.h"
 #include "net/incoming_connection.h"
 #include "net/peer_link.h"
 #include "net/protocol_runner.h"
@@ -51,8 +53,8 @@ bool Node::start() {
     links_.emplace(id, std::make_unique<PeerLink>(io_, endpoint, hello));
   }
   announce();
-  signals_.async_wait([this](const boost::system::error_code& e, int) {
-    if (!e) on_signal();
+  signals_.async_wait([this](const boost::system::error_code& e, int signal) {
+    if (!e) on_signal(signal);
   });
   accept();
   for (auto& [id, link] : links_) link->connect();
@@ -64,7 +66,10 @@ void Node::open_state(const std::vector<NodeId>& cluster) {
   if (options_.data_dir) {
     store_ = std::make_unique<Store>(
         *options_.data_dir,
-        Identity{.protocol = options_.protocol, .node = options_.id, .cluster = cluster});
+        Identity{.protocol = options_.protocol,
+                 .node = options_.id,
+                 // The first configuration, which a membership change leaves as it was.
+                 .cluster = options_.members.empty() ? cluster : options_.members});
   }
   runner_ = std::make_unique<ProtocolRunner>(options_, cluster, store_.get());
 }
@@ -99,7 +104,15 @@ bool Node::listen() {
   return true;
 }
 
-void Node::on_signal() {
+// SIGTERM: a Raft leader hands over first (net/node_membership.cpp);
+// SIGINT (Ctrl-C, `conlab cluster stop`): stop at once.
+void Node::on_signal(int signal) {
+  if (signal == SIGTERM && hand_over()) return;
+  stop_now();
+}
+
+void Node::stop_now() {
+  if (std::exchange(stopped_, true)) return;
   flush();
   log_.say(log_.in_language("stopping", "停止"));
   io_.stop();
@@ -146,12 +159,17 @@ bool Node::step(Run&& run) {
   return true;
 }
 
+bool Node::step_with(const std::function<NodeEffects()>& run) {
+  return step(run);
+}
+
 void Node::carry_out(NodeEffects effects) {
   for (const auto& line : effects.narration) log_.say(line.text, line.tone);
   for (const auto& applied : effects.applied) {
     for (const auto& [to, reply] : waiting_.applied(applied.command, applied.value)) {
       answer(to, reply);
     }
+    answer_change(applied.command);
   }
   for (const auto& read : effects.reads) {
     for (const auto& [to, reply] : waiting_.read_done(read.id, read.value)) answer(to, reply);
@@ -185,6 +203,7 @@ void Node::after_step() {
   if (led_ && !leads) {
     for (const auto& [to, reply] : waiting_.retry_all()) answer(to, reply);
   }
+  membership_after_step(led_ && !leads);
   led_ = leads;
   schedule_flush();
 }
@@ -234,6 +253,7 @@ void Node::peer_line(IncomingConnection& from, const NodeId& peer, const std::st
 }
 
 void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const std::string& line) {
+  if (is_admin_request(line)) return admin_line(from, line);  // net/node_membership.cpp
   Request request;
   try {
     request = decode_request(line);
@@ -242,9 +262,7 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
   }
   from->expect_answer();
   if (!runner_->leads()) {
-    const auto hint = runner_->leader_hint();
-    answer(from, hint && *hint != options_.id ? Reply{Reply::Kind::redirect, *hint}
-                                              : Reply{Reply::Kind::retry, {}});
+    answer(from, not_leader_reply());
     return schedule_flush();
   }
   if (const auto* put = std::get_if<PutRequest>(&request)) {

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +57,9 @@ struct NodeOptions {
   Millis election_timeout_max = 300;
   Millis heartbeat = 50;
   raft::Features raft_features;  // pre-vote, check-quorum, reads, snapshots
+  // The cluster's first configuration (`--members`; empty: this node and its
+  // peers): a node added later knows peers that are not all members.
+  std::vector<NodeId> members;
 };
 
 // Run a node until SIGINT or SIGTERM. Returns the exit status: 0 after a
@@ -93,7 +97,7 @@ class Node {
   void open_state(const std::vector<NodeId>& cluster);
   bool listen();
   void announce();
-  void on_signal();
+  void on_signal(int signal);
   void accept();
 
   template <class Work>
@@ -111,6 +115,17 @@ class Node {
   void refuse(IncomingConnection& from, const narration::Text& why);
   void disconnect(IncomingConnection& from, const std::string& what);
   Millis now() const;
+
+  // ---- membership changes and a graceful stop (net/node_membership.cpp) ----
+  Reply not_leader_reply() const;
+  bool step_with(const std::function<NodeEffects()>& run);  // step(), for that file
+  void admin_line(const std::shared_ptr<IncomingConnection>& from, const std::string& line);
+  void meet(const NodeId& id, const Endpoint& where);
+  void propose_change(const std::shared_ptr<IncomingConnection>& from, const Command& change);
+  void answer_change(const Command& applied);
+  void membership_after_step(bool stepped_down);
+  bool hand_over();
+  void stop_now();
 
   asio::io_context io_{1};
   const NodeOptions& options_;
@@ -132,6 +147,11 @@ class Node {
   bool led_ = false;                // led after the last step
   WaitingClients waiting_;
   bool failed_ = false;  // stopped because the data directory could not be written
+  // Membership changes waiting for their entry to commit; a leader handing
+  // over before it stops (SIGTERM).
+  std::vector<std::pair<Command, std::shared_ptr<IncomingConnection>>> changes_;
+  bool stopping_ = false, stopped_ = false;
+  asio::steady_timer stop_timer_{io_};
 };
 
 }  // namespace consensus_lab::net

@@ -23,9 +23,11 @@ multipaxos::Message decode_for(const multipaxos::Replica&, std::string_view line
   return decode_multipaxos(line);
 }
 
-// What a quiet node still tells: elections and terms.
+// What a quiet node still tells: elections and terms (and a leader's
+// snapshot installed: its state machine replaced at once).
 bool notable(const raft::Event& e) {
   return std::holds_alternative<raft::event::BecameLeader>(e) ||
+         std::holds_alternative<raft::event::SnapshotInstalled>(e) ||
          std::holds_alternative<raft::event::BecameCandidate>(e) ||
          std::holds_alternative<raft::event::TermRaised>(e);
 }
@@ -72,6 +74,9 @@ ProtocolRunner::Role ProtocolRunner::make_role(const NodeOptions& options,
     const raft::Server::Config config{
         .self = options.id,
         .servers = cluster,
+        .first_configuration = options.members.empty()
+                                   ? std::nullopt
+                                   : std::optional(raft::Configuration{options.members, {}}),
         .timing = {.election_timeout_min = options.election_timeout_min,
                    .election_timeout_max = options.election_timeout_max,
                    .heartbeat = options.heartbeat},
@@ -186,6 +191,54 @@ NodeEffects ProtocolRunner::read_without_log(Millis now, std::uint64_t id, const
   auto* server = std::get_if<raft::Server>(&role_);
   assert(server != nullptr && reads_without_log());
   return carry_out(server->read(now, raft::Server::ReadRequest{.id = id, .key = key}));
+}
+
+}  // namespace consensus_lab::net
+
+// ---- Raft membership changes and handing over ---------------------------------------
+
+namespace consensus_lab::net {
+
+namespace {
+
+std::string joined(const std::vector<NodeId>& ids) {
+  std::string text;
+  for (const NodeId& id : ids) text += (text.empty() ? "" : ",") + id;
+  return text.empty() ? "-" : text;
+}
+
+}  // namespace
+
+bool ProtocolRunner::changes_membership() const {
+  return std::holds_alternative<raft::Server>(role_);
+}
+
+void ProtocolRunner::know_server(const NodeId& id) {
+  if (auto* server = std::get_if<raft::Server>(&role_)) server->know_server(id);
+}
+
+std::pair<NodeEffects, bool> ProtocolRunner::change(Millis now, const Command& change) {
+  auto* server = std::get_if<raft::Server>(&role_);
+  assert(server != nullptr);
+  const raft::LogIndex before = server->last_log_index();
+  NodeEffects effects = carry_out(server->submit(now, change));
+  return {std::move(effects), server->last_log_index() > before};
+}
+
+std::string ProtocolRunner::members_text() const {
+  const auto* server = std::get_if<raft::Server>(&role_);
+  if (server == nullptr) return {};
+  const bool committed = server->configuration_index() <= server->commit_index();
+  return joined(server->configuration().voters) + " " + joined(server->configuration().learners) +
+         (committed ? " committed" : " pending");
+}
+
+std::optional<std::pair<NodeEffects, NodeId>> ProtocolRunner::hand_over(Millis now) {
+  auto* server = std::get_if<raft::Server>(&role_);
+  if (server == nullptr || server->role() != raft::Role::leader) return std::nullopt;
+  const auto target = server->best_transfer_target();
+  if (!target) return std::nullopt;
+  return std::pair{carry_out(server->transfer_leadership(now, *target)), *target};
 }
 
 }  // namespace consensus_lab::net

@@ -80,6 +80,19 @@ class ProtocolRunner {
   // or a later one's NodeEffects::reads.
   NodeEffects read_without_log(Millis now, std::uint64_t id, const std::string& key);
 
+  // ---- Raft membership changes and handing over (docs/real-cluster.md §3.1) ----
+  bool changes_membership() const;  // Raft: yes; Multi-Paxos: not in real mode
+  // A server this node can now reach joins those the protocol may address.
+  void know_server(const NodeId& id);
+  // The leader appends the membership change (learner, add, remove): the
+  // step's effects, and whether the entry went into the log (else refused).
+  std::pair<NodeEffects, bool> change(Millis now, const Command& change);
+  // The leader's configuration in effect: "VOTERS LEARNERS committed|pending".
+  std::string members_text() const;
+  // A Raft leader hands its leadership to its most up-to-date voter
+  // (thesis §3.10): the step, and the target — none when there is nobody.
+  std::optional<std::pair<NodeEffects, NodeId>> hand_over(Millis now);
+
  private:
   using Role = std::variant<raft::Server, multipaxos::Replica>;
   static Role make_role(const NodeOptions& options, const std::vector<NodeId>& cluster,

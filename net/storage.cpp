@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 
+#include "net/sqlite_rows.h"
 #include "net/wire.h"
 
 namespace consensus_lab::net {
@@ -16,28 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Resets a one-off statement when it goes out of scope: a statement left
-// stepped keeps a read transaction open, and SQLite can then never fold the
-// write-ahead log back into the database (it would grow without end).
-class Done {
- public:
-  explicit Done(sqlite3_stmt* statement) : statement_(statement) {}
-  ~Done() { sqlite3_reset(statement_); }
-  Done(const Done&) = delete;
-  Done& operator=(const Done&) = delete;
-
- private:
-  sqlite3_stmt* statement_;
-};
-
-constexpr const char* kFormat = "consensus-lab state 1";
+// Format 2 adds the snapshot's tables (raft_snapshot*); a format-1 directory
+// (written before snapshots were kept) gets them, empty, when it is opened.
+constexpr const char* kFormat = "consensus-lab state 2";
+constexpr const char* kFormatWithoutSnapshots = "consensus-lab state 1";
 constexpr const char* kFile = "state.db";
-
-std::string join(const std::vector<NodeId>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
-  return out;
-}
 
 // Whose a data directory is: "raft node A of cluster A,B,C".
 narration::Text owner(const std::string& protocol, const std::string& node,
@@ -46,21 +30,9 @@ narration::Text owner(const std::string& protocol, const std::string& node,
           "集群 " + cluster + " 的 " + protocol + " 节点 " + node};
 }
 
-void bind(sqlite3_stmt* statement, int column, std::uint64_t number) {
-  sqlite3_bind_int64(statement, column, static_cast<sqlite3_int64>(number));
-}
-void bind(sqlite3_stmt* statement, int column, const std::string& text) {
-  sqlite3_bind_text(statement, column, text.c_str(), static_cast<int>(text.size()),
-                    SQLITE_TRANSIENT);
-}
-std::uint64_t number_at(sqlite3_stmt* statement, int column) {
-  return static_cast<std::uint64_t>(sqlite3_column_int64(statement, column));
-}
-std::string text_at(sqlite3_stmt* statement, int column) {
-  return reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-}
-
 }  // namespace
+
+using namespace sqlite_rows;
 
 Store::Store(const std::string& directory, const Identity& identity)
     : path_((fs::path(directory) / kFile).string()) {
@@ -150,6 +122,7 @@ void Store::create_schema(const Identity& identity) {
       "CREATE TABLE mp_accepted (slot INTEGER PRIMARY KEY, ballot INTEGER NOT NULL, "
       "command TEXT NOT NULL)");
   exec("CREATE TABLE mp_chosen (slot INTEGER PRIMARY KEY, command TEXT NOT NULL)");
+  create_snapshot_tables();
   sqlite3_stmt* meta = prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
   const std::pair<std::string, std::string> rows[] = {{"format", kFormat},
                                                       {"protocol", identity.protocol},
@@ -168,7 +141,8 @@ void Store::check_owner(const Identity& identity) {
   sqlite3_stmt* read = prepare("SELECT key, value FROM meta");
   const Done read_done(read);
   while (sqlite3_step(read) == SQLITE_ROW) meta[text_at(read, 0)] = text_at(read, 1);
-  if (meta["format"] != kFormat) {
+  const bool upgrade = meta["format"] == kFormatWithoutSnapshots;
+  if (meta["format"] != kFormat && !upgrade) {
     const std::string format = "'" + meta["format"] + "'";
     throw StorageError({path_ + " is not a consensus-lab state file (format " + format + ")",
                         path_ + " 不是 consensus-lab 的状态文件（格式为 " + format + "）"});
@@ -185,6 +159,12 @@ void Store::check_owner(const Identity& identity) {
     throw StorageError({path_ + " is corrupt (sqlite quick_check failed)",
                         path_ + " 已损坏（sqlite quick_check 没有通过）"});
   }
+  if (upgrade) {
+    exec("BEGIN");
+    create_snapshot_tables();
+    exec(("UPDATE meta SET value = '" + std::string(kFormat) + "' WHERE key = 'format'").c_str());
+    exec("COMMIT");
+  }
 }
 
 void Store::prepare_writes() {
@@ -194,6 +174,7 @@ void Store::prepare_writes() {
       "voted_for = excluded.voted_for");
   raft_truncate_ = prepare("DELETE FROM raft_log WHERE log_index >= ?");
   raft_append_ = prepare("INSERT INTO raft_log (log_index, term, command) VALUES (?, ?, ?)");
+  prepare_snapshot_writes();
   mp_promise_ = prepare(
       "INSERT INTO mp_promise (id, ballot) VALUES (1, ?) "
       "ON CONFLICT(id) DO UPDATE SET ballot = excluded.ballot");
@@ -258,62 +239,6 @@ void Store::sync() {
   if (!in_transaction_) return;
   exec("COMMIT");  // synchronous=FULL: the WAL is fsynced before this returns
   in_transaction_ = false;
-}
-
-// ---- raft ---------------------------------------------------------------------------
-
-raft::RaftHardState Store::load_raft() {
-  raft::RaftHardState state;
-  sqlite3_stmt* s = prepare("SELECT current_term, voted_for FROM raft_state WHERE id = 1");
-  const Done s_done(s);
-  if (sqlite3_step(s) == SQLITE_ROW) {
-    state.current_term.value = number_at(s, 0);
-    if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
-      const std::string voted = text_at(s, 1);
-      if (!is_node_id(voted))
-        throw corrupt({"voted_for '" + voted + "'", "voted_for 为 '" + voted + "'"});
-      state.voted_for = voted;
-    }
-  }
-  sqlite3_stmt* log = prepare("SELECT log_index, term, command FROM raft_log ORDER BY log_index");
-  const Done log_done(log);
-  while (sqlite3_step(log) == SQLITE_ROW) {
-    const auto index = number_at(log, 0);
-    const auto term = number_at(log, 1);
-    const std::string entry = std::to_string(index);
-    if (index != state.log.last_index().next().value) {
-      const std::string missing = raft::to_string(state.log.last_index().next());
-      throw corrupt({"the log has no entry " + missing, "日志里没有日志项 " + missing});
-    }
-    if (term == 0 || term > state.current_term.value || term < state.log.last_term().value) {
-      throw corrupt({"entry " + entry + " has term " + std::to_string(term),
-                     "日志项 " + entry + " 的任期编号是 " + std::to_string(term)});
-    }
-    state.log.append(raft::LogEntry{raft::Term{term},
-                                    command_at(log, 2, {"entry " + entry, "日志项 " + entry})});
-  }
-  return state;
-}
-
-void Store::write(const raft::Persist& persist) {
-  begin();
-  bind(raft_state_, 1, persist.current_term.value);
-  if (persist.voted_for) {
-    bind(raft_state_, 2, *persist.voted_for);
-  } else {
-    sqlite3_bind_null(raft_state_, 2);
-  }
-  run(raft_state_, {"cannot write the term", "无法写入任期编号"});
-  if (!persist.log_from) return;
-  std::uint64_t index = persist.log_from->value;
-  bind(raft_truncate_, 1, index);
-  run(raft_truncate_, {"cannot truncate the log", "无法截断日志"});
-  for (const auto& entry : persist.entries) {
-    bind(raft_append_, 1, index++);
-    bind(raft_append_, 2, entry.term.value);
-    bind(raft_append_, 3, encode(entry.command));
-    run(raft_append_, {"cannot append to the log", "无法追加日志项"});
-  }
 }
 
 // ---- multipaxos ------------------------------------------------------------------------

@@ -4,11 +4,26 @@
 //   meta         format, protocol, node id, the cluster's members
 //   raft_state   current_term, voted_for            (raft)
 //   raft_log     log_index, term, command           (raft)
+//   raft_snapshot          last_index, last_term, voters, learners   (raft)
+//   raft_snapshot_kv       key, value                                (raft)
+//   raft_snapshot_clients  client, sequence                          (raft)
 //   mp_promise   ballot                             (multipaxos)
 //   mp_accepted  slot, ballot, command              (multipaxos)
 //   mp_chosen    slot, command                      (multipaxos)
 //
 // Commands are stored in the wire format's words ("put x 3 c7 12").
+//
+// A Raft snapshot (paper §7; 快照) is the one row of raft_snapshot — its last
+// included index and term, and the configuration then in effect (voters and
+// learners as "A,B,C") — with the state machine it holds: every key's value
+// (raft_snapshot_kv) and every client's last applied request number
+// (raft_snapshot_clients: without it a request repeated after a restart
+// would apply twice). raft_log then holds only the entries after last_index.
+// A new snapshot is written in the same transaction as the rest of its
+// batch, and replaces the old one and the log rows it covers at once: a
+// crash leaves the old snapshot and log, or the new ones, never a mix.
+// The format is "consensus-lab state 2"; a format-1 directory (no snapshot
+// tables) is given them, empty, when it is opened.
 //
 // Writes go into one open transaction; sync() commits it, and the commit is
 // fsynced (WAL journal, synchronous=FULL) before sync() returns. The node
@@ -74,6 +89,12 @@ class Store {
   void create_schema(const Identity& identity);
   void check_owner(const Identity& identity);
   void prepare_writes();
+  // The snapshot's tables and statements (net/raft_store.cpp).
+  void create_snapshot_tables();
+  void prepare_snapshot_writes();
+  raft::Snapshot load_snapshot(const raft::RaftHardState& state);
+  void load_log(raft::RaftHardState& state);
+  void write_snapshot(const raft::Snapshot& snapshot);
   void close();
 
   void exec(const char* sql);
@@ -94,6 +115,11 @@ class Store {
   sqlite3_stmt* raft_state_ = nullptr;
   sqlite3_stmt* raft_truncate_ = nullptr;
   sqlite3_stmt* raft_append_ = nullptr;
+  sqlite3_stmt* snapshot_row_ = nullptr;
+  sqlite3_stmt* snapshot_kv_ = nullptr;
+  sqlite3_stmt* snapshot_client_ = nullptr;
+  sqlite3_stmt* log_term_at_ = nullptr;
+  sqlite3_stmt* log_compact_ = nullptr;
   sqlite3_stmt* mp_promise_ = nullptr;
   sqlite3_stmt* mp_accepted_ = nullptr;
   sqlite3_stmt* mp_chosen_ = nullptr;

@@ -71,6 +71,7 @@ void Server::become_leader(Millis now, Effects& effects) {
     next_index_[peer] = last_log_index().next();
     match_index_[peer] = LogIndex{};
   }
+  probing_.clear();
   heard_from_.clear();  // check-quorum: a full election timeout before the first check
   quorum_check_at_ = now + config_.timing.election_timeout_min;
   if (config_.rules.leader_noop) append_as_leader(Command::noop(), effects);

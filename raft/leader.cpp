@@ -60,6 +60,7 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
   if (m.match_index > last_log_index()) return;  // impossible: check() refuses it
   match = m.match_index;
   next = std::max(next, match.next());
+  probing_.erase(from);  // found: back to sending only what is new
   advance_commit_index(effects);
   if (transfer_ && transfer_->target == from) continue_transfer(effects);
   promote_if_caught_up(from, effects);  // a learner (raft/membership.cpp)
@@ -74,12 +75,21 @@ void Server::on_append_reply(const NodeId& from, const AppendReply& m, Effects& 
 // or, with the faster back-off, straight to the follower's end when its log
 // ends before p (the entries in between are missing, not in conflict).
 // A refusal for the sender's term alone names no prev: ignored here too.
+//
+// While probing, only the refusal of the probe itself (prev = next − 1) or of
+// an earlier point moves next_index: a refusal of a higher prev answers a
+// message sent before the last step back, and taking it would send next_index
+// up again — with heartbeats crossing the refusals, the search would start
+// over every heartbeat and never reach the follower's end (etcd's raft ignores
+// such "stale rejections" the same way).
 void Server::on_refusal(const NodeId& from, const AppendReply& m, Effects& effects) {
   if (!m.refused_prev_index || *m.refused_prev_index <= match_index_[from]) return;
+  if (probing_.count(from) && *m.refused_prev_index >= next_index_[from]) return;
   LogIndex next = std::min(*m.refused_prev_index, last_log_index().next());
   if (config_.back_off_to_log_end) next = std::min(next, m.last_log_index.next());
   next = std::max(LogIndex{1}, next);
   next_index_[from] = next;
+  probing_.insert(from);
   effects.events.push_back(event::NextIndexBack{from, next});
   send_append_entries(from, effects);
 }
@@ -88,6 +98,8 @@ void Server::on_refusal(const NodeId& from, const AppendReply& m, Effects& effec
 // (optimistically, as etcd's raft does in its "replicate" state): the next
 // message carries only newer entries, and a lost one shows up as a refusal of
 // the next message's (prev index, prev term), which steps next_index back.
+// While probing (after a refusal, until a success) next_index stays: every
+// message, heartbeats included, repeats the probe from the same prev.
 void Server::send_append_entries(const NodeId& follower, Effects& effects) {
   assert(role_ == Role::leader && is_peer(follower));
   LogIndex& next = next_index_[follower];
@@ -104,7 +116,7 @@ void Server::send_append_entries(const NodeId& follower, Effects& effects) {
                         .entries = hard_.log.entries_from(next, config_.max_entries_per_append),
                         .leader_commit = commit_index_,
                         .round = round_};
-  next = index_of_last_new_entry(message).next();
+  if (!probing_.count(follower)) next = index_of_last_new_entry(message).next();
   effects.send.push_back({follower, std::move(message)});
 }
 

@@ -162,6 +162,15 @@ class Server {
   LogIndex configuration_index() const { return configuration_.index; }
   bool is_voter() const { return raft::is_voter(configuration(), config_.self); }
 
+  // ---- real mode: servers met while running (raft/known_servers.cpp) ----
+  // The driver learned of a server it can now address (a real node told a
+  // new node's address before the leader adds it): it joins config.servers.
+  void know_server(const NodeId& id);
+  // The leader's match index for `id` (0 when not a leader or unknown).
+  LogIndex match_index(const NodeId& id) const;
+  // The voter a leader would hand its leadership to: the most up-to-date one.
+  std::optional<NodeId> best_transfer_target() const;
+
  private:
   bool is_peer(const NodeId& id) const;  // another server of the cluster
   bool won_majority() const;             // a candidate's votes are a majority
@@ -312,6 +321,9 @@ class Server {
   // Volatile state on leaders (Figure 2: "reinitialized after election").
   std::map<NodeId, LogIndex> next_index_;   // per server: the next entry to send it
   std::map<NodeId, LogIndex> match_index_;  // per server: highest entry known replicated there
+  // Per server: the leader is looking for the last entry it shares with it
+  // (since a refusal, until a success): next_index stays where the probe is.
+  std::set<NodeId> probing_;
   Millis next_heartbeat_ = 0;
 
   // ---- pre-vote, check-quorum, leadership transfer ----

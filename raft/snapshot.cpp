@@ -217,6 +217,7 @@ void Server::on_snapshot_reply(const NodeId& from, const SnapshotReply& m, Effec
     if (m.last_included_index <= match || m.last_included_index > last_log_index()) return;
     match = m.last_included_index;
     next = std::max(next, match.next());
+    probing_.erase(from);
     snapshot_sent_.erase(from);
     advance_commit_index(effects);
     if (next <= last_log_index()) send_append_entries(from, effects);

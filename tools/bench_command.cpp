@@ -206,6 +206,9 @@ int bench_real(int argc, char** argv) {
           {"closed-loop clients, each one put at a time", "闭环客户端个数，每个一次发一个写请求"})
       .value("seconds", options.seconds, "S", {"how long to run", "运行多久（秒）"})
       .value("size", options.size, "B", {"bytes per value", "每个值的字节数"})
+      .value("count", options.count, "N",
+             {"stop after N operations in all, or when --seconds are up (0: no count)",
+              "一共完成 N 个请求就停止，或者到了 --seconds 也停止（0：不限个数）"})
       .flag("reads", options.reads,
             {"gets instead of puts (of keys written first), served as the nodes' --read says",
              "用读请求代替写请求（读先写入的键），按节点的 --read 方式服务"})

@@ -14,6 +14,7 @@
 
 #include "net/asio.h"
 #include "net/client.h"
+#include "tools/cluster_processes.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/raft_features.h"
@@ -27,15 +28,28 @@ namespace fs = std::filesystem;
 
 const Help kHelp{
     {"Usage: conlab cluster start [options]\n"
-     "       conlab cluster stop [--dir DIR]\n\n"
+     "       conlab cluster stop [--dir DIR]\n"
+     "       conlab cluster add-node [--dir DIR]\n"
+     "       conlab cluster remove-node ID [--dir DIR]\n"
+     "       conlab cluster stop-node ID [--dir DIR]\n\n"
      "start: runs a local cluster in the background on free 127.0.0.1 ports, one\n"
      "process per node (logs in DIR/ID.log), and prints how to use it, stop it,\n"
-     "kill a node and restart it. stop: stops the node processes listed in DIR/pids.\n\n",
+     "kill a node and restart it. stop: stops the node processes listed in DIR/pids.\n"
+     "add-node (Raft): starts the next node (D, E, …) and has the leader add it,\n"
+     "as a learner first, then as a voter. remove-node (Raft): has the leader remove\n"
+     "node ID, then stops it (a leader hands its leadership over first). stop-node:\n"
+     "stops one node; a Raft leader hands its leadership over first.\n\n",
      "用法：conlab cluster start [选项]\n"
-     "      conlab cluster stop [--dir DIR]\n\n"
+     "      conlab cluster stop [--dir DIR]\n"
+     "      conlab cluster add-node [--dir DIR]\n"
+     "      conlab cluster remove-node ID [--dir DIR]\n"
+     "      conlab cluster stop-node ID [--dir DIR]\n\n"
      "start：在后台用 127.0.0.1 上的空闲端口运行一个本地集群，每个节点一个进程\n"
      "（日志在 DIR/ID.log），并打印怎样使用它、停止它、杀掉一个节点再重启它。\n"
-     "stop：停止 DIR/pids 中列出的节点进程。\n\n"},
+     "stop：停止 DIR/pids 中列出的节点进程。\n"
+     "add-node（Raft）：启动下一个节点（D、E……），由领导者把它加入集群，先作为学习者，\n"
+     "再作为投票成员。remove-node（Raft）：由领导者把节点 ID 移出集群，然后停止它\n"
+     "（领导者会先转移领导权）。stop-node：停止一个节点；Raft 领导者会先转移领导权。\n\n"},
     {}};
 
 struct ClusterOptions {
@@ -46,14 +60,7 @@ struct ClusterOptions {
   narration::Lang lang = narration::Lang::en;
 };
 
-// One node of the cluster to start: its id, its port, its command line.
-struct NodeProcess {
-  std::string id;
-  unsigned short port = 0;
-  std::vector<std::string> args;
-  std::string command;  // args, joined
-  std::string log;      // where its output goes
-};
+}  // namespace
 
 // A free loopback port: bind port 0, read it, let it go.
 unsigned short free_port() {
@@ -61,6 +68,19 @@ unsigned short free_port() {
   net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
   return acceptor.local_endpoint().port();
 }
+
+// Is process `pid` a node listening at one of `listens` (" --listen H:P ")?
+// The pid of a node that was killed may belong to another process by now.
+bool runs_node(long pid, const std::vector<std::string>& listens) {
+  std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  std::replace(args.begin(), args.end(), '\0', ' ');
+  return args.find(" node ") != std::string::npos &&
+         std::any_of(listens.begin(), listens.end(),
+                     [&](const std::string& l) { return args.find(l) != std::string::npos; });
+}
+
+namespace {
 
 // Stop the node processes listed in DIR/pids — only those that are still
 // this cluster's nodes: the pid of a node that was killed may belong to
@@ -80,15 +100,10 @@ int stop(const fs::path& folder, const CommandLine& line) {
       listens.push_back(" --listen " + endpoint.text() + " ");
   }
   int stopped = 0;
+  // SIGINT: the whole cluster stops, so no leader hands over (SIGTERM, as
+  // `conlab cluster stop-node` sends, would make it try first).
   for (long pid; pids >> pid;) {
-    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
-    std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-    std::replace(args.begin(), args.end(), '\0', ' ');
-    const bool ours = args.find(" node ") != std::string::npos &&
-                      std::any_of(listens.begin(), listens.end(), [&](const std::string& l) {
-                        return args.find(l) != std::string::npos;
-                      });
-    if (ours) stopped += kill(static_cast<pid_t>(pid), SIGTERM) == 0;
+    if (runs_node(pid, listens)) stopped += kill(static_cast<pid_t>(pid), SIGINT) == 0;
   }
   fs::remove(folder / "pids");
   std::cout << stopped_text(stopped, line.language());
@@ -126,6 +141,8 @@ std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& fol
   return nodes;
 }
 
+}  // namespace
+
 // To restart a node by hand after a kill: sh DIR/restart-ID.sh
 void write_restart_script(const NodeProcess& node, const fs::path& folder, bool in_memory) {
   std::ofstream(folder / ("restart-" + node.id + ".sh"))
@@ -151,6 +168,8 @@ pid_t spawn(NodeProcess& node) {
   execv(raw.front(), raw.data());
   _exit(127);
 }
+
+namespace {
 
 // How to run this conlab again from here: its path from the current folder
 // ("build/tools/conlab"), or its absolute path if it lives elsewhere.
@@ -207,6 +226,7 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
 
 int cluster_command(int argc, char** argv) {
   const std::string action = argc > 1 ? argv[1] : "";
+  const std::string node = take_node_id(action, argc, argv);  // remove-node ID, stop-node ID
   ClusterOptions options;
   CommandLine line("conlab", "conlab cluster --help");
   line.value("protocol", options.protocol, "raft|multipaxos", {"the protocol", "运行的协议"})
@@ -239,9 +259,11 @@ int cluster_command(int argc, char** argv) {
   if (options.dir.empty()) options.dir = "cluster-" + options.protocol;
   const fs::path folder = fs::absolute(options.dir);
   if (action == "stop") return stop(folder, line);
+  if (is_membership_action(action)) return membership_action(action, node, folder, line);
   if (action != "start") {
     return line.error(
-        Text{"conlab cluster takes start or stop", "conlab cluster 后面要跟 start 或 stop"});
+        Text{"conlab cluster takes start, stop, add-node, remove-node or stop-node",
+             "conlab cluster 后面要跟 start、stop、add-node、remove-node 或 stop-node"});
   }
   return start(options, folder, line);
 }

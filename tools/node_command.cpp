@@ -1,6 +1,8 @@
 // `conlab node`: one node of a real cluster, in the foreground
 // (docs/real-cluster.md).
+#include <algorithm>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ const Help kHelp{{"Usage: conlab node --protocol raft|multipaxos --id A --listen
 struct Words {
   std::string listen, timeout = "150..300";
   std::vector<std::string> peers;
+  std::string members;  // --members A,B,C
   bool in_memory = false;
   RaftFeatureWords features;
 };
@@ -58,6 +61,11 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
              {"randomized election timeout, ms", "随机选举超时（毫秒）"})
       .value("heartbeat", options.heartbeat, "MS",
              {"the leader's heartbeat interval, ms", "领导者的心跳间隔（毫秒）"})
+      .value("members", words.members, "A,B,C",
+             {"the cluster's first configuration, when this node joins it later (conlab "
+              "cluster add-node); default: this node and its peers",
+              "集群的第一个配置，用于以后才加入的节点（conlab cluster add-node）；"
+              "默认：本节点和它的各个 peer"})
       .config_file("config",
                    {"read options from FILE, one NAME=VALUE a line (id=A, peer=B=127.0.0.1:7002, "
                     "…); options given here win",
@@ -87,6 +95,28 @@ std::optional<Text> add_peers(net::NodeOptions& options, const std::vector<std::
   return std::nullopt;
 }
 
+// `--members A,B,C`: the first configuration (a node added later is not
+// among them; one removed since may be no peer any more).
+std::optional<Text> add_members(net::NodeOptions& options, const std::string& members) {
+  if (members.empty()) return std::nullopt;
+  std::set<NodeId> ids;
+  bool fine = options.protocol == "raft";
+  for (std::size_t at = 0; at <= members.size();) {
+    const std::size_t comma = std::min(members.find(',', at), members.size());
+    const NodeId id = members.substr(at, comma - at);
+    fine = fine && net::is_node_id(id) && ids.insert(id).second;
+    at = comma + 1;
+  }
+  if (!fine) {
+    return Text{
+        "--members takes A,B,C (Raft only), each this node or a --peer once, not '" + members + "'",
+        "--members 的格式是 A,B,C（仅 Raft），每个是本节点或某个 --peer，各一次，而不是 '" +
+            members + "'"};
+  }
+  options.members.assign(ids.begin(), ids.end());  // sorted, as the data directory keeps them
+  return std::nullopt;
+}
+
 // What is wrong with the options, if anything.
 std::optional<Text> validate(net::NodeOptions& options, const Words& words) {
   if (options.protocol != "raft" && options.protocol != "multipaxos") {
@@ -102,6 +132,7 @@ std::optional<Text> validate(net::NodeOptions& options, const Words& words) {
   }
   options.listen = *where;
   if (auto error = add_peers(options, words.peers)) return error;
+  if (auto error = add_members(options, words.members)) return error;
   if (words.in_memory == options.data_dir.has_value()) {
     return Text{"give --data-dir DIR, or --in-memory for no durable state",
                 "请给出 --data-dir DIR，或者用 --in-memory 表示不持久化任何状态"};

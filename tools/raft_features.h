@@ -18,10 +18,14 @@ namespace consensus_lab::tools {
 struct RaftFeatureWords {
   bool pre_vote = false, check_quorum = false;
   std::string read = "log";
+  // Paper §7: a snapshot every N applied entries (0: never), sent to a
+  // follower in chunks of this many bytes (a few round trips, not thousands:
+  // larger than the simulator's 256).
+  std::size_t snapshot_every = 0, snapshot_chunk = 65536;
 };
 
-// --pre-vote, --check-quorum, --read log|read-index|lease. (Snapshots are
-// not in real mode yet: a node's data directory keeps the whole log.)
+// --pre-vote, --check-quorum, --read log|read-index|lease, --snapshot-every N,
+// --snapshot-chunk BYTES.
 void declare_raft_features(CommandLine& line, RaftFeatureWords& words);
 // The features the words ask for, or why they cannot be had (a bad read
 // mode, or a feature given to a protocol other than raft).

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "net/admin_wire.h"
 #include "net/wire.h"
 
 using namespace consensus_lab::net;
@@ -35,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   round_trip(line, decode_hello);
   round_trip(line, decode_request);
   round_trip(line, decode_reply);
+  round_trip(line, decode_admin_request);
   round_trip(line, decode_command);
   try {
     const std::string text = decode_string(line);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -21,145 +22,14 @@
 #include "net/client.h"
 #include "net/storage.h"
 #include "net/wire.h"
+#include "tests/net/local_cluster.h"
 
 using namespace consensus_lab;
+using namespace consensus_lab::tests;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-unsigned short free_port() {
-  net::asio::io_context io;
-  net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
-  return acceptor.local_endpoint().port();
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Run `conlab ARGS…` to completion; its exit status and what it printed.
-std::pair<int, std::string> run_conlab(const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::FILE* out = std::fopen(log.c_str(), "w");
-    dup2(fileno(out), STDOUT_FILENO);
-    dup2(fileno(out), STDERR_FILENO);
-    std::vector<std::string> all{CONLAB_PATH};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (auto& a : all) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    execv(CONLAB_PATH, raw.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128, read_file(log)};
-}
-
-// A cluster of `conlab node` processes in a fresh folder.
-class LocalCluster {
- public:
-  // `extra`: options every node gets (e.g. --read lease --check-quorum).
-  LocalCluster(std::string protocol, std::size_t size, std::vector<std::string> extra = {})
-      : protocol_(std::move(protocol)), extra_(std::move(extra)) {
-    static int counter = 0;
-    folder_ = fs::temp_directory_path() /
-              ("consensus_lab_net_" + std::to_string(getpid()) + "_" + std::to_string(++counter));
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
-    for (std::size_t i = 0; i < size; ++i) {
-      const NodeId id(1, static_cast<char>('A' + i));
-      ids_.push_back(id);
-      endpoints_[id] = net::Endpoint{"127.0.0.1", free_port()};
-    }
-    for (const auto& id : ids_) start(id);
-  }
-  ~LocalCluster() {
-    for (const auto& id : ids_) stop(id, SIGTERM);
-    fs::remove_all(folder_);
-  }
-
-  void start(const NodeId& id) {
-    std::vector<std::string> args{
-        CONLAB_PATH, "node",     "--protocol",          protocol_,    "--id",
-        id,          "--listen", endpoints_[id].text(), "--data-dir", (folder_ / id).string(),
-        "--quiet"};
-    args.insert(args.end(), extra_.begin(), extra_.end());
-    for (const auto& [peer, endpoint] : endpoints_) {
-      if (peer != id) {
-        args.push_back("--peer");
-        args.push_back(peer + "=" + endpoint.text());
-      }
-    }
-    const auto log = (folder_ / (id + ".log")).string();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      std::FILE* out = std::fopen(log.c_str(), "a");
-      dup2(fileno(out), STDOUT_FILENO);
-      dup2(fileno(out), STDERR_FILENO);
-      std::vector<char*> raw;
-      for (auto& a : args) raw.push_back(a.data());
-      raw.push_back(nullptr);
-      execv(CONLAB_PATH, raw.data());
-      _exit(127);
-    }
-    pids_[id] = pid;
-  }
-  // SIGKILL: no goodbye, no flush — only what was fsynced survives.
-  void kill9(const NodeId& id) { stop(id, SIGKILL); }
-  // A node that has not stopped 5 s after the signal (one that hangs) gets
-  // SIGKILL.
-  void stop(const NodeId& id, int signal) {
-    const auto it = pids_.find(id);
-    if (it == pids_.end()) return;
-    ::kill(it->second, signal);
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (waitpid(it->second, nullptr, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(it->second, SIGKILL);
-        waitpid(it->second, nullptr, 0);
-        break;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    pids_.erase(it);
-  }
-  bool running(const NodeId& id) const { return pids_.count(id) != 0; }
-  // Started by us and not exited since.
-  bool alive(const NodeId& id) const {
-    const auto it = pids_.find(id);
-    return it != pids_.end() && waitpid(it->second, nullptr, WNOHANG) == 0;
-  }
-
-  net::Client client(std::optional<NodeId> first = std::nullopt, Millis deadline = 10'000) {
-    return net::Client({endpoints_, {}, deadline, 500, first});
-  }
-  // Wait until some node answers a get as leader.
-  NodeId leader() {
-    auto c = client();
-    const auto result = c.get("__probe__");
-    REQUIRE_MESSAGE(result.done, result.error.en);
-    return result.served_by;
-  }
-  std::string log(const NodeId& id) const { return read_file(folder_ / (id + ".log")); }
-  const fs::path& folder() const { return folder_; }
-  const std::vector<NodeId>& ids() const { return ids_; }
-  const net::Endpoint& endpoint(const NodeId& id) { return endpoints_[id]; }
-  std::vector<NodeId> sorted_ids() const { return ids_; }
-
- private:
-  std::string protocol_;
-  std::vector<std::string> extra_;
-  fs::path folder_;
-  std::vector<NodeId> ids_;
-  std::map<NodeId, net::Endpoint> endpoints_;
-  std::map<NodeId, pid_t> pids_;
-};
 
 // The commands in a stopped node's durable state, by kind put: key → value
 // in log order (the last write wins).
@@ -168,8 +38,11 @@ std::map<std::string, std::string> durable_puts(const std::string& protocol, con
   net::Store store(dir.string(), {protocol, id, cluster});
   std::map<std::string, std::string> puts;
   if (protocol == "raft") {
-    const raft::Log log = store.load_raft().log;
-    for (const auto& entry : log.entries()) {
+    const raft::RaftHardState state = store.load_raft();
+    KeyValueStore snapshot;  // what the snapshot holds (paper §7), then the log after it
+    snapshot.restore(state.snapshot.state);
+    puts = snapshot.data();
+    for (const auto& entry : state.log.entries()) {
       if (entry.command.kind == Command::Kind::put) puts[entry.command.key] = entry.command.value;
     }
   } else {
@@ -271,6 +144,11 @@ TEST_CASE("real raft cluster, reads by ReadIndex: put, get, kill -9 the leader, 
 TEST_CASE("real raft cluster, lease reads with check-quorum and pre-vote: the same") {
   failover("raft", {"--read", "lease", "--check-quorum", "--pre-vote"});
 }
+// Paper §7: the same with a snapshot every 3 entries: the restarted leader
+// comes back from its snapshot, and the durable puts are in the snapshots.
+TEST_CASE("real raft cluster with a snapshot every 3 entries: the same") {
+  failover("raft", {"--snapshot-every", "3"});
+}
 
 namespace {
 
@@ -285,8 +163,10 @@ int kills_wanted() {
 // restart it): no acknowledged write is lost, and every read returns the
 // latest acknowledged value — or a later one whose put was cut off before
 // its answer, never an older one.
-void kill_loop(const std::string& protocol) {
-  LocalCluster cluster(protocol, 3);
+// `extra`: options every node gets; `after`: a last look at the cluster.
+void kill_loop(const std::string& protocol, std::vector<std::string> extra = {},
+               const std::function<void(LocalCluster&)>& after = {}) {
+  LocalCluster cluster(protocol, 3, std::move(extra));
   std::mt19937 random(7);
   auto client = cluster.client(std::nullopt, 8'000);
   int last_acknowledged = 0, attempted = 0, kills = 0;
@@ -332,6 +212,7 @@ void kill_loop(const std::string& protocol) {
   }
   MESSAGE(protocol << ": " << kills << " kills, " << acknowledged.size() << " of " << attempted
                    << " puts of x acknowledged");
+  if (after) after(cluster);
 }
 
 }  // namespace
@@ -343,6 +224,23 @@ TEST_CASE("real raft cluster: kill -9 a random node again and again under load, 
 TEST_CASE(
     "real multipaxos cluster: kill -9 a random node again and again under load, nothing lost") {
   kill_loop("multipaxos");
+}
+
+// Paper §7: the same with a snapshot every 20 entries, so that the kills
+// fall before, during and after snapshots, and restarted nodes come back
+// from a snapshot and the log after it (or are sent the leader's).
+TEST_CASE("real raft cluster with snapshots: kill -9 again and again under load, nothing lost") {
+  kill_loop(
+      "raft", {"--snapshot-every", "20", "--snapshot-chunk", "512"}, [](LocalCluster& cluster) {
+        for (const NodeId& id : cluster.ids()) cluster.stop(id, SIGTERM);
+        for (const NodeId& id : cluster.ids()) {
+          CAPTURE(id);
+          net::Store store((cluster.folder() / id).string(), {"raft", id, cluster.ids()});
+          const raft::RaftHardState state = store.load_raft();
+          CHECK(state.snapshot.last_included_index.value >= 60);  // three snapshots at least
+          CHECK(state.log.entries().size() < 60);  // the log keeps only what follows the snapshot
+        }
+      });
 }
 
 TEST_CASE("real node: garbage on its port is rejected with a log line, and it keeps serving") {

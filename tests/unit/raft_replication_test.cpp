@@ -367,6 +367,45 @@ TEST_CASE(
   CHECK(events<event::NextIndexBack>(late).empty());
 }
 
+TEST_CASE(
+    "Raft 5.3: while the leader looks for the follower's last matching entry, a refusal of a "
+    "later prev is stale and heartbeats repeat the probe") {
+  // "After a rejection, the leader decrements nextIndex and retries": the
+  // search only goes down. A heartbeat sent before the first refusal (prev =
+  // the leader's last entry) is refused after the leader has stepped back;
+  // that refusal must not send nextIndex up again, or with heartbeats crossing
+  // the refusals the search starts over every heartbeat and a follower far
+  // behind is never repaired.
+  LowestDraw low;
+  Server leader = notes_leader();  // noop (8, 5); B's next index is 9
+  leader.handle(1, "B", reply_refusal(Term{5}, LogIndex{8}, LogIndex{8}), low);  // next 8
+  const Effects step = leader.handle(2, "B", reply_refusal(Term{5}, LogIndex{7}, LogIndex{7}), low);
+  REQUIRE(events<event::NextIndexBack>(step).size() == 1);
+  CHECK(events<event::NextIndexBack>(step)[0].next_index == LogIndex{7});
+
+  // The refusal of the earlier prev 8 arrives again (a duplicate, or the
+  // answer to a heartbeat sent before the search began): nothing moves.
+  const Effects stale =
+      leader.handle(3, "B", reply_refusal(Term{5}, LogIndex{8}, LogIndex{8}), low);
+  CHECK(events<event::NextIndexBack>(stale).empty());
+  CHECK(stale.send.empty());
+
+  // The heartbeat repeats the probe: prev (6, 3), and the entries after it.
+  const Effects beat = leader.tick(500, low);  // past the heartbeat interval
+  const auto probes = sent<AppendEntries>(beat);
+  const auto to_b = std::find_if(probes.begin(), probes.end(),
+                                 [](const auto& message) { return message.first == "B"; });
+  REQUIRE(to_b != probes.end());
+  CHECK(to_b->second.prev_log_index == LogIndex{6});
+  CHECK(terms_of(to_b->second.entries) == std::vector<std::uint64_t>{4, 5});
+
+  // The probe's refusal steps back again; its success ends the search.
+  leader.handle(4, "B", reply_refusal(Term{5}, LogIndex{6}, LogIndex{6}), low);
+  leader.handle(5, "B", AppendReply{.term = Term{5}, .success = true, .match_index = LogIndex{8}},
+                low);
+  CHECK(leader.commit_index() == LogIndex{8});
+}
+
 // ==== §5.4 Safety ===================================================================
 
 TEST_CASE("Raft 5.4.1: a RequestVote carries the index and term of the candidate's last entry") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <random>
 #include <vector>
@@ -24,12 +25,14 @@ constexpr std::uint64_t kKeys = 1024;
 class LoopClient : public std::enable_shared_from_this<LoopClient> {
  public:
   LoopClient(asio::io_context& io, std::string id, std::string value, bool reads,
-             Clock::time_point end, std::vector<std::uint32_t>& latencies, RealResult& result)
+             Clock::time_point end, std::uint64_t& budget, std::vector<std::uint32_t>& latencies,
+             RealResult& result)
       : socket_(io),
         id_(std::move(id)),
         value_(std::move(value)),
         reads_(reads),
         end_(end),
+        budget_(budget),
         latencies_(latencies),
         result_(result) {}
 
@@ -48,7 +51,8 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
 
  private:
   void next() {
-    if (Clock::now() >= end_) return;
+    if (Clock::now() >= end_ || budget_ == 0) return;
+    --budget_;  // (all clients share one io_context thread)
     std::string key = "k" + std::to_string(++sequence_ % kKeys);
     out_ += encode(reads_ ? Request{GetRequest{std::move(key)}}
                           : Request{PutRequest{id_, sequence_, std::move(key), value_}}) +
@@ -93,6 +97,7 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
   asio::streambuf buffer_;
   Clock::time_point end_, sent_;
   std::uint64_t sequence_ = 0;
+  std::uint64_t& budget_;  // operations left to send, shared by all clients
   std::vector<std::uint32_t>& latencies_;
   RealResult& result_;
 };
@@ -137,9 +142,10 @@ RealResult run_real(const RealOptions& options) {
                                std::chrono::duration<double>(options.seconds));
   std::random_device device;
   const std::string run = std::to_string(device());
+  std::uint64_t budget = options.count > 0 ? options.count : UINT64_MAX;
   for (std::size_t i = 0; i < options.clients; ++i) {
     std::make_shared<LoopClient>(io, "bench-" + run + "-" + std::to_string(i), value, options.reads,
-                                 end, latencies, result)
+                                 end, budget, latencies, result)
         ->start(leader);
   }
   io.run();

@@ -18,8 +18,9 @@ struct RealOptions {
   std::map<NodeId, net::Endpoint> cluster;
   std::size_t clients = 1;
   double seconds = 5;
-  std::size_t size = 256;  // bytes per value
-  bool reads = false;      // gets instead of puts
+  std::size_t size = 256;   // bytes per value
+  bool reads = false;       // gets instead of puts
+  std::uint64_t count = 0;  // stop after this many operations in all (0: when `seconds` are up)
 };
 
 struct RealResult {

@@ -1,0 +1,41 @@
+// The node processes of a local cluster (`conlab cluster`): what
+// tools/cluster_command.cpp (start, stop) and tools/cluster_membership.cpp
+// (add-node, remove-node, stop-node) share.
+#pragma once
+
+#include <sys/types.h>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tools/options.h"
+
+namespace consensus_lab::tools {
+
+// One node of the cluster to start: its id, its port, its command line.
+struct NodeProcess {
+  std::string id;
+  unsigned short port = 0;
+  std::vector<std::string> args;
+  std::string command;  // args, joined
+  std::string log;      // where its output goes
+};
+
+unsigned short free_port();
+// Is process `pid` a node listening at one of `listens` (" --listen H:P ")?
+bool runs_node(long pid, const std::vector<std::string>& listens);
+// DIR/restart-ID.sh: runs the node's command again, its output to its log.
+void write_restart_script(const NodeProcess& node, const std::filesystem::path& folder,
+                          bool in_memory);
+// Start the node's process in a session of its own, its output to its log.
+pid_t spawn(NodeProcess& node);
+
+// add-node, remove-node ID, stop-node ID (tools/cluster_membership.cpp).
+bool is_membership_action(const std::string& action);
+// remove-node ID, stop-node ID: the ID, taken out of the arguments (so that
+// the options after it parse as usual).
+std::string take_node_id(const std::string& action, int& argc, char** argv);
+int membership_action(const std::string& action, const std::string& node,
+                      const std::filesystem::path& folder, const CommandLine& line);
+
+}  // namespace consensus_lab::tools
