@@ -36,13 +36,28 @@ std::string how_to_use_text(const ClusterUse& use, Lang lang) {
       {{"restart:", "重启："}, "sh " + use.restart + (zh ? " &   （比如 A）" : " &   (A, say)")},
       {{"stop:", "停止："}, use.conlab + " cluster stop --dir " + use.dir},
   };
+  // Raft's membership changes and graceful stop (docs/real-cluster.md §3.1, §3.2).
+  const std::pair<narration::Text, std::string> raft_rows[] = {
+      {{"add one:", "加一个："}, use.conlab + " cluster add-node --dir " + use.dir},
+      {{"remove:", "移除："},
+       use.conlab + " cluster remove-node D --dir " + use.dir +
+           (zh ? "   （比如 D）" : "   (D, say)")},
+      {{"stop one:", "停止一个："},
+       use.conlab + " cluster stop-node A --dir " + use.dir +
+           (zh ? "   （领导者先交出领导权再停止）"
+               : "   (a leader hands its leadership over first)")},
+  };
   const std::string nodes = std::to_string(use.nodes);
   std::string out =
       zh ? "\n一个 " + nodes + " 个节点的 " + notes_name(use.protocol) + " 集群正在启动。\n\n"
          : "\nA " + use.protocol + " cluster of " + nodes + " is starting.\n\n";
-  for (const auto& [label, what] : rows) {
-    out += "  " + narration::pad_right(label.in(lang), zh ? 12 : 10) + what + "\n";
-  }
+  const auto print = [&](const auto& table) {
+    for (const auto& [label, what] : table) {
+      out += "  " + narration::pad_right(label.in(lang), zh ? 12 : 10) + what + "\n";
+    }
+  };
+  print(rows);
+  if (use.protocol == "raft") print(raft_rows);
   return out;
 }
 

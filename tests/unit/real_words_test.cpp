@@ -54,7 +54,11 @@ TEST_CASE("real mode: what conlab cluster, put, get and bench print, in English"
         "  watch:    tail -f /tmp/c/*.log\n"
         "  kill one: kill -9 PID   (the pids are above)\n"
         "  restart:  sh /tmp/c/restart-A.sh &   (A, say)\n"
-        "  stop:     build/tools/conlab cluster stop --dir c\n");
+        "  stop:     build/tools/conlab cluster stop --dir c\n"
+        "  add one:  build/tools/conlab cluster add-node --dir c\n"
+        "  remove:   build/tools/conlab cluster remove-node D --dir c   (D, say)\n"
+        "  stop one: build/tools/conlab cluster stop-node A --dir c   (a leader hands its "
+        "leadership over first)\n");
   CHECK(tools::put_text("B", 1, Lang::en) == "ok (leader B, 1 attempt)\n");
   CHECK(tools::put_text("B", 2, Lang::en) == "ok (leader B, 2 attempts)\n");
   CHECK(tools::get_text("3", Lang::en) == "3\n");
