@@ -1,9 +1,9 @@
 #include "net/protocol_runner.h"
 
+#include <algorithm>
 #include <cassert>
 
-#include <algorithm>
-
+#include "common/node_ids.h"
 #include "common/overloaded.h"
 #include "narration/describers.h"
 #include "net/node.h"
@@ -178,9 +178,7 @@ std::optional<LocalRead> ProtocolRunner::read_locally(Millis now, const std::str
                     role_);
 }
 
-}  // namespace consensus_lab::net
-
-namespace consensus_lab::net {
+// ---- Raft reads without the log ----------------------------------------------------
 
 bool ProtocolRunner::reads_without_log() const {
   const auto* server = std::get_if<raft::Server>(&role_);
@@ -193,18 +191,13 @@ NodeEffects ProtocolRunner::read_without_log(Millis now, std::uint64_t id, const
   return carry_out(server->read(now, raft::Server::ReadRequest{.id = id, .key = key}));
 }
 
-}  // namespace consensus_lab::net
-
 // ---- Raft membership changes and handing over ---------------------------------------
-
-namespace consensus_lab::net {
 
 namespace {
 
+// A list, or "-" for none: one word either way.
 std::string joined(const std::vector<NodeId>& ids) {
-  std::string text;
-  for (const NodeId& id : ids) text += (text.empty() ? "" : ",") + id;
-  return text.empty() ? "-" : text;
+  return ids.empty() ? "-" : join_ids(ids);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/node_ids.h"
 #include "net/sqlite_rows.h"
 #include "net/storage.h"
 #include "net/wire.h"
@@ -24,15 +25,11 @@ using namespace sqlite_rows;
 namespace {
 
 // "A,B" → {A, B}; "" → {}; nothing when a name is not a node id.
-std::optional<std::vector<NodeId>> split_ids(const std::string& text) {
-  std::vector<NodeId> ids;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    ids.push_back(text.substr(start, comma - start));
-    if (!is_node_id(ids.back()) || comma + 1 == text.size()) return std::nullopt;
-    start = comma + 1;
-  }
+std::optional<std::vector<NodeId>> node_ids(const std::string& text) {
+  auto ids = split_ids(text);
+  if (ids &&
+      !std::all_of(ids->begin(), ids->end(), [](const NodeId& id) { return is_node_id(id); }))
+    return std::nullopt;
   return ids;
 }
 
@@ -111,7 +108,7 @@ raft::Snapshot Store::load_snapshot(const raft::RaftHardState& state) {
   if (index == 0 || index > kMaxIndex || term == 0 || term > state.current_term.value) {
     throw corrupt({"the snapshot's last index and term" + at, "快照的最后索引和任期编号" + at});
   }
-  const auto voters = split_ids(text_at(s, 2)), learners = split_ids(text_at(s, 3));
+  const auto voters = node_ids(text_at(s, 2)), learners = node_ids(text_at(s, 3));
   if (!voters || voters->empty() || !learners || !distinct(*voters, *learners)) {
     const std::string servers = "'" + text_at(s, 2) + "' / '" + text_at(s, 3) + "'";
     throw corrupt(
@@ -183,8 +180,8 @@ void Store::write_snapshot(const raft::Snapshot& snapshot) {
   const narration::Text what{"cannot write the snapshot", "无法写入快照"};
   bind(snapshot_row_, 1, snapshot.last_included_index.value);
   bind(snapshot_row_, 2, snapshot.last_included_term.value);
-  bind(snapshot_row_, 3, join(snapshot.configuration.voters));
-  bind(snapshot_row_, 4, join(snapshot.configuration.learners));
+  bind(snapshot_row_, 3, join_ids(snapshot.configuration.voters));
+  bind(snapshot_row_, 4, join_ids(snapshot.configuration.learners));
   run(snapshot_row_, what);
   exec("DELETE FROM raft_snapshot_kv");
   exec("DELETE FROM raft_snapshot_clients");

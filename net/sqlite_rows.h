@@ -45,11 +45,4 @@ inline std::string text_at(sqlite3_stmt* statement, int column) {
   return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column)));
 }
 
-// "A,B,C".
-inline std::string join(const std::vector<NodeId>& ids) {
-  std::string out;
-  for (const auto& id : ids) out += (out.empty() ? "" : ",") + id;
-  return out;
-}
-
 }  // namespace consensus_lab::net::sqlite_rows

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 
+#include "common/node_ids.h"
 #include "net/sqlite_rows.h"
 #include "net/wire.h"
 
@@ -127,7 +128,7 @@ void Store::create_schema(const Identity& identity) {
   const std::pair<std::string, std::string> rows[] = {{"format", kFormat},
                                                       {"protocol", identity.protocol},
                                                       {"node", identity.node},
-                                                      {"cluster", join(identity.cluster)}};
+                                                      {"cluster", join_ids(identity.cluster)}};
   for (const auto& [key, value] : rows) {
     bind(meta, 1, key);
     bind(meta, 2, value);
@@ -147,7 +148,7 @@ void Store::check_owner(const Identity& identity) {
     throw StorageError({path_ + " is not a consensus-lab state file (format " + format + ")",
                         path_ + " 不是 consensus-lab 的状态文件（格式为 " + format + "）"});
   }
-  const auto expected = owner(identity.protocol, identity.node, join(identity.cluster));
+  const auto expected = owner(identity.protocol, identity.node, join_ids(identity.cluster));
   const auto found = owner(meta["protocol"], meta["node"], meta["cluster"]);
   if (found != expected) {
     throw StorageError({path_ + " belongs to " + found.en + ", not to " + expected.en,

@@ -13,31 +13,25 @@
 #include <cassert>
 #include <utility>
 
+#include "common/node_ids.h"
 #include "raft/server.h"
 
 namespace consensus_lab::raft {
 
 namespace {
 
+// "A,B;" — the list and its end.
 std::string join(const std::vector<NodeId>& ids) {
-  std::string out;
-  for (const NodeId& id : ids) out += (out.empty() ? "" : ",") + id;
-  return out + ";";
+  return join_ids(ids) + ";";
 }
 
+// The list up to the next ';' (taken from `data`); nothing without one.
 std::optional<std::vector<NodeId>> split(std::string_view& data) {
   const auto end = data.find(';');
   if (end == std::string_view::npos) return std::nullopt;
-  std::vector<NodeId> ids;
-  std::string_view list = data.substr(0, end);
+  const std::string_view list = data.substr(0, end);
   data.remove_prefix(end + 1);
-  while (!list.empty()) {
-    const auto comma = std::min(list.find(','), list.size());
-    if (comma == 0) return std::nullopt;
-    ids.emplace_back(list.substr(0, comma));
-    list.remove_prefix(std::min(comma + 1, list.size()));
-  }
-  return ids;
+  return split_ids(list);
 }
 
 }  // namespace

@@ -71,13 +71,19 @@ unsigned short free_port() {
 
 // Is process `pid` a node listening at one of `listens` (" --listen H:P ")?
 // The pid of a node that was killed may belong to another process by now.
-bool runs_node(long pid, const std::vector<std::string>& listens) {
+bool runs_node(long pid, const net::Endpoint& where) {
   std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
   std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
   std::replace(args.begin(), args.end(), '\0', ' ');
   return args.find(" node ") != std::string::npos &&
-         std::any_of(listens.begin(), listens.end(),
-                     [&](const std::string& l) { return args.find(l) != std::string::npos; });
+         args.find(" --listen " + where.text() + " ") != std::string::npos;
+}
+
+std::optional<Cluster> read_cluster(const fs::path& folder) {
+  std::ifstream file(folder / "cluster.txt");
+  std::string text;
+  std::getline(file, text);
+  return net::parse_cluster(text);
 }
 
 namespace {
@@ -91,19 +97,16 @@ int stop(const fs::path& folder, const CommandLine& line) {
     return line.error(Text{"no cluster in " + folder.string() + " (no pids file)",
                            folder.string() + " 里没有集群（没有 pids 文件）"});
   }
-  std::vector<std::string> listens;
-  std::ifstream cluster_file(folder / "cluster.txt");
-  std::string cluster_text;
-  std::getline(cluster_file, cluster_text);
-  if (const auto members = net::parse_cluster(cluster_text)) {
-    for (const auto& [id, endpoint] : *members)
-      listens.push_back(" --listen " + endpoint.text() + " ");
-  }
+  const Cluster cluster = read_cluster(folder).value_or(Cluster{});
+  const auto ours = [&](long pid) {
+    return std::any_of(cluster.begin(), cluster.end(),
+                       [&](const auto& node) { return runs_node(pid, node.second); });
+  };
   int stopped = 0;
   // SIGINT: the whole cluster stops, so no leader hands over (SIGTERM, as
   // `conlab cluster stop-node` sends, would make it try first).
   for (long pid; pids >> pid;) {
-    if (runs_node(pid, listens)) stopped += kill(static_cast<pid_t>(pid), SIGINT) == 0;
+    if (ours(pid)) stopped += kill(static_cast<pid_t>(pid), SIGINT) == 0;
   }
   fs::remove(folder / "pids");
   std::cout << stopped_text(stopped, line.language());

@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/node_ids.h"
 #include "net/admin_wire.h"
 #include "net/client_connection.h"
 #include "net/endpoint.h"
@@ -40,7 +41,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using Cluster = std::map<NodeId, net::Endpoint>;
 constexpr auto kDeadline = std::chrono::seconds(15);
 
 // The leader's configuration, from its `members` reply.
@@ -54,17 +54,9 @@ struct Members {
   }
 };
 
+// "A,B" → {A, B}; "-" (none) → {}.
 std::vector<NodeId> split(const std::string& list) {
-  std::vector<NodeId> ids;
-  std::stringstream in(list == "-" ? "" : list);
-  for (std::string id; std::getline(in, id, ',');) ids.push_back(id);
-  return ids;
-}
-
-std::string joined(const std::vector<NodeId>& ids) {
-  std::string text;
-  for (const NodeId& id : ids) text += (text.empty() ? "" : ",") + id;
-  return text;
+  return list == "-" ? std::vector<NodeId>{} : split_ids(list).value_or(std::vector<NodeId>{});
 }
 
 std::string cluster_text(const Cluster& cluster) {
@@ -82,13 +74,6 @@ void write_cluster(const fs::path& folder, const Cluster& cluster) {
   fs::rename(aside, folder / "cluster.txt");
 }
 
-std::optional<Cluster> read_cluster(const fs::path& folder) {
-  std::ifstream file(folder / "cluster.txt");
-  std::string text;
-  std::getline(file, text);
-  return net::parse_cluster(text);
-}
-
 // The first configuration (DIR/first-members.txt, kept from cluster.txt as
 // `conlab cluster start` wrote it, before the first change).
 std::vector<NodeId> first_members(const fs::path& folder, const Cluster& cluster) {
@@ -96,7 +81,7 @@ std::vector<NodeId> first_members(const fs::path& folder, const Cluster& cluster
   if (!fs::exists(file)) {
     std::vector<NodeId> ids;
     for (const auto& [id, where] : cluster) ids.push_back(id);
-    std::ofstream(file) << joined(ids) << '\n';
+    std::ofstream(file) << join_ids(ids) << '\n';
   }
   std::ifstream in(file);
   std::string text;
@@ -157,7 +142,7 @@ std::optional<Members> change_until(const Cluster& cluster, const Command& chang
 std::optional<long> pid_of(const fs::path& folder, const net::Endpoint& where) {
   std::ifstream pids(folder / "pids");
   for (long pid; pids >> pid;) {
-    if (runs_node(pid, {" --listen " + where.text() + " "})) return pid;
+    if (runs_node(pid, where)) return pid;
   }
   return std::nullopt;
 }
@@ -169,7 +154,7 @@ std::optional<long> stop_node(const fs::path& folder, const net::Endpoint& where
   if (!pid) return std::nullopt;
   const auto start = Clock::now();
   kill(static_cast<pid_t>(*pid), SIGTERM);
-  while (runs_node(*pid, {" --listen " + where.text() + " "})) {
+  while (runs_node(*pid, where)) {
     if (Clock::now() > start + kDeadline) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -206,7 +191,7 @@ NodeProcess node_process(const fs::path& folder, const NodeId& id, const Cluster
   for (const auto& [peer, where] : cluster) {
     if (peer != id) node.args.insert(node.args.end(), {"--peer", peer + "=" + where.text()});
   }
-  node.args.insert(node.args.end(), {"--members", joined(first)});
+  node.args.insert(node.args.end(), {"--members", join_ids(first)});
   if (std::find(node.args.begin(), node.args.end(), "--in-memory") == node.args.end()) {
     node.args.insert(node.args.end(), {"--data-dir", (folder / id).string()});
   }
@@ -238,7 +223,7 @@ std::optional<NodeId> next_id(const fs::path& folder) {
 std::string members_line(const Members& m) {
   return m.voters.empty()
              ? ""
-             : joined(m.voters) + (m.learners.empty() ? "" : " + " + joined(m.learners));
+             : join_ids(m.voters) + (m.learners.empty() ? "" : " + " + join_ids(m.learners));
 }
 
 int add_node(Action& a) {
@@ -365,8 +350,9 @@ int membership_action(const std::string& action, const NodeId& node, const fs::p
     std::vector<NodeId> ids;
     for (const auto& [id, where] : *cluster) ids.push_back(id);
     return line.error(Text{
-        action + " takes the id of a node of the cluster (" + joined(ids) + "), not '" + node + "'",
-        action + " 后面要跟集群中某个节点的 id（" + joined(ids) + "），而不是 '" + node + "'"});
+        action + " takes the id of a node of the cluster (" + join_ids(ids) + "), not '" + node +
+            "'",
+        action + " 后面要跟集群中某个节点的 id（" + join_ids(ids) + "），而不是 '" + node + "'"});
   }
   return action == "remove-node" ? remove_node(a, node) : stop_one(a, node);
 }

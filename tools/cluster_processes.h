@@ -4,10 +4,14 @@
 #pragma once
 
 #include <sys/types.h>
+
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "net/endpoint.h"
 #include "tools/options.h"
 
 namespace consensus_lab::tools {
@@ -21,9 +25,13 @@ struct NodeProcess {
   std::string log;      // where its output goes
 };
 
+// The nodes and their addresses, from DIR/cluster.txt.
+using Cluster = std::map<NodeId, net::Endpoint>;
+std::optional<Cluster> read_cluster(const std::filesystem::path& folder);
+
 unsigned short free_port();
-// Is process `pid` a node listening at one of `listens` (" --listen H:P ")?
-bool runs_node(long pid, const std::vector<std::string>& listens);
+// Is process `pid` a node listening at `where` (its command line says so)?
+bool runs_node(long pid, const net::Endpoint& where);
 // DIR/restart-ID.sh: runs the node's command again, its output to its log.
 void write_restart_script(const NodeProcess& node, const std::filesystem::path& folder,
                           bool in_memory);
