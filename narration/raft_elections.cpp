@@ -21,6 +21,11 @@ std::string RaftElectionWords::chinese(const raft::TimeoutNow& m) {
   return "`TimeoutNow`（任期 " + to_string(m.term) + "，立即发起选举）";
 }
 
+std::string RaftElectionWords::chinese(const raft::Removed& m) {
+  return "移除通知（任期 " + to_string(m.term) + "，配置所在的索引 " +
+         to_string(m.configuration_index) + "）";
+}
+
 // ---- Pre-vote (thesis §9.6) ----
 
 Line RaftElectionWords::describe(const NodeId& node, const event::BecamePreCandidate& e,
@@ -103,6 +108,34 @@ Line RaftElectionWords::describe(const NodeId& node, const event::TermIgnored& e
           Tone::warn};
 }
 
+// raft/disruptive_servers.cpp: the leader tells a removed server it was
+// removed, and it stops standing for election.
+Line RaftElectionWords::describe(const NodeId& node, const event::RemovedTold& e, Lang lang) {
+  const std::string i = to_string(e.index);
+  return {lang == Lang::zh ? "领导者 " + node + " 告诉 " + e.server + "：索引 " + i +
+                                 " 处的配置里它不是投票成员（已被移除），不要再发起选举（移除通知）"
+                           : "leader " + node + " tells " + e.server +
+                                 " it was removed: it is no voter of the configuration at " + i +
+                                 ", so it should stand for no election"};
+}
+
+Line RaftElectionWords::describe(const NodeId& node, const event::RemovedLearnt& e, Lang lang) {
+  const std::string i = to_string(e.index);
+  return {lang == Lang::zh ? node + " 从领导者 " + e.from + " 得知索引 " + i +
+                                 " 处的配置已把它移除：在领导者再联系它之前，不再发起选举"
+                           : node + " learns from leader " + e.from + " that the configuration at " +
+                                 i + " removed it: it stands for no election until a leader "
+                                 "speaks to it",
+          Tone::warn};
+}
+
+Line RaftElectionWords::describe(const NodeId& node, const event::StaysOut& e, Lang lang) {
+  const std::string i = to_string(e.index);
+  return {lang == Lang::zh ? node + " 等待心跳超时，但不发起选举：索引 " + i + " 处的配置已把它移除"
+                           : node + " times out but stands for no election: the configuration at " +
+                                 i + " removed it"};
+}
+
 // ---- Check-quorum (thesis §6.2) ----
 
 Line RaftElectionWords::describe(const NodeId& node, const event::LostQuorum& e, Lang lang) {
@@ -166,6 +199,10 @@ std::optional<std::string> RaftElectionWords::note(const event::LostQuorum&, Lan
 
 std::optional<std::string> RaftElectionWords::note(const event::TimeoutNowSent& e, Lang lang) {
   return (lang == Lang::zh ? "`TimeoutNow` 给 " : "TimeoutNow to ") + e.target;
+}
+
+std::optional<std::string> RaftElectionWords::note(const event::RemovedLearnt&, Lang lang) {
+  return lang == Lang::zh ? "已被移除，不再参选" : "removed: stands no more";
 }
 
 }  // namespace consensus_lab::narration

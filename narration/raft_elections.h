@@ -15,12 +15,16 @@ struct RaftElectionWords {
   static std::string chinese(const raft::PreVote& m);
   static std::string chinese(const raft::PreVoteReply& m);
   static std::string chinese(const raft::TimeoutNow& m);
+  static std::string chinese(const raft::Removed& m);
 
   static Line describe(const NodeId& node, const raft::event::BecamePreCandidate& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::PreVoteGranted& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::PreVoteRefused& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::VoteIgnored& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::TermIgnored& e, Lang lang);
+  static Line describe(const NodeId& node, const raft::event::RemovedTold& e, Lang lang);
+  static Line describe(const NodeId& node, const raft::event::RemovedLearnt& e, Lang lang);
+  static Line describe(const NodeId& node, const raft::event::StaysOut& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::LostQuorum& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::TransferStarted& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::TimeoutNowSent& e, Lang lang);
@@ -31,6 +35,7 @@ struct RaftElectionWords {
   static std::optional<std::string> note(const raft::event::PreVoteRefused& e, Lang lang);
   static std::optional<std::string> note(const raft::event::LostQuorum& e, Lang lang);
   static std::optional<std::string> note(const raft::event::TimeoutNowSent& e, Lang lang);
+  static std::optional<std::string> note(const raft::event::RemovedLearnt& e, Lang lang);
 };
 
 }  // namespace consensus_lab::narration

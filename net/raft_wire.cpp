@@ -32,6 +32,12 @@ std::string line_of(const raft::PreVoteReply& m) {
 std::string line_of(const raft::TimeoutNow& m) {
   return LineWriter("TimeoutNow").field("term", m.term.value).done();
 }
+std::string line_of(const raft::Removed& m) {
+  return LineWriter("Removed")
+      .field("term", m.term.value)
+      .field("configuration", m.configuration_index.value)
+      .done();
+}
 std::string line_of(const raft::Vote& m) {
   return LineWriter("Vote").field("term", m.term.value).flag("granted", m.vote_granted).done();
 }
@@ -157,6 +163,11 @@ raft::Message read_message(LineReader& r, std::string_view type) {
     return raft::PreVoteReply{.term = term(r), .granted = r.flag("granted")};
   }
   if (type == "TimeoutNow") return raft::TimeoutNow{.term = term(r)};
+  if (type == "Removed") {
+    return raft::Removed{
+        .term = term(r),
+        .configuration_index = LogIndex{r.field("configuration", "the configuration's index")}};
+  }
   if (type == "Vote") {
     return raft::Vote{.term = term(r), .vote_granted = r.flag("granted")};
   }

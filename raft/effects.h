@@ -160,6 +160,17 @@ struct TermIgnored {  // a leader: an answer's higher term from a server that is
   NodeId from;
   Term term;
 };
+struct RemovedTold {  // a leader tells a server that is no voter of its configuration (Removed)
+  NodeId server;
+  LogIndex index;  // the configuration's entry
+};
+struct RemovedLearnt {  // told it was removed: it stands for no election until a leader speaks
+  NodeId from;
+  LogIndex index;
+};
+struct StaysOut {  // its election timer fired, but it was told it was removed
+  LogIndex index;
+};
 struct LostQuorum {  // a leader that heard from no majority steps down in its term
   Term term;
   std::size_t heard;  // voters heard within the last election timeout, itself included (if one)
@@ -235,7 +246,8 @@ using Event = std::variant<
     event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused, event::ReadStarted,
     event::ReadIndexSet, event::RoundConfirmed, event::ReadAnswered, event::ReadRefused,
     event::ConfigurationChanged, event::ConfigurationRefused, event::RemovedLeaderStepsDown,
-    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled, event::TermIgnored>;
+    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled, event::TermIgnored, event::RemovedTold,
+    event::RemovedLearnt, event::StaysOut>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

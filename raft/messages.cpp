@@ -22,7 +22,7 @@ LogIndex named_index(const AppendReply& m) {
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {
       "request-vote",   "vote",        "append-entries",   "append-reply",  "pre-vote",
-      "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply"};
+      "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply", "removed"};
   return names[message.index()];
 }
 
@@ -86,6 +86,10 @@ std::string to_string(const Message& message) {
                    position(" last", m.last_included_index, m.last_included_term) + " offset " +
                    std::to_string(m.offset) + " bytes " + std::to_string(m.data.size()) +
                    (m.done ? " done" : "");
+          },
+          [](const Removed& m) {
+            return "Removed term " + to_string(m.term) + " configuration " +
+                   to_string(m.configuration_index);
           },
           [](const SnapshotReply& m) {
             return "SnapshotReply term " + to_string(m.term) + " last " +

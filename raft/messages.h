@@ -122,6 +122,15 @@ struct PreVoteReply {
 struct TimeoutNow {
   Term term;
 };
+// 移除通知 (etcd tells a removed member it was removed; thesis §4.2.3's
+// problem): a leader tells a server that stands for election that its
+// configuration, whose entry is at `configuration_index`, has no such voter
+// (the server was removed, or is a learner). The server stops standing
+// (raft/disruptive_servers.cpp).
+struct Removed {
+  Term term;                     // the leader's term; nobody takes it from this message
+  LogIndex configuration_index;  // the entry of the configuration without the server
+};
 
 // Figure 13, InstallSnapshot RPC: "Invoked by leader to send chunks of a
 // snapshot to a follower. Leaders always send chunks in order."
@@ -146,10 +155,11 @@ struct SnapshotReply {
 };
 
 using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply, PreVote, PreVoteReply,
-                             TimeoutNow, InstallSnapshot, SnapshotReply>;
+                             TimeoutNow, InstallSnapshot, SnapshotReply, Removed>;
 
 // "request-vote", "vote", "append-entries", "append-reply", "pre-vote",
-// "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply".
+// "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply",
+// "removed".
 std::string_view message_type(const Message& message);
 // "AppendEntries term 4 prev (6, 3) [(7, 4, x←3)] commit 6", "heartbeat term 4 …".
 std::string to_string(const Message& message);

@@ -18,7 +18,10 @@
 namespace consensus_lab::raft {
 
 void Server::start_election(Millis now, RandomSource& random, Effects& effects) {
-  if (config_.features.pre_vote) {
+  if (removed_at_) {  // told it was removed (raft/disruptive_servers.cpp)
+    effects.events.push_back(event::StaysOut{*removed_at_});
+    reset_election_timer(now, random);
+  } else if (config_.features.pre_vote) {
     become_pre_candidate(now, random, effects);
   } else {
     become_candidate(now, random, effects);
@@ -58,6 +61,11 @@ bool Server::handle_before_shared_rules(Millis now, const NodeId& from, const Me
   const Term term = std::visit([](const auto& m) { return m.term; }, message);
   // Check-quorum: a leader notes whom it heard from in its term.
   if (role_ == Role::leader && term == hard_.current_term) heard_from_[from] = now;
+  tell_if_removed(from, message, effects);  // raft/disruptive_servers.cpp
+  if (const auto* m = std::get_if<Removed>(&message)) {
+    on_removed(from, *m, effects);
+    return true;
+  }
   if (const auto* m = std::get_if<PreVote>(&message)) {
     on_pre_vote(now, from, *m, effects);
     return true;

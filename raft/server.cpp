@@ -201,6 +201,7 @@ Effects Server::handle(Millis now, const NodeId& from, const Message& message,
           [&](const TimeoutNow&) { on_timeout_now(now, from, effects, random); },
           [&](const InstallSnapshot& m) { on_install_snapshot(now, from, m, effects, random); },
           [&](const SnapshotReply& m) { on_snapshot_reply(from, m, effects); },
+          [&](const Removed&) {},  // handle_before_shared_rules took it
       },
       message);
   start_waiting_read_round(now, effects);
@@ -242,6 +243,7 @@ void Server::on_append_entries(Millis now, const NodeId& from, const AppendEntri
   }
   leader_hint_ = m.leader_id;
   heard_from_leader_at_ = now;  // check-quorum's lease starts again (in_lease)
+  removed_at_.reset();          // a leader speaks to it: no longer told it was removed
   reset_election_timer(now, random);
 
   // ---- Consistency check ---------------------------------------------------

@@ -212,9 +212,13 @@ class Server {
   // Thesis §4.2.3: a higher-term RequestVote neither raises the term nor gets
   // a vote while a leader is heard from (raft/disruptive_servers.cpp).
   bool disregards_request_vote(Millis now, const RequestVote& m) const;
-  // A leader: a higher term in an answer from a server that is no voter of
-  // its configuration does not depose it (raft/disruptive_servers.cpp).
+  // A leader: a higher term in an answer from a server outside its
+  // configuration does not depose it (raft/disruptive_servers.cpp).
   bool disregards_answer_term(const NodeId& from, const Message& message) const;
+  // A leader tells a server that stands for election and is no voter of its
+  // configuration that it was removed (Removed); that server stops standing.
+  void tell_if_removed(const NodeId& from, const Message& message, Effects& effects) const;
+  void on_removed(const NodeId& from, const Removed& m, Effects& effects);
   void on_timeout_now(Millis now, const NodeId& from, Effects& effects, RandomSource& random);
   void continue_transfer(Effects& effects);
   void check_transfer_deadline(Millis now, Effects& effects);
@@ -342,6 +346,10 @@ class Server {
     bool sent_timeout_now = false;
   };
   std::optional<Transfer> transfer_;
+  // A leader told this server that the configuration at this index removed
+  // it (Removed): it stands for no election until a leader speaks to it.
+  // Volatile: after a restart it stands again, and is told again.
+  std::optional<LogIndex> removed_at_;
   // Volatile state of a leader's reads (thesis §6.4): its heartbeat rounds —
   // each broadcast starts one — when each unconfirmed one started, the
   // highest each follower acknowledged, the highest a majority did, the

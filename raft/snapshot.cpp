@@ -151,8 +151,12 @@ void Server::install(Snapshot snapshot, Effects& effects) {
 void Server::on_install_snapshot(Millis now, const NodeId& from, const InstallSnapshot& m,
                                  Effects& effects, RandomSource& random) {
   assert(m.term == hard_.current_term);  // the shared rules came first
-  if (role_ == Role::candidate) become_follower(m.term, effects);
+  if (role_ == Role::candidate || role_ == Role::pre_candidate) {
+    become_follower(m.term, effects);  // a leader of my term exists
+  }
   leader_hint_ = m.leader_id;
+  heard_from_leader_at_ = now;  // as AppendEntries: the lease (in_lease) starts again
+  removed_at_.reset();          // a leader speaks to it: no longer told it was removed
   reset_election_timer(now, random);
   const auto reply = [&](std::uint64_t offset, bool done) {
     effects.send.push_back(

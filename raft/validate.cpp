@@ -286,6 +286,14 @@ Reason check_timeout_now(const Server& server, const NodeId& from, const Timeout
   return std::nullopt;
 }
 
+// Only a leader sends Removed, in its term (at least 1), about a
+// configuration entry that exists: at most the largest index.
+Reason check_removed(const Removed& m) {
+  if (auto r = too_large(kTerm, m.term.value)) return r;
+  if (m.term.value == 0) return Text{"Removed of term 0", "任期为 0 的 `Removed`"};
+  return too_large({"the configuration's index", "配置的索引"}, m.configuration_index.value);
+}
+
 // ---- log compaction (paper §7, Figure 13) ----------------------------------------
 
 Reason check_install_snapshot(const Server& server, const NodeId& from, const InstallSnapshot& m) {
@@ -371,6 +379,7 @@ std::optional<narration::Text> Server::check(const NodeId& from, const Message& 
           [&](const TimeoutNow& m) { return check_timeout_now(*this, from, m, leader_hint_); },
           [&](const InstallSnapshot& m) { return check_install_snapshot(*this, from, m); },
           [&](const SnapshotReply& m) { return check_snapshot_reply(*this, m); },
+          [&](const Removed& m) { return check_removed(m); },
       },
       message);
 }

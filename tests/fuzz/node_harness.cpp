@@ -328,7 +328,9 @@ class RaftRun final : public Run<raft::Server, raft::Message, raft::Effects> {
     const std::uint64_t term = in_.number(s.current_term().value);
     const std::uint64_t last = s.last_log_index().value;
     const NodeId speaker = in_.below(16) == 0 ? in_.node() : from;  // a node speaks for itself
-    switch (in_.below(4)) {
+    switch (in_.below(5)) {
+      case 4:
+        return production_message(term, speaker);
       case 0: {
         const std::uint64_t index = in_.number(last);
         return raft::RequestVote{.term = {term},
@@ -365,6 +367,27 @@ class RaftRun final : public Run<raft::Server, raft::Message, raft::Effects> {
         }
         return m;
       }
+    }
+  }
+
+  // What production Raft adds (Ongaro's thesis): pre-vote, leadership
+  // transfer, and the notice to a removed server.
+  raft::Message production_message(std::uint64_t term, const NodeId& speaker) {
+    const std::uint64_t last = server_->last_log_index().value;
+    switch (in_.below(4)) {
+      case 0: {
+        const std::uint64_t index = in_.number(last);
+        return raft::PreVote{.term = {term},
+                             .candidate_id = speaker,
+                             .last_log_index = {index},
+                             .last_log_term = {in_.number(term_at(index).value)}};
+      }
+      case 1:
+        return raft::PreVoteReply{.term = {term}, .granted = in_.flag()};
+      case 2:
+        return raft::TimeoutNow{.term = {term}};
+      default:
+        return raft::Removed{.term = {term}, .configuration_index = {in_.number(last)}};
     }
   }
 

@@ -4,7 +4,7 @@
 // expectations leader / role / term / voted / log / log-length / commit / kv / read.
 // Log compaction (paper §7): `snapshot ID`, `expect snapshot ID INDEX [TERM]`.
 // Message types: request-vote, vote, append-entries, append-reply, pre-vote, pre-vote-reply,
-// timeout-now, install-snapshot, snapshot-reply.
+// timeout-now, install-snapshot, snapshot-reply, removed.
 #include <algorithm>
 #include <iterator>
 #include <memory>
@@ -48,7 +48,7 @@ class RaftScenario final
  protected:
   std::vector<std::string> message_types() const override {
     return {"request-vote",   "vote",        "append-entries",   "append-reply",  "pre-vote",
-            "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply"};
+            "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply", "removed"};
   }
 
   Text leader_title() const override { return {"leader", "领导者"}; }
