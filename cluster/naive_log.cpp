@@ -28,6 +28,7 @@ std::vector<NaiveSlot> run_naive_log(const NaiveLogOptions& options) {
                           .round_timeout = options.round_timeout,
                           .backoff = std::pair<Millis, Millis>{0, options.backoff_max}};
     PaxosCluster cluster(instance);
+    if (options.on_start) options.on_start(slot_number, cluster);
     auto& world = cluster.world();
     world.keep_trace(static_cast<bool>(options.on_slot));
     world.set_latency({options.latency_min, options.latency_max});

@@ -23,7 +23,9 @@ struct NaiveLogOptions {
   Millis latency_min = 5, latency_max = 15;
   Millis round_timeout = 60;
   Millis backoff_max = 100;  // random back-off 0..max before a retry
-  // Called with each slot's finished instance (to draw it, say).
+  // Called with each slot's instance before it runs (to record it, say)…
+  std::function<void(std::uint64_t slot, class PaxosCluster&)> on_start;
+  // …and once it is finished (to draw it).
   std::function<void(std::uint64_t slot, const class PaxosCluster&)> on_slot;
 };
 

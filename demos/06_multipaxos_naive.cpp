@@ -84,7 +84,12 @@ int main(int argc, char** argv) {
                     {"client2", {"b1", "b2"}},
                     {"client3", {"c1", "c2"}}},
       .seed = demo.options().seed,
-      // --diagram and --msc draw slot 1, the first contested instance.
+      // --diagram, --msc and --html show slot 1, the first contested instance.
+      .on_start = [&](std::uint64_t slot, cluster::PaxosCluster& instance) {
+        if (slot == 1)
+          demo.record_page(instance, {"slot 1: three proposers compete for the first value",
+                                      "槽位 1：三个提议者争夺第一个值"});
+      },
       .on_slot = [&](std::uint64_t slot, const cluster::PaxosCluster& instance) {
         if (slot == 1)
           demo.write_diagrams<narration::PaxosDescriber>(instance.world(), instance.participants());

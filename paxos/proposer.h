@@ -68,6 +68,12 @@ class Proposer {
   const Config& config() const { return config_; }
   // Rounds started so far (the first one included).
   std::size_t rounds() const { return rounds_; }
+  // What the run viewer shows (viewer/paxos_view.cpp): the value it was given,
+  // this round's Promises and Accepted so far, and the proposal of its Accept.
+  const Value& own_value() const { return own_value_; }
+  std::size_t promises() const { return promises_.size(); }
+  std::size_t accepted_by() const { return accepted_by_.size(); }
+  const std::optional<Proposal>& proposal() const { return proposal_; }
 
  private:
   Effects start_round(Millis now, ProposalNumber number);

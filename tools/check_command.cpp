@@ -2,12 +2,14 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "tools/check/report.h"
 #include "tools/check/request.h"
 #include "tools/check/search.h"
 #include "tools/commands.h"
+#include "tools/scenario/runner.h"
 
 namespace consensus_lab::tools {
 
@@ -21,6 +23,23 @@ int status_of(const check::Counterexample& found, bool written) {
                      : verdict == check::Verdict::liveness ? 3
                                                            : 2;
   return written ? status : std::max(status, 2);
+}
+
+// The counterexample at `path`, replayed into the viewer's page at `html`:
+// 0, or 2 when the page cannot be written (said on stderr).
+int write_page(const std::string& path, const std::string& html, narration::Lang lang) {
+  std::ostringstream narration, report;  // the replay's report is the one just printed
+  scenario::RunOptions options{
+      .lang = lang,
+      .html = html,
+      .title = narration::Text{"Counterexample " + path, "反例 " + path}};
+  if (scenario::run_file(path, options, narration, report) == 2) {
+    std::cerr << report.str();
+    return 2;
+  }
+  std::cout << (lang == narration::Lang::zh ? "网页：" + html + "（在浏览器中打开）\n"
+                                            : "wrote " + html + " (open it in a browser)\n");
+  return 0;
 }
 
 }  // namespace
@@ -58,6 +77,7 @@ int check_command(int argc, char** argv) {
                                                         std::to_string(found->seed) + ".txt";
     status = status_of(
         *found, check::report_counterexample(std::cout, options, *found, path, request.lang));
+    if (request.html) status = std::max(status, write_page(path, *request.html, request.lang));
   }
   check::print_counts(std::cout, options, result, elapsed, request.lang);
   return status;

@@ -44,6 +44,10 @@ int run_command(int argc, char** argv) {
       .value("diagram", diagram, "OUT.md",
              {"write a Mermaid sequence diagram of the run (one file only)",
               "把运行过程写成 Mermaid 时序图（只能运行一个文件）"})
+      .value("html", options.html, "OUT.html",
+             {"write the run as a page to step through in a browser (one file only; "
+              "docs/viewer.md)",
+              "把运行过程写成可在浏览器中逐步查看的网页（只能运行一个文件；docs/zh/viewer.md）"})
       .value("seed", options.seed, "N", {"override the file's seed", "代替文件中的种子（seed）"})
       .positional("file", files);
   if (const auto status = line.parse(argc, argv, kHelp)) return *status;
@@ -55,6 +59,10 @@ int run_command(int argc, char** argv) {
   if (diagram && files.size() > 1) {
     return line.error(
         Text{"--diagram draws one run: give one file", "`--diagram` 只画一次运行：请只给一个文件"});
+  }
+  if (options.html && files.size() > 1) {
+    return line.error(Text{"--html shows one run: give one file",
+                           "`--html` 只显示一次运行：请只给一个文件"});
   }
   options.diagram = diagram;
   options.colour = narration::colour_wanted(stdout);

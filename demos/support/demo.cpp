@@ -12,6 +12,7 @@
 #include "narration/describers.h"
 #include "sim/narrator.h"
 #include "tools/options.h"
+#include "viewer/views.h"
 
 namespace consensus_lab::demos {
 
@@ -55,11 +56,11 @@ std::optional<Text> not_offered(std::string_view word, const DemoInfo& info) {
     return Text{"--seed: this demo makes no random choice, so a seed would change nothing",
                 "--seed：这个演示不做随机选择，种子不会改变任何东西"};
   }
-  if ((name == "--diagram" || name == "--msc") && !info.draws_diagrams) {
+  if ((name == "--diagram" || name == "--msc" || name == "--html") && !info.draws_diagrams) {
     return Text{
-        "--diagram and --msc: this demo runs several clusters and prints a table; it "
-        "draws no sequence diagram",
-        "--diagram 和 --msc：这个演示运行好几个集群、打印一张表，不画时序图"};
+        "--diagram, --msc and --html: this demo runs several clusters and prints a table; it "
+        "draws no sequence diagram and writes no page",
+        "--diagram、--msc 和 --html：这个演示运行好几个集群、打印一张表，不画时序图，也不写网页"};
   }
   return std::nullopt;
 }
@@ -85,7 +86,10 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
                {"write a Mermaid sequence diagram of the run", "把运行过程写成 Mermaid 时序图"})
         .value("msc", options.msc, "FILE.msc",
                {"write the run as input for mscgen (mscgen -T png -i FILE.msc)",
-                "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"});
+                "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"})
+        .value("html", options.html, "FILE.html",
+               {"write the run as a page to step through in a browser (docs/viewer.md)",
+                "把运行过程写成可在浏览器中逐步查看的网页（docs/zh/viewer.md）"});
   }
   if (info.uses_randomness) {
     line.value("seed", options.seed, "N",
@@ -131,13 +135,35 @@ void Demo::finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& 
   write_diagrams<Describer>(world, participants);
 }
 
+void Demo::write_page() {
+  if (!page_) return;
+  const int total = passed_checks_ + failed_checks_;
+  page_->set_verdict(
+      failed_checks_ == 0
+          ? narration::Text{"All " + std::to_string(total) +
+                                " checks hold: the run ends as the notes say.",
+                            "全部 " + std::to_string(total) + " 项检查通过：结果与笔记一致。"}
+          : narration::Text{std::to_string(failed_checks_) + " of " + std::to_string(total) +
+                                " checks failed: the run does not end as the notes say.",
+                            std::to_string(failed_checks_) + " 项检查未通过：结果与笔记不一致。"},
+      failed_checks_ == 0);
+  write_file(options_.html, [&](std::ostream& out) { page_->write(out); });
+}
+
 template <class Describer, class Cluster, class Options>
-Cluster& Demo::build(Options options) {
+Cluster& Demo::build(Options options, const char* protocol) {
   assert(!cluster_ && "a demo builds one cluster");
   options.seed = options_.seed;
   auto cluster = std::make_shared<Cluster>(std::move(options));
   cluster->world().set_latency(stage_.latency);
   narrate<Describer>(cluster->world(), stage_.show_time);
+  if (options_.html) {
+    page_ = std::make_unique<viewer::Page>(
+        protocol,
+        narration::Text{title(info_, narration::Lang::en), title(info_, narration::Lang::zh)},
+        options_.lang, cluster->participants());
+    viewer::record(*cluster, *page_);
+  }
   finish_run_ = [this, &built = *cluster] {
     finish_run<Describer>(built.world(), built.participants());
   };
@@ -145,20 +171,32 @@ Cluster& Demo::build(Options options) {
   return *cluster;
 }
 
+void Demo::record_page(cluster::PaxosCluster& cluster, const narration::Text& caption) {
+  if (!options_.html || page_) return;
+  page_ = std::make_unique<viewer::Page>(
+      "paxos",
+      narration::Text{title(info_, narration::Lang::en), title(info_, narration::Lang::zh)},
+      options_.lang, cluster.participants());
+  page_->start_step(caption);
+  viewer::record(cluster, *page_);
+}
+
 cluster::PaxosCluster& Demo::paxos_cluster(cluster::PaxosOptions options) {
-  return build<narration::PaxosDescriber, cluster::PaxosCluster>(std::move(options));
+  return build<narration::PaxosDescriber, cluster::PaxosCluster>(std::move(options), "paxos");
 }
 
 cluster::MultiPaxosCluster& Demo::multipaxos_cluster(cluster::MultiPaxosOptions options) {
-  return build<narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>(std::move(options));
+  return build<narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>(std::move(options),
+                                                                           "multipaxos");
 }
 
 cluster::RaftCluster& Demo::raft_cluster(cluster::RaftOptions options) {
-  return build<narration::RaftDescriber, cluster::RaftCluster>(std::move(options));
+  return build<narration::RaftDescriber, cluster::RaftCluster>(std::move(options), "raft");
 }
 
 int Demo::finish() {
   if (finish_run_) finish_run_();
+  write_page();
   return verdict();
 }
 
@@ -176,6 +214,7 @@ void Demo::heading() {
 
 void Demo::part(const std::string& en, const std::string& zh_text) {
   in_checks_ = false;
+  if (page_) page_->start_step({en, zh_text});
   if (options_.quiet) return;
   if (flush_) flush_();
   std::cout << '\n'
@@ -186,6 +225,10 @@ void Demo::step(const std::string& en, const std::string& zh_text,
                 const std::function<void()>& action) {
   ++step_number_;
   in_checks_ = false;
+  if (page_) {
+    const std::string n = std::to_string(step_number_);
+    page_->start_step({"Step " + n + ": " + en, "第 " + n + " 步：" + zh_text});
+  }
   if (!options_.quiet) {
     if (flush_) flush_();
     const std::string label = zh() ? "第 " + std::to_string(step_number_) + " 步：" + zh_text
@@ -214,6 +257,7 @@ void Demo::pause() {
 
 void Demo::check(bool holds, const std::string& en, const std::string& zh_text) {
   holds ? ++passed_checks_ : ++failed_checks_;
+  if (page_) page_->add_check({en, zh_text}, holds);
   if (options_.quiet && holds) return;
   if (!in_checks_ && !options_.quiet) {
     std::cout << '\n' << narration::bold(zh() ? "检查：" : "Checks:", options_.colour) << '\n';

@@ -1,5 +1,5 @@
 // What every numbered demo shares: its command line (--step, --lang, --diagram,
-// --msc, --seed, --quiet, --help), the cluster it builds and narrates, steps
+// --msc, --html, --seed, --quiet, --help), the cluster it builds and narrates, steps
 // with the notes' captions, the final checks (exit 1 when the outcome is not
 // the notes'), and the sequence diagrams. This header brings what the demos
 // use: the three simulated clusters and the demo itself.
@@ -29,6 +29,7 @@
 #include "narration/line.h"
 #include "sim/diagram.h"
 #include "sim/world.h"
+#include "viewer/page.h"
 
 namespace consensus_lab::demos {
 
@@ -38,6 +39,7 @@ struct DemoOptions {
   narration::Lang lang = narration::Lang::en;
   std::optional<std::string> diagram;  // Mermaid, Markdown file
   std::optional<std::string> msc;      // mscgen input
+  std::optional<std::string> html;     // the run viewer's page (viewer/page.h)
   std::uint64_t seed = 1;
   bool colour = false;
 };
@@ -84,6 +86,10 @@ class Demo {
   cluster::MultiPaxosCluster& multipaxos_cluster(cluster::MultiPaxosOptions options);
   cluster::RaftCluster& raft_cluster(cluster::RaftOptions options);
 
+  // With --html: the page shows `cluster`, one the demo built itself (demo 06
+  // builds one per slot), from its first event on, as the chapter `caption`.
+  void record_page(cluster::PaxosCluster& cluster, const narration::Text& caption);
+
   // Run `action` without narrating its events (a long stretch of heartbeats).
   void silently(const std::function<void()>& action) {
     if (flush_) flush_();
@@ -121,7 +127,7 @@ class Demo {
  private:
   // Seed, stage and narrate the demo's cluster, and keep it for finish().
   template <class Describer, class Cluster, class Options>
-  Cluster& build(Options options);
+  Cluster& build(Options options, const char* protocol);
   // Narrate `world`: every trace record becomes a line on stdout (unless
   // --quiet).
   template <class Describer, class M, class E>
@@ -131,6 +137,8 @@ class Demo {
   template <class Describer, class M, class E>
   void finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& participants);
   int verdict();
+  // With --html: the page of the run, its steps, checks and verdict.
+  void write_page();
   void heading();
   void pause();
   void write_file(const std::optional<std::string>& path,
@@ -142,6 +150,7 @@ class Demo {
   Stage stage_;
   std::function<void()> flush_;
   std::shared_ptr<bool> muted_ = std::make_shared<bool>(false);
+  std::unique_ptr<viewer::Page> page_;  // with --html: the run, as the viewer shows it
   std::shared_ptr<void> cluster_;     // the demo's cluster, of one of three types…
   std::function<void()> finish_run_;  // …and finish_run() of its world
   int step_number_ = 0;

@@ -109,6 +109,10 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
       .value("out", request.out, "FILE",
              {"where to write the shrunk counterexample (default check-PROTOCOL-seed-N.txt)",
               "缩小后的反例写到哪个文件（默认 check-PROTOCOL-seed-N.txt）"})
+      .value("html", request.html, "FILE.html",
+             {"also write the counterexample as a page to step through in a browser, the "
+              "violation marked (docs/viewer.md)",
+              "同时把反例写成可在浏览器中逐步查看的网页，标出违反不变式之处（docs/zh/viewer.md）"})
       .flag("keep-going", request.keep_going,
             {"run every seed even after a violation (one counterexample is written)",
              "发现违反后仍运行每个种子（只写一个反例）"})

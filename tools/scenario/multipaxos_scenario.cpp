@@ -15,6 +15,7 @@
 #include "narration/describers.h"
 #include "tools/scenario/leader_based.h"
 #include "tools/scenario/world_scenario.h"
+#include "viewer/views.h"
 
 namespace consensus_lab::scenario {
 
@@ -57,6 +58,7 @@ class MultiPaxosScenario final
     cluster_ = std::make_unique<MultiPaxosCluster>(
         cluster::MultiPaxosOptions{.replicas = nodes, .members = members_, .seed = seed});
     attach_narration(narration);
+    if (narration.page) viewer::record(*cluster_, *narration.page);
   }
 
  protected:

@@ -9,6 +9,7 @@
 #include "cluster/paxos_cluster.h"
 #include "narration/describers.h"
 #include "tools/scenario/world_scenario.h"
+#include "viewer/views.h"
 
 namespace consensus_lab::scenario {
 
@@ -49,6 +50,7 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     cluster_ = std::make_unique<PaxosCluster>(cluster::PaxosOptions{
         .servers = nodes, .proposers = proposers_, .seed = seed, .round_timeout = 100});
     attach_narration(narration);
+    if (narration.page) viewer::record(*cluster_, *narration.page);
   }
 
  protected:

@@ -17,6 +17,10 @@
 
 #include "narration/line.h"
 #include "sim/trace.h"
+
+namespace consensus_lab::viewer {
+class Page;
+}
 #include "tools/scenario/rules.h"
 #include "tools/scenario/script.h"
 
@@ -27,6 +31,7 @@ struct Narration {
   narration::Lang lang = narration::Lang::en;
   bool colour = false;
   std::ostream* out = nullptr;
+  viewer::Page* page = nullptr;  // record every event into it (viewer/views.h)
 };
 
 // A queued message, as the randomized checker sees it.

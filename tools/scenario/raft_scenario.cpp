@@ -15,6 +15,7 @@
 #include "tools/scenario/leader_based.h"
 #include "tools/scenario/raft_membership.h"
 #include "tools/scenario/world_scenario.h"
+#include "viewer/views.h"
 
 namespace consensus_lab::scenario {
 
@@ -43,6 +44,7 @@ class RaftScenario final
     cluster_ = std::make_unique<RaftCluster>(cluster::RaftOptions{
         .servers = nodes, .members = membership_.first_members(nodes), .seed = seed});
     attach_narration(narration);
+    if (narration.page) viewer::record(*cluster_, *narration.page);
   }
 
  protected:

@@ -6,6 +6,7 @@
 
 #include "tools/scenario/protocol.h"
 #include "tools/scenario/script.h"
+#include "viewer/page.h"
 
 namespace consensus_lab::scenario {
 
@@ -37,9 +38,19 @@ class Session::Impl {
             "'" + command + "' 属于文件头，应写在第一条别的命令之前"});
     }
     echo(line);
-    protocol_->execute(line);
+    if (page_) {
+      page_->start_step({"line " + std::to_string(line.number) + ": " + line.text(),
+                         "第 " + std::to_string(line.number) + " 行：" + line.text()});
+    }
+    if (command != "expect" || !page_) {
+      protocol_->execute(line);
+    } else {
+      expect(line);
+    }
     check();
   }
+
+  viewer::Page* page() { return page_.get(); }
 
   // After the last line: a file that is all header still builds its cluster.
   void finish() {
@@ -61,6 +72,7 @@ class Session::Impl {
             "未知的协议 '" + line[1] + "'（可用：`paxos`、`multipaxos`、`raft`）"});
     }
     protocol_ = entry->second();
+    protocol_name_ = line[1];
   }
 
   void nodes(const Line& line) {
@@ -83,13 +95,29 @@ class Session::Impl {
     seed_ = parse_number(line[1], {"the seed", "种子"});
   }
 
+  // An expectation, as a check of the page: whether it held.
+  void expect(const Line& line) {
+    try {
+      protocol_->execute(line);
+    } catch (const ScenarioError& error) {
+      if (error.kind() == ScenarioError::Kind::expect) page_->add_check(line.text(), false);
+      throw;
+    }
+    page_->add_check(line.text(), true);
+  }
+
   void start() {
     if (nodes_.empty())
       fail({"the header must name the nodes (`nodes ID…`) before any other command",
             "文件头必须先写出节点（`nodes ID…`），再写别的命令"});
     started_ = true;
+    if (options_.html) {
+      page_ = std::make_unique<viewer::Page>(
+          protocol_name_, options_.title.value_or(narration::Text{}),
+          options_.lang, nodes_);
+    }
     protocol_->start(nodes_, options_.seed.value_or(seed_),
-                     {options_.trace, options_.lang, options_.colour, &out_});
+                     {options_.trace, options_.lang, options_.colour, &out_, page_.get()});
   }
 
   void echo(const Line& line) {
@@ -113,6 +141,8 @@ class Session::Impl {
   RunOptions options_;
   std::ostream& out_;
   std::unique_ptr<ProtocolScenario> protocol_;
+  std::string protocol_name_;
+  std::unique_ptr<viewer::Page> page_;  // with RunOptions::html
   std::vector<NodeId> nodes_;
   std::uint64_t seed_ = 1;
   bool started_ = false;
@@ -130,6 +160,9 @@ void Session::finish() {
 }
 ProtocolScenario* Session::protocol() {
   return impl_->protocol();
+}
+viewer::Page* Session::page() {
+  return impl_->page();
 }
 int Session::current_line() const {
   return impl_->current_line();
@@ -157,6 +190,20 @@ void report(std::ostream& err, const std::string& where, ScenarioError::Kind kin
       << reason << '\n';
 }
 
+// The page of a run that ended with `status` at `where`: its verdict, then
+// the file. False when it cannot be written.
+bool write_page(viewer::Page& page, const std::string& path, int status,
+                const std::string& where) {
+  if (status == 0) {
+    page.set_verdict({"every expectation holds", "每个期望都成立"}, true);
+  } else {
+    page.set_verdict({"the run stops at " + where, "运行停在 " + where}, false);
+  }
+  std::ofstream out(path);
+  if (out) page.write(out);
+  return static_cast<bool>(out);
+}
+
 }  // namespace
 
 int run_file(const std::string& path, const RunOptions& options, std::ostream& out,
@@ -169,7 +216,9 @@ int run_file(const std::string& path, const RunOptions& options, std::ostream& o
     return 2;
   }
   const std::vector<Line> lines = read_script(file);
-  Session run(options, out);
+  RunOptions titled = options;
+  if (!titled.title) titled.title = narration::Text{"Scenario " + path, "场景 " + path};
+  Session run(titled, out);
   const auto where = [&] { return path + ':' + std::to_string(std::max(run.current_line(), 1)); };
   int status = 0;
   try {
@@ -190,6 +239,11 @@ int run_file(const std::string& path, const RunOptions& options, std::ostream& o
   }
   if (auto* protocol = run.protocol()) {
     protocol->flush_narration();
+    if (options.html && !write_page(*run.page(), *options.html, status, where())) {
+      report(err, *options.html, error_kind,
+             Text{"cannot write the page", "无法写入网页"}.in(options.lang), options.lang);
+      status = std::max(status, 2);
+    }
     if (options.diagram) {
       std::ofstream diagram(*options.diagram);
       if (diagram) protocol->write_diagram(diagram, options.lang);

@@ -12,7 +12,12 @@
 #include <vector>
 
 #include "narration/line.h"
+#include "narration/text.h"
 #include "tools/scenario/script.h"
+
+namespace consensus_lab::viewer {
+class Page;
+}
 
 namespace consensus_lab::scenario {
 
@@ -21,6 +26,9 @@ struct RunOptions {
   narration::Lang lang = narration::Lang::en;
   bool colour = false;
   std::optional<std::string> diagram;  // write a Mermaid sequence diagram here
+  std::optional<std::string> html;     // write the run viewer's page here (docs/viewer.md)
+  // The page's title (run_file, when none is given: "Scenario FILE").
+  std::optional<narration::Text> title;
   std::optional<std::uint64_t> seed;   // overrides the file's `seed`
 };
 
@@ -43,6 +51,9 @@ class Session {
   // The protocol, once the header is over (nullptr before).
   ProtocolScenario* protocol();
   int current_line() const;
+  // With RunOptions::html: the run so far, as the viewer shows it (none before
+  // the header is over).
+  viewer::Page* page();
 
  private:
   class Impl;

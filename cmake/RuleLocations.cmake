@@ -1,0 +1,38 @@
+# Where each protocol's switchable rules are read in its code, for the run
+# viewer's source links (viewer/rules.cpp): for every rule of paxos/,
+# multipaxos/ and raft/, the first line (files in name order) that reads
+# `rules.NAME` or `rules_.NAME`. Run at build time, so that a link follows the
+# code when it moves:
+#   cmake -DSOURCE_DIR=… -DOUTPUT=…/rule_locations.inc -P RuleLocations.cmake
+cmake_policy(VERSION 3.22)
+set(entries "")
+foreach(protocol paxos multipaxos raft)
+  file(GLOB files RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/${protocol}/*.cpp")
+  list(SORT files)
+  set(seen "")
+  foreach(file IN LISTS files)
+    file(READ "${SOURCE_DIR}/${file}" content)
+    string(REGEX MATCHALL "rules_?\\.[a-z0-9_]+" uses "${content}")
+    list(REMOVE_DUPLICATES uses)
+    foreach(use IN LISTS uses)
+      string(REGEX REPLACE "^rules_?\\." "" name "${use}")
+      if(name IN_LIST seen)
+        continue()
+      endif()
+      list(APPEND seen "${name}")
+      string(FIND "${content}" "${use}" at)
+      string(SUBSTRING "${content}" 0 ${at} before)
+      string(REGEX MATCHALL "\n" newlines "${before}")
+      list(LENGTH newlines line)
+      math(EXPR line "${line} + 1")
+      string(APPEND entries "    {\"${protocol}\", \"${name}\", \"${file}\", ${line}},\n")
+    endforeach()
+  endforeach()
+endforeach()
+set(text "// Written by cmake/RuleLocations.cmake at build time: do not edit.\n${entries}")
+if(EXISTS "${OUTPUT}")
+  file(READ "${OUTPUT}" old)
+endif()
+if(NOT text STREQUAL old)
+  file(WRITE "${OUTPUT}" "${text}")
+endif()
