@@ -42,6 +42,11 @@ test("#next up to 'C does not answer Prepare 1': C promised 5, A and B promised 
   assert.equal(await v.text(page, "#position"), `${i + 1} / ${await v.count(page)}`);
   assert.match(await v.text(page, "#meta"), /\bC\b/);
   assert.ok((await page.locator("#line").getAttribute("class")).includes("tone-"), "the refusal is coloured");
+  // The few lines before it, greyed like a terminal: the last is the delivery.
+  const history = await page.$$eval("#history li", (ls) => ls.map((l) => l.textContent));
+  assert.ok(history.length >= 2, `#history: ${history}`);
+  assert.equal(history.at(-1), "[0 ms] C receives Prepare 1 from client1");
+  assert.match(await v.text(page, "#step-now"), /^Step 3: A and B receive Prepare 5/);
 });
 
 test("#rule shows promise 1, and its link points at the line of paxos/acceptor.cpp that applies it", async () => {
