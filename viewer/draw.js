@@ -191,7 +191,8 @@ function renderNarration() {
     before.push(el("li", null, `[${events[j].t} ms] ${describe(events[j])}`));
   }
   $("history").replaceChildren(...before);
-  $("meta").textContent = `${ui("event")} ${pos + 1} · ${e.n ?? ""} · ${e.t} ms`;
+  const where = e.n ?? (e.from ? e.from + " → " + e.to : null);  // a partition has neither
+  $("meta").textContent = [`${ui("event")} ${pos + 1}`, where, `${e.t} ms`].filter(Boolean).join(" · ");
   const line = $("line");
   line.textContent = describe(e);
   line.className = e.tone ? "tone-" + e.tone : (e.k === "drop" || e.k === "crash" || e.k === "violation") ? "tone-bad" : "";
