@@ -258,8 +258,12 @@ Millis leaderless_after(ClusterFolder& folder, const std::function<void(const No
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
+// How long each stop leaves the cluster without a leader is a figure, printed
+// (docs/real-cluster.md §3.2), not asserted: on a loaded machine either can
+// take longer.
 TEST_CASE(
-    "real raft cluster: SIGTERM to the leader hands over at once, kill -9 waits for a timeout") {
+    "real raft cluster: SIGTERM to the leader hands over with TimeoutNow, and after either stop a new "
+    "leader serves") {
   ClusterFolder folder;
   NodeId stopped;
   const Millis graceful = leaderless_after(folder, [&](const NodeId& old) {
@@ -275,7 +279,6 @@ TEST_CASE(
       leaderless_after(folder, [&](const NodeId& old) { REQUIRE(folder.kill9(old)); });
   MESSAGE("without a leader: " << graceful << " ms after SIGTERM, " << killed
                                << " ms after kill -9");
-  CHECK(graceful < killed);
 }
 
 TEST_CASE("real cluster: membership changes refuse bad input in one line, and change nothing") {
