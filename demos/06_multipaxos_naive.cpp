@@ -85,15 +85,18 @@ int main(int argc, char** argv) {
                     {"client3", {"c1", "c2"}}},
       .seed = demo.options().seed,
       // --diagram, --msc and --html show slot 1, the first contested instance.
-      .on_start = [&](std::uint64_t slot, cluster::PaxosCluster& instance) {
-        if (slot == 1)
-          demo.record_page(instance, {"slot 1: three proposers compete for the first value",
-                                      "槽位 1：三个提议者争夺第一个值"});
-      },
-      .on_slot = [&](std::uint64_t slot, const cluster::PaxosCluster& instance) {
-        if (slot == 1)
-          demo.write_diagrams<narration::PaxosDescriber>(instance.world(), instance.participants());
-      }};
+      .on_start =
+          [&](std::uint64_t slot, cluster::PaxosCluster& instance) {
+            if (slot == 1)
+              demo.record_page(instance, {"slot 1: three proposers compete for the first value",
+                                          "槽位 1：三个提议者争夺第一个值"});
+          },
+      .on_slot =
+          [&](std::uint64_t slot, const cluster::PaxosCluster& instance) {
+            if (slot == 1)
+              demo.write_diagrams<narration::PaxosDescriber>(instance.world(),
+                                                             instance.participants());
+          }};
   std::vector<cluster::NaiveSlot> slots;
   demo.step("six values, three proposers, five acceptors: fill the log slot by slot",
             "三个提议者、五个接受者、六个值：逐个槽位填满日志", [&] {

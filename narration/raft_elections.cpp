@@ -121,11 +121,12 @@ Line RaftElectionWords::describe(const NodeId& node, const event::RemovedTold& e
 
 Line RaftElectionWords::describe(const NodeId& node, const event::RemovedLearnt& e, Lang lang) {
   const std::string i = to_string(e.index);
-  return {lang == Lang::zh ? node + " 从领导者 " + e.from + " 得知索引 " + i +
-                                 " 处的配置已把它移除：在领导者再联系它之前，不再发起选举"
-                           : node + " learns from leader " + e.from + " that the configuration at " +
-                                 i + " removed it: it stands for no election until a leader "
-                                 "speaks to it",
+  return {lang == Lang::zh
+              ? node + " 从领导者 " + e.from + " 得知索引 " + i +
+                    " 处的配置已把它移除：在领导者再联系它之前，不再发起选举"
+              : node + " learns from leader " + e.from + " that the configuration at " + i +
+                    " removed it: it stands for no election until a leader "
+                    "speaks to it",
           Tone::warn};
 }
 

@@ -75,8 +75,7 @@ void Server::tell_if_removed(const NodeId& from, const Message& message, Effects
   const Term term = std::visit([](const auto& m) { return m.term; }, message);
   const bool stands =
       std::holds_alternative<RequestVote>(message) || std::holds_alternative<PreVote>(message);
-  const bool answers_later = term > hard_.current_term &&
-                             !raft::is_member(configuration(), from) &&
+  const bool answers_later = term > hard_.current_term && !raft::is_member(configuration(), from) &&
                              (std::holds_alternative<AppendReply>(message) ||
                               std::holds_alternative<SnapshotReply>(message));
   if (!stands && !answers_later) return;

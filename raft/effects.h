@@ -246,8 +246,8 @@ using Event = std::variant<
     event::TimeoutNowSent, event::TransferAborted, event::SubmitRefused, event::ReadStarted,
     event::ReadIndexSet, event::RoundConfirmed, event::ReadAnswered, event::ReadRefused,
     event::ConfigurationChanged, event::ConfigurationRefused, event::RemovedLeaderStepsDown,
-    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled, event::TermIgnored, event::RemovedTold,
-    event::RemovedLearnt, event::StaysOut>;
+    event::SnapshotTaken, event::SnapshotChunk, event::SnapshotInstalled, event::TermIgnored,
+    event::RemovedTold, event::RemovedLearnt, event::StaysOut>;
 
 using Effects = RoleEffects<Message, Persist, Event>;
 

@@ -21,7 +21,7 @@ LogIndex named_index(const AppendReply& m) {
 
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {
-      "request-vote",   "vote",        "append-entries",   "append-reply",  "pre-vote",
+      "request-vote",   "vote",        "append-entries",   "append-reply",   "pre-vote",
       "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply", "removed"};
   return names[message.index()];
 }

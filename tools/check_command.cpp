@@ -29,10 +29,9 @@ int status_of(const check::Counterexample& found, bool written) {
 // 0, or 2 when the page cannot be written (said on stderr).
 int write_page(const std::string& path, const std::string& html, narration::Lang lang) {
   std::ostringstream narration, report;  // the replay's report is the one just printed
-  scenario::RunOptions options{
-      .lang = lang,
-      .html = html,
-      .title = narration::Text{"Counterexample " + path, "反例 " + path}};
+  scenario::RunOptions options{.lang = lang,
+                               .html = html,
+                               .title = narration::Text{"Counterexample " + path, "反例 " + path}};
   if (scenario::run_file(path, options, narration, report) == 2) {
     std::cerr << report.str();
     return 2;

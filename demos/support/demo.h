@@ -151,8 +151,8 @@ class Demo {
   std::function<void()> flush_;
   std::shared_ptr<bool> muted_ = std::make_shared<bool>(false);
   std::unique_ptr<viewer::Page> page_;  // with --html: the run, as the viewer shows it
-  std::shared_ptr<void> cluster_;     // the demo's cluster, of one of three types…
-  std::function<void()> finish_run_;  // …and finish_run() of its world
+  std::shared_ptr<void> cluster_;       // the demo's cluster, of one of three types…
+  std::function<void()> finish_run_;    // …and finish_run() of its world
   int step_number_ = 0;
   int failed_checks_ = 0;
   int passed_checks_ = 0;

@@ -262,7 +262,8 @@ Millis leaderless_after(ClusterFolder& folder, const std::function<void(const No
 // (docs/real-cluster.md §3.2), not asserted: on a loaded machine either can
 // take longer.
 TEST_CASE(
-    "real raft cluster: SIGTERM to the leader hands over with TimeoutNow, and after either stop a new "
+    "real raft cluster: SIGTERM to the leader hands over with TimeoutNow, and after either stop a "
+    "new "
     "leader serves") {
   ClusterFolder folder;
   NodeId stopped;

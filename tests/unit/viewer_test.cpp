@@ -67,7 +67,8 @@ TEST_CASE("viewer: JSON text is escaped, and </ cannot end the page's script ele
   CHECK(w.text() == R"({"a":[1,true],"b":"x"})");
 }
 
-TEST_CASE("viewer: at the event where A ignores Prepare 1, A's card says promised 5, by promise 1") {
+TEST_CASE(
+    "viewer: at the event where A ignores Prepare 1, A's card says promised 5, by promise 1") {
   const std::string trace = trace_of(kPromise1);
   const std::string ignored = event_saying(trace, "A does not answer Prepare 1");
   CHECK(ignored.find(R"("rule":"promise1")") != std::string::npos);
@@ -76,8 +77,7 @@ TEST_CASE("viewer: at the event where A ignores Prepare 1, A's card says promise
   CHECK(ignored.find("A 不响应准备请求 1") != std::string::npos);
   // A's card changed when it promised 5, not when it ignored Prepare 1.
   const std::string promised = event_saying(trace, "A promises 5");
-  CHECK(promised.find(R"("A":{"role":"acceptor","fields":[["promised","5"])") !=
-        std::string::npos);
+  CHECK(promised.find(R"("A":{"role":"acceptor","fields":[["promised","5"])") != std::string::npos);
   CHECK(ignored.find(R"("cards")") == std::string::npos);
   // Each line of the file is a chapter; the expectation is a check that held.
   CHECK(trace.find(R"("en":"line 8: deliver client1 A")") != std::string::npos);
