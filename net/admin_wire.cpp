@@ -8,7 +8,7 @@ namespace consensus_lab::net {
 
 bool is_admin_request(std::string_view line) {
   const std::string_view first = line.substr(0, line.find(' '));
-  return first == "meet" || first == "change" || first == "members";
+  return first == "meet" || first == "change" || first == "members" || first == "watch";
 }
 
 std::string encode(const AdminRequest& request) {
@@ -19,6 +19,7 @@ std::string encode(const AdminRequest& request) {
           },
           [](const ChangeRequest& c) { return LineWriter("change").command(c.change).done(); },
           [](const MembersRequest&) { return std::string("members"); },
+          [](const WatchRequest&) { return std::string("watch"); },
       },
       request);
 }
@@ -51,14 +52,16 @@ ChangeRequest read_change(LineReader& r) {
 }  // namespace
 
 AdminRequest decode_admin_request(std::string_view line) {
-  return decode_line(
-      line, "meet, change or members", [](LineReader& r, std::string_view verb) -> AdminRequest {
-        if (verb == "meet") return read_meet(r);
-        if (verb == "change") return read_change(r);
-        if (verb == "members") return MembersRequest{};
-        throw unknown_word({"request", "请求"}, verb,
-                           {" (meet, change or members)", "（meet、change 或 members）"});
-      });
+  return decode_line(line, "meet, change, members or watch",
+                     [](LineReader& r, std::string_view verb) -> AdminRequest {
+                       if (verb == "meet") return read_meet(r);
+                       if (verb == "change") return read_change(r);
+                       if (verb == "members") return MembersRequest{};
+                       if (verb == "watch") return WatchRequest{};
+                       throw unknown_word({"request", "请求"}, verb,
+                                          {" (meet, change, members or watch)",
+                                           "（meet、change、members 或 watch）"});
+                     });
 }
 
 }  // namespace consensus_lab::net

@@ -8,6 +8,9 @@
 //                              redirect ID | retry | error TEXT
 //   members                  → value "VOTERS LEARNERS committed|pending"
 //                              (the leader; each list "A,B,C" or "-")
+//   watch                    → the node's events from now on, one per line,
+//                              until the connection closes (the live view:
+//                              net/live_report.h)
 //
 // The decoder is as strict as the others: a malformed line closes the
 // connection.
@@ -31,7 +34,8 @@ struct ChangeRequest {
   Command change;  // Command::learner, add or remove
 };
 struct MembersRequest {};
-using AdminRequest = std::variant<MeetRequest, ChangeRequest, MembersRequest>;
+struct WatchRequest {};
+using AdminRequest = std::variant<MeetRequest, ChangeRequest, MembersRequest, WatchRequest>;
 
 // Does this client line start with one of the words above?
 bool is_admin_request(std::string_view line);

@@ -99,6 +99,14 @@ void IncomingConnection::reply(std::string line) {
   write();
 }
 
+void IncomingConnection::push(const std::string& line) {
+  if (!socket_.is_open()) return;
+  if (out_.size() > (1u << 20)) return close();
+  out_ += line;
+  out_ += '\n';
+  write();
+}
+
 void IncomingConnection::write() {
   if (!writing_.empty() || out_.empty()) return;
   writing_.swap(out_);

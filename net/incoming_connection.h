@@ -24,6 +24,10 @@ class IncomingConnection : public std::enable_shared_from_this<IncomingConnectio
   // closed its sending side (`nc -N`, a script that writes and waits).
   void expect_answer() { ++awaiting_; }
   void reply(std::string line);
+  // A line for a watcher (the live view): not an answer. A watcher that
+  // falls more than a megabyte behind is dropped (it reconnects).
+  void push(const std::string& line);
+  bool is_open() const { return socket_.is_open(); }
   void close();
   // The peer's id, or "a connection from 127.0.0.1:51234" ("127.0.0.1:51234" in
   // Chinese): for the log.

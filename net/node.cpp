@@ -165,6 +165,7 @@ bool Node::step_with(const std::function<NodeEffects()>& run) {
 
 void Node::carry_out(NodeEffects effects) {
   for (const auto& line : effects.narration) log_.say(line.text, line.tone);
+  for (auto& line : effects.report) report_.push_back(std::move(line));
   for (const auto& applied : effects.applied) {
     for (const auto& [to, reply] : waiting_.applied(applied.command, applied.value)) {
       answer(to, reply);
@@ -235,6 +236,7 @@ void Node::flush() {
   outbox_.clear();
   for (auto& [connection, line] : replies_) connection->reply(std::move(line));
   replies_.clear();
+  tell_watchers();
 }
 
 // ---- from connections ---------------------------------------------------------------

@@ -127,6 +127,11 @@ class Node {
   bool hand_over();
   void stop_now();
 
+  // ---- the live view's watchers (net/node_watch.cpp) ----
+  void watch(const std::shared_ptr<IncomingConnection>& from);
+  void tell_watchers();
+  void keep_telling();
+
   asio::io_context io_{1};
   const NodeOptions& options_;
   NodeLog log_;
@@ -152,6 +157,12 @@ class Node {
   std::vector<std::pair<Command, std::shared_ptr<IncomingConnection>>> changes_;
   bool stopping_ = false, stopped_ = false;
   asio::steady_timer stop_timer_{io_};
+  // Connections that watch this node (`conlab view`), and what this batch
+  // tells them: sent at the flush, after the state it shows is durable.
+  std::vector<std::weak_ptr<IncomingConnection>> watchers_;
+  std::vector<std::string> report_;
+  asio::steady_timer alive_timer_{io_};
+  Clock::time_point card_told_{};
 };
 
 }  // namespace consensus_lab::net

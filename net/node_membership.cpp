@@ -39,6 +39,7 @@ void Node::admin_line(const std::shared_ptr<IncomingConnection>& from, const std
   } catch (const DecodeError& error) {
     return reject(*from, error.reason());
   }
+  if (std::holds_alternative<WatchRequest>(request)) return watch(from);  // net/node_watch.cpp
   from->expect_answer();
   if (!runner_->changes_membership()) {
     answer(from, Reply{Reply::Kind::error,

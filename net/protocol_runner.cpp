@@ -112,6 +112,7 @@ NodeEffects ProtocolRunner::carry_out(Effects effects) {
   if (effects.persist && store_ != nullptr) store_->write(*effects.persist);
   NodeEffects out;
   for (const auto& event : effects.events) {
+    if (report_) report_->event(event, out.report);
     if (!options_.quiet || notable(event)) {
       if (auto line = describe(options_.id, event, options_.lang)) out.narration.push_back(*line);
     }
@@ -120,7 +121,11 @@ NodeEffects ProtocolRunner::carry_out(Effects effects) {
     }
     if (auto read = read_done_in(event)) out.reads.push_back(std::move(*read));
   }
-  for (auto& outgoing : effects.send) out.send.emplace_back(outgoing.to, encode(outgoing.message));
+  for (auto& outgoing : effects.send) {
+    std::string line = encode(outgoing.message);
+    if (report_) report_->sent(outgoing.to, outgoing.message, line, out.report);
+    out.send.emplace_back(outgoing.to, std::move(line));
+  }
   out.wake_at = effects.wake_at;
   return out;
 }
@@ -132,11 +137,16 @@ NodeEffects ProtocolRunner::start(Millis now) {
 NodeEffects ProtocolRunner::receive(Millis now, const NodeId& from, std::string_view line) {
   return std::visit(
       [&](auto& role) {
-        auto effects = role.handle(now, from, decode_for(role, line), random_);
+        const auto message = decode_for(role, line);
+        std::vector<std::string> delivered;
+        if (report_) report_->received(from, message, std::string(line), delivered);
+        auto effects = role.handle(now, from, message, random_);
         // The role checks a message before it changes anything: a refused
         // one has nothing to persist or send.
         if (effects.refused) return NodeEffects{.refused = std::move(effects.refused)};
-        return carry_out(std::move(effects));
+        NodeEffects out = carry_out(std::move(effects));
+        out.report.insert(out.report.begin(), delivered.begin(), delivered.end());
+        return out;
       },
       role_);
 }
@@ -176,6 +186,18 @@ std::optional<LocalRead> ProtocolRunner::read_locally(Millis now, const std::str
                         },
                     },
                     role_);
+}
+
+// ---- the live view -------------------------------------------------------------------
+
+void ProtocolRunner::watch() {
+  if (!report_) report_.emplace(options_.id);
+  report_->forget();
+}
+
+std::optional<std::string> ProtocolRunner::card_report() {
+  if (!report_) return std::nullopt;
+  return std::visit([&](const auto& role) { return report_->card(role); }, role_);
 }
 
 // ---- Raft reads without the log ----------------------------------------------------

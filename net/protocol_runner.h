@@ -16,6 +16,7 @@
 #include "common/types.h"
 #include "multipaxos/replica.h"
 #include "narration/line.h"
+#include "net/live_report.h"
 #include "net/system_random.h"
 #include "raft/server.h"
 
@@ -44,6 +45,9 @@ struct NodeEffects {
   std::vector<ReadDone> reads;
   std::vector<std::pair<NodeId, std::string>> send;  // one line (without '\n') to a peer
   std::optional<Millis> wake_at;
+  // For the live view (net/live_report.h), when the node is watched: what
+  // happened, in the view's lines.
+  std::vector<std::string> report;
   // The message was impossible — no node following the protocol could have
   // sent it (the role's check()) — and nothing at all was done: why.
   std::optional<narration::Text> refused;
@@ -80,6 +84,13 @@ class ProtocolRunner {
   // or a later one's NodeEffects::reads.
   NodeEffects read_without_log(Millis now, std::uint64_t id, const std::string& key);
 
+  // ---- the live view (net/live_report.h) ----
+  // From now on every step also tells what happened (NodeEffects::report).
+  void watch();
+  bool watched() const { return report_.has_value(); }
+  // "card CARD" when the node's card changed since it was last told.
+  std::optional<std::string> card_report();
+
   // ---- Raft membership changes and handing over (docs/real-cluster.md §3.1) ----
   bool changes_membership() const;  // Raft: yes; Multi-Paxos: not in real mode
   // A server this node can now reach joins those the protocol may address.
@@ -104,6 +115,7 @@ class ProtocolRunner {
   Store* store_;
   SystemRandom random_;
   Role role_;
+  std::optional<LiveReport> report_;
 };
 
 }  // namespace consensus_lab::net

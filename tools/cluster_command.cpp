@@ -56,7 +56,9 @@ struct ClusterOptions {
   std::string protocol = "raft", dir;
   std::size_t nodes = 3;
   bool in_memory = false, quiet = false;
-  RaftFeatureWords features;  // handed to every node as given
+  bool viewer = false;             // `conlab view` too (docs/viewer.md §5)
+  unsigned short viewer_port = 0;  // 0: a free one
+  RaftFeatureWords features;       // handed to every node as given
   narration::Lang lang = narration::Lang::en;
 };
 
@@ -88,6 +90,19 @@ std::optional<Cluster> read_cluster(const fs::path& folder) {
 
 namespace {
 
+// The live view started with the cluster (DIR/viewer.pid), if it still runs.
+void stop_viewer(const fs::path& folder) {
+  long pid = 0;
+  if (!(std::ifstream(folder / "viewer.pid") >> pid)) return;
+  std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  std::replace(args.begin(), args.end(), '\0', ' ');
+  if (args.find(" view --dir " + folder.string() + " ") != std::string::npos) {
+    kill(static_cast<pid_t>(pid), SIGINT);
+  }
+  fs::remove(folder / "viewer.pid");
+}
+
 // Stop the node processes listed in DIR/pids — only those that are still
 // this cluster's nodes: the pid of a node that was killed may belong to
 // another process by now.
@@ -109,6 +124,7 @@ int stop(const fs::path& folder, const CommandLine& line) {
     if (ours(pid)) stopped += kill(static_cast<pid_t>(pid), SIGINT) == 0;
   }
   fs::remove(folder / "pids");
+  stop_viewer(folder);
   std::cout << stopped_text(stopped, line.language());
   return 0;
 }
@@ -194,6 +210,21 @@ void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
                                options.lang);
 }
 
+// `conlab view` in the background, its output in DIR/viewer.log.
+void start_viewer(const ClusterOptions& options, const fs::path& folder, const std::string& self) {
+  const unsigned short port = options.viewer_port != 0 ? options.viewer_port : free_port();
+  NodeProcess viewer{.id = "viewer", .port = port};
+  viewer.args = {self, "view", "--dir", folder.string(), "--port", std::to_string(port)};
+  if (options.lang == narration::Lang::zh) viewer.args.insert(viewer.args.end(), {"--lang", "zh"});
+  viewer.log = (folder / "viewer.log").string();
+  const pid_t pid = spawn(viewer);
+  if (pid > 0) std::ofstream(folder / "viewer.pid") << pid << '\n';
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  std::cout << (options.lang == narration::Lang::zh
+                    ? "\n实时视图：在浏览器中打开 " + url + "（日志在 " + viewer.log + "）\n"
+                    : "\nLive view: open " + url + " in a browser (its log: " + viewer.log + ")\n");
+}
+
 int start(const ClusterOptions& options, const fs::path& folder, const CommandLine& line) {
   if (options.nodes < 1 || options.nodes > 9) return line.error(kNodesRange);
   if (fs::exists(folder / "pids")) {
@@ -221,7 +252,9 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
   }
   pids.close();
   std::ofstream(folder / "cluster.txt") << cluster << '\n';
+  std::ofstream(folder / "protocol") << options.protocol << '\n';
   print_how_to_use(options, folder, cluster, how_to_call(self));
+  if (options.viewer) start_viewer(options, folder, self.string());
   return 0;
 }
 
@@ -238,6 +271,12 @@ int cluster_command(int argc, char** argv) {
              {"where data directories, logs and cluster.txt go (default cluster-PROTOCOL)",
               "数据目录、日志和 cluster.txt 放在哪里（默认 cluster-PROTOCOL）"})
       .flag("in-memory", options.in_memory, {"nodes keep no durable state", "节点不持久化任何状态"})
+      .flag("viewer", options.viewer,
+            {"serve the live view of the cluster too (conlab view; docs/viewer.md)",
+             "同时提供集群的实时视图（conlab view；docs/viewer.md）"})
+      .value("viewer-port", options.viewer_port, "N",
+             {"the live view's port on 127.0.0.1 (default: a free one)",
+              "实时视图在 127.0.0.1 上的端口（默认：一个空闲端口）"})
       .flag("quiet", options.quiet,
             {"nodes log only start and stop, elections and term changes, and rejected input "
              "(for benchmarks)",

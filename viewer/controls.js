@@ -2,6 +2,7 @@
 // 5. Moving: go(i) is the one way the position changes.
 // ===================================================================
 function go(i) {
+  if (events.length === 0) return;         // a live page before its first events
   i = Math.max(0, Math.min(last, Math.round(Number(i))));
   if (Number.isNaN(i) || i === pos) return;
   state = stateAt(i);
@@ -89,7 +90,7 @@ function build() {
     $("steps").append(el("li", null, b));
     return b;
   });
-  $("slider").max = last;
+  $("slider").max = Math.max(0, last);
   $("goto-violation").hidden = !trace.violation;
 
   const click = { next: () => go(pos + 1), prev: () => go(pos - 1), "next-step": nextStep,
@@ -124,5 +125,5 @@ build();
 renderStatic();
 select(selected);
 measure();
-go(readHash() ?? 0);
+if (events.length > 0) go(readHash() ?? (live ? last : 0)); else render();
 window.viewer = { go, index: () => pos, count: () => events.length, lang: () => lang, setLang };

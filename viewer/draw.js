@@ -21,66 +21,17 @@ function describe(e) {
   const m = e.id != null ? messages.get(e.id) || {} : {};
   if (e.k === "partition") return ui("partition") + " " + groupsText(e.groups || []);
   if (e.k === "violation" && trace.violation) return tr(trace.violation);
-  return fill(UI[lang].kinds[e.k] ?? e.k, {
+  return fill(UI[lang].kinds[e.k] ?? String(e.k ?? ""), {
     n: e.n, from: m.from, to: m.to, until: e.until, msg: tr(m.msg) || m.ty || "",
   });
 }
+// A time: simulated ms on a static page; on a live one, seconds since the viewer started.
+function timeText(t) { return live ? (Number(t) / 1000).toFixed(1) + " s" : `${t} ms`; }
 function groupsText(groups) { return groups.map((g) => "{" + g.join(", ") + "}").join(" | "); }
 
 // The group (0, 1, …) a node is in while the network is partitioned, or -1.
 function groupOf(node) {
   return state.groups ? state.groups.findIndex((g) => g.includes(node)) : -1;
-}
-
-// ---- Cards: one per node; a card is redrawn only when it changed ----
-const cardEls = new Map();
-const drawn = new Map();                 // node -> what its card was drawn from
-function renderCards() {
-  for (const n of nodes) {
-    const card = state.cards[n] || { fields: [] };
-    const down = state.down.has(n);
-    const group = groupOf(n);
-    const was = drawn.get(n);
-    if (was && was.card === card && was.down === down && was.group === group && was.lang === lang) continue;
-    drawn.set(n, { card, down, group, lang });
-    fillCard(cardEls.get(n), n, card, down, group);
-  }
-}
-function fillCard(box, n, card, down, group) {
-  box.className = "card" + (card.role ? " role-" + card.role : "") + (n === selected ? " selected" : "");
-  if (card.badge) box.classList.add("role-" + card.badge);
-  box.dataset.down = String(down);
-  box.style.background = group >= 0 ? `color-mix(in srgb, var(--g${group % 4}) 9%, white)` : "";
-  const head = el("div", { class: "head" },
-    el("span", { class: "name" }, n),
-    card.role ? el("span", { class: "role" }, label(card.role)) : null,
-    card.badge ? el("span", { class: "badge" }, label(card.badge)) : null,
-    down ? el("span", { class: "tag down-tag" }, ui("down")) : null,
-    group >= 0 ? el("span", { class: "tag group-tag", style: `background: var(--g${group % 4})` },
-      ui("group", { g: group + 1 })) : null);
-  const fields = el("dl", { class: "fields" }, ...(card.fields || []).map(([key, value]) =>
-    el("div", { class: "field", "data-key": key },
-      el("dt", { class: "key" }, label(key)), el("dd", { class: "value" }, String(value)))));
-  box.replaceChildren(head, fields);
-  if (card.log || card.base) box.append(drawLog(card));
-}
-// The log as small boxes: the snapshot base as one box, then the last
-// entries that fit in LOG_ROWS rows, with "… k" for those left out.
-let entriesShown = MAX_ENTRIES;
-function drawLog(card) {
-  const log = card.log || [];
-  const boxes = [];
-  if (card.base) boxes.push(el("span", { class: "entry snap", title: ui("snapshot", { i: card.base }) }, "≤ " + card.base));
-  const room = entriesShown - boxes.length;
-  const cut = log.length > room || card.omitted ? room - 1 : room;
-  const left = Math.max(0, log.length - cut) + (card.omitted || 0);
-  if (left > 0) boxes.push(el("span", { class: "entry more", title: ui("earlier", { k: left }) }, el("b", null, "…"), el("i", null, String(left))));
-  for (const e of log.slice(log.length - Math.min(cut, log.length))) {
-    boxes.push(el("span", { class: "entry", "data-index": e.i, "data-committed": String(!!e.ok),
-      title: `${e.i} · ${e.t} · ${e.c}` }, el("b", null, String(e.i)), el("i", null, String(e.t)),
-      el("span", null, String(e.c))));
-  }
-  return el("div", { class: "log" }, ...boxes);
 }
 
 // ---- The partition line above the cards ----
@@ -188,14 +139,15 @@ function renderNarration() {
   $("step-now").textContent = step >= 0 ? tr(steps[step]) : "";
   const before = [];
   for (let j = Math.max(0, pos - HISTORY); j < pos; j++) {
-    before.push(el("li", null, `[${events[j].t} ms] ${describe(events[j])}`));
+    before.push(el("li", null, `[${timeText(events[j].t)}] ${describe(events[j])}`));
   }
   $("history").replaceChildren(...before);
   const where = e.n ?? (e.from ? e.from + " → " + e.to : null);  // a partition has neither
-  $("meta").textContent = [`${ui("event")} ${pos + 1}`, where, `${e.t} ms`].filter(Boolean).join(" · ");
+  $("meta").textContent = [`${ui("event")} ${pos + 1}`, where, timeText(e.t)].filter(Boolean).join(" · ");
   const line = $("line");
   line.textContent = describe(e);
-  line.className = e.tone ? "tone-" + e.tone : (e.k === "drop" || e.k === "crash" || e.k === "violation") ? "tone-bad" : "";
+  line.className = e.tone ? "tone-" + e.tone : (e.k === "drop" || e.k === "crash" || e.k === "violation") ? "tone-bad"
+    : e.k === "silent" ? "tone-warn" : "";
   const box = $("rule");
   const rule = e.rule && trace.rules && trace.rules[e.rule];
   box.hidden = !rule;
@@ -235,7 +187,7 @@ function renderSteps() {
 function renderPosition() {
   $("slider").value = pos;
   $("position").textContent = `${pos + 1} / ${events.length}`;
-  $("time").textContent = `${events[pos].t} ms`;
+  $("time").textContent = timeText(events[pos].t);
   const v = trace.violation;
   const banner = $("violation");
   banner.hidden = !(v && pos >= v.at);
@@ -243,6 +195,11 @@ function renderPosition() {
 }
 
 function render() {
+  if (pos < 0) {                           // a live page before its first events
+    $("position").textContent = "0 / 0";
+    $("line").textContent = ui("waiting");
+    return;
+  }
   renderPosition();
   renderPartition();
   renderCards();

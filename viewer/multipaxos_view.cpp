@@ -31,18 +31,20 @@ std::vector<LogRow> rows(const multipaxos::ReplicaHardState& state, std::uint64_
     const auto accepted = state.accepted.find(slot);
     const auto chosen = state.chosen.find(slot);
     LogRow row{.index = value};
-    if (accepted != state.accepted.end()) row.term = paxos::to_string(accepted->second.ballot);
-    row.command = to_string(chosen != state.chosen.end() ? chosen->second
-                                                         : accepted->second.command);
     row.committed = chosen != state.chosen.end();
+    // A slot learned chosen (from the master's catch-up) may hold another
+    // proposal it accepted earlier: its ballot is not the chosen one's.
+    if (accepted != state.accepted.end() &&
+        (!row.committed || accepted->second.command == chosen->second)) {
+      row.term = paxos::to_string(accepted->second.ballot);
+    }
+    row.command = to_string(row.committed ? chosen->second : accepted->second.command);
     out.push_back(std::move(row));
   }
   return out;
 }
 
-Card card_of(const cluster::MultiPaxosCluster& cluster, const NodeId& id) {
-  const multipaxos::Replica* replica = cluster.replica(id);
-  const multipaxos::ReplicaHardState& state = cluster.state(id);
+Card card_of(const multipaxos::Replica* replica, const multipaxos::ReplicaHardState& state) {
   Card card{.role = replica ? std::string(kRoleKeys[static_cast<std::size_t>(replica->role())])
                             : "down"};
   card.fields.emplace_back("promised", state.promised ? paxos::to_string(*state.promised) : "—");
@@ -61,6 +63,12 @@ Card card_of(const cluster::MultiPaxosCluster& cluster, const NodeId& id) {
   return card;
 }
 
+}  // namespace
+
+Card card_of(const multipaxos::Replica& replica) {
+  return card_of(&replica, replica.hard_state());
+}
+
 // The rule behind a decision (multipaxos/rules.h).
 std::optional<std::string> rule_of(const multipaxos::Event& event) {
   namespace e = multipaxos::event;
@@ -73,7 +81,7 @@ std::optional<std::string> rule_of(const multipaxos::Event& event) {
   return std::nullopt;
 }
 
-void add_labels(Page& page) {
+void describe_multipaxos(Page& page) {
   page.label("follower", {"follower", "跟随者"});
   page.label("candidate", {"candidate", "候选人"});
   page.label("master", {"master", "主节点"});
@@ -82,17 +90,16 @@ void add_labels(Page& page) {
   page.label("commit", {"chosen up to", "已选定到"});
   page.label("lease", {"lease until", "租约到"});
   page.label("members", {"members", "成员"});
+  add_rules(page, "multipaxos", multipaxos::kRuleNames);
 }
 
-}  // namespace
-
 void record(cluster::MultiPaxosCluster& cluster, Page& page) {
-  add_labels(page);
-  add_rules(page, "multipaxos", multipaxos::kRuleNames);
+  describe_multipaxos(page);
   const cluster::MultiPaxosCluster* watched = &cluster;
   ProtocolView<multipaxos::Event> view{
-      .card = [watched](const NodeId& id) { return card_of(*watched, id); },
-      .rule_of = rule_of};
+      .card =
+          [watched](const NodeId& id) { return card_of(watched->replica(id), watched->state(id)); },
+      .rule_of = [](const multipaxos::Event& e) { return rule_of(e); }};
   cluster.world().add_listener(
       Recorder<multipaxos::Message, multipaxos::Event, narration::MultiPaxosDescriber>(
           page, cluster.participants(), std::move(view)));

@@ -28,7 +28,8 @@ std::string to_json(const Card& card) {
   w.begin_object().key("role").value(card.role);
   if (card.badge) w.key("badge").value(*card.badge);
   w.key("fields").begin_array();
-  for (const auto& [name, value] : card.fields) w.begin_array().value(name).value(value).end_array();
+  for (const auto& [name, value] : card.fields)
+    w.begin_array().value(name).value(value).end_array();
   w.end_array();
   if (card.log) {
     w.key("log").begin_array();
@@ -45,7 +46,9 @@ std::string to_json(const Card& card) {
 
 Page::Page(std::string protocol, narration::Text title, narration::Lang lang,
            std::vector<NodeId> nodes)
-    : protocol_(std::move(protocol)), title_(std::move(title)), lang_(lang),
+    : protocol_(std::move(protocol)),
+      title_(std::move(title)),
+      lang_(lang),
       nodes_(std::move(nodes)) {}
 
 void Page::label(const std::string& key, narration::Text words) {
@@ -75,6 +78,13 @@ void Page::set_verdict(narration::Text text, bool ok) {
 
 void Page::set_violation(narration::Text text, std::size_t at) {
   violation_.emplace(at, std::move(text));
+}
+
+std::string Page::events_json(std::size_t from) const {
+  JsonWriter w;
+  w.begin_object().key("events").begin_array();
+  for (std::size_t i = from; i < events_.size(); ++i) w.raw(events_[i]);
+  return w.end_array().end_object().take();
 }
 
 std::string Page::trace_json() const {
@@ -118,6 +128,9 @@ std::string Page::trace_json() const {
     w.key("violation").begin_object().key("at").value(std::uint64_t{violation_->first});
     w.key("en").value(violation_->second.en);
     w.key("zh").value(violation_->second.in(narration::Lang::zh)).end_object();
+  }
+  if (live_events_) {
+    w.key("live").begin_object().key("events").value(*live_events_).end_object();
   }
   return w.end_object().take();
 }

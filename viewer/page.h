@@ -68,6 +68,12 @@ class Page {
   // The run broke an invariant at event `at` (a checker counterexample).
   void set_violation(narration::Text text, std::size_t at);
 
+  // A live page (a real cluster, docs/viewer.md §5): it starts with the
+  // events so far and asks `path` for the ones after (GET path?from=N).
+  void set_live(std::string path) { live_events_ = std::move(path); }
+  // The events from `from` on, as the live page asks for them: {"events":[…]}.
+  std::string events_json(std::size_t from) const;
+
   // The page: viewer/page.html with this trace in it.
   void write(std::ostream& out) const;
   std::string trace_json() const;
@@ -98,6 +104,7 @@ class Page {
   std::vector<Check> checks_;
   std::optional<std::pair<narration::Text, bool>> verdict_;
   std::optional<std::pair<std::size_t, narration::Text>> violation_;
+  std::optional<std::string> live_events_;
 };
 
 // The page's HTML, CSS and JavaScript (viewer/page.html, compiled in).

@@ -84,7 +84,7 @@ void record(cluster::PaxosCluster& cluster, Page& page) {
   const cluster::PaxosCluster* watched = &cluster;
   ProtocolView<paxos::Event> view{
       .card = [watched](const NodeId& id) { return card_of(*watched, id); },
-      .rule_of = rule_of};
+      .rule_of = [](const paxos::Event& e) { return rule_of(e); }};
   cluster.world().add_listener(
       Recorder<paxos::Message, paxos::Event, narration::PaxosDescriber>(
           page, cluster.participants(), std::move(view)));

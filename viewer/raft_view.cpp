@@ -24,8 +24,8 @@ std::string names(const std::vector<NodeId>& ids) {
 std::vector<LogRow> rows(const raft::Log& log, raft::LogIndex commit) {
   std::vector<LogRow> out;
   const std::uint64_t last = log.last_index().value;
-  const std::uint64_t first = std::max(log.base_index().value + 1,
-                                       last >= kShownEntries ? last - kShownEntries + 1 : 1);
+  const std::uint64_t first =
+      std::max(log.base_index().value + 1, last >= kShownEntries ? last - kShownEntries + 1 : 1);
   for (std::uint64_t i = first; i <= last; ++i) {
     const raft::LogEntry& entry = log.entry(raft::LogIndex{i});
     out.push_back({i, raft::to_string(entry.term), to_string(entry.command), i <= commit.value});
@@ -33,9 +33,7 @@ std::vector<LogRow> rows(const raft::Log& log, raft::LogIndex commit) {
   return out;
 }
 
-Card card_of(const cluster::RaftCluster& cluster, const NodeId& id) {
-  const raft::Server* server = cluster.server(id);
-  const raft::RaftHardState& state = cluster.state(id);
+Card card_of(const raft::Server* server, const raft::RaftHardState& state, const NodeId& id) {
   Card card{.role = server ? std::string(raft::to_string(server->role())) : "down"};
   card.fields.emplace_back("term", raft::to_string(state.current_term));
   card.fields.emplace_back("voted", state.voted_for.value_or("—"));
@@ -53,6 +51,12 @@ Card card_of(const cluster::RaftCluster& cluster, const NodeId& id) {
   card.base = state.log.base_index().value;
   if (!card.log->empty()) card.omitted = card.log->front().index - card.base - 1;
   return card;
+}
+
+}  // namespace
+
+Card card_of(const raft::Server& server) {
+  return card_of(&server, server.hard_state(), server.config().self);
 }
 
 // The rule behind a decision (raft/rules.h).
@@ -74,7 +78,7 @@ std::optional<std::string> rule_of(const raft::Event& event) {
   return std::nullopt;
 }
 
-void add_labels(Page& page) {
+void describe_raft(Page& page) {
   page.label("follower", {"follower", "跟随者"});
   page.label("candidate", {"candidate", "候选人"});
   page.label("pre-candidate", {"pre-candidate", "预候选人"});
@@ -86,17 +90,17 @@ void add_labels(Page& page) {
   page.label("commit", {"commit index", "已提交索引"});
   page.label("voters", {"voters", "投票成员"});
   page.label("learners", {"learners", "学习者"});
+  add_rules(page, "raft", raft::kRuleNames);
 }
 
-}  // namespace
-
 void record(cluster::RaftCluster& cluster, Page& page) {
-  add_labels(page);
-  add_rules(page, "raft", raft::kRuleNames);
+  describe_raft(page);
   const cluster::RaftCluster* watched = &cluster;
-  ProtocolView<raft::Event> view{
-      .card = [watched](const NodeId& id) { return card_of(*watched, id); },
-      .rule_of = rule_of};
+  ProtocolView<raft::Event> view{.card =
+                                     [watched](const NodeId& id) {
+                                       return card_of(watched->server(id), watched->state(id), id);
+                                     },
+                                 .rule_of = [](const raft::Event& e) { return rule_of(e); }};
   cluster.world().add_listener(Recorder<raft::Message, raft::Event, narration::RaftDescriber>(
       page, cluster.participants(), std::move(view)));
 }

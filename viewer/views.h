@@ -4,9 +4,14 @@
 // Call it right after the cluster is built, before anything happens.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "cluster/multipaxos_cluster.h"
 #include "cluster/paxos_cluster.h"
 #include "cluster/raft_cluster.h"
+#include "multipaxos/replica.h"
+#include "raft/server.h"
 #include "viewer/page.h"
 
 namespace consensus_lab::viewer {
@@ -14,5 +19,15 @@ namespace consensus_lab::viewer {
 void record(cluster::PaxosCluster& cluster, Page& page);
 void record(cluster::MultiPaxosCluster& cluster, Page& page);
 void record(cluster::RaftCluster& cluster, Page& page);
+
+// ---- a real node's side of the live view (docs/viewer.md §5) ----
+// The page's words and rules for a protocol's cards ("raft", "multipaxos").
+void describe_raft(Page& page);
+void describe_multipaxos(Page& page);
+// A node's card now, and the rule (a key of the page's rules) behind an event.
+Card card_of(const raft::Server& server);
+Card card_of(const multipaxos::Replica& replica);
+std::optional<std::string> rule_of(const raft::Event& event);
+std::optional<std::string> rule_of(const multipaxos::Event& event);
 
 }  // namespace consensus_lab::viewer

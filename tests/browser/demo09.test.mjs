@@ -50,6 +50,9 @@ test("A crashes: its card is down", async () => {
   assert.match(await v.line(page), /^A crashes/);
   assert.equal(await down("A"), "true");
   assert.ok(await page.locator('.card[data-node="A"] .down-tag').isVisible());
+  // Said once: one mark "crashed", no role or badge beside it.
+  assert.equal(await page.locator('.card[data-node="A"] .down-tag').innerText(), "crashed");
+  assert.equal(await page.locator('.card[data-node="A"] :is(.role, .badge)').count(), 0);
   assert.equal(await down("B"), "false");
   assert.equal(await down("C"), "false");
 });
@@ -70,6 +73,11 @@ test("after the failover: B is master with x←1, y←2, noop, w←4, v←5 all 
 test("A restarts and catches up: at the end the three logs are equal and chosen", async () => {
   await v.stepUntil(page, (l) => /^A restarts/.test(l));
   assert.equal(await down("A"), "false");
+  // Its card is the one read while it was down: it says "restarting", not a role.
+  assert.equal(await page.locator('.card[data-node="A"] .down-tag').innerText(), "restarting");
+  await page.click("#next");
+  assert.equal(await role("A"), "follower");
+  assert.equal(await page.locator('.card[data-node="A"] .down-tag').count(), 0);
   await page.click("#last");
   for (const n of ["A", "B", "C"]) {
     const slots = await v.log(page, n);

@@ -72,6 +72,20 @@ test("stepping on: A steps back, and B's log becomes the leader's", async () => 
   assert.deepEqual(v.commands(b).slice(-2), ["noop", "x←3"]);
 });
 
+test("the repair is shown as a change: (7, 3) struck out, (7, 4) and (8, 4) lit, for that event only", async () => {
+  const at = await v.findEvent(page, (l) => /^B deletes 1 conflicting entry from index 7/.test(l));
+  const marks = () => page.$$eval('.card[data-node="B"] .entry', (boxes) => boxes.map((b) =>
+    b.classList.contains("gone") ? "-" + b.dataset.goneIndex + "/" + b.title.split(" · ")[1]
+      : b.classList.contains("fresh") ? "+" + b.dataset.index : b.dataset.index));
+  assert.deepEqual(await marks(), ["1", "2", "3", "4", "5", "6", "-7/3", "+7", "+8"]);
+  assert.equal(await page.locator('.card[data-node="A"] .entry.fresh, .card[data-node="A"] .entry.gone').count(), 0);
+  await page.keyboard.press("ArrowRight");
+  assert.deepEqual(await marks(), ["1", "2", "3", "4", "5", "6", "7", "8"]);
+  await page.keyboard.press("ArrowLeft");                 // stepping back shows it again
+  assert.equal(await v.index(page), at);
+  assert.deepEqual(await marks(), ["1", "2", "3", "4", "5", "6", "-7/3", "+7", "+8"]);
+});
+
 test("at the end x←3 is committed on every server and the logs are equal", async () => {
   await page.keyboard.press("End");
   assert.equal(await v.index(page), (await v.count(page)) - 1);
