@@ -20,6 +20,11 @@
 // submitted after the previous one committed; "committed" means the proposer
 // (Basic Paxos) or the leader knows it. The leader-based protocols are
 // measured after their election; heartbeats are counted too.
+//
+// With --html FILE, a page for each protocol next to FILE (FILE-paxos.html,
+// FILE-multipaxos.html, FILE-raft.html), with the checks that concern it.
+// Basic Paxos's page shows the first command: each command is a fresh
+// instance, and with no faults the other nine run the same way.
 #include <algorithm>
 #include <functional>
 #include <iomanip>
@@ -88,22 +93,41 @@ class ChoosingMessages {
   std::size_t count_ = 0;
 };
 
+// With --html, the next chapter of `page`.
+void chapter(viewer::Page* page, const std::string& en, const std::string& zh) {
+  if (page != nullptr) page->start_step({en, zh});
+}
+
+// With --html, the page of Basic Paxos: the instance of the first command.
+void record_first_command(demos::Demo& demo, cluster::PaxosCluster& instance) {
+  chapter(demo.add_page(instance, {"Basic Paxos per value, the first of ten commands",
+                                   "每个值一次 Basic Paxos，十条命令中的第一条"}),
+          "x=1: the client proposes it to A, B and C (each of the ten commands is a fresh "
+          "instance like this one)",
+          "x=1：客户端向 A、B、C 提出它（十条命令每条都是这样一个新的实例）");
+}
+
 // Ten commands x=1 … x=10, one Basic Paxos instance each, with one proposer
-// and three acceptors.
-Row measure_basic_paxos(std::uint64_t seed) {
+// and three acceptors. The first instance is the one on the page.
+Row measure_basic_paxos(demos::Demo& demo) {
   std::vector<std::string> values;
   for (int i = 1; i <= kCommands; ++i) values.push_back("x=" + std::to_string(i));
   ChoosingMessages choosing;
   const auto slots =
       cluster::run_naive_log({.acceptors = {"A", "B", "C"},
                               .proposals = {{"client", values}},
-                              .seed = seed,
+                              .seed = demo.options().seed,
                               .latency_min = kLatency,
                               .latency_max = kLatency,
-                              .on_slot = [&](std::uint64_t, const cluster::PaxosCluster& instance) {
-                                for (const auto& record : instance.world().trace())
-                                  choosing(record);
-                              }});
+                              .on_start =
+                                  [&](std::uint64_t slot, cluster::PaxosCluster& instance) {
+                                    if (slot == 1) record_first_command(demo, instance);
+                                  },
+                              .on_slot =
+                                  [&](std::uint64_t, const cluster::PaxosCluster& instance) {
+                                    for (const auto& record : instance.world().trace())
+                                      choosing(record);
+                                  }});
   double messages = 0, delays = 0;
   for (const auto& slot : slots) {
     messages += static_cast<double>(slot.messages);
@@ -133,20 +157,25 @@ bool a_committed(const cluster::RaftCluster& cluster, int count) {
 
 // Builds a `Cluster` (a MultiPaxosCluster or a RaftCluster) from `options`,
 // elects A, then submits the commands to A, each once the one before is
-// committed.
+// committed. With --html, the run is `name`'s page, a chapter per command.
 template <class Cluster, class Options>
-Row measure_after_election(const std::string& name, Options options, std::uint64_t seed) {
-  options.seed = seed;
+Row measure_after_election(demos::Demo& demo, const std::string& name, Options options) {
+  options.seed = demo.options().seed;
   ChoosingMessages choosing;
   Cluster cluster(std::move(options));
+  viewer::Page* page = demo.add_page(cluster, {name + ", ten commands", name + "，十条命令"});
   auto& world = cluster.world();
   world.set_latency({kLatency, kLatency});
   world.keep_trace(false);
+  chapter(page, "A's election timer fires first: A is elected", "A 的选举计时器最先超时：A 当选");
   world.run(300);  // A is elected
   world.reset_stats();
   world.add_listener([&choosing](const auto& record) { choosing(record); });
   Millis total = 0;
   for (int i = 1; i <= kCommands; ++i) {
+    const std::string n = std::to_string(i);
+    chapter(page, "command " + n + ": x=" + n + ", submitted to A",
+            "第 " + n + " 条命令：x=" + n + "，提交给 A");
     const Millis start = world.now();
     cluster.submit("A", Command::put("x", std::to_string(i)));
     world.run_until([&] { return a_committed(cluster, i); }, 1000);
@@ -164,18 +193,17 @@ int main(int argc, char** argv) {
 
   demo.step("ten commands, one Basic Paxos instance each (one proposer, three acceptors)",
             "十条命令，每条一次 Basic Paxos（一个提议者、三个接受者）",
-            [&] { rows.push_back(measure_basic_paxos(demo.options().seed)); });
+            [&] { rows.push_back(measure_basic_paxos(demo)); });
 
   demo.step("the same through Multi-Paxos: elect A, then one Accept round per command",
             "同样的负载走 Multi-Paxos：选出 A，之后每条命令一轮接受阶段", [&] {
-              rows.push_back(measure_after_election<cluster::MultiPaxosCluster>(
-                  "Multi-Paxos", kMultiPaxos, demo.options().seed));
+              rows.push_back(measure_after_election<cluster::MultiPaxosCluster>(demo, "Multi-Paxos",
+                                                                                kMultiPaxos));
             });
 
   demo.step("the same through Raft: elect A, then one AppendEntries round per command",
             "同样的负载走 Raft：选出 A，之后每条命令一轮日志复制", [&] {
-              rows.push_back(
-                  measure_after_election<cluster::RaftCluster>("Raft", kRaft, demo.options().seed));
+              rows.push_back(measure_after_election<cluster::RaftCluster>(demo, "Raft", kRaft));
             });
 
   // Columns padded by display width, so that the Chinese table lines up too
@@ -215,18 +243,23 @@ int main(int argc, char** argv) {
       "给每个学习者发送通过通知，领导者则把已提交的位置放在下一条消息或心跳里");
 
   demo.check(rows.size() == 3, "three protocols measured", "测量了三种协议");
+  // Each page lists the checks that concern its protocol.
+  const std::vector<std::string> all{"paxos", "multipaxos", "raft"};
+  const std::vector<std::string> leaders{"multipaxos", "raft"};
   demo.check(rows[0].delays >= 4 && rows[1].delays <= 2.5 && rows[2].delays <= 2.5,
              "Basic Paxos needs 4 message delays per value; a stable leader needs 2",
-             "Basic Paxos 每个值需要 4 个消息延迟；稳定的领导者只需 2 个");
+             "Basic Paxos 每个值需要 4 个消息延迟；稳定的领导者只需 2 个", all);
   demo.check(
       rows[0].to_choose == 12 && rows[1].to_choose == 4 && rows[2].to_choose == 4,
       "to choose a command: 12 messages in Basic Paxos (Prepare, Promise, Accept, Accepted "
       "with 3 acceptors), 4 with a stable leader (Accept or AppendEntries to 2, 2 answers)",
       "选定一条命令：Basic Paxos 12 条消息（与 3 个接受者之间的准备请求、准备响应、接受请求、"
-      "通过通知），稳定的领导者 4 条（发给另外 2 个节点的接受请求或日志复制，以及 2 个回复）");
+      "通过通知），稳定的领导者 4 条（发给另外 2 个节点的接受请求或日志复制，以及 2 个回复）",
+      all);
   demo.check(rows[1].messages < rows[0].to_choose && rows[2].messages < rows[0].to_choose,
              "a leader, heartbeats included, needs fewer messages per command than Basic Paxos "
              "needs only to choose a value",
-             "有领导者时，即使算上心跳，每条命令的消息也比 Basic Paxos 仅用于选定一个值的消息少");
+             "有领导者时，即使算上心跳，每条命令的消息也比 Basic Paxos 仅用于选定一个值的消息少",
+             leaders);
   return demo.finish();
 }

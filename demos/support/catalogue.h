@@ -22,7 +22,8 @@ struct DemoInfo {
   bool uses_randomness = false;
   std::uint64_t seed = 1;  // the recorded run's seed: --seed's default
   // Whether the demo's run is one cluster's, drawn by --diagram and --msc;
-  // only then does it offer them (demo 17 runs three and prints a table).
+  // only then does it offer them (demo 17 runs three and prints a table; its
+  // --html writes a page for each).
   bool draws_diagrams = true;
 };
 

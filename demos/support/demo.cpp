@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -56,13 +58,47 @@ std::optional<Text> not_offered(std::string_view word, const DemoInfo& info) {
     return Text{"--seed: this demo makes no random choice, so a seed would change nothing",
                 "--seed：这个演示不做随机选择，种子不会改变任何东西"};
   }
-  if ((name == "--diagram" || name == "--msc" || name == "--html") && !info.draws_diagrams) {
+  if ((name == "--diagram" || name == "--msc") && !info.draws_diagrams) {
     return Text{
-        "--diagram, --msc and --html: this demo runs several clusters and prints a table; it "
-        "draws no sequence diagram and writes no page",
-        "--diagram、--msc 和 --html：这个演示运行好几个集群、打印一张表，不画时序图，也不写网页"};
+        "--diagram and --msc: this demo runs several clusters and prints a table; it draws no "
+        "sequence diagram (--html writes a page for each cluster)",
+        "--diagram 和 --msc：这个演示运行好几个集群、打印一张表，不画时序图（--html "
+        "为每个集群写一个网页）"};
   }
   return std::nullopt;
+}
+
+// --html's help: one page of the run, or, in a demo of several clusters
+// (demo 17), one page of each.
+Text html_help(const DemoInfo& info) {
+  if (!info.draws_diagrams) {
+    return {
+        "write each cluster's run as a page to step through in a browser: FILE-paxos.html, "
+        "FILE-multipaxos.html, FILE-raft.html (docs/viewer.md)",
+        "把每个集群的运行过程写成可在浏览器中逐步查看的网页：FILE-paxos.html、"
+        "FILE-multipaxos.html、FILE-raft.html（docs/zh/viewer.md）"};
+  }
+  return {"write the run as a page to step through in a browser (docs/viewer.md)",
+          "把运行过程写成可在浏览器中逐步查看的网页（docs/zh/viewer.md）"};
+}
+
+// The verdict, printed last and shown on the page.
+narration::Text verdict_text(int passed, int failed) {
+  const int total = passed + failed;
+  if (failed == 0) {
+    return {"All " + std::to_string(total) + " checks hold: the run ends as the notes say.",
+            "全部 " + std::to_string(total) + " 项检查通过：结果与笔记一致。"};
+  }
+  return {std::to_string(failed) + " of " + std::to_string(total) +
+              " checks failed: the run does not end as the notes say.",
+          std::to_string(failed) + " 项检查未通过：结果与笔记不一致。"};
+}
+
+// Where a demo of several clusters writes the page of `protocol`: next to
+// FILE, FILE's stem + "-" + protocol + ".html".
+std::string added_page_path(const std::string& file, const std::string& protocol) {
+  const std::filesystem::path path(file);
+  return (path.parent_path() / (path.stem().string() + "-" + protocol + ".html")).string();
 }
 
 }  // namespace
@@ -86,11 +122,9 @@ DemoOptions parse_demo_options(int argc, char** argv, const DemoInfo& info) {
                {"write a Mermaid sequence diagram of the run", "把运行过程写成 Mermaid 时序图"})
         .value("msc", options.msc, "FILE.msc",
                {"write the run as input for mscgen (mscgen -T png -i FILE.msc)",
-                "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"})
-        .value("html", options.html, "FILE.html",
-               {"write the run as a page to step through in a browser (docs/viewer.md)",
-                "把运行过程写成可在浏览器中逐步查看的网页（docs/zh/viewer.md）"});
+                "把运行过程写成 mscgen 的输入（mscgen -T png -i FILE.msc）"});
   }
+  line.value("html", options.html, "FILE.html", html_help(info));
   if (info.uses_randomness) {
     line.value("seed", options.seed, "N",
                {"seed for every random choice of the run", "本次运行中每个随机选择的种子"});
@@ -135,19 +169,22 @@ void Demo::finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& 
   write_diagrams<Describer>(world, participants);
 }
 
-void Demo::write_page() {
-  if (!page_) return;
-  const int total = passed_checks_ + failed_checks_;
-  page_->set_verdict(
-      failed_checks_ == 0
-          ? narration::Text{"All " + std::to_string(total) +
-                                " checks hold: the run ends as the notes say.",
-                            "全部 " + std::to_string(total) + " 项检查通过：结果与笔记一致。"}
-          : narration::Text{std::to_string(failed_checks_) + " of " + std::to_string(total) +
-                                " checks failed: the run does not end as the notes say.",
-                            std::to_string(failed_checks_) + " 项检查未通过：结果与笔记不一致。"},
-      failed_checks_ == 0);
-  write_file(options_.html, [&](std::ostream& out) { page_->write(out); });
+void Demo::write_pages() {
+  if (page_) {
+    page_->set_verdict(verdict_text(passed_checks_, failed_checks_), failed_checks_ == 0);
+    write_file(options_.html, [&](std::ostream& out) { page_->write(out); });
+  }
+  if (!added_pages_.empty() && !options_.quiet) std::cout << '\n';
+  for (const AddedPage& added : added_pages_) {
+    added.page->set_verdict(verdict_text(added.passed, added.failed), added.failed == 0);
+    const std::string path = added_page_path(*options_.html, added.protocol);
+    if (write_file(path, [&](std::ostream& out) { added.page->write(out); }) && !options_.quiet) {
+      // The words `conlab check` prints when it writes a page.
+      print({zh() ? "网页：" + path + "（在浏览器中打开）"
+                  : "wrote " + path + " (open it in a browser)",
+             narration::Tone::plain});
+    }
+  }
 }
 
 template <class Describer, class Cluster, class Options>
@@ -181,6 +218,31 @@ void Demo::record_page(cluster::PaxosCluster& cluster, const narration::Text& ca
   viewer::record(cluster, *page_);
 }
 
+template <class Cluster>
+viewer::Page* Demo::add_page(Cluster& cluster, const char* protocol, const narration::Text& title) {
+  if (!options_.html) return nullptr;
+  auto page =
+      std::make_unique<viewer::Page>(protocol,
+                                     narration::Text{"Demo " + info_.number + " — " + title.en,
+                                                     "演示 " + info_.number + " — " + title.zh},
+                                     options_.lang, cluster.participants());
+  viewer::record(cluster, *page);
+  added_pages_.push_back({protocol, std::move(page)});
+  return added_pages_.back().page.get();
+}
+
+viewer::Page* Demo::add_page(cluster::PaxosCluster& cluster, const narration::Text& title) {
+  return add_page(cluster, "paxos", title);
+}
+
+viewer::Page* Demo::add_page(cluster::MultiPaxosCluster& cluster, const narration::Text& title) {
+  return add_page(cluster, "multipaxos", title);
+}
+
+viewer::Page* Demo::add_page(cluster::RaftCluster& cluster, const narration::Text& title) {
+  return add_page(cluster, "raft", title);
+}
+
 cluster::PaxosCluster& Demo::paxos_cluster(cluster::PaxosOptions options) {
   return build<narration::PaxosDescriber, cluster::PaxosCluster>(std::move(options), "paxos");
 }
@@ -196,7 +258,7 @@ cluster::RaftCluster& Demo::raft_cluster(cluster::RaftOptions options) {
 
 int Demo::finish() {
   if (finish_run_) finish_run_();
-  write_page();
+  write_pages();
   return verdict();
 }
 
@@ -255,6 +317,16 @@ void Demo::pause() {
   if (::isatty(STDIN_FILENO) == 0) std::cout << '\n';
 }
 
+void Demo::check(bool holds, const std::string& en, const std::string& zh_text,
+                 const std::vector<std::string>& protocols) {
+  for (AddedPage& added : added_pages_) {
+    if (std::find(protocols.begin(), protocols.end(), added.protocol) == protocols.end()) continue;
+    added.page->add_check({en, zh_text}, holds);
+    holds ? ++added.passed : ++added.failed;
+  }
+  check(holds, en, zh_text);
+}
+
 void Demo::check(bool holds, const std::string& en, const std::string& zh_text) {
   holds ? ++passed_checks_ : ++failed_checks_;
   if (page_) page_->add_check({en, zh_text}, holds);
@@ -269,30 +341,22 @@ void Demo::check(bool holds, const std::string& en, const std::string& zh_text) 
   print({mark + text, holds ? narration::Tone::good : narration::Tone::bad}, 2);
 }
 
-void Demo::write_file(const std::optional<std::string>& path,
+bool Demo::write_file(const std::optional<std::string>& path,
                       const std::function<void(std::ostream&)>& write) {
-  if (!path) return;
+  if (!path) return false;
   std::ofstream out(*path);
   if (out) write(out);
   if (!out) {
     std::cerr << program_name(info_) << ": error: cannot write " << *path << '\n';
     write_failed_ = true;
   }
+  return static_cast<bool>(out);
 }
 
 int Demo::verdict() {
-  const int total = passed_checks_ + failed_checks_;
   if (!options_.quiet) std::cout << '\n';
-  if (failed_checks_ == 0) {
-    print({zh() ? "全部 " + std::to_string(total) + " 项检查通过：结果与笔记一致。"
-                : "All " + std::to_string(total) + " checks hold: the run ends as the notes say.",
-           narration::Tone::good});
-  } else {
-    print({zh() ? std::to_string(failed_checks_) + " 项检查未通过：结果与笔记不一致。"
-                : std::to_string(failed_checks_) + " of " + std::to_string(total) +
-                      " checks failed: the run does not end as the notes say.",
-           narration::Tone::bad});
-  }
+  print({verdict_text(passed_checks_, failed_checks_).in(options_.lang),
+         failed_checks_ == 0 ? narration::Tone::good : narration::Tone::bad});
   if (write_failed_) return 2;
   return failed_checks_ == 0 ? 0 : 1;
 }

@@ -90,6 +90,15 @@ class Demo {
   // builds one per slot), from its first event on, as the chapter `caption`.
   void record_page(cluster::PaxosCluster& cluster, const narration::Text& caption);
 
+  // With --html, in a demo that runs several clusters (demo 17): a page of
+  // its own for `cluster`, from its first event on, titled with the demo's
+  // number and `title`. finish() writes it next to FILE, FILE's stem + "-" +
+  // its protocol + ".html" (run.html: run-paxos.html, run-raft.html…).
+  // Returns it, for the demo to add chapters to; null without --html.
+  viewer::Page* add_page(cluster::PaxosCluster& cluster, const narration::Text& title);
+  viewer::Page* add_page(cluster::MultiPaxosCluster& cluster, const narration::Text& title);
+  viewer::Page* add_page(cluster::RaftCluster& cluster, const narration::Text& title);
+
   // Run `action` without narrating its events (a long stretch of heartbeats).
   void silently(const std::function<void()>& action) {
     if (flush_) flush_();
@@ -107,6 +116,10 @@ class Demo {
   void say(const std::string& en, const std::string& zh);
   // One expected outcome. Every failed check makes the demo exit 1.
   void check(bool holds, const std::string& en, const std::string& zh);
+  // …that is also a check of the pages (add_page) of `protocols` ("paxos",
+  // "multipaxos", "raft").
+  void check(bool holds, const std::string& en, const std::string& zh,
+             const std::vector<std::string>& protocols);
 
   // Write the diagrams asked for (--diagram, --msc) of `world`'s run.
   template <class Describer, class M, class E>
@@ -137,11 +150,14 @@ class Demo {
   template <class Describer, class M, class E>
   void finish_run(const sim::World<M, E>& world, const std::vector<NodeId>& participants);
   int verdict();
-  // With --html: the page of the run, its steps, checks and verdict.
-  void write_page();
+  // With --html: the page of the run, its steps, checks and verdict, and
+  // the pages added with add_page, each with its own checks and verdict.
+  void write_pages();
+  template <class Cluster>
+  viewer::Page* add_page(Cluster& cluster, const char* protocol, const narration::Text& title);
   void heading();
   void pause();
-  void write_file(const std::optional<std::string>& path,
+  bool write_file(const std::optional<std::string>& path,
                   const std::function<void(std::ostream&)>& write);
   void print(const narration::Line& line, int indent = 0);
 
@@ -151,6 +167,13 @@ class Demo {
   std::function<void()> flush_;
   std::shared_ptr<bool> muted_ = std::make_shared<bool>(false);
   std::unique_ptr<viewer::Page> page_;  // with --html: the run, as the viewer shows it
+  struct AddedPage {
+    std::string protocol;
+    std::unique_ptr<viewer::Page> page;
+    int passed = 0;
+    int failed = 0;
+  };
+  std::vector<AddedPage> added_pages_;  // with --html, in a demo of several clusters
   std::shared_ptr<void> cluster_;       // the demo's cluster, of one of three types…
   std::function<void()> finish_run_;    // …and finish_run() of its world
   int step_number_ = 0;
