@@ -17,7 +17,8 @@ void text(viewer::JsonWriter& w, const char* key, const std::string& en, const s
 }
 
 template <class Describer, class Event>
-void tell_event(const NodeId& self, const Event& event, std::vector<std::string>& out) {
+void tell_event(const NodeId& self, const Event& event, std::optional<std::string> rule,
+                std::vector<std::string>& out) {
   const auto en = Describer::event(self, event, narration::Lang::en);
   const auto zh = Describer::event(self, event, narration::Lang::zh);
   if (!en || !zh) return;
@@ -27,20 +28,14 @@ void tell_event(const NodeId& self, const Event& event, std::vector<std::string>
   if (en->tone == narration::Tone::warn) w.key("tone").value("warn");
   if (en->tone == narration::Tone::bad) w.key("tone").value("bad");
   if (en->tone == narration::Tone::good) w.key("tone").value("good");
-  if (auto rule = viewer::rule_of(event)) w.key("rule").value(*rule);
+  if (rule) w.key("rule").value(*rule);
   out.push_back("note " + w.end_object().take());
 }
 
-// "send B 3f2a… {…}": the peer, the message's key, its type and label; or
-// nothing when it is no news for that peer: what it says (its label) is what
-// the previous one said. A Multi-Paxos heartbeat's time is not in its label.
+// "send B 3f2a… {…}": the peer, the message's key, its type and label.
 template <class Describer, class Message>
 void tell_message(const char* verb, const NodeId& peer, const Message& m, const std::string& line,
-                  std::map<NodeId, std::string>& last, std::vector<std::string>& out) {
-  std::string& previous = last[peer];
-  std::string now = std::string(message_type(m)) + " " + Describer::message(m, narration::Lang::en);
-  if (previous == now) return;
-  previous = std::move(now);
+                  std::vector<std::string>& out) {
   std::ostringstream key;
   key << std::hex << std::setw(16) << std::setfill('0') << std::hash<std::string>{}(line);
   viewer::JsonWriter w;
@@ -52,28 +47,30 @@ void tell_message(const char* verb, const NodeId& peer, const Message& m, const 
 
 }  // namespace
 
-void LiveReport::event(const raft::Event& event, std::vector<std::string>& out) const {
-  tell_event<narration::RaftDescriber>(self_, event, out);
+void LiveReport::event(const raft::Event& event, const raft::Server& at,
+                       std::vector<std::string>& out) const {
+  tell_event<narration::RaftDescriber>(self_, event, viewer::rule_of(event, &at), out);
 }
-void LiveReport::event(const multipaxos::Event& event, std::vector<std::string>& out) const {
-  tell_event<narration::MultiPaxosDescriber>(self_, event, out);
+void LiveReport::event(const multipaxos::Event& event, const multipaxos::Replica&,
+                       std::vector<std::string>& out) const {
+  tell_event<narration::MultiPaxosDescriber>(self_, event, viewer::rule_of(event), out);
 }
 
 void LiveReport::sent(const NodeId& to, const raft::Message& m, const std::string& line,
-                      std::vector<std::string>& out) {
-  tell_message<narration::RaftDescriber>("send", to, m, line, last_sent_, out);
+                      std::vector<std::string>& out) const {
+  tell_message<narration::RaftDescriber>("send", to, m, line, out);
 }
 void LiveReport::sent(const NodeId& to, const multipaxos::Message& m, const std::string& line,
-                      std::vector<std::string>& out) {
-  tell_message<narration::MultiPaxosDescriber>("send", to, m, line, last_sent_, out);
+                      std::vector<std::string>& out) const {
+  tell_message<narration::MultiPaxosDescriber>("send", to, m, line, out);
 }
 void LiveReport::received(const NodeId& from, const raft::Message& m, const std::string& line,
-                          std::vector<std::string>& out) {
-  tell_message<narration::RaftDescriber>("deliver", from, m, line, last_received_, out);
+                          std::vector<std::string>& out) const {
+  tell_message<narration::RaftDescriber>("deliver", from, m, line, out);
 }
 void LiveReport::received(const NodeId& from, const multipaxos::Message& m, const std::string& line,
-                          std::vector<std::string>& out) {
-  tell_message<narration::MultiPaxosDescriber>("deliver", from, m, line, last_received_, out);
+                          std::vector<std::string>& out) const {
+  tell_message<narration::MultiPaxosDescriber>("deliver", from, m, line, out);
 }
 
 std::optional<std::string> LiveReport::card(const raft::Server& server) {

@@ -12,12 +12,12 @@
 //   alive                       every half second: "I still run"
 //
 // KEY names a message's bytes (a hash of its wire line), so that the view
-// matches a delivery to its send. A message identical to the previous one
-// between the same two nodes — a steady leader's heartbeat — is not told
-// again, at either end: a class watching sees what changes.
+// matches a delivery to its send. Every message is told, heartbeats too: the
+// view decides which ones are news (tools/view/live_run.h), so that both
+// ends of a message are judged alike.
 #pragma once
 
-#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,29 +32,29 @@ class LiveReport {
   explicit LiveReport(NodeId self) : self_(std::move(self)) {}
 
   // Each appends its line (if any) to `out`.
-  void event(const raft::Event& event, std::vector<std::string>& out) const;
-  void event(const multipaxos::Event& event, std::vector<std::string>& out) const;
+  void event(const raft::Event& event, const raft::Server& at, std::vector<std::string>& out) const;
+  void event(const multipaxos::Event& event, const multipaxos::Replica& at,
+             std::vector<std::string>& out) const;
   void sent(const NodeId& to, const raft::Message& m, const std::string& line,
-            std::vector<std::string>& out);
+            std::vector<std::string>& out) const;
   void sent(const NodeId& to, const multipaxos::Message& m, const std::string& line,
-            std::vector<std::string>& out);
+            std::vector<std::string>& out) const;
   void received(const NodeId& from, const raft::Message& m, const std::string& line,
-                std::vector<std::string>& out);
+                std::vector<std::string>& out) const;
   void received(const NodeId& from, const multipaxos::Message& m, const std::string& line,
-                std::vector<std::string>& out);
+                std::vector<std::string>& out) const;
 
   // "card CARD", or nothing when the card is as last told.
   std::optional<std::string> card(const raft::Server& server);
   std::optional<std::string> card(const multipaxos::Replica& replica);
 
-  // A new watcher hears everything again from the next change on.
-  void forget() { last_sent_.clear(), last_received_.clear(), last_card_.clear(); }
+  // A new watcher is told the card again.
+  void forget() { last_card_.clear(); }
 
  private:
   std::optional<std::string> changed_card(std::string card);
 
   NodeId self_;
-  std::map<NodeId, std::string> last_sent_, last_received_;  // wire lines
   std::string last_card_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <type_traits>
 
 #include "common/node_ids.h"
 #include "common/overloaded.h"
@@ -112,7 +113,12 @@ NodeEffects ProtocolRunner::carry_out(Effects effects) {
   if (effects.persist && store_ != nullptr) store_->write(*effects.persist);
   NodeEffects out;
   for (const auto& event : effects.events) {
-    if (report_) report_->event(event, out.report);
+    if (report_) {
+      using Event = std::decay_t<decltype(event)>;
+      using Doer =
+          std::conditional_t<std::is_same_v<Event, raft::Event>, raft::Server, multipaxos::Replica>;
+      report_->event(event, std::get<Doer>(role_), out.report);
+    }
     if (!options_.quiet || notable(event)) {
       if (auto line = describe(options_.id, event, options_.lang)) out.narration.push_back(*line);
     }

@@ -210,8 +210,10 @@ void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
                                options.lang);
 }
 
-// `conlab view` in the background, its output in DIR/viewer.log.
-void start_viewer(const ClusterOptions& options, const fs::path& folder, const std::string& self) {
+// `conlab view` in the background, its output in DIR/viewer.log: what to
+// tell the user about it.
+std::string start_viewer(const ClusterOptions& options, const fs::path& folder,
+                         const std::string& self) {
   const unsigned short port = options.viewer_port != 0 ? options.viewer_port : free_port();
   NodeProcess viewer{.id = "viewer", .port = port};
   viewer.args = {self, "view", "--dir", folder.string(), "--port", std::to_string(port)};
@@ -220,9 +222,9 @@ void start_viewer(const ClusterOptions& options, const fs::path& folder, const s
   const pid_t pid = spawn(viewer);
   if (pid > 0) std::ofstream(folder / "viewer.pid") << pid << '\n';
   const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
-  std::cout << (options.lang == narration::Lang::zh
-                    ? "\n实时视图：在浏览器中打开 " + url + "（日志在 " + viewer.log + "）\n"
-                    : "\nLive view: open " + url + " in a browser (its log: " + viewer.log + ")\n");
+  return options.lang == narration::Lang::zh
+             ? "\n实时视图：在浏览器中打开 " + url + "（日志在 " + viewer.log + "）\n"
+             : "\nLive view: open " + url + " in a browser (its log: " + viewer.log + ")\n";
 }
 
 int start(const ClusterOptions& options, const fs::path& folder, const CommandLine& line) {
@@ -240,6 +242,10 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
   for (const NodeProcess& node : nodes) {
     cluster += (cluster.empty() ? "" : ",") + node.id + "=127.0.0.1:" + std::to_string(node.port);
   }
+  std::ofstream(folder / "cluster.txt") << cluster << '\n';
+  std::ofstream(folder / "protocol") << options.protocol << '\n';
+  // The view first, so that it sees the first election.
+  const std::string viewer = options.viewer ? start_viewer(options, folder, self.string()) : "";
   std::ofstream pids(folder / "pids");
   for (NodeProcess& node : nodes) {
     write_restart_script(node, folder, options.in_memory);
@@ -251,10 +257,8 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
     std::cout << started_text(node.id, pid, node.port, node.log, options.lang);
   }
   pids.close();
-  std::ofstream(folder / "cluster.txt") << cluster << '\n';
-  std::ofstream(folder / "protocol") << options.protocol << '\n';
   print_how_to_use(options, folder, cluster, how_to_call(self));
-  if (options.viewer) start_viewer(options, folder, self.string());
+  std::cout << viewer;
   return 0;
 }
 

@@ -29,14 +29,18 @@ function markOf(card, how) {
 function fillCard(box, n, card, how) {
   const mark = markOf(card, how);
   const working = !how.down && card.role !== "down";   // a down node has no role, no badge
-  box.className = "card" + (working && card.role ? " role-" + card.role : "") + (n === selected ? " selected" : "");
-  if (working && card.badge) box.classList.add("role-" + card.badge);
+  // A node that stopped reporting keeps its last known role, but not the
+  // leader's frame: there is one leader on the page to look at.
+  const framed = working && !how.silent;
+  box.className = "card" + (framed && card.role ? " role-" + card.role : "") + (n === selected ? " selected" : "");
+  if (framed && card.badge) box.classList.add("role-" + card.badge);
   box.dataset.down = String(how.down);
   box.dataset.silent = String(how.silent);
   box.style.background = how.group >= 0 ? `color-mix(in srgb, var(--g${how.group % 4}) 9%, white)` : "";
   const head = el("div", { class: "head" },
     el("span", { class: "name" }, n),
-    working && card.role ? el("span", { class: "role" }, label(card.role)) : null,
+    working && card.role ? el("span", { class: "role" + (how.silent ? " stale" : "") },
+      how.silent ? ui("lastKnown", { role: label(card.role) }) : label(card.role)) : null,
     working && card.badge ? el("span", { class: "badge" }, label(card.badge)) : null,
     mark ? el("span", { class: "tag " + mark[0] }, mark[1]) : null,
     how.group >= 0 ? el("span", { class: "tag group-tag", style: `background: var(--g${how.group % 4})` },
@@ -98,5 +102,5 @@ function drawLog(card, changes) {
         "data-committed": String(!!r.ok), title: text };
     parts.push(el("span", attrs, el("b", null, String(r.i)), el("i", null, String(r.t)), el("span", null, String(r.c))));
   }
-  return el("div", { class: "log" }, ...parts);
+  return el("div", { class: "log", title: ui("entryLegend") }, ...parts);
 }

@@ -47,5 +47,7 @@ function showServerGone(gone) {
 }
 if (live) {
   $("live").hidden = false;
+  // A real cluster has no script: no steps, no checks to show.
+  for (const id of ["steps", "checks"]) $(id).closest("section").hidden = true;
   setTimeout(poll, 0);
 }

@@ -51,7 +51,9 @@ Card card_of(const multipaxos::Replica* replica, const multipaxos::ReplicaHardSt
   if (replica) {
     card.fields.emplace_back("commit", multipaxos::to_string(replica->commit()));
     if (replica->is_master()) {
-      card.fields.emplace_back("lease", std::to_string(replica->lease_until()) + " ms");
+      // No lease yet (0): its first heartbeat round has not been answered.
+      const Millis lease = replica->lease_until();
+      card.fields.emplace_back("lease", lease == 0 ? "—" : std::to_string(lease) + " ms");
     }
     std::string members;
     for (const NodeId& member : replica->members_at(Slot{replica->commit().value + 1})) {
@@ -99,7 +101,7 @@ void record(cluster::MultiPaxosCluster& cluster, Page& page) {
   ProtocolView<multipaxos::Event> view{
       .card =
           [watched](const NodeId& id) { return card_of(watched->replica(id), watched->state(id)); },
-      .rule_of = [](const multipaxos::Event& e) { return rule_of(e); }};
+      .rule_of = [](const NodeId&, const multipaxos::Event& e) { return rule_of(e); }};
   cluster.world().add_listener(
       Recorder<multipaxos::Message, multipaxos::Event, narration::MultiPaxosDescriber>(
           page, cluster.participants(), std::move(view)));

@@ -19,8 +19,7 @@ std::string or_dash(const auto& value) {
   return value ? paxos::to_string(*value) : "—";
 }
 
-constexpr std::string_view kPhaseKeys[] = {"idle", "preparing", "accepting", "backing-off",
-                                           "done"};
+constexpr std::string_view kPhaseKeys[] = {"idle", "preparing", "accepting", "backing-off", "done"};
 
 void add_proposer(Card& card, const Proposer& proposer) {
   card.badge = std::string(kPhaseKeys[static_cast<std::size_t>(proposer.phase())]);
@@ -84,10 +83,9 @@ void record(cluster::PaxosCluster& cluster, Page& page) {
   const cluster::PaxosCluster* watched = &cluster;
   ProtocolView<paxos::Event> view{
       .card = [watched](const NodeId& id) { return card_of(*watched, id); },
-      .rule_of = [](const paxos::Event& e) { return rule_of(e); }};
-  cluster.world().add_listener(
-      Recorder<paxos::Message, paxos::Event, narration::PaxosDescriber>(
-          page, cluster.participants(), std::move(view)));
+      .rule_of = [](const NodeId&, const paxos::Event& e) { return rule_of(e); }};
+  cluster.world().add_listener(Recorder<paxos::Message, paxos::Event, narration::PaxosDescriber>(
+      page, cluster.participants(), std::move(view)));
 }
 
 }  // namespace consensus_lab::viewer

@@ -60,13 +60,20 @@ Card card_of(const raft::Server& server) {
 }
 
 // The rule behind a decision (raft/rules.h).
-std::optional<std::string> rule_of(const raft::Event& event) {
+std::optional<std::string> rule_of(const raft::Event& event, const raft::Server* at) {
   namespace e = raft::event;
   if (const auto* refused = std::get_if<e::VoteRefused>(&event)) {
     if (refused->reason == e::VoteRefused::Reason::less_complete_log) return "vote-restriction";
   }
   if (std::holds_alternative<e::AppendRefused>(event)) return "log-consistency-check";
-  if (std::holds_alternative<e::Committed>(event)) return "commit-current-term-only";
+  // The leader's own decision, for an entry of its term; the entries before
+  // it are committed along with it, and a follower learns the commit index.
+  if (const auto* committed = std::get_if<e::Committed>(&event)) {
+    if (at != nullptr && at->role() == raft::Role::leader &&
+        committed->entry.term == at->current_term()) {
+      return "commit-current-term-only";
+    }
+  }
   if (const auto* refused = std::get_if<e::ConfigurationRefused>(&event)) {
     using Reason = e::ConfigurationRefused::Reason;
     if (refused->reason == Reason::uncommitted_change) return "one-change-at-a-time";
@@ -96,11 +103,13 @@ void describe_raft(Page& page) {
 void record(cluster::RaftCluster& cluster, Page& page) {
   describe_raft(page);
   const cluster::RaftCluster* watched = &cluster;
-  ProtocolView<raft::Event> view{.card =
-                                     [watched](const NodeId& id) {
-                                       return card_of(watched->server(id), watched->state(id), id);
-                                     },
-                                 .rule_of = [](const raft::Event& e) { return rule_of(e); }};
+  ProtocolView<raft::Event> view{
+      .card =
+          [watched](const NodeId& id) {
+            return card_of(watched->server(id), watched->state(id), id);
+          },
+      .rule_of = [watched](const NodeId& id,
+                           const raft::Event& e) { return rule_of(e, watched->server(id)); }};
   cluster.world().add_listener(Recorder<raft::Message, raft::Event, narration::RaftDescriber>(
       page, cluster.participants(), std::move(view)));
 }

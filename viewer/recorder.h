@@ -30,7 +30,7 @@ namespace consensus_lab::viewer {
 template <class E>
 struct ProtocolView {
   std::function<Card(const NodeId&)> card;
-  std::function<std::optional<std::string>(const E&)> rule_of;
+  std::function<std::optional<std::string>(const NodeId&, const E&)> rule_of;
 };
 
 template <class M, class E, class Describer>
@@ -78,7 +78,8 @@ class Recorder {
     message(w, "send", m.id, m);
     const narration::Text words = label(m.message);
     text(w, "msg", words);
-    text(w, "line", {m.from + " → " + m.to + ": " + words.en, m.from + " → " + m.to + "：" + words.zh});
+    text(w, "line",
+         {m.from + " → " + m.to + ": " + words.en, m.from + " → " + m.to + "：" + words.zh});
     return m.from;
   }
   std::optional<NodeId> write(JsonWriter& w, const sim::Delivered<M>& m) {
@@ -150,18 +151,17 @@ class Recorder {
     const auto en = Describer::event(noted.node, noted.event, narration::Lang::en);
     const auto zh = Describer::event(noted.node, noted.event, narration::Lang::zh);
     if (en && zh) line(w, *en, *zh);
-    if (auto rule = view_.rule_of(noted.event)) w.key("rule").value(*rule);
+    if (auto rule = view_.rule_of(noted.node, noted.event)) w.key("rule").value(*rule);
     return noted.node;
   }
   std::optional<NodeId> write(JsonWriter& w, const sim::Violated& violation) {
     w.key("k").value("violation");
     line(w, sim::describe(violation, narration::Lang::en),
          sim::describe(violation, narration::Lang::zh));
-    page_.set_violation({violation.name(narration::Lang::en) + ": " +
-                             violation.what(narration::Lang::en),
-                         violation.name(narration::Lang::zh) + "：" +
-                             violation.what(narration::Lang::zh)},
-                        page_.events());  // this event's index
+    page_.set_violation(
+        {violation.name(narration::Lang::en) + ": " + violation.what(narration::Lang::en),
+         violation.name(narration::Lang::zh) + "：" + violation.what(narration::Lang::zh)},
+        page_.events());  // this event's index
     return std::nullopt;
   }
 

@@ -27,7 +27,8 @@ void describe_multipaxos(Page& page);
 // A node's card now, and the rule (a key of the page's rules) behind an event.
 Card card_of(const raft::Server& server);
 Card card_of(const multipaxos::Replica& replica);
-std::optional<std::string> rule_of(const raft::Event& event);
+// (`at`: the server after the event, or none: then a commit names no rule.)
+std::optional<std::string> rule_of(const raft::Event& event, const raft::Server* at);
 std::optional<std::string> rule_of(const multipaxos::Event& event);
 
 }  // namespace consensus_lab::viewer

@@ -92,9 +92,11 @@ TEST_CASE("live view: messages sent before the one delivered were lost") {
   LiveRun run = raft_run();
   tell(run, "A", "hello raft A");
   tell(run, "B", "hello raft B");
+  const std::string vote3 =
+      R"({"ty":"request-vote","msg":{"en":"RequestVote term 3","zh":"请求投票 RPC（任期 3）"}})";
   tell(run, "A", "send B 0001 " + kVote);
-  tell(run, "A", "send B 0002 " + kVote);
-  tell(run, "B", "deliver A 0002 " + kVote);
+  tell(run, "A", "send B 0002 " + vote3);
+  tell(run, "B", "deliver A 0002 " + vote3);
   const auto all = events(run);
   REQUIRE(all.size() == 6);
   CHECK(has(all[4], R"("k":"drop","n":"B","id":1,"why":"lost")"));
@@ -208,17 +210,34 @@ TEST_CASE("live view: JSON objects the view accepts") {
   }
 }
 
-TEST_CASE("live view: a node tells a heartbeat once, not each time") {
-  net::LiveReport report("A");
-  raft::AppendEntries beat{.term = raft::Term{2}, .leader_id = "A"};
-  std::vector<std::string> out;
-  report.sent("B", raft::Message{beat}, "line 1", out);
-  report.sent("B", raft::Message{beat}, "line 1", out);
-  report.sent("C", raft::Message{beat}, "line 1", out);
-  REQUIRE(out.size() == 2);
-  CHECK(out[0].rfind("send B ", 0) == 0);
-  CHECK(out[1].rfind("send C ", 0) == 0);
-  beat.leader_commit = raft::LogIndex{1};  // news: the commit index moved
-  report.sent("B", raft::Message{beat}, "line 2", out);
-  CHECK(out.size() == 3);
+TEST_CASE("live view: a steady leader's heartbeat is shown once, whichever end speaks first") {
+  LiveRun run = raft_run();
+  for (const char* node : {"A", "B", "C"}) tell(run, node, std::string("hello raft ") + node);
+  const std::string beat =
+      R"({"ty":"append-entries","msg":{"en":"Heartbeat term 2 commit 1","zh":"心跳"}})";
+  tell(run, "A", "send B 0001 " + beat);
+  tell(run, "B", "deliver A 0001 " + beat);
+  tell(run, "B", "deliver A 0002 " + beat);  // the next one: no news, shown at neither end
+  tell(run, "A", "send B 0002 " + beat);
+  tell(run, "A", "send C 0003 " + beat);  // to another node: news there
+  tell(run, "A", "send B 0004 " + beat);
+  run.silent("B", 900, true);  // a hidden message is not "lost" on the page
+  const auto all = events(run);
+  REQUIRE(all.size() == 7);
+  CHECK(has(all[3], R"("k":"send","n":"A","id":1,"from":"A","to":"B")"));
+  CHECK(has(all[4], R"("k":"deliver","n":"B","id":1)"));
+  CHECK(has(all[5], R"("k":"send","n":"A","id":2,"from":"A","to":"C")"));
+  CHECK(has(all[6], R"("k":"silent","n":"B")"));
+}
+
+TEST_CASE("live view: messages to a node not yet watched are marked unknown when it is") {
+  LiveRun run = raft_run();
+  tell(run, "A", "hello raft A");
+  tell(run, "A", "send B 0001 " + kVote);
+  tell(run, "B", "hello raft B");
+  const auto all = events(run);
+  REQUIRE(all.size() == 4);
+  CHECK(has(all[2], R"("k":"drop","n":"B","id":1,"why":"unseen")"));
+  CHECK(has(all[2], "B was not watched yet"));
+  CHECK(has(all[3], "watching B"));
 }

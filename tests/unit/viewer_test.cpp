@@ -149,3 +149,23 @@ TEST_CASE("viewer: a written page holds the template and the trace, once") {
   CHECK(html.find(R"("title":{"en":"title","zh":"标题"},"lang":"zh")") != std::string::npos);
   CHECK(html.find("<!doctype html>") == 0);
 }
+
+TEST_CASE("viewer: the commit rule is named where the leader decides, not for what follows it") {
+  const std::string trace = trace_of(R"(protocol raft
+nodes A B C
+set election-timeout A=10000 B=10000 C=10000
+set-log A 1 1 2
+timeout A
+deliver-all
+advance 100
+deliver-all
+)");
+  // A, leader of term 3, counts replicas only for its own term's entry (4)...
+  CHECK(event_saying(trace, "A commits (4, 3").find(R"("rule":"commit-current-term-only")") !=
+        std::string::npos);
+  // ...the entries before it are committed along with it, by no rule of their own,
+  CHECK(event_saying(trace, "A commits (1, 1").find("\"rule\"") == std::string::npos);
+  CHECK(event_saying(trace, "A commits (3, 2").find("\"rule\"") == std::string::npos);
+  // and a follower learns the commit index from the leader.
+  CHECK(event_saying(trace, "B commits (4, 3").find("\"rule\"") == std::string::npos);
+}

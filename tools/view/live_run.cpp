@@ -96,57 +96,78 @@ std::string LiveRun::begin(Millis t, const char* kind, const NodeId& node) const
 
 bool LiveRun::message(const NodeId& node, std::string_view verb, std::string_view rest, Millis t) {
   const auto [peer_word, after_peer] = split(rest);
-  const auto [key_word, object] = split(after_peer);
+  const auto [key, object] = split(after_peer);
   const NodeId peer(peer_word);
-  if (peer == node || !reporting_.count(peer) || !is_key(key_word) ||
-      !viewer::is_json_object(object)) {
+  if (peer == node || !reporting_.count(peer) || !is_key(key) || !viewer::is_json_object(object)) {
     return false;
   }
   if (!reporting(node)) back(node, t, false);
-  const std::string key(key_word);
-  const bool sent = verb == "send";
-  const NodeId& from = sent ? node : peer;
-  const NodeId& to = sent ? peer : node;
-  auto& flights = flights_[{from, to}];
-  auto& early = early_[{from, to}];
-  std::uint64_t id = 0;
-  if (sent) {
-    // Its delivery was told first (the receiver's line came before the
-    // sender's): it is on the page already.
-    const auto told = std::find(early.begin(), early.end(), key);
-    if (told != early.end()) return early.erase(told), true;
-    id = next_id_++;
-    flights.push_back({key, id});
+  if (verb == "send") {
+    sent({node, peer}, std::string(key), std::string(object), t);
   } else {
-    const auto it =
-        std::find_if(flights.begin(), flights.end(), [&](const Flight& f) { return f.key == key; });
-    if (it == flights.end()) {
-      // Not sent yet as far as the view knows: the send goes on the page
-      // now, just before its delivery, and is not told again.
-      id = next_id_++;
-      early.push_back(key);
-      if (early.size() > kEarliest) early.pop_front();
-      hold(from, begin(t, "send", from) + ",\"id\":" + std::to_string(id) +
-                     ",\"from\":" + viewer::quoted(from) + ",\"to\":" + viewer::quoted(to) + "," +
-                     std::string(members(object)));
-    } else {
-      id = it->id;
-      settle();
-      // Those sent before it on the same connection never arrived.
-      for (auto lost = flights.begin(); lost != it; ++lost) {
-        page_.add_event(begin(t, "drop", to) + ",\"id\":" + std::to_string(lost->id) +
-                        ",\"why\":\"lost\"" +
-                        line_json({from + " → " + to + ": lost (the connection broke)",
-                                   from + " → " + to + "：消息丢失（连接断了）"}) +
-                        "}");
-      }
-      flights.erase(flights.begin(), std::next(it));
-    }
+    delivered({peer, node}, std::string(key), std::string(object), t);
   }
-  hold(node, begin(t, sent ? "send" : "deliver", sent ? from : to) +
-                 ",\"id\":" + std::to_string(id) + ",\"from\":" + viewer::quoted(from) +
-                 ",\"to\":" + viewer::quoted(to) + "," + std::string(members(object)));
   return true;
+}
+
+// Is it news: does it say something the last message shown from one to the
+// other did not? A steady leader's heartbeats and their answers are not.
+bool LiveRun::news(const Ends& ends, const std::string& object) {
+  std::string& last = shown_[ends];
+  if (last == object) return false;
+  last = object;
+  return true;
+}
+
+std::string LiveRun::message_event(Millis t, const char* kind, std::uint64_t id, const Ends& ends,
+                                   const std::string& object) const {
+  return begin(t, kind, kind == std::string_view("send") ? ends.first : ends.second) +
+         ",\"id\":" + std::to_string(id) + ",\"from\":" + viewer::quoted(ends.first) +
+         ",\"to\":" + viewer::quoted(ends.second) + "," + std::string(members(object));
+}
+
+void LiveRun::sent(const Ends& ends, const std::string& key, const std::string& object, Millis t) {
+  // Its delivery was told first (the receiver's line came before the
+  // sender's): it is on the page already, or was no news.
+  auto& early = early_[ends];
+  const auto told = std::find(early.begin(), early.end(), key);
+  if (told != early.end()) return void(early.erase(told));
+  const std::uint64_t id = news(ends, object) ? next_id_++ : 0;
+  flights_[ends].push_back({key, id});
+  if (id != 0) hold(ends.first, message_event(t, "send", id, ends, object));
+}
+
+void LiveRun::delivered(const Ends& ends, const std::string& key, const std::string& object,
+                        Millis t) {
+  auto& flights = flights_[ends];
+  const auto it =
+      std::find_if(flights.begin(), flights.end(), [&](const Flight& f) { return f.key == key; });
+  std::uint64_t id = 0;
+  if (it == flights.end()) {
+    // Not sent yet as far as the view knows: the send goes on the page now,
+    // just before its delivery, and is not told again.
+    auto& early = early_[ends];
+    early.push_back(key);
+    if (early.size() > kEarliest) early.pop_front();
+    if (!news(ends, object)) return;
+    id = next_id_++;
+    hold(ends.first, message_event(t, "send", id, ends, object));
+  } else {
+    id = it->id;
+    settle();
+    // Those sent before it on the same connection never arrived.
+    for (auto lost = flights.begin(); lost != it; ++lost) {
+      if (lost->id == 0) continue;
+      page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(lost->id) +
+                      ",\"why\":\"lost\"" +
+                      line_json({ends.first + " → " + ends.second + ": lost (the connection broke)",
+                                 ends.first + " → " + ends.second + "：消息丢失（连接断了）"}) +
+                      "}");
+    }
+    flights.erase(flights.begin(), std::next(it));
+    if (id == 0) return;
+  }
+  hold(ends.second, message_event(t, "deliver", id, ends, object));
 }
 
 void LiveRun::hold(const NodeId& node, std::string json) {
@@ -170,11 +191,18 @@ void LiveRun::add_card(const NodeId& node, std::string_view card, Millis t) {
 
 void LiveRun::lose(const NodeId& to, Millis t, const char* why) {
   settle();
+  const bool unseen = why == std::string_view("unseen");
   for (auto& [ends, flights] : flights_) {
     if (ends.second != to) continue;
     for (const Flight& f : flights) {
+      if (f.id == 0) continue;
+      const Text words = unseen
+                             ? Text{to + " was not watched yet: whether it got this is not known",
+                                    to + " 还没有被观察：不知道它是否收到了这条消息"}
+                             : Text{to + " is down: the message from " + ends.first + " is lost",
+                                    to + " 已宕机：" + ends.first + " 发来的消息丢失了"};
       page_.add_event(begin(t, "drop", to) + ",\"id\":" + std::to_string(f.id) + ",\"why\":\"" +
-                      why + "\"}");
+                      why + "\"" + line_json(words) + "}");
     }
     flights.clear();
   }
@@ -197,7 +225,7 @@ void LiveRun::silent(const NodeId& node, Millis t, bool closed) {
 // old process is lost.
 void LiveRun::back(const NodeId& node, Millis t, bool restarted) {
   const bool first = seen_.insert(node).second;
-  if (restarted) lose(node, t, "receiver_down");
+  if (restarted) lose(node, t, first ? "unseen" : "receiver_down");
   reporting_[node] = true;
   const Text words = first ? Text{"watching " + node, "开始观察 " + node}
                            : Text{node + " reports again", node + " 重新报告"};

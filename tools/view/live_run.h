@@ -10,7 +10,9 @@
 // connection carries A's messages to B, in order); those before it that
 // never arrived were lost; a delivery heard before its send (the nodes
 // report over different connections) brings its send onto the page with
-// it — and the nodes that stopped reporting.
+// it; a message that says what the last one shown between the same two
+// nodes said (a steady leader's heartbeat) is not shown — and the nodes that
+// stopped reporting.
 #pragma once
 
 #include <cstdint>
@@ -47,9 +49,10 @@ class LiveRun {
   const viewer::Page& page() const { return page_; }
 
  private:
+  using Ends = std::pair<NodeId, NodeId>;  // (from, to)
   struct Flight {
     std::string key;
-    std::uint64_t id;
+    std::uint64_t id;  // 0: no news, not on the page
   };
   // An event being written: its JSON without the closing brace.
   struct Held {
@@ -61,15 +64,21 @@ class LiveRun {
   void add_card(const NodeId& node, std::string_view card, Millis t);
   std::string begin(Millis t, const char* kind, const NodeId& node) const;
   bool message(const NodeId& node, std::string_view verb, std::string_view rest, Millis t);
+  bool news(const Ends& ends, const std::string& object);
+  std::string message_event(Millis t, const char* kind, std::uint64_t id, const Ends& ends,
+                            const std::string& object) const;
+  void sent(const Ends& ends, const std::string& key, const std::string& object, Millis t);
+  void delivered(const Ends& ends, const std::string& key, const std::string& object, Millis t);
   void lose(const NodeId& to, Millis t, const char* why);
   void back(const NodeId& node, Millis t, bool restarted);
 
   std::string protocol_;
   viewer::Page page_;
-  std::map<std::pair<NodeId, NodeId>, std::deque<Flight>> flights_;  // (from, to)
+  std::map<Ends, std::deque<Flight>> flights_;
   // Messages whose delivery was told before their send (the receiver's
   // connection to the view was quicker): the send is not told again.
-  std::map<std::pair<NodeId, NodeId>, std::deque<std::string>> early_;
+  std::map<Ends, std::deque<std::string>> early_;
+  std::map<Ends, std::string> shown_;  // the last message shown from one to the other
   std::uint64_t next_id_ = 1;
   std::map<NodeId, bool> reporting_;
   std::set<NodeId> seen_;  // nodes that reported at least once

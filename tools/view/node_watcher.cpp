@@ -7,7 +7,7 @@ namespace consensus_lab::tools {
 namespace {
 
 constexpr std::size_t kLongestLine = 1 << 20;
-constexpr std::chrono::milliseconds kRetry{500};
+constexpr std::chrono::milliseconds kRetry{100};  // loopback: cheap
 constexpr std::chrono::milliseconds kCheck{250};
 
 }  // namespace

@@ -1,7 +1,7 @@
 // One node, watched for the live view (docs/viewer.md §5): a connection to
 // its client port that says `client` and `watch` and hands every line it
 // reads to the LiveRun (tools/view/live_run.h). The connection is opened
-// again every half second while the node is down; a node that says nothing
+// again every 100 ms while the node is down; a node that says nothing
 // — not even its half-second `alive` — for kSilence has stopped reporting
 // (a process paused with SIGSTOP keeps its connection open).
 #pragma once
