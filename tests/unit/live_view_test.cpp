@@ -123,6 +123,18 @@ TEST_CASE(
   CHECK(run.reporting("B"));
 }
 
+TEST_CASE("live view: a message sent to a node whose process is gone is lost as it is sent") {
+  LiveRun run = raft_run();
+  tell(run, "A", "hello raft A");
+  tell(run, "B", "hello raft B");
+  run.silent("B", 100, true);
+  tell(run, "A", "send B 0001 " + kVote, 200);
+  const auto all = events(run);
+  REQUIRE(all.size() == 5);
+  CHECK(has(all[3], R"("t":200,"k":"send","n":"A","id":1)"));
+  CHECK(has(all[4], R"("t":200,"k":"drop","n":"B","id":1,"why":"receiver_down")"));
+}
+
 TEST_CASE("live view: a paused node stops reporting and reports again at its next line") {
   LiveRun run = raft_run();
   tell(run, "C", "hello raft C");

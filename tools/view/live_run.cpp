@@ -133,8 +133,16 @@ void LiveRun::sent(const Ends& ends, const std::string& key, const std::string& 
   const auto told = std::find(early.begin(), early.end(), key);
   if (told != early.end()) return void(early.erase(told));
   const std::uint64_t id = news(ends, object) ? next_id_++ : 0;
-  flights_[ends].push_back({key, id});
   if (id != 0) hold(ends.first, message_event(t, "send", id, ends, object));
+  if (!gone_.count(ends.second)) return void(flights_[ends].push_back({key, id}));
+  // Its receiver's process is gone: the message is lost as it is sent.
+  if (id == 0) return;
+  settle();
+  page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(id) +
+                  ",\"why\":\"receiver_down\"" +
+                  line_json({ends.second + " is down: the message from " + ends.first + " is lost",
+                             ends.second + " 已宕机：" + ends.first + " 发来的消息丢失了"}) +
+                  "}");
 }
 
 void LiveRun::delivered(const Ends& ends, const std::string& key, const std::string& object,
@@ -218,7 +226,10 @@ void LiveRun::silent(const NodeId& node, Millis t, bool closed) {
              : Text{node + " stopped reporting: no word for over a second (paused?)",
                     node + " 不再报告：超过一秒没有消息（被暂停了？）"};
   page_.add_event(begin(t, "silent", node) + line_json(words) + ",\"tone\":\"bad\"}");
-  if (closed) lose(node, t, "receiver_down");
+  if (closed) {
+    gone_.insert(node);
+    lose(node, t, "receiver_down");
+  }
 }
 
 // `node` reports (again): after a restart (hello), what was in flight to its
@@ -227,6 +238,7 @@ void LiveRun::back(const NodeId& node, Millis t, bool restarted) {
   const bool first = seen_.insert(node).second;
   if (restarted) lose(node, t, first ? "unseen" : "receiver_down");
   reporting_[node] = true;
+  gone_.erase(node);
   const Text words = first ? Text{"watching " + node, "开始观察 " + node}
                            : Text{node + " reports again", node + " 重新报告"};
   hold(node, begin(t, "reporting", node) + line_json(words) + ",\"tone\":\"good\"");

@@ -82,6 +82,7 @@ class LiveRun {
   std::uint64_t next_id_ = 1;
   std::map<NodeId, bool> reporting_;
   std::set<NodeId> seen_;  // nodes that reported at least once
+  std::set<NodeId> gone_;  // nodes whose connection closed: their process is gone
   std::optional<Held> held_;
 };
 
