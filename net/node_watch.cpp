@@ -20,12 +20,15 @@ constexpr std::chrono::milliseconds kAlive{500};
 }  // namespace
 
 void Node::watch(const std::shared_ptr<IncomingConnection>& from) {
+  const bool watching = std::any_of(watchers_.begin(), watchers_.end(),
+                                    [&](const auto& w) { return w.lock() == from; });
+  if (watching) return;  // asked twice: told once
   const bool first = watchers_.empty();
-  runner_->watch();  // everything again, from the card on
+  runner_->watch();  // the card again
   from->push("hello " + options_.protocol + " " + options_.id);
   watchers_.push_back(from);
   card_told_ = {};
-  tell_watchers();
+  schedule_flush();  // the card goes with the next flush, after the sync
   if (first) keep_telling();
 }
 
@@ -34,7 +37,10 @@ void Node::tell_watchers() {
     const auto watcher = w.lock();
     return !watcher || !watcher->is_open();
   });
-  if (watchers_.empty()) return report_.clear();
+  if (watchers_.empty()) {
+    runner_->unwatch();  // nobody listens: the node stops writing it all down
+    return report_.clear();
+  }
   const auto now = Clock::now();
   if (!report_.empty() || now - card_told_ >= kQuietCard) {
     if (auto card = runner_->card_report()) {
@@ -54,8 +60,8 @@ void Node::keep_telling() {
   alive_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error || watchers_.empty()) return;
     report_.push_back("alive");
-    tell_watchers();
-    if (!watchers_.empty()) keep_telling();
+    schedule_flush();  // what the batch holds leaves after its sync, as always
+    keep_telling();
   });
 }
 

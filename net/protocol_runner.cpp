@@ -149,7 +149,9 @@ NodeEffects ProtocolRunner::receive(Millis now, const NodeId& from, std::string_
         auto effects = role.handle(now, from, message, random_);
         // The role checks a message before it changes anything: a refused
         // one has nothing to persist or send.
-        if (effects.refused) return NodeEffects{.refused = std::move(effects.refused)};
+        if (effects.refused) {
+          return NodeEffects{.report = std::move(delivered), .refused = std::move(effects.refused)};
+        }
         NodeEffects out = carry_out(std::move(effects));
         out.report.insert(out.report.begin(), delivered.begin(), delivered.end());
         return out;

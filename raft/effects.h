@@ -78,6 +78,12 @@ struct VoteRefused {
   Term term;
   Reason reason;
   std::optional<NodeId> voted_for;
+  // The two last entries the vote restriction compared: the candidate's
+  // (from its RequestVote) and the voter's own.
+  LogIndex candidate_last_index;
+  Term candidate_last_term;
+  LogIndex own_last_index;
+  Term own_last_term;
 };
 struct BecameLeader {
   Term term;

@@ -106,8 +106,9 @@ void Server::on_request_vote(Millis now, const NodeId& from, const RequestVote& 
     refusal = Reason::less_complete_log;
   }
   if (refusal) {
-    effects.events.push_back(
-        event::VoteRefused{m.candidate_id, hard_.current_term, *refusal, hard_.voted_for});
+    effects.events.push_back(event::VoteRefused{m.candidate_id, hard_.current_term, *refusal,
+                                                hard_.voted_for, m.last_log_index, m.last_log_term,
+                                                last_log_index(), last_log_term()});
   } else {
     vote_for(m.candidate_id);
     reset_election_timer(now, random);

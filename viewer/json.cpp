@@ -7,7 +7,6 @@ namespace consensus_lab::viewer {
 
 std::string quoted(std::string_view text) {
   std::string out = "\"";
-  char previous = '\0';
   for (const char c : text) {
     switch (c) {
       case '"':
@@ -25,8 +24,8 @@ std::string quoted(std::string_view text) {
       case '\t':
         out += "\\t";
         break;
-      case '/':
-        out += previous == '<' ? "\\/" : "/";
+      case '<':  // "<!--", "<script", "</": no tag can begin inside the page's <script>
+        out += "\\u003c";
         break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
@@ -37,7 +36,6 @@ std::string quoted(std::string_view text) {
           out += c;  // UTF-8 passes as it is
         }
     }
-    previous = c;
   }
   return out + "\"";
 }

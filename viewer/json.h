@@ -9,8 +9,9 @@
 
 namespace consensus_lab::viewer {
 
-// `text` as a JSON string, quotes included. "</" is written "<\/" so that
-// the JSON can sit inside an HTML <script> element without ending it.
+// `text` as a JSON string, quotes included. Every "<" is written "\u003c"
+// so that the JSON can sit inside an HTML <script> element: neither "</script"
+// nor "<!--" (which changes how the browser looks for the end) can appear.
 std::string quoted(std::string_view text);
 
 class JsonWriter {

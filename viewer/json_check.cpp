@@ -124,7 +124,8 @@ class Reader {
 }  // namespace
 
 bool is_json_object(std::string_view text) {
-  return text.find("</") == std::string_view::npos && Reader(text).object_only();
+  return !text.empty() && text.front() == '{' && text.back() == '}' &&
+         text.find('<') == std::string_view::npos && Reader(text).object_only();
 }
 
 }  // namespace consensus_lab::viewer

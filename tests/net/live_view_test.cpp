@@ -100,6 +100,40 @@ TEST_CASE("live view: a class watches the election after kill -9 of the leader")
   CHECK(ClusterFolder::eventually([&] { return http_get(port, "/").empty(); }, 5s));
 }
 
+TEST_CASE("live view: a node asked to watch twice on one connection tells everything once") {
+  ClusterFolder folder("--in-memory");
+  const auto a = folder.cluster().at("A");
+  net::asio::io_context io;
+  net::tcp::socket socket(io);
+  // (the node may not listen yet: cluster start returns once it is spawned)
+  REQUIRE(ClusterFolder::eventually(
+      [&] {
+        boost::system::error_code refused;
+        socket.close(refused);
+        socket.connect({net::asio::ip::make_address(a.host), a.port}, refused);
+        return !refused;
+      },
+      5s));
+  net::asio::write(socket, net::asio::buffer(std::string("client\nwatch\nwatch\n")));
+  std::this_thread::sleep_for(1200ms);
+  std::string lines;
+  boost::system::error_code error;
+  while (socket.available() > 0 && !error) {
+    std::string chunk(socket.available(), '\0');
+    socket.read_some(net::asio::buffer(chunk), error);
+    lines += chunk;
+  }
+  std::size_t hellos = 0, alives = 0;
+  std::istringstream in(lines);
+  for (std::string line; std::getline(in, line);) {
+    hellos += line.rfind("hello raft A", 0) == 0;
+    alives += line == "alive";
+  }
+  CHECK(hellos == 1);
+  CHECK(alives >= 1);
+  CHECK(alives <= 3);  // every half second, once
+}
+
 TEST_CASE("live view: conlab view says what is wrong in one line") {
   ClusterFolder folder("--in-memory");
   // A port already taken.

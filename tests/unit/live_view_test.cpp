@@ -212,11 +212,13 @@ TEST_CASE("live view: the web server's answers") {
 
 TEST_CASE("live view: JSON objects the view accepts") {
   for (const char* good :
-       {R"({})", R"({"a":[1,-2.5e3,true,false,null,"x\"\u00e9"]})", R"( {"a":{"b":{}}} )"}) {
+       {R"({})", R"({"a":[1,-2.5e3,true,false,null,"x\"\u00e9"]})", R"({"a":{"b":{}}})",
+        R"({"zh":"心跳（任期 2）","lt":"\u003c/script>"})"}) {
     CHECK(viewer::is_json_object(good));
   }
-  for (const char* bad : {"", "[]", "{", R"({"a"})", R"({"a":01})", R"({"a":1,})", R"({"a":"x)",
-                          "{\"a\":\"\x01\"}", R"({"a":1} x)", R"({"a":"<\/b</"})"}) {
+  for (const char* bad :
+       {"", "[]", "{", R"({"a"})", R"({"a":01})", R"({"a":1,})", R"({"a":"x)", "{\"a\":\"\x01\"}",
+        R"({"a":1} x)", R"({"a":"<\/b</"})", R"({"a":"<!--"})", R"( {"a":1})", R"({"a":1} )"}) {
     INFO(bad);
     CHECK_FALSE(viewer::is_json_object(bad));
   }
@@ -252,4 +254,40 @@ TEST_CASE("live view: messages to a node not yet watched are marked unknown when
   CHECK(has(all[2], R"("k":"drop","n":"B","id":1,"why":"unseen")"));
   CHECK(has(all[2], "B was not watched yet"));
   CHECK(has(all[3], "watching B"));
+}
+
+TEST_CASE("live view: a paused node that is then killed loses what was sent to it") {
+  LiveRun run = raft_run();
+  tell(run, "A", "hello raft A");
+  tell(run, "B", "hello raft B");
+  tell(run, "A", "send B 0001 " + kVote);
+  run.silent("B", 1500, false);  // kill -STOP: its messages may still arrive
+  run.silent("B", 2500, true);   // kill -9: they will not
+  const auto all = events(run);
+  REQUIRE(all.size() == 5);
+  CHECK(has(all[3], R"("k":"silent","n":"B")"));
+  CHECK(has(all[4], R"("t":2500,"k":"drop","n":"B","id":1,"why":"receiver_down")"));
+}
+
+TEST_CASE("live view: an empty object and a long silence keep the page's JSON whole") {
+  LiveRun run = raft_run();
+  tell(run, "A", "hello raft A");
+  tell(run, "B", "hello raft B");
+  tell(run, "A", "note {}");
+  CHECK(viewer::is_json_object(run.page().events_json(0)));
+  // B never answers: A's news to it piles up; the oldest are given up.
+  for (int i = 0; i < 300; ++i) {
+    tell(run, "A",
+         "send B " + std::to_string(1000 + i) + " " +
+             R"({"ty":"request-vote","msg":{"en":"RequestVote term )" + std::to_string(i) +
+             R"(","zh":"请求投票"}})");
+  }
+  const std::string json = run.page().events_json(0);
+  CHECK(viewer::is_json_object(json));
+  std::size_t given_up = 0;
+  for (std::size_t at = json.find("\"why\":\"unseen\""); at != std::string::npos;
+       at = json.find("\"why\":\"unseen\"", at + 1)) {
+    ++given_up;
+  }
+  CHECK(given_up == 300 - 256);
 }

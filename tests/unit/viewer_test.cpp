@@ -56,9 +56,10 @@ expect promised A 5
 
 }  // namespace
 
-TEST_CASE("viewer: JSON text is escaped, and </ cannot end the page's script element") {
+TEST_CASE("viewer: JSON text is escaped, and no tag can begin in the page's script element") {
   CHECK(viewer::quoted("a\"b\\c\nd") == R"("a\"b\\c\nd")");
-  CHECK(viewer::quoted("</script>") == R"("<\/script>")");
+  CHECK(viewer::quoted("</script>") == R"("\u003c/script>")");
+  CHECK(viewer::quoted("<!--<script>") == R"("\u003c!--\u003cscript>")");
   CHECK(viewer::quoted(std::string("x\x01y")) == R"("x\u0001y")");
   CHECK(viewer::quoted("准备请求 / 5") == "\"准备请求 / 5\"");
   viewer::JsonWriter w;

@@ -61,12 +61,19 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 HttpServer::HttpServer(net::asio::io_context& io, const net::tcp::endpoint& where, LiveRun& run)
-    : acceptor_(io, where), run_(run) {}
+    : acceptor_(io, where), pause_(io), run_(run) {}
 
 void HttpServer::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& error, net::tcp::socket socket) {
-    if (!error) std::make_shared<Session>(std::move(socket), run_)->read();
-    accept();
+    if (!error) {
+      std::make_shared<Session>(std::move(socket), run_)->read();
+      return accept();
+    }
+    // Out of file descriptors, say: wait a little rather than spin.
+    pause_.expires_after(std::chrono::milliseconds(100));
+    pause_.async_wait([this](const boost::system::error_code& e) {
+      if (!e) accept();
+    });
   });
 }
 

@@ -36,6 +36,7 @@ class HttpServer {
   void accept();
 
   net::tcp::acceptor acceptor_;
+  net::asio::steady_timer pause_;
   LiveRun& run_;
 };
 

@@ -19,9 +19,13 @@ std::string line_json(const Text& words) {
   return ",\"line\":" + w.take();
 }
 
-// The inside of a JSON object: its members, to put into another one.
-std::string_view members(std::string_view object) {
-  return object.substr(1, object.size() - 2);
+// A JSON object's members, to put after others in another object: ",…",
+// or nothing for an empty one.
+std::string more(std::string_view object) {
+  const std::string_view members = object.substr(1, object.size() - 2);
+  return members.find_first_not_of(" \t\r\n") == std::string_view::npos
+             ? std::string()
+             : "," + std::string(members);
 }
 
 // "WORD REST": the first word, and the rest after one space.
@@ -34,6 +38,8 @@ std::pair<std::string_view, std::string_view> split(std::string_view line) {
 // At most this many deliveries told before their sends are remembered per
 // pair of nodes (a send the sender never tells must not be kept forever).
 constexpr std::size_t kEarliest = 64;
+// At most this many messages in flight are kept per pair of nodes.
+constexpr std::size_t kLongestFlight = 256;
 
 bool is_key(std::string_view key) {
   return !key.empty() && key.size() <= 32 && std::all_of(key.begin(), key.end(), [](char c) {
@@ -84,7 +90,7 @@ bool LiveRun::heard(const NodeId& node, std::string_view line, Millis t, Text& w
   }
   if (!reporting(node)) back(node, t, false);
   if (verb == "card") add_card(node, rest, t);
-  if (verb == "note") hold(node, begin(t, "note", node) + "," + std::string(members(rest)));
+  if (verb == "note") hold(node, begin(t, "note", node) + more(rest));
   return true;
 }
 
@@ -123,7 +129,7 @@ std::string LiveRun::message_event(Millis t, const char* kind, std::uint64_t id,
                                    const std::string& object) const {
   return begin(t, kind, kind == std::string_view("send") ? ends.first : ends.second) +
          ",\"id\":" + std::to_string(id) + ",\"from\":" + viewer::quoted(ends.first) +
-         ",\"to\":" + viewer::quoted(ends.second) + "," + std::string(members(object));
+         ",\"to\":" + viewer::quoted(ends.second) + more(object);
 }
 
 void LiveRun::sent(const Ends& ends, const std::string& key, const std::string& object, Millis t) {
@@ -134,7 +140,17 @@ void LiveRun::sent(const Ends& ends, const std::string& key, const std::string& 
   if (told != early.end()) return void(early.erase(told));
   const std::uint64_t id = news(ends, object) ? next_id_++ : 0;
   if (id != 0) hold(ends.first, message_event(t, "send", id, ends, object));
-  if (!gone_.count(ends.second)) return void(flights_[ends].push_back({key, id}));
+  if (!gone_.count(ends.second)) {
+    auto& flights = flights_[ends];
+    flights.push_back({key, id});
+    // A receiver that never answers (paused, or down since before the view
+    // began): the oldest message is given up as not seen.
+    if (flights.size() > kLongestFlight) {
+      if (flights.front().id != 0) unseen(ends, flights.front().id, t);
+      flights.pop_front();
+    }
+    return;
+  }
   // Its receiver's process is gone: the message is lost as it is sent.
   if (id == 0) return;
   settle();
@@ -197,6 +213,15 @@ void LiveRun::add_card(const NodeId& node, std::string_view card, Millis t) {
   settle();
 }
 
+void LiveRun::unseen(const Ends& ends, std::uint64_t id, Millis t) {
+  settle();
+  page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(id) +
+                  ",\"why\":\"unseen\"" +
+                  line_json({ends.second + " was not heard to get this message: it is given up",
+                             "没有听到 " + ends.second + " 收到这条消息：不再等待"}) +
+                  "}");
+}
+
 void LiveRun::lose(const NodeId& to, Millis t, const char* why) {
   settle();
   const bool unseen = why == std::string_view("unseen");
@@ -217,6 +242,12 @@ void LiveRun::lose(const NodeId& to, Millis t, const char* why) {
 }
 
 void LiveRun::silent(const NodeId& node, Millis t, bool closed) {
+  // A node already silent (paused) whose connection then closes (killed)
+  // is said silent once, but its process is gone all the same.
+  if (closed && !gone_.count(node)) {
+    gone_.insert(node);
+    if (!reporting(node)) return lose(node, t, "receiver_down");
+  }
   if (!reporting(node)) return;
   reporting_[node] = false;
   settle();
@@ -226,10 +257,7 @@ void LiveRun::silent(const NodeId& node, Millis t, bool closed) {
              : Text{node + " stopped reporting: no word for over a second (paused?)",
                     node + " 不再报告：超过一秒没有消息（被暂停了？）"};
   page_.add_event(begin(t, "silent", node) + line_json(words) + ",\"tone\":\"bad\"}");
-  if (closed) {
-    gone_.insert(node);
-    lose(node, t, "receiver_down");
-  }
+  if (closed) lose(node, t, "receiver_down");
 }
 
 // `node` reports (again): after a restart (hello), what was in flight to its

@@ -70,6 +70,7 @@ class LiveRun {
   void sent(const Ends& ends, const std::string& key, const std::string& object, Millis t);
   void delivered(const Ends& ends, const std::string& key, const std::string& object, Millis t);
   void lose(const NodeId& to, Millis t, const char* why);
+  void unseen(const Ends& ends, std::uint64_t id, Millis t);
   void back(const NodeId& node, Millis t, bool restarted);
 
   std::string protocol_;
