@@ -116,34 +116,6 @@ struct RaftWords : RaftElectionWords {
                 : node + " votes for " + v.candidate + " in term " + to_string(v.term)};
   }
 
-  // Two reasons to refuse (§5.2 first come, first served; §5.4.1 the vote restriction).
-  // The vote restriction names the two last entries it compared, and why
-  // one is less complete: an older last term, or the same term and a
-  // smaller index (notes: "最后一条日志项对应的任期编号值更大，索引号更大").
-  static Line describe(const NodeId& node, const event::VoteRefused& v, Lang lang) {
-    const bool log = v.reason == event::VoteRefused::Reason::less_complete_log;
-    const std::string voted_for = v.voted_for.value_or("?");
-    const std::string theirs = position(v.candidate_last_index, v.candidate_last_term);
-    const std::string own = position(v.own_last_index, v.own_last_term);
-    const bool same_term = v.candidate_last_term == v.own_last_term;
-    if (lang == Lang::zh) {
-      return {
-          node + " 拒绝投票给 " + v.candidate + "：" +
-              (log ? v.candidate + " 的最后日志项 " + theirs + " 不如自己的 " + own + " 完整——" +
-                         (same_term ? "任期编号相同，索引号更小" : "任期编号更小") + "（投票限制）"
-                   : "任期 " + to_string(v.term) + " 已投票给 " + voted_for + "（先来先服务）"),
-          Tone::warn};
-    }
-    return {node + " refuses its vote to " + v.candidate + ": " +
-                (log ? v.candidate + "'s last entry " + theirs + " is less complete than its own " +
-                           own + " — " +
-                           (same_term ? "the same term, a smaller index" : "an older term") +
-                           " (the vote restriction)"
-                     : "it voted for " + voted_for + " in term " + to_string(v.term) +
-                           " (first come, first served)"),
-            Tone::warn};
-  }
-
   static Line describe(const NodeId& node, const event::BecameLeader& l, Lang lang) {
     const std::string t = to_string(l.term), n = std::to_string(l.votes);
     return {lang == Lang::zh ? node + " 赢得大多数选票（" + n + " 票），成为任期 " + t + " 的领导者"

@@ -1,6 +1,7 @@
 // Raft's words for what production Raft adds to elections (Ongaro's thesis):
 // pre-vote (预投票, §9.6), check-quorum (§6.2, §4.2.3) and leadership transfer
-// (领导权转移, §3.10). narration/raft.cpp's RaftWords takes them over.
+// (领导权转移, §3.10), and a refused vote, told like a refused pre-vote.
+// narration/raft.cpp's RaftWords takes them over.
 #pragma once
 
 #include <optional>
@@ -17,6 +18,7 @@ struct RaftElectionWords {
   static std::string chinese(const raft::TimeoutNow& m);
   static std::string chinese(const raft::Removed& m);
 
+  static Line describe(const NodeId& node, const raft::event::VoteRefused& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::BecamePreCandidate& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::PreVoteGranted& e, Lang lang);
   static Line describe(const NodeId& node, const raft::event::PreVoteRefused& e, Lang lang);

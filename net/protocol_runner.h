@@ -88,7 +88,6 @@ class ProtocolRunner {
   // From now on every step also tells what happened (NodeEffects::report).
   void watch();
   void unwatch() { report_.reset(); }
-  bool watched() const { return report_.has_value(); }
   // "card CARD" when the node's card changed since it was last told.
   std::optional<std::string> card_report();
 

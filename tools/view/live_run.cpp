@@ -41,6 +41,12 @@ constexpr std::size_t kEarliest = 64;
 // At most this many messages in flight are kept per pair of nodes.
 constexpr std::size_t kLongestFlight = 256;
 
+// What the page says of a message to a node whose process is gone.
+Text down(const std::pair<NodeId, NodeId>& ends) {
+  return {ends.second + " is down: the message from " + ends.first + " is lost",
+          ends.second + " 已宕机：" + ends.first + " 发来的消息丢失了"};
+}
+
 bool is_key(std::string_view key) {
   return !key.empty() && key.size() <= 32 && std::all_of(key.begin(), key.end(), [](char c) {
     return std::isxdigit(static_cast<unsigned char>(c)) != 0;
@@ -152,13 +158,7 @@ void LiveRun::sent(const Ends& ends, const std::string& key, const std::string& 
     return;
   }
   // Its receiver's process is gone: the message is lost as it is sent.
-  if (id == 0) return;
-  settle();
-  page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(id) +
-                  ",\"why\":\"receiver_down\"" +
-                  line_json({ends.second + " is down: the message from " + ends.first + " is lost",
-                             ends.second + " 已宕机：" + ends.first + " 发来的消息丢失了"}) +
-                  "}");
+  if (id != 0) drop(t, ends, id, "receiver_down", down(ends));
 }
 
 void LiveRun::delivered(const Ends& ends, const std::string& key, const std::string& object,
@@ -178,15 +178,12 @@ void LiveRun::delivered(const Ends& ends, const std::string& key, const std::str
     hold(ends.first, message_event(t, "send", id, ends, object));
   } else {
     id = it->id;
-    settle();
     // Those sent before it on the same connection never arrived.
     for (auto lost = flights.begin(); lost != it; ++lost) {
       if (lost->id == 0) continue;
-      page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(lost->id) +
-                      ",\"why\":\"lost\"" +
-                      line_json({ends.first + " → " + ends.second + ": lost (the connection broke)",
-                                 ends.first + " → " + ends.second + "：消息丢失（连接断了）"}) +
-                      "}");
+      drop(t, ends, lost->id, "lost",
+           {ends.first + " → " + ends.second + ": lost (the connection broke)",
+            ends.first + " → " + ends.second + "：消息丢失（连接断了）"});
     }
     flights.erase(flights.begin(), std::next(it));
     if (id == 0) return;
@@ -214,28 +211,30 @@ void LiveRun::add_card(const NodeId& node, std::string_view card, Millis t) {
 }
 
 void LiveRun::unseen(const Ends& ends, std::uint64_t id, Millis t) {
+  drop(t, ends, id, "unseen",
+       {ends.second + " was not heard to get this message: it is given up",
+        "没有听到 " + ends.second + " 收到这条消息：不再等待"});
+}
+
+// Message `id` from one to the other will not arrive: the page says why.
+void LiveRun::drop(Millis t, const Ends& ends, std::uint64_t id, const char* why,
+                   const Text& words) {
   settle();
-  page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(id) +
-                  ",\"why\":\"unseen\"" +
-                  line_json({ends.second + " was not heard to get this message: it is given up",
-                             "没有听到 " + ends.second + " 收到这条消息：不再等待"}) +
-                  "}");
+  page_.add_event(begin(t, "drop", ends.second) + ",\"id\":" + std::to_string(id) + ",\"why\":\"" +
+                  why + "\"" + line_json(words) + "}");
 }
 
 void LiveRun::lose(const NodeId& to, Millis t, const char* why) {
   settle();
-  const bool unseen = why == std::string_view("unseen");
+  const bool never_seen = why == std::string_view("unseen");
   for (auto& [ends, flights] : flights_) {
     if (ends.second != to) continue;
     for (const Flight& f : flights) {
       if (f.id == 0) continue;
-      const Text words = unseen
-                             ? Text{to + " was not watched yet: whether it got this is not known",
-                                    to + " 还没有被观察：不知道它是否收到了这条消息"}
-                             : Text{to + " is down: the message from " + ends.first + " is lost",
-                                    to + " 已宕机：" + ends.first + " 发来的消息丢失了"};
-      page_.add_event(begin(t, "drop", to) + ",\"id\":" + std::to_string(f.id) + ",\"why\":\"" +
-                      why + "\"" + line_json(words) + "}");
+      drop(t, ends, f.id, why,
+           never_seen ? Text{to + " was not watched yet: whether it got this is not known",
+                             to + " 还没有被观察：不知道它是否收到了这条消息"}
+                      : down(ends));
     }
     flights.clear();
   }

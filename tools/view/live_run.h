@@ -71,6 +71,8 @@ class LiveRun {
   void delivered(const Ends& ends, const std::string& key, const std::string& object, Millis t);
   void lose(const NodeId& to, Millis t, const char* why);
   void unseen(const Ends& ends, std::uint64_t id, Millis t);
+  void drop(Millis t, const Ends& ends, std::uint64_t id, const char* why,
+            const narration::Text& words);
   void back(const NodeId& node, Millis t, bool restarted);
 
   std::string protocol_;
