@@ -43,7 +43,8 @@ Client::Result Client::call(const Request& request) {
     const NodeId node = target ? *target : nodes[next++ % nodes.size()];
     target.reset();
     if (!connection_ || connection_->node() != node) {
-      connection_ = std::make_unique<ClientConnection>(node, options_.cluster.at(node));
+      connection_ = std::make_unique<ClientConnection>(
+          node, options_.cluster.at(node), options_.tls ? &options_.tls->client() : nullptr);
     }
     ++result.attempts;
     const auto left =

@@ -17,6 +17,7 @@
 #include "common/types.h"
 #include "narration/text.h"
 #include "net/endpoint.h"
+#include "net/tls.h"
 #include "net/wire.h"
 
 namespace consensus_lab::net {
@@ -29,6 +30,7 @@ struct ClientOptions {
   Millis deadline = 10'000;     // give up after this long
   Millis attempt = 1'000;       // wait this long for one answer
   std::optional<NodeId> first;  // ask this node first (else any, then the leader)
+  std::shared_ptr<Tls> tls;     // the cluster's CA (and a client certificate); none: plain text
 };
 
 class Client {

@@ -5,16 +5,16 @@
 namespace consensus_lab::net {
 
 std::optional<Reply> ClientConnection::exchange(const std::string& line, Millis timeout) {
-  if (!socket_.is_open() && !connect(timeout)) return std::nullopt;
+  if (!stream_.is_open() && !connect(timeout)) return std::nullopt;
   out_ = line;
   bool failed = false;
   std::optional<std::string> answer;
-  asio::async_write(socket_, asio::buffer(out_),
+  asio::async_write(stream_, asio::buffer(out_),
                     [&](const boost::system::error_code& error, std::size_t) {
                       if (error) failed = true;
                     });
   asio::async_read_until(
-      socket_, buffer_, '\n', [&](const boost::system::error_code& error, std::size_t n) {
+      stream_, buffer_, '\n', [&](const boost::system::error_code& error, std::size_t n) {
         if (error) {
           failed = true;
           return;
@@ -39,21 +39,21 @@ std::optional<Reply> ClientConnection::exchange(const std::string& line, Millis 
 }
 
 void ClientConnection::close() {
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  stream_.close();
   io_.restart();
   io_.poll();  // the cancelled handlers run now, while what they touch still exists
   buffer_.consume(buffer_.size());
 }
 
 bool ClientConnection::connect(Millis timeout) {
+  stream_.reopen();
   bool connected = false;
   tcp::resolver resolver(io_);
   boost::system::error_code error;
   const auto results = resolver.resolve(endpoint_.host, std::to_string(endpoint_.port), error);
   if (error) return false;
   asio::async_connect(
-      socket_, results,
+      stream_.socket(), results,
       [&](const boost::system::error_code& e, const tcp::endpoint&) { connected = !e; });
   io_.restart();
   io_.run_for(std::chrono::milliseconds(timeout));
@@ -61,14 +61,33 @@ bool ClientConnection::connect(Millis timeout) {
     close();
     return false;
   }
-  socket_.set_option(tcp::no_delay(true), error);
-  const std::string hello = encode(Hello{ClientHello{}}) + "\n";
-  asio::write(socket_, asio::buffer(hello), error);
-  if (error) {
+  stream_.socket().set_option(tcp::no_delay(true), error);
+  if (!handshake(timeout)) {
+    close();
+    return false;
+  }
+  out_ = encode(Hello{ClientHello{}}) + "\n";
+  bool sent = false;
+  asio::async_write(stream_, asio::buffer(out_),
+                    [&](const boost::system::error_code& e, std::size_t) { sent = !e; });
+  io_.restart();
+  io_.run_for(std::chrono::milliseconds(timeout));
+  if (!sent) {
     close();
     return false;
   }
   return true;
+}
+
+// Over TLS: the node's certificate must be the CA's and name `node_`.
+bool ClientConnection::handshake(Millis timeout) {
+  bool done = false;
+  stream_.async_handshake(Stream::Side::client,
+                          [&](const boost::system::error_code& e) { done = !e; });
+  io_.restart();
+  io_.run_for(std::chrono::milliseconds(timeout));
+  if (!done) return false;
+  return !stream_.secure() || stream_.certified() == Certified{Certified::Role::node, node_};
 }
 
 }  // namespace consensus_lab::net

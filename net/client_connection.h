@@ -6,17 +6,19 @@
 #include <string>
 
 #include "common/types.h"
-#include "net/asio.h"
 #include "net/client_wire.h"
 #include "net/endpoint.h"
+#include "net/stream.h"
 #include "net/wire_words.h"
 
 namespace consensus_lab::net {
 
 class ClientConnection {
  public:
-  ClientConnection(NodeId node, const Endpoint& endpoint)
-      : node_(std::move(node)), endpoint_(endpoint) {}
+  // `tls`: the client's TLS context (null: plain text). Over TLS the node
+  // must show the certificate of `node`.
+  ClientConnection(NodeId node, const Endpoint& endpoint, ssl::context* tls)
+      : node_(std::move(node)), endpoint_(endpoint), stream_(io_, tls) {}
 
   const NodeId& node() const { return node_; }
 
@@ -26,11 +28,12 @@ class ClientConnection {
 
  private:
   bool connect(Millis timeout);
+  bool handshake(Millis timeout);
 
   NodeId node_;
   Endpoint endpoint_;
   asio::io_context io_;
-  tcp::socket socket_{io_};
+  Stream stream_;
   asio::streambuf buffer_{kMaxLine + 1};
   std::string out_;
 };

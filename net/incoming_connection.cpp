@@ -8,13 +8,22 @@
 
 namespace consensus_lab::net {
 
-IncomingConnection::IncomingConnection(Node& node, tcp::socket socket)
-    : node_(node), socket_(std::move(socket)), buffer_(kMaxLine + 1) {}
+IncomingConnection::IncomingConnection(Node& node, tcp::socket socket, ssl::context* tls)
+    : node_(node), stream_(std::move(socket), tls), buffer_(kMaxLine + 1) {}
+
+void IncomingConnection::start() {
+  auto self = shared_from_this();
+  stream_.async_handshake(Stream::Side::server, [this, self](const boost::system::error_code& e) {
+    if (e) return node_.turn_away(*this, stream_.handshake_failure(e));
+    certified_ = stream_.certified();
+    read();
+  });
+}
 
 narration::Text IncomingConnection::who() const {
   if (!peer_.empty()) return {peer_, peer_};
   boost::system::error_code error;
-  const auto remote = socket_.remote_endpoint(error);
+  const auto remote = stream_.socket().remote_endpoint(error);
   if (error) return {"a connection", "一个连接"};
   const std::string address = remote.address().to_string() + ":" + std::to_string(remote.port());
   return {"a connection from " + address, address};
@@ -23,7 +32,7 @@ narration::Text IncomingConnection::who() const {
 void IncomingConnection::read() {
   auto self = shared_from_this();
   asio::async_read_until(
-      socket_, buffer_, '\n', [this, self](const boost::system::error_code& error, std::size_t) {
+      stream_, buffer_, '\n', [this, self](const boost::system::error_code& error, std::size_t) {
         if (error) {
           if (error == asio::error::not_found) {
             const std::string most = std::to_string(kMaxLine);
@@ -37,7 +46,7 @@ void IncomingConnection::read() {
           return close();
         }
         take_lines();
-        if (socket_.is_open()) read();
+        if (stream_.is_open()) read();
       });
 }
 
@@ -48,7 +57,7 @@ void IncomingConnection::take_lines() {
     const auto begin = asio::buffers_begin(buffer_.data());
     const auto end = asio::buffers_end(buffer_.data());
     const auto newline = std::find(begin, end, '\n');
-    if (newline == end || !socket_.is_open()) return;
+    if (newline == end || !stream_.is_open()) return;
     std::string line(begin, newline);
     buffer_.consume(line.size() + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -88,19 +97,41 @@ void IncomingConnection::on_hello(const std::string& line) {
     return node_.reject(*this, {"node " + peer->id + " is not a member of this cluster",
                                 "节点 " + peer->id + " 不是本集群的成员"});
   }
+  if (const auto why = not_a_member(peer->id)) return node_.turn_away(*this, *why);
   kind_ = Kind::peer;
   peer_ = peer->id;
 }
 
+// "Only members speak as members": over TLS, `peer raft A` is believed only
+// from a connection whose certificate — signed by the cluster's CA, within
+// its dates (the handshake checked both) — names node A (net/tls.h).
+std::optional<narration::Text> IncomingConnection::not_a_member(const NodeId& claimed) const {
+  if (!stream_.secure()) return std::nullopt;  // --plaintext: anyone is believed
+  if (!certified_) {
+    return narration::Text{"it says it is node " + claimed + " but shows no certificate",
+                           "它自称节点 " + claimed + "，却没有出示证书"};
+  }
+  if (certified_->role != Certified::Role::node || certified_->id != claimed) {
+    const std::string holder =
+        (certified_->role == Certified::Role::node ? "node " : "client ") + certified_->id;
+    const std::string holder_zh =
+        (certified_->role == Certified::Role::node ? "节点 " : "客户端 ") + certified_->id;
+    return narration::Text{
+        "it says it is node " + claimed + " but its certificate is " + holder + "'s",
+        "它自称节点 " + claimed + "，但它的证书属于" + holder_zh};
+  }
+  return std::nullopt;
+}
+
 void IncomingConnection::reply(std::string line) {
   if (awaiting_ > 0) --awaiting_;
-  if (!socket_.is_open()) return;
+  if (!stream_.is_open()) return;
   out_ += line;
   write();
 }
 
 void IncomingConnection::push(const std::string& line) {
-  if (!socket_.is_open()) return;
+  if (!stream_.is_open()) return;
   if (out_.size() > (1u << 20)) return close();
   out_ += line;
   out_ += '\n';
@@ -111,7 +142,7 @@ void IncomingConnection::write() {
   if (!writing_.empty() || out_.empty()) return;
   writing_.swap(out_);
   auto self = shared_from_this();
-  asio::async_write(socket_, asio::buffer(writing_),
+  asio::async_write(stream_, asio::buffer(writing_),
                     [this, self](const boost::system::error_code& error, std::size_t) {
                       writing_.clear();
                       if (error) return close();
@@ -125,9 +156,7 @@ void IncomingConnection::close_when_answered() {
 }
 
 void IncomingConnection::close() {
-  boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.close();
 }
 
 }  // namespace consensus_lab::net

@@ -47,11 +47,7 @@ bool Node::start() {
     return false;
   }
   if (!listen()) return false;
-  const std::string hello =
-      encode(Hello{PeerHello{.protocol = options_.protocol, .id = options_.id}}) + "\n";
-  for (const auto& [id, endpoint] : options_.peers) {
-    links_.emplace(id, std::make_unique<PeerLink>(io_, endpoint, hello));
-  }
+  for (const auto& [id, endpoint] : options_.peers) links_.emplace(id, link_to(id, endpoint));
   announce();
   signals_.async_wait([this](const boost::system::error_code& e, int signal) {
     if (!e) on_signal(signal);
@@ -76,11 +72,31 @@ void Node::open_state(const std::vector<NodeId>& cluster) {
 
 void Node::announce() {
   const std::string where = options_.listen.text();
-  log_.say(
-      log_.in_language(options_.protocol + " node " + options_.id + " listening on " + where +
-                           (store_ ? ", state in " + store_->path() : ", state in memory only"),
-                       options_.protocol + " 节点 " + options_.id + " 监听 " + where +
-                           (store_ ? "，数据在 " + store_->path() : "，状态只在内存中")));
+  const narration::Text wire =
+      options_.tls ? narration::Text{", TLS with the certificates in " + options_.certificates,
+                                     "，TLS，证书在 " + options_.certificates}
+                   : narration::Text{
+                         ", PLAIN TEXT (--plaintext): anyone who reaches the port can "
+                         "speak as a member",
+                         "，明文（--plaintext）：任何能连到这个端口的人都能冒充成员"};
+  log_.say(log_.in_language(
+               options_.protocol + " node " + options_.id + " listening on " + where +
+                   (store_ ? ", state in " + store_->path() : ", state in memory only") + wire.en,
+               options_.protocol + " 节点 " + options_.id + " 监听 " + where +
+                   (store_ ? "，数据在 " + store_->path() : "，状态只在内存中") + wire.zh),
+           options_.tls ? narration::Tone::plain : narration::Tone::warn);
+}
+
+// The link to peer `id`: its messages go there (over TLS, to a process that
+// shows node `id`'s certificate).
+std::unique_ptr<PeerLink> Node::link_to(const NodeId& id, const Endpoint& where) {
+  const std::string hello =
+      encode(Hello{PeerHello{.protocol = options_.protocol, .id = options_.id}}) + "\n";
+  return std::make_unique<PeerLink>(io_, id, where, hello,
+                                    options_.tls ? &options_.tls->client() : nullptr,
+                                    [this](const narration::Text& why) {
+                                      log_.say(log_.in_language(why), narration::Tone::bad);
+                                    });
 }
 
 bool Node::listen() {
@@ -122,7 +138,9 @@ void Node::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
     if (!error) {
       socket.set_option(tcp::no_delay(true));
-      std::make_shared<IncomingConnection>(*this, std::move(socket))->start();
+      std::make_shared<IncomingConnection>(*this, std::move(socket),
+                                           options_.tls ? &options_.tls->server() : nullptr)
+          ->start();
     }
     if (acceptor_.is_open()) accept();
   });
@@ -268,6 +286,7 @@ void Node::client_line(const std::shared_ptr<IncomingConnection>& from, const st
     return schedule_flush();
   }
   if (const auto* put = std::get_if<PutRequest>(&request)) {
+    if (!may_write(from)) return;
     proposals_.push_back(waiting_.put(*put, from));
   } else {
     const auto& get = std::get<GetRequest>(request);
@@ -297,6 +316,21 @@ void Node::refuse(IncomingConnection& from, const narration::Text& why) {
   disconnect(from, log_.in_language("refused a message from " + from.who().en + ": " + why.en,
                                     "拒绝 " + from.who().zh + " 发来的不可能的消息：" +
                                         why.in(narration::Lang::zh)));
+}
+
+void Node::turn_away(IncomingConnection& from, const narration::Text& why) {
+  disconnect(from, log_.in_language(
+                       "refused " + from.who().en + ": " + why.en,
+                       "拒绝来自 " + from.who().zh + " 的连接：" + why.in(narration::Lang::zh)));
+}
+
+// --writes-need-certificate: a write from a client that showed no
+// certificate of the cluster's CA is answered with an error (reads are not).
+bool Node::may_write(const std::shared_ptr<IncomingConnection>& from) {
+  if (!options_.writes_need_certificate || from->certified()) return true;
+  answer(from, Reply{Reply::Kind::error, "a write needs a client certificate"});
+  schedule_flush();
+  return false;
 }
 
 void Node::disconnect(IncomingConnection& from, const std::string& what) {

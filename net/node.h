@@ -39,6 +39,7 @@
 #include "net/asio.h"
 #include "net/endpoint.h"
 #include "net/node_log.h"
+#include "net/tls.h"
 #include "net/waiting_clients.h"
 #include "raft/rules.h"
 
@@ -60,6 +61,12 @@ struct NodeOptions {
   // The cluster's first configuration (`--members`; empty: this node and its
   // peers): a node added later knows peers that are not all members.
   std::vector<NodeId> members;
+  // TLS: this node's certificate and the cluster's CA (net/tls.h); none:
+  // the readable plain text (--plaintext), and anyone may speak as a member.
+  std::shared_ptr<Tls> tls;
+  std::string certificates;  // the folder they came from, for the log
+  bool writes_need_certificate =
+      false;  // TLS: puts and membership changes need a client certificate
 };
 
 // Run a node until SIGINT or SIGTERM. Returns the exit status: 0 after a
@@ -89,6 +96,10 @@ class Node {
   // A line that does not decode, or a connection that may not talk to this
   // node: one log line, and the connection is closed.
   void reject(IncomingConnection& from, const narration::Text& why);
+  // A connection that may not talk to this node (its TLS handshake failed,
+  // or it claims to be a node its certificate does not name): one log line,
+  // and it is closed.
+  void turn_away(IncomingConnection& from, const narration::Text& why);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -113,6 +124,8 @@ class Node {
   void flush();
 
   void refuse(IncomingConnection& from, const narration::Text& why);
+  bool may_write(const std::shared_ptr<IncomingConnection>& from);
+  std::unique_ptr<PeerLink> link_to(const NodeId& id, const Endpoint& where);
   void disconnect(IncomingConnection& from, const std::string& what);
   Millis now() const;
 

@@ -41,6 +41,7 @@ void Node::admin_line(const std::shared_ptr<IncomingConnection>& from, const std
   }
   if (std::holds_alternative<WatchRequest>(request)) return watch(from);  // net/node_watch.cpp
   from->expect_answer();
+  if (!std::holds_alternative<MembersRequest>(request) && !may_write(from)) return;
   if (!runner_->changes_membership()) {
     answer(from, Reply{Reply::Kind::error,
                        log_.in_language("membership changes are Raft's only in real mode",
@@ -61,9 +62,7 @@ void Node::admin_line(const std::shared_ptr<IncomingConnection>& from, const std
 // A node this one can now reach: a link to it, and its protocol knows it.
 void Node::meet(const NodeId& id, const Endpoint& where) {
   if (id == options_.id || knows_peer(id)) return;
-  const std::string hello =
-      encode(Hello{PeerHello{.protocol = options_.protocol, .id = options_.id}}) + "\n";
-  auto link = std::make_unique<PeerLink>(io_, where, hello);
+  auto link = link_to(id, where);
   link->connect();
   links_.emplace(id, std::move(link));
   runner_->know_server(id);

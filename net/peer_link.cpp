@@ -7,22 +7,51 @@
 namespace consensus_lab::net {
 
 void PeerLink::connect() {
+  stream_.reopen();
   auto resolver = std::make_shared<tcp::resolver>(io_);
   resolver->async_resolve(endpoint_.host, std::to_string(endpoint_.port),
                           [this, resolver](const boost::system::error_code& error,
                                            tcp::resolver::results_type results) {
                             if (error) return retry();
                             asio::async_connect(
-                                socket_, results,
+                                stream_.socket(), results,
                                 [this](const boost::system::error_code& e, const tcp::endpoint&) {
                                   if (e) return retry();
-                                  on_connected();
+                                  handshake();
                                 });
                           });
 }
 
+void PeerLink::handshake() {
+  boost::system::error_code ignored;
+  stream_.socket().set_option(tcp::no_delay(true), ignored);
+  stream_.async_handshake(Stream::Side::client, [this](const boost::system::error_code& e) {
+    if (e) {
+      if (e != asio::error::operation_aborted) distrust(stream_.handshake_failure(e));
+      return retry();
+    }
+    if (stream_.secure() && stream_.certified() != Certified{Certified::Role::node, peer_}) {
+      const auto shown = stream_.certified();
+      const std::string who = shown ? shown->id : "?";
+      distrust(
+          {"the node at " + endpoint_.text() + " is not " + peer_ + " (its certificate names " +
+               who + ")",
+           "位于 " + endpoint_.text() + " 的节点不是 " + peer_ + "（它的证书写的是 " + who + "）"});
+      return retry();
+    }
+    complained_.clear();
+    on_connected();
+  });
+}
+
+// Said once, until the link works again (it retries every 100 ms).
+void PeerLink::distrust(const narration::Text& why) {
+  if (why.en == complained_) return;
+  complained_ = why.en;
+  complain_({"cannot reach " + peer_ + ": " + why.en, "无法连接 " + peer_ + "：" + why.zh});
+}
+
 void PeerLink::on_connected() {
-  socket_.set_option(tcp::no_delay(true));
   connected_ = true;
   backoff_ = 10;
   queued_ = hello_ + queued_;
@@ -40,7 +69,7 @@ void PeerLink::write() {
   if (writing_ || queued_.empty() || !connected_) return;
   writing_ = true;
   in_flight_.swap(queued_);
-  asio::async_write(socket_, asio::buffer(in_flight_),
+  asio::async_write(stream_, asio::buffer(in_flight_),
                     [this](const boost::system::error_code& error, std::size_t) {
                       writing_ = false;
                       in_flight_.clear();
@@ -51,7 +80,7 @@ void PeerLink::write() {
 
 void PeerLink::watch() {
   auto byte = std::make_shared<char>();
-  socket_.async_read_some(asio::buffer(byte.get(), 1),
+  stream_.async_read_some(asio::buffer(byte.get(), 1),
                           [this, byte](const boost::system::error_code& e, std::size_t) {
                             if (e) drop();
                           });
@@ -59,8 +88,7 @@ void PeerLink::watch() {
 
 void PeerLink::drop() {
   if (!connected_) return;
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  stream_.close();
   connected_ = false;
   writing_ = false;
   queued_.clear();
@@ -69,8 +97,7 @@ void PeerLink::drop() {
 }
 
 void PeerLink::retry() {
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+  stream_.close();
   retry_.expires_after(std::chrono::milliseconds(backoff_));
   // At most 100 ms: well under an election timeout, so that a node that
   // restarts hears its leader before it gives up on it.

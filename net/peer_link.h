@@ -2,26 +2,35 @@
 // (the connection the peer opens to this node carries the peer's), and
 // nothing comes back on it: a read that ends means the peer closed it (it
 // stopped, or rejected us). When it breaks, it is opened again after a
-// back-off.
+// back-off. Over TLS the peer must show the certificate of the node it
+// should be (net/tls.h).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "common/types.h"
-#include "net/asio.h"
+#include "narration/text.h"
 #include "net/endpoint.h"
+#include "net/stream.h"
 
 namespace consensus_lab::net {
 
 class PeerLink {
  public:
-  // `hello`: the line that opens the connection (`peer PROTOCOL ID\n`).
-  PeerLink(asio::io_context& io, Endpoint endpoint, std::string hello)
+  // `hello`: the line that opens the connection (`peer PROTOCOL ID\n`);
+  // `tls`: the node's client context (null: plain text); `complain`: told
+  // once why the peer cannot be trusted (a wrong certificate), until it can.
+  using Complain = std::function<void(const narration::Text&)>;
+  PeerLink(asio::io_context& io, NodeId peer, Endpoint endpoint, std::string hello,
+           ssl::context* tls, Complain complain)
       : io_(io),
+        peer_(std::move(peer)),
         endpoint_(std::move(endpoint)),
         hello_(std::move(hello)),
-        socket_(io),
-        retry_(io) {}
+        stream_(io, tls),
+        retry_(io),
+        complain_(std::move(complain)) {}
   PeerLink(const PeerLink&) = delete;
   PeerLink& operator=(const PeerLink&) = delete;
 
@@ -31,17 +40,22 @@ class PeerLink {
   void send(const std::string& lines);
 
  private:
+  void handshake();
   void on_connected();
   void write();
   void watch();
   void drop();
   void retry();
+  void distrust(const narration::Text& why);
 
   asio::io_context& io_;
+  NodeId peer_;
   Endpoint endpoint_;
   std::string hello_;
-  tcp::socket socket_;
+  Stream stream_;
   asio::steady_timer retry_;
+  Complain complain_;
+  std::string complained_;  // the last complaint (English), said once
   bool connected_ = false, writing_ = false;
   Millis backoff_ = 10;
   std::string queued_, in_flight_;

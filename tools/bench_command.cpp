@@ -10,6 +10,7 @@
 #include "tools/bench/election.h"
 #include "tools/bench/real.h"
 #include "tools/check/checker.h"
+#include "tools/cluster_access.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/real_words.h"
@@ -23,13 +24,13 @@ const Text kHelpLanguage{"print this help and the results in English or in the n
 
 const Text kOverview{
     "Usage: conlab bench election|checker [options]\n"
-    "       conlab bench --cluster A=HOST:PORT,… [options]\n\n"
+    "       conlab bench --dir DIR | --cluster A=HOST:PORT,… [options]\n\n"
     "  election   the Raft paper's election experiment (Figure 16)\n"
     "  checker    how fast the randomized checker runs\n"
     "  --cluster  puts per second and latency of a real cluster\n\n"
     "`conlab bench WHAT --help` describes each.\n",
     "用法：conlab bench election|checker [选项]\n"
-    "      conlab bench --cluster A=HOST:PORT,… [选项]\n\n"
+    "      conlab bench --dir DIR | --cluster A=HOST:PORT,… [选项]\n\n"
     "  election   Raft 论文的选举实验（图 16）\n"
     "  checker    随机检查器跑得多快\n"
     "  --cluster  真实集群每秒的写请求数和延迟\n\n"
@@ -64,13 +65,13 @@ const Help kCheckerHelp{
     {}};
 
 const Help kRealHelp{
-    {"Usage: conlab bench --cluster A=HOST:PORT,… [options]\n\n"
+    {"Usage: conlab bench --dir DIR | --cluster A=HOST:PORT,… [options]\n\n"
      "Puts (or gets, with --reads) as fast as N clients can, each waiting for its\n"
      "answer before the next, to the leader of a real cluster; prints operations per\n"
      "second and latency. Whether the cluster is durable or in memory is how its\n"
      "nodes were started (conlab cluster start [--in-memory]); docs/real-cluster.md\n"
      "has figures.\n\n",
-     "用法：conlab bench --cluster A=HOST:PORT,… [选项]\n\n"
+     "用法：conlab bench --dir DIR | --cluster A=HOST:PORT,… [选项]\n\n"
      "N 个客户端尽快向真实集群的领导者发写请求（put；加 --reads 则发读请求 get），\n"
      "每个客户端收到回答后才发下一个；打印每秒的请求数和延迟。集群是否持久化，取决于节点怎样启动\n"
      "（conlab cluster start [--in-memory]）；docs/real-cluster.md 有实测数据。\n\n"},
@@ -196,12 +197,10 @@ int bench_checker(int argc, char** argv) {
 
 int bench_real(int argc, char** argv) {
   bench::RealOptions options;
-  std::string cluster;
+  AccessWords where;
   CommandLine line("conlab", "conlab bench --help");
-  line.value("cluster", cluster, "A=HOST:PORT,…",
-             {"the cluster (started with conlab cluster start, or conlab node)",
-              "集群（用 conlab cluster start 或 conlab node 启动）"})
-      .value(
+  declare_access(line, where);
+  line.value(
           "clients", options.clients, "N",
           {"closed-loop clients, each one put at a time", "闭环客户端个数，每个一次发一个写请求"})
       .value("seconds", options.seconds, "S", {"how long to run", "运行多久（秒）"})
@@ -214,9 +213,10 @@ int bench_real(int argc, char** argv) {
              "用读请求代替写请求（读先写入的键），按节点的 --read 方式服务"})
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kRealHelp)) return *status;
-  const auto nodes = net::parse_cluster(cluster);
-  if (!nodes) return line.error(kClusterFormat);
-  options.cluster = *nodes;
+  Access access;
+  if (const auto error = resolve_access(where, access)) return line.error(*error);
+  options.cluster = access.cluster;
+  options.tls = access.tls;
   if (options.clients < 1 || options.clients > 4096) {
     return line.error(Text{"--clients: 1 to 4096", "--clients：1 到 4096"});
   }

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "net/asio.h"
+#include "net/certificates.h"
 #include "net/client.h"
+#include "tools/cluster_access.h"
 #include "tools/cluster_processes.h"
 #include "tools/commands.h"
 #include "tools/options.h"
@@ -56,6 +58,7 @@ struct ClusterOptions {
   std::string protocol = "raft", dir;
   std::size_t nodes = 3;
   bool in_memory = false, quiet = false;
+  bool plaintext = false;          // no TLS: the nodes run --plaintext
   bool viewer = false;             // `conlab view` too (docs/viewer.md §5)
   unsigned short viewer_port = 0;  // 0: a free one
   RaftFeatureWords features;       // handed to every node as given
@@ -150,6 +153,11 @@ std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& fol
     for (std::string& arg : raft_feature_args(options.features))
       node.args.push_back(std::move(arg));
     if (options.lang == narration::Lang::zh) node.args.insert(node.args.end(), {"--lang", "zh"});
+    if (options.plaintext) {
+      node.args.push_back("--plaintext");
+    } else {
+      node.args.insert(node.args.end(), {"--certs", (folder / "tls").string()});
+    }
     if (options.in_memory) {
       node.args.push_back("--in-memory");
     } else {
@@ -199,10 +207,9 @@ std::string how_to_call(const fs::path& self) {
 }
 
 void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
-                      const std::string& cluster, const std::string& conlab) {
+                      const std::string& conlab) {
   std::cout << how_to_use_text({.protocol = options.protocol,
                                 .nodes = options.nodes,
-                                .cluster = cluster,
                                 .conlab = conlab,
                                 .logs = (folder / "*.log").string(),
                                 .restart = (folder / "restart-A.sh").string(),
@@ -244,6 +251,17 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
   }
   std::ofstream(folder / "cluster.txt") << cluster << '\n';
   std::ofstream(folder / "protocol") << options.protocol << '\n';
+  write_wire(folder, options.plaintext);
+  if (!options.plaintext) {
+    // A throwaway CA, a certificate for each node and one for clients (net/certificates.h).
+    std::vector<net::Certified> members{{net::Certified::Role::client, "client"}};
+    for (const NodeProcess& node : nodes) members.push_back({net::Certified::Role::node, node.id});
+    try {
+      net::make_missing(folder / "tls", members);
+    } catch (const net::TlsError& error) {
+      return line.error(error.reason);
+    }
+  }
   // The view first, so that it sees the first election.
   const std::string viewer = options.viewer ? start_viewer(options, folder, self.string()) : "";
   std::ofstream pids(folder / "pids");
@@ -257,7 +275,7 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
     std::cout << started_text(node.id, pid, node.port, node.log, options.lang);
   }
   pids.close();
-  print_how_to_use(options, folder, cluster, how_to_call(self));
+  print_how_to_use(options, folder, how_to_call(self));
   std::cout << viewer;
   return 0;
 }
@@ -275,6 +293,12 @@ int cluster_command(int argc, char** argv) {
              {"where data directories, logs and cluster.txt go (default cluster-PROTOCOL)",
               "数据目录、日志和 cluster.txt 放在哪里（默认 cluster-PROTOCOL）"})
       .flag("in-memory", options.in_memory, {"nodes keep no durable state", "节点不持久化任何状态"})
+      .flag("plaintext", options.plaintext,
+            {"no TLS: the nodes speak the readable wire (for nc and tcpdump), and anyone who "
+             "reaches their ports can speak as a member; by default DIR/tls holds a throwaway "
+             "CA and the certificates",
+             "不用 TLS：节点使用可读的明文线路（给 nc 和 tcpdump 用），任何能连到端口的人都能"
+             "冒充成员；默认在 DIR/tls 里生成一次性的 CA 和各个证书"})
       .flag("viewer", options.viewer,
             {"serve the live view of the cluster too (conlab view; docs/viewer.md)",
              "同时提供集群的实时视图（conlab view；docs/viewer.md）"})

@@ -30,9 +30,11 @@
 
 #include "common/node_ids.h"
 #include "net/admin_wire.h"
+#include "net/certificates.h"
 #include "net/client_connection.h"
 #include "net/endpoint.h"
 #include "net/wire_words.h"
+#include "tools/cluster_access.h"
 #include "tools/cluster_processes.h"
 
 namespace consensus_lab::tools {
@@ -89,18 +91,29 @@ std::vector<NodeId> first_members(const fs::path& folder, const Cluster& cluster
   return split(text);
 }
 
+struct Action {
+  const fs::path& folder;
+  const CommandLine& line;
+  Cluster cluster;
+  std::vector<NodeId> first;
+  bool in_memory = false;
+  std::shared_ptr<net::Tls> tls;  // the cluster's wire (tools/cluster_access.h)
+  void say(const Text& text) const { std::cout << text.in(line.language()) << '\n'; }
+  net::ssl::context* context() const { return tls ? &tls->client() : nullptr; }
+};
+
 // `line` to the leader (following redirects, retrying while there is none):
 // the leader's reply, or none by the deadline.
-std::optional<std::pair<NodeId, net::Reply>> ask_leader(const Cluster& cluster,
-                                                        const std::string& line,
+std::optional<std::pair<NodeId, net::Reply>> ask_leader(const Action& a, const std::string& line,
                                                         Clock::time_point until) {
+  const Cluster& cluster = a.cluster;
   auto next = cluster.begin();
   std::optional<NodeId> hint;
   while (Clock::now() < until) {
     const NodeId id = hint && cluster.count(*hint) ? *hint : next->first;
     if (!hint && ++next == cluster.end()) next = cluster.begin();
     hint.reset();
-    net::ClientConnection connection(id, cluster.at(id));
+    net::ClientConnection connection(id, cluster.at(id), a.context());
     const auto reply = connection.exchange(line + '\n', 3'000);
     if (reply && reply->kind == net::Reply::Kind::redirect) {
       hint = reply->text;
@@ -113,8 +126,8 @@ std::optional<std::pair<NodeId, net::Reply>> ask_leader(const Cluster& cluster,
   return std::nullopt;
 }
 
-std::optional<Members> members(const Cluster& cluster, Clock::time_point until) {
-  const auto answer = ask_leader(cluster, encode(net::AdminRequest{net::MembersRequest{}}), until);
+std::optional<Members> members(const Action& a, Clock::time_point until) {
+  const auto answer = ask_leader(a, encode(net::AdminRequest{net::MembersRequest{}}), until);
   if (!answer || answer->second.kind != net::Reply::Kind::value) return std::nullopt;
   std::stringstream in(answer->second.text);
   std::string voters, learners, state;
@@ -125,14 +138,14 @@ std::optional<Members> members(const Cluster& cluster, Clock::time_point until) 
 // Ask for `change` until the leader's configuration is `done` (committed);
 // asked again only while the configuration is committed and not `under_way`.
 template <class Done, class UnderWay>
-std::optional<Members> change_until(const Cluster& cluster, const Command& change, Done done,
+std::optional<Members> change_until(const Action& a, const Command& change, Done done,
                                     UnderWay under_way) {
   const auto until = Clock::now() + kDeadline;
   const std::string line = encode(net::AdminRequest{net::ChangeRequest{change}});
   while (Clock::now() < until) {
-    const auto now = members(cluster, until);
+    const auto now = members(a, until);
     if (now && now->committed && done(*now)) return now;
-    if (now && now->committed && !under_way(*now)) ask_leader(cluster, line, until);
+    if (now && now->committed && !under_way(*now)) ask_leader(a, line, until);
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return std::nullopt;
@@ -199,15 +212,6 @@ NodeProcess node_process(const fs::path& folder, const NodeId& id, const Cluster
   return node;
 }
 
-struct Action {
-  const fs::path& folder;
-  const CommandLine& line;
-  Cluster cluster;
-  std::vector<NodeId> first;
-  bool in_memory = false;
-  void say(const Text& text) const { std::cout << text.in(line.language()) << '\n'; }
-};
-
 // The next id: the letter after every node's this folder ever had (a
 // removed node's id is not given again: its data directory stays).
 std::optional<NodeId> next_id(const fs::path& folder) {
@@ -227,7 +231,7 @@ std::string members_line(const Members& m) {
 }
 
 int add_node(Action& a) {
-  if (!members(a.cluster, Clock::now() + kDeadline)) {
+  if (!members(a, Clock::now() + kDeadline)) {
     return a.line.error(Text{"no leader answers", "没有领导者回答"});
   }
   const auto id = next_id(a.folder);
@@ -241,13 +245,18 @@ int add_node(Action& a) {
   for (const auto& [peer, where] : before) {
     write_restart_script(node_process(a.folder, peer, a.cluster, args, a.first), a.folder,
                          a.in_memory);
-    net::ClientConnection connection(peer, where);
+    net::ClientConnection connection(peer, where, a.context());
     if (!connection.exchange(meet + '\n', 2'000)) {
       a.say({"  " + peer + " did not answer: it learns " + *id + "'s address when it restarts",
              "  " + peer + " 没有回答：它重启时会得知 " + *id + " 的地址"});
     }
   }
   NodeProcess node = node_process(a.folder, *id, a.cluster, args, a.first);
+  try {
+    if (a.tls) net::make_missing(a.folder / "tls", {{net::Certified::Role::node, *id}});
+  } catch (const net::TlsError& error) {
+    return a.line.error(error.reason);
+  }
   write_restart_script(node, a.folder, a.in_memory);
   const pid_t pid = spawn(node);
   std::ofstream(a.folder / "pids", std::ios::app) << pid << '\n';
@@ -260,7 +269,7 @@ int add_node(Action& a) {
              " to a voter once it has caught up…",
          "请领导者追加 `learner " + *id + "`；" + *id + " 追上日志后领导者把它升为投票成员……"});
   const auto done = change_until(
-      a.cluster, Command::learner(*id), [&](const Members& m) { return m.has(*id, true); },
+      a, Command::learner(*id), [&](const Members& m) { return m.has(*id, true); },
       [&](const Members& m) { return m.has(*id, false); });
   if (!done) {
     return a.line.error(Text{"the change was not committed in time (see the logs)",
@@ -272,7 +281,7 @@ int add_node(Action& a) {
 }
 
 int remove_node(Action& a, const NodeId& id) {
-  const auto now = members(a.cluster, Clock::now() + kDeadline);
+  const auto now = members(a, Clock::now() + kDeadline);
   if (!now) return a.line.error(Text{"no leader answers", "没有领导者回答"});
   if (now->voters.size() == 1 && now->has(id, true)) {
     return a.line.error(Text{id + " is the last voter: a cluster needs one",
@@ -286,7 +295,7 @@ int remove_node(Action& a, const NodeId& id) {
   a.say({"asking the leader for `remove " + id + "`…", "请领导者追加 `remove " + id + "`……"});
   const auto member = [&](const Members& m) { return m.has(id, true) || m.has(id, false); };
   const auto done = change_until(
-      a.cluster, Command::remove(id), [&](const Members& m) { return !member(m); },
+      a, Command::remove(id), [&](const Members& m) { return !member(m); },
       [&](const Members& m) { return !member(m); });
   if (!done) {
     return a.line.error(Text{"the change was not committed in time (see the logs)",
@@ -344,6 +353,11 @@ int membership_action(const std::string& action, const NodeId& node, const fs::p
                            "真实模式下只有 Raft 支持成员变更"});
   }
   a.in_memory = std::find(args.begin(), args.end(), "--in-memory") != args.end();
+  try {
+    a.tls = folder_tls(folder);
+  } catch (const net::TlsError& error) {
+    return line.error(error.reason);
+  }
   a.first = first_members(folder, *cluster);
   if (action == "add-node") return add_node(a);
   if (!net::is_node_id(node) || cluster->count(node) == 0) {

@@ -18,12 +18,14 @@ namespace {
 
 const Help kHelp{{"Usage: conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
                   "                   --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-                  "                   (--data-dir DIR | --in-memory) [options]\n"
+                  "                   (--data-dir DIR | --in-memory)\n"
+                  "                   (--certs DIR | --plaintext) [options]\n"
                   "       conlab node --config A.conf [options]\n\n"
                   "Runs one node in the foreground, narrating what it does, until Ctrl-C.\n\n",
                   "用法：conlab node --protocol raft|multipaxos --id A --listen 127.0.0.1:7001\n"
                   "                  --peer B=127.0.0.1:7002 --peer C=127.0.0.1:7003\n"
-                  "                  (--data-dir DIR | --in-memory) [选项]\n"
+                  "                  (--data-dir DIR | --in-memory)\n"
+                  "                  (--certs DIR | --plaintext) [选项]\n"
                   "      conlab node --config A.conf [选项]\n\n"
                   "在前台运行一个节点，讲述它做的每件事，直到按下 Ctrl-C。\n\n"},
                  {"\nExample: docs/real-cluster.md\n", "\n例子：docs/real-cluster.md\n"}};
@@ -34,6 +36,8 @@ struct Words {
   std::vector<std::string> peers;
   std::string members;  // --members A,B,C
   bool in_memory = false;
+  std::optional<std::string> certs;
+  bool plaintext = false;
   RaftFeatureWords features;
 };
 
@@ -53,6 +57,19 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
       .flag("in-memory", words.in_memory,
             {"keep no durable state (a crash forgets everything)",
              "不持久化任何状态（崩溃后全部丢失）"})
+      .value("certs", words.certs, "DIR",
+             {"TLS: the cluster's CA (ca.crt) and this node's certificate and key (ID.crt, "
+              "ID.key); conlab cluster start and conlab certs make them",
+              "TLS：集群的 CA（ca.crt）和本节点的证书与私钥（ID.crt、ID.key）；"
+              "conlab cluster start 和 conlab certs 会生成它们"})
+      .flag("plaintext", words.plaintext,
+            {"no TLS: the readable wire (for nc and tcpdump); anyone who reaches the port can "
+             "speak as a member",
+             "不用 TLS：可读的明文线路（给 nc 和 tcpdump 用）；任何能连到端口的人都能冒充成员"})
+      .flag("writes-need-certificate", options.writes_need_certificate,
+            {"TLS: serve puts and membership changes only to clients that show a certificate "
+             "of the cluster's CA (reads to anyone)",
+             "TLS：只为出示了集群 CA 所签证书的客户端执行写入和成员变更（读取对所有人开放）"})
       .lang({"narrate in English or in the notes' Chinese", "用英文或笔记的中文讲述"})
       .flag("quiet", options.quiet,
             {"log only start and stop, elections and term changes, and rejected input",
@@ -71,7 +88,8 @@ void declare(CommandLine& line, net::NodeOptions& options, Words& words) {
                     "…); options given here win",
                     "从 FILE 读取选项，每行一个 NAME=VALUE（id=A、peer=B=127.0.0.1:7002……）；"
                     "命令行上给出的优先"})
-      .either("data-dir", "in-memory");
+      .either("data-dir", "in-memory")
+      .either("certs", "plaintext");
   declare_raft_features(line, words.features);
 }
 
@@ -117,6 +135,31 @@ std::optional<Text> add_members(net::NodeOptions& options, const std::string& me
   return std::nullopt;
 }
 
+// --certs DIR (TLS, the default a cluster starts with) or --plaintext.
+std::optional<Text> load_certificates(net::NodeOptions& options, const Words& words) {
+  if (words.plaintext == words.certs.has_value()) {
+    return Text{
+        "give --certs DIR (TLS: conlab cluster start makes the folder, conlab certs makes "
+        "one by hand), or --plaintext for the readable wire without TLS",
+        "请给出 --certs DIR（TLS：conlab cluster start 会生成这个目录，也可以用 conlab "
+        "certs 生成），或者用 --plaintext 表示不用 TLS 的明文线路"};
+  }
+  if (words.plaintext) {
+    if (options.writes_need_certificate) {
+      return Text{"--writes-need-certificate needs TLS (--certs DIR), not --plaintext",
+                  "--writes-need-certificate 需要 TLS（--certs DIR），不能和 --plaintext 一起用"};
+    }
+    return std::nullopt;
+  }
+  try {
+    options.tls = net::Tls::load(*words.certs, options.id);
+    options.certificates = *words.certs;
+  } catch (const net::TlsError& error) {
+    return error.reason;
+  }
+  return std::nullopt;
+}
+
 // What is wrong with the options, if anything.
 std::optional<Text> validate(net::NodeOptions& options, const Words& words) {
   if (options.protocol != "raft" && options.protocol != "multipaxos") {
@@ -147,6 +190,7 @@ std::optional<Text> validate(net::NodeOptions& options, const Words& words) {
   if (options.heartbeat < 1) {
     return Text{"--heartbeat must be at least 1 ms", "--heartbeat 至少是 1 毫秒"};
   }
+  if (auto error = load_certificates(options, words)) return error;
   return parse_raft_features(words.features, options.protocol, options.raft_features);
 }
 

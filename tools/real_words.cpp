@@ -25,7 +25,7 @@ std::string started_text(const std::string& id, long pid, unsigned short port,
 
 std::string how_to_use_text(const ClusterUse& use, Lang lang) {
   const bool zh = lang == Lang::zh;
-  const std::string cluster = " --cluster " + use.cluster;
+  const std::string cluster = " --dir " + use.dir;
   // What to type for each use, after its label.
   const std::pair<narration::Text, std::string> rows[] = {
       {{"write:", "写："}, use.conlab + " put x 3" + cluster},

@@ -30,7 +30,6 @@ std::string started_text(const std::string& id, long pid, unsigned short port,
 struct ClusterUse {
   std::string protocol;
   std::size_t nodes = 0;
-  std::string cluster;  // A=127.0.0.1:PORT,…
   std::string conlab;   // how to call conlab from here
   std::string logs;     // DIR/*.log
   std::string restart;  // DIR/restart-A.sh

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/cluster_access.h"
 #include "tools/cluster_processes.h"
 #include "tools/commands.h"
 #include "tools/options.h"
@@ -75,6 +76,12 @@ int view_command(int argc, char** argv) {
     return line.error(Text{"no cluster in " + folder.string() + " (no readable cluster.txt)",
                            folder.string() + " 里没有集群（没有可读的 cluster.txt）"});
   }
+  std::shared_ptr<net::Tls> tls;
+  try {
+    tls = folder_tls(folder);
+  } catch (const net::TlsError& error) {
+    return line.error(error.reason);
+  }
   std::vector<NodeId> nodes;
   for (const auto& [id, where] : *cluster) nodes.push_back(id);
   const narration::Lang lang = line.language();
@@ -101,7 +108,8 @@ int view_command(int argc, char** argv) {
   }
   std::vector<std::unique_ptr<NodeWatcher>> watchers;
   for (const auto& [id, where] : *cluster) {
-    watchers.push_back(std::make_unique<NodeWatcher>(io, id, where, run, now, say, lang));
+    watchers.push_back(std::make_unique<NodeWatcher>(io, id, where, run, now, say, lang,
+                                                     tls ? &tls->client() : nullptr));
     watchers.back()->start();
   }
   server->start();

@@ -80,7 +80,8 @@ class ClusterFolder {
   net::Client client(Millis deadline = 10'000) const {
     const auto nodes = cluster();
     REQUIRE(!nodes.empty());  // (add-node and remove-node replace cluster.txt at once)
-    return net::Client(net::ClientOptions{.cluster = nodes, .deadline = deadline});
+    return net::Client(
+        net::ClientOptions{.cluster = nodes, .deadline = deadline, .tls = tools_tls()});
   }
   std::string log(const NodeId& id) const {
     std::ifstream in(dir_ / (id + ".log"));
@@ -126,7 +127,8 @@ class ClusterFolder {
   // The leader's `members` reply: "VOTERS LEARNERS committed|pending".
   std::string members() const {
     for (const auto& [id, where] : cluster()) {
-      net::ClientConnection connection(id, where);
+      const auto tls = tools_tls();
+      net::ClientConnection connection(id, where, tls ? &tls->client() : nullptr);
       const auto reply =
           connection.exchange(encode(net::AdminRequest{net::MembersRequest{}}) + "\n", 2'000);
       if (reply && reply->kind == net::Reply::Kind::value) return reply->text;
@@ -144,6 +146,11 @@ class ClusterFolder {
   }
 
   const fs::path& dir() const { return dir_; }
+  // A client's TLS settings for this folder (none when it runs --plaintext).
+  std::shared_ptr<net::Tls> tools_tls() const {
+    if (!fs::exists(dir_ / "tls" / "client.crt")) return nullptr;
+    return net::Tls::load(dir_ / "tls", "client");
+  }
 
  private:
   fs::path dir_;

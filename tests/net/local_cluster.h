@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <doctest/doctest.h>
 
 #include "net/asio.h"
+#include "net/certificates.h"
 #include "net/client.h"
 
 namespace consensus_lab::tests {
@@ -68,6 +70,7 @@ inline std::pair<int, std::string> run_conlab(const std::vector<std::string>& ar
 class LocalCluster {
  public:
   // `extra`: options every node gets (e.g. --read lease --check-quorum).
+  // TLS with certificates in FOLDER/tls, unless `extra` says --plaintext.
   LocalCluster(std::string protocol, std::size_t size, std::vector<std::string> extra = {})
       : protocol_(std::move(protocol)), extra_(std::move(extra)) {
     static int counter = 0;
@@ -79,6 +82,14 @@ class LocalCluster {
       const NodeId id(1, static_cast<char>('A' + i));
       ids_.push_back(id);
       endpoints_[id] = net::Endpoint{"127.0.0.1", free_port()};
+    }
+    plaintext_ = std::find(extra_.begin(), extra_.end(), "--plaintext") != extra_.end();
+    if (!plaintext_) {
+      std::vector<net::Certified> members{{net::Certified::Role::client, "client"}};
+      for (const auto& id : ids_) members.push_back({net::Certified::Role::node, id});
+      net::make_missing(folder_ / "tls", members);
+      extra_.insert(extra_.end(), {"--certs", (folder_ / "tls").string()});
+      tls_ = net::Tls::load(folder_ / "tls", "client");
     }
     for (const auto& id : ids_) start(id);
   }
@@ -140,7 +151,7 @@ class LocalCluster {
   }
 
   net::Client client(std::optional<NodeId> first = std::nullopt, Millis deadline = 10'000) {
-    return net::Client({endpoints_, {}, deadline, 500, first});
+    return net::Client({endpoints_, {}, deadline, 500, first, tls_});
   }
   // Wait until some node answers a get as leader.
   NodeId leader() {
@@ -151,6 +162,8 @@ class LocalCluster {
   }
   std::string log(const NodeId& id) const { return read_file(folder_ / (id + ".log")); }
   const fs::path& folder() const { return folder_; }
+  // The clients' TLS settings (CA and client certificate); none with --plaintext.
+  const std::shared_ptr<net::Tls>& tls() const { return tls_; }
   const std::vector<NodeId>& ids() const { return ids_; }
   const net::Endpoint& endpoint(const NodeId& id) { return endpoints_[id]; }
   std::vector<NodeId> sorted_ids() const { return ids_; }
@@ -158,6 +171,8 @@ class LocalCluster {
  private:
   std::string protocol_;
   std::vector<std::string> extra_;
+  bool plaintext_ = false;
+  std::shared_ptr<net::Tls> tls_;
   fs::path folder_;
   std::vector<NodeId> ids_;
   std::map<NodeId, net::Endpoint> endpoints_;

@@ -189,7 +189,8 @@ TEST_CASE("real cluster: membership changes refuse bad input in one line, and ch
   // A malformed admin line closes the connection; the node keeps serving.
   REQUIRE(ClusterFolder::eventually([&] { return folder.members() == "A,B,C - committed"; }, 5s));
   const auto a = folder.cluster().at("A");
-  net::ClientConnection garbled("A", a);
+  const auto tls = folder.tools_tls();
+  net::ClientConnection garbled("A", a, tls ? &tls->client() : nullptr);
   CHECK(!garbled.exchange("change frobnicate D\n", 2'000));
   CHECK(ClusterFolder::eventually(
       [&] { return folder.log("A").find("rejected a line") != std::string::npos; }, 5s));

@@ -244,7 +244,8 @@ TEST_CASE("real raft cluster with snapshots: kill -9 again and again under load,
 }
 
 TEST_CASE("real node: garbage on its port is rejected with a log line, and it keeps serving") {
-  LocalCluster cluster("raft", 3);
+  // The readable wire, as `nc` speaks it (tests/net/tls_test.cpp: the same over TLS).
+  LocalCluster cluster("raft", 3, {"--plaintext"});
   const NodeId leader = cluster.leader();
   const auto& where = cluster.endpoint(leader);
   std::string random_bytes;
@@ -294,8 +295,8 @@ TEST_CASE("real node: a corrupt or foreign data directory stops it at start, wit
   const std::string port = std::to_string(free_port());
   auto node = [&](const std::string& id, const fs::path& dir) {
     std::vector<std::string> args{
-        "node",     "--protocol",        "raft",       "--id",       id,
-        "--listen", "127.0.0.1:" + port, "--data-dir", dir.string(), "--quiet"};
+        "node",       "--protocol", "raft",    "--id",       id, "--listen", "127.0.0.1:" + port,
+        "--data-dir", dir.string(), "--quiet", "--plaintext"};
     for (const std::string peer : {"A", "B", "C"}) {
       if (peer == id) continue;
       args.push_back("--peer");
@@ -320,7 +321,8 @@ TEST_CASE("real node: a corrupt or foreign data directory stops it at start, wit
   SUBCASE("another node's directory, named in a config file") {
     std::ofstream(folder / "B.conf")
         << "# node B\nprotocol=raft\nid=B\nlisten=127.0.0.1:" << port
-        << "\npeer=A=127.0.0.1:1\npeer=C=127.0.0.1:2\ndata-dir=" << (folder / "a").string() << "\n";
+        << "\npeer=A=127.0.0.1:1\npeer=C=127.0.0.1:2\nplaintext=\ndata-dir="
+        << (folder / "a").string() << "\n";
     const auto [status, out] =
         run_conlab({"node", "--config", (folder / "B.conf").string()}, folder / "out.txt");
     CHECK(status == 1);
@@ -435,7 +437,8 @@ TEST_CASE(
     "real raft node: an AppendReply that claims a match past the leader's log is refused, and "
     "the leader goes on") {
   // This line used to kill the leader: an index past the end of its log.
-  LocalCluster cluster("raft", 3);
+  // (--plaintext: the test speaks as a member without a certificate.)
+  LocalCluster cluster("raft", 3, {"--plaintext"});
   const auto [leader, member] = leader_and_another(cluster);
   const std::string term = leader_term(cluster.log(leader));
   refused_and_survives(
@@ -451,7 +454,8 @@ TEST_CASE(
     "refused, and the replica goes on") {
   // Until multipaxos::Replica::check() refuses them, the Heartbeat makes the
   // replica count slots up to 2^64 - 1, and the Accept stores slot 0.
-  LocalCluster cluster("multipaxos", 3);
+  // (--plaintext: the test speaks as a member without a certificate.)
+  LocalCluster cluster("multipaxos", 3, {"--plaintext"});
   const auto [master, follower] = leader_and_another(cluster);
   // The master's name, and a ballot it owns (replica k of 3 owns k, k + 3, …)
   // far above any promise yet.

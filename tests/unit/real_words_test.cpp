@@ -25,7 +25,6 @@ std::string english_in(std::string text) {
 
 const tools::ClusterUse kUse{.protocol = "raft",
                              .nodes = 3,
-                             .cluster = "A=127.0.0.1:7001,B=127.0.0.1:7002",
                              .conlab = "build/tools/conlab",
                              .logs = "/tmp/c/*.log",
                              .restart = "/tmp/c/restart-A.sh",
@@ -49,8 +48,8 @@ TEST_CASE("real mode: what conlab cluster, put, get and bench print, in English"
         "A: pid 4242, 127.0.0.1:7001, log /tmp/c/A.log\n");
   CHECK(tools::how_to_use_text(kUse, Lang::en) ==
         "\nA raft cluster of 3 is starting.\n\n"
-        "  write:    build/tools/conlab put x 3 --cluster A=127.0.0.1:7001,B=127.0.0.1:7002\n"
-        "  read:     build/tools/conlab get x --cluster A=127.0.0.1:7001,B=127.0.0.1:7002\n"
+        "  write:    build/tools/conlab put x 3 --dir c\n"
+        "  read:     build/tools/conlab get x --dir c\n"
         "  watch:    tail -f /tmp/c/*.log\n"
         "  kill one: kill -9 PID   (the pids are above)\n"
         "  restart:  sh /tmp/c/restart-A.sh &   (A, say)\n"

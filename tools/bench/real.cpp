@@ -7,8 +7,8 @@
 #include <random>
 #include <vector>
 
-#include "net/asio.h"
 #include "net/client.h"
+#include "net/stream.h"
 #include "net/wire.h"
 
 namespace consensus_lab::bench {
@@ -24,10 +24,10 @@ constexpr std::uint64_t kKeys = 1024;
 // One closed-loop client on a shared io_context.
 class LoopClient : public std::enable_shared_from_this<LoopClient> {
  public:
-  LoopClient(asio::io_context& io, std::string id, std::string value, bool reads,
+  LoopClient(asio::io_context& io, ssl::context* tls, std::string id, std::string value, bool reads,
              Clock::time_point end, std::uint64_t& budget, std::vector<std::uint32_t>& latencies,
              RealResult& result)
-      : socket_(io),
+      : stream_(io, tls),
         id_(std::move(id)),
         value_(std::move(value)),
         reads_(reads),
@@ -38,14 +38,21 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
 
   void start(const tcp::endpoint& leader) {
     auto self = shared_from_this();
-    socket_.async_connect(leader, [this, self](const boost::system::error_code& error) {
+    stream_.socket().async_connect(leader, [this, self](const boost::system::error_code& error) {
       if (error) {
         ++result_.failures;
         return;
       }
-      socket_.set_option(tcp::no_delay(true));
-      out_ = "client\n";
-      next();
+      stream_.socket().set_option(tcp::no_delay(true));
+      stream_.async_handshake(Stream::Side::client,
+                              [this, self](const boost::system::error_code& e) {
+                                if (e) {
+                                  ++result_.failures;
+                                  return;
+                                }
+                                out_ = "client\n";
+                                next();
+                              });
     });
   }
 
@@ -60,7 +67,7 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
     sent_ = Clock::now();
     auto self = shared_from_this();
     asio::async_write(
-        socket_, asio::buffer(out_),
+        stream_, asio::buffer(out_),
         [this, self](const boost::system::error_code& error, std::size_t) {
           out_.clear();
           if (error) {
@@ -68,7 +75,7 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
             return;
           }
           asio::async_read_until(
-              socket_, buffer_, '\n',
+              stream_, buffer_, '\n',
               [this, self](const boost::system::error_code& e, std::size_t n) {
                 if (e) {
                   ++result_.failures;
@@ -91,7 +98,7 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
         });
   }
 
-  tcp::socket socket_;
+  Stream stream_;  // TLS unless the cluster runs --plaintext
   std::string id_, value_, out_;
   bool reads_;
   asio::streambuf buffer_;
@@ -113,7 +120,11 @@ double percentile(std::vector<std::uint32_t>& sorted, double p) {
 RealResult run_real(const RealOptions& options) {
   RealResult result;
   // Find the leader: a get answered is answered by the leader.
-  Client finder({options.cluster, "bench-finder", 10'000, 1'000});
+  Client finder({.cluster = options.cluster,
+                 .client_id = "bench-finder",
+                 .deadline = 10'000,
+                 .attempt = 1'000,
+                 .tls = options.tls});
   const auto probe = finder.get("bench");
   if (!probe.done) {
     result.error = probe.error;
@@ -144,7 +155,8 @@ RealResult run_real(const RealOptions& options) {
   const std::string run = std::to_string(device());
   std::uint64_t budget = options.count > 0 ? options.count : UINT64_MAX;
   for (std::size_t i = 0; i < options.clients; ++i) {
-    std::make_shared<LoopClient>(io, "bench-" + run + "-" + std::to_string(i), value, options.reads,
+    std::make_shared<LoopClient>(io, options.tls ? &options.tls->client() : nullptr,
+                                 "bench-" + run + "-" + std::to_string(i), value, options.reads,
                                  end, budget, latencies, result)
         ->start(leader);
   }

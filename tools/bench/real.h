@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,7 @@ struct RealOptions {
   std::size_t size = 256;   // bytes per value
   bool reads = false;       // gets instead of puts
   std::uint64_t count = 0;  // stop after this many operations in all (0: when `seconds` are up)
+  std::shared_ptr<net::Tls> tls;  // the cluster's CA and a client certificate; none: plain text
 };
 
 struct RealResult {

@@ -14,7 +14,7 @@ constexpr std::chrono::milliseconds kCheck{250};
 
 NodeWatcher::NodeWatcher(net::asio::io_context& io, NodeId node, net::Endpoint where, LiveRun& run,
                          std::function<Millis()> now, std::function<void(const std::string&)> say,
-                         narration::Lang lang)
+                         narration::Lang lang, net::ssl::context* tls)
     : io_(io),
       node_(std::move(node)),
       where_(std::move(where)),
@@ -22,7 +22,7 @@ NodeWatcher::NodeWatcher(net::asio::io_context& io, NodeId node, net::Endpoint w
       now_(std::move(now)),
       say_(std::move(say)),
       lang_(lang),
-      socket_(io),
+      stream_(io, tls),
       buffer_(kLongestLine),
       retry_(io),
       check_(io) {}
@@ -32,26 +32,40 @@ void NodeWatcher::connect() {
   const auto address =
       net::asio::ip::make_address(where_.host == "localhost" ? "127.0.0.1" : where_.host, error);
   if (error) return say_(node_ + ": " + where_.text() + "?");
-  socket_.async_connect(
-      net::tcp::endpoint(address, where_.port), [this](const boost::system::error_code& e) {
-        if (e) {
-          socket_.close();
-          retry_.expires_after(kRetry);
-          return retry_.async_wait([this](const auto& w) {
-            if (!w) connect();
-          });
-        }
-        connected_ = true;
-        heard_ = Clock::now();
-        static const std::string hello = "client\nwatch\n";
-        net::asio::async_write(socket_, net::asio::buffer(hello), [](const auto&, std::size_t) {});
-        read();
-      });
+  stream_.reopen();
+  stream_.socket().async_connect(net::tcp::endpoint(address, where_.port),
+                                 [this](const boost::system::error_code& e) {
+                                   if (e) return again();
+                                   handshake();
+                                 });
+}
+
+// Over TLS, the node must show its own certificate (net/tls.h).
+void NodeWatcher::handshake() {
+  stream_.async_handshake(net::Stream::Side::client, [this](const boost::system::error_code& e) {
+    if (e || (stream_.secure() &&
+              stream_.certified() != net::Certified{net::Certified::Role::node, node_})) {
+      return again();
+    }
+    connected_ = true;
+    heard_ = Clock::now();
+    static const std::string hello = "client\nwatch\n";
+    net::asio::async_write(stream_, net::asio::buffer(hello), [](const auto&, std::size_t) {});
+    read();
+  });
+}
+
+void NodeWatcher::again() {
+  stream_.close();
+  retry_.expires_after(kRetry);
+  retry_.async_wait([this](const auto& w) {
+    if (!w) connect();
+  });
 }
 
 void NodeWatcher::read() {
   net::asio::async_read_until(
-      socket_, buffer_, '\n', [this](const boost::system::error_code& error, std::size_t size) {
+      stream_, buffer_, '\n', [this](const boost::system::error_code& error, std::size_t size) {
         if (error) return lost();
         std::string line(
             net::asio::buffers_begin(buffer_.data()),
@@ -77,14 +91,9 @@ void NodeWatcher::on_line(const std::string& line) {
 void NodeWatcher::lost() {
   if (!connected_) return;
   connected_ = false;
-  boost::system::error_code ignored;
-  socket_.close(ignored);
   buffer_.consume(buffer_.size());
   run_.silent(node_, now_(), true);
-  retry_.expires_after(kRetry);
-  retry_.async_wait([this](const auto& error) {
-    if (!error) connect();
-  });
+  again();
 }
 
 void NodeWatcher::check() {

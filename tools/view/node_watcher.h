@@ -12,8 +12,8 @@
 #include <string>
 
 #include "common/types.h"
-#include "net/asio.h"
 #include "net/endpoint.h"
+#include "net/stream.h"
 #include "tools/view/live_run.h"
 
 namespace consensus_lab::tools {
@@ -25,12 +25,14 @@ class NodeWatcher {
 
   NodeWatcher(net::asio::io_context& io, NodeId node, net::Endpoint where, LiveRun& run,
               std::function<Millis()> now, std::function<void(const std::string&)> say,
-              narration::Lang lang);
+              narration::Lang lang, net::ssl::context* tls);
 
   void start() { connect(), check(); }
 
  private:
   void connect();
+  void handshake();
+  void again();
   void read();
   void on_line(const std::string& line);
   void lost();
@@ -43,7 +45,7 @@ class NodeWatcher {
   std::function<Millis()> now_;
   std::function<void(const std::string&)> say_;
   narration::Lang lang_;
-  net::tcp::socket socket_;
+  net::Stream stream_;  // TLS unless the cluster runs --plaintext
   net::asio::streambuf buffer_;
   net::asio::steady_timer retry_, check_;
   Clock::time_point heard_{};
