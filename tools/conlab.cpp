@@ -37,6 +37,7 @@ const tools::Text kOverview{
     "  cluster start|stop\n"
     "              a local real cluster in the background, on free ports\n"
     "  view        the live view of a local cluster in a browser (docs/viewer.md)\n"
+    "  certs       a cluster's CA and certificates, for nodes started by hand (TLS)\n"
     "  help        print this help\n"
     "\n"
     "`conlab COMMAND --help` describes a command (--lang zh: in the notes' Chinese).\n",
@@ -59,6 +60,7 @@ const tools::Text kOverview{
     "  cluster start|stop\n"
     "              在后台、空闲端口上运行一个本地的真实集群\n"
     "  view        在浏览器里实时查看本地集群（docs/viewer.md）\n"
+    "  certs       为手动启动的节点生成集群的 CA 和证书（TLS）\n"
     "  help        打印本帮助\n"
     "\n"
     "`conlab 命令 --help` 介绍一个命令；加上 --lang zh，用笔记的中文介绍。\n"};
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
   if (command == "put" || command == "get") return tools::client_command(argc - 1, argv + 1);
   if (command == "cluster") return tools::cluster_command(argc - 1, argv + 1);
   if (command == "view") return tools::view_command(argc - 1, argv + 1);
+  if (command == "certs") return tools::certs_command(argc - 1, argv + 1);
   return tools::usage_error({"unknown command '" + command + "' (conlab --help lists them)",
                              "未知的命令 '" + command + "'（conlab --help 列出了所有命令）"},
                             tools::help_language(argc, argv));
