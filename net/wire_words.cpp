@@ -1,13 +1,30 @@
 #include "net/wire_words.h"
 
+#include <array>
+#include <string>
+
 namespace consensus_lab::net {
 
 namespace {
 
+// The bytes a string carries as they are; every other byte is written %XX.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (std::size_t c = 0; c < plain.size(); ++c) {
+    plain[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("_.~=+:/@,-").find(static_cast<char>(c)) != std::string_view::npos;
+  }
+  return plain;
+}();
+
 bool plain(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '~' || c == '=' || c == '+' || c == ':' || c == '/' || c == '@' ||
-         c == ',' || c == '-';
+  return kPlain[c];
+}
+
+// Where the run of plain bytes that starts at `from` ends.
+std::size_t plain_run(std::string_view text, std::size_t from) {
+  while (from < text.size() && plain(static_cast<unsigned char>(text[from]))) ++from;
+  return from;
 }
 
 int hex_value(char c) {
@@ -42,15 +59,14 @@ std::string encode_string(std::string_view text) {
   static const char* const kHex = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (plain(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t end = plain_run(text, i);
+    out.append(text.substr(i, end - i));  // a run of plain bytes at once
+    if (end == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[end]);
+    const char escaped[3] = {'%', kHex[c >> 4], kHex[c & 15]};
+    out.append(escaped, 3);
+    i = end + 1;
   }
   return out;
 }
@@ -59,24 +75,22 @@ std::string decode_string(std::string_view word) {
   if (word == "%") return {};
   std::string out;
   out.reserve(word.size());
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    const auto c = static_cast<unsigned char>(word[i]);
-    if (c == '%') {
-      const int high = i + 2 < word.size() ? hex_value(word[i + 1]) : -1;
-      const int low = i + 2 < word.size() ? hex_value(word[i + 2]) : -1;
-      if (high < 0 || low < 0) {
-        throw DecodeError(
-            {"a % must be followed by two hex digits", "% 后面必须跟两个十六进制数字"});
-      }
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else if (plain(c)) {
-      out += static_cast<char>(c);
-    } else {
-      const std::string code = std::to_string(c);
+  for (std::size_t i = 0; i < word.size();) {
+    const std::size_t end = plain_run(word, i);
+    out.append(word.substr(i, end - i));
+    if (end == word.size()) break;
+    if (word[end] != '%') {
+      const std::string code = std::to_string(static_cast<unsigned char>(word[end]));
       throw DecodeError({"character not allowed in a string: code " + code,
                          "字符串里不允许出现的字符：编码 " + code});
     }
+    const int high = end + 2 < word.size() ? hex_value(word[end + 1]) : -1;
+    const int low = end + 2 < word.size() ? hex_value(word[end + 2]) : -1;
+    if (high < 0 || low < 0) {
+      throw DecodeError({"a % must be followed by two hex digits", "% 后面必须跟两个十六进制数字"});
+    }
+    out += static_cast<char>(high * 16 + low);
+    i = end + 3;
   }
   return out;
 }

@@ -50,6 +50,18 @@ std::optional<Text> parse_raft_features(const RaftFeatureWords& words, const std
     return Text{"--pre-vote, --check-quorum, --read and --snapshot-* are for raft",
                 "--pre-vote、--check-quorum、--read 和 --snapshot-* 只用于 raft"};
   }
+  // Thesis §6.4.1: the lease is safe only while the servers that acknowledged
+  // it refuse their votes (check-quorum, §6.2); without that a new leader is
+  // elected under the old one's lease, which then answers stale reads
+  // (tests/scenarios/raft/lease_read_needs_check_quorum.txt). The simulator
+  // lets a student switch it off to see that; a real node does not.
+  if (*mode == raft::ReadMode::lease && !words.check_quorum) {
+    return Text{
+        "--read lease needs --check-quorum (without it a new leader can be elected under "
+        "the old leader's lease, which then answers stale reads: thesis §6.4.1)",
+        "--read lease 需要 --check-quorum（没有它，新的领导者可以在旧领导者的租约期内"
+        "当选，旧领导者就会回答过期的读：博士论文 §6.4.1）"};
+  }
   features.pre_vote = words.pre_vote;
   features.check_quorum = words.check_quorum;
   features.read_mode = *mode;

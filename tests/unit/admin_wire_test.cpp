@@ -11,7 +11,7 @@
 using namespace consensus_lab;
 using namespace consensus_lab::raft_testing;
 
-TEST_CASE("admin wire: meet, change and members round-trip; malformed lines are refused") {
+TEST_CASE("admin wire: meet, change and members round-trip, and malformed lines are refused") {
   const net::AdminRequest meet = net::MeetRequest{"D", net::Endpoint{"127.0.0.1", 7004}};
   CHECK(encode(meet) == "meet D 127.0.0.1:7004");
   const auto back = std::get<net::MeetRequest>(net::decode_admin_request(encode(meet)));

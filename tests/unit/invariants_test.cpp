@@ -171,7 +171,7 @@ TEST_CASE("Raft Figure 4: a leader stays leader for the rest of its term") {
   CHECK(report(leader_stays_leader("A", leader, down(leader), rules)).empty());    // a crash
 }
 
-TEST_CASE("Per-server checks: a violation names its check; scenario set-up starts a server again") {
+TEST_CASE("Per-server checks: a violation names its check, and scenario set-up starts a server again") {
   std::vector<RaftServerSnapshot> servers{raft_server(2), raft_server(2)};
   ServerChecks<RaftServerSnapshot, raft::Rules> checks(
       {"A", "B"}, [&servers](std::size_t i) { return servers[i]; },

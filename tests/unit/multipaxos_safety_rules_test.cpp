@@ -141,7 +141,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Multi-Paxos rule learn-only-chosen: a master ignores a Chosen; its commit index grows only "
+    "Multi-Paxos rule learn-only-chosen: a master ignores a Chosen, and its commit index grows only "
     "from a majority of Accepted for its own ballot") {
   const multipaxos::Rules rules = on_and_off(&multipaxos::Rules::learn_only_chosen);
   Replica b(config_for("B", abc, rules), ReplicaHardState{});

@@ -15,7 +15,7 @@ using namespace consensus_lab;
 using namespace consensus_lab::raft_testing;
 using raft::Log;
 
-TEST_CASE("Raft Figure 2: log indexes start at 1; the last index and term of a log") {
+TEST_CASE("Raft Figure 2: log indexes start at 1, and the last index and term of a log") {
   // "log[]: log entries; each entry contains command for state machine, and
   // term when entry was received by leader (first index is 1)"
   struct Row {

@@ -211,7 +211,7 @@ TEST_CASE("an aborted transfer takes commands again") {
 // TimeoutNow (before the fix it did: the deadline was checked only at the
 // next heartbeat, and the checker's `--transfers` found a leader deposed by a
 // transfer it had already given up).
-TEST_CASE("a transfer is given up at its deadline; a late acknowledgement sends no TimeoutNow") {
+TEST_CASE("a transfer is given up at its deadline, and a late acknowledgement sends no TimeoutNow") {
   LowestDraw low;
   Server leader = elected("A", abc);
   const Millis deadline = 10 + leader.config().timing.election_timeout_max;
