@@ -15,7 +15,7 @@ namespace consensus_lab {
 // A node's name: "A", "B", "client1". Letters, digits, '_' and '-'.
 using NodeId = std::string;
 
-// Virtual (simulated) or real time, in milliseconds.
+// Virtual (simulated) or real time, in ms (the election bench's worlds: µs).
 using Millis = std::int64_t;
 
 // The one door through which randomness enters a role. The simulator's

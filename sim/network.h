@@ -66,6 +66,16 @@ class Network {
     latency_ = latency;
   }
   const Latency& latency() const { return latency_; }
+  // A range of its own for messages of one type (a reply that waits for the
+  // receiver's disk write, say); every other type keeps latency().
+  void set_latency_of(std::string type, Latency latency) {
+    if (latency.min < 0 || latency.min > latency.max) throw UsageError("bad latency range");
+    latency_of_.insert_or_assign(std::move(type), latency);
+  }
+  const Latency& latency_of(std::string_view type) const {
+    const auto it = latency_of_.find(type);
+    return it == latency_of_.end() ? latency_ : it->second;
+  }
   void set_drop_percent(unsigned percent) {
     if (percent > 100) throw UsageError("drop rate above 100%");
     drop_percent_ = percent;
@@ -179,6 +189,7 @@ class Network {
   std::uint64_t copies_ = 0;
   std::vector<int> groups_;  // per node: its partition group; -1 = in none
   Latency latency_;
+  std::map<std::string, Latency, std::less<>> latency_of_;  // by message type
   unsigned drop_percent_ = 0;
   Stats stats_;
 };

@@ -1,5 +1,6 @@
-// The deterministic world (DESIGN.md §4): a virtual clock in milliseconds,
-// the network (sim/network.h), faults, the nodes' wake-ups (sim/timers.h), a
+// The deterministic world (DESIGN.md §4): a virtual clock in whole units
+// (milliseconds; the election benchmark's worlds count microseconds), the
+// network (sim/network.h), faults, the nodes' wake-ups (sim/timers.h), a
 // trace of every event, and invariants checked after every event
 // (sim/invariants.h). It knows no protocol: a protocol gives each node a
 // Process (sim/process.h) and names its message types through
@@ -56,6 +57,10 @@ class World {
     timers_.add_node();
   }
   void set_latency(Latency latency) { network_.set_latency(latency); }
+  // Messages of `type` take their own latency (the others keep the common one).
+  void set_latency_of(std::string type, Latency latency) {
+    network_.set_latency_of(std::move(type), latency);
+  }
   void set_drop_percent(unsigned percent) { network_.set_drop_percent(percent); }
   void add_invariant(narration::Text name, Check check) {
     invariants_.add(std::move(name), std::move(check));
@@ -298,7 +303,7 @@ class World {
       }
       return;
     }
-    const Latency& latency = network_.latency();
+    const Latency& latency = network_.latency_of(message_type(message));
     const auto delay = static_cast<Millis>(rng_.between(static_cast<std::uint64_t>(latency.min),
                                                         static_cast<std::uint64_t>(latency.max)));
     network_.queue(id, from, to, std::move(message), now_ + delay);

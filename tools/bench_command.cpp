@@ -39,17 +39,17 @@ const Text kOverview{
 const Help kElectionHelp{
     {"Usage: conlab bench election [options]\n\n"
      "Repeats the Raft paper's election experiment (section 9.3, Figure 16) in\n"
-     "simulated time: 5 servers, broadcast about 15 ms, heartbeat half the minimum\n"
-     "election timeout; the leader crashes at a random point of its heartbeat\n"
-     "interval; two survivors have shorter logs. Prints, per timeout range, the\n"
-     "time without a leader (ms): min, median, p90, p99, max, and the paper's\n"
-     "median read off its figure. docs/raft.md compares them.\n\n",
+     "simulated time, on a microsecond clock: 5 servers, broadcast about 15 ms,\n"
+     "heartbeat half the minimum election timeout; the leader crashes at a random\n"
+     "point of its heartbeat interval; the survivors' logs differ in length, so two\n"
+     "cannot win. Prints, per timeout range, the time without a leader (ms): min,\n"
+     "median, p90, p99, max, and the paper's median. docs/raft.md compares them.\n\n",
      "用法：conlab bench election [选项]\n\n"
-     "在模拟时间里重做 Raft 论文的选举实验（第 9.3 节，图 16）：5 台服务器，广播\n"
-     "约 15 ms，心跳间隔为最小选举超时的一半；领导者在心跳间隔中的随机时刻崩溃；\n"
-     "两个幸存者的日志较短。对每个选举超时范围，打印没有领导者的时间（毫秒）：\n"
-     "最小值、中位数、p90、p99、最大值，以及从论文图中读出的中位数。\n"
-     "docs/raft.md 对比了它们。\n\n"},
+     "在模拟时间里（时钟以微秒为单位）重做 Raft 论文的选举实验（第 9.3 节，图 16）：\n"
+     "5 台服务器，广播约 15 ms，心跳间隔为最小选举超时的一半；领导者在心跳间隔中的\n"
+     "随机时刻崩溃；幸存者的日志长短不一，其中两个无法当选。对每个选举超时范围，\n"
+     "打印没有领导者的时间（毫秒）：最小值、中位数、p90、p99、最大值，以及论文的\n"
+     "中位数。docs/raft.md 对比了它们。\n\n"},
     {}};
 
 const Help kCheckerHelp{
@@ -80,9 +80,9 @@ const Help kRealHelp{
 // One row of Figure 16: an election-timeout range.
 struct Range {
   Millis low, high;
-  const char* paper;  // the paper's median, read off Figure 16
+  const char* paper;  // 150-150, 150-155: §9.3's text; the others read off Figure 16 at 50 %
 };
-constexpr Range kRanges[] = {{150, 150, "over 10 s"}, {150, 151, "1197"}, {150, 155, "286"},
+constexpr Range kRanges[] = {{150, 150, "over 10 s"}, {150, 151, "1197"}, {150, 155, "287"},
                              {150, 175, "141"},       {150, 200, "146"},  {150, 300, "171"},
                              {12, 24, "30"},          {25, 50, "43"},     {50, 100, "67"},
                              {100, 200, "120"}};
@@ -91,9 +91,9 @@ const Text kElectionHeader{
     "election timeout   trials    min  median     p90     p99     max  no leader   paper median\n",
     "选举超时         试验   最小  中位数     p90     p99    最大   无领导者   论文中位数\n"};
 const Text kElectionFooter{
-    "(times in simulated ms, from the crash until every survivor has heard the new leader; "
+    "(times in simulated ms, from the crash until a new leader is elected; "
     "\"no leader\": trials without one after 10 s)\n",
-    "（时间是模拟的毫秒数，从领导者崩溃到每个幸存者都收到新领导者的消息；"
+    "（时间是模拟的毫秒数，从领导者崩溃到选出新的领导者；"
     "“无领导者”：10 秒后仍没有领导者的试验次数）\n"};
 
 void print_election_row(const bench::ElectionOptions& options, const Range& range,
@@ -103,8 +103,12 @@ void print_election_row(const bench::ElectionOptions& options, const Range& rang
   std::cout << std::setw(7) << range.low << "-" << std::left << std::setw(6) << range.high
             << std::right << std::setw(7) << options.trials;
   if (summary) {
-    std::cout << std::setw(7) << summary->min << std::setw(8) << summary->median << std::setw(8)
-              << summary->p90 << std::setw(8) << summary->p99 << std::setw(8) << summary->max;
+    const auto ms = [](bench::Micros t) {
+      return (t + bench::kMicrosPerMilli / 2) / bench::kMicrosPerMilli;
+    };
+    std::cout << std::setw(7) << ms(summary->min) << std::setw(8) << ms(summary->median)
+              << std::setw(8) << ms(summary->p90) << std::setw(8) << ms(summary->p99)
+              << std::setw(8) << ms(summary->max);
   } else {
     std::cout << std::setw(39) << "-";
   }

@@ -434,18 +434,44 @@ TEST_CASE(
     "Raft 9.3 Figure 16: with timeouts of 150-300 ms a new leader is in place within a few "
     "hundred ms of a crash") {
   bench::ElectionOptions options;
-  options.trials = 60;
+  options.trials = 100;
   const auto wide = bench::measure_election(options, 150, 300);
   const auto summary = bench::summarize(wide);
   REQUIRE(summary);
   CHECK(wide.timed_out == 0);
   // The followers' timers started at the last heartbeat, at most one heartbeat
   // interval (75 ms) before the crash: nobody stands earlier than that allows…
-  CHECK(summary->min >= 150 - 75);
-  CHECK(summary->median < 300);  // …and usually one of them wins at once
-  // A range of 1 ms gives split votes again and again: much slower.
+  CHECK(summary->min >= (150 - 75) * bench::kMicrosPerMilli);
+  // …and usually one of them wins at once: the paper's median is 171 ms.
+  CHECK(summary->median >= 137 * bench::kMicrosPerMilli);
+  CHECK(summary->median <= 205 * bench::kMicrosPerMilli);
+}
+
+// The experiment's clock counts microseconds: a timeout drawn from 150-151 ms
+// can be 150.437 ms, not only 150 or 151 as on a clock of whole milliseconds.
+TEST_CASE("Raft 9.3 Figure 16: a timeout from 150-151 ms takes many values, not two") {
+  std::set<Millis> drawn;  // when a lone server elects itself: its first timeout
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    cluster::RaftCluster cluster(
+        {.servers = {"S1"}, .timing = bench::timing_in_micros(150, 151), .seed = seed});
+    REQUIRE(cluster.world().run_until([&] { return cluster.leader().has_value(); },
+                                      1000 * bench::kMicrosPerMilli));
+    CHECK(cluster.world().now() >= 150'000);
+    CHECK(cluster.world().now() <= 151'000);
+    drawn.insert(cluster.world().now());
+  }
+  CHECK(drawn.size() >= 30);
+}
+
+// With a request arriving in 1-2 ms, split votes at 150-151 ms still end within
+// about a second, as in the paper (1197 ms).
+TEST_CASE("Raft 9.3 Figure 16: with timeouts of 150-151 ms split votes end within seconds") {
+  bench::ElectionOptions options;
+  options.trials = 200;
   const auto narrow = bench::measure_election(options, 150, 151);
-  CHECK(narrow.timed_out + narrow.times.size() == options.trials);
-  const auto narrow_summary = bench::summarize(narrow);
-  CHECK((!narrow_summary || narrow_summary->median > 2 * summary->median));
+  CHECK(narrow.timed_out <= options.trials / 50);
+  const auto summary = bench::summarize(narrow);
+  REQUIRE(summary);
+  CHECK(summary->median >= 600 * bench::kMicrosPerMilli);
+  CHECK(summary->median <= 2'500 * bench::kMicrosPerMilli);
 }

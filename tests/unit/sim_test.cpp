@@ -207,6 +207,19 @@ TEST_CASE("Simulator timed mode: latency, reordering, loss at a rate, timers in 
     CHECK(cluster.b->received == 1);
     CHECK(cluster.world.now() == 25);
   }
+  SUBCASE("a message type can have a latency of its own: the answer waits, the request not") {
+    Cluster cluster;
+    cluster.world.set_latency({2, 2});
+    cluster.world.set_latency_of("pong", {13, 13});
+    cluster.send("A", "B", Ping{1});
+    cluster.world.run(2);
+    CHECK(cluster.b->received == 1);  // the ping, after 2
+    cluster.world.run(12);
+    CHECK(cluster.a->received == 0);
+    cluster.world.run(1);
+    CHECK(cluster.a->received == 1);  // its pong, 13 later
+    CHECK(cluster.world.now() == 15);
+  }
   SUBCASE("random latency reorders messages on one link") {
     Cluster cluster(5);
     cluster.world.set_latency({1, 100});
