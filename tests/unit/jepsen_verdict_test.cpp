@@ -87,3 +87,15 @@ TEST_CASE("jepsen verdict: a stale read is caught, with the smallest window") {
   CHECK(en.find("c4") == std::string::npos);
   CHECK(verdict_text(verdict, Lang::zh).find("结论：不可线性化") == 0);
 }
+
+TEST_CASE("jepsen verdict: a long window keeps the named operations and the last ones") {
+  std::vector<Recorded> history = {put("c1", "x", 1, 2), put("c2", "y", 3, 4)};
+  for (std::uint64_t t = 5; t < 85; t += 2) history.push_back(get("c9", "y", t, t + 1));
+  history.push_back(get("c3", "x", 90, 91));
+  const Verdict verdict = judge(history);
+  REQUIRE(verdict.result.verdict == Linearizability::Verdict::not_linearizable);
+  REQUIRE(verdict.window.size() == 30);
+  CHECK(verdict.window.front().value == "x");  // named: kept
+  CHECK(verdict.window.back().client == "c3");
+  CHECK(verdict.window[verdict.window.size() - 2].call == 83);  // the last others kept
+}

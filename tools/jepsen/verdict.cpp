@@ -10,6 +10,8 @@ namespace {
 
 using narration::Lang;
 
+constexpr std::size_t kWindowLines = 30;
+
 bool is_put(const Operation& op) {
   return op.kind == Operation::Kind::put;
 }
@@ -67,10 +69,22 @@ void find_window(const std::vector<Operation>& key_ops, Verdict& verdict,
   for (const std::size_t i : small.operations) {
     verdict.window_start = std::min(verdict.window_start, seen[i].call);
   }
+  std::vector<std::pair<Operation, bool>> window;  // (operation, named)
   for (const Operation& op : key_ops) {
     if (op.call > verdict.window_end || (op.ret && *op.ret < verdict.window_start)) continue;
     const bool named = std::any_of(small.operations.begin(), small.operations.end(),
                                    [&](std::size_t i) { return seen[i].call == op.call; });
+    window.emplace_back(op, named);
+  }
+  // At most kWindowLines: the named operations, and the others nearest the end.
+  std::size_t others = 0;
+  for (const auto& [op, named] : window) others += named ? 0 : 1;
+  std::size_t skip = std::min(others, window.size() - std::min(window.size(), kWindowLines));
+  for (const auto& [op, named] : window) {
+    if (!named && skip > 0) {
+      --skip;
+      continue;
+    }
     if (named) verdict.named.push_back(verdict.window.size());
     verdict.window.push_back(op);
   }

@@ -26,7 +26,8 @@ struct Verdict {
   Linearizability result;  // of the whole history
   // not linearizable: the earliest moment (a tick) by which the history, as
   // seen then, already cannot be linearized; the operations of the key in
-  // [window_start, window_end], by call.
+  // [window_start, window_end], by call (at most 30: the named ones, and
+  // the others nearest the end).
   std::uint64_t window_start = 0, window_end = 0;
   std::vector<Operation> window;
   std::vector<std::size_t> named;  // indices in `window` the explanation names

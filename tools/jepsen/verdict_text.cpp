@@ -74,10 +74,9 @@ std::string verdict_text(const Verdict& verdict, Lang lang) {
            "\n";
   }
   std::string text =
-      zh ? "结论：不可线性化（检查用时 " + std::string(took) + " 毫秒）\n键 " + r.key + "：" +
-               r.explanation_zh + "\n最小的不可线性化窗口（* 为上面提到的操作）：\n"
-         : "verdict: NOT linearizable (checked in " + std::string(took) + " ms)\nkey " + r.key +
-               ": " + r.explanation +
+      zh ? "结论：不可线性化（检查用时 " + std::string(took) + " 毫秒）\n" + r.explanation_zh +
+               "\n最小的不可线性化窗口（* 为上面提到的操作）：\n"
+         : "verdict: NOT linearizable (checked in " + std::string(took) + " ms)\n" + r.explanation +
                "\nthe smallest non-linearizable window found (* the operations named above):\n";
   for (std::size_t i = 0; i < verdict.window.size(); ++i) {
     const bool named =
