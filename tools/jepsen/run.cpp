@@ -1,5 +1,8 @@
 #include "tools/jepsen/run.h"
 
+#include <signal.h>
+
+#include <atomic>
 #include <iostream>
 #include <thread>
 
@@ -13,6 +16,21 @@ namespace {
 
 namespace fs = std::filesystem;
 using narration::Lang;
+
+// Ctrl-C (or SIGTERM, SIGHUP) ends the run early, cleanly: the nodes run in
+// sessions of their own and would outlive this process otherwise.
+std::atomic<bool> interrupted{false};
+
+void on_signal(int) {
+  interrupted = true;
+}
+
+void catch_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
 
 // A fresh folder for the nodes: the data directories and logs of an
 // earlier run in it go.
@@ -29,7 +47,7 @@ void clear(const NodesOptions& options) {
 bool cluster_ready(const Cluster& cluster) {
   auto client = connect_client(cluster, "setup");
   const auto give_up = Clock::now() + std::chrono::seconds(10);
-  while (Clock::now() < give_up) {
+  while (Clock::now() < give_up && !interrupted) {
     if (client->put("setup", "ready").done) return true;
   }
   return false;
@@ -75,7 +93,10 @@ Outcome run_workload(const RunOptions& options, Nodes& nodes) {
     outcome.events = run_nemesis(nodes, options.faults, options.seed, start, stop, leader);
   });
   std::thread clock([&] {
-    std::this_thread::sleep_for(std::chrono::seconds(options.seconds));
+    const auto end = start + std::chrono::seconds(options.seconds);
+    while (Clock::now() < end && !interrupted) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     stop = true;
   });
   outcome.history = run_clients({.cluster = nodes.cluster(),
@@ -93,6 +114,7 @@ Outcome run_workload(const RunOptions& options, Nodes& nodes) {
 
 int run(const RunOptions& options) {
   const Lang lang = options.nodes.lang;
+  catch_signals();
   clear(options.nodes);
   Nodes nodes(options.nodes);
   const std::string logs = (options.nodes.folder / "*.log").string();
@@ -110,6 +132,10 @@ int run(const RunOptions& options) {
   print_header(options, lang);
   const Outcome outcome = run_workload(options, nodes);
   nodes.stop_all();
+  if (interrupted) {
+    std::cout << (lang == Lang::zh ? "（运行被中断，提前结束）\n"
+                                   : "(interrupted: the run ended early)\n");
+  }
   std::cout << counts_text(outcome.history, lang);
   print_events(outcome.events, lang);
   const Verdict verdict = judge(outcome.history);
