@@ -54,9 +54,11 @@ bool cluster_ready(const Cluster& cluster) {
 }
 
 void print_header(const RunOptions& o, Lang lang) {
-  const std::string protocol =
-      o.nodes.protocol + (o.nodes.protocol == "raft" ? " --read " + o.nodes.features.read : "") +
-      (o.nodes.features.check_quorum ? " --check-quorum" : "");
+  std::string protocol = o.nodes.protocol;
+  if (o.nodes.protocol == "raft" && o.nodes.features.read == RaftFeatureWords{}.read) {
+    protocol += " --read " + o.nodes.features.read;  // the default, said
+  }
+  for (const std::string& arg : raft_feature_args(o.nodes.features)) protocol += " " + arg;
   const std::string storage = o.nodes.in_memory ? "in memory" : "durable";
   if (lang == Lang::zh) {
     std::cout << "conlab jepsen：" << protocol << "，" << o.nodes.nodes << " 个节点（"
