@@ -27,7 +27,11 @@ void PeerLink::handshake() {
   stream_.socket().set_option(tcp::no_delay(true), ignored);
   stream_.async_handshake(Stream::Side::client, [this](const boost::system::error_code& e) {
     if (e) {
-      if (e != asio::error::operation_aborted) distrust(stream_.handshake_failure(e));
+      // A TLS refusal is told; a connection that just ended (the peer
+      // stopped, or a proxy between us has no peer yet) is retried quietly.
+      if (e.category() == asio::error::get_ssl_category() && e != ssl::error::stream_truncated) {
+        distrust(stream_.handshake_failure(e));
+      }
       return retry();
     }
     if (stream_.secure() && stream_.certified() != Certified{Certified::Role::node, peer_}) {

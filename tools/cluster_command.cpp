@@ -12,9 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "net/asio.h"
 #include "net/certificates.h"
-#include "net/client.h"
 #include "tools/cluster_access.h"
 #include "tools/cluster_processes.h"
 #include "tools/commands.h"
@@ -65,34 +63,6 @@ struct ClusterOptions {
   narration::Lang lang = narration::Lang::en;
 };
 
-}  // namespace
-
-// A free loopback port: bind port 0, read it, let it go.
-unsigned short free_port() {
-  net::asio::io_context io;
-  net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
-  return acceptor.local_endpoint().port();
-}
-
-// Is process `pid` a node listening at one of `listens` (" --listen H:P ")?
-// The pid of a node that was killed may belong to another process by now.
-bool runs_node(long pid, const net::Endpoint& where) {
-  std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
-  std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-  std::replace(args.begin(), args.end(), '\0', ' ');
-  return args.find(" node ") != std::string::npos &&
-         args.find(" --listen " + where.text() + " ") != std::string::npos;
-}
-
-std::optional<Cluster> read_cluster(const fs::path& folder) {
-  std::ifstream file(folder / "cluster.txt");
-  std::string text;
-  std::getline(file, text);
-  return net::parse_cluster(text);
-}
-
-namespace {
-
 // The live view started with the cluster (DIR/viewer.pid), if it still runs.
 void stop_viewer(const fs::path& folder) {
   long pid = 0;
@@ -142,59 +112,24 @@ std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& fol
     nodes[i].log = (folder / (nodes[i].id + ".log")).string();
   }
   for (NodeProcess& node : nodes) {
-    node.args = {self,   "node",  "--protocol", options.protocol,
-                 "--id", node.id, "--listen",   "127.0.0.1:" + std::to_string(node.port)};
+    NodeLaunch launch{.conlab = self,
+                      .protocol = options.protocol,
+                      .id = node.id,
+                      .port = node.port,
+                      .quiet = options.quiet,
+                      .features = options.features,
+                      .lang = options.lang};
     for (const NodeProcess& peer : nodes) {
-      if (peer.id == node.id) continue;
-      node.args.push_back("--peer");
-      node.args.push_back(peer.id + "=127.0.0.1:" + std::to_string(peer.port));
+      if (peer.id != node.id) launch.peers.emplace_back(peer.id, peer.port);
     }
-    if (options.quiet) node.args.push_back("--quiet");
-    for (std::string& arg : raft_feature_args(options.features))
-      node.args.push_back(std::move(arg));
-    if (options.lang == narration::Lang::zh) node.args.insert(node.args.end(), {"--lang", "zh"});
-    if (options.plaintext) {
-      node.args.push_back("--plaintext");
-    } else {
-      node.args.insert(node.args.end(), {"--certs", (folder / "tls").string()});
-    }
-    if (options.in_memory) {
-      node.args.push_back("--in-memory");
-    } else {
-      node.args.insert(node.args.end(), {"--data-dir", (folder / node.id).string()});
-    }
-    for (const auto& a : node.args) node.command += (node.command.empty() ? "" : " ") + a;
+    if (!options.plaintext) launch.certs = (folder / "tls").string();
+    if (!options.in_memory) launch.data_dir = (folder / node.id).string();
+    set_command(node, launch);
   }
   return nodes;
 }
 
 }  // namespace
-
-// To restart a node by hand after a kill: sh DIR/restart-ID.sh
-void write_restart_script(const NodeProcess& node, const fs::path& folder, bool in_memory) {
-  std::ofstream(folder / ("restart-" + node.id + ".sh"))
-      << "#!/bin/sh\n# Restart node " << node.id
-      << (in_memory ? " (in memory: it starts empty).\n" : " (it reads its data directory).\n")
-      << "echo $$ >> '" << (folder / "pids").string() << "'\n"
-      << "exec " << node.command << " >> '" << node.log << "' 2>&1\n";
-}
-
-// Start the node's process in a session of its own, its output to its log.
-pid_t spawn(NodeProcess& node) {
-  const pid_t pid = fork();
-  if (pid != 0) return pid;
-  setsid();
-  std::FILE* out = std::fopen(node.log.c_str(), "a");
-  if (out != nullptr) {
-    dup2(fileno(out), STDOUT_FILENO);
-    dup2(fileno(out), STDERR_FILENO);
-  }
-  std::vector<char*> raw;
-  for (auto& a : node.args) raw.push_back(a.data());
-  raw.push_back(nullptr);
-  execv(raw.front(), raw.data());
-  _exit(127);
-}
 
 namespace {
 

@@ -1,6 +1,7 @@
-// The node processes of a local cluster (`conlab cluster`): what
-// tools/cluster_command.cpp (start, stop) and tools/cluster_membership.cpp
-// (add-node, remove-node, stop-node) share.
+// The node processes of a local cluster (`conlab cluster`, `conlab jepsen`):
+// what tools/cluster_command.cpp (start, stop), tools/cluster_membership.cpp
+// (add-node, remove-node, stop-node) and tools/jepsen/ share
+// (tools/cluster_processes.cpp).
 #pragma once
 
 #include <sys/types.h>
@@ -13,6 +14,7 @@
 
 #include "net/endpoint.h"
 #include "tools/options.h"
+#include "tools/raft_features.h"
 
 namespace consensus_lab::tools {
 
@@ -24,6 +26,25 @@ struct NodeProcess {
   std::string command;  // args, joined
   std::string log;      // where its output goes
 };
+
+// What a node of a local cluster is started with: the one place its command
+// line is written (node_args).
+struct NodeLaunch {
+  std::string conlab;  // this executable's path
+  std::string protocol, id;
+  unsigned short port = 0;  // it listens at 127.0.0.1:port
+  // Where it reaches each other node (127.0.0.1:port): the node itself, or
+  // a proxy in between (conlab jepsen).
+  std::vector<std::pair<std::string, unsigned short>> peers;
+  std::optional<std::string> data_dir;  // none: --in-memory
+  std::optional<std::string> certs;     // TLS: the certificates' folder; none: --plaintext
+  bool quiet = false;
+  RaftFeatureWords features;
+  narration::Lang lang = narration::Lang::en;
+};
+std::vector<std::string> node_args(const NodeLaunch& launch);
+// node.args = node_args(launch), node.command = them joined.
+void set_command(NodeProcess& node, const NodeLaunch& launch);
 
 // The nodes and their addresses, from DIR/cluster.txt.
 using Cluster = std::map<NodeId, net::Endpoint>;

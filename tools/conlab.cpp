@@ -4,6 +4,7 @@
 //   conlab check PROTOCOL   the randomized safety checker
 //   conlab bench …          benchmarks
 //   conlab node, put, get, cluster   real mode over TCP
+//   conlab jepsen           a Jepsen-style test of a local real cluster
 //
 // Each subcommand takes --help, and --lang zh for the help in the notes' Chinese.
 #include <algorithm>
@@ -38,6 +39,8 @@ const tools::Text kOverview{
     "              a local real cluster in the background, on free ports\n"
     "  view        the live view of a local cluster in a browser (docs/viewer.md)\n"
     "  certs       a cluster's CA and certificates, for nodes started by hand (TLS)\n"
+    "  jepsen      a Jepsen-style test of a local real cluster: clients, faults, and a\n"
+    "              linearizability check of the history (docs/real-cluster.md)\n"
     "  help        print this help\n"
     "\n"
     "`conlab COMMAND --help` describes a command (--lang zh: in the notes' Chinese).\n",
@@ -61,6 +64,8 @@ const tools::Text kOverview{
     "              在后台、空闲端口上运行一个本地的真实集群\n"
     "  view        在浏览器里实时查看本地集群（docs/viewer.md）\n"
     "  certs       为手动启动的节点生成集群的 CA 和证书（TLS）\n"
+    "  jepsen      Jepsen 式测试本地真实集群：客户端、故障注入，再检查历史是否\n"
+    "              可线性化（docs/real-cluster.md）\n"
     "  help        打印本帮助\n"
     "\n"
     "`conlab 命令 --help` 介绍一个命令；加上 --lang zh，用笔记的中文介绍。\n"};
@@ -101,6 +106,7 @@ int main(int argc, char** argv) {
   if (command == "cluster") return tools::cluster_command(argc - 1, argv + 1);
   if (command == "view") return tools::view_command(argc - 1, argv + 1);
   if (command == "certs") return tools::certs_command(argc - 1, argv + 1);
+  if (command == "jepsen") return tools::jepsen_command(argc - 1, argv + 1);
   return tools::usage_error({"unknown command '" + command + "' (conlab --help lists them)",
                              "未知的命令 '" + command + "'（conlab --help 列出了所有命令）"},
                             tools::help_language(argc, argv));
