@@ -39,6 +39,7 @@ Client::Result Client::call(const Request& request) {
   std::size_t next = 0;
   std::optional<NodeId> target = leader_;
   Result result;
+  std::optional<narration::Text> failure;  // the last TLS failure, if any
   while (Clock::now() < deadline) {
     const NodeId node = target ? *target : nodes[next++ % nodes.size()];
     target.reset();
@@ -52,6 +53,7 @@ Client::Result Client::call(const Request& request) {
     const auto reply =
         connection_->exchange(line, std::max<Millis>(1, std::min<Millis>(options_.attempt, left)));
     if (!reply) {
+      if (connection_->failure()) failure = connection_->failure();
       leader_.reset();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
@@ -83,6 +85,10 @@ Client::Result Client::call(const Request& request) {
     }
   }
   result.error = no_answer(options_.deadline, result.attempts);
+  if (failure) {
+    result.error.en += "; the last TLS failure: " + failure->en;
+    result.error.zh += "；最后一次 TLS 失败：" + failure->zh;
+  }
   return result;
 }
 

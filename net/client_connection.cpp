@@ -5,6 +5,7 @@
 namespace consensus_lab::net {
 
 std::optional<Reply> ClientConnection::exchange(const std::string& line, Millis timeout) {
+  failure_.reset();
   if (!stream_.is_open() && !connect(timeout)) return std::nullopt;
   out_ = line;
   bool failed = false;
@@ -82,12 +83,33 @@ bool ClientConnection::connect(Millis timeout) {
 // Over TLS: the node's certificate must be the CA's and name `node_`.
 bool ClientConnection::handshake(Millis timeout) {
   bool done = false;
-  stream_.async_handshake(Stream::Side::client,
-                          [&](const boost::system::error_code& e) { done = !e; });
+  boost::system::error_code error = asio::error::timed_out;
+  stream_.async_handshake(Stream::Side::client, [&](const boost::system::error_code& e) {
+    error = e;
+    done = true;
+  });
   io_.restart();
   io_.run_for(std::chrono::milliseconds(timeout));
-  if (!done) return false;
-  return !stream_.secure() || stream_.certified() == Certified{Certified::Role::node, node_};
+  if (!done) {
+    close();  // the handshake's handler runs now, while `done` still exists
+    return false;
+  }
+  if (error) {
+    if (error.category() == asio::error::get_ssl_category()) {
+      failure_ = stream_.handshake_failure(error);
+    }
+    return false;
+  }
+  const auto shown = stream_.certified();
+  if (stream_.secure() && shown != Certified{Certified::Role::node, node_}) {
+    const std::string who = shown ? shown->id : "?";
+    failure_ = narration::Text{
+        "the node at " + endpoint_.text() + " is not " + node_ + " (its certificate names " + who +
+            ")",
+        "位于 " + endpoint_.text() + " 的节点不是 " + node_ + "（它的证书写的是 " + who + "）"};
+    return false;
+  }
+  return true;
 }
 
 }  // namespace consensus_lab::net

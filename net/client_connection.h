@@ -24,6 +24,9 @@ class ClientConnection {
 
   // The reply, or none: no connection, no answer in time, or garbage.
   std::optional<Reply> exchange(const std::string& line, Millis timeout);
+  // Why the last exchange got no reply, when TLS said why (a certificate
+  // refused, a node that is not the one meant, plain text on one side).
+  const std::optional<narration::Text>& failure() const { return failure_; }
   void close();
 
  private:
@@ -34,6 +37,7 @@ class ClientConnection {
   Endpoint endpoint_;
   asio::io_context io_;
   Stream stream_;
+  std::optional<narration::Text> failure_;
   asio::streambuf buffer_{kMaxLine + 1};
   std::string out_;
 };

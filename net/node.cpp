@@ -328,7 +328,8 @@ void Node::turn_away(IncomingConnection& from, const narration::Text& why) {
 // certificate of the cluster's CA is answered with an error (reads are not).
 bool Node::may_write(const std::shared_ptr<IncomingConnection>& from) {
   if (!options_.writes_need_certificate || from->certified()) return true;
-  answer(from, Reply{Reply::Kind::error, "a write needs a client certificate"});
+  answer(from, Reply{Reply::Kind::error,
+                     log_.in_language("a write needs a client certificate", "写入需要客户端证书")});
   schedule_flush();
   return false;
 }

@@ -16,7 +16,10 @@ void PeerLink::connect() {
                             asio::async_connect(
                                 stream_.socket(), results,
                                 [this](const boost::system::error_code& e, const tcp::endpoint&) {
-                                  if (e) return retry();
+                                  if (e) {
+                                    refused_ = false;  // down, not refusing: retry soon
+                                    return retry();
+                                  }
                                   handshake();
                                 });
                           });
@@ -25,7 +28,14 @@ void PeerLink::connect() {
 void PeerLink::handshake() {
   boost::system::error_code ignored;
   stream_.socket().set_option(tcp::no_delay(true), ignored);
+  // A handshake that never ends (a peer that stopped answering, packets
+  // lost without a reset) is given up after 3 s, and the link tried again.
+  guard_.expires_after(std::chrono::seconds(3));
+  guard_.async_wait([this](const boost::system::error_code& e) {
+    if (!e) stream_.close();
+  });
   stream_.async_handshake(Stream::Side::client, [this](const boost::system::error_code& e) {
+    guard_.cancel();
     if (e) {
       // A TLS refusal is told; a connection that just ended (the peer
       // stopped, or a proxy between us has no peer yet) is retried quietly.
@@ -43,12 +53,11 @@ void PeerLink::handshake() {
            "位于 " + endpoint_.text() + " 的节点不是 " + peer_ + "（它的证书写的是 " + who + "）"});
       return retry();
     }
-    complained_.clear();
     on_connected();
   });
 }
 
-// Said once, until the link works again (it retries every 100 ms).
+// Said once, until the link works again.
 void PeerLink::distrust(const narration::Text& why) {
   if (why.en == complained_) return;
   complained_ = why.en;
@@ -57,7 +66,7 @@ void PeerLink::distrust(const narration::Text& why) {
 
 void PeerLink::on_connected() {
   connected_ = true;
-  backoff_ = 10;
+  up_since_ = std::chrono::steady_clock::now();
   queued_ = hello_ + queued_;
   write();
   watch();
@@ -84,14 +93,31 @@ void PeerLink::write() {
 
 void PeerLink::watch() {
   auto byte = std::make_shared<char>();
-  stream_.async_read_some(asio::buffer(byte.get(), 1),
-                          [this, byte](const boost::system::error_code& e, std::size_t) {
-                            if (e) drop();
-                          });
+  stream_.async_read_some(
+      asio::buffer(byte.get(), 1), [this, byte](const boost::system::error_code& e, std::size_t) {
+        if (!e) return;
+        // An alert: the peer refused this node's certificate
+        // (TLS 1.3 tells the client after its handshake).
+        const bool alert =
+            e.category() == asio::error::get_ssl_category() && e != ssl::error::stream_truncated;
+        if (alert) distrust(stream_.handshake_failure(e));
+        drop(alert);
+      });
 }
 
-void PeerLink::drop() {
+void PeerLink::drop(bool alert) {
   if (!connected_) return;
+  // A link that stayed up a second worked: the next failure is told again,
+  // and retried soon. One the peer ended with an alert, or at once, refused
+  // this node: it is retried slowly.
+  const auto up = std::chrono::steady_clock::now() - up_since_;
+  if (up > std::chrono::seconds(1)) {
+    backoff_ = 10;
+    refused_ = false;
+    complained_.clear();
+  } else if (alert || up < std::chrono::milliseconds(50)) {
+    refused_ = true;
+  }
   stream_.close();
   connected_ = false;
   writing_ = false;
@@ -104,8 +130,9 @@ void PeerLink::retry() {
   stream_.close();
   retry_.expires_after(std::chrono::milliseconds(backoff_));
   // At most 100 ms: well under an election timeout, so that a node that
-  // restarts hears its leader before it gives up on it.
-  backoff_ = std::min<Millis>(backoff_ * 2, 100);
+  // restarts hears its leader before it gives up on it. A peer that closed
+  // the link right after the handshake refuses this node: at most every 5 s.
+  backoff_ = std::min<Millis>(backoff_ * 2, refused_ ? 5000 : 100);
   retry_.async_wait([this](const boost::system::error_code& e) {
     if (!e) connect();
   });

@@ -6,6 +6,7 @@
 // should be (net/tls.h).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -30,6 +31,7 @@ class PeerLink {
         hello_(std::move(hello)),
         stream_(io, tls),
         retry_(io),
+        guard_(io),
         complain_(std::move(complain)) {}
   PeerLink(const PeerLink&) = delete;
   PeerLink& operator=(const PeerLink&) = delete;
@@ -44,7 +46,7 @@ class PeerLink {
   void on_connected();
   void write();
   void watch();
-  void drop();
+  void drop(bool alert = false);
   void retry();
   void distrust(const narration::Text& why);
 
@@ -53,10 +55,12 @@ class PeerLink {
   Endpoint endpoint_;
   std::string hello_;
   Stream stream_;
-  asio::steady_timer retry_;
+  asio::steady_timer retry_, guard_;  // guard_: the handshake's time limit
   Complain complain_;
   std::string complained_;  // the last complaint (English), said once
   bool connected_ = false, writing_ = false;
+  bool refused_ = false;  // the last link ended as soon as it was up
+  std::chrono::steady_clock::time_point up_since_{};
   Millis backoff_ = 10;
   std::string queued_, in_flight_;
 };

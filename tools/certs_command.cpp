@@ -44,9 +44,10 @@ int certs_command(int argc, char** argv) {
           {"print this help in English or in the notes' Chinese", "用英文或笔记的中文打印本帮助"});
   if (const auto status = line.parse(argc, argv, kHelp)) return *status;
   const auto ids = split_ids(nodes);
-  if (dir.empty() || !ids || ids->empty()) {
-    return line.error(Text{"conlab certs needs --dir DIR and --nodes A,B,C",
-                           "conlab certs 需要 --dir DIR 和 --nodes A,B,C"});
+  if (dir.empty() || !ids || ids->empty() ||
+      std::find(ids->begin(), ids->end(), "ca") != ids->end()) {
+    return line.error(Text{"conlab certs needs --dir DIR and --nodes A,B,C (ca names the CA)",
+                           "conlab certs 需要 --dir DIR 和 --nodes A,B,C（ca 是 CA 的名字）"});
   }
   if (!net::is_node_id(client) || std::find(ids->begin(), ids->end(), client) != ids->end() ||
       client == "ca") {

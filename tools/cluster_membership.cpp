@@ -236,6 +236,11 @@ int add_node(Action& a) {
   }
   const auto id = next_id(a.folder);
   if (!id) return a.line.error(Text{"no node id left (A to Z)", "没有可用的节点 id 了（A 到 Z）"});
+  try {  // its certificate first: a failure here changes nothing
+    if (a.tls) net::make_missing(a.folder / "tls", {{net::Certified::Role::node, *id}});
+  } catch (const net::TlsError& error) {
+    return a.line.error(error.reason);
+  }
   const auto args = shared_args(a.folder, a.cluster.begin()->first);
   const Cluster before = a.cluster;
   a.cluster[*id] = net::Endpoint{"127.0.0.1", free_port()};
@@ -252,11 +257,6 @@ int add_node(Action& a) {
     }
   }
   NodeProcess node = node_process(a.folder, *id, a.cluster, args, a.first);
-  try {
-    if (a.tls) net::make_missing(a.folder / "tls", {{net::Certified::Role::node, *id}});
-  } catch (const net::TlsError& error) {
-    return a.line.error(error.reason);
-  }
   write_restart_script(node, a.folder, a.in_memory);
   const pid_t pid = spawn(node);
   std::ofstream(a.folder / "pids", std::ios::app) << pid << '\n';

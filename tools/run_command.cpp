@@ -61,8 +61,8 @@ int run_command(int argc, char** argv) {
         Text{"--diagram draws one run: give one file", "`--diagram` 只画一次运行：请只给一个文件"});
   }
   if (options.html && files.size() > 1) {
-    return line.error(Text{"--html shows one run: give one file",
-                           "`--html` 只显示一次运行：请只给一个文件"});
+    return line.error(
+        Text{"--html shows one run: give one file", "`--html` 只显示一次运行：请只给一个文件"});
   }
   options.diagram = diagram;
   options.colour = narration::colour_wanted(stdout);

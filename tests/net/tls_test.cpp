@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <string>
 
+#include "net/admin_wire.h"
 #include "net/asio_ssl.h"
 #include "net/certificates.h"
 #include "net/client.h"
+#include "net/client_connection.h"
 #include "net/stream.h"
 #include "tests/net/local_cluster.h"
 
@@ -88,21 +90,29 @@ TEST_CASE(
   const auto out_of_date = net::Tls::load(expired, "A");
   const NodeId impostor = to == "B" ? "C" : "B";
   const auto someone_else = net::Tls::load(ours, impostor);
+  // Our CA's certificate for a client named A: a client, not node A.
+  const fs::path client_a = cluster.folder() / "client-a";
+  fs::create_directories(client_a);
+  for (const char* file : {"ca.crt", "ca.key"}) fs::copy_file(ours / file, client_a / file);
+  net::make_certificate(client_a, {net::Certified::Role::client, "A"});
+  const auto a_client = net::Tls::load(client_a, "A");
   CHECK(closed_after(cluster.endpoint(to), &no_certificate->client(), claim));
   CHECK(closed_after(cluster.endpoint(to), &other_ca->client(), claim));
   CHECK(closed_after(cluster.endpoint(to), &out_of_date->client(), claim));
   CHECK(closed_after(cluster.endpoint(to), &someone_else->client(), claim));
   CHECK(closed_after(cluster.endpoint(to), nullptr, claim));  // plain text to a TLS node
+  CHECK(closed_after(cluster.endpoint(to), &a_client->client(), claim));
 
   std::string log;
   const auto all_told = [&] {
     log = cluster.log(to);
-    return count(log, "] refused ") >= 5;
+    return count(log, "] refused ") >= 6;
   };
   const auto until = std::chrono::steady_clock::now() + 5s;
   while (!all_told() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
   CAPTURE(log);
-  CHECK(count(log, "] refused ") == 5);
+  CHECK(count(log, "] refused ") == 6);
+  CHECK(count(log, "it says it is node A but its certificate is client A's") == 1);
   CHECK(count(log, "it says it is node A but shows no certificate") == 1);
   // (another CA's certificate, alone or with that CA sent along)
   CHECK(
@@ -139,7 +149,17 @@ TEST_CASE("tls: a client reaches only nodes that show the certificate of the nod
                                .deadline = 1'500,
                                .attempt = 500,
                                .tls = net::Tls::load_ca_only(foreign)});
-  CHECK(!stranger.get("x").done);
+  const auto refused = stranger.get("x");
+  CHECK(!refused.done);
+  CAPTURE(refused.error.en);
+  CHECK(refused.error.en.find("the last TLS failure: its certificate is refused") !=
+        std::string::npos);
+  // Only their owner may read the keys.
+  for (const char* key : {"ca.key", "A.key", "client.key"}) {
+    CAPTURE(key);
+    const auto mode = fs::status(cluster.folder() / "tls" / key).permissions();
+    CHECK((mode & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+  }
   // The cluster's own client does.
   auto client = cluster.client();
   REQUIRE(client.put("x", "1").done);
@@ -161,6 +181,15 @@ TEST_CASE("tls: with --writes-need-certificate a client without one reads but ca
   const auto refused = reader.put("x", "2");
   CHECK(!refused.done);
   CHECK(refused.error.en.find("a write needs a client certificate") != std::string::npos);
+  // A membership change is a write too: `meet` from the reader is refused.
+  const auto leader = cluster.leader();
+  const auto ca_only = net::Tls::load_ca_only(cluster.folder() / "tls");
+  net::ClientConnection admin(leader, cluster.endpoint(leader), &ca_only->client());
+  const auto met = admin.exchange(
+      encode(net::AdminRequest{net::MeetRequest{"D", {"127.0.0.1", 1}}}) + "\n", 3'000);
+  REQUIRE(met);
+  CHECK(met->kind == net::Reply::Kind::error);
+  CHECK(met->text == "a write needs a client certificate");
   CHECK(writer.get("x").reply.text == "1");
 }
 

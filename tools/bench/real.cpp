@@ -36,24 +36,28 @@ class LoopClient : public std::enable_shared_from_this<LoopClient> {
         latencies_(latencies),
         result_(result) {}
 
-  void start(const tcp::endpoint& leader) {
+  // `leader`: the node to load, `id` its id (over TLS it must show that
+  // node's certificate).
+  void start(const tcp::endpoint& leader, const NodeId& id) {
     auto self = shared_from_this();
-    stream_.socket().async_connect(leader, [this, self](const boost::system::error_code& error) {
-      if (error) {
-        ++result_.failures;
-        return;
-      }
-      stream_.socket().set_option(tcp::no_delay(true));
-      stream_.async_handshake(Stream::Side::client,
-                              [this, self](const boost::system::error_code& e) {
-                                if (e) {
-                                  ++result_.failures;
-                                  return;
-                                }
-                                out_ = "client\n";
-                                next();
-                              });
-    });
+    stream_.socket().async_connect(
+        leader, [this, self, id](const boost::system::error_code& error) {
+          if (error) {
+            ++result_.failures;
+            return;
+          }
+          stream_.socket().set_option(tcp::no_delay(true));
+          stream_.async_handshake(Stream::Side::client, [this, self,
+                                                         id](const boost::system::error_code& e) {
+            if (e ||
+                (stream_.secure() && stream_.certified() != Certified{Certified::Role::node, id})) {
+              ++result_.failures;
+              return;
+            }
+            out_ = "client\n";
+            next();
+          });
+        });
   }
 
  private:
@@ -158,7 +162,7 @@ RealResult run_real(const RealOptions& options) {
     std::make_shared<LoopClient>(io, options.tls ? &options.tls->client() : nullptr,
                                  "bench-" + run + "-" + std::to_string(i), value, options.reads,
                                  end, budget, latencies, result)
-        ->start(leader);
+        ->start(leader, probe.served_by);
   }
   io.run();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -45,6 +45,15 @@ void NodeWatcher::handshake() {
   stream_.async_handshake(net::Stream::Side::client, [this](const boost::system::error_code& e) {
     if (e || (stream_.secure() &&
               stream_.certified() != net::Certified{net::Certified::Role::node, node_})) {
+      // Told once: why this node cannot be watched over TLS.
+      if (e.category() == net::asio::error::get_ssl_category() || !e) {
+        const narration::Text why =
+            e ? stream_.handshake_failure(e)
+              : narration::Text{"its certificate is not node " + node_ + "'s",
+                                "它的证书不是节点 " + node_ + " 的"};
+        if (why.en != told_) say_(node_ + ": " + why.in(lang_));
+        told_ = why.en;
+      }
       return again();
     }
     connected_ = true;

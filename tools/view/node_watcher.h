@@ -50,6 +50,7 @@ class NodeWatcher {
   net::asio::steady_timer retry_, check_;
   Clock::time_point heard_{};
   bool connected_ = false;
+  std::string told_;  // the last TLS failure said
 };
 
 }  // namespace consensus_lab::tools
