@@ -83,10 +83,15 @@ void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects
   }
   // -------------------------------------------------------------------------
   if (!follow(now, from, m.ballot, "Accept", effects, random)) return;
-  hard_.accepted[m.slot] = SlotProposal{m.ballot, m.command};
-  persist(effects, m.slot);
-  effects.send.push_back({from, Accepted{m.ballot, m.slot}});
-  effects.events.push_back(event::SlotAccepted{m.slot, m.ballot, m.command});
+  // Every slot the Accept carries, under its one ballot: one Accepted for all.
+  Slot slot = m.slot;
+  for (std::size_t i = 0; i <= m.more.size(); ++i, slot = slot.next()) {
+    const Command& command = i == 0 ? m.command : m.more[i - 1];
+    hard_.accepted[slot] = SlotProposal{m.ballot, command};
+    persist(effects, slot);
+    effects.events.push_back(event::SlotAccepted{slot, m.ballot, command});
+  }
+  effects.send.push_back({from, Accepted{m.ballot, m.slot, m.more.size()}});
   learn_up_to(m.commit, m.ballot, from, effects);
 }
 

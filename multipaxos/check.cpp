@@ -60,6 +60,18 @@ Problem commit_in_range(Slot commit) {
   return std::nullopt;
 }
 
+// The slots after the first that an Accept (or its Accepted) names: a
+// master sends at most kMaxSlotsPerMessage in one.
+Problem slot_count(std::uint64_t more, const Text& what) {
+  if (more >= kMaxSlotsPerMessage) {
+    return Text{what.en + " for " + number(more) + " more slots (at most " +
+                    number(kMaxSlotsPerMessage) + " in all)",
+                what.zh + "多带了 " + number(more) + " 个槽位（最多共 " +
+                    number(kMaxSlotsPerMessage) + " 个）"};
+  }
+  return std::nullopt;
+}
+
 template <class Entries>
 Problem slot_list(const Entries& entries, Slot from, const Text& what) {
   if (entries.size() > kMaxSlotsPerMessage) {
@@ -152,10 +164,11 @@ Problem check_message(const Accept& m, const Context& c) {
   }
   if (auto problem = slot_in_range(m.slot, kAccept)) return problem;
   if (auto problem = commit_in_range(m.commit)) return problem;
+  if (auto problem = slot_count(m.more.size(), kAccept)) return problem;
   // A master sends a slot only within `window` of its commit index
   // (send_window), and its commit index only grows.
-  if (m.slot.value > m.commit.value + c.window) {
-    const std::string slot = number(m.slot.value), commit = number(m.commit.value),
+  if (m.last().value > m.commit.value + c.window) {
+    const std::string slot = number(m.last().value), commit = number(m.commit.value),
                       window = number(c.window);
     return Text{"an Accept for slot " + slot + " with commit index " + commit +
                     " (a master stays within " + window + " slots of it)",
@@ -168,9 +181,10 @@ Problem check_message(const Accept& m, const Context& c) {
 Problem check_message(const Accepted& m, const Context& c) {
   if (auto problem = ballot_in_range(m.ballot, kAccepted)) return problem;
   if (auto problem = slot_in_range(m.slot, kAccepted)) return problem;
+  if (auto problem = slot_count(m.more, kAccepted)) return problem;
   // Accepted under this master's ballot answers an Accept it sent.
-  if (c.next_slot && m.ballot == *c.mine && m.slot >= *c.next_slot) {
-    const std::string slot = number(m.slot.value), next = number(c.next_slot->value);
+  if (c.next_slot && m.ballot == *c.mine && m.last() >= *c.next_slot) {
+    const std::string slot = number(m.last().value), next = number(c.next_slot->value);
     return Text{"Accepted for slot " + slot + ", never proposed (next is " + next + ")",
                 "槽位 " + slot + " 的通过通知，但这个槽位从未提议过（下一个是 " + next + "）"};
   }

@@ -41,7 +41,7 @@ void Replica::send_chosen(const NodeId& to, Slot from, Effects& effects) const {
        bytes < kMaxBytesPerMessage;
        ++it) {
     reply.slots.push_back(*it);
-    bytes += it->second.key.size() + it->second.value.size() + it->second.client.size() + 32;
+    bytes += bytes_of(it->second);
   }
   if (!reply.slots.empty()) effects.send.push_back({to, std::move(reply)});
 }

@@ -38,6 +38,7 @@ void Replica::send_window(Effects& effects) {
   // At most `window` slots beyond the highest contiguous chosen slot: so the
   // members for every slot in flight are already known (see Timing::window).
   const Slot last{std::min(window_end().value, m.next_slot.value - 1)};
+  std::vector<Slot> settled;  // in this pass: their Accepts leave together
   for (Slot slot = commit_.next(); slot <= last; slot = slot.next()) {
     auto it = m.in_flight.find(slot);
     if (it == m.in_flight.end()) {
@@ -50,19 +51,24 @@ void Replica::send_window(Effects& effects) {
     // membership change they are not the ones the election counted.
     const auto members = members_at(slot);
     if (!promised_by_majority(members)) {
+      send_accepts(settled, effects, false);
+      settled.clear();
       request_promises(members, effects);
       break;
     }
     settle(slot, flight, effects);
-    send_to_members(slot, Accept{m.phase_one.ballot, slot, flight.command, commit_}, effects);
     flight.sent = true;
+    settled.push_back(slot);
     if (flight.accepted_by.size() >= majority(members.size())) {  // a cluster of one
+      send_accepts(settled, effects, false);
+      settled.clear();
       const Command command = flight.command;
       m.in_flight.erase(it);
       learn(slot, command, effects);
       if (!master_) return;  // it left the configuration
     }
   }
+  send_accepts(settled, effects, false);
   if (config_.rules.lease_every_configuration) {
     // Phase 1 in every configuration that can still choose a slot, not only
     // as slots need it: the lease needs it too (lease.cpp).
@@ -136,32 +142,77 @@ void Replica::settle(Slot slot, InFlight& flight, Effects& effects) {
 // interval is sent again to the members that have not accepted it yet.
 void Replica::resend_unacknowledged(Effects& effects) {
   assert(master_);
+  std::vector<Slot> due;
   for (auto& [slot, flight] : master_->in_flight) {
     if (!flight.sent) continue;
     if (++flight.heartbeats_waited < 2) continue;
     flight.heartbeats_waited = 0;
+    due.push_back(slot);
+  }
+  send_accepts(due, effects, true);
+}
+
+// The Accepts for `slots` (in flight and sent, in increasing order): to each
+// member but this replica — with `again`, only to those that have not
+// accepted the slot yet. Consecutive slots for the same replicas share one
+// Accept, up to slots_per_accept of them and about kMaxBytesPerMessage bytes
+// of commands (one slot per Accept in the notes' examples).
+void Replica::send_accepts(const std::vector<Slot>& slots, Effects& effects, bool again) {
+  assert(master_);
+  std::optional<Accept> accept;
+  std::vector<NodeId> to, previous;
+  std::size_t bytes = 0;
+  const auto send = [&] {
+    if (accept) {
+      for (const NodeId& peer : previous) effects.send.push_back({peer, *accept});
+    }
+    accept.reset();
+  };
+  for (const Slot slot : slots) {
+    const InFlight& flight = master_->in_flight.at(slot);
+    to.clear();
     for (const NodeId& peer : members_at(slot)) {
-      if (peer != config_.self && flight.accepted_by.count(peer) == 0) {
-        effects.send.push_back(
-            {peer, Accept{master_->phase_one.ballot, slot, flight.command, commit_}});
+      if (peer != config_.self && !(again && flight.accepted_by.count(peer) != 0)) {
+        to.push_back(peer);
       }
     }
+    const std::size_t size = bytes_of(flight.command);
+    if (accept && (slot != accept->last().next() || to != previous ||
+                   accept->more.size() + 1 >= config_.timing.slots_per_accept ||
+                   bytes + size > kMaxBytesPerMessage)) {
+      send();
+    }
+    if (accept) {
+      accept->more.push_back(flight.command);
+      bytes += size;
+    } else {
+      accept = Accept{master_->phase_one.ballot, slot, flight.command, commit_};
+      previous = to;
+      bytes = size;
+    }
   }
+  send();
 }
 
 void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effects) {
   assert(master_);  // routed to a master only (Replica::handle)
   if (m.ballot != master_->phase_one.ballot) return;
-  const auto it = master_->in_flight.find(m.slot);
-  if (it == master_->in_flight.end() || !it->second.sent) return;  // chosen already
-  const auto members = members_at(m.slot);
-  if (!contains(members, from)) return;
-  it->second.accepted_by.insert(from);
-  if (it->second.accepted_by.size() < majority(members.size())) return;
-  const Command command = it->second.command;
-  master_->in_flight.erase(it);
-  learn(m.slot, command, effects);
-  send_window(effects);
+  // Each slot the Accepted names, from m.slot to m.last().
+  bool learned = false;
+  for (Slot slot = m.slot; slot <= m.last(); slot = slot.next()) {
+    const auto it = master_->in_flight.find(slot);
+    if (it == master_->in_flight.end() || !it->second.sent) continue;  // chosen already
+    const auto members = members_at(slot);
+    if (!contains(members, from)) continue;
+    it->second.accepted_by.insert(from);
+    if (it->second.accepted_by.size() < majority(members.size())) continue;
+    const Command command = it->second.command;
+    master_->in_flight.erase(it);
+    learn(slot, command, effects);
+    learned = true;
+    if (!master_) return;  // it left the configuration
+  }
+  if (learned) send_window(effects);
 }
 
 void Replica::on_reject(Millis now, const Reject& m, Effects& effects, RandomSource& random) {

@@ -37,11 +37,21 @@ std::string to_string(const Message& message) {
             return "Reject " + to_string(m.ballot) + " (promised " + to_string(m.promised) + ")";
           },
           [](const Accept& m) {
-            return "Accept [" + to_string(m.ballot) + ", " + to_string(m.command) + "] for slot " +
-                   to_string(m.slot) + " (commit " + to_string(m.commit) + ")";
+            std::string text = "Accept [" + to_string(m.ballot) + ", " + to_string(m.command) +
+                               "] for slot " + to_string(m.slot);
+            Slot slot = m.slot;
+            for (const Command& command : m.more) {
+              slot = slot.next();
+              text += ", [" + to_string(m.ballot) + ", " + to_string(command) + "] for slot " +
+                      to_string(slot);
+            }
+            return text + " (commit " + to_string(m.commit) + ")";
           },
           [](const Accepted& m) {
-            return "Accepted " + to_string(m.ballot) + " for slot " + to_string(m.slot);
+            if (m.more == 0)
+              return "Accepted " + to_string(m.ballot) + " for slot " + to_string(m.slot);
+            return "Accepted " + to_string(m.ballot) + " for slots " + to_string(m.slot) + " to " +
+                   to_string(m.last());
           },
           [](const Heartbeat& m) {
             return "Heartbeat " + to_string(m.ballot) + " (commit " + to_string(m.commit) + ")";

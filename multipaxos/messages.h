@@ -60,15 +60,30 @@ struct Reject {
   Ballot ballot;    // the ballot that was refused
   Ballot promised;  // the higher one the acceptor has promised
 };
+// About how many bytes a command takes in a message (bounds a message's size).
+inline std::size_t bytes_of(const Command& command) {
+  return command.key.size() + command.value.size() + command.client.size() + 32;
+}
+
+// Phase 2 for `slot` — and, when the master sends several slots at once
+// (Timing::slots_per_accept), for the slots right after it: `more[i]` is the
+// command for slot + 1 + i. One ballot, one promise check, one write and one
+// Accepted for all of them, as one Raft AppendEntries carries many entries.
+// The notes' examples send one slot per Accept (`more` empty).
 struct Accept {
   Ballot ballot;
   Slot slot;
   Command command;
   Slot commit;  // every slot <= commit is chosen (with this master's values)
+  std::vector<Command> more = {};
+  Slot last() const { return Slot{slot.value + more.size()}; }
 };
+// The acceptor accepted every slot from `slot` to last() under `ballot`.
 struct Accepted {
   Ballot ballot;
   Slot slot;
+  std::uint64_t more = 0;  // how many slots after `slot` (an Accept's more.size())
+  Slot last() const { return Slot{slot.value + more}; }
 };
 struct Heartbeat {
   Ballot ballot;

@@ -197,6 +197,7 @@ class Replica {
   void report_what_followed(Effects& effects) const;
   void settle(Slot slot, InFlight& flight, Effects& effects);
   void resend_unacknowledged(Effects& effects);
+  void send_accepts(const std::vector<Slot>& slots, Effects& effects, bool again);
   void on_accepted(const NodeId& from, const Accepted& m, Effects& e);
   void on_reject(Millis now, const Reject& m, Effects& e, RandomSource& r);
 

@@ -77,6 +77,12 @@ struct Timing {
   // removed by the command in slot s counts from slot s + window on, so the
   // master always knows who the members are for every slot it proposes.
   std::size_t window = 4;
+  // At most this many consecutive slots in one Accept (and its Accepted).
+  // One, as in the notes: each command its own Accept round. Real mode sends
+  // up to 256, about kMaxBytesPerMessage bytes of commands at most: the
+  // commands that arrive together travel, are written and are fsynced
+  // together (net/protocol_runner.cpp).
+  std::size_t slots_per_accept = 1;
 };
 
 // Bounds that keep every message a correct replica sends far below the

@@ -60,12 +60,20 @@ struct MultiPaxosWords {
   }
 
   static std::string chinese(const multipaxos::Accept& m) {
-    return "接受请求 " + proposal(m.ballot, m.command, Lang::zh) + "，槽位 " + to_string(m.slot) +
-           "（已提交到 " + to_string(m.commit) + "）";
+    std::string text =
+        "接受请求 " + proposal(m.ballot, m.command, Lang::zh) + "，槽位 " + to_string(m.slot);
+    multipaxos::Slot slot = m.slot;
+    for (const Command& command : m.more) {
+      slot = slot.next();
+      text += "；" + proposal(m.ballot, command, Lang::zh) + "，槽位 " + to_string(slot);
+    }
+    return text + "（已提交到 " + to_string(m.commit) + "）";
   }
 
   static std::string chinese(const multipaxos::Accepted& m) {
-    return "通过通知 " + to_string(m.ballot) + "，槽位 " + to_string(m.slot);
+    if (m.more == 0) return "通过通知 " + to_string(m.ballot) + "，槽位 " + to_string(m.slot);
+    return "通过通知 " + to_string(m.ballot) + "，槽位 " + to_string(m.slot) + " 到 " +
+           to_string(m.last());
   }
 
   static std::string chinese(const multipaxos::Heartbeat& m) {

@@ -35,10 +35,15 @@ std::string line_of(const multipaxos::Reject& m) {
 std::string line_of(const multipaxos::Accept& m) {
   LineWriter w("Accept");
   w.field("ballot", m.ballot.value).field("slot", m.slot.value).field("commit", m.commit.value);
-  return w.word("[").command(m.command).word("]").done();
+  w.word("[").command(m.command).word("]");
+  for (const Command& command : m.more) w.word("[").command(command).word("]");  // next slots
+  return w.done();
 }
 std::string line_of(const multipaxos::Accepted& m) {
-  return LineWriter("Accepted").field("ballot", m.ballot.value).field("slot", m.slot.value).done();
+  LineWriter w("Accepted");
+  w.field("ballot", m.ballot.value).field("slot", m.slot.value);
+  if (m.more != 0) w.field("through", m.last().value);
+  return w.done();
 }
 std::string line_of(const multipaxos::Heartbeat& m) {
   LineWriter w("Heartbeat");
@@ -113,6 +118,26 @@ multipaxos::Accept read_accept(LineReader& r) {
   r.expect("[");
   m.command = r.command();
   r.expect("]");
+  while (!r.at_end()) {  // the commands of the next slots, if the Accept carries more
+    r.expect("[");
+    m.more.push_back(r.command());
+    r.expect("]");
+  }
+  return m;
+}
+
+multipaxos::Accepted read_accepted_message(LineReader& r) {
+  multipaxos::Accepted m{.ballot = ballot(r, "ballot"), .slot = slot(r, "slot")};
+  if (!r.at_end()) {
+    const multipaxos::Slot through = slot(r, "through");
+    if (through < m.slot) {
+      throw DecodeError({"Accepted through slot " + std::to_string(through.value) +
+                             ", before its first slot " + std::to_string(m.slot.value),
+                         "通过通知的最后槽位 " + std::to_string(through.value) + " 在第一个槽位 " +
+                             std::to_string(m.slot.value) + " 之前"});
+    }
+    m.more = through.value - m.slot.value;
+  }
   return m;
 }
 
@@ -127,7 +152,7 @@ multipaxos::Message read_message(LineReader& r, std::string_view type) {
   }
   if (type == "Accept") return read_accept(r);
   if (type == "Accepted") {
-    return multipaxos::Accepted{.ballot = ballot(r, "ballot"), .slot = slot(r, "slot")};
+    return read_accepted_message(r);
   }
   if (type == "Heartbeat") {
     return multipaxos::Heartbeat{

@@ -250,7 +250,8 @@ void Node::flush() {
     flush_scheduled_ = false;
   }
   if (store_ && !durably([&] { store_->sync(); })) return;
-  for (auto& [link, line] : outbox_) link->send(line);
+  for (auto& [link, line] : outbox_) link->queue(line);
+  for (auto& [link, line] : outbox_) link->send_queued();  // one write per peer
   outbox_.clear();
   for (auto& [connection, line] : replies_) connection->reply(std::move(line));
   replies_.clear();

@@ -72,10 +72,8 @@ void PeerLink::on_connected() {
   watch();
 }
 
-void PeerLink::send(const std::string& lines) {
-  if (!connected_) return;
-  queued_ += lines;
-  write();
+void PeerLink::queue(const std::string& lines) {
+  if (connected_) queued_ += lines;
 }
 
 void PeerLink::write() {

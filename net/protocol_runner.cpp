@@ -100,7 +100,10 @@ ProtocolRunner::Role ProtocolRunner::make_role(const NodeOptions& options,
                  // More slots in flight than the simulator's 4: each round trip to the
                  // replicas (and each fsync) then carries many commands. The window is
                  // also α, how late a membership change takes effect; real mode has none.
-                 .window = 256},
+                 .window = 256,
+                 // Up to 256 consecutive slots in one Accept, answered by one Accepted:
+                 // the commands of a batch cost one message each way, not one per slot.
+                 .slots_per_accept = 256},
   };
   return Role(std::in_place_type<multipaxos::Replica>, config,
               store ? store->load_multipaxos() : multipaxos::ReplicaHardState{});

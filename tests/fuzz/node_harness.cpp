@@ -537,10 +537,14 @@ class MultiPaxosRun final
       case 3: {
         const Slot s = slot();
         const Command command = in_.command(true);
-        return multipaxos::Accept{b, s, command, Slot{in_.number(replica_->commit().value)}};
+        multipaxos::Accept m{b, s, command, Slot{in_.number(replica_->commit().value)}};
+        for (std::size_t more = in_.below(4); more > 0; --more) {  // a batch of slots
+          m.more.push_back(in_.command(true));
+        }
+        return m;
       }
       case 4:
-        return multipaxos::Accepted{b, slot()};
+        return multipaxos::Accepted{b, slot(), in_.number(0, 3)};
       case 5: {
         const Slot commit{in_.number(replica_->commit().value)};
         return multipaxos::Heartbeat{b, commit, sent_at()};

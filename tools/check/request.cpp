@@ -103,9 +103,9 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
           {"switch a safety rule off (or on); repeatable", "关闭（或开启）一条安全规则；可以重复"})
       .value("feature", words.features, "NAME=VALUE",
              {"raft: switch a feature on (pre-vote=on, check-quorum=on, read-mode=lease, "
-              "snapshot-every=20); repeatable",
+              "snapshot-every=20); multipaxos: slots-per-accept=N; repeatable",
               "raft：打开一项功能（pre-vote=on、check-quorum=on、read-mode=lease、"
-              "snapshot-every=20）；可以重复"})
+              "snapshot-every=20）；multipaxos：slots-per-accept=N；可以重复"})
       .value("out", request.out, "FILE",
              {"where to write the shrunk counterexample (default check-PROTOCOL-seed-N.txt)",
               "缩小后的反例写到哪个文件（默认 check-PROTOCOL-seed-N.txt）"})
@@ -204,8 +204,8 @@ std::optional<Text> validate(Request& request, const Words& words) {
       return Text{"--feature takes NAME=VALUE, not '" + feature + "'",
                   "--feature 的格式是 NAME=VALUE，而不是 '" + feature + "'"};
     }
-    if (options.protocol != "raft") {
-      return Text{"--feature is for raft", "--feature 只用于 raft"};
+    if (options.protocol == "paxos") {
+      return Text{"--feature is for raft and multipaxos", "--feature 只用于 raft 和 multipaxos"};
     }
     options.features.emplace_back(feature.substr(0, equals), feature.substr(equals + 1));
   }

@@ -75,6 +75,24 @@ class MultiPaxosScenario final
     return replica.is_master();
   }
 
+  // `set slots-per-accept N`: the master sends up to N consecutive slots in
+  // one Accept, answered by one Accepted (multipaxos::Timing::slots_per_accept;
+  // 1, one slot per Accept as in the notes, by default).
+  bool set_protocol(const Line& line) override {
+    if (LeaderBasedScenario::set_protocol(line)) return true;
+    if (line[1] != "slots-per-accept") return false;
+    require_words(line, 3, 3, "set slots-per-accept N");
+    const auto slots = parse_number(line[2], {"the slots per Accept", "每个接受请求的槽位数"});
+    if (slots < 1 || slots >= multipaxos::kMaxSlotsPerMessage) {
+      fail({"set slots-per-accept: 1 to " + std::to_string(multipaxos::kMaxSlotsPerMessage - 1),
+            "`set slots-per-accept`：1 到 " + std::to_string(multipaxos::kMaxSlotsPerMessage - 1)});
+    }
+    multipaxos::Timing timing = cluster_->options().timing;
+    timing.slots_per_accept = slots;
+    cluster_->set_timing(timing);
+    return true;
+  }
+
   bool execute_protocol(const Line& line) override {
     if (execute_common(line)) return true;
     const std::string& command = line.command();
