@@ -10,6 +10,10 @@ std::string to_string(Slot slot) {
   return std::to_string(slot.value);
 }
 
+bool may_leave_before_write(const Message& message) {
+  return std::holds_alternative<Accept>(message);
+}
+
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {"prepare",      "promise",  "reject",
                                                "accept",       "accepted", "heartbeat",

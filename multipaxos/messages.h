@@ -110,4 +110,14 @@ std::string_view message_type(const Message& message);
 // One line in the notes' notation: "Accept [5, x←3] for slot 2 (commit 1)".
 std::string to_string(const Message& message);
 
+// Whether `message` may leave before the write of the step that sent it is
+// durable (a real node; the simulator's disk writes at once). Only the
+// master's Accept, for the reason a Raft leader's AppendEntries may (thesis
+// §10.2.1; raft/messages.h): its own acceptance counts toward a majority
+// only when it handles the Accepteds, which a real node does only after the
+// batch's sync (net/node.cpp, Node::flush). Promises and Accepteds — an
+// acceptor's answers — leave after the write they report (durable before
+// visible: "persist what it promised/accepted before any reply").
+bool may_leave_before_write(const Message& message);
+
 }  // namespace consensus_lab::multipaxos

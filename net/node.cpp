@@ -162,6 +162,7 @@ bool Node::durably(Work&& work) {
              narration::Tone::bad);
     failed_ = true;
     outbox_.clear();
+    outbox_before_sync_.clear();
     replies_.clear();
     io_.stop();
     return false;
@@ -193,15 +194,23 @@ void Node::carry_out(NodeEffects effects) {
   for (const auto& read : effects.reads) {
     for (const auto& [to, reply] : waiting_.read_done(read.id, read.value)) answer(to, reply);
   }
+  for (auto& [to, line] : effects.send_before_sync) send(to, std::move(line), true);
   for (auto& [to, line] : effects.send) send(to, std::move(line));
   if (effects.wake_at) wake_at(*effects.wake_at);
 }
 
-void Node::send(const NodeId& to, std::string line) {
+void Node::send(const NodeId& to, std::string line, bool before_sync) {
   const auto it = links_.find(to);
   if (it == links_.end()) return;
   line += '\n';
-  outbox_.emplace_back(it->second.get(), std::move(line));
+  (before_sync ? outbox_before_sync_ : outbox_).emplace_back(it->second.get(), std::move(line));
+}
+
+// A batch's lines for each peer, in one write per peer.
+void Node::send_all(std::vector<std::pair<PeerLink*, std::string>>& lines) {
+  for (auto& [link, line] : lines) link->queue(line);
+  for (auto& [link, line] : lines) link->send_queued();
+  lines.clear();
 }
 
 void Node::wake_at(Millis at) {
@@ -249,10 +258,13 @@ void Node::flush() {
     if (!step([&] { return runner_->submit(now(), batch); })) return;
     flush_scheduled_ = false;
   }
+  // A leader's log leaves first and is written meanwhile (thesis §10.2.1:
+  // raft::may_leave_before_write); the answers to it are handled only after
+  // this sync, in a later batch, so the leader counts itself only once its
+  // own copy is durable. Everything else leaves after the sync.
+  send_all(outbox_before_sync_);
   if (store_ && !durably([&] { store_->sync(); })) return;
-  for (auto& [link, line] : outbox_) link->queue(line);
-  for (auto& [link, line] : outbox_) link->send_queued();  // one write per peer
-  outbox_.clear();
+  send_all(outbox_);
   for (auto& [connection, line] : replies_) connection->reply(std::move(line));
   replies_.clear();
   tell_watchers();

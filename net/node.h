@@ -116,7 +116,8 @@ class Node {
   template <class Run>
   bool step(Run&& run);
   void carry_out(NodeEffects effects);
-  void send(const NodeId& to, std::string line);
+  void send(const NodeId& to, std::string line, bool before_sync = false);
+  static void send_all(std::vector<std::pair<PeerLink*, std::string>>& lines);
   void wake_at(Millis at);
   void after_step();
   void answer(const std::shared_ptr<IncomingConnection>& to, const Reply& reply);
@@ -159,6 +160,7 @@ class Node {
   // This batch's messages and replies: they leave at the next flush, after
   // the sync that makes the state they depend on durable.
   std::vector<std::pair<PeerLink*, std::string>> outbox_;
+  std::vector<std::pair<PeerLink*, std::string>> outbox_before_sync_;  // a leader's log
   std::vector<std::pair<std::shared_ptr<IncomingConnection>, std::string>> replies_;
   bool flush_scheduled_ = false;
   std::vector<Command> proposals_;  // client requests waiting for the next flush

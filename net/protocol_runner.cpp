@@ -133,7 +133,13 @@ NodeEffects ProtocolRunner::carry_out(Effects effects) {
   for (auto& outgoing : effects.send) {
     std::string line = encode(outgoing.message);
     if (report_) report_->sent(outgoing.to, outgoing.message, line, out.report);
-    out.send.emplace_back(outgoing.to, std::move(line));
+    using consensus_lab::multipaxos::may_leave_before_write;
+    using consensus_lab::raft::may_leave_before_write;
+    if (may_leave_before_write(outgoing.message)) {
+      out.send_before_sync.emplace_back(outgoing.to, std::move(line));
+    } else {
+      out.send.emplace_back(outgoing.to, std::move(line));
+    }
   }
   out.wake_at = effects.wake_at;
   return out;

@@ -44,6 +44,9 @@ struct NodeEffects {
   std::vector<AppliedCommand> applied;
   std::vector<ReadDone> reads;
   std::vector<std::pair<NodeId, std::string>> send;  // one line (without '\n') to a peer
+  // Lines that may leave before the batch's sync: a leader's log, which it
+  // writes in parallel with sending it (may_leave_before_write).
+  std::vector<std::pair<NodeId, std::string>> send_before_sync;
   std::optional<Millis> wake_at;
   // For the live view (net/live_report.h), when the node is watched: what
   // happened, in the view's lines.

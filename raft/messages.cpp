@@ -19,6 +19,10 @@ LogIndex named_index(const AppendReply& m) {
   return m.success ? m.match_index : m.refused_prev_index.value_or(LogIndex{});
 }
 
+bool may_leave_before_write(const Message& message) {
+  return std::holds_alternative<AppendEntries>(message);
+}
+
 std::string_view message_type(const Message& message) {
   static constexpr std::string_view names[] = {
       "request-vote",   "vote",        "append-entries",   "append-reply",   "pre-vote",

@@ -164,4 +164,16 @@ std::string_view message_type(const Message& message);
 // "AppendEntries term 4 prev (6, 3) [(7, 4, x←3)] commit 6", "heartbeat term 4 …".
 std::string to_string(const Message& message);
 
+// Whether `message` may leave before the write of the step that sent it is
+// durable (a real node; the simulator's disk writes at once). Only a
+// leader's AppendEntries: Ongaro's thesis §10.2.1 — "The leader can write to
+// its disk in parallel with replicating to the followers and them writing to
+// their disks" (领导者写自己的磁盘，可以和复制给跟随者、跟随者写盘同时进行). The
+// leader still counts itself toward a majority only once its entries are
+// durable: a real node runs one batch at a time and handles the answers only
+// after the batch's sync (net/node.cpp, Node::flush). Every other message —
+// a vote, an answer, a request for votes — leaves after the write it depends
+// on (durable before visible).
+bool may_leave_before_write(const Message& message);
+
 }  // namespace consensus_lab::raft

@@ -549,3 +549,12 @@ TEST_CASE("Raft 5.4.2: a leader never commits an entry of an earlier term by cou
     CHECK(committed[1].entry.term == Term{2});
   }
 }
+
+TEST_CASE(
+    "Raft thesis 10.2.1: only a leader's AppendEntries may leave before the write of its step is "
+    "durable (the leader writes its log in parallel with sending it)") {
+  CHECK(raft::may_leave_before_write(raft::AppendEntries{.term = raft::Term{2}}));
+  CHECK_FALSE(raft::may_leave_before_write(raft::Vote{raft::Term{2}, true}));
+  CHECK_FALSE(raft::may_leave_before_write(raft::AppendReply{}));
+  CHECK_FALSE(raft::may_leave_before_write(raft::RequestVote{}));
+}
