@@ -7,6 +7,7 @@
 #include <string>
 
 #include "net/client.h"
+#include "tools/bench/cpu.h"
 #include "tools/bench/election.h"
 #include "tools/bench/real.h"
 #include "tools/check/checker.h"
@@ -230,21 +231,29 @@ int bench_real(int argc, char** argv) {
   if (options.size < 1 || options.size > 1'000'000) {
     return line.error(Text{"--size: 1 to 1000000", "--size：1 到 1000000"});
   }
+  // The nodes' CPU, when the cluster is a folder's (their processes are known).
+  const auto nodes = where.dir.empty() ? std::vector<pid_t>{} : bench::node_processes(where.dir);
+  const auto cpu_before = bench::cpu_seconds(nodes);
   const auto result = bench::run_real(options);
+  const auto cpu_after = bench::cpu_seconds(nodes);
   if (!result.error.en.empty()) {
     print_error("conlab bench", result.error, line.language());
     return 1;
   }
-  std::cout << bench_text({.reads = options.reads,
-                           .clients = options.clients,
-                           .size = options.size,
-                           .seconds = result.seconds,
-                           .operations = result.operations,
-                           .failures = result.failures,
-                           .p50_us = result.p50_us,
-                           .p90_us = result.p90_us,
-                           .p99_us = result.p99_us},
-                          line.language());
+  std::cout << bench_text(
+      {.reads = options.reads,
+       .clients = options.clients,
+       .size = options.size,
+       .seconds = result.seconds,
+       .operations = result.operations,
+       .failures = result.failures,
+       .p50_us = result.p50_us,
+       .p90_us = result.p90_us,
+       .p99_us = result.p99_us,
+       .cpu_seconds =
+           cpu_before && cpu_after ? std::optional(*cpu_after - *cpu_before) : std::nullopt,
+       .nodes = nodes.size()},
+      line.language());
   return result.failures > 0 && result.operations == 0 ? 1 : 0;
 }
 

@@ -83,6 +83,11 @@ std::string bench_text(const BenchFigures& f, Lang lang) {
         << f.seconds << " 秒：" << std::setprecision(0) << "每秒 " << rate << what << "，延迟 p50 "
         << f.p50_us << " 微秒，p90 " << f.p90_us << " 微秒，p99 " << f.p99_us << " 微秒（"
         << f.operations << what << "，" << f.failures << " 个失败）\n";
+    if (f.cpu_seconds && f.operations > 0) {
+      out << f.nodes << " 个节点的 CPU：每个" << (f.reads ? "读请求 " : "写请求 ")
+          << *f.cpu_seconds * 1e6 / static_cast<double>(f.operations) << " 微秒（共 "
+          << std::setprecision(2) << *f.cpu_seconds << " 秒）\n";
+    }
     return out.str();
   }
   const char* what = f.reads ? " gets" : " puts";
@@ -90,6 +95,12 @@ std::string bench_text(const BenchFigures& f, Lang lang) {
       << std::setprecision(1) << f.seconds << " s: " << std::setprecision(0) << rate << what
       << "/s, latency p50 " << f.p50_us << " us, p90 " << f.p90_us << " us, p99 " << f.p99_us
       << " us (" << f.operations << what << ", " << f.failures << " failed)\n";
+  if (f.cpu_seconds && f.operations > 0) {
+    out << "CPU of the " << f.nodes
+        << " nodes: " << *f.cpu_seconds * 1e6 / static_cast<double>(f.operations) << " us per "
+        << (f.reads ? "get" : "put") << " (" << std::setprecision(2) << *f.cpu_seconds
+        << " s in all)\n";
+  }
   return out.str();
 }
 

@@ -54,6 +54,10 @@ struct BenchFigures {
   double seconds = 0;
   std::uint64_t operations = 0, failures = 0;
   double p50_us = 0, p90_us = 0, p99_us = 0;
+  // The nodes' CPU time (user + system) during the run, when known (a
+  // cluster started by conlab cluster start, on Linux), and how many nodes.
+  std::optional<double> cpu_seconds;
+  std::size_t nodes = 0;
 };
 std::string bench_text(const BenchFigures& figures, Lang lang);
 

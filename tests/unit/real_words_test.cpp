@@ -65,6 +65,13 @@ TEST_CASE("real mode: what conlab cluster, put, get and bench print, in English"
   CHECK(tools::bench_text(kFigures, Lang::en) ==
         "4 clients, 256-byte values, 5.0 s: 1984 puts/s, latency p50 350 us, p90 800 us, p99 "
         "2000 us (10000 puts, 1 failed)\n");
+  tools::BenchFigures with_cpu = kFigures;
+  with_cpu.cpu_seconds = 0.41;
+  with_cpu.nodes = 3;
+  CHECK(tools::bench_text(with_cpu, Lang::en)
+            .ends_with("CPU of the 3 nodes: 41 us per put (0.41 s in all)\n"));
+  CHECK(tools::bench_text(with_cpu, Lang::zh)
+            .ends_with("3 个节点的 CPU：每个写请求 41 微秒（共 0.41 秒）\n"));
 }
 
 TEST_CASE("real mode: what conlab cluster, put, get and bench print, in the notes' Chinese") {
