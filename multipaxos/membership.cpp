@@ -1,6 +1,7 @@
 #include "multipaxos/membership.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace consensus_lab::multipaxos {
 
@@ -53,7 +54,38 @@ bool is_membership_change(const Command& command) {
 }
 
 void Membership::chosen(Slot slot, const Command& command) {
-  if (is_membership_change(command)) changes_[slot] = command;
+  if (!is_membership_change(command)) return;
+  changes_[slot] = command;
+  rebuild();
+}
+
+void Membership::rebuild() {
+  configurations_.assign(1, {Slot{0}, first_});
+  std::vector<NodeId> members = first_;
+  for (const auto& [chosen_slot, command] : changes_) {
+    change(members, command);
+    if (members != configurations_.back().second) {
+      configurations_.emplace_back(Slot{chosen_slot.value + window_}, members);
+    }
+  }
+}
+
+const std::vector<NodeId>& Membership::at(Slot slot) const {
+  // The last configuration that starts at or before `slot` (the first starts at 0).
+  const auto after = std::upper_bound(
+      configurations_.begin(), configurations_.end(), slot,
+      [](Slot s, const std::pair<Slot, std::vector<NodeId>>& c) { return s < c.first; });
+  return std::prev(after)->second;
+}
+
+std::vector<std::vector<NodeId>> Membership::between(Slot from, Slot to) const {
+  std::vector<std::vector<NodeId>> out;
+  if (to < from) return out;
+  out.push_back(at(from));
+  for (const auto& [start, members] : configurations_) {
+    if (start > from && start <= to) out.push_back(members);
+  }
+  return out;
 }
 
 bool contains(const std::vector<NodeId>& members, const NodeId& id) {

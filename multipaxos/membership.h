@@ -44,23 +44,34 @@ bool contains(const std::vector<NodeId>& members, const NodeId& id);
 class Membership {
  public:
   Membership(std::vector<NodeId> first, std::size_t window)
-      : first_(std::move(first)), window_(window) {}
+      : first_(std::move(first)), window_(window) {
+    rebuild();
+  }
 
   // `command` is known chosen in `slot`: remember it if it changes the members.
   void chosen(Slot slot, const Command& command);
-  std::vector<NodeId> at(Slot slot) const { return members_at(slot, first_, changes_, window_); }
+  // members_at(): the configuration that decides `slot`.
+  const std::vector<NodeId>& at(Slot slot) const;
   bool includes(Slot slot, const NodeId& id) const { return contains(at(slot), id); }
   // Every distinct configuration of the slots from..to (configurations()).
-  std::vector<std::vector<NodeId>> between(Slot from, Slot to) const {
-    return configurations(from, to, first_, changes_, window_);
-  }
+  std::vector<std::vector<NodeId>> between(Slot from, Slot to) const;
   std::size_t window() const { return window_; }
-  void set_window(std::size_t window) { window_ = window; }
+  void set_window(std::size_t window) {
+    window_ = window;
+    rebuild();
+  }
 
  private:
+  void rebuild();
+
   std::vector<NodeId> first_;
   std::map<Slot, Command> changes_;  // the chosen membership commands, by slot
   std::size_t window_;
+  // What members_at() and configurations() compute, worked out once per
+  // change (a replica asks for every message): each configuration with the
+  // first slot it decides, in slot order — the first configuration from slot
+  // 0, then one for each change that changes the members, from its slot + α.
+  std::vector<std::pair<Slot, std::vector<NodeId>>> configurations_;
 };
 
 }  // namespace consensus_lab::multipaxos

@@ -118,7 +118,7 @@ class Replica {
 
   // Who the members are for `slot`: the first configuration, changed by the
   // membership commands chosen in slots <= slot - window.
-  std::vector<NodeId> members_at(Slot slot) const { return membership_.at(slot); }
+  const std::vector<NodeId>& members_at(Slot slot) const { return membership_.at(slot); }
 
   // A read served from this replica's own state machine: only by a master
   // that holds its lease and has applied everything it recovered (otherwise

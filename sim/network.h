@@ -73,6 +73,7 @@ class Network {
     latency_of_.insert_or_assign(std::move(type), latency);
   }
   const Latency& latency_of(std::string_view type) const {
+    if (latency_of_.empty()) return latency_;  // the common case: one latency for all
     const auto it = latency_of_.find(type);
     return it == latency_of_.end() ? latency_ : it->second;
   }

@@ -159,7 +159,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Multi-Paxos: only the master's Accept may leave before the write of its step is durable; "
+    "Multi-Paxos: only the master's Accept may leave before the write of its step is durable, "
     "an acceptor's answers wait for it") {
   CHECK(multipaxos::may_leave_before_write(Accept{Ballot{1}, Slot{1}, Command::noop(), Slot{0}}));
   CHECK_FALSE(multipaxos::may_leave_before_write(Accepted{Ballot{1}, Slot{1}}));
