@@ -22,7 +22,7 @@ namespace consensus_lab::multipaxos {
 // The configurations that can still choose a slot: those of the slots after
 // the highest contiguous chosen one, as far as the master may send (α ahead).
 // Every membership command that decides them is chosen and known already.
-std::vector<std::vector<NodeId>> Replica::open_configurations() const {
+Configurations Replica::open_configurations() const {
   return membership_.between(commit_.next(), Slot{commit_.value + membership_.window()});
 }
 
@@ -35,14 +35,14 @@ std::vector<std::vector<NodeId>> Replica::open_configurations() const {
 // stop them. So the lease, and phase 1 before it, must cover every open
 // configuration (rule lease-every-configuration; off: the configuration of
 // the next free slot only, as if membership never changed).
-std::vector<std::vector<NodeId>> Replica::lease_configurations() const {
+Configurations Replica::lease_configurations() const {
   if (config_.rules.lease_every_configuration) return open_configurations();
   assert(master_);  // only a master holds a lease
-  return {members_at(master_->next_slot)};
+  return {std::cref(members_at(master_->next_slot))};
 }
 
 bool Replica::phase_one_complete() const {
-  for (const auto& members : open_configurations()) {
+  for (const std::vector<NodeId>& members : open_configurations()) {
     if (!promised_by_majority(members)) return false;
   }
   return true;
@@ -64,7 +64,7 @@ void Replica::heartbeat(Millis now, Effects& effects) {
       if (member != config_.self && !contains(to, member)) to.push_back(member);
     }
   };
-  for (const auto& members : lease_configurations()) add(members);
+  for (const std::vector<NodeId>& members : lease_configurations()) add(members);
   add(members_at(m.next_slot));
   for (const NodeId& peer : to) {
     effects.send.push_back({peer, Heartbeat{m.phase_one.ballot, commit_, now}});
@@ -89,7 +89,9 @@ void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk&
   assert(master_);  // routed to a master only (Replica::handle)
   if (m.ballot != master_->phase_one.ballot) return;
   bool member = false;
-  for (const auto& members : lease_configurations()) member = member || contains(members, from);
+  for (const std::vector<NodeId>& members : lease_configurations()) {
+    member = member || contains(members, from);
+  }
   const Millis lasts = config_.timing.lease - config_.timing.lease_margin;
   if (!member || m.sent_at + lasts <= now) return;  // not counted, or too old to matter
   master_->heartbeat_answers[m.sent_at].insert(from);
@@ -104,9 +106,16 @@ void Replica::on_heartbeat_ok(Millis now, const NodeId& from, const HeartbeatOk&
 void Replica::update_lease(Effects& effects) {
   assert(master_);
   if (!config_.rules.lease || !master_) return;
-  const auto configurations = lease_configurations();
+  const Configurations configurations = lease_configurations();
   std::optional<Millis> newest;
-  if (!config_.rules.lease_every_configuration || phase_one_complete()) {
+  // With lease-every-configuration, `configurations` are the open ones:
+  // phase_one_complete() asked of them.
+  const bool phase_one_done = !config_.rules.lease_every_configuration ||
+                              std::all_of(configurations.begin(), configurations.end(),
+                                          [&](const std::vector<NodeId>& members) {
+                                            return promised_by_majority(members);
+                                          });
+  if (phase_one_done) {
     for (const auto& heartbeat : master_->heartbeat_answers) {  // (sent at, who answered)
       const std::set<NodeId>& answered = heartbeat.second;
       const bool everywhere = std::all_of(

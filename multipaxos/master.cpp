@@ -72,7 +72,7 @@ void Replica::send_window(Effects& effects) {
   if (config_.rules.lease_every_configuration) {
     // Phase 1 in every configuration that can still choose a slot, not only
     // as slots need it: the lease needs it too (lease.cpp).
-    for (const auto& members : open_configurations()) {
+    for (const std::vector<NodeId>& members : open_configurations()) {
       if (!promised_by_majority(members)) request_promises(members, effects);
     }
   }

@@ -78,12 +78,12 @@ const std::vector<NodeId>& Membership::at(Slot slot) const {
   return std::prev(after)->second;
 }
 
-std::vector<std::vector<NodeId>> Membership::between(Slot from, Slot to) const {
-  std::vector<std::vector<NodeId>> out;
+Configurations Membership::between(Slot from, Slot to) const {
+  Configurations out;
   if (to < from) return out;
-  out.push_back(at(from));
+  out.push_back(std::cref(at(from)));
   for (const auto& [start, members] : configurations_) {
-    if (start > from && start <= to) out.push_back(members);
+    if (start > from && start <= to) out.push_back(std::cref(members));
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <utility>
 #include <vector>
@@ -41,6 +42,10 @@ bool contains(const std::vector<NodeId>& members, const NodeId& id);
 // What one replica knows of the membership: the first configuration and the
 // membership commands it knows chosen (only chosen ones count: the members of
 // a slot must be the same for every replica that asks).
+// Configurations, each a reference to one a Membership keeps: valid until
+// that Membership next changes (a membership command learned chosen).
+using Configurations = std::vector<std::reference_wrapper<const std::vector<NodeId>>>;
+
 class Membership {
  public:
   Membership(std::vector<NodeId> first, std::size_t window)
@@ -54,7 +59,7 @@ class Membership {
   const std::vector<NodeId>& at(Slot slot) const;
   bool includes(Slot slot, const NodeId& id) const { return contains(at(slot), id); }
   // Every distinct configuration of the slots from..to (configurations()).
-  std::vector<std::vector<NodeId>> between(Slot from, Slot to) const;
+  Configurations between(Slot from, Slot to) const;
   std::size_t window() const { return window_; }
   void set_window(std::size_t window) {
     window_ = window;

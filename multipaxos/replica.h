@@ -202,8 +202,8 @@ class Replica {
   void on_reject(Millis now, const Reject& m, Effects& e, RandomSource& r);
 
   // ---- the lease and heartbeats (lease.cpp) ----
-  std::vector<std::vector<NodeId>> open_configurations() const;
-  std::vector<std::vector<NodeId>> lease_configurations() const;
+  Configurations open_configurations() const;
+  Configurations lease_configurations() const;
   bool phase_one_complete() const;
   void heartbeat(Millis now, Effects& effects);
   void on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& e,

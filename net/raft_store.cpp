@@ -148,9 +148,9 @@ void Store::load_log(raft::RaftHardState& state) {
 
 void Store::write(const raft::Persist& persist) {
   begin();
-  bind(raft_state_, 1, persist.current_term.value);
+  bind_column(raft_state_, 1, persist.current_term.value);
   if (persist.voted_for) {
-    bind(raft_state_, 2, *persist.voted_for);
+    bind_column(raft_state_, 2, *persist.voted_for);
   } else {
     sqlite3_bind_null(raft_state_, 2);
   }
@@ -158,12 +158,12 @@ void Store::write(const raft::Persist& persist) {
   if (persist.snapshot) write_snapshot(*persist.snapshot);  // before the log's changes
   if (!persist.log_from) return;
   std::uint64_t index = persist.log_from->value;
-  bind(raft_truncate_, 1, index);
+  bind_column(raft_truncate_, 1, index);
   run(raft_truncate_, {"cannot truncate the log", "无法截断日志"});
   for (const auto& entry : persist.entries) {
-    bind(raft_append_, 1, index++);
-    bind(raft_append_, 2, entry.term.value);
-    bind(raft_append_, 3, encode(entry.command));
+    bind_column(raft_append_, 1, index++);
+    bind_column(raft_append_, 2, entry.term.value);
+    bind_column(raft_append_, 3, encode(entry.command));
     run(raft_append_, {"cannot append to the log", "无法追加日志项"});
   }
 }
@@ -178,29 +178,29 @@ void Store::write_snapshot(const raft::Snapshot& snapshot) {
                         path_ + "：无法写入快照：它的状态机无法读取"});
   }
   const narration::Text what{"cannot write the snapshot", "无法写入快照"};
-  bind(snapshot_row_, 1, snapshot.last_included_index.value);
-  bind(snapshot_row_, 2, snapshot.last_included_term.value);
-  bind(snapshot_row_, 3, join_ids(snapshot.configuration.voters));
-  bind(snapshot_row_, 4, join_ids(snapshot.configuration.learners));
+  bind_column(snapshot_row_, 1, snapshot.last_included_index.value);
+  bind_column(snapshot_row_, 2, snapshot.last_included_term.value);
+  bind_column(snapshot_row_, 3, join_ids(snapshot.configuration.voters));
+  bind_column(snapshot_row_, 4, join_ids(snapshot.configuration.learners));
   run(snapshot_row_, what);
   exec("DELETE FROM raft_snapshot_kv");
   exec("DELETE FROM raft_snapshot_clients");
   for (const auto& [key, value] : machine.data()) {
-    bind(snapshot_kv_, 1, key);
-    bind(snapshot_kv_, 2, value);
+    bind_column(snapshot_kv_, 1, key);
+    bind_column(snapshot_kv_, 2, value);
     run(snapshot_kv_, what);
   }
   for (const auto& [client, sequence] : machine.clients()) {
-    bind(snapshot_client_, 1, client);
-    bind(snapshot_client_, 2, sequence);
+    bind_column(snapshot_client_, 1, client);
+    bind_column(snapshot_client_, 2, sequence);
     run(snapshot_client_, what);
   }
-  bind(log_term_at_, 1, snapshot.last_included_index.value);
+  bind_column(log_term_at_, 1, snapshot.last_included_index.value);
   const bool kept = sqlite3_step(log_term_at_) == SQLITE_ROW &&
                     number_at(log_term_at_, 0) == snapshot.last_included_term.value;
   sqlite3_reset(log_term_at_);
-  bind(log_compact_, 1,
-       kept ? snapshot.last_included_index.value : std::numeric_limits<std::int64_t>::max());
+  bind_column(log_compact_, 1,
+              kept ? snapshot.last_included_index.value : std::numeric_limits<std::int64_t>::max());
   run(log_compact_, {"cannot compact the log", "无法压缩日志"});
 }
 

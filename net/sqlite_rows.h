@@ -27,10 +27,13 @@ class Done {
   sqlite3_stmt* statement_;
 };
 
-inline void bind(sqlite3_stmt* statement, int column, std::uint64_t number) {
+// Not named bind: with <functional> in sight, a call bind(statement, 1,
+// std::string(…)) would find std::bind by argument-dependent lookup, which
+// takes the temporary string better, and bind nothing (the column stays NULL).
+inline void bind_column(sqlite3_stmt* statement, int column, std::uint64_t number) {
   sqlite3_bind_int64(statement, column, static_cast<sqlite3_int64>(number));
 }
-inline void bind(sqlite3_stmt* statement, int column, const std::string& text) {
+inline void bind_column(sqlite3_stmt* statement, int column, const std::string& text) {
   sqlite3_bind_text(statement, column, text.c_str(), static_cast<int>(text.size()),
                     SQLITE_TRANSIENT);
 }

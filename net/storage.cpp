@@ -130,8 +130,8 @@ void Store::create_schema(const Identity& identity) {
                                                       {"node", identity.node},
                                                       {"cluster", join_ids(identity.cluster)}};
   for (const auto& [key, value] : rows) {
-    bind(meta, 1, key);
-    bind(meta, 2, value);
+    bind_column(meta, 1, key);
+    bind_column(meta, 2, value);
     run(meta, {"cannot write its identity", "无法写入它属于谁"});
   }
   exec("COMMIT");
@@ -277,20 +277,20 @@ multipaxos::ReplicaHardState Store::load_multipaxos() {
 void Store::write(const multipaxos::Persist& persist) {
   begin();
   if (persist.promised) {
-    bind(mp_promise_, 1, persist.promised->value);
+    bind_column(mp_promise_, 1, persist.promised->value);
   } else {
     sqlite3_bind_null(mp_promise_, 1);
   }
   run(mp_promise_, {"cannot write the promise", "无法写入承诺"});
   for (const auto& [slot, proposal] : persist.accepted) {
-    bind(mp_accepted_, 1, slot.value);
-    bind(mp_accepted_, 2, proposal.ballot.value);
-    bind(mp_accepted_, 3, encode(proposal.command));
+    bind_column(mp_accepted_, 1, slot.value);
+    bind_column(mp_accepted_, 2, proposal.ballot.value);
+    bind_column(mp_accepted_, 3, encode(proposal.command));
     run(mp_accepted_, {"cannot write an acceptance", "无法写入接受的提案"});
   }
   for (const auto& [slot, command] : persist.chosen) {
-    bind(mp_chosen_, 1, slot.value);
-    bind(mp_chosen_, 2, encode(command));
+    bind_column(mp_chosen_, 1, slot.value);
+    bind_column(mp_chosen_, 2, encode(command));
     run(mp_chosen_, {"cannot write a chosen slot", "无法写入已选定的槽位"});
   }
 }
