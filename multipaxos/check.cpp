@@ -165,6 +165,7 @@ Problem check_message(const Accept& m, const Context& c) {
   if (auto problem = slot_in_range(m.slot, kAccept)) return problem;
   if (auto problem = commit_in_range(m.commit)) return problem;
   if (auto problem = slot_count(m.more.size(), kAccept)) return problem;
+  if (auto problem = slot_in_range(m.last(), kAccept)) return problem;
   // A master sends a slot only within `window` of its commit index
   // (send_window), and its commit index only grows.
   if (m.last().value > m.commit.value + c.window) {
@@ -182,6 +183,7 @@ Problem check_message(const Accepted& m, const Context& c) {
   if (auto problem = ballot_in_range(m.ballot, kAccepted)) return problem;
   if (auto problem = slot_in_range(m.slot, kAccepted)) return problem;
   if (auto problem = slot_count(m.more, kAccepted)) return problem;
+  if (auto problem = slot_in_range(m.last(), kAccepted)) return problem;
   // Accepted under this master's ballot answers an Accept it sent.
   if (c.next_slot && m.ballot == *c.mine && m.last() >= *c.next_slot) {
     const std::string slot = number(m.last().value), next = number(c.next_slot->value);

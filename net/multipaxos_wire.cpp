@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "multipaxos/rules.h"
 #include "net/line_reader.h"
 #include "net/line_writer.h"
 
@@ -119,6 +120,11 @@ multipaxos::Accept read_accept(LineReader& r) {
   m.command = r.command();
   r.expect("]");
   while (!r.at_end()) {  // the commands of the next slots, if the Accept carries more
+    if (m.more.size() + 1 >= multipaxos::kMaxSlotsPerMessage) {
+      throw DecodeError(
+          {"an Accept for more than " + std::to_string(multipaxos::kMaxSlotsPerMessage) + " slots",
+           "接受请求带了超过 " + std::to_string(multipaxos::kMaxSlotsPerMessage) + " 个槽位"});
+    }
     r.expect("[");
     m.more.push_back(r.command());
     r.expect("]");
@@ -136,7 +142,7 @@ multipaxos::Accepted read_accepted_message(LineReader& r) {
                          "通过通知的最后槽位 " + std::to_string(through.value) + " 在第一个槽位 " +
                              std::to_string(m.slot.value) + " 之前"});
     }
-    m.more = through.value - m.slot.value;
+    m.more = through.value - m.slot.value;  // `through` equal to `slot`: one slot, as without it
   }
   return m;
 }

@@ -538,7 +538,7 @@ class MultiPaxosRun final
         const Slot s = slot();
         const Command command = in_.command(true);
         multipaxos::Accept m{b, s, command, Slot{in_.number(replica_->commit().value)}};
-        for (std::size_t more = in_.below(4); more > 0; --more) {  // a batch of slots
+        for (std::size_t more = in_.below(12); more > 0; --more) {  // a batch of slots
           m.more.push_back(in_.command(true));
         }
         return m;

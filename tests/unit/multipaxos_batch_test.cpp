@@ -5,6 +5,8 @@
 // real mode sends up to 256.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -165,4 +167,51 @@ TEST_CASE(
   CHECK_FALSE(multipaxos::may_leave_before_write(Accepted{Ballot{1}, Slot{1}}));
   CHECK_FALSE(multipaxos::may_leave_before_write(Promise{Ballot{1}, Slot{1}, {}}));
   CHECK_FALSE(multipaxos::may_leave_before_write(Prepare{Ballot{1}, Slot{1}}));
+}
+
+TEST_CASE("Multi-Paxos: a batch whose last slot reaches 2^62 is refused, and so is its Accepted") {
+  LowestDraw low;
+  Replica b(config_for("B", abc, batches_of(3)), ReplicaHardState{});
+  const Slot near_top{multipaxos::kMaxNumber - 1};
+  // Slot 2^62 - 1 is a possible slot; the next one is not.
+  const Accept over{Ballot{1}, near_top, Command::noop(), near_top, {Command::noop()}};
+  const auto refused = b.check(0, "A", over);
+  REQUIRE(refused.has_value());
+  CHECK(b.handle(0, "A", over, low).refused.has_value());
+  CHECK(b.hard_state().accepted.empty());
+  CHECK(b.check(0, "A", Accepted{Ballot{1}, near_top, 1}).has_value());
+  // The decoder stops at 512 slots, before it holds more.
+  std::string line = "Accept ballot 1 slot 1 commit 0";
+  for (int i = 0; i < 513; ++i) line += " [ noop ]";
+  CHECK_THROWS_AS(net::decode_multipaxos(line), net::DecodeError);
+}
+
+TEST_CASE(
+    "Multi-Paxos: a replica's configurations, worked out once per change, are the ones the "
+    "free functions compute from the chosen changes") {
+  std::mt19937 random(7);
+  const std::vector<NodeId> pool{"A", "B", "C", "D", "E"};
+  for (int run = 0; run < 300; ++run) {
+    const std::size_t window = 1 + random() % 5;
+    multipaxos::Membership membership(abc, window);
+    std::map<Slot, Command> changes;
+    for (int step = 0; step < 12; ++step) {
+      const Slot slot{1 + random() % 30};
+      const NodeId& id = pool[random() % pool.size()];
+      const Command command = random() % 3 == 0   ? Command::put("x", "1")
+                              : random() % 2 == 0 ? Command::add(id)
+                                                  : Command::remove(id);
+      membership.chosen(slot, command);
+      if (multipaxos::is_membership_change(command)) changes[slot] = command;
+      for (std::uint64_t s = 0; s <= 40; ++s) {
+        CHECK(membership.at(Slot{s}) == multipaxos::members_at(Slot{s}, abc, changes, window));
+      }
+      const Slot from{random() % 40}, to{random() % 45};
+      std::vector<std::vector<NodeId>> between;
+      for (const std::vector<NodeId>& members : membership.between(from, to)) {
+        between.push_back(members);
+      }
+      CHECK(between == multipaxos::configurations(from, to, abc, changes, window));
+    }
+  }
 }
