@@ -42,10 +42,13 @@ Configurations Replica::lease_configurations() const {
 }
 
 bool Replica::phase_one_complete() const {
-  for (const std::vector<NodeId>& members : open_configurations()) {
-    if (!promised_by_majority(members)) return false;
-  }
-  return true;
+  return promised_in_all(open_configurations());
+}
+
+bool Replica::promised_in_all(const Configurations& configurations) const {
+  return std::all_of(
+      configurations.begin(), configurations.end(),
+      [&](const std::vector<NodeId>& members) { return promised_by_majority(members); });
 }
 
 // The master's heartbeat, to the members of every configuration its lease
@@ -109,13 +112,8 @@ void Replica::update_lease(Effects& effects) {
   const Configurations configurations = lease_configurations();
   std::optional<Millis> newest;
   // With lease-every-configuration, `configurations` are the open ones:
-  // phase_one_complete() asked of them.
-  const bool phase_one_done = !config_.rules.lease_every_configuration ||
-                              std::all_of(configurations.begin(), configurations.end(),
-                                          [&](const std::vector<NodeId>& members) {
-                                            return promised_by_majority(members);
-                                          });
-  if (phase_one_done) {
+  // phase_one_complete(), without working them out again.
+  if (!config_.rules.lease_every_configuration || promised_in_all(configurations)) {
     for (const auto& heartbeat : master_->heartbeat_answers) {  // (sent at, who answered)
       const std::set<NodeId>& answered = heartbeat.second;
       const bool everywhere = std::all_of(

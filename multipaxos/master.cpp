@@ -202,7 +202,7 @@ void Replica::on_accepted(const NodeId& from, const Accepted& m, Effects& effect
   for (Slot slot = m.slot; slot <= m.last(); slot = slot.next()) {
     const auto it = master_->in_flight.find(slot);
     if (it == master_->in_flight.end() || !it->second.sent) continue;  // chosen already
-    const auto members = members_at(slot);
+    const std::vector<NodeId>& members = members_at(slot);             // used before learn() only
     if (!contains(members, from)) continue;
     it->second.accepted_by.insert(from);
     if (it->second.accepted_by.size() < majority(members.size())) continue;

@@ -205,6 +205,7 @@ class Replica {
   Configurations open_configurations() const;
   Configurations lease_configurations() const;
   bool phase_one_complete() const;
+  bool promised_in_all(const Configurations& configurations) const;
   void heartbeat(Millis now, Effects& effects);
   void on_heartbeat(Millis now, const NodeId& from, const Heartbeat& m, Effects& e,
                     RandomSource& r);

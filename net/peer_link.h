@@ -40,8 +40,8 @@ class PeerLink {
   // Lines for the peer, each ending in '\n', kept until send_queued(). A
   // batch's messages to one peer leave in one write — for a small batch one
   // TCP segment, one TLS record (at most 16 KB each) — so the peer reads them
-  // together and handles them in one batch, with one fsync. While the link is down they are
-  // dropped: to the protocols, a lost message.
+  // together and handles them in one batch, with one fsync. While the link
+  // is down they are dropped: to the protocols, a lost message.
   void queue(const std::string& lines);
   void send_queued() { write(); }
 
