@@ -46,4 +46,18 @@ std::optional<std::map<NodeId, Endpoint>> parse_cluster(const std::string& text)
   return cluster;
 }
 
+std::vector<unsigned short> free_ports(std::size_t count, const std::set<unsigned short>& taken) {
+  asio::io_context io;
+  std::vector<tcp::acceptor> held;
+  std::vector<unsigned short> ports;
+  // The kernel hands out each bound port once while it is held; `taken` can
+  // only refuse a few of them, so the loop ends.
+  while (ports.size() < count) {
+    held.emplace_back(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    const unsigned short port = held.back().local_endpoint().port();
+    if (taken.count(port) == 0) ports.push_back(port);
+  }
+  return ports;
+}
+
 }  // namespace consensus_lab::net

@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "net/certificates.h"
+#include "net/endpoint.h"
 #include "tools/cluster_access.h"
 #include "tools/cluster_processes.h"
 #include "tools/commands.h"
@@ -106,9 +108,10 @@ int stop(const fs::path& folder, const CommandLine& line) {
 std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& folder,
                               const std::string& self) {
   std::vector<NodeProcess> nodes(options.nodes);
+  const auto ports = net::free_ports(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     nodes[i].id = std::string(1, static_cast<char>('A' + i));
-    nodes[i].port = free_port();
+    nodes[i].port = ports[i];
     nodes[i].log = (folder / (nodes[i].id + ".log")).string();
   }
   for (NodeProcess& node : nodes) {
@@ -153,10 +156,14 @@ void print_how_to_use(const ClusterOptions& options, const fs::path& folder,
 }
 
 // `conlab view` in the background, its output in DIR/viewer.log: what to
-// tell the user about it.
+// tell the user about it. It starts before the nodes listen: its port is
+// none of theirs.
 std::string start_viewer(const ClusterOptions& options, const fs::path& folder,
-                         const std::string& self) {
-  const unsigned short port = options.viewer_port != 0 ? options.viewer_port : free_port();
+                         const std::string& self, const std::vector<NodeProcess>& nodes) {
+  std::set<unsigned short> taken;
+  for (const NodeProcess& node : nodes) taken.insert(node.port);
+  const unsigned short port =
+      options.viewer_port != 0 ? options.viewer_port : net::free_ports(1, taken).front();
   NodeProcess viewer{.id = "viewer", .port = port};
   viewer.args = {self, "view", "--dir", folder.string(), "--port", std::to_string(port)};
   if (options.lang == narration::Lang::zh) viewer.args.insert(viewer.args.end(), {"--lang", "zh"});
@@ -198,7 +205,8 @@ int start(const ClusterOptions& options, const fs::path& folder, const CommandLi
     }
   }
   // The view first, so that it sees the first election.
-  const std::string viewer = options.viewer ? start_viewer(options, folder, self.string()) : "";
+  const std::string viewer =
+      options.viewer ? start_viewer(options, folder, self.string(), nodes) : "";
   std::ofstream pids(folder / "pids");
   for (NodeProcess& node : nodes) {
     write_restart_script(node, folder, options.in_memory);

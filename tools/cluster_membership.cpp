@@ -23,6 +23,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -243,7 +244,9 @@ int add_node(Action& a) {
   }
   const auto args = shared_args(a.folder, a.cluster.begin()->first);
   const Cluster before = a.cluster;
-  a.cluster[*id] = net::Endpoint{"127.0.0.1", free_port()};
+  std::set<unsigned short> taken;  // a member that is down now keeps its port
+  for (const auto& [member, where] : before) taken.insert(where.port);
+  a.cluster[*id] = net::Endpoint{"127.0.0.1", net::free_ports(1, taken).front()};
   // Every node learns the address before the leader is asked (the log's
   // entry for D makes the leader replicate to D: it must know where D is).
   const std::string meet = encode(net::AdminRequest{net::MeetRequest{*id, a.cluster.at(*id)}});

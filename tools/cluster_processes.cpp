@@ -43,13 +43,6 @@ void set_command(NodeProcess& node, const NodeLaunch& launch) {
   for (const auto& a : node.args) node.command += (node.command.empty() ? "" : " ") + a;
 }
 
-// A free loopback port: bind port 0, read it, let it go.
-unsigned short free_port() {
-  net::asio::io_context io;
-  net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
-  return acceptor.local_endpoint().port();
-}
-
 // Is process `pid` a node listening at one of `listens` (" --listen H:P ")?
 // The pid of a node that was killed may belong to another process by now.
 bool runs_node(long pid, const net::Endpoint& where) {

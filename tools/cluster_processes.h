@@ -50,7 +50,6 @@ void set_command(NodeProcess& node, const NodeLaunch& launch);
 using Cluster = std::map<NodeId, net::Endpoint>;
 std::optional<Cluster> read_cluster(const std::filesystem::path& folder);
 
-unsigned short free_port();
 // Is process `pid` a node listening at `where` (its command line says so)?
 bool runs_node(long pid, const net::Endpoint& where);
 // DIR/restart-ID.sh: runs the node's command again, its output to its log.

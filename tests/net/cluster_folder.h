@@ -24,17 +24,16 @@
 #include "net/admin_wire.h"
 #include "net/client.h"
 #include "net/client_connection.h"
+#include "net/endpoint.h"
 #include "net/wire.h"
 
 namespace consensus_lab::tests {
 
 namespace fs = std::filesystem;
 
-// A free loopback port for `conlab view` (bound, read, let go).
+// A free loopback port for `conlab view`, while the cluster's nodes hold theirs.
 inline unsigned short free_port_for_view() {
-  net::asio::io_context io;
-  net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
-  return acceptor.local_endpoint().port();
+  return net::free_ports(1).front();
 }
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;

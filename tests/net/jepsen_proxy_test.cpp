@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "net/asio.h"
+#include "net/endpoint.h"
 #include "tools/jepsen/proxy.h"
 
 using namespace consensus_lab;
@@ -73,4 +75,29 @@ TEST_CASE("jepsen proxy: passes, drops, heals and delays a link") {
     CHECK(read_line(slow.to) == "one\n");
     CHECK(std::chrono::steady_clock::now() - sent >= std::chrono::milliseconds(190));
   }
+}
+
+// Two nodes given one port make a cluster of one node fewer, whose missing
+// member answers with another's certificate: every port that a cluster, its
+// viewer or the proxy is given comes from net::free_ports.
+TEST_CASE("free ports: all different, none of the taken ones, the proxy's none of the nodes'") {
+  const auto first = net::free_ports(64);
+  const std::set<unsigned short> distinct(first.begin(), first.end());
+  CHECK(distinct.size() == 64);
+  // Let go now, and ruled out: the next ones are none of them.
+  for (const unsigned short port : net::free_ports(64, distinct)) {
+    CAPTURE(port);
+    CHECK(distinct.count(port) == 0);
+  }
+  // The proxy's links listen on none of the nodes' ports, which may not be
+  // listened on yet.
+  const auto nodes = net::free_ports(3);
+  Proxy proxy({{"A", nodes[0]}, {"B", nodes[1]}, {"C", nodes[2]}});
+  std::set<unsigned short> all(nodes.begin(), nodes.end());
+  for (const char* from : {"A", "B", "C"}) {
+    for (const char* to : {"A", "B", "C"}) {
+      if (std::string(from) != to) all.insert(proxy.port(from, to));
+    }
+  }
+  CHECK(all.size() == 3 + 6);
 }

@@ -26,6 +26,7 @@
 #include "net/asio.h"
 #include "net/certificates.h"
 #include "net/client.h"
+#include "net/endpoint.h"
 
 namespace consensus_lab::tests {
 
@@ -33,9 +34,7 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 inline unsigned short free_port() {
-  net::asio::io_context io;
-  net::tcp::acceptor acceptor(io, net::tcp::endpoint(net::asio::ip::address_v4::loopback(), 0));
-  return acceptor.local_endpoint().port();
+  return net::free_ports(1).front();
 }
 
 inline std::string read_file(const fs::path& path) {
@@ -78,10 +77,11 @@ class LocalCluster {
               ("consensus_lab_net_" + std::to_string(getpid()) + "_" + std::to_string(++counter));
     fs::remove_all(folder_);
     fs::create_directories(folder_);
+    const auto ports = net::free_ports(size);  // all different (net/endpoint.h)
     for (std::size_t i = 0; i < size; ++i) {
       const NodeId id(1, static_cast<char>('A' + i));
       ids_.push_back(id);
-      endpoints_[id] = net::Endpoint{"127.0.0.1", free_port()};
+      endpoints_[id] = net::Endpoint{"127.0.0.1", ports[i]};
     }
     plaintext_ = std::find(extra_.begin(), extra_.end(), "--plaintext") != extra_.end();
     if (!plaintext_) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "net/certificates.h"
+#include "net/endpoint.h"
 
 namespace consensus_lab::tools::jepsen {
 
@@ -15,9 +16,10 @@ namespace fs = std::filesystem;
 
 Nodes::Nodes(const NodesOptions& options) {
   std::map<NodeId, unsigned short> ports;
+  const auto free = net::free_ports(options.nodes);
   for (std::size_t i = 0; i < options.nodes; ++i) {
     const NodeId id(1, static_cast<char>('A' + i));
-    ports[id] = free_port();
+    ports[id] = free[i];
     cluster_[id] = net::Endpoint{"127.0.0.1", ports[id]};
   }
   proxy_ = std::make_unique<Proxy>(ports);

@@ -1,7 +1,10 @@
 #include "tools/jepsen/proxy.h"
 
 #include <array>
+#include <set>
 #include <vector>
+
+#include "net/endpoint.h"
 
 namespace consensus_lab::tools::jepsen {
 
@@ -69,8 +72,8 @@ class Pipe : public std::enable_shared_from_this<Pipe> {
 }  // namespace
 
 struct Proxy::LinkState {
-  LinkState(asio::io_context& io, unsigned short port)
-      : acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0)), target(port) {}
+  LinkState(asio::io_context& io, unsigned short listen, unsigned short port)
+      : acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), listen)), target(port) {}
   tcp::acceptor acceptor;
   unsigned short target;
   bool dropped = false;
@@ -79,11 +82,16 @@ struct Proxy::LinkState {
 };
 
 Proxy::Proxy(const std::map<NodeId, unsigned short>& nodes) {
+  // The links' ports, none of them a node's (the nodes may not listen yet).
+  std::set<unsigned short> taken;
+  for (const auto& [id, port] : nodes) taken.insert(port);
+  const auto ports = net::free_ports(nodes.size() * (nodes.size() - 1), taken);
+  std::size_t next = 0;
   for (const auto& [from, from_port] : nodes) {
     for (const auto& [to, to_port] : nodes) {
       if (from == to) continue;
       auto& link = links_[{from, to}];
-      link = std::make_unique<LinkState>(io_, to_port);
+      link = std::make_unique<LinkState>(io_, ports.at(next++), to_port);
       accept(*link);
     }
   }
