@@ -77,7 +77,7 @@ void Replica::on_accept(Millis now, const NodeId& from, const Accept& m, Effects
   if (config_.rules.skip_prepare_stops_on_reject) {
     if (const auto higher = higher_promise(m.ballot)) {
       effects.send.push_back({from, Reject{m.ballot, *higher}});
-      effects.events.push_back(event::AcceptRefused{m.slot, m.ballot, *higher});
+      effects.events.push_back(event::AcceptRefused{m.slot, m.last(), m.ballot, *higher});
       return;
     }
   }

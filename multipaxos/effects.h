@@ -85,7 +85,7 @@ struct SlotAccepted {
   Command command;
 };
 struct AcceptRefused {
-  Slot slot;
+  Slot slot, last;  // the Accept's slots, from `slot` to `last`
   Ballot ballot;
   Ballot promised;
 };

@@ -219,10 +219,13 @@ struct MultiPaxosWords {
   }
 
   static Line describe(const NodeId& node, const event::AcceptRefused& a, Lang lang) {
-    return {lang == Lang::zh ? node + " 不通过槽位 " + to_string(a.slot) + " 的编号 " +
-                                   to_string(a.ballot) + "：已承诺 " + to_string(a.promised)
-                             : node + " refuses ballot " + to_string(a.ballot) + " for slot " +
-                                   to_string(a.slot) + ": it has promised " + to_string(a.promised),
+    const bool one = a.last == a.slot;
+    const std::string slots = one ? to_string(a.slot) : to_string(a.slot) + "–" + to_string(a.last);
+    return {lang == Lang::zh ? node + " 不通过槽位 " + slots + " 的编号 " + to_string(a.ballot) +
+                                   "：已承诺 " + to_string(a.promised)
+                             : node + " refuses ballot " + to_string(a.ballot) +
+                                   (one ? " for slot " : " for slots ") + slots +
+                                   ": it has promised " + to_string(a.promised),
             Tone::warn};
   }
 

@@ -108,7 +108,9 @@ int stop(const fs::path& folder, const CommandLine& line) {
 std::vector<NodeProcess> plan(const ClusterOptions& options, const fs::path& folder,
                               const std::string& self) {
   std::vector<NodeProcess> nodes(options.nodes);
-  const auto ports = net::free_ports(nodes.size());
+  std::set<unsigned short> taken;  // the viewer's port, if it was given
+  if (options.viewer && options.viewer_port != 0) taken.insert(options.viewer_port);
+  const auto ports = net::free_ports(nodes.size(), taken);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     nodes[i].id = std::string(1, static_cast<char>('A' + i));
     nodes[i].port = ports[i];

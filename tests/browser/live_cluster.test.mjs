@@ -40,10 +40,10 @@ const leaderNow = () => page.evaluate(() => {
 
 before(async () => {
   rmSync(dir, { recursive: true, force: true });
+  browser = await v.launch();  // first: without a browser, no cluster is left running
   port = await freePort();
   const out = cluster("start", "--in-memory", "--viewer", "--viewer-port", String(port));
   assert.match(out, new RegExp(`Live view: open http://127\\.0\\.0\\.1:${port}/`));
-  browser = await v.launch();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
   page.errors = [];

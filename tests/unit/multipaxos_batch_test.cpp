@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "narration/describers.h"
 #include "net/multipaxos_wire.h"
 #include "net/wire.h"
 #include "tests/unit/multipaxos_test_support.h"
@@ -106,6 +107,17 @@ TEST_CASE(
   REQUIRE(sent<Reject>(answer).size() == 1);
   CHECK(sent<Reject>(answer)[0].second.promised == Ballot{5});
   CHECK(b.hard_state().accepted.empty());
+  // The refusal names every slot of the batch, in both languages.
+  const auto refused = events<event::AcceptRefused>(answer);
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].slot == Slot{1});
+  CHECK(refused[0].last == Slot{2});
+  const multipaxos::Event what = refused[0];
+  CHECK(narration::MultiPaxosDescriber::event("B", what, narration::Lang::en)->text ==
+        "B refuses ballot " + to_string(Ballot{1}) + " for slots 1–2: it has promised " +
+            to_string(Ballot{5}));
+  CHECK(narration::MultiPaxosDescriber::event("B", what, narration::Lang::zh)->text ==
+        "B 不通过槽位 1–2 的编号 " + to_string(Ballot{1}) + "：已承诺 " + to_string(Ballot{5}));
 }
 
 TEST_CASE("Multi-Paxos: a batch of slots on the wire, and the one-slot lines as before") {
