@@ -114,8 +114,10 @@ void Replica::update_lease(Effects& effects) {
   // With lease-every-configuration, `configurations` are the open ones:
   // phase_one_complete(), without working them out again.
   if (!config_.rules.lease_every_configuration || promised_in_all(configurations)) {
-    for (const auto& heartbeat : master_->heartbeat_answers) {  // (sent at, who answered)
-      const std::set<NodeId>& answered = heartbeat.second;
+    // Newest first: the first heartbeat answered everywhere is the one.
+    const auto& answers = master_->heartbeat_answers;  // sent at → who answered
+    for (auto heartbeat = answers.rbegin(); heartbeat != answers.rend() && !newest; ++heartbeat) {
+      const std::set<NodeId>& answered = heartbeat->second;
       const bool everywhere = std::all_of(
           configurations.begin(), configurations.end(), [&](const std::vector<NodeId>& members) {
             // Only members count: the master's own grant, only where it is one.
@@ -124,7 +126,7 @@ void Replica::update_lease(Effects& effects) {
             for (const NodeId& member : members) granted += answered.count(member);
             return granted >= majority(members.size());
           });
-      if (everywhere) newest = heartbeat.first;  // in time order: the last one is the newest
+      if (everywhere) newest = heartbeat->first;
     }
   }
   const Millis until =

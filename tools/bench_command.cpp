@@ -11,6 +11,7 @@
 #include "tools/bench/election.h"
 #include "tools/bench/real.h"
 #include "tools/check/checker.h"
+#include "tools/check/seed_pool.h"
 #include "tools/cluster_access.h"
 #include "tools/commands.h"
 #include "tools/options.h"
@@ -55,12 +56,13 @@ const Help kElectionHelp{
 
 const Help kCheckerHelp{
     {"Usage: conlab bench checker [options]\n\n"
-     "Runs `conlab check` on one core for each protocol — every fault on, every\n"
-     "rule on — twice: with every invariant checked after every event, and with\n"
-     "the checks off. Prints seeds, simulated events and delivered messages per\n"
-     "second of wall-clock time (docs/checker.md).\n\n",
+     "Runs `conlab check` on one core (or --jobs N threads) for each protocol —\n"
+     "every fault on, every rule on — twice: with every invariant checked after\n"
+     "every event, and with the checks off. Prints seeds, simulated events and\n"
+     "delivered messages per second of wall-clock time (docs/checker.md).\n\n",
      "用法：conlab bench checker [选项]\n\n"
-     "在一个核上对每个协议运行 `conlab check`（所有故障开启，所有规则开启），\n"
+     "在一个核上（或用 --jobs N 个线程）对每个协议运行 `conlab check`（所有故障开启，\n"
+     "所有规则开启），\n"
      "各运行两遍：每个事件之后检查每个不变式，以及不检查。打印每秒（墙上时间）\n"
      "的种子数、模拟事件数和送达的消息数（docs/checker.md）。\n\n"},
     {}};
@@ -140,16 +142,24 @@ int bench_election(int argc, char** argv) {
 const Text kCheckerHeader{
     "protocol     invariants   seeds   seeds/s    events/s  delivered/s  delivered/seed\n",
     "协议         不变式        种子   种子/秒     事件/秒      送达/秒    每个种子送达\n"};
-const Text kCheckerFooter{
-    "(one thread; a seed is a whole run: cluster set-up, safety and liveness phases)\n",
-    "（单线程；一个种子是一次完整的运行：建立集群、安全阶段和活性阶段）\n"};
+// "(one thread; a seed is …)", or "(2 threads; …)".
+Text checker_footer(unsigned jobs) {
+  const std::string n = std::to_string(jobs);
+  const Text threads =
+      jobs == 1 ? Text{"one thread", "单线程"} : Text{n + " threads", n + " 个线程"};
+  return {
+      "(" + threads.en + "; a seed is a whole run: cluster set-up, safety and liveness phases)\n",
+      "（" + threads.zh + "；一个种子是一次完整的运行：建立集群、安全阶段和活性阶段）\n"};
+}
 
 // One row of `bench checker`: seeds 1..seeds of one protocol, checked or not.
-void print_checker_row(const check::Options& options, std::uint64_t seeds, narration::Lang lang) {
+void print_checker_row(const check::Options& options, std::uint64_t seeds, unsigned jobs,
+                       narration::Lang lang) {
   std::uint64_t events = 0, delivered = 0;
   const auto start = std::chrono::steady_clock::now();
+  check::SeedPool pool(options, 1, seeds, jobs);
   for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
-    const auto run = check::run_seed(options, seed);
+    const auto run = pool.take();
     events += run.events;
     delivered += run.delivered;
   }
@@ -173,6 +183,7 @@ void print_checker_row(const check::Options& options, std::uint64_t seeds, narra
 
 int bench_checker(int argc, char** argv) {
   std::uint64_t seeds = 300;
+  unsigned jobs = 1;
   check::Options base;
   CommandLine line("conlab", "conlab bench checker --help");
   line.value("seeds", seeds, "N",
@@ -181,8 +192,12 @@ int bench_checker(int argc, char** argv) {
              {"safety-phase steps per seed, as conlab check --steps",
               "每个种子的安全阶段步数，同 conlab check --steps"})
       .value("nodes", base.nodes, "N", {"servers per cluster", "每个集群的服务器个数"})
+      .value("jobs", jobs, "N",
+             {"threads, each running seeds (as conlab check --jobs)",
+              "线程数，每个线程运行种子（同 conlab check --jobs）"})
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kCheckerHelp)) return *status;
+  if (jobs < 1 || jobs > 256) return line.error(Text{"--jobs is 1 to 256", "--jobs 是 1 到 256"});
   if (seeds == 0) return line.error(Text{"--seeds must be at least 1", "--seeds 至少是 1"});
   if (base.nodes < 1 || base.nodes > 9) return line.error(kNodesRange);
 
@@ -193,10 +208,10 @@ int bench_checker(int argc, char** argv) {
       check::Options options = base;
       options.protocol = protocol;
       options.check_invariants = checked;
-      print_checker_row(options, seeds, lang);
+      print_checker_row(options, seeds, jobs, lang);
     }
   }
-  std::cout << kCheckerFooter.in(lang);
+  std::cout << checker_footer(jobs).in(lang);
   return 0;
 }
 

@@ -66,7 +66,8 @@ int check_command(int argc, char** argv) {
         std::cout << (zh ? "种子 " : "seed ") << seed << (zh ? "：" : ": ")
                   << check::describe(run.verdict, request.lang)
                   << (zh ? "：" + run.detail_zh : ": " + run.detail) << "\n";
-      });
+      },
+      /*tries=*/5, request.jobs);
   progress.clear();
   const double elapsed = seconds() - result.shrink_seconds;
   int status = 0;

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -441,4 +442,76 @@ TEST_CASE("checker: a cluster's client history is checked for linearizability as
   pending.begin_read("A", "x", 0);
   pending.read_locally("A", "x", std::nullopt, 1);
   CHECK_FALSE(pending.violation());
+}
+
+// `conlab check --jobs N` (tools/check/seed_pool.h): seeds run on N threads,
+// and the search reports what it reports on one — the same seeds run, counts,
+// failures in seed order, and counterexample, shrunk to the same lines.
+namespace {
+
+struct Outcome {
+  check::Search search;
+  std::vector<std::uint64_t> failures;  // as on_failure was told, in order
+  std::size_t progress_calls = 0;
+};
+
+Outcome search_on(unsigned jobs, const Options& options, std::uint64_t last, bool keep_going) {
+  Outcome outcome;
+  outcome.search = check::search(
+      options, 1, last, keep_going, [&](const check::Search&) { ++outcome.progress_calls; },
+      [&](std::uint64_t seed, const check::Run&) { outcome.failures.push_back(seed); },
+      /*tries=*/5, jobs);
+  return outcome;
+}
+
+void same_on_any_threads(const Options& options, std::uint64_t last, bool keep_going) {
+  const Outcome one = search_on(1, options, last, keep_going);
+  for (const unsigned jobs : {2u, 3u}) {
+    CAPTURE(jobs);
+    const Outcome many = search_on(jobs, options, last, keep_going);
+    CHECK(many.search.seeds == one.search.seeds);
+    CHECK(many.search.events == one.search.events);
+    CHECK(many.search.delivered == one.search.delivered);
+    CHECK(many.search.committed == one.search.committed);
+    CHECK(many.search.violations == one.search.violations);
+    CHECK(many.failures == one.failures);
+    CHECK(many.progress_calls == one.progress_calls);
+    REQUIRE(many.search.counterexample.has_value() == one.search.counterexample.has_value());
+    if (one.search.counterexample) {
+      CHECK(many.search.counterexample->seed == one.search.counterexample->seed);
+      CHECK(many.search.counterexample->shrunk.run.lines ==
+            one.search.counterexample->shrunk.run.lines);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("checker on several threads: every rule on, the same seeds and counts as on one") {
+  same_on_any_threads(protocol("raft"), 40, /*keep_going=*/true);
+}
+TEST_CASE("checker on several threads: promise 2 off, the same failures and counterexample") {
+  Options options = protocol("paxos");
+  options.rules = {{"promise2", false}};
+  same_on_any_threads(options, 60, /*keep_going=*/true);
+  same_on_any_threads(options, 60, /*keep_going=*/false);  // stops at the same seed
+}
+TEST_CASE("checker --jobs: 1 to 256, one per core by default, a bad count named in one line") {
+  auto parse = [](std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    return check::parse_request(static_cast<int>(argv.size()), argv.data());
+  };
+  const auto plain = parse({"check", "raft"});
+  REQUIRE(std::holds_alternative<check::Request>(plain));
+  CHECK(std::get<check::Request>(plain).jobs == std::max(1u, std::thread::hardware_concurrency()));
+  const auto two = parse({"check", "raft", "--jobs", "2"});
+  REQUIRE(std::holds_alternative<check::Request>(two));
+  CHECK(std::get<check::Request>(two).jobs == 2);
+  for (const char* bad : {"0", "257", "-1", "two"}) {
+    CAPTURE(bad);
+    const auto refused = parse({"check", "raft", "--jobs", bad});
+    REQUIRE(std::holds_alternative<int>(refused));
+    CHECK(std::get<int>(refused) == 2);
+  }
 }

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <vector>
 
+#include "tools/check/seed_pool.h"
 #include "tools/check/session.h"
 #include "tools/check/workload.h"
 #include "tools/commands.h"
@@ -74,6 +76,7 @@ struct Words {
   std::string seeds = "1..100", faults = "all";
   std::vector<std::string> rules, features;
   bool no_liveness = false;
+  std::optional<unsigned> jobs;
 };
 
 void declare(tools::CommandLine& line, Request& request, Words& words, const GeneratedHelp& help) {
@@ -113,6 +116,10 @@ void declare(tools::CommandLine& line, Request& request, Words& words, const Gen
              {"also write the counterexample as a page to step through in a browser, the "
               "violation marked (docs/viewer.md)",
               "同时把反例写成可在浏览器中逐步查看的网页，标出违反不变式之处（docs/zh/viewer.md）"})
+      .value("jobs", words.jobs, "N",
+             {"run N seeds at once, on N threads (default: one per core); the report is the "
+              "same for any N",
+              "同时运行 N 个种子，用 N 个线程（默认：每个核一个）；N 不同，报告相同"})
       .flag("keep-going", request.keep_going,
             {"run every seed even after a violation (one counterexample is written)",
              "发现违反后仍运行每个种子（只写一个反例）"})
@@ -181,6 +188,10 @@ std::optional<Text> validate(Request& request, const Words& words) {
   }
   request.first = seeds->first;
   request.last = seeds->second;
+  request.jobs = words.jobs.value_or(default_jobs());
+  if (request.jobs < 1 || request.jobs > 256) {
+    return Text{"--jobs is 1 to 256", "--jobs 是 1 到 256"};
+  }
   if (options.ms && *options.ms <= 0) return Text{"--ms must be at least 1", "--ms 至少是 1"};
   if (auto error = parse_faults(words.faults, options.faults)) return error;
   if (options.requests > 100) {

@@ -17,6 +17,7 @@ struct Request {
   Options options;
   std::uint64_t first = 1, last = 100;  // the seeds, both included
   bool keep_going = false;
+  unsigned jobs = 1;                // threads running seeds (default: one per core)
   std::string out;                  // the counterexample file; empty: check-PROTOCOL-seed-N.txt
   std::optional<std::string> html;  // the counterexample's page (docs/viewer.md)
   narration::Lang lang = narration::Lang::en;  // of the help and of the report

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "tools/check/seed_pool.h"
 #include "tools/check/session.h"
 #include "tools/check/workload.h"
 
@@ -65,7 +66,8 @@ Run replay(const Options& options, const std::vector<std::string>& lines, std::s
 
 Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
               const std::function<void(const Search&)>& progress,
-              const std::function<void(std::uint64_t, const Run&)>& on_failure, std::size_t tries) {
+              const std::function<void(std::uint64_t, const Run&)>& on_failure, std::size_t tries,
+              unsigned jobs) {
   Search result;
   std::size_t shrunk = 0;
   auto good_enough = [&] {
@@ -95,8 +97,9 @@ Search search(const Options& options, std::uint64_t first, std::uint64_t last, b
       result.counterexample = std::move(candidate);
     }
   };
+  SeedPool pool(options, first, last, jobs);  // in seed order, however many threads
   for (std::uint64_t seed = first;; ++seed) {
-    const Run run = run_seed(options, seed);
+    const Run run = pool.take();
     ++result.seeds;
     result.events += run.events;
     result.delivered += run.delivered;

@@ -35,10 +35,11 @@ struct Search {
 // shrinks further. A safety failure always wins over a liveness one (it is
 // the worse news): the first one found replaces a liveness counterexample.
 // Stops once the counterexample is settled unless `keep_going`. `progress` is called
-// after every seed; `on_failure` for every failure.
+// after every seed; `on_failure` for every failure. `jobs` threads run the
+// seeds (tools/check/seed_pool.h); what is reported is the same for any number.
 Search search(const Options& options, std::uint64_t first, std::uint64_t last, bool keep_going,
               const std::function<void(const Search&)>& progress = {},
               const std::function<void(std::uint64_t, const Run&)>& on_failure = {},
-              std::size_t tries = 5);
+              std::size_t tries = 5, unsigned jobs = 1);
 
 }  // namespace consensus_lab::check
