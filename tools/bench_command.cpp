@@ -197,7 +197,8 @@ int bench_checker(int argc, char** argv) {
               "线程数，每个线程运行种子（同 conlab check --jobs）"})
       .lang(kHelpLanguage);
   if (const auto status = line.parse(argc, argv, kCheckerHelp)) return *status;
-  if (jobs < 1 || jobs > 256) return line.error(Text{"--jobs is 1 to 256", "--jobs 是 1 到 256"});
+  if (jobs < 1 || jobs > check::kMaxJobs)
+    return line.error(Text{"--jobs is 1 to 256", "--jobs 是 1 到 256"});
   if (seeds == 0) return line.error(Text{"--seeds must be at least 1", "--seeds 至少是 1"});
   if (base.nodes < 1 || base.nodes > 9) return line.error(kNodesRange);
 

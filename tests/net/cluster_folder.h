@@ -31,7 +31,8 @@ namespace consensus_lab::tests {
 
 namespace fs = std::filesystem;
 
-// A free loopback port for `conlab view`, while the cluster's nodes hold theirs.
+// A free loopback port for `conlab view`: `conlab cluster start --viewer-port`
+// keeps its nodes off it.
 inline unsigned short free_port_for_view() {
   return net::free_ports(1).front();
 }

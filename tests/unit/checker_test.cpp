@@ -22,6 +22,7 @@
 #include "tools/check/report.h"
 #include "tools/check/request.h"
 #include "tools/check/search.h"
+#include "tools/check/seed_pool.h"
 #include "tools/scenario/rules.h"
 #include "tools/scenario/runner.h"
 
@@ -504,7 +505,8 @@ TEST_CASE("checker --jobs: 1 to 256, one per core by default, a bad count named 
   };
   const auto plain = parse({"check", "raft"});
   REQUIRE(std::holds_alternative<check::Request>(plain));
-  CHECK(std::get<check::Request>(plain).jobs == std::max(1u, std::thread::hardware_concurrency()));
+  CHECK(std::get<check::Request>(plain).jobs ==
+        std::clamp(std::thread::hardware_concurrency(), 1u, check::kMaxJobs));
   const auto two = parse({"check", "raft", "--jobs", "2"});
   REQUIRE(std::holds_alternative<check::Request>(two));
   CHECK(std::get<check::Request>(two).jobs == 2);

@@ -189,7 +189,7 @@ std::optional<Text> validate(Request& request, const Words& words) {
   request.first = seeds->first;
   request.last = seeds->second;
   request.jobs = words.jobs.value_or(default_jobs());
-  if (request.jobs < 1 || request.jobs > 256) {
+  if (request.jobs < 1 || request.jobs > kMaxJobs) {
     return Text{"--jobs is 1 to 256", "--jobs 是 1 到 256"};
   }
   if (options.ms && *options.ms <= 0) return Text{"--ms must be at least 1", "--ms 至少是 1"};

@@ -1,5 +1,6 @@
 #include "tools/check/seed_pool.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace consensus_lab::check {
@@ -8,16 +9,26 @@ SeedPool::SeedPool(const Options& options, std::uint64_t first, std::uint64_t la
     : options_(options), first_(first), count_(last - first + 1), ahead_(4 * jobs) {
   assert(first <= last && jobs >= 1);
   if (jobs == 1) return;
-  for (unsigned i = 0; i < jobs; ++i) threads_.emplace_back([this] { work(); });
+  try {
+    for (unsigned i = 0; i < jobs; ++i) threads_.emplace_back([this] { work(); });
+  } catch (...) {  // no thread left behind (a limit on processes, say)
+    stop();
+    throw;
+  }
 }
 
 SeedPool::~SeedPool() {
+  stop();
+}
+
+void SeedPool::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   changed_.notify_all();
   for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
 }
 
 Run SeedPool::take() {
@@ -66,7 +77,7 @@ void SeedPool::work() {
 
 unsigned default_jobs() {
   const unsigned cores = std::thread::hardware_concurrency();
-  return cores == 0 ? 1 : cores;
+  return cores == 0 ? 1 : std::min(cores, kMaxJobs);
 }
 
 }  // namespace consensus_lab::check

@@ -2,7 +2,9 @@
 // search on N threads reports exactly what it reports on one: the same
 // seeds, the same counts, the same counterexample. Each seed is a run of its
 // own (its own world, cluster and random numbers: run_seed shares nothing),
-// which is what makes running them side by side safe.
+// which is what makes running them side by side safe. The threads run a few
+// seeds past the one taken last: a seed after the one where a search stops
+// is run and thrown away (it must end, as every seed does).
 #pragma once
 
 #include <condition_variable>
@@ -35,6 +37,7 @@ class SeedPool {
 
  private:
   void work();
+  void stop();  // the threads end after their seed; joined
 
   const Options& options_;
   const std::uint64_t first_, count_;      // seeds first_ … first_ + count_ - 1
@@ -47,7 +50,9 @@ class SeedPool {
   std::vector<std::thread> threads_;
 };
 
-// The threads `conlab check` uses unless told: one per core.
+// At most this many threads (`--jobs`).
+inline constexpr unsigned kMaxJobs = 256;
+// The threads `conlab check` uses unless told: one per core, at most kMaxJobs.
 unsigned default_jobs();
 
 }  // namespace consensus_lab::check

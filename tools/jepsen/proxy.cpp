@@ -4,8 +4,6 @@
 #include <set>
 #include <vector>
 
-#include "net/endpoint.h"
-
 namespace consensus_lab::tools::jepsen {
 
 namespace asio = net::asio;
@@ -72,8 +70,8 @@ class Pipe : public std::enable_shared_from_this<Pipe> {
 }  // namespace
 
 struct Proxy::LinkState {
-  LinkState(asio::io_context& io, unsigned short listen, unsigned short port)
-      : acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), listen)), target(port) {}
+  LinkState(tcp::acceptor listening, unsigned short port)
+      : acceptor(std::move(listening)), target(port) {}
   tcp::acceptor acceptor;
   unsigned short target;
   bool dropped = false;
@@ -82,16 +80,24 @@ struct Proxy::LinkState {
 };
 
 Proxy::Proxy(const std::map<NodeId, unsigned short>& nodes) {
-  // The links' ports, none of them a node's (the nodes may not listen yet).
-  std::set<unsigned short> taken;
-  for (const auto& [id, port] : nodes) taken.insert(port);
-  const auto ports = net::free_ports(nodes.size() * (nodes.size() - 1), taken);
-  std::size_t next = 0;
+  // Each link listens on a port of its own, held from the start, and none of
+  // them a node's (the nodes may not listen yet): one that comes out on a
+  // node's port is kept aside, bound, until every link has its port.
+  std::set<unsigned short> nodes_ports;
+  for (const auto& [id, port] : nodes) nodes_ports.insert(port);
+  std::vector<tcp::acceptor> aside;
+  auto listening = [&] {
+    for (;;) {
+      tcp::acceptor acceptor(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+      if (nodes_ports.count(acceptor.local_endpoint().port()) == 0) return acceptor;
+      aside.push_back(std::move(acceptor));
+    }
+  };
   for (const auto& [from, from_port] : nodes) {
     for (const auto& [to, to_port] : nodes) {
       if (from == to) continue;
       auto& link = links_[{from, to}];
-      link = std::make_unique<LinkState>(io_, ports.at(next++), to_port);
+      link = std::make_unique<LinkState>(listening(), to_port);
       accept(*link);
     }
   }
