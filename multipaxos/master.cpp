@@ -39,6 +39,10 @@ void Replica::send_window(Effects& effects) {
   // members for every slot in flight are already known (see Timing::window).
   const Slot last{std::min(window_end().value, m.next_slot.value - 1)};
   std::vector<Slot> settled;  // in this pass: their Accepts leave together
+  const auto send_settled = [&] {
+    send_accepts(settled, effects, false);
+    settled.clear();
+  };
   for (Slot slot = commit_.next(); slot <= last; slot = slot.next()) {
     auto it = m.in_flight.find(slot);
     if (it == m.in_flight.end()) {
@@ -49,10 +53,9 @@ void Replica::send_window(Effects& effects) {
     if (flight.sent) continue;
     // Phase 1 must have reached a majority of THIS slot's members: after a
     // membership change they are not the ones the election counted.
-    const auto members = members_at(slot);
+    const std::vector<NodeId>& members = members_at(slot);  // used before learn() only
     if (!promised_by_majority(members)) {
-      send_accepts(settled, effects, false);
-      settled.clear();
+      send_settled();
       request_promises(members, effects);
       break;
     }
@@ -60,15 +63,14 @@ void Replica::send_window(Effects& effects) {
     flight.sent = true;
     settled.push_back(slot);
     if (flight.accepted_by.size() >= majority(members.size())) {  // a cluster of one
-      send_accepts(settled, effects, false);
-      settled.clear();
+      send_settled();
       const Command command = flight.command;
       m.in_flight.erase(it);
       learn(slot, command, effects);
       if (!master_) return;  // it left the configuration
     }
   }
-  send_accepts(settled, effects, false);
+  send_settled();
   if (config_.rules.lease_every_configuration) {
     // Phase 1 in every configuration that can still choose a slot, not only
     // as slots need it: the lease needs it too (lease.cpp).

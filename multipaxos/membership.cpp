@@ -28,26 +28,6 @@ std::vector<NodeId> members_at(Slot slot, std::vector<NodeId> members,
   return members;
 }
 
-std::vector<std::vector<NodeId>> configurations(Slot from, Slot to, std::vector<NodeId> first,
-                                                const std::map<Slot, Command>& changes,
-                                                std::size_t window) {
-  std::vector<std::vector<NodeId>> out;
-  if (to < from) return out;
-  std::vector<NodeId> members = std::move(first);
-  auto it = changes.begin();
-  // The changes that already count at `from`…
-  for (; it != changes.end() && it->first.value + window <= from.value; ++it) {
-    change(members, it->second);
-  }
-  out.push_back(members);
-  // …then each later one that counts at or before `to` starts a configuration.
-  for (; it != changes.end() && it->first.value + window <= to.value; ++it) {
-    change(members, it->second);
-    if (members != out.back()) out.push_back(members);
-  }
-  return out;
-}
-
 bool is_membership_change(const Command& command) {
   return command.kind == Command::Kind::add_replica ||
          command.kind == Command::Kind::remove_replica;

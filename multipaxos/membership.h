@@ -27,13 +27,6 @@ namespace consensus_lab::multipaxos {
 std::vector<NodeId> members_at(Slot slot, std::vector<NodeId> first,
                                const std::map<Slot, Command>& changes, std::size_t window);
 
-// Every distinct configuration that decides a slot in [from, to], in slot
-// order (the same vector twice in a row never appears). Its cost grows with
-// the number of changes, not with the number of slots: `to` may be far away.
-std::vector<std::vector<NodeId>> configurations(Slot from, Slot to, std::vector<NodeId> first,
-                                                const std::map<Slot, Command>& changes,
-                                                std::size_t window);
-
 bool is_membership_change(const Command& command);
 
 // True if `id` is among `members`.
@@ -58,7 +51,9 @@ class Membership {
   // members_at(): the configuration that decides `slot`.
   const std::vector<NodeId>& at(Slot slot) const;
   bool includes(Slot slot, const NodeId& id) const { return contains(at(slot), id); }
-  // Every distinct configuration of the slots from..to (configurations()).
+  // Every distinct configuration that decides a slot in [from, to], in slot
+  // order (the same one twice in a row never appears). Its cost grows with
+  // the number of changes, not with the number of slots: `to` may be far away.
   Configurations between(Slot from, Slot to) const;
   std::size_t window() const { return window_; }
   void set_window(std::size_t window) {
@@ -72,7 +67,7 @@ class Membership {
   std::vector<NodeId> first_;
   std::map<Slot, Command> changes_;  // the chosen membership commands, by slot
   std::size_t window_;
-  // What members_at() and configurations() compute, worked out once per
+  // What members_at() computes slot by slot, worked out once per
   // change (a replica asks for every message): each configuration with the
   // first slot it decides, in slot order — the first configuration from slot
   // 0, then one for each change that changes the members, from its slot + α.

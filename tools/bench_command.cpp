@@ -13,6 +13,7 @@
 #include "tools/check/checker.h"
 #include "tools/check/seed_pool.h"
 #include "tools/cluster_access.h"
+#include "tools/cluster_processes.h"
 #include "tools/commands.h"
 #include "tools/options.h"
 #include "tools/real_words.h"
@@ -248,7 +249,7 @@ int bench_real(int argc, char** argv) {
     return line.error(Text{"--size: 1 to 1000000", "--size：1 到 1000000"});
   }
   // The nodes' CPU, when the cluster is a folder's (their processes are known).
-  const auto nodes = where.dir.empty() ? std::vector<pid_t>{} : bench::node_processes(where.dir);
+  const auto nodes = where.dir.empty() ? std::vector<pid_t>{} : running_nodes(where.dir);
   const auto cpu_before = bench::cpu_seconds(nodes);
   const auto result = bench::run_real(options);
   const auto cpu_after = bench::cpu_seconds(nodes);

@@ -82,22 +82,14 @@ void stop_viewer(const fs::path& folder) {
 // this cluster's nodes: the pid of a node that was killed may belong to
 // another process by now.
 int stop(const fs::path& folder, const CommandLine& line) {
-  std::ifstream pids(folder / "pids");
-  if (!pids) {
+  if (!fs::exists(folder / "pids")) {
     return line.error(Text{"no cluster in " + folder.string() + " (no pids file)",
                            folder.string() + " 里没有集群（没有 pids 文件）"});
   }
-  const Cluster cluster = read_cluster(folder).value_or(Cluster{});
-  const auto ours = [&](long pid) {
-    return std::any_of(cluster.begin(), cluster.end(),
-                       [&](const auto& node) { return runs_node(pid, node.second); });
-  };
   int stopped = 0;
   // SIGINT: the whole cluster stops, so no leader hands over (SIGTERM, as
   // `conlab cluster stop-node` sends, would make it try first).
-  for (long pid; pids >> pid;) {
-    if (ours(pid)) stopped += kill(static_cast<pid_t>(pid), SIGINT) == 0;
-  }
+  for (const pid_t pid : running_nodes(folder)) stopped += kill(pid, SIGINT) == 0;
   fs::remove(folder / "pids");
   stop_viewer(folder);
   std::cout << stopped_text(stopped, line.language());

@@ -53,6 +53,19 @@ bool runs_node(long pid, const net::Endpoint& where) {
          args.find(" --listen " + where.text() + " ") != std::string::npos;
 }
 
+std::vector<pid_t> running_nodes(const fs::path& folder) {
+  const Cluster cluster = read_cluster(folder).value_or(Cluster{});
+  std::vector<pid_t> running;
+  std::ifstream pids(folder / "pids");
+  for (long pid; pids >> pid;) {
+    if (std::any_of(cluster.begin(), cluster.end(),
+                    [&](const auto& node) { return runs_node(pid, node.second); })) {
+      running.push_back(static_cast<pid_t>(pid));
+    }
+  }
+  return running;
+}
+
 std::optional<Cluster> read_cluster(const fs::path& folder) {
   std::ifstream file(folder / "cluster.txt");
   std::string text;

@@ -52,6 +52,10 @@ std::optional<Cluster> read_cluster(const std::filesystem::path& folder);
 
 // Is process `pid` a node listening at `where` (its command line says so)?
 bool runs_node(long pid, const net::Endpoint& where);
+// The pids in DIR/pids (every start and restart appends one) that still run
+// one of the nodes of DIR/cluster.txt: the pid of a node that was killed may
+// belong to another process by now.
+std::vector<pid_t> running_nodes(const std::filesystem::path& folder);
 // DIR/restart-ID.sh: runs the node's command again, its output to its log.
 void write_restart_script(const NodeProcess& node, const std::filesystem::path& folder,
                           bool in_memory);

@@ -8,30 +8,6 @@
 
 namespace consensus_lab::bench {
 
-namespace {
-
-// A conlab node: its command line (NUL-separated words) has the word `node`.
-bool is_node(pid_t pid) {
-  std::ifstream file("/proc/" + std::to_string(pid) + "/cmdline");
-  std::string word;
-  while (std::getline(file, word, '\0')) {
-    if (word == "node") return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::vector<pid_t> node_processes(const std::filesystem::path& folder) {
-  std::vector<pid_t> processes;
-  std::ifstream file(folder / "pids");
-  long pid = 0;
-  while (file >> pid) {
-    if (pid > 0 && is_node(static_cast<pid_t>(pid))) processes.push_back(static_cast<pid_t>(pid));
-  }
-  return processes;
-}
-
 std::optional<double> cpu_seconds(const std::vector<pid_t>& processes) {
   const long ticks = sysconf(_SC_CLK_TCK);
   if (ticks <= 0 || processes.empty()) return std::nullopt;
