@@ -283,6 +283,16 @@ std::optional<paxos::Proposal> PaxosCluster::learned_by(const PaxosNode& server)
   return options_.rules.persist ? server.durable_learned() : std::nullopt;
 }
 
+PaxosCluster::NodeRoles PaxosCluster::roles(const NodeId& id) const {
+  const PaxosNode& node = nodes_[id];
+  return {.up = world_.is_up(id),
+          .acceptor = node.acceptor(),
+          .learner = node.learner(),
+          .proposer = node.proposer(),
+          .disk = node.durable_acceptor_state(),
+          .disk_learned = node.durable_learned()};
+}
+
 const paxos::Proposer& PaxosCluster::proposer(const NodeId& id) const {
   const PaxosNode& client = nodes_[id];
   if (!client.is_proposer()) throw sim::UsageError(id + " is not a proposer");

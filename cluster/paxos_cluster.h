@@ -88,6 +88,22 @@ class PaxosCluster {
   }
   // The value first accepted under `number` (none: nobody accepted one).
   std::optional<paxos::Value> value_first_accepted(paxos::ProposalNumber number) const;
+  // proposal number → (its value, the acceptors that ever accepted it).
+  using AcceptedHistory =
+      std::map<paxos::ProposalNumber, std::pair<paxos::Value, std::set<NodeId>>>;
+  const AcceptedHistory& accepted_history() const { return accepted_history_; }
+
+  // A node's roles as they are now (nullptr: it has none, or it is down), and
+  // what its disk holds: where the explorer (tools/explore) starts from.
+  struct NodeRoles {
+    bool up = true;
+    const paxos::Acceptor* acceptor = nullptr;
+    const paxos::Learner* learner = nullptr;
+    const paxos::Proposer* proposer = nullptr;
+    paxos::AcceptorState disk;
+    std::optional<paxos::Proposal> disk_learned;
+  };
+  NodeRoles roles(const NodeId& id) const;
 
  private:
   friend class PaxosNode;
@@ -100,8 +116,7 @@ class PaxosCluster {
   PaxosWorld world_;
   NodeTable<PaxosNode> nodes_{"node"};
   std::vector<PaxosNode*> servers_;  // the servers among them, in options_.servers order
-  // proposal number → (value, acceptors that ever accepted it)
-  std::map<paxos::ProposalNumber, std::pair<paxos::Value, std::set<NodeId>>> accepted_history_;
+  AcceptedHistory accepted_history_;
   std::vector<paxos::Proposal> chosen_;
   std::map<paxos::ProposalNumber, NodeId> numbers_used_;  // by every round started
   std::unique_ptr<PaxosInvariants> invariants_;           // made once the nodes are

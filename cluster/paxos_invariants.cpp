@@ -78,19 +78,68 @@ std::optional<narration::Text> accepted_number_never_goes_down(const NodeId& acc
   return std::nullopt;
 }
 
-// ---- The whole cluster ---------------------------------------------------------
+// ---- The whole cluster, check by check ----------------------------------------
+
+// Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
+// 只有被提出的值才可能被选定。
+std::optional<narration::Text> chosen_but_never_proposed(const paxos::Proposal& chosen,
+                                                         const std::set<paxos::Value>& proposed) {
+  if (proposed.count(chosen.value) != 0) return std::nullopt;
+  const std::string p = paxos::to_string(chosen);
+  return narration::Text{
+      "proposal " + p + " was accepted by a majority, but no proposer proposed " + chosen.value,
+      "提案 " + p + " 被大多数接受者通过，但没有提议者提议过值 " + chosen.value};
+}
+
+// Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
+// the point of consensus (notes: 如何在多个节点间确定某变量的值).
+std::optional<narration::Text> second_value_chosen(const paxos::Proposal& first,
+                                                   const paxos::Proposal& chosen) {
+  if (chosen.value == first.value) return std::nullopt;
+  const std::string one = paxos::to_string(first), other = paxos::to_string(chosen);
+  return narration::Text{"proposal " + one + " and " + other + " were each accepted by a majority",
+                         "提案 " + one + " 和 " + other + " 都被大多数接受者通过"};
+}
+
+// Paxos Made Simple §2.2: "different proposals have different numbers" —
+// 不同的提案有不同的编号, so every acceptor that accepts proposal number n
+// accepts the same value with it.
+std::optional<narration::Text> second_value_under_one_number(
+    const paxos::Proposal& accepted, const std::optional<paxos::Value>& first_value) {
+  if (!first_value || *first_value == accepted.value) return std::nullopt;
+  const std::string n = paxos::to_string(accepted.number);
+  return narration::Text{"two different values were accepted under proposal number " + n,
+                         "提案编号 " + n + " 下通过了两个不同的值"};
+}
+
+// Paxos Made Simple §2.1: "A process never learns that a value has been chosen
+// unless it actually has been." 一个进程只有在某个值真的被选定之后，才会得知它被选定。
+std::optional<narration::Text> learned_but_not_chosen(const NodeId& learner,
+                                                      const paxos::Proposal& learned,
+                                                      const std::vector<paxos::Proposal>& chosen) {
+  if (std::find(chosen.begin(), chosen.end(), learned) != chosen.end()) return std::nullopt;
+  const std::string p = paxos::to_string(learned);
+  return narration::Text{"learner " + learner + " learned " + p + ", which no majority accepted",
+                         "学习者 " + learner + " 学到了 " + p + "，但没有大多数接受者通过它"};
+}
+
+const std::vector<ServerCheck<paxos::AcceptorState, paxos::Rules>>& acceptor_checks() {
+  static const std::vector<ServerCheck<paxos::AcceptorState, paxos::Rules>> checks{
+      {"acceptor keeps its promises", "接受者遵守承诺", promise_never_goes_down},
+      {"acceptor keeps its promises", "接受者遵守承诺", nothing_accepted_below_the_promise},
+      {"an acceptor's accepted proposal number never goes down", "接受者通过的提案编号从不减小",
+       accepted_number_never_goes_down},
+  };
+  return checks;
+}
+
+// ---- The whole cluster, after every event ---------------------------------------
 
 PaxosInvariants::PaxosInvariants(const PaxosCluster& cluster)
     : cluster_(cluster),
       acceptors_(
           cluster.options().servers,
-          [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); },
-          {
-              {"acceptor keeps its promises", "接受者遵守承诺", promise_never_goes_down},
-              {"acceptor keeps its promises", "接受者遵守承诺", nothing_accepted_below_the_promise},
-              {"an acceptor's accepted proposal number never goes down",
-               "接受者通过的提案编号从不减小", accepted_number_never_goes_down},
-          }) {}
+          [&cluster](std::size_t i) { return cluster.acceptor_state_at(i); }, acceptor_checks()) {}
 
 void PaxosInvariants::install(PaxosWorld& world) {
   world.add_invariants([this, &world] { return first_violated(world.event_node()); });
@@ -99,84 +148,57 @@ void PaxosInvariants::install(PaxosWorld& world) {
 std::optional<sim::Violated> PaxosInvariants::first_violated(
     std::optional<std::size_t> event_node) {
   if (auto problem = only_a_proposed_value_is_chosen())
-    return sim::violated({"only a proposed value is chosen", "只有被提出的值才可能被选定"},
-                         std::move(*problem));
+    return sim::violated(kOnlyAProposedValueIsChosen, std::move(*problem));
   if (auto problem = at_most_one_value_chosen())
-    return sim::violated({"at most one value chosen", "最多只有一个值被选定"}, std::move(*problem));
+    return sim::violated(kAtMostOneValueChosen, std::move(*problem));
   if (auto problem = one_value_per_proposal_number())
-    return sim::violated({"one value per proposal number", "每个提案编号只对应一个值"},
-                         std::move(*problem));
+    return sim::violated(kOneValuePerProposalNumber, std::move(*problem));
   if (auto problem = learned_values_were_chosen())
-    return sim::violated({"learned values were chosen", "学习者学到的值都已被选定"},
-                         std::move(*problem));
+    return sim::violated(kLearnedValuesWereChosen, std::move(*problem));
   // Read the rules at each check: a scenario may switch one off or on mid-run.
   return acceptors_.run(cluster_.options().rules, event_node);
 }
 
-// Paxos Made Simple §2.1: "Only a value that has been proposed may be chosen."
-// 只有被提出的值才可能被选定。A proposal once chosen stays chosen, and a value
-// once proposed stays proposed: each chosen proposal is looked at once.
+// A proposal once chosen stays chosen, and a value once proposed stays
+// proposed: each chosen proposal is looked at once.
 std::optional<narration::Text> PaxosInvariants::only_a_proposed_value_is_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (; chosen_seen_as_proposed_ < chosen.size(); ++chosen_seen_as_proposed_) {
-    const paxos::Proposal& proposal = chosen[chosen_seen_as_proposed_];
-    if (proposed_.count(proposal.value) == 0) {
-      const std::string p = paxos::to_string(proposal);
-      return narration::Text{
-          "proposal " + p + " was accepted by a majority, but no proposer proposed " +
-              proposal.value,
-          "提案 " + p + " 被大多数接受者通过，但没有提议者提议过值 " + proposal.value};
-    }
+    if (auto problem = chosen_but_never_proposed(chosen[chosen_seen_as_proposed_], proposed_))
+      return problem;
   }
   return std::nullopt;
 }
 
-// Paxos Made Simple §2.1: "Only a single value is chosen." 只有一个值被选定 —
-// the point of consensus (notes: 如何在多个节点间确定某变量的值). Every chosen
-// proposal carries the first one's value; each is compared once, when new.
+// Every chosen proposal carries the first one's value; each is compared once,
+// when new.
 std::optional<narration::Text> PaxosInvariants::at_most_one_value_chosen() {
   const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (; chosen_seen_as_one_value_ < chosen.size(); ++chosen_seen_as_one_value_) {
-    const paxos::Proposal& proposal = chosen[chosen_seen_as_one_value_];
-    if (proposal.value != chosen.front().value) {
-      const std::string one = paxos::to_string(chosen.front()), other = paxos::to_string(proposal);
-      return narration::Text{
-          "proposal " + one + " and " + other + " were each accepted by a majority",
-          "提案 " + one + " 和 " + other + " 都被大多数接受者通过"};
-    }
+    if (auto problem = second_value_chosen(chosen.front(), chosen[chosen_seen_as_one_value_]))
+      return problem;
   }
   return std::nullopt;
 }
 
-// Paxos Made Simple §2.2: "different proposals have different numbers" —
-// 不同的提案有不同的编号, so every acceptor that accepts proposal number n
-// accepts the same value with it.
 std::optional<narration::Text> PaxosInvariants::one_value_per_proposal_number() {
   for (const paxos::Proposal& proposal : new_acceptances_) {
-    if (cluster_.value_first_accepted(proposal.number) != proposal.value) {
-      const std::string n = paxos::to_string(proposal.number);
-      return narration::Text{"two different values were accepted under proposal number " + n,
-                             "提案编号 " + n + " 下通过了两个不同的值"};
-    }
+    if (auto problem =
+            second_value_under_one_number(proposal, cluster_.value_first_accepted(proposal.number)))
+      return problem;
   }
   new_acceptances_.clear();
   return std::nullopt;
 }
 
-// Paxos Made Simple §2.1: "A process never learns that a value has been chosen
-// unless it actually has been." 一个进程只有在某个值真的被选定之后，才会得知它被选定。
 // Checked on each learning: a learner learns once, keeps what it learned
 // across a crash (or forgets it all, with persist off), and a proposal once
 // chosen stays chosen.
 std::optional<narration::Text> PaxosInvariants::learned_values_were_chosen() {
-  const std::vector<paxos::Proposal>& chosen = cluster_.chosen();
   for (const Learning& learning : new_learnings_) {
-    if (std::find(chosen.begin(), chosen.end(), learning.proposal) == chosen.end()) {
-      const std::string p = paxos::to_string(learning.proposal);
-      return narration::Text{
-          "learner " + learning.learner + " learned " + p + ", which no majority accepted",
-          "学习者 " + learning.learner + " 学到了 " + p + "，但没有大多数接受者通过它"};
-    }
+    if (auto problem =
+            learned_but_not_chosen(learning.learner, learning.proposal, cluster_.chosen()))
+      return problem;
   }
   new_learnings_.clear();
   return std::nullopt;

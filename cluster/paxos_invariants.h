@@ -51,6 +51,38 @@ std::optional<narration::Text> accepted_number_never_goes_down(const NodeId& acc
                                                                const paxos::AcceptorState& now,
                                                                const paxos::Rules& rules);
 
+// ---- The whole cluster: each check as a pure function of what it compares ---
+// (PaxosInvariants below runs them after every simulated event; the explorer,
+// tools/explore, after every transition it makes.)
+
+// Their names, as reports print them.
+inline const narration::Text kOnlyAProposedValueIsChosen{"only a proposed value is chosen",
+                                                         "只有被提出的值才可能被选定"};
+inline const narration::Text kAtMostOneValueChosen{"at most one value chosen",
+                                                   "最多只有一个值被选定"};
+inline const narration::Text kOneValuePerProposalNumber{"one value per proposal number",
+                                                        "每个提案编号只对应一个值"};
+inline const narration::Text kLearnedValuesWereChosen{"learned values were chosen",
+                                                      "学习者学到的值都已被选定"};
+
+// `chosen` (a majority accepted it) carries a value no proposer proposed.
+std::optional<narration::Text> chosen_but_never_proposed(const paxos::Proposal& chosen,
+                                                         const std::set<paxos::Value>& proposed);
+// `chosen` carries another value than `first`, the first proposal chosen.
+std::optional<narration::Text> second_value_chosen(const paxos::Proposal& first,
+                                                   const paxos::Proposal& chosen);
+// `accepted` carries another value than the one first accepted under its
+// number (none: it is the first).
+std::optional<narration::Text> second_value_under_one_number(
+    const paxos::Proposal& accepted, const std::optional<paxos::Value>& first_value);
+// `learner` learned `learned`, which is not among the proposals chosen.
+std::optional<narration::Text> learned_but_not_chosen(const NodeId& learner,
+                                                      const paxos::Proposal& learned,
+                                                      const std::vector<paxos::Proposal>& chosen);
+
+// The checks of an acceptor against itself, in the order they run.
+const std::vector<ServerCheck<paxos::AcceptorState, paxos::Rules>>& acceptor_checks();
+
 class PaxosInvariants {
  public:
   // Reads `cluster`, which must outlive it; takes every acceptor's first state.

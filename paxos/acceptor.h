@@ -31,6 +31,10 @@ class Acceptor {
   const AcceptorState& state() const { return state_; }
   const NodeId& id() const { return self_; }
 
+  // Two acceptors are equal when they would answer every message alike (the
+  // explorer, tools/explore, counts each distinct state once).
+  friend bool operator==(const Acceptor&, const Acceptor&) = default;
+
  private:
   NodeId self_;
   std::vector<NodeId> learners_;

@@ -30,6 +30,10 @@ class Learner {
 
   // The value learned, as the proposal a majority accepted; none yet.
   const std::optional<Proposal>& learned() const { return learned_; }
+  // The acceptors counted so far, per proposal number.
+  const std::map<ProposalNumber, std::set<NodeId>>& counted() const { return accepted_by_; }
+
+  friend bool operator==(const Learner&, const Learner&) = default;
 
  private:
   std::size_t needed_;

@@ -28,4 +28,25 @@ std::string to_string(const Message& message) {
       message);
 }
 
+std::vector<std::string> message_words(const Message& message) {
+  auto proposal = [](const Proposal& p) {
+    return std::vector<std::string>{to_string(p.number), p.value};
+  };
+  return std::visit(Overloaded{
+                        [](const Prepare& m) { return std::vector{to_string(m.number)}; },
+                        [&](const Promise& m) {
+                          std::vector<std::string> words{to_string(m.number)};
+                          if (!m.accepted) {
+                            words.push_back("none");
+                          } else {
+                            for (auto& word : proposal(*m.accepted)) words.push_back(word);
+                          }
+                          return words;
+                        },
+                        [&](const Accept& m) { return proposal(m.proposal); },
+                        [&](const Accepted& m) { return proposal(m.proposal); },
+                    },
+                    message);
+}
+
 }  // namespace consensus_lab::paxos

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "paxos/proposal_number.h"
 
@@ -51,5 +52,10 @@ std::string_view message_type(const Message& message);
 // One line in the notes' notation: "Prepare 5", "Promise 5 (accepted [1, 3])",
 // "Accept [5, 7]", "Accepted [5, 7]".
 std::string to_string(const Message& message);
+
+// The message's content as a scenario line names it after its type
+// (`deliver A client1 promise 5 1 3`): Prepare n → "n"; Promise n → "n none",
+// or "n m v" when it carries [m, v]; Accept and Accepted [n, v] → "n v".
+std::vector<std::string> message_words(const Message& message);
 
 }  // namespace consensus_lab::paxos

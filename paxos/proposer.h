@@ -34,6 +34,7 @@ class Proposer {
     Millis round_timeout = 100;
     // Random back-off before a retry, drawn from [min, max]; none = retry at once.
     std::optional<std::pair<Millis, Millis>> backoff;
+    friend bool operator==(const Config&, const Config&) = default;
   };
 
   // Each phase is entered in one place: preparing by start_round (from any
@@ -74,6 +75,9 @@ class Proposer {
   std::size_t promises() const { return promises_.size(); }
   std::size_t accepted_by() const { return accepted_by_.size(); }
   const std::optional<Proposal>& proposal() const { return proposal_; }
+
+  // Equal proposers act alike on every message and tick (tools/explore).
+  friend bool operator==(const Proposer&, const Proposer&) = default;
 
  private:
   Effects start_round(Millis now, ProposalNumber number);

@@ -20,6 +20,7 @@ struct Rules {
   // Durable before visible: AcceptorState survives a crash. Off, a restarted
   // acceptor has forgotten what it promised and accepted.
   bool persist = true;
+  friend bool operator==(const Rules&, const Rules&) = default;
 };
 
 // Every rule by name (`set rule promise1 off`, `--rule promise1=off`).

@@ -138,12 +138,15 @@ class Network {
     return in_flight_.extract(order);
   }
 
-  // The oldest message queued on from → to (of `type`, if given).
+  // The oldest message queued on from → to (of `type`, if given; for which
+  // `fits` holds, if given).
   std::optional<Order> oldest(std::size_t from, std::size_t to,
-                              std::optional<std::string_view> type) const {
+                              std::optional<std::string_view> type,
+                              const std::function<bool(const M&)>& fits = {}) const {
     for (const auto& [order, flight] : in_flight_) {
       if (flight.from != from || flight.to != to) continue;
-      if (!type || message_type(flight.message) == *type) return order;
+      if (type && message_type(flight.message) != *type) continue;
+      if (!fits || fits(flight.message)) return order;
     }
     return std::nullopt;
   }

@@ -124,24 +124,30 @@ class World {
   std::uint64_t events() const { return events_; }
 
   // ---- manual driving ------------------------------------------------------
-  // Each returns false when there is no such message (or the world stopped).
+  // Each takes the oldest message queued on from → to (of `type`, if given;
+  // for which `fits` holds, if given), and returns false when there is no
+  // such message (or the world stopped).
+  using Fits = std::function<bool(const M&)>;
 
-  bool deliver(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
-    const auto order = find_queued(from, to, type);
+  bool deliver(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {},
+               const Fits& fits = {}) {
+    const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     deliver_now(*order);
     return true;
   }
-  bool drop(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
-    const auto order = find_queued(from, to, type);
+  bool drop(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {},
+            const Fits& fits = {}) {
+    const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     lose(*order, DropReason::by_hand);
     check_invariants();
     return true;
   }
   // Queue a copy of the message right behind the original on its link.
-  bool duplicate(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {}) {
-    const auto order = find_queued(from, to, type);
+  bool duplicate(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {},
+                 const Fits& fits = {}) {
+    const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     const MessageId original = network_.in_flight().at(*order).id;
     const auto& copy = network_.copy_behind(*order, next_sequence_++);
@@ -155,8 +161,8 @@ class World {
   // Hold the message back: in timed mode it arrives `duration` ms from now,
   // not when its latency says (manual `deliver` can still take it at once).
   bool delay(const NodeId& from, const NodeId& to, std::optional<std::string_view> type,
-             Millis duration) {
-    const auto order = find_queued(from, to, type);
+             Millis duration, const Fits& fits = {}) {
+    const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     if (duration < 0) throw UsageError("cannot hold a message for a negative time");
     const auto& flight = network_.hold(*order, now_ + duration);
@@ -316,8 +322,8 @@ class World {
   }
 
   std::optional<Order> find_queued(const NodeId& from, const NodeId& to,
-                                   std::optional<std::string_view> type) const {
-    return network_.oldest(index_of(from), index_of(to), type);
+                                   std::optional<std::string_view> type, const Fits& fits) const {
+    return network_.oldest(index_of(from), index_of(to), type, fits);
   }
 
   void lose(const Order& order, DropReason reason) {

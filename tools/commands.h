@@ -15,10 +15,11 @@ int bench_command(int argc, char** argv);
 int node_command(int argc, char** argv);
 int client_command(int argc, char** argv);  // put and get
 int cluster_command(int argc, char** argv);
-int view_command(int argc, char** argv);    // the live view of a local cluster
-int certs_command(int argc, char** argv);   // a CA and certificates for nodes started by hand
-int view_command(int argc, char** argv);    // the live view of a local cluster
-int jepsen_command(int argc, char** argv);  // a Jepsen-style test of a local cluster
+int view_command(int argc, char** argv);     // the live view of a local cluster
+int certs_command(int argc, char** argv);    // a CA and certificates for nodes started by hand
+int view_command(int argc, char** argv);     // the live view of a local cluster
+int jepsen_command(int argc, char** argv);   // a Jepsen-style test of a local cluster
+int explore_command(int argc, char** argv);  // every state of a small case (docs/explore.md)
 
 // "conlab: error: MESSAGE" on stderr; returns 2.
 int usage_error(const std::string& message);

@@ -2,6 +2,7 @@
 //
 //   conlab run FILE…        run scenario files against the simulator
 //   conlab check PROTOCOL   the randomized safety checker
+//   conlab explore PROTOCOL every state of a small case, breadth first
 //   conlab bench …          benchmarks
 //   conlab node, put, get, cluster   real mode over TCP
 //   conlab jepsen           a Jepsen-style test of a local real cluster
@@ -28,6 +29,10 @@ const tools::Text kOverview{
     "  check PROTOCOL\n"
     "              thousands of random faulty runs, every invariant checked after every\n"
     "              event; a failure is shrunk to a scenario file (docs/checker.md)\n"
+    "  explore PROTOCOL [FILE]\n"
+    "              every state a small case can reach, every invariant after every step:\n"
+    "              a proof for the case, or its shortest counterexample (docs/explore.md;\n"
+    "              paxos so far)\n"
     "  bench election\n"
     "              the Raft paper's election experiment (Figure 16), in simulated time\n"
     "  bench checker\n"
@@ -53,6 +58,9 @@ const tools::Text kOverview{
     "  check PROTOCOL\n"
     "              成千上万次带故障的随机运行，每个事件之后检查每个不变式；\n"
     "              失败的运行被缩小成一个场景文件（docs/checker.md）\n"
+    "  explore PROTOCOL [FILE]\n"
+    "              穷举一个小规模情形能到达的每一个状态，每一步之后检查每个不变式：\n"
+    "              对这个情形给出证明，或给出最短反例（docs/zh/explore.md；目前只有 paxos）\n"
     "  bench election\n"
     "              Raft 论文的选举实验（图 16），在模拟时间里进行\n"
     "  bench checker\n"
@@ -100,6 +108,7 @@ int main(int argc, char** argv) {
   }
   if (command == "run") return tools::run_command(argc - 1, argv + 1);
   if (command == "check") return tools::check_command(argc - 1, argv + 1);
+  if (command == "explore") return tools::explore_command(argc - 1, argv + 1);
   if (command == "bench") return tools::bench_command(argc - 1, argv + 1);
   if (command == "node") return tools::node_command(argc - 1, argv + 1);
   if (command == "put" || command == "get") return tools::client_command(argc - 1, argv + 1);

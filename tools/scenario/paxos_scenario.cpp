@@ -57,6 +57,10 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
   std::vector<std::string> message_types() const override {
     return {"prepare", "promise", "accept", "accepted"};
   }
+  bool names_by_content() const override { return true; }
+  std::vector<std::string> words_of(const paxos::Message& m) const override {
+    return paxos::message_words(m);
+  }
 
   bool set_protocol(const Line& line) override {
     const std::string& what = line[1];

@@ -26,6 +26,10 @@ class Session::Impl {
   void line(const Line& line) {
     current_ = line.number;
     const std::string& command = line.command();
+    if (explore_) {
+      fail({"`explore` ends the set-up: no command may follow it",
+            "`explore` 结束了初始设置：它后面不能再有命令"});
+    }
     if (!protocol_) return open(line);
     if (!started_) {
       if (command == "nodes") return nodes(line);
@@ -36,6 +40,10 @@ class Session::Impl {
     } else if (is_shared_header(command) || command == "proposers" || command == "members") {
       fail({"'" + command + "' belongs in the header, before the first other command",
             "'" + command + "' 属于文件头，应写在第一条别的命令之前"});
+    }
+    if (command == "explore") {  // conlab explore takes over (docs/explore.md)
+      explore_ = parse_explore(line);
+      return;
     }
     echo(line);
     if (page_) {
@@ -59,6 +67,7 @@ class Session::Impl {
 
   int current_line() const { return current_; }
   ProtocolScenario* protocol() { return started_ ? protocol_.get() : nullptr; }
+  const std::optional<ExploreBounds>& explore_point() const { return explore_; }
 
  private:
   void open(const Line& line) {
@@ -113,8 +122,7 @@ class Session::Impl {
     started_ = true;
     if (options_.html) {
       page_ = std::make_unique<viewer::Page>(
-          protocol_name_, options_.title.value_or(narration::Text{}),
-          options_.lang, nodes_);
+          protocol_name_, options_.title.value_or(narration::Text{}), options_.lang, nodes_);
     }
     protocol_->start(nodes_, options_.seed.value_or(seed_),
                      {options_.trace, options_.lang, options_.colour, &out_, page_.get()});
@@ -147,6 +155,7 @@ class Session::Impl {
   std::uint64_t seed_ = 1;
   bool started_ = false;
   int current_ = 0;
+  std::optional<ExploreBounds> explore_;  // the file's `explore` line, once read
 };
 
 Session::Session(const RunOptions& options, std::ostream& out)
@@ -166,6 +175,9 @@ viewer::Page* Session::page() {
 }
 int Session::current_line() const {
   return impl_->current_line();
+}
+const std::optional<ExploreBounds>& Session::explore_point() const {
+  return impl_->explore_point();
 }
 
 const char* report_label(ScenarioError::Kind kind, narration::Lang lang) {
@@ -192,8 +204,7 @@ void report(std::ostream& err, const std::string& where, ScenarioError::Kind kin
 
 // The page of a run that ended with `status` at `where`: its verdict, then
 // the file. False when it cannot be written.
-bool write_page(viewer::Page& page, const std::string& path, int status,
-                const std::string& where) {
+bool write_page(viewer::Page& page, const std::string& path, int status, const std::string& where) {
   if (status == 0) {
     page.set_verdict({"every expectation holds", "每个期望都成立"}, true);
   } else {

@@ -13,6 +13,7 @@
 
 #include "narration/line.h"
 #include "narration/text.h"
+#include "tools/scenario/explore_line.h"
 #include "tools/scenario/script.h"
 
 namespace consensus_lab::viewer {
@@ -29,7 +30,7 @@ struct RunOptions {
   std::optional<std::string> html;     // write the run viewer's page here (docs/viewer.md)
   // The page's title (run_file, when none is given: "Scenario FILE").
   std::optional<narration::Text> title;
-  std::optional<std::uint64_t> seed;   // overrides the file's `seed`
+  std::optional<std::uint64_t> seed;  // overrides the file's `seed`
 };
 
 class ProtocolScenario;
@@ -51,6 +52,8 @@ class Session {
   // The protocol, once the header is over (nullptr before).
   ProtocolScenario* protocol();
   int current_line() const;
+  // The file's `explore` line (explore_line.h), once it has been run.
+  const std::optional<ExploreBounds>& explore_point() const;
   // With RunOptions::html: the run so far, as the viewer shows it (none before
   // the header is over).
   viewer::Page* page();

@@ -118,6 +118,11 @@ class WorldScenario : public ProtocolScenario {
   virtual bool execute_protocol(const Line& line) = 0;
   virtual bool expect_protocol(const Line& line) = 0;
   virtual bool set_protocol(const Line& line) = 0;
+  // A message's content as the words after its type on a `deliver`, `drop` or
+  // `duplicate` line (paxos: paxos::message_words); none: this protocol's
+  // messages are named by FROM TO TYPE only.
+  virtual bool names_by_content() const { return false; }
+  virtual std::vector<std::string> words_of(const M&) const { return {}; }
 
   // Call once the world exists: narrate it when the run is traced.
   void attach_narration(const Narration& narration) {
@@ -199,7 +204,7 @@ class WorldScenario : public ProtocolScenario {
   }
 
   // The message a line names: FROM TO, and TYPE when the line has
-  // `typed_size` words.
+  // `typed_size` words or more.
   struct Queued {
     const NodeId& from;
     const NodeId& to;
@@ -209,7 +214,7 @@ class WorldScenario : public ProtocolScenario {
     const NodeId& from = node(line[1]);
     const NodeId& to = node(line[2]);
     std::optional<std::string_view> type;
-    if (line.size() == typed_size) {
+    if (line.size() >= typed_size) {
       check_type(line[3]);
       type = line[3];
     }
@@ -217,24 +222,44 @@ class WorldScenario : public ProtocolScenario {
   }
 
   // Unless the world stopped (an invariant broke): the message is not there.
-  void require_found(bool found, const Queued& message) const {
+  void require_found(bool found, const Queued& message, const std::string& content = {}) const {
     if (found || world().stopped()) return;
-    const std::string type = message.type ? std::string(*message.type) : "";
+    const std::string type =
+        message.type ? std::string(*message.type) + (content.empty() ? "" : " " + content) : "";
     fail({"no " + (type.empty() ? "" : type + " ") + "message is queued on " + message.from +
               " → " + message.to,
           message.from + " → " + message.to + " 上没有排队的" +
               (type.empty() ? "" : " `" + type + "` ") + "消息"});
   }
 
+  // `deliver|drop|duplicate FROM TO [TYPE [WORDS…]]`: the oldest message
+  // queued on the link, of TYPE, whose content begins with WORDS (an
+  // extension, docs/scenarios.md: `deliver A client1 promise 5 1 3`).
   void move(const Line& line) {
     const std::string& command = line.command();
-    require_words(line, 3, 4, command + " FROM TO [TYPE]");
+    require_words(line, 3, line.size() < 5 ? 4 : line.size(), command + " FROM TO [TYPE [WORDS…]]");
     const Queued message = queued(line, 4);
+    const auto typed = static_cast<std::ptrdiff_t>(std::min<std::size_t>(line.size(), 4));
+    const std::vector<std::string> words(line.words.begin() + typed, line.words.end());
+    typename sim::World<M, E>::Fits fits;
+    std::string content;
+    if (!words.empty()) {
+      fits = [this, &words](const M& m) {
+        const auto have = words_of(m);
+        return have.size() >= words.size() && std::equal(words.begin(), words.end(), have.begin());
+      };
+      for (const auto& word : words) content += (content.empty() ? "" : " ") + word;
+      if (!message.type || !names_by_content()) {
+        fail({"this protocol's messages are named by FROM TO TYPE only",
+              "这个协议的消息只能用 FROM TO TYPE 指明"});
+      }
+    }
     bool found = false;
-    if (command == "deliver") found = world().deliver(message.from, message.to, message.type);
-    if (command == "drop") found = world().drop(message.from, message.to, message.type);
-    if (command == "duplicate") found = world().duplicate(message.from, message.to, message.type);
-    require_found(found, message);
+    if (command == "deliver") found = world().deliver(message.from, message.to, message.type, fits);
+    if (command == "drop") found = world().drop(message.from, message.to, message.type, fits);
+    if (command == "duplicate")
+      found = world().duplicate(message.from, message.to, message.type, fits);
+    require_found(found, message, content);
   }
 
   // `delay FROM TO [TYPE] MS`: the oldest queued message on the link (of
@@ -338,6 +363,8 @@ class ClusterScenario : public WorldScenario<M, E, Describer> {
       : protocol_(std::move(protocol)), rules_(rules) {}
 
   std::vector<RuleText> rules() const override { return rule_texts(rules_); }
+  // The cluster, once the header is over (the explorer starts from it).
+  const Cluster& cluster() const { return *cluster_; }
 
  protected:
   void set_rule(const std::string& name, bool on) override {

@@ -1,0 +1,368 @@
+#include "tools/explore/paxos_model.h"
+
+#include <algorithm>
+#include <bit>
+#include <functional>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/quorum.h"
+#include "tools/explore/interner.h"
+#include "tools/explore/paxos_node.h"
+
+namespace consensus_lab::explore {
+
+namespace {
+
+using paxos::Effects;
+using paxos::Message;
+using paxos::Proposal;
+
+enum Kind : Word { kDeliver = 0, kDrop = 1, kDuplicate = 2, kCrash = 3, kRestart = 4 };
+constexpr Word action(Kind kind, Word what) {
+  return kind << 28 | what;
+}
+constexpr Kind kind_of(Word action) {
+  return static_cast<Kind>(action >> 28);
+}
+constexpr Word what_of(Word action) {
+  return action & 0x0FFFFFFF;
+}
+
+// What a node does with one message (or a crash, or a restart).
+struct Transition {
+  Word node;                       // its state afterwards
+  std::vector<Word> sent;          // the messages it sent, to any node
+  std::vector<Proposal> accepted;  // what its acceptor accepted
+  std::vector<Proposal> learned;   // what its learner learned
+  std::optional<Violation> own;    // its acceptor against itself
+};
+
+class PaxosModel final : public Model {
+ public:
+  PaxosModel(const cluster::PaxosCluster& start, const Budget& budget)
+      : options_(start.options()), budget_(budget), needed_(majority(options_.servers.size())) {
+    ids_ = options_.servers;
+    for (const NodeId& id : options_.proposers) {
+      if (std::find(ids_.begin(), ids_.end(), id) == ids_.end()) ids_.push_back(id);
+    }
+    first_.push_back(0);
+    for (const NodeId& id : ids_) {
+      const auto roles = start.roles(id);
+      Node node{.up = roles.up, .disk = roles.disk, .disk_learned = roles.disk_learned};
+      if (roles.acceptor) node.acceptor = *roles.acceptor;
+      if (roles.learner) node.learner = *roles.learner;
+      if (roles.proposer) {
+        node.proposer = *roles.proposer;
+        if (roles.proposer->rounds() > 0) proposed_.insert(roles.proposer->own_value());
+      }
+      first_.push_back(nodes_.id(normalized(std::move(node))));
+    }
+    std::vector<Word> history;
+    for (const auto& [number, accepted] : start.accepted_history()) {
+      std::uint32_t bits = 0;
+      for (const NodeId& acceptor : accepted.second) bits |= 1u << server_index(acceptor);
+      history.push_back(ghosts_.id({number, accepted.first, bits}));
+      proposed_.insert(accepted.first);  // a set-up accepted it: it was proposed
+    }
+    std::sort(history.begin(), history.end());
+    first_.push_back(static_cast<Word>(history.size()));
+    first_.insert(first_.end(), history.begin(), history.end());
+    std::vector<Word> flight;
+    start.world().for_each_queued([&](const NodeId& from, const NodeId& to, const Message& m) {
+      flight.push_back(messages_.id({node_index(from), node_index(to), m}));
+    });
+    std::sort(flight.begin(), flight.end());
+    first_.insert(first_.end(), flight.begin(), flight.end());
+  }
+
+  std::vector<Word> initial() override { return first_; }
+
+  void expand(Key state, Successors& out) override {
+    const std::size_t n = ids_.size();
+    const Word used = state[0];
+    const Key history = state.subspan(n + 2, state[n + 1]);
+    const Key flight = state.subspan(n + 2 + history.size());
+    for (std::size_t i = 0; i < flight.size(); ++i) {
+      const Word m = flight[i];
+      if (i > 0 && flight[i - 1] == m) continue;  // copies of one message lead to one state
+      deliver(state, history, flight, i, out);
+      if ((used & 0xFF) < budget_.drops) {
+        build(state, used + 1, history, flight, i, {}, std::nullopt);
+        out.add(action(kDrop, m), next_);
+      }
+      if ((used >> 8 & 0xFF) < budget_.duplicates) {
+        build(state, used + (1 << 8), history, flight, flight.size(), {m}, std::nullopt);
+        out.add(action(kDuplicate, m), next_);
+      }
+    }
+    for (Word i = 0; i < options_.servers.size(); ++i) {
+      const Node& node = nodes_[state[1 + i]];
+      if (node.proposer) continue;
+      if (node.up && (used >> 16) < budget_.crashes) {
+        fault(state, i, kCrash, used + (1 << 16), out);
+      } else if (!node.up) {
+        fault(state, i, kRestart, used, out);
+      }
+    }
+  }
+
+  bool fault(Word a) const override {
+    const Kind k = kind_of(a);
+    return k == kDrop || k == kDuplicate || k == kCrash;
+  }
+
+  bool goal(Key state) const override {
+    const std::size_t n = ids_.size();
+    for (const Word g : state.subspan(n + 2, state[n + 1])) {
+      if (std::popcount(ghosts_[g].acceptors) >= static_cast<int>(needed_)) return true;
+    }
+    return false;
+  }
+
+  std::string goal_missed_line() const override { return "expect chosen none"; }
+
+  std::string line(Word a) const override {
+    const Word what = what_of(a);
+    switch (kind_of(a)) {
+      case kCrash:
+        return "crash " + ids_[what];
+      case kRestart:
+        return "restart " + ids_[what];
+      default:
+        break;
+    }
+    const Sent& sent = messages_[what];
+    std::string text = kind_of(a) == kDeliver ? "deliver"
+                       : kind_of(a) == kDrop  ? "drop"
+                                              : "duplicate";
+    text += " " + ids_[sent.from] + " " + ids_[sent.to] + " " +
+            std::string(paxos::message_type(sent.message));
+    for (const auto& word : paxos::message_words(sent.message)) text += " " + word;
+    return text;
+  }
+
+  std::size_t bytes() const override {
+    return nodes_.bytes(sizeof(Node) + 512) + messages_.bytes(sizeof(Sent)) +
+           ghosts_.bytes(sizeof(Accepted)) + memo_.size() * (sizeof(Transition) + 64);
+  }
+
+ private:
+  Word node_index(const NodeId& id) const {
+    return static_cast<Word>(std::find(ids_.begin(), ids_.end(), id) - ids_.begin());
+  }
+  Word server_index(const NodeId& id) const {
+    const auto& s = options_.servers;
+    return static_cast<Word>(std::find(s.begin(), s.end(), id) - s.begin());
+  }
+
+  // A learner that has learned ignores every Accepted from then on: what it
+  // counted is dead state, and is forgotten, so that it is one state.
+  Node normalized(Node node) const {
+    if (node.learner && node.learner->learned())
+      node.learner.emplace(options_.servers.size(), node.learner->learned());
+    return node;
+  }
+
+  paxos::AcceptorState visible(const Node& node) const {  // as PaxosCluster::acceptor_state
+    if (node.acceptor) return node.acceptor->state();
+    return options_.rules.persist ? node.disk : paxos::AcceptorState{};
+  }
+
+  // What node `self`, in state `before`, does with message `m` (or with a
+  // crash or a restart, when `m` is none): worked out once, then remembered.
+  const Transition& transition(Word self, Word before, Kind kind, Word m) {
+    const std::uint64_t key =
+        std::uint64_t{before} << 32 | (kind == kDeliver ? m : 0xFFFFFFF0 | kind);
+    if (const auto found = memo_.find(key); found != memo_.end()) return found->second;
+    Node node = nodes_[before];
+    Transition t;
+    if (kind == kDeliver) {
+      const Sent& sent = messages_[m];
+      NodeStep step;
+      deliver_to(node, self, ids_, ids_[sent.from], sent.message, step);
+      for (auto& [to, message] : step.sent)
+        t.sent.push_back(messages_.id({self, to, std::move(message)}));
+      t.accepted = std::move(step.accepted);
+      t.learned = std::move(step.learned);
+    } else if (kind == kCrash) {
+      node = Node{.up = false, .disk = node.disk, .disk_learned = node.disk_learned};
+      if (!options_.rules.persist) node.disk = {}, node.disk_learned.reset();
+    } else {
+      node.up = true;
+      node.acceptor.emplace(ids_[self], options_.servers, options_.rules, node.disk);
+      node.learner.emplace(options_.servers.size(), node.disk_learned);
+    }
+    if (self < options_.servers.size()) {
+      const auto was = visible(nodes_[before]), now = visible(node);
+      for (const auto& check : cluster::acceptor_checks()) {
+        if (was == now) break;
+        if (auto problem = check.check(ids_[self], was, now, options_.rules)) {
+          t.own = Violation{{check.name, check.name_zh}, std::move(*problem)};
+          break;
+        }
+      }
+    }
+    t.node = nodes_.id(normalized(std::move(node)));
+    return memo_.emplace(key, std::move(t)).first->second;
+  }
+
+  // ---- the whole cluster -----------------------------------------------------------
+
+  // next_ = `state` with budget `used`, history `history`, the messages in
+  // flight without flight[skip] (none when skip is past the end) and with
+  // `added`, of which those to a node that is down are lost. Replies to node
+  // `changed` that became dead are left out, as are dead ones among `added`.
+  void build(Key state, Word used, Key history, Key flight, std::size_t skip,
+             const std::vector<Word>& added, std::optional<Word> changed) {
+    const std::size_t n = ids_.size();
+    next_.assign(state.begin(), state.begin() + static_cast<std::ptrdiff_t>(1 + n));
+    next_[0] = used;
+    next_.push_back(static_cast<Word>(history.size()));
+    next_.insert(next_.end(), history.begin(), history.end());
+    const std::size_t begin = next_.size();
+    for (std::size_t i = 0; i < flight.size(); ++i) {
+      if (i == skip || (changed && messages_[flight[i]].to == *changed && dead(flight[i])))
+        continue;
+      next_.push_back(flight[i]);
+    }
+    for (const Word m : added) {
+      if (nodes_[next_[1 + messages_[m].to]].up && !dead(m)) next_.push_back(m);
+    }
+    std::sort(next_.begin() + static_cast<std::ptrdiff_t>(begin), next_.end());
+  }
+
+  // Dead-state reduction (exact: docs/explore.md §4). A reply — Promise or
+  // Accepted — is dead when delivering it to its receiver, as next_ has it,
+  // changes nothing and sends nothing. Nothing can make it count later: a
+  // proposer starts no new round (timers do not fire), so a Promise or
+  // Accepted it ignores now it ignores for ever; a learner's counts only
+  // grow, and once it has learned they are forgotten (normalized()). Every
+  // run that delivers, drops or copies a dead reply has a twin without it
+  // that reaches the same node states with as much budget left.
+  bool dead(Word m) {
+    const Sent& sent = messages_[m];
+    if (std::holds_alternative<paxos::Prepare>(sent.message) ||
+        std::holds_alternative<paxos::Accept>(sent.message))
+      return false;
+    const Word to = sent.to, before = next_[1 + to];
+    const Transition& t = transition(to, before, kDeliver, m);
+    return t.node == before && t.sent.empty() && t.accepted.empty() && t.learned.empty();
+  }
+
+  void deliver(Key state, Key history, Key flight, std::size_t i, Successors& out) {
+    const Word m = flight[i];
+    const Word to = messages_[m].to;
+    const Transition& t = transition(to, state[1 + to], kDeliver, m);
+    std::optional<Violation> violation;
+    std::vector<Word> updated = accept(history, to, t.accepted, violation);
+    std::vector<Word> kept(state.begin(), state.end());
+    kept[1 + to] = t.node;
+    build(kept, state[0], updated, flight, i, t.sent, to);
+    if (!violation) violation = check_learned(to, t.learned);
+    if (!violation) violation = t.own;
+    out.add(action(kDeliver, m), next_, std::move(violation));
+  }
+
+  void fault(Key state, Word i, Kind kind, Word used, Successors& out) {
+    const Transition& t = transition(i, state[1 + i], kind, 0);
+    std::vector<Word> kept(state.begin(), state.end());
+    kept[1 + i] = t.node;
+    const std::size_t n = ids_.size();
+    const Key history = state.subspan(n + 2, state[n + 1]);
+    std::vector<Word> flight;  // a crash loses the messages to and from the node
+    for (const Word m : state.subspan(n + 2 + history.size())) {
+      if (kind != kCrash || (messages_[m].from != i && messages_[m].to != i)) flight.push_back(m);
+    }
+    build(kept, used, history, flight, flight.size(), {}, i);
+    out.add(action(kind, i), next_, t.own);
+  }
+
+  // The history with acceptor `self`'s acceptances added, and the first
+  // check that breaks, in PaxosInvariants' order: a value chosen that no one
+  // proposed, a second value chosen, a second value under one number.
+  std::vector<Word> accept(Key history, Word self, const std::vector<Proposal>& accepted,
+                           std::optional<Violation>& violation) {
+    std::vector<Word> updated(history.begin(), history.end());
+    std::optional<Violation> unproposed, second_chosen, second_under_number;
+    auto chosen = [&](std::uint32_t bits) {
+      return static_cast<std::size_t>(std::popcount(bits)) >= needed_;
+    };
+    for (const Proposal& p : accepted) {
+      const auto same = std::find_if(updated.begin(), updated.end(),
+                                     [&](Word g) { return ghosts_[g].number == p.number; });
+      const std::uint32_t before = same == updated.end() ? 0 : ghosts_[*same].acceptors;
+      if (same != updated.end() && ghosts_[*same].value != p.value) {
+        // Counting goes on under the first value, as in PaxosCluster.
+        if (!second_under_number) {
+          second_under_number =
+              as_violation(cluster::kOneValuePerProposalNumber,
+                           cluster::second_value_under_one_number(p, ghosts_[*same].value));
+        }
+        continue;
+      }
+      const Word now = ghosts_.id({p.number, p.value, before | 1u << self});
+      if (same == updated.end()) {
+        updated.push_back(now);
+      } else {
+        *same = now;
+      }
+      if (chosen(before) || !chosen(before | 1u << self)) continue;
+      if (!unproposed) {
+        unproposed = as_violation(cluster::kOnlyAProposedValueIsChosen,
+                                  cluster::chosen_but_never_proposed(p, proposed_));
+      }
+      for (const Word g : history) {
+        const Accepted& other = ghosts_[g];
+        if (second_chosen || other.number == p.number || !chosen(other.acceptors)) continue;
+        second_chosen = as_violation(cluster::kAtMostOneValueChosen,
+                                     cluster::second_value_chosen({other.number, other.value}, p));
+      }
+    }
+    violation = unproposed ? unproposed : second_chosen ? second_chosen : second_under_number;
+    std::sort(updated.begin(), updated.end());
+    history_ = updated;
+    return updated;
+  }
+
+  std::optional<Violation> check_learned(Word self, const std::vector<Proposal>& learned) const {
+    std::vector<Proposal> chosen;
+    for (const Word g : history_) {
+      if (static_cast<std::size_t>(std::popcount(ghosts_[g].acceptors)) >= needed_)
+        chosen.push_back({ghosts_[g].number, ghosts_[g].value});
+    }
+    for (const Proposal& p : learned) {
+      if (auto v = as_violation(cluster::kLearnedValuesWereChosen,
+                                cluster::learned_but_not_chosen(ids_[self], p, chosen)))
+        return v;
+    }
+    return std::nullopt;
+  }
+
+  static std::optional<Violation> as_violation(const narration::Text& name,
+                                               std::optional<narration::Text> detail) {
+    if (!detail) return std::nullopt;
+    return Violation{name, std::move(*detail)};
+  }
+
+  cluster::PaxosOptions options_;
+  Budget budget_;
+  std::size_t needed_;
+  std::vector<NodeId> ids_;  // servers, then proposers that are not servers
+  std::set<paxos::Value> proposed_;
+  std::vector<Word> first_;
+  Interner<Node> nodes_;
+  Interner<Sent> messages_;
+  Interner<Accepted> ghosts_;
+  std::unordered_map<std::uint64_t, Transition> memo_;
+  std::vector<Word> next_, history_;
+};
+
+}  // namespace
+
+std::unique_ptr<Model> paxos_model(const cluster::PaxosCluster& start, const Budget& budget) {
+  return std::make_unique<PaxosModel>(start, budget);
+}
+
+}  // namespace consensus_lab::explore

@@ -1,0 +1,160 @@
+#include "tools/explore/report.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "tools/scenario/runner.h"
+
+namespace consensus_lab::explore {
+
+namespace {
+
+using narration::Lang;
+
+// 1234567 → "1,234,567".
+std::string grouped(std::size_t n) {
+  std::string digits = std::to_string(n), text;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+    text += digits[i];
+  }
+  return text;
+}
+
+std::string fixed(double value, int decimals) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::string figures(const Outcome& o, Lang lang) {
+  const double rate = o.seconds > 0 ? static_cast<double>(o.states) / o.seconds : 0;
+  const std::string mib = fixed(static_cast<double>(o.bytes) / (1 << 20), 1);
+  if (lang == Lang::zh) {
+    return "  " + grouped(o.transitions) + " 次状态转移 · 深度 " + std::to_string(o.depth) + " · " +
+           fixed(o.seconds, 2) + " 秒 · 每秒 " + grouped(static_cast<std::size_t>(rate)) +
+           " 个状态 · 内存 " + mib + " MiB\n";
+  }
+  return "  " + grouped(o.transitions) + " transitions · depth " + std::to_string(o.depth) + " · " +
+         fixed(o.seconds, 2) + " s · " + grouped(static_cast<std::size_t>(rate)) + " states/s · " +
+         mib + " MiB\n";
+}
+
+std::string bounds(const Budget& budget, const Limits& limits, Lang lang) {
+  const auto n = [](std::size_t v) { return std::to_string(v); };
+  if (lang == Lang::zh) {
+    return "上限：深度 " + n(limits.depth) + "，丢失 " + n(budget.drops) + "，复制 " +
+           n(budget.duplicates) + "，崩溃 " + n(budget.crashes) + "\n";
+  }
+  return "bounds: depth " + n(limits.depth) + ", drops " + n(budget.drops) + ", duplicates " +
+         n(budget.duplicates) + ", crashes " + n(budget.crashes) + "\n";
+}
+
+// The set-up, then the steps: a manual-mode scenario `conlab run` replays.
+bool write_run(const std::string& path, const std::vector<std::string>& comment,
+               const std::vector<std::string>& setup, const Model& model,
+               const std::vector<Word>& steps, const std::vector<std::string>& after) {
+  std::ofstream file(path);
+  for (const std::string& line : comment) file << "# " << line << "\n";
+  for (const std::string& line : setup) file << line << "\n";
+  file << "# " << steps.size() << " steps found by conlab explore\n";
+  for (const Word step : steps) file << model.line(step) << "\n";
+  for (const std::string& line : after) file << line << "\n";
+  file.flush();
+  return static_cast<bool>(file);
+}
+
+}  // namespace
+
+std::string progress_line(const Outcome& so_far, Lang lang) {
+  if (lang == Lang::zh) {
+    return grouped(so_far.states) + " 个状态，深度 " + std::to_string(so_far.depth) + "，" +
+           fixed(so_far.seconds, 1) + " 秒";
+  }
+  return grouped(so_far.states) + " states, depth " + std::to_string(so_far.depth) + ", " +
+         fixed(so_far.seconds, 1) + " s";
+}
+
+int report(std::ostream& out, const Outcome& o, const Model& model,
+           const std::vector<std::string>& setup, const Budget& budget, const Limits& limits,
+           const std::string& path, Lang lang, const std::string& command) {
+  const bool zh = lang == Lang::zh;
+  out << bounds(budget, limits, lang);
+  if (o.violation) {
+    const std::string& name = o.violation->invariant.in(lang);
+    out << (zh ? "在第 " + std::to_string(o.path.size()) + " 步违反不变式：" + name + "：" +
+                     o.violation->detail.zh + "\n"
+               : "invariant violated after " + std::to_string(o.path.size()) + " steps: " + name +
+                     ": " + o.violation->detail.en + "\n");
+    out << figures(o, lang);
+    std::vector<std::string> comment{
+        command,
+        "The shortest run that breaks \"" + o.violation->invariant.en + "\" (" +
+            o.violation->invariant.zh + "),",
+        "found by conlab explore breadth first among " + grouped(o.states) + " distinct states.",
+        "expect-exit: 1", "expect-output: (the replay's report, below)"};
+    if (!write_run(path, comment, setup, model, o.path, {})) {
+      std::cerr << path << (zh ? "：无法写入反例\n" : ": cannot write the counterexample\n");
+      return 2;
+    }
+    // The simulator replays it to the same invariant, or the two disagree;
+    // what it says goes into the file, so that the file checks itself
+    // (tests/scenarios run it: cmake/RunScenario.cmake).
+    std::ostringstream narration, replay, replay_en;
+    const int status = scenario::run_file(path, {.lang = lang}, narration, replay);
+    scenario::run_file(path, {}, narration, replay_en);
+    const bool same = status == 1 && replay.str().find(name) != std::string::npos;
+    std::string said = replay_en.str();
+    if (said.rfind(path, 0) == 0) {
+      said = std::filesystem::path(path).filename().string() + said.substr(path.size());
+    }
+    while (!said.empty() && said.back() == '\n') said.pop_back();
+    comment.back() = "expect-output: " + said;  // the same number of lines
+    write_run(path, comment, setup, model, o.path, {});
+    out << (zh ? "最短反例写在 " + path + "；`conlab run` 重放它：\n"
+               : "the shortest counterexample is in " + path + "; `conlab run` replays it:\n")
+        << "  " << replay.str();
+    if (!same) {
+      std::cerr << (zh ? "conlab: 错误：重放没有违反同一个不变式（探索器与模拟器不一致）\n"
+                       : "conlab: error: the replay did not break the same invariant (the "
+                         "explorer and the simulator disagree)\n");
+      return 2;
+    }
+    return 1;
+  }
+  if (o.bound_reached) {
+    out << (zh ? "达到上限：在覆盖到的 " + grouped(o.states) +
+                     " 个不同状态中没有发现违反——这不是证明（调大 --depth 或 --max-states）\n"
+               : "bound reached: no violation among the " + grouped(o.states) +
+                     " distinct states covered — not a proof (raise --depth or --max-states)\n")
+        << figures(o, lang);
+    return 0;
+  }
+  out << (zh ? "穷举完毕：" + grouped(o.states) + " 个不同状态，没有违反\n"
+             : "exhausted: " + grouped(o.states) + " distinct states, no violation\n")
+      << figures(o, lang);
+  if (o.stuck == 0) {
+    out << (zh ? "活性：故障停止后，从每一个状态出发都还能选定一个值\n"
+               : "liveness: from every state a value can still be chosen once faults stop\n");
+    return 0;
+  }
+  out << (zh ? "活性：从 " + grouped(o.stuck) + " 个状态出发，即使故障停止，也再不能选定任何值；" +
+                   "到达其中一个的最短路径写在 " + path + "\n"
+             : "liveness: from " + grouped(o.stuck) +
+                   " states no value can be chosen any more, even once faults stop; the "
+                   "shortest way to one is in " +
+                   path + "\n");
+  const std::vector<std::string> comment{
+      command, "The shortest run to a state from which no value can be chosen any more,",
+      "even once faults stop (conlab explore). Replay it: conlab run " + path};
+  if (!write_run(path, comment, setup, model, o.stuck_path, {model.goal_missed_line()})) {
+    std::cerr << path << (zh ? "：无法写入路径\n" : ": cannot write the run\n");
+    return 2;
+  }
+  return 3;
+}
+
+}  // namespace consensus_lab::explore

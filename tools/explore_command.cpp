@@ -1,0 +1,219 @@
+// `conlab explore PROTOCOL [FILE]`: every reachable state of a small case,
+// breadth first (docs/explore.md).
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "narration/describers.h"
+#include "tools/commands.h"
+#include "tools/explore/paxos_model.h"
+#include "tools/explore/report.h"
+#include "tools/options.h"
+#include "tools/scenario/runner.h"
+#include "tools/scenario/world_scenario.h"
+
+namespace consensus_lab::tools {
+
+namespace {
+
+const Help kHelp{
+    {"Usage: conlab explore PROTOCOL [FILE] [options]\n\n"
+     "Explores every state a small case can reach, breadth first: each step delivers,\n"
+     "drops or duplicates one message in flight, or crashes or restarts a server, and\n"
+     "every invariant is checked after every step. FILE is a scenario whose set-up (the\n"
+     "lines before its `explore` line) is the start; without FILE, the notes' example:\n"
+     "acceptors A, B, C and proposals [1, 3] and [5, 7]. Only paxos is modelled so far.\n\n",
+     "用法：conlab explore 协议 [文件] [选项]\n\n"
+     "按广度优先，穷举一个小规模情形能到达的每一个状态：每一步投递、丢弃或复制一条\n"
+     "在途消息，或让一个服务器崩溃、重启；每一步之后检查每一个不变式。文件是一个场景，\n"
+     "它的初始设置（`explore` 一行之前的各行）就是起点；不给文件时，用笔记中的例子：\n"
+     "接受者 A、B、C，提案 [1, 3] 和 [5, 7]。目前只对 paxos 建了模型。\n\n"},
+    {"\nVerdicts and exit status:\n"
+     "  0  exhausted: N distinct states, no violation (a proof, for this case and bounds);\n"
+     "     or bound reached: no violation among the states covered (not a proof)\n"
+     "  1  an invariant broke: the shortest run that breaks it is written to --out,\n"
+     "     a scenario that `conlab run` replays to the same invariant\n"
+     "  2  the file or an option is wrong\n"
+     "  3  from some state no value can be chosen any more, even once faults stop:\n"
+     "     the shortest way there is written to --out\n\n"
+     "Example: conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
+     "         conlab explore paxos --rule promise2=off\n",
+     "\n结论与退出码：\n"
+     "  0  穷举完毕：N 个不同状态，没有违反（对这个情形和这些上限而言，是证明）；\n"
+     "     或达到上限：已覆盖的状态中没有违反（不是证明）\n"
+     "  1  违反了某个不变式：把违反它的最短运行写到 --out，\n"
+     "     这是一个场景文件，`conlab run` 重放它会违反同一个不变式\n"
+     "  2  文件或选项有错\n"
+     "  3  从某个状态出发，即使故障停止，也再也不能选定任何值：\n"
+     "     把到达那里的最短路径写到 --out\n\n"
+     "例子：conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
+     "      conlab explore paxos --rule promise2=off\n"}};
+
+// The notes' example (准备阶段), as the set-up when no file is given.
+const char* const kNotesExample =
+    "protocol paxos\n"
+    "nodes A B C\n"
+    "proposers client1 client2\n"
+    "propose client1 1 3\n"
+    "propose client2 5 7\n"
+    "explore\n";
+
+using PaxosScenario = scenario::ClusterScenario<paxos::Message, paxos::Event,
+                                                narration::PaxosDescriber, cluster::PaxosCluster>;
+
+struct Setup {
+  std::vector<std::string> lines;  // the set-up as the counterexample repeats it
+  scenario::ExploreBounds bounds;  // the file's `explore` line
+};
+
+// Runs the set-up of `text` (named `name` in errors), with the `extra` lines
+// (--rule) at its end, before its `explore` line; the protocol's scenario is
+// left in `session`. Returns 2 on an error.
+int run_setup(const std::string& name, std::istream& text, const std::vector<std::string>& extra,
+              scenario::Session& session, Setup& setup, narration::Lang lang) {
+  bool extra_run = false;
+  auto run_extra = [&] {
+    if (extra_run) return;
+    extra_run = true;
+    session.finish();  // a file that is all header: its cluster first
+    for (const std::string& line : extra) {
+      session.execute(scenario::make_line(session.current_line(), line));
+      setup.lines.push_back(line);
+    }
+  };
+  try {
+    for (const scenario::Line& line : scenario::read_script(text)) {
+      if (line.command() == "explore") run_extra();
+      session.execute(line);
+      if (session.explore_point()) {
+        setup.bounds = *session.explore_point();
+      } else {
+        setup.lines.push_back(line.text());
+      }
+    }
+    run_extra();
+  } catch (const scenario::ScenarioError& error) {
+    std::cerr << name << ":" << session.current_line() << ": "
+              << scenario::report_label(error.kind(), lang)
+              << (lang == narration::Lang::zh ? "：" : ": ") << error.message(lang) << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int explore_command(int argc, char** argv) {
+  std::string protocol, file, out;
+  std::optional<std::uint64_t> depth, drops, duplicates, crashes;
+  std::uint64_t max_states = 20'000'000;
+  std::vector<std::string> rules;
+  CommandLine line("conlab", "conlab explore --help");
+  line.lang({"report in English or in the notes' Chinese", "用英文或笔记的中文报告"})
+      .value("depth", depth, "N",
+             {"explore runs of at most N steps (default: the file's, else 64)",
+              "只探索不超过 N 步的运行（默认：文件中的值，否则 64）"})
+      .value("drops", drops, "N",
+             {"lose at most N messages in one run (default: the file's, else 0)",
+              "一次运行中最多丢失 N 条消息（默认：文件中的值，否则 0）"})
+      .value("duplicates", duplicates, "N",
+             {"copy at most N messages in one run (default: the file's, else 0)",
+              "一次运行中最多复制 N 条消息（默认：文件中的值，否则 0）"})
+      .value("crashes", crashes, "N",
+             {"crash servers at most N times in one run (default: the file's, else 0)",
+              "一次运行中服务器最多崩溃 N 次（默认：文件中的值，否则 0）"})
+      .value("max-states", max_states, "N",
+             {"stop after N distinct states (a bound, not a proof)",
+              "找到 N 个不同状态后停止（这是上限，不是证明）"})
+      .value("rule", rules, "NAME=off",
+             {"switch a safety rule off (repeatable; see conlab check --help)",
+              "关闭一条安全规则（可重复；见 conlab check --help）"})
+      .value("out", out, "FILE",
+             {"where to write a counterexample (default explore-PROTOCOL.txt)",
+              "反例写到哪里（默认 explore-协议.txt）"})
+      .positional("protocol", protocol)
+      .positional("file", file);
+  if (const auto status = line.parse(argc, argv, kHelp)) return *status;
+  const narration::Lang lang = line.language();
+  if (protocol != "paxos" && protocol != "multipaxos" && protocol != "raft") {
+    return line.error(Text{"conlab explore needs a protocol: paxos, multipaxos or raft",
+                           "`conlab explore` 需要一个协议：paxos、multipaxos 或 raft"});
+  }
+  if (protocol != "paxos") {
+    return line.error(Text{"the explorer models paxos only so far (docs/explore.md)",
+                           "探索器目前只对 paxos 建了模型（docs/zh/explore.md）"});
+  }
+  std::vector<std::string> extra;
+  for (const std::string& rule : rules) {
+    const auto equals = rule.find('=');
+    if (equals == std::string::npos ||
+        (rule.substr(equals + 1) != "off" && rule.substr(equals + 1) != "on")) {
+      return line.error(Text{"--rule takes NAME=off or NAME=on, not '" + rule + "'",
+                             "--rule 的写法是 NAME=off 或 NAME=on，而不是 '" + rule + "'"});
+    }
+    extra.push_back("set rule " + rule.substr(0, equals) + " " + rule.substr(equals + 1));
+  }
+
+  std::ifstream stream;
+  std::istringstream notes(kNotesExample);
+  if (!file.empty()) {
+    stream.open(file);
+    if (!stream) {
+      return line.error(Text{file + ": cannot read the file", file + "：无法读取这个文件"});
+    }
+  }
+  std::istream& text = file.empty() ? static_cast<std::istream&>(notes) : stream;
+  const std::string name = file.empty() ? "(the notes' example)" : file;
+  std::ostringstream quiet;
+  scenario::Session session({.lang = lang}, quiet);
+  Setup setup;
+  if (const int status = run_setup(name, text, extra, session, setup, lang)) return status;
+  const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
+  if (!paxos) {
+    return line.error(Text{name + " is not a paxos scenario", name + " 不是 paxos 场景"});
+  }
+
+  if (paxos->cluster().options().servers.size() > 32) {
+    return line.error(Text{"the explorer takes at most 32 servers", "探索器最多处理 32 个服务器"});
+  }
+  const auto bound = [](const std::optional<std::uint64_t>& given,
+                        const std::optional<std::uint64_t>& in_file, std::uint64_t otherwise) {
+    return given ? *given : in_file ? *in_file : otherwise;
+  };
+  const explore::Limits limits{
+      .depth = bound(depth, setup.bounds.depth, 64),
+      .states = static_cast<std::size_t>(std::max<std::uint64_t>(max_states, 1))};
+  const explore::Budget budget{.drops = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                   bound(drops, setup.bounds.drops, 0), 255)),
+                               .duplicates = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                   bound(duplicates, setup.bounds.duplicates, 0), 255)),
+                               .crashes = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                   bound(crashes, setup.bounds.crashes, 0), 255))};
+  const auto model = explore::paxos_model(paxos->cluster(), budget);
+  const bool terminal = isatty(fileno(stderr)) != 0;
+  const explore::Outcome outcome =
+      explore::search(*model, limits, [&](const explore::Outcome& so_far) {
+        if (terminal) std::cerr << "\r" << explore::progress_line(so_far, lang) << std::flush;
+      });
+  if (terminal) std::cerr << "\r\033[K" << std::flush;
+  const std::string path = out.empty() ? "explore-" + protocol + ".txt" : out;
+  std::string command = "conlab explore";  // as given, but for --out
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word == "--out") {
+      ++i;
+    } else if (word.rfind("--out=", 0) != 0) {
+      command += " " + word;
+    }
+  }
+  return explore::report(std::cout, outcome, *model, setup.lines, budget, limits, path, lang,
+                         command);
+}
+
+}  // namespace consensus_lab::tools

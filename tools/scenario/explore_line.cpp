@@ -1,0 +1,27 @@
+#include "tools/scenario/explore_line.h"
+
+namespace consensus_lab::scenario {
+
+ExploreBounds parse_explore(const Line& line) {
+  ExploreBounds bounds;
+  const Text usage{"usage: explore [depth N] [drops N] [duplicates N] [crashes N]",
+                   "用法：explore [depth N] [drops N] [duplicates N] [crashes N]"};
+  if (line.size() % 2 == 0) fail(usage);
+  for (std::size_t i = 1; i + 1 < line.size(); i += 2) {
+    const std::string& name = line[i];
+    std::optional<std::uint64_t>* bound = name == "depth"        ? &bounds.depth
+                                          : name == "drops"      ? &bounds.drops
+                                          : name == "duplicates" ? &bounds.duplicates
+                                          : name == "crashes"    ? &bounds.crashes
+                                                                 : nullptr;
+    if (!bound) {
+      fail({"'" + name + "' is not a bound of explore (depth, drops, duplicates, crashes)",
+            "'" + name + "' 不是 `explore` 的上限（`depth`、`drops`、`duplicates`、`crashes`）"});
+    }
+    if (*bound) fail({name + " is given twice", "`" + name + "` 写了两次"});
+    *bound = parse_number(line[i + 1], {"the bound " + name, "上限 " + name});
+  }
+  return bounds;
+}
+
+}  // namespace consensus_lab::scenario

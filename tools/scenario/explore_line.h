@@ -1,0 +1,25 @@
+// `explore [BOUND N]…`: where a scenario's set-up ends and `conlab explore`
+// takes over (docs/explore.md). It is the file's last command; `conlab run`
+// runs the set-up before it and stops there. The bounds are the explorer's
+// defaults for this file (its command line wins):
+//   depth N       explore runs of at most N steps
+//   drops N       lose at most N messages in one run
+//   duplicates N  copy at most N messages in one run
+//   crashes N     crash servers at most N times in one run
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "tools/scenario/script.h"
+
+namespace consensus_lab::scenario {
+
+struct ExploreBounds {
+  std::optional<std::uint64_t> depth, drops, duplicates, crashes;
+};
+
+// The bounds an `explore` line gives; fails (ScenarioError) on a bad one.
+ExploreBounds parse_explore(const Line& line);
+
+}  // namespace consensus_lab::scenario
