@@ -9,22 +9,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/grouped.h"
 #include "tools/check/request.h"
 #include "tools/check/session.h"
 
 namespace consensus_lab::check {
 
 namespace {
-
-// "1234567" → "1,234,567".
-std::string grouped(std::uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 // "1 seed" / "2 seeds": a count and its noun.
 std::string counted(std::uint64_t n, const std::string& one, const std::string& many) {

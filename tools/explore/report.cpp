@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/grouped.h"
 #include "tools/scenario/runner.h"
 
 namespace consensus_lab::explore {
@@ -13,16 +14,6 @@ namespace consensus_lab::explore {
 namespace {
 
 using narration::Lang;
-
-// 1234567 → "1,234,567".
-std::string grouped(std::size_t n) {
-  std::string digits = std::to_string(n), text;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
-    text += digits[i];
-  }
-  return text;
-}
 
 std::string fixed(double value, int decimals) {
   char buffer[32];
