@@ -59,6 +59,15 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
     if (acceptor_) acceptor_->set_rules(rules);
   }
 
+  void fire_timer(Context& context) {
+    const auto due = proposer_ ? proposer_->deadline() : std::nullopt;
+    if (!due) {
+      throw sim::UsageError(self_ + " waits for nothing: no timer to fire",
+                            self_ + " 没有在等待：没有计时器可以触发");
+    }
+    carry_out(context, proposer_->tick(std::max(*due, context.now()), context.random()));
+  }
+
   // Proposers keep the numbers to avoid across a crash (the cluster's record).
   void avoid(paxos::ProposalNumber number) {
     avoided_.push_back(number);
@@ -105,8 +114,10 @@ class PaxosNode final : public sim::Process<paxos::Message, paxos::Event> {
   void start_roles() {
     const auto& options = cluster_.options_;
     if (server_) {
-      acceptor_.emplace(self_, options.servers, options.rules, disk_.acceptor);
-      learner_.emplace(options.servers.size(), disk_.learned);
+      const auto& learners = cluster_.learners();
+      acceptor_.emplace(self_, learners, options.rules, disk_.acceptor);
+      if (std::find(learners.begin(), learners.end(), self_) != learners.end())
+        learner_.emplace(options.servers.size(), disk_.learned);
     }
     if (proposer_config_) {
       proposer_.emplace(*proposer_config_);
@@ -191,6 +202,10 @@ PaxosCluster::PaxosCluster(PaxosOptions options)
   if (options_.number_stride != 0 && options_.number_stride < options_.proposers.size()) {
     throw sim::UsageError("number_stride must be at least the number of proposers");
   }
+  for (const NodeId& id : learners()) {
+    if (std::find(options_.servers.begin(), options_.servers.end(), id) == options_.servers.end())
+      throw sim::UsageError("learner " + id + " is not a server", "学习者 " + id + " 不是服务器");
+  }
   std::vector<NodeId> all = options_.servers;
   for (const NodeId& id : options_.proposers) {
     if (std::find(all.begin(), all.end(), id) == all.end()) all.push_back(id);
@@ -233,6 +248,12 @@ void PaxosCluster::propose(const NodeId& id, paxos::ProposalNumber number,
     if (other != id) other_node->avoid(number);
   }
   world_.act(id, [&](Context& context) { target.propose(context, number, value); });
+}
+
+void PaxosCluster::fire_timer(const NodeId& id) {
+  PaxosNode& target = nodes_[id];
+  if (!target.is_proposer()) throw sim::UsageError(id + " is not a proposer", id + " 不是提议者");
+  world_.act(id, [&](Context& context) { target.fire_timer(context); });
 }
 
 void PaxosCluster::propose(const NodeId& id, const paxos::Value& value) {

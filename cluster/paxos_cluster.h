@@ -29,8 +29,11 @@
 namespace consensus_lab::cluster {
 
 struct PaxosOptions {
-  std::vector<NodeId> servers;    // each hosts an acceptor and a learner
+  std::vector<NodeId> servers;    // each hosts an acceptor, and a learner unless…
   std::vector<NodeId> proposers;  // proposer clients (may also be servers)
+  // …`learners` names the servers that host one (none given: every server).
+  // Acceptors tell the proposer and every learner what they accept.
+  std::optional<std::vector<NodeId>> learners;
   paxos::Rules rules;
   std::uint64_t seed = 1;
   Millis round_timeout = 100;
@@ -62,6 +65,10 @@ class PaxosCluster {
   // to skip it in their retries). A reused number is a sim::UsageError.
   void propose(const NodeId& id, paxos::ProposalNumber number, const paxos::Value& value);
   void propose(const NodeId& id, const paxos::Value& value);
+  // Proposer `id`'s timer fires now, as if its deadline had come (scenarios:
+  // `timeout P`; the explorer fires timers this way). A proposer that waits
+  // for nothing is a sim::UsageError.
+  void fire_timer(const NodeId& id);
   // Switch rules on or off for every acceptor (and for persistence).
   void set_rules(const paxos::Rules& rules);
   // How long each proposer's rounds wait for a majority, from its next round.
@@ -69,8 +76,14 @@ class PaxosCluster {
   // Give every proposer a random back-off before its retries (or none).
   void set_backoff(std::optional<std::pair<Millis, Millis>> backoff);
 
+  // The servers that host a learner.
+  const std::vector<NodeId>& learners() const {
+    return options_.learners ? *options_.learners : options_.servers;
+  }
+
   // State as a test or an `expect` sees it. A crashed server shows the state
-  // it will come back with (its durable state; nothing if persist is off).
+  // it will come back with (its durable state; nothing if persist is off);
+  // a server that hosts no learner has learned nothing.
   paxos::AcceptorState acceptor_state(const NodeId& id) const;
   std::optional<paxos::Proposal> learned(const NodeId& id) const;
   // The same two by position in options().servers: no name lookup.

@@ -75,6 +75,13 @@ class Proposer {
   std::size_t promises() const { return promises_.size(); }
   std::size_t accepted_by() const { return accepted_by_.size(); }
   const std::optional<Proposal>& proposal() const { return proposal_; }
+  // When its timer is due — the round's timeout or the back-off's end —
+  // while it waits for one; none when it waits for nothing.
+  std::optional<Millis> deadline() const {
+    const bool waiting =
+        phase_ == Phase::preparing || phase_ == Phase::accepting || phase_ == Phase::backing_off;
+    return waiting ? std::optional<Millis>{deadline_} : std::nullopt;
+  }
 
   // Equal proposers act alike on every message and tick (tools/explore).
   friend bool operator==(const Proposer&, const Proposer&) = default;

@@ -25,15 +25,20 @@ namespace {
 const Help kHelp{
     {"Usage: conlab explore PROTOCOL [FILE] [options]\n\n"
      "Explores every state a small case can reach, breadth first: each step delivers,\n"
-     "drops or duplicates one message in flight, or crashes or restarts a server, and\n"
-     "every invariant is checked after every step. FILE is a scenario whose set-up (the\n"
+     "drops or duplicates one message in flight, fires a proposer's timer, or crashes or\n"
+     "restarts a server, and every invariant is checked after every step. FILE is a scenario whose "
+     "set-up (the\n"
      "lines before its `explore` line) is the start; without FILE, the notes' example:\n"
-     "acceptors A, B, C and proposals [1, 3] and [5, 7]. Only paxos is modelled so far.\n\n",
+     "acceptors A, B, C, proposals [1, 3] and [5, 7], and the clients learn the value\n"
+     "(tests/scenarios/explore/notes_acceptors.txt, without faults). Only paxos is\n"
+     "modelled so far.\n\n",
      "用法：conlab explore 协议 [文件] [选项]\n\n"
      "按广度优先，穷举一个小规模情形能到达的每一个状态：每一步投递、丢弃或复制一条\n"
-     "在途消息，或让一个服务器崩溃、重启；每一步之后检查每一个不变式。文件是一个场景，\n"
+     "在途消息，或触发一个提议者的计时器，或让一个服务器崩溃、重启；每一步之后检查每一个\n"
+     "不变式。文件是一个场景，\n"
      "它的初始设置（`explore` 一行之前的各行）就是起点；不给文件时，用笔记中的例子：\n"
-     "接受者 A、B、C，提案 [1, 3] 和 [5, 7]。目前只对 paxos 建了模型。\n\n"},
+     "接受者 A、B、C，提案 [1, 3] 和 [5, 7]，由客户端得知选定的值\n"
+     "（tests/scenarios/explore/notes_acceptors.txt，不加故障）。目前只对 paxos 建了模型。\n\n"},
     {"\nVerdicts and exit status:\n"
      "  0  exhausted: N distinct states, no violation (a proof, for this case and bounds);\n"
      "     or bound reached: no violation among the states covered (not a proof)\n"
@@ -60,6 +65,7 @@ const char* const kNotesExample =
     "protocol paxos\n"
     "nodes A B C\n"
     "proposers client1 client2\n"
+    "learners none\n"
     "propose client1 1 3\n"
     "propose client2 5 7\n"
     "explore\n";
@@ -83,7 +89,13 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
     extra_run = true;
     session.finish();  // a file that is all header: its cluster first
     for (const std::string& line : extra) {
-      session.execute(scenario::make_line(session.current_line(), line));
+      try {
+        session.execute(scenario::make_line(session.current_line(), line));
+      } catch (const scenario::ScenarioError& error) {  // named after the option
+        throw scenario::ScenarioError(error.kind(),
+                                      {"--rule: " + error.message(narration::Lang::en),
+                                       "--rule：" + error.message(narration::Lang::zh)});
+      }
       setup.lines.push_back(line);
     }
   };
@@ -99,6 +111,11 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
     }
     run_extra();
   } catch (const scenario::ScenarioError& error) {
+    if (extra_run && error.message(lang).rfind("--rule", 0) == 0) {
+      print_error("conlab",
+                  {error.message(narration::Lang::en), error.message(narration::Lang::zh)}, lang);
+      return 2;
+    }
     std::cerr << name << ":" << session.current_line() << ": "
               << scenario::report_label(error.kind(), lang)
               << (lang == narration::Lang::zh ? "：" : ": ") << error.message(lang) << "\n";
@@ -111,7 +128,7 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
 
 int explore_command(int argc, char** argv) {
   std::string protocol, file, out;
-  std::optional<std::uint64_t> depth, drops, duplicates, crashes;
+  std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
   std::uint64_t max_states = 20'000'000;
   std::vector<std::string> rules;
   CommandLine line("conlab", "conlab explore --help");
@@ -128,6 +145,9 @@ int explore_command(int argc, char** argv) {
       .value("crashes", crashes, "N",
              {"crash servers at most N times in one run (default: the file's, else 0)",
               "一次运行中服务器最多崩溃 N 次（默认：文件中的值，否则 0）"})
+      .value("timers", timers, "N",
+             {"fire proposers' timers at most N times in one run (default: the file's, else 0)",
+              "一次运行中提议者的计时器最多触发 N 次（默认：文件中的值，否则 0）"})
       .value("max-states", max_states, "N",
              {"stop after N distinct states (a bound, not a proof)",
               "找到 N 个不同状态后停止（这是上限，不是证明）"})
@@ -189,12 +209,18 @@ int explore_command(int argc, char** argv) {
   const explore::Limits limits{
       .depth = bound(depth, setup.bounds.depth, 64),
       .states = static_cast<std::size_t>(std::max<std::uint64_t>(max_states, 1))};
-  const explore::Budget budget{.drops = static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                   bound(drops, setup.bounds.drops, 0), 255)),
-                               .duplicates = static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                   bound(duplicates, setup.bounds.duplicates, 0), 255)),
-                               .crashes = static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                   bound(crashes, setup.bounds.crashes, 0), 255))};
+  if (paxos->cluster().options().backoff) {
+    return line.error(Text{"the explorer cannot try every random back-off: leave out `set backoff`",
+                           "探索器无法尝试每一种随机退避：请去掉 `set backoff`"});
+  }
+  const auto byte = [&](const std::optional<std::uint64_t>& given,
+                        const std::optional<std::uint64_t>& in_file) {
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(bound(given, in_file, 0), 255));
+  };
+  const explore::Budget budget{.drops = byte(drops, setup.bounds.drops),
+                               .duplicates = byte(duplicates, setup.bounds.duplicates),
+                               .crashes = byte(crashes, setup.bounds.crashes),
+                               .timers = byte(timers, setup.bounds.timers)};
   const auto model = explore::paxos_model(paxos->cluster(), budget);
   const bool terminal = isatty(fileno(stderr)) != 0;
   const explore::Outcome outcome =

@@ -9,6 +9,7 @@
 
 #include "common/quorum.h"
 #include "tools/explore/interner.h"
+#include "tools/explore/paxos_history.h"
 #include "tools/explore/paxos_node.h"
 
 namespace consensus_lab::explore {
@@ -19,7 +20,13 @@ using paxos::Effects;
 using paxos::Message;
 using paxos::Proposal;
 
-enum Kind : Word { kDeliver = 0, kDrop = 1, kDuplicate = 2, kCrash = 3, kRestart = 4 };
+enum Kind : Word { kDeliver = 0, kDrop = 1, kDuplicate = 2, kCrash = 3, kRestart = 4, kTimer = 5 };
+
+// What the budgets have used, one byte each, in a state's first word.
+constexpr Word kDropUsed = 1, kCopyUsed = 1 << 8, kCrashUsed = 1 << 16, kTimerUsed = 1 << 24;
+constexpr Word used_of(Word used, Word unit) {
+  return used / unit & 0xFF;
+}
 constexpr Word action(Kind kind, Word what) {
   return kind << 28 | what;
 }
@@ -42,7 +49,8 @@ struct Transition {
 class PaxosModel final : public Model {
  public:
   PaxosModel(const cluster::PaxosCluster& start, const Budget& budget)
-      : options_(start.options()), budget_(budget), needed_(majority(options_.servers.size())) {
+      : options_(start.options()), budget_(budget), history_(majority(options_.servers.size())) {
+    std::set<paxos::Value> proposed;
     ids_ = options_.servers;
     for (const NodeId& id : options_.proposers) {
       if (std::find(ids_.begin(), ids_.end(), id) == ids_.end()) ids_.push_back(id);
@@ -55,16 +63,17 @@ class PaxosModel final : public Model {
       if (roles.learner) node.learner = *roles.learner;
       if (roles.proposer) {
         node.proposer = *roles.proposer;
-        if (roles.proposer->rounds() > 0) proposed_.insert(roles.proposer->own_value());
+        if (roles.proposer->rounds() > 0) proposed.insert(roles.proposer->own_value());
       }
-      first_.push_back(nodes_.id(normalized(std::move(node))));
+      normalize(node);
+      first_.push_back(nodes_.id(std::move(node)));
     }
     std::vector<Word> history;
     for (const auto& [number, accepted] : start.accepted_history()) {
       std::uint32_t bits = 0;
       for (const NodeId& acceptor : accepted.second) bits |= 1u << server_index(acceptor);
-      history.push_back(ghosts_.id({number, accepted.first, bits}));
-      proposed_.insert(accepted.first);  // a set-up accepted it: it was proposed
+      history.push_back(history_.entry({number, accepted.first, bits}));
+      proposed.insert(accepted.first);  // a set-up accepted it: it was proposed
     }
     std::sort(history.begin(), history.end());
     first_.push_back(static_cast<Word>(history.size()));
@@ -75,6 +84,7 @@ class PaxosModel final : public Model {
     });
     std::sort(flight.begin(), flight.end());
     first_.insert(first_.end(), flight.begin(), flight.end());
+    history_.set_proposed(std::move(proposed));
   }
 
   std::vector<Word> initial() override { return first_; }
@@ -88,24 +98,43 @@ class PaxosModel final : public Model {
       const Word m = flight[i];
       if (i > 0 && flight[i - 1] == m) continue;  // copies of one message lead to one state
       deliver(state, history, flight, i, out);
-      if ((used & 0xFF) < budget_.drops) {
-        build(state, used + 1, history, flight, i, {}, std::nullopt);
+      if (used_of(used, kDropUsed) < budget_.drops) {
+        build(state, used + kDropUsed, history, flight, i, {}, std::nullopt);
         out.add(action(kDrop, m), next_);
       }
-      if ((used >> 8 & 0xFF) < budget_.duplicates) {
-        build(state, used + (1 << 8), history, flight, flight.size(), {m}, std::nullopt);
+      if (used_of(used, kCopyUsed) < budget_.duplicates) {
+        build(state, used + kCopyUsed, history, flight, flight.size(), {m}, std::nullopt);
         out.add(action(kDuplicate, m), next_);
+      }
+    }
+    for (Word i = 0; i < ids_.size(); ++i) {  // a proposer's timer fires
+      const Node& node = nodes_[state[1 + i]];
+      if (node.proposer && node.proposer->deadline() &&
+          used_of(used, kTimerUsed) < budget_.timers) {
+        step(state, history, flight, flight.size(), i, kTimer, 0, used + kTimerUsed, out);
       }
     }
     for (Word i = 0; i < options_.servers.size(); ++i) {
       const Node& node = nodes_[state[1 + i]];
       if (node.proposer) continue;
-      if (node.up && (used >> 16) < budget_.crashes) {
-        fault(state, i, kCrash, used + (1 << 16), out);
+      if (node.up && used_of(used, kCrashUsed) < budget_.crashes) {
+        fault(state, i, kCrash, used + kCrashUsed, out);
       } else if (!node.up) {
         fault(state, i, kRestart, used, out);
       }
     }
+  }
+
+  // Nothing in flight, no timer due, nobody down: without a fault, nothing
+  // can happen any more.
+  bool idle(Key state) const override {
+    const std::size_t n = ids_.size();
+    if (state.size() != n + 2 + state[n + 1]) return false;  // messages in flight
+    for (std::size_t i = 0; i < n; ++i) {
+      const Node& node = nodes_[state[1 + i]];
+      if (!node.up || (node.proposer && node.proposer->deadline())) return false;
+    }
+    return true;
   }
 
   bool fault(Word a) const override {
@@ -116,7 +145,7 @@ class PaxosModel final : public Model {
   bool goal(Key state) const override {
     const std::size_t n = ids_.size();
     for (const Word g : state.subspan(n + 2, state[n + 1])) {
-      if (std::popcount(ghosts_[g].acceptors) >= static_cast<int>(needed_)) return true;
+      if (history_.chosen(g)) return true;
     }
     return false;
   }
@@ -130,6 +159,8 @@ class PaxosModel final : public Model {
         return "crash " + ids_[what];
       case kRestart:
         return "restart " + ids_[what];
+      case kTimer:
+        return "timeout " + ids_[what];
       default:
         break;
     }
@@ -144,8 +175,8 @@ class PaxosModel final : public Model {
   }
 
   std::size_t bytes() const override {
-    return nodes_.bytes(sizeof(Node) + 512) + messages_.bytes(sizeof(Sent)) +
-           ghosts_.bytes(sizeof(Accepted)) + memo_.size() * (sizeof(Transition) + 64);
+    return nodes_.bytes(sizeof(Node) + 512) + messages_.bytes(sizeof(Sent)) + history_.bytes() +
+           memo_.size() * (sizeof(Transition) + 64);
   }
 
  private:
@@ -159,10 +190,10 @@ class PaxosModel final : public Model {
 
   // A learner that has learned ignores every Accepted from then on: what it
   // counted is dead state, and is forgotten, so that it is one state.
-  Node normalized(Node node) const {
-    if (node.learner && node.learner->learned())
-      node.learner.emplace(options_.servers.size(), node.learner->learned());
-    return node;
+  void normalize(Node& node) const {
+    if (!node.learner || !node.learner->learned()) return;
+    paxos::Proposal learned = *node.learner->learned();  // emplace ends the old one first
+    node.learner.emplace(options_.servers.size(), std::move(learned));
   }
 
   paxos::AcceptorState visible(const Node& node) const {  // as PaxosCluster::acceptor_state
@@ -178,10 +209,14 @@ class PaxosModel final : public Model {
     if (const auto found = memo_.find(key); found != memo_.end()) return found->second;
     Node node = nodes_[before];
     Transition t;
-    if (kind == kDeliver) {
-      const Sent& sent = messages_[m];
+    if (kind == kDeliver || kind == kTimer) {
       NodeStep step;
-      deliver_to(node, self, ids_, ids_[sent.from], sent.message, step);
+      if (kind == kDeliver) {
+        const Sent& sent = messages_[m];
+        deliver_to(node, self, ids_, ids_[sent.from], sent.message, step);
+      } else {
+        fire_timer(node, self, ids_, step);
+      }
       for (auto& [to, message] : step.sent)
         t.sent.push_back(messages_.id({self, to, std::move(message)}));
       t.accepted = std::move(step.accepted);
@@ -191,8 +226,10 @@ class PaxosModel final : public Model {
       if (!options_.rules.persist) node.disk = {}, node.disk_learned.reset();
     } else {
       node.up = true;
-      node.acceptor.emplace(ids_[self], options_.servers, options_.rules, node.disk);
-      node.learner.emplace(options_.servers.size(), node.disk_learned);
+      const auto& learners = options_.learners ? *options_.learners : options_.servers;
+      node.acceptor.emplace(ids_[self], learners, options_.rules, node.disk);
+      if (std::find(learners.begin(), learners.end(), ids_[self]) != learners.end())
+        node.learner.emplace(options_.servers.size(), node.disk_learned);
     }
     if (self < options_.servers.size()) {
       const auto was = visible(nodes_[before]), now = visible(node);
@@ -204,7 +241,8 @@ class PaxosModel final : public Model {
         }
       }
     }
-    t.node = nodes_.id(normalized(std::move(node)));
+    normalize(node);
+    t.node = nodes_.id(std::move(node));
     return memo_.emplace(key, std::move(t)).first->second;
   }
 
@@ -236,9 +274,9 @@ class PaxosModel final : public Model {
   // Dead-state reduction (exact: docs/explore.md §4). A reply — Promise or
   // Accepted — is dead when delivering it to its receiver, as next_ has it,
   // changes nothing and sends nothing. Nothing can make it count later: a
-  // proposer starts no new round (timers do not fire), so a Promise or
-  // Accepted it ignores now it ignores for ever; a learner's counts only
-  // grow, and once it has learned they are forgotten (normalized()). Every
+  // proposer's new rounds have higher numbers, so a Promise or Accepted it
+  // ignores now it ignores for ever; a learner's counts only grow, and once
+  // it has learned they are forgotten (normalize()). Every
   // run that delivers, drops or copies a dead reply has a twin without it
   // that reaches the same node states with as much budget left.
   bool dead(Word m) {
@@ -253,16 +291,23 @@ class PaxosModel final : public Model {
 
   void deliver(Key state, Key history, Key flight, std::size_t i, Successors& out) {
     const Word m = flight[i];
-    const Word to = messages_[m].to;
-    const Transition& t = transition(to, state[1 + to], kDeliver, m);
+    step(state, history, flight, i, messages_[m].to, kDeliver, m, state[0], out);
+  }
+
+  // Node `self` takes a step (a message, flight[skip], or its timer): what
+  // it sends joins the messages in flight, what it accepts the history, and
+  // every invariant is checked.
+  void step(Key state, Key history, Key flight, std::size_t skip, Word self, Kind kind, Word m,
+            Word used, Successors& out) {
+    const Transition& t = transition(self, state[1 + self], kind, m);
     std::optional<Violation> violation;
-    std::vector<Word> updated = accept(history, to, t.accepted, violation);
+    std::vector<Word> updated = history_.accept(history, self, t.accepted, violation);
     std::vector<Word> kept(state.begin(), state.end());
-    kept[1 + to] = t.node;
-    build(kept, state[0], updated, flight, i, t.sent, to);
-    if (!violation) violation = check_learned(to, t.learned);
+    kept[1 + self] = t.node;
+    build(kept, used, updated, flight, skip, t.sent, self);
+    if (!violation) violation = history_.check_learned(updated, ids_[self], t.learned);
     if (!violation) violation = t.own;
-    out.add(action(kDeliver, m), next_, std::move(violation));
+    out.add(action(kind, kind == kDeliver ? m : self), next_, std::move(violation));
   }
 
   void fault(Key state, Word i, Kind kind, Word used, Successors& out) {
@@ -279,84 +324,15 @@ class PaxosModel final : public Model {
     out.add(action(kind, i), next_, t.own);
   }
 
-  // The history with acceptor `self`'s acceptances added, and the first
-  // check that breaks, in PaxosInvariants' order: a value chosen that no one
-  // proposed, a second value chosen, a second value under one number.
-  std::vector<Word> accept(Key history, Word self, const std::vector<Proposal>& accepted,
-                           std::optional<Violation>& violation) {
-    std::vector<Word> updated(history.begin(), history.end());
-    std::optional<Violation> unproposed, second_chosen, second_under_number;
-    auto chosen = [&](std::uint32_t bits) {
-      return static_cast<std::size_t>(std::popcount(bits)) >= needed_;
-    };
-    for (const Proposal& p : accepted) {
-      const auto same = std::find_if(updated.begin(), updated.end(),
-                                     [&](Word g) { return ghosts_[g].number == p.number; });
-      const std::uint32_t before = same == updated.end() ? 0 : ghosts_[*same].acceptors;
-      if (same != updated.end() && ghosts_[*same].value != p.value) {
-        // Counting goes on under the first value, as in PaxosCluster.
-        if (!second_under_number) {
-          second_under_number =
-              as_violation(cluster::kOneValuePerProposalNumber,
-                           cluster::second_value_under_one_number(p, ghosts_[*same].value));
-        }
-        continue;
-      }
-      const Word now = ghosts_.id({p.number, p.value, before | 1u << self});
-      if (same == updated.end()) {
-        updated.push_back(now);
-      } else {
-        *same = now;
-      }
-      if (chosen(before) || !chosen(before | 1u << self)) continue;
-      if (!unproposed) {
-        unproposed = as_violation(cluster::kOnlyAProposedValueIsChosen,
-                                  cluster::chosen_but_never_proposed(p, proposed_));
-      }
-      for (const Word g : history) {
-        const Accepted& other = ghosts_[g];
-        if (second_chosen || other.number == p.number || !chosen(other.acceptors)) continue;
-        second_chosen = as_violation(cluster::kAtMostOneValueChosen,
-                                     cluster::second_value_chosen({other.number, other.value}, p));
-      }
-    }
-    violation = unproposed ? unproposed : second_chosen ? second_chosen : second_under_number;
-    std::sort(updated.begin(), updated.end());
-    history_ = updated;
-    return updated;
-  }
-
-  std::optional<Violation> check_learned(Word self, const std::vector<Proposal>& learned) const {
-    std::vector<Proposal> chosen;
-    for (const Word g : history_) {
-      if (static_cast<std::size_t>(std::popcount(ghosts_[g].acceptors)) >= needed_)
-        chosen.push_back({ghosts_[g].number, ghosts_[g].value});
-    }
-    for (const Proposal& p : learned) {
-      if (auto v = as_violation(cluster::kLearnedValuesWereChosen,
-                                cluster::learned_but_not_chosen(ids_[self], p, chosen)))
-        return v;
-    }
-    return std::nullopt;
-  }
-
-  static std::optional<Violation> as_violation(const narration::Text& name,
-                                               std::optional<narration::Text> detail) {
-    if (!detail) return std::nullopt;
-    return Violation{name, std::move(*detail)};
-  }
-
   cluster::PaxosOptions options_;
   Budget budget_;
-  std::size_t needed_;
   std::vector<NodeId> ids_;  // servers, then proposers that are not servers
-  std::set<paxos::Value> proposed_;
   std::vector<Word> first_;
   Interner<Node> nodes_;
   Interner<Sent> messages_;
-  Interner<Accepted> ghosts_;
+  History history_;
   std::unordered_map<std::uint64_t, Transition> memo_;
-  std::vector<Word> next_, history_;
+  std::vector<Word> next_;
 };
 
 }  // namespace

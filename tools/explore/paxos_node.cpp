@@ -1,6 +1,7 @@
 #include "tools/explore/paxos_node.h"
 
 #include <algorithm>
+#include <cassert>
 #include <functional>
 #include <string>
 
@@ -106,6 +107,14 @@ void carry_out(Node& node, Word self, const std::vector<NodeId>& ids, Effects ef
 }
 
 }  // namespace
+
+void fire_timer(Node& node, Word self, const std::vector<NodeId>& ids, NodeStep& step) {
+  struct NoBackOff final : RandomSource {
+    std::uint64_t between(std::uint64_t low, std::uint64_t) override { return low; }
+  } random;
+  assert(node.proposer && node.proposer->deadline() && !node.proposer->config().backoff);
+  carry_out(node, self, ids, node.proposer->tick(*node.proposer->deadline(), random), step);
+}
 
 void deliver_to(Node& node, Word self, const std::vector<NodeId>& ids, const NodeId& from,
                 const Message& message, NodeStep& step) {

@@ -56,6 +56,11 @@ struct NodeStep {
   std::vector<paxos::Proposal> learned;               // what its learner learned
 };
 
+// Node `self`'s proposer's timer fires, as if its deadline had come
+// (PaxosCluster::fire_timer). The proposer must have one due, and no
+// back-off: the explorer cannot try every random pause.
+void fire_timer(Node& node, Word self, const std::vector<NodeId>& ids, NodeStep& step);
+
 // Node `self` (its position in `ids`) handles `message` from `from`.
 void deliver_to(Node& node, Word self, const std::vector<NodeId>& ids, const NodeId& from,
                 const paxos::Message& message, NodeStep& step);

@@ -151,27 +151,45 @@ class Search final : public Successors {
     std::vector<std::uint32_t> by_target(edges_.size());
     std::vector<std::uint32_t> filled(first.begin(), first.end() - 1);
     for (const Edge& edge : edges_) by_target[filled[edge.to]++] = edge.from;
-    std::vector<char> reaches(n, 0);
-    std::vector<std::uint32_t> queue;
-    for (std::uint32_t s = 0; s < n; ++s) {
-      if (model_.goal(states_.key(s))) {
-        reaches[s] = 1;
-        queue.push_back(s);
+    // Breadth first backwards from the states `joins` takes first, over the
+    // edges turned round: `joins(from)` says whether `from` joins them.
+    auto walk_back = [&](auto&& joins) {
+      std::vector<std::uint32_t> queue;
+      for (std::uint32_t s = 0; s < n; ++s) {
+        if (joins(s, true)) queue.push_back(s);
       }
-    }
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      const std::uint32_t s = queue[i];
-      for (std::uint32_t e = first[s]; e < first[s + 1]; ++e) {
-        const std::uint32_t from = by_target[e];
-        if (!reaches[from]) {
-          reaches[from] = 1;
-          queue.push_back(from);
+      for (std::size_t i = 0; i < queue.size(); ++i) {
+        for (std::uint32_t e = first[queue[i]]; e < first[queue[i] + 1]; ++e) {
+          if (joins(by_target[e], false)) queue.push_back(by_target[e]);
         }
       }
-    }
+    };
+    std::vector<char> reaches(n, 0);
+    walk_back([&](std::uint32_t s, bool start) {
+      if (reaches[s] || (start && !model_.goal(states_.key(s)))) return false;
+      reaches[s] = 1;
+      return true;
+    });
+    // An idle state short of the goal is stuck; so is every state from
+    // which all ways lead to one. Backwards from the idle ones, a state is
+    // doomed once every edge out of it leads to a doomed state.
+    std::vector<std::uint32_t> out_left(n, 0);
+    for (const Edge& edge : edges_) ++out_left[edge.from];
+    std::vector<char> doomed(n, 0);
+    walk_back([&](std::uint32_t s, bool start) {
+      if (reaches[s] || doomed[s]) return false;
+      const bool every_way_doomed =
+          start ? out_left[s] == 0 && model_.idle(states_.key(s)) : --out_left[s] == 0;
+      if (every_way_doomed) doomed[s] = 1;
+      return every_way_doomed;
+    });
     for (std::uint32_t s = 0; s < n; ++s) {
       if (reaches[s]) continue;
-      if (outcome_.stuck++ == 0) outcome_.stuck_path = path_to(s);  // numbered breadth first
+      if (!doomed[s]) {
+        ++outcome_.undecided;
+      } else if (outcome_.stuck++ == 0) {
+        outcome_.stuck_path = path_to(s);  // numbered breadth first: a shallowest one
+      }
     }
   }
 

@@ -74,6 +74,9 @@ class Model {
   virtual void expand(Key state, Successors& out) = 0;
   // A fault (drop, duplicate, crash): the liveness question leaves them out.
   virtual bool fault(Word action) const = 0;
+  // Nothing can happen in `state` any more without a fault, whatever the
+  // bounds: nothing in flight, no timer due, nobody down to restart.
+  virtual bool idle(Key state) const = 0;
   // The goal of the liveness question holds in `state`.
   virtual bool goal(Key state) const = 0;
   // The expectation that holds in a state where the goal does not (paxos:
@@ -89,7 +92,7 @@ class Model {
 
 // Faults the search may add, each at most this many times in one run.
 struct Budget {
-  std::uint32_t drops = 0, duplicates = 0, crashes = 0;
+  std::uint32_t drops = 0, duplicates = 0, crashes = 0, timers = 0;
 };
 
 struct Limits {
@@ -113,9 +116,11 @@ struct Outcome {
   std::optional<Violation> violation;
   std::vector<Word> path;
   // Liveness (after an exhaustive search without a violation): the states
-  // from which no goal state can be reached with faults stopped, and the
-  // actions to the first of them found (a shallowest one).
-  std::size_t stuck = 0;
+  // from which no goal state can be reached with faults stopped. Stuck:
+  // from there every way leads to an idle state short of the goal — the
+  // actions to the first found (a shallowest one). Undecided: the bounds
+  // (on timer firings) cut every way off before the goal.
+  std::size_t stuck = 0, undecided = 0;
   std::vector<Word> stuck_path;
 };
 

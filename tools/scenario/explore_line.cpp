@@ -4,8 +4,8 @@ namespace consensus_lab::scenario {
 
 ExploreBounds parse_explore(const Line& line) {
   ExploreBounds bounds;
-  const Text usage{"usage: explore [depth N] [drops N] [duplicates N] [crashes N]",
-                   "用法：explore [depth N] [drops N] [duplicates N] [crashes N]"};
+  const Text usage{"usage: explore [depth N] [drops N] [duplicates N] [crashes N] [timers N]",
+                   "用法：explore [depth N] [drops N] [duplicates N] [crashes N] [timers N]"};
   if (line.size() % 2 == 0) fail(usage);
   for (std::size_t i = 1; i + 1 < line.size(); i += 2) {
     const std::string& name = line[i];
@@ -13,10 +13,12 @@ ExploreBounds parse_explore(const Line& line) {
                                           : name == "drops"      ? &bounds.drops
                                           : name == "duplicates" ? &bounds.duplicates
                                           : name == "crashes"    ? &bounds.crashes
+                                          : name == "timers"     ? &bounds.timers
                                                                  : nullptr;
     if (!bound) {
-      fail({"'" + name + "' is not a bound of explore (depth, drops, duplicates, crashes)",
-            "'" + name + "' 不是 `explore` 的上限（`depth`、`drops`、`duplicates`、`crashes`）"});
+      fail({"'" + name + "' is not a bound of explore (depth, drops, duplicates, crashes, timers)",
+            "'" + name +
+                "' 不是 `explore` 的上限（`depth`、`drops`、`duplicates`、`crashes`、`timers`）"});
     }
     if (*bound) fail({name + " is given twice", "`" + name + "` 写了两次"});
     *bound = parse_number(line[i + 1], {"the bound " + name, "上限 " + name});

@@ -6,6 +6,7 @@
 //   drops N       lose at most N messages in one run
 //   duplicates N  copy at most N messages in one run
 //   crashes N     crash servers at most N times in one run
+//   timers N      fire proposers' timers at most N times in one run
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 namespace consensus_lab::scenario {
 
 struct ExploreBounds {
-  std::optional<std::uint64_t> depth, drops, duplicates, crashes;
+  std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
 };
 
 // The bounds an `explore` line gives; fails (ScenarioError) on a bad one.

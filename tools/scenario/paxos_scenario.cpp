@@ -31,6 +31,7 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
   PaxosScenario() : ClusterScenario("paxos", paxos::kRuleNames) {}
 
   bool header(const Line& line) override {
+    if (line.command() == "learners") return learners(line);
     if (line.command() != "proposers") return false;
     if (!proposers_.empty()) fail({"proposers are given twice", "`proposers` 写了两次"});
     if (line.size() < 2) fail_usage("proposers ID…");
@@ -47,8 +48,17 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
 
   void start(const std::vector<NodeId>& nodes, std::uint64_t seed,
              const Narration& narration) override {
-    cluster_ = std::make_unique<PaxosCluster>(cluster::PaxosOptions{
-        .servers = nodes, .proposers = proposers_, .seed = seed, .round_timeout = 100});
+    for (const NodeId& id : learners_.value_or(std::vector<NodeId>{})) {
+      if (std::find(nodes.begin(), nodes.end(), id) == nodes.end()) {
+        fail({"learner " + id + " is not one of the `nodes`",
+              "学习者 " + id + " 不在 `nodes` 一行中"});
+      }
+    }
+    cluster_ = std::make_unique<PaxosCluster>(cluster::PaxosOptions{.servers = nodes,
+                                                                    .proposers = proposers_,
+                                                                    .learners = learners_,
+                                                                    .seed = seed,
+                                                                    .round_timeout = 100});
     attach_narration(narration);
     if (narration.page) viewer::record(*cluster_, *narration.page);
   }
@@ -104,7 +114,18 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
       guarded([&] { cluster_->propose(proposer, ProposalNumber{number}, line[3]); });
       return true;
     }
-    if (command == "put" || command == "timeout" || command == "set-log" || command == "set-term") {
+    if (command == "timeout") {  // an extension: proposer P's timer fires now
+      require_words(line, 2, 2, "timeout P");
+      const NodeId& proposer = node(line[1]);
+      if (std::find(proposers_.begin(), proposers_.end(), proposer) == proposers_.end()) {
+        fail({proposer + " is not a proposer (add it to the `proposers` line)",
+              proposer + " 不是提议者（把它加到 `proposers` 一行中）"});
+      }
+      require_up(proposer);
+      guarded([&] { cluster_->fire_timer(proposer); });
+      return true;
+    }
+    if (command == "put" || command == "set-log" || command == "set-term") {
       const bool raft_only = command == "set-log" || command == "set-term";
       fail({command + " is not a paxos command (it is for " +
                 (raft_only ? "raft" : "multipaxos and raft") + ")",
@@ -132,6 +153,10 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     if (what == "learned") {
       require_words(line, 4, 4, "expect learned ID V | expect learned ID none");
       const NodeId& id = server(line[2], {"a learner", "学习者"});
+      const auto& learners = cluster_->learners();
+      if (std::find(learners.begin(), learners.end(), id) == learners.end()) {
+        fail({id + " hosts no learner (see `learners`)", id + " 上没有学习者（见 `learners`）"});
+      }
       const auto learned = cluster_->learned(id);
       const std::string actual = learned ? learned->value : "none";
       if (actual != line[3]) expect_failed(expected, "learned " + id + " " + actual);
@@ -197,7 +222,7 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     const auto values = cluster_->chosen_values();
     if (values.empty()) return {"expect chosen any"};
     std::vector<std::string> lines{"expect chosen " + *values.begin()};
-    for (const NodeId& id : servers())
+    for (const NodeId& id : cluster_->learners())
       lines.push_back("expect learned " + id + " " + *values.begin());
     return lines;
   }
@@ -221,7 +246,25 @@ class PaxosScenario final : public ClusterScenario<paxos::Message, paxos::Event,
     return id;
   }
 
+  // `learners ID…` (an extension, docs/scenarios.md): the servers that host
+  // a learner; `learners none`: no server does.
+  bool learners(const Line& line) {
+    if (learners_) fail({"learners are given twice", "`learners` 写了两次"});
+    if (line.size() < 2) fail_usage("learners ID… | learners none");
+    learners_.emplace();
+    if (line.size() == 2 && line[1] == "none") return true;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (!is_node_id(line[i]))
+        fail({"'" + line[i] + "' is not a node id", "'" + line[i] + "' 不是节点名"});
+      if (std::find(learners_->begin(), learners_->end(), line[i]) != learners_->end())
+        fail({"learner " + line[i] + " is named twice", "学习者 " + line[i] + " 写了两次"});
+      learners_->push_back(line[i]);
+    }
+    return true;
+  }
+
   std::vector<NodeId> proposers_;
+  std::optional<std::vector<NodeId>> learners_;
 };
 
 }  // namespace

@@ -37,7 +37,8 @@ class Session::Impl {
       if (command == "protocol") fail({"the protocol is given twice", "`protocol` 写了两次"});
       if (protocol_->header(line)) return;
       start();
-    } else if (is_shared_header(command) || command == "proposers" || command == "members") {
+    } else if (is_shared_header(command) || command == "proposers" || command == "members" ||
+               command == "learners") {
       fail({"'" + command + "' belongs in the header, before the first other command",
             "'" + command + "' 属于文件头，应写在第一条别的命令之前"});
     }
