@@ -95,6 +95,8 @@ class PaxosCluster {
   const std::vector<paxos::Proposal>& chosen() const { return chosen_; }
   // The distinct values among chosen().
   std::set<paxos::Value> chosen_values() const;
+  // Every value a proposer started a round for, so far.
+  const std::set<paxos::Value>& proposed_values() const { return invariants_->proposed(); }
   // The highest proposal number any round has used so far (0: none yet).
   std::uint64_t highest_number_used() const {
     return numbers_used_.empty() ? 0 : numbers_used_.rbegin()->first.value;

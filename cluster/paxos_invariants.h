@@ -93,6 +93,8 @@ class PaxosInvariants {
   // ---- what the driver reports ----
   // A proposer started a round for its own value.
   void proposed(const paxos::Value& value) { proposed_.insert(value); }
+  // Every value a proposer started a round for, so far.
+  const std::set<paxos::Value>& proposed() const { return proposed_; }
   // An acceptor accepted `proposal`.
   void accepted(const paxos::Proposal& proposal) { new_acceptances_.push_back(proposal); }
   // Learner `learner` learned `proposal`.

@@ -209,6 +209,24 @@ int explore_command(int argc, char** argv) {
   const explore::Limits limits{
       .depth = bound(depth, setup.bounds.depth, 64),
       .states = static_cast<std::size_t>(std::max<std::uint64_t>(max_states, 1))};
+  const auto& start = paxos->cluster();
+  const auto ids = start.world().node_ids();
+  for (std::size_t a = 0; a < ids.size(); ++a) {
+    for (std::size_t b = 0; b < ids.size(); ++b) {
+      if (!start.world().can_talk(a, b)) {
+        return line.error(
+            Text{"the explorer starts from a whole network: end the set-up's "
+                 "partition with `heal`",
+                 "探索器从完整的网络出发：请在初始设置中用 `heal` 结束分区"});
+      }
+    }
+  }
+  for (const NodeId& id : start.options().proposers) {
+    if (!start.world().is_up(id)) {
+      return line.error(Text{"the explorer starts with every proposer up: " + id + " is down",
+                             "探索器要求开始时每个提议者都在运行：" + id + " 已崩溃"});
+    }
+  }
   if (paxos->cluster().options().backoff) {
     return line.error(Text{"the explorer cannot try every random back-off: leave out `set backoff`",
                            "探索器无法尝试每一种随机退避：请去掉 `set backoff`"});

@@ -164,6 +164,19 @@ TEST_CASE("explorer: persist off needs a crash and a restart") {
   CHECK(std::find(e.steps.begin(), e.steps.end(), "crash A") != e.steps.end());
 }
 
+// Two crashed servers with equal disks are one node state; a restart still
+// brings back each one's own roles (here: a learner on B and C, none on A).
+// The count guards it: when restarts were remembered per node state alone,
+// whichever server restarted first decided whether the others got a learner.
+TEST_CASE("explorer: a restart brings back the server's own roles") {
+  const Explored e = explore_from(
+      "protocol paxos\nnodes A B C\nproposers client1\nlearners B C\npropose client1 1 3\n",
+      {.drops = 1, .crashes = 1});
+  CHECK(e.outcome.states == 27860);
+  CHECK_FALSE(e.outcome.violation);
+  CHECK(e.outcome.stuck == 0);
+}
+
 // What the explorer writes, `conlab run` replays to the same invariant.
 TEST_CASE("explorer: the counterexample it writes replays to the same invariant") {
   std::ostringstream quiet;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <functional>
 #include <unordered_map>
 #include <utility>
@@ -50,7 +51,6 @@ class PaxosModel final : public Model {
  public:
   PaxosModel(const cluster::PaxosCluster& start, const Budget& budget)
       : options_(start.options()), budget_(budget), history_(majority(options_.servers.size())) {
-    std::set<paxos::Value> proposed;
     ids_ = options_.servers;
     for (const NodeId& id : options_.proposers) {
       if (std::find(ids_.begin(), ids_.end(), id) == ids_.end()) ids_.push_back(id);
@@ -61,10 +61,7 @@ class PaxosModel final : public Model {
       Node node{.up = roles.up, .disk = roles.disk, .disk_learned = roles.disk_learned};
       if (roles.acceptor) node.acceptor = *roles.acceptor;
       if (roles.learner) node.learner = *roles.learner;
-      if (roles.proposer) {
-        node.proposer = *roles.proposer;
-        if (roles.proposer->rounds() > 0) proposed.insert(roles.proposer->own_value());
-      }
+      if (roles.proposer) node.proposer = *roles.proposer;
       normalize(node);
       first_.push_back(nodes_.id(std::move(node)));
     }
@@ -73,7 +70,6 @@ class PaxosModel final : public Model {
       std::uint32_t bits = 0;
       for (const NodeId& acceptor : accepted.second) bits |= 1u << server_index(acceptor);
       history.push_back(history_.entry({number, accepted.first, bits}));
-      proposed.insert(accepted.first);  // a set-up accepted it: it was proposed
     }
     std::sort(history.begin(), history.end());
     first_.push_back(static_cast<Word>(history.size()));
@@ -84,7 +80,9 @@ class PaxosModel final : public Model {
     });
     std::sort(flight.begin(), flight.end());
     first_.insert(first_.end(), flight.begin(), flight.end());
-    history_.set_proposed(std::move(proposed));
+    // Every round the set-up started; a round started later by a timer is
+    // for the proposer's own value again, so this set is complete.
+    history_.set_proposed(start.proposed_values());
   }
 
   std::vector<Word> initial() override { return first_; }
@@ -202,10 +200,13 @@ class PaxosModel final : public Model {
   }
 
   // What node `self`, in state `before`, does with message `m` (or with a
-  // crash or a restart, when `m` is none): worked out once, then remembered.
+  // crash, a restart or its timer): worked out once, then remembered. A
+  // message names its receiver; the other steps are remembered per node too,
+  // since two crashed servers with equal disks share one node state.
   const Transition& transition(Word self, Word before, Kind kind, Word m) {
+    assert(m < 0x10000000 && self < 0x01000000);
     const std::uint64_t key =
-        std::uint64_t{before} << 32 | (kind == kDeliver ? m : 0xFFFFFFF0 | kind);
+        std::uint64_t{before} << 32 | (kind == kDeliver ? m : 0xF0000000 | kind << 24 | self);
     if (const auto found = memo_.find(key); found != memo_.end()) return found->second;
     Node node = nodes_[before];
     Transition t;

@@ -8,12 +8,13 @@
 // number; what a node does with a message is worked out once per (node state,
 // message) and remembered, so that the search mostly compares numbers.
 //
-// Actions: deliver one message in flight; within the budget, drop one,
-// duplicate one, crash a server (its volatile state and the messages to and
-// from it are lost) or restart a crashed one (free: recovering is no fault).
-// Proposers' timers do not fire: the model is asynchronous, and a proposer
-// that hears no majority waits. Crashes are for servers that are not
-// proposers.
+// Actions: deliver one message in flight; within the budgets, drop one,
+// duplicate one, fire a waiting proposer's timer (as if its deadline had
+// come: the model is asynchronous), crash a server (its volatile state and
+// the messages to and from it are lost) or restart a crashed one (free:
+// recovering is no fault). Crashes are for servers that are not proposers.
+// The start must have no partition and every proposer up (the command says
+// so otherwise), and no back-off (a random pause cannot be enumerated).
 #pragma once
 
 #include <cstdint>
