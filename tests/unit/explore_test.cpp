@@ -101,8 +101,7 @@ TEST_CASE("explorer: a set-up that proposes nothing is stuck at once") {
 // a value is chosen on every way — and no two values ever are.
 TEST_CASE("explorer: duelling proposers with two timer firings always end with a value") {
   const Explored e = explore_from(
-      "protocol paxos\nnodes A\nproposers p1 p2\npropose p1 1 x\npropose p2 2 y\n",
-      {.timers = 2});
+      "protocol paxos\nnodes A\nproposers p1 p2\npropose p1 1 x\npropose p2 2 y\n", {.timers = 2});
   CHECK(e.outcome.states == 1997);
   CHECK_FALSE(e.outcome.violation);
   CHECK_FALSE(e.outcome.bound_reached);
