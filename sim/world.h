@@ -123,21 +123,17 @@ class World {
   // Events so far: deliveries, losses, timers, faults, actions.
   std::uint64_t events() const { return events_; }
 
-  // ---- manual driving ------------------------------------------------------
-  // Each takes the oldest message queued on from → to (of `type`, if given;
-  // for which `fits` holds, if given), and returns false when there is no
-  // such message (or the world stopped).
+  // ---- manual driving: the oldest message queued on from → to (of `type`, and
+  // for which `fits` holds, if given); false if none (or the world stopped) ----
+  using Type = std::optional<std::string_view>;
   using Fits = std::function<bool(const M&)>;
-
-  bool deliver(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {},
-               const Fits& fits = {}) {
+  bool deliver(const NodeId& from, const NodeId& to, Type type = {}, const Fits& fits = {}) {
     const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     deliver_now(*order);
     return true;
   }
-  bool drop(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {},
-            const Fits& fits = {}) {
+  bool drop(const NodeId& from, const NodeId& to, Type type = {}, const Fits& fits = {}) {
     const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     lose(*order, DropReason::by_hand);
@@ -145,8 +141,7 @@ class World {
     return true;
   }
   // Queue a copy of the message right behind the original on its link.
-  bool duplicate(const NodeId& from, const NodeId& to, std::optional<std::string_view> type = {},
-                 const Fits& fits = {}) {
+  bool duplicate(const NodeId& from, const NodeId& to, Type type = {}, const Fits& fits = {}) {
     const auto order = find_queued(from, to, type, fits);
     if (!order || stopped()) return false;
     const MessageId original = network_.in_flight().at(*order).id;
@@ -161,8 +156,8 @@ class World {
   // Hold the message back: in timed mode it arrives `duration` ms from now,
   // not when its latency says (manual `deliver` can still take it at once).
   bool delay(const NodeId& from, const NodeId& to, std::optional<std::string_view> type,
-             Millis duration, const Fits& fits = {}) {
-    const auto order = find_queued(from, to, type, fits);
+             Millis duration) {
+    const auto order = find_queued(from, to, type, {});
     if (!order || stopped()) return false;
     if (duration < 0) throw UsageError("cannot hold a message for a negative time");
     const auto& flight = network_.hold(*order, now_ + duration);
