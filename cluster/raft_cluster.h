@@ -101,6 +101,7 @@ class RaftCluster {
   const raft::RaftHardState& state_at(std::size_t i) const;
   // Every entry committed so far, by index (from any server's commit).
   const std::map<raft::LogIndex, raft::LogEntry>& committed() const { return committed_; }
+  const RaftInvariants& invariants() const { return *invariants_; }
 
   void set_rules(const raft::Rules& rules);
   void set_features(const raft::Features& features);

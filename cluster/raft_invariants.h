@@ -68,6 +68,47 @@ std::optional<narration::Text> leader_stays_leader(const NodeId& server,
                                                    const RaftServerSnapshot& now,
                                                    const raft::Rules& rules);
 
+// ---- The cluster's rules as pure functions: RaftInvariants keeps the history
+// they are judged from in the simulator, the explorer in each state ----------
+
+inline const narration::Text kElectionSafety{"election safety", "选举安全"};
+inline const narration::Text kLeaderAppendOnly{"leader append-only", "领导者只追加"};
+inline const narration::Text kLogMatching{"log matching", "日志匹配"};
+inline const narration::Text kLeaderCompleteness{"leader completeness", "领导者完整性"};
+inline const narration::Text kStateMachineSafety{"state machine safety", "状态机安全"};
+inline const narration::Text kOnlyPossibleMessages{"servers send only possible messages",
+                                                   "服务器只发送可能的消息"};
+
+// `second` was elected in `term`, where `first` was elected first.
+std::optional<narration::Text> two_leaders(raft::Term term, const NodeId& first,
+                                           const NodeId& second);
+// Leader `leader`, in its term `term`, had `had` from some index on and
+// wrote `wrote` there.
+std::optional<narration::Text> leader_overwrote(const NodeId& leader, raft::Term term,
+                                                const std::vector<raft::LogEntry>& had,
+                                                const std::vector<raft::LogEntry>& wrote);
+// The logs of `a` and `b`, of which the first `same` entries are known to be
+// identical (raised to all they share).
+std::optional<narration::Text> logs_disagree(const NodeId& a, const raft::Log& la, const NodeId& b,
+                                             const raft::Log& lb, std::uint64_t& same);
+// Leader `leader` of term `term` with `log`, and the entry committed at
+// `index`, first in term `committed_in`.
+std::optional<narration::Text> leader_lacks(const NodeId& leader, raft::Term term,
+                                            const raft::Log& log, raft::LogIndex index,
+                                            const raft::LogEntry& entry, raft::Term committed_in);
+// `index` committed as `first`, and now as `other`.
+std::optional<narration::Text> committed_twice(raft::LogIndex index, const raft::LogEntry& first,
+                                               const raft::LogEntry& other);
+// `server` refused `message` from `from` as impossible, for `reason`.
+narration::Text refused_impossible(const NodeId& server, const NodeId& from,
+                                   const raft::Message& message, const narration::Text& reason);
+
+// The checks of a server against itself, in the order they run.
+const std::vector<ServerCheck<RaftServerSnapshot, raft::Rules>>& raft_server_checks();
+// What those checks see of a live server (its disk is `state` while it is down).
+RaftServerSnapshot snapshot_of(const raft::Server& server);
+RaftServerSnapshot snapshot_of(const raft::RaftHardState& disk);
+
 class RaftInvariants {
  public:
   // Reads `cluster` (which must outlive it) and its clients' history; takes
@@ -107,6 +148,12 @@ class RaftInvariants {
   std::optional<narration::Text> leader_completeness();
   std::optional<narration::Text> state_machine_safety();
   std::optional<narration::Text> only_possible_messages() const;
+
+  // The history the rules are judged from: the first leader elected in each
+  // term, and the earliest term each committed index was committed in (the
+  // entries: RaftCluster::committed()). The explorer starts from these.
+  const std::map<raft::Term, NodeId>& leaders() const { return leader_of_term_; }
+  const std::map<raft::LogIndex, raft::Term>& committed_in() const { return committed_in_; }
 
  private:
   struct Election {

@@ -6,8 +6,9 @@
 #         -P CheckExplored.cmake
 #
 # The first line reads "# conlab explore ARGUMENTS". The script runs
-# `conlab explore ARGUMENTS --out OUT` in the kept file's folder (the file
-# names itself without a path) and compares both files.
+# `conlab explore ARGUMENTS --out OUT_FOLDER/NAME` in the kept file's folder
+# (a FILE argument is named from there; the written file names itself
+# without a path) and compares both files.
 file(STRINGS ${KEPT} first_line LIMIT_COUNT 1)
 if(NOT first_line MATCHES "^# conlab (explore .*)$")
   message(FATAL_ERROR "${KEPT}: the first line does not name the command that wrote it "
@@ -21,8 +22,8 @@ get_filename_component(out_folder ${OUT} DIRECTORY)
 file(MAKE_DIRECTORY ${out_folder})
 file(REMOVE ${out_folder}/${name})
 # Written under the kept file's own name, in a folder of its own.
-execute_process(COMMAND ${CONLAB} ${arguments} --out ${name}
-                WORKING_DIRECTORY ${out_folder}
+execute_process(COMMAND ${CONLAB} ${arguments} --out ${out_folder}/${name}
+                WORKING_DIRECTORY ${folder}
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE status)
 if(NOT EXISTS ${out_folder}/${name})
   message(FATAL_ERROR "conlab ${command_line} wrote nothing (exit ${status}):\n${out}${err}")

@@ -46,6 +46,7 @@ struct LogConfiguration {
   // leader keeps sending them AppendEntries until they hold the entry that
   // removed them, so that they know it and never start an election.
   std::vector<NodeId> removed;
+  friend bool operator==(const LogConfiguration&, const LogConfiguration&) = default;
 };
 // `log_configuration` after the configuration entry `change` at `index`.
 LogConfiguration with_change(LogConfiguration log_configuration, LogIndex index,

@@ -30,6 +30,84 @@ std::string_view message_type(const Message& message) {
   return names[message.index()];
 }
 
+std::vector<std::string> message_words(const Message& message) {
+  using Words = std::vector<std::string>;
+  const auto number = [](std::uint64_t n) { return std::to_string(n); };
+  Words words = std::visit(
+      Overloaded{
+          [&](const RequestVote& m) {
+            Words w{"term", to_string(m.term), "last", to_string(m.last_log_index),
+                    to_string(m.last_log_term)};
+            if (m.transfer) w.push_back("transfer");
+            return w;
+          },
+          [&](const PreVote& m) {
+            return Words{"term", to_string(m.term), "last", to_string(m.last_log_index),
+                         to_string(m.last_log_term)};
+          },
+          [&](const PreVoteReply& m) {
+            return Words{"term", to_string(m.term), m.granted ? "granted" : "refused"};
+          },
+          [&](const TimeoutNow& m) {
+            return Words{"term", to_string(m.term)};
+          },
+          [&](const Vote& m) {
+            return Words{"term", to_string(m.term), m.vote_granted ? "granted" : "refused"};
+          },
+          [&](const AppendEntries& m) {
+            Words w{"term",
+                    to_string(m.term),
+                    "prev",
+                    to_string(m.prev_log_index),
+                    to_string(m.prev_log_term),
+                    "entries",
+                    number(m.entries.size()),
+                    "commit",
+                    to_string(m.leader_commit)};
+            if (m.round) w.insert(w.end(), {"round", number(m.round)});
+            return w;
+          },
+          [&](const AppendReply& m) {
+            Words w{"term", to_string(m.term)};
+            if (m.success) {
+              w.insert(w.end(), {"ok", to_string(m.match_index)});
+            } else if (m.refused_prev_index) {
+              w.insert(w.end(), {"refused", to_string(*m.refused_prev_index)});
+            } else {
+              w.push_back("stale");
+            }
+            w.insert(w.end(), {"last", to_string(m.last_log_index)});
+            if (m.round) w.insert(w.end(), {"round", number(m.round)});
+            return w;
+          },
+          [&](const InstallSnapshot& m) {
+            return Words{"term",
+                         to_string(m.term),
+                         "last",
+                         to_string(m.last_included_index),
+                         to_string(m.last_included_term),
+                         "offset",
+                         number(m.offset),
+                         m.done ? "done" : "more"};
+          },
+          [&](const Removed& m) {
+            return Words{"term", to_string(m.term), "configuration",
+                         to_string(m.configuration_index)};
+          },
+          [&](const SnapshotReply& m) {
+            return Words{"term",
+                         to_string(m.term),
+                         "last",
+                         to_string(m.last_included_index),
+                         "offset",
+                         number(m.offset),
+                         m.done ? "done" : "more"};
+          },
+      },
+      message);
+  return words;
+}
+
 namespace {
 
 // " last (7, 4)": a word, then a log position.

@@ -60,10 +60,12 @@ struct RequestVote {
   // Thesis §3.10: the election was asked for by the leader (TimeoutNow), so
   // voters grant it even while they hear from that leader (check-quorum).
   bool transfer = false;
+  friend bool operator==(const RequestVote&, const RequestVote&) = default;
 };
 struct Vote {
   Term term;
   bool vote_granted = false;
+  friend bool operator==(const Vote&, const Vote&) = default;
 };
 struct AppendEntries {
   Term term;
@@ -76,6 +78,7 @@ struct AppendEntries {
   // (0: none). The reply echoes it; a majority acknowledging a round ≥ a
   // read's confirms the leader still led after the read arrived (raft/reads.cpp).
   std::uint64_t round = 0;
+  friend bool operator==(const AppendEntries&, const AppendEntries&) = default;
 };
 // Figure 2's "index of last new entry": where the entries of `m` end (its
 // prev index when it carries none).
@@ -98,6 +101,7 @@ struct AppendReply {
   // The round of the AppendEntries this answers (0: none, or a refusal for
   // the sender's old term) — thesis §6.4, raft/reads.cpp.
   std::uint64_t round = 0;
+  friend bool operator==(const AppendReply&, const AppendReply&) = default;
 };
 // The one index a reply names: match_index after a success, the refused prev
 // index after a refusal (0: none). The wire carries it as its `match` number.
@@ -111,16 +115,19 @@ struct PreVote {
   NodeId candidate_id;
   LogIndex last_log_index;
   Term last_log_term;
+  friend bool operator==(const PreVote&, const PreVote&) = default;
 };
 // Granted: the request's term. Refused: the voter's own term.
 struct PreVoteReply {
   Term term;
   bool granted = false;
+  friend bool operator==(const PreVoteReply&, const PreVoteReply&) = default;
 };
 // 领导权转移 (thesis §3.10): the leader tells a follower whose log is up to
 // date to start an election at once.
 struct TimeoutNow {
   Term term;
+  friend bool operator==(const TimeoutNow&, const TimeoutNow&) = default;
 };
 // 移除通知 (etcd tells a removed member it was removed; thesis §4.2.3's
 // problem): a leader tells a server that stands for election that its
@@ -130,6 +137,7 @@ struct TimeoutNow {
 struct Removed {
   Term term;                     // the leader's term; nobody takes it from this message
   LogIndex configuration_index;  // the entry of the configuration without the server
+  friend bool operator==(const Removed&, const Removed&) = default;
 };
 
 // Figure 13, InstallSnapshot RPC: "Invoked by leader to send chunks of a
@@ -143,6 +151,7 @@ struct InstallSnapshot {
   std::uint64_t offset = 0;      // "byte offset where chunk is positioned in the snapshot file"
   std::string data;              // "raw bytes of the snapshot chunk, starting at offset"
   bool done = false;             // "true if this is the last chunk"
+  friend bool operator==(const InstallSnapshot&, const InstallSnapshot&) = default;
 };
 // Figure 13 replies with the term alone; this one also says where the
 // follower is, so that the leader sends the right chunk next, or goes on
@@ -152,6 +161,7 @@ struct SnapshotReply {
   LogIndex last_included_index;  // the snapshot answered
   std::uint64_t offset = 0;      // not done: the offset of the chunk expected next
   bool done = false;  // installed (or not needed): the log matches up to last_included_index
+  friend bool operator==(const SnapshotReply&, const SnapshotReply&) = default;
 };
 
 using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply, PreVote, PreVoteReply,
@@ -161,6 +171,12 @@ using Message = std::variant<RequestVote, Vote, AppendEntries, AppendReply, PreV
 // "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply",
 // "removed".
 std::string_view message_type(const Message& message);
+// What tells a message from another of its type on one link, as the words
+// after TYPE in `deliver FROM TO TYPE WORDS…` (docs/scenarios.md): "term 4
+// prev 2 2 entries 1 commit 1" for an AppendEntries, "term 4 ok 2 last 2" for
+// its answer. Every field that can differ between two messages on a link is
+// there (a leader's entries after prev are its log's: append-only).
+std::vector<std::string> message_words(const Message& message);
 // "AppendEntries term 4 prev (6, 3) [(7, 4, x←3)] commit 6", "heartbeat term 4 …".
 std::string to_string(const Message& message);
 

@@ -43,6 +43,7 @@ struct Rules {
   //     only once an entry of its own term is committed (Ongaro, raft-dev,
   //     2015, the fix published after the thesis).
   bool one_change_at_a_time = true, config_after_own_term_commit = true;
+  friend bool operator==(const Rules&, const Rules&) = default;
 };
 
 // Every rule by name (`set rule vote-restriction off`, `--rule vote-restriction=off`).
@@ -106,12 +107,14 @@ struct Features {
   // (0: never), and the size of one InstallSnapshot chunk.
   std::size_t snapshot_every = 0;
   std::size_t snapshot_chunk_bytes = 256;
+  friend bool operator==(const Features&, const Features&) = default;
 };
 
 struct Timing {
   Millis election_timeout_min = 150;  // a fresh random timeout from this range…
   Millis election_timeout_max = 300;  // …at every reset
   Millis heartbeat = 50;              // the leader's heartbeat interval
+  friend bool operator==(const Timing&, const Timing&) = default;
 };
 
 }  // namespace consensus_lab::raft

@@ -67,6 +67,7 @@ class Server {
     // sets one so that a follower far behind is caught up in messages of
     // bounded size; the next batch follows each successful reply.
     std::size_t max_entries_per_append = 0;
+    friend bool operator==(const Config&, const Config&) = default;
   };
 
   Server(Config config, RaftHardState restored);
@@ -96,6 +97,7 @@ class Server {
   struct ReadRequest {
     std::uint64_t id = 0;
     std::string key;
+    friend bool operator==(const ReadRequest&, const ReadRequest&) = default;
   };
   Effects read(Millis now, const ReadRequest& request);
 
@@ -245,6 +247,7 @@ class Server {
     ReadRequest request;
     std::optional<LogIndex> read_index;  // none: until an entry of this term commits
     std::uint64_t round = 0;  // confirmed once a majority acknowledged it (0: the next round)
+    friend bool operator==(const PendingRead&, const PendingRead&) = default;
   };
   void start_round(Millis now);
   // ReadIndex batching (raft/read_batching.cpp).
@@ -292,6 +295,7 @@ class Server {
     LogIndex index;
     Term term;
     std::string data;
+    friend bool operator==(const Receiving&, const Receiving&) = default;
   };
   Receiving receiving_;
   // A leader's, per follower: how far it has got with the snapshot it is
@@ -311,6 +315,7 @@ class Server {
     void log_changed_at(LogIndex index) {
       if (!log_from || index < *log_from) log_from = index;
     }
+    friend bool operator==(const Unpersisted&, const Unpersisted&) = default;
   };
   Unpersisted unpersisted_;
   // Volatile state on all servers.
@@ -344,6 +349,7 @@ class Server {
     NodeId target;
     Millis deadline;  // aborted if not done by then (thesis §3.10)
     bool sent_timeout_now = false;
+    friend bool operator==(const Transfer&, const Transfer&) = default;
   };
   std::optional<Transfer> transfer_;
   // A leader told this server that the configuration at this index removed
@@ -367,6 +373,10 @@ class Server {
   LogIndex base_index_;
   LogConfiguration configuration_;
   LogConfiguration told_configuration_;
+
+ public:
+  // Every member alike (the explorer keeps each distinct server state once).
+  friend bool operator==(const Server&, const Server&) = default;
 };
 
 }  // namespace consensus_lab::raft

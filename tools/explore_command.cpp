@@ -2,17 +2,20 @@
 // breadth first (docs/explore.md).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "narration/describers.h"
 #include "tools/commands.h"
 #include "tools/explore/paxos_model.h"
+#include "tools/explore/raft_model.h"
 #include "tools/explore/report.h"
 #include "tools/options.h"
 #include "tools/scenario/runner.h"
@@ -25,40 +28,46 @@ namespace {
 const Help kHelp{
     {"Usage: conlab explore PROTOCOL [FILE] [options]\n\n"
      "Explores every state a small case can reach, breadth first: each step delivers,\n"
-     "drops or duplicates one message in flight, fires a proposer's timer, or crashes or\n"
-     "restarts a server, and every invariant is checked after every step. FILE is a scenario whose "
-     "set-up (the\n"
-     "lines before its `explore` line) is the start; without FILE, the notes' example:\n"
+     "drops or duplicates one message in flight, fires a timer (a paxos proposer's, a raft\n"
+     "server's election timer), or crashes or restarts a server, and every invariant is\n"
+     "checked after every step. FILE is a scenario whose set-up (the lines before its\n"
+     "`explore` line) is the start; without FILE, paxos explores the notes' example:\n"
      "acceptors A, B, C, proposals [1, 3] and [5, 7], and the clients learn the value\n"
-     "(tests/scenarios/explore/notes_acceptors.txt, without faults). Only paxos is\n"
-     "modelled so far.\n\n",
+     "(tests/scenarios/explore/notes_acceptors.txt, without faults); raft explores servers\n"
+     "A, B, C electing a leader with two election timeouts. PROTOCOL is paxos or raft\n"
+     "(multipaxos is not modelled yet).\n\n",
      "用法：conlab explore 协议 [文件] [选项]\n\n"
      "按广度优先，穷举一个小规模情形能到达的每一个状态：每一步投递、丢弃或复制一条\n"
-     "在途消息，或触发一个提议者的计时器，或让一个服务器崩溃、重启；每一步之后检查每一个\n"
-     "不变式。文件是一个场景，\n"
-     "它的初始设置（`explore` 一行之前的各行）就是起点；不给文件时，用笔记中的例子：\n"
+     "在途消息，或触发一个计时器（paxos 提议者的计时器、raft 服务器的选举计时器），\n"
+     "或让一个服务器崩溃、重启；每一步之后检查每一个不变式。文件是一个场景，\n"
+     "它的初始设置（`explore` 一行之前的各行）就是起点；不给文件时，paxos 用笔记中的例子：\n"
      "接受者 A、B、C，提案 [1, 3] 和 [5, 7]，由客户端得知选定的值\n"
-     "（tests/scenarios/explore/notes_acceptors.txt，不加故障）。目前只对 paxos 建了模型。\n\n"},
+     "（tests/scenarios/explore/notes_acceptors.txt，不加故障）；raft 用服务器 A、B、C\n"
+     "在两次选举超时中选出领导者。协议是 paxos 或 raft（multipaxos 还没有建模型）。\n\n"},
     {"\nVerdicts and exit status:\n"
      "  0  exhausted: N distinct states, no violation (a proof, for this case and bounds);\n"
      "     or bound reached: no violation among the states covered (not a proof)\n"
      "  1  an invariant broke: the shortest run that breaks it is written to --out,\n"
      "     a scenario that `conlab run` replays to the same invariant\n"
      "  2  the file or an option is wrong\n"
-     "  3  from some state no value can be chosen any more, even once faults stop:\n"
+     "  3  from some state no value can be chosen (paxos) or no leader elected (raft)\n"
+     "     any more, even once faults stop:\n"
      "     the shortest way there is written to --out\n\n"
      "Example: conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
-     "         conlab explore paxos --rule promise2=off\n",
+     "         conlab explore paxos --rule promise2=off\n"
+     "         conlab explore raft tests/scenarios/explore/raft_figure8.txt\n",
      "\n结论与退出码：\n"
      "  0  穷举完毕：N 个不同状态，没有违反（对这个情形和这些上限而言，是证明）；\n"
      "     或达到上限：已覆盖的状态中没有违反（不是证明）\n"
      "  1  违反了某个不变式：把违反它的最短运行写到 --out，\n"
      "     这是一个场景文件，`conlab run` 重放它会违反同一个不变式\n"
      "  2  文件或选项有错\n"
-     "  3  从某个状态出发，即使故障停止，也再也不能选定任何值：\n"
+     "  3  从某个状态出发，即使故障停止，也再也不能选定任何值（paxos）\n"
+     "     或选出领导者（raft）：\n"
      "     把到达那里的最短路径写到 --out\n\n"
      "例子：conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
-     "      conlab explore paxos --rule promise2=off\n"}};
+     "      conlab explore paxos --rule promise2=off\n"
+     "      conlab explore raft tests/scenarios/explore/raft_figure8.txt\n"}};
 
 // The notes' example (准备阶段), as the set-up when no file is given.
 const char* const kNotesExample =
@@ -70,8 +79,17 @@ const char* const kNotesExample =
     "propose client2 5 7\n"
     "explore\n";
 
+// Three servers elect a leader: every order of the messages of two election
+// timeouts (any two servers', or one server's twice).
+const char* const kRaftElection =
+    "protocol raft\n"
+    "nodes A B C\n"
+    "explore timers 2\n";
+
 using PaxosScenario = scenario::ClusterScenario<paxos::Message, paxos::Event,
                                                 narration::PaxosDescriber, cluster::PaxosCluster>;
+using RaftScenario = scenario::ClusterScenario<raft::Message, raft::Event, narration::RaftDescriber,
+                                               cluster::RaftCluster>;
 
 struct Setup {
   std::vector<std::string> lines;  // the set-up as the counterexample repeats it
@@ -124,13 +142,91 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
   return 0;
 }
 
+// The model to explore from a scenario's cluster, or why there is none.
+using Start = std::variant<std::unique_ptr<explore::Model>, Text>;
+
+// Every server can talk to every other: a partition cannot be enumerated.
+template <class World>
+std::optional<Text> whole_network(const World& world) {
+  const auto ids = world.node_ids();
+  if (ids.size() > 32)
+    return Text{"the explorer takes at most 32 nodes", "探索器最多处理 32 个节点"};
+  for (std::size_t a = 0; a < ids.size(); ++a) {
+    for (std::size_t b = 0; b < ids.size(); ++b) {
+      if (!world.can_talk(a, b)) {
+        return Text{
+            "the explorer starts from a whole network: end the set-up's partition with "
+            "`heal`",
+            "探索器从完整的网络出发：请在初始设置中用 `heal` 结束分区"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Each node whose timer may fire is one of `nodes` (what `kind` names).
+std::optional<Text> timers_of(const explore::Budget& budget, const std::vector<NodeId>& nodes,
+                              const Text& kind) {
+  for (const std::string& id : budget.timeouts) {
+    if (std::find(nodes.begin(), nodes.end(), id) == nodes.end()) {
+      return Text{"timeouts: " + id + " is not a " + kind.en + " of the set-up",
+                  "timeouts：" + id + " 不是初始设置中的" + kind.zh};
+    }
+  }
+  return std::nullopt;
+}
+
+Start paxos_start(const cluster::PaxosCluster& start, const explore::Budget& budget) {
+  if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = timers_of(budget, start.options().proposers, {"proposer", "提议者"}))
+    return *refused;
+  for (const NodeId& id : start.options().proposers) {
+    if (!start.world().is_up(id)) {
+      return Text{"the explorer starts with every proposer up: " + id + " is down",
+                  "探索器要求开始时每个提议者都在运行：" + id + " 已崩溃"};
+    }
+  }
+  if (start.options().backoff) {
+    return Text{"the explorer cannot try every random back-off: leave out `set backoff`",
+                "探索器无法尝试每一种随机退避：请去掉 `set backoff`"};
+  }
+  return explore::paxos_model(start, budget);
+}
+
+Start raft_start(const cluster::RaftCluster& start, const explore::Budget& budget) {
+  if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = timers_of(budget, start.options().servers, {"server", "服务器"}))
+    return *refused;
+  for (const NodeId& id : start.options().servers) {
+    if (!start.world().is_up(id)) {
+      return Text{"the explorer starts with every server up: " + id + " is down (`restart " + id +
+                      "` before `explore`)",
+                  "探索器要求开始时每个服务器都在运行：" + id +
+                      " 已崩溃（请在 `explore` 之前 `restart " + id + "`）"};
+    }
+  }
+  const raft::Features& f = start.options().features;
+  if (f.check_quorum || f.read_mode == raft::ReadMode::lease) {
+    return Text{"the explorer's clock stands still: check-quorum and lease reads need one",
+                "探索器的时钟不走：`check-quorum` 和租约读需要时钟"};
+  }
+  if (f.snapshot_every != 0 || start.options().leader_stability) {
+    return Text{
+        "the explorer checks no snapshots and no leader stability: leave out `set "
+        "snapshot-every` and `set leader-stability`",
+        "探索器不检查快照和领导者稳定性：请去掉 `set snapshot-every` 和 "
+        "`set leader-stability`"};
+  }
+  return explore::raft_model(start, budget);
+}
+
 }  // namespace
 
 int explore_command(int argc, char** argv) {
   std::string protocol, file, out;
   std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
   std::uint64_t max_states = 20'000'000;
-  std::vector<std::string> rules;
+  std::vector<std::string> rules, timeouts;
   CommandLine line("conlab", "conlab explore --help");
   line.lang({"report in English or in the notes' Chinese", "用英文或笔记的中文报告"})
       .value("depth", depth, "N",
@@ -148,6 +244,9 @@ int explore_command(int argc, char** argv) {
       .value("timers", timers, "N",
              {"fire proposers' timers at most N times in one run (default: the file's, else 0)",
               "一次运行中提议者的计时器最多触发 N 次（默认：文件中的值，否则 0）"})
+      .value("timeouts", timeouts, "ID",
+             {"let only ID's timer fire (repeatable; default: the file's, else every node's)",
+              "只让 ID 的计时器触发（可重复；默认：文件中的值，否则每个节点的）"})
       .value("max-states", max_states, "N",
              {"stop after N distinct states (a bound, not a proof)",
               "找到 N 个不同状态后停止（这是上限，不是证明）"})
@@ -165,9 +264,12 @@ int explore_command(int argc, char** argv) {
     return line.error(Text{"conlab explore needs a protocol: paxos, multipaxos or raft",
                            "`conlab explore` 需要一个协议：paxos、multipaxos 或 raft"});
   }
-  if (protocol != "paxos") {
-    return line.error(Text{"the explorer models paxos only so far (docs/explore.md)",
-                           "探索器目前只对 paxos 建了模型（docs/zh/explore.md）"});
+  if (protocol == "multipaxos") {
+    return line.error(
+        Text{"the explorer models paxos and raft so far, not multipaxos "
+             "(docs/explore.md)",
+             "探索器目前对 paxos 和 raft 建了模型，还没有 multipaxos"
+             "（docs/zh/explore.md）"});
   }
   std::vector<std::string> extra;
   for (const std::string& rule : rules) {
@@ -181,7 +283,7 @@ int explore_command(int argc, char** argv) {
   }
 
   std::ifstream stream;
-  std::istringstream notes(kNotesExample);
+  std::istringstream notes(protocol == "raft" ? kRaftElection : kNotesExample);
   if (!file.empty()) {
     stream.open(file);
     if (!stream) {
@@ -189,19 +291,13 @@ int explore_command(int argc, char** argv) {
     }
   }
   std::istream& text = file.empty() ? static_cast<std::istream&>(notes) : stream;
-  const std::string name = file.empty() ? "(the notes' example)" : file;
+  const std::string name =
+      file.empty() ? protocol == "raft" ? "(three servers elect a leader)" : "(the notes' example)"
+                   : file;
   std::ostringstream quiet;
   scenario::Session session({.lang = lang}, quiet);
   Setup setup;
   if (const int status = run_setup(name, text, extra, session, setup, lang)) return status;
-  const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
-  if (!paxos) {
-    return line.error(Text{name + " is not a paxos scenario", name + " 不是 paxos 场景"});
-  }
-
-  if (paxos->cluster().options().servers.size() > 32) {
-    return line.error(Text{"the explorer takes at most 32 servers", "探索器最多处理 32 个服务器"});
-  }
   const auto bound = [](const std::optional<std::uint64_t>& given,
                         const std::optional<std::uint64_t>& in_file, std::uint64_t otherwise) {
     return given ? *given : in_file ? *in_file : otherwise;
@@ -209,28 +305,6 @@ int explore_command(int argc, char** argv) {
   const explore::Limits limits{
       .depth = bound(depth, setup.bounds.depth, 64),
       .states = static_cast<std::size_t>(std::max<std::uint64_t>(max_states, 1))};
-  const auto& start = paxos->cluster();
-  const auto ids = start.world().node_ids();
-  for (std::size_t a = 0; a < ids.size(); ++a) {
-    for (std::size_t b = 0; b < ids.size(); ++b) {
-      if (!start.world().can_talk(a, b)) {
-        return line.error(
-            Text{"the explorer starts from a whole network: end the set-up's "
-                 "partition with `heal`",
-                 "探索器从完整的网络出发：请在初始设置中用 `heal` 结束分区"});
-      }
-    }
-  }
-  for (const NodeId& id : start.options().proposers) {
-    if (!start.world().is_up(id)) {
-      return line.error(Text{"the explorer starts with every proposer up: " + id + " is down",
-                             "探索器要求开始时每个提议者都在运行：" + id + " 已崩溃"});
-    }
-  }
-  if (paxos->cluster().options().backoff) {
-    return line.error(Text{"the explorer cannot try every random back-off: leave out `set backoff`",
-                           "探索器无法尝试每一种随机退避：请去掉 `set backoff`"});
-  }
   const auto byte = [&](const std::optional<std::uint64_t>& given,
                         const std::optional<std::uint64_t>& in_file) {
     return static_cast<std::uint32_t>(std::min<std::uint64_t>(bound(given, in_file, 0), 255));
@@ -238,8 +312,21 @@ int explore_command(int argc, char** argv) {
   const explore::Budget budget{.drops = byte(drops, setup.bounds.drops),
                                .duplicates = byte(duplicates, setup.bounds.duplicates),
                                .crashes = byte(crashes, setup.bounds.crashes),
-                               .timers = byte(timers, setup.bounds.timers)};
-  const auto model = explore::paxos_model(paxos->cluster(), budget);
+                               .timers = byte(timers, setup.bounds.timers),
+                               .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts};
+  Start start;
+  if (const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
+      paxos && protocol == "paxos") {
+    start = paxos_start(paxos->cluster(), budget);
+  } else if (const auto* raft = dynamic_cast<const RaftScenario*>(session.protocol());
+             raft && protocol == "raft") {
+    start = raft_start(raft->cluster(), budget);
+  } else {
+    start =
+        Text{name + " is not a " + protocol + " scenario", name + " 不是 " + protocol + " 场景"};
+  }
+  if (const Text* refused = std::get_if<Text>(&start)) return line.error(*refused);
+  const auto& model = std::get<std::unique_ptr<explore::Model>>(start);
   const bool terminal = isatty(fileno(stderr)) != 0;
   const explore::Outcome outcome =
       explore::search(*model, limits, [&](const explore::Outcome& so_far) {

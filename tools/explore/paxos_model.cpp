@@ -108,7 +108,7 @@ class PaxosModel final : public Model {
     for (Word i = 0; i < ids_.size(); ++i) {  // a proposer's timer fires
       const Node& node = nodes_[state[1 + i]];
       if (node.proposer && node.proposer->deadline() &&
-          used_of(used, kTimerUsed) < budget_.timers) {
+          used_of(used, kTimerUsed) < budget_.timers && budget_.may_time_out(ids_[i])) {
         step(state, history, flight, flight.size(), i, kTimer, 0, used + kTimerUsed, out);
       }
     }
@@ -149,6 +149,11 @@ class PaxosModel final : public Model {
   }
 
   std::string goal_missed_line() const override { return "expect chosen none"; }
+  GoalWords goal_words() const override {
+    return {{"a value can still be chosen", "都还能选定一个值"},
+            {"no value is chosen", "选不出值"},
+            {"no value can be chosen any more", "再不能选定任何值"}};
+  }
 
   std::string line(Word a) const override {
     const Word what = what_of(a);

@@ -36,14 +36,16 @@ std::string figures(const Outcome& o, Lang lang) {
 
 std::string bounds(const Budget& budget, const Limits& limits, Lang lang) {
   const auto n = [](std::size_t v) { return std::to_string(v); };
+  std::string only;
+  for (const std::string& id : budget.timeouts) only += (only.empty() ? "" : " ") + id;
   if (lang == Lang::zh) {
     return "上限：深度 " + n(limits.depth) + "，丢失 " + n(budget.drops) + "，复制 " +
            n(budget.duplicates) + "，崩溃 " + n(budget.crashes) + "，超时 " + n(budget.timers) +
-           "\n";
+           (only.empty() ? "" : "（只有 " + only + "）") + "\n";
   }
   return "bounds: depth " + n(limits.depth) + ", drops " + n(budget.drops) + ", duplicates " +
          n(budget.duplicates) + ", crashes " + n(budget.crashes) + ", timers " + n(budget.timers) +
-         "\n";
+         (only.empty() ? "" : " (" + only + " only)") + "\n";
 }
 
 // The set-up, then the steps: a manual-mode scenario `conlab run` replays.
@@ -129,30 +131,30 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
   out << (zh ? "穷举完毕：" + grouped(o.states) + " 个不同状态，没有违反\n"
              : "exhausted: " + grouped(o.states) + " distinct states, no violation\n")
       << figures(o, lang);
+  const Model::GoalWords goal = model.goal_words();
   if (o.stuck == 0 && o.undecided == 0) {
-    out << (zh ? "活性：故障停止后，从每一个状态出发都还能选定一个值\n"
-               : "liveness: from every state a value can still be chosen once faults stop\n");
+    out << (zh ? "活性：故障停止后，从每一个状态出发" + goal.can.zh + "\n"
+               : "liveness: from every state " + goal.can.en + " once faults stop\n");
     return 0;
   }
   if (o.stuck == 0) {
-    out << (zh ? "活性：从 " + grouped(o.undecided) +
-                     " 个状态出发，在上限之内选不出值：还有计时器要触发，但超时次数用完了"
-                     "——这不是活性失败（调大 --timers）\n"
-               : "liveness: from " + grouped(o.undecided) +
-                     " states no value is chosen within the bounds: a timer is still due, but "
-                     "the timer firings are used up — not a liveness failure (raise --timers)\n");
+    out << (zh ? "活性：从 " + grouped(o.undecided) + " 个状态出发，在上限之内" +
+                     goal.not_within.zh +
+                     "：还有计时器要触发，但超时次数用完了——这不是活性失败（调大 --timers）\n"
+               : "liveness: from " + grouped(o.undecided) + " states " + goal.not_within.en +
+                     " within the bounds: a timer is still due, but the timer firings are used "
+                     "up — not a liveness failure (raise --timers)\n");
     return 0;
   }
-  out << (zh ? "活性：从 " + grouped(o.stuck) + " 个状态出发，即使故障停止，也再不能选定任何值（" +
-                   "最终没有在途消息、没有要触发的计时器）；" + "到达其中一个的最短路径写在 " +
-                   path + "\n"
-             : "liveness: from " + grouped(o.stuck) +
-                   " states no value can be chosen any more, even once faults stop (in the "
-                   "end nothing is in flight and no timer is due); the shortest way to one is "
-                   "in " +
+  out << (zh ? "活性：从 " + grouped(o.stuck) + " 个状态出发，即使故障停止，也" + goal.never.zh +
+                   "（最终没有在途消息、没有要触发的计时器）；到达其中一个的最短路径写在 " + path +
+                   "\n"
+             : "liveness: from " + grouped(o.stuck) + " states " + goal.never.en +
+                   ", even once faults stop (in the end nothing is in flight and no timer is "
+                   "due); the shortest way to one is in " +
                    path + "\n");
   const std::vector<std::string> comment{
-      command, "The shortest run to a state from which no value can be chosen any more,",
+      command, "The shortest run to a state from which " + goal.never.en + ",",
       "even once faults stop (conlab explore). Replay it: conlab run " + path};
   if (!write_run(path, comment, setup, model, o.stuck_path, {model.goal_missed_line()})) {
     std::cerr << path << (zh ? "：无法写入路径\n" : ": cannot write the run\n");

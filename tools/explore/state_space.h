@@ -14,6 +14,7 @@
 // chosen, a leader elected) still be reached once faults stop?
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -82,6 +83,13 @@ class Model {
   // The expectation that holds in a state where the goal does not (paxos:
   // `expect chosen none`), to end a run to a stuck state.
   virtual std::string goal_missed_line() const = 0;
+  // The goal as the liveness verdict says it (report.cpp).
+  struct GoalWords {
+    narration::Text can;         // "a value can still be chosen"
+    narration::Text not_within;  // "no value is chosen"
+    narration::Text never;       // "no value can be chosen any more"
+  };
+  virtual GoalWords goal_words() const = 0;
   // The action as a scenario line (shared/SCENARIOS.md), for a counterexample
   // that `conlab run` replays.
   virtual std::string line(Word action) const = 0;
@@ -93,6 +101,11 @@ class Model {
 // Faults the search may add, each at most this many times in one run.
 struct Budget {
   std::uint32_t drops = 0, duplicates = 0, crashes = 0, timers = 0;
+  // Only these nodes' timers fire (empty: every node's).
+  std::vector<std::string> timeouts;
+  bool may_time_out(const std::string& node) const {
+    return timeouts.empty() || std::find(timeouts.begin(), timeouts.end(), node) != timeouts.end();
+  }
 };
 
 struct Limits {

@@ -6,11 +6,15 @@
 //   drops N       lose at most N messages in one run
 //   duplicates N  copy at most N messages in one run
 //   crashes N     crash servers at most N times in one run
-//   timers N      fire proposers' timers at most N times in one run
+//   timers N      fire timers (a paxos proposer's, a raft server's election
+//                 timer) at most N times in one run
+//   timeouts ID…  only these nodes' timers fire (last; default: every node's)
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "tools/scenario/script.h"
 
@@ -18,6 +22,7 @@ namespace consensus_lab::scenario {
 
 struct ExploreBounds {
   std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
+  std::vector<std::string> timeouts;  // empty: every node's timer may fire
 };
 
 // The bounds an `explore` line gives; fails (ScenarioError) on a bad one.

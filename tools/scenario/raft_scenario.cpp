@@ -49,8 +49,12 @@ class RaftScenario final
 
  protected:
   std::vector<std::string> message_types() const override {
-    return {"request-vote",   "vote",        "append-entries",   "append-reply",  "pre-vote",
+    return {"request-vote",   "vote",        "append-entries",   "append-reply",   "pre-vote",
             "pre-vote-reply", "timeout-now", "install-snapshot", "snapshot-reply", "removed"};
+  }
+  bool names_by_content() const override { return true; }
+  std::vector<std::string> words_of(const raft::Message& m) const override {
+    return raft::message_words(m);
   }
 
   Text leader_title() const override { return {"leader", "领导者"}; }
