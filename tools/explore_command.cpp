@@ -29,9 +29,10 @@ const Help kHelp{
     {"Usage: conlab explore PROTOCOL [FILE] [options]\n\n"
      "Explores every state a small case can reach, breadth first: each step delivers,\n"
      "drops or duplicates one message in flight, fires a timer (a paxos proposer's, a raft\n"
-     "server's election timer), or crashes or restarts a server, and every invariant is\n"
-     "checked after every step. FILE is a scenario whose set-up (the lines before its\n"
-     "`explore` line) is the start; without FILE, paxos explores the notes' example:\n"
+     "server's election timer), crashes or restarts a server, or hands a raft leader one of\n"
+     "the listed client puts, and every invariant is checked after every step. FILE is a\n"
+     "scenario whose set-up (the lines before its `explore` line) is the start; without\n"
+     "FILE, paxos explores the notes' example:\n"
      "acceptors A, B, C, proposals [1, 3] and [5, 7], and the clients learn the value\n"
      "(tests/scenarios/explore/notes_acceptors.txt, without faults); raft explores servers\n"
      "A, B, C electing a leader with two election timeouts. PROTOCOL is paxos or raft\n"
@@ -39,8 +40,9 @@ const Help kHelp{
      "用法：conlab explore 协议 [文件] [选项]\n\n"
      "按广度优先，穷举一个小规模情形能到达的每一个状态：每一步投递、丢弃或复制一条\n"
      "在途消息，或触发一个计时器（paxos 提议者的计时器、raft 服务器的选举定时器），\n"
-     "或让一个服务器崩溃、重启；每一步之后检查每一个不变式。文件是一个场景，\n"
-     "它的初始设置（`explore` 一行之前的各行）就是起点；不给文件时，paxos 用笔记中的例子：\n"
+     "或让一个服务器崩溃、重启，或把列出的一个客户端写入交给 raft 的领导者；每一步之后\n"
+     "检查每一个不变式。文件是一个场景，它的初始设置（`explore` 一行之前的各行）就是起点；\n"
+     "不给文件时，paxos 用笔记中的例子：\n"
      "接受者 A、B、C，提案 [1, 3] 和 [5, 7]，由客户端得知选定的值\n"
      "（tests/scenarios/explore/notes_acceptors.txt，不加故障）；raft 用服务器 A、B、C\n"
      "在两次选举超时中选出领导者。协议是 paxos 或 raft（multipaxos 还没有建模型）。\n\n"},
@@ -186,6 +188,10 @@ Start paxos_start(const cluster::PaxosCluster& start, const explore::Budget& bud
                   "探索器要求开始时每个提议者都在运行：" + id + " 已崩溃"};
     }
   }
+  if (!budget.puts.empty()) {
+    return Text{"paxos takes no client puts: its proposals are the set-up's `propose` lines",
+                "paxos 不接收客户端写入：它的提案就是初始设置中的 `propose` 各行"};
+  }
   if (start.options().backoff) {
     return Text{"the explorer cannot try every random back-off: leave out `set backoff`",
                 "探索器无法尝试每一种随机退避：请去掉 `set backoff`"};
@@ -226,7 +232,7 @@ int explore_command(int argc, char** argv) {
   std::string protocol, file, out;
   std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
   std::uint64_t max_states = 20'000'000;
-  std::vector<std::string> rules, timeouts;
+  std::vector<std::string> rules, timeouts, puts;
   CommandLine line("conlab", "conlab explore --help");
   line.lang({"report in English or in the notes' Chinese", "用英文或笔记的中文报告"})
       .value("depth", depth, "N",
@@ -247,6 +253,10 @@ int explore_command(int argc, char** argv) {
       .value("timeouts", timeouts, "ID",
              {"let only ID's timer fire (repeatable; default: the file's, else every node's)",
               "只让 ID 的计时器触发（可重复；默认：文件中的值，否则每个节点的）"})
+      .value("put", puts, "KEY=VALUE",
+             {"raft: a client put the leader may take, in the order given (repeatable; "
+              "default: the file's)",
+              "raft：领导者可以接收的一个客户端写入，按给出的顺序（可重复；默认：文件中的）"})
       .value("max-states", max_states, "N",
              {"stop after N distinct states (a bound, not a proof)",
               "找到 N 个不同状态后停止（这是上限，不是证明）"})
@@ -313,7 +323,14 @@ int explore_command(int argc, char** argv) {
                                .duplicates = byte(duplicates, setup.bounds.duplicates),
                                .crashes = byte(crashes, setup.bounds.crashes),
                                .timers = byte(timers, setup.bounds.timers),
-                               .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts};
+                               .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts,
+                               .puts = puts.empty() ? setup.bounds.puts : puts};
+  for (const std::string& put : budget.puts) {
+    if (put.find('=') == std::string::npos) {
+      return line.error(Text{"--put takes KEY=VALUE, not '" + put + "'",
+                             "--put 的写法是 KEY=VALUE，而不是 '" + put + "'"});
+    }
+  }
   Start start;
   if (const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
       paxos && protocol == "paxos") {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "narration/describers.h"
+#include "tests/unit/explore_walk.h"
 #include "tools/explore/paxos_model.h"
 #include "tools/explore/report.h"
 #include "tools/scenario/runner.h"
@@ -200,4 +201,29 @@ TEST_CASE("explorer: the counterexample it writes replays to the same invariant"
   CHECK(scenario::run_file(path.string(), {}, narration, report) == 1);
   CHECK(report.str().find("at most one value chosen") != std::string::npos);
   std::filesystem::remove(path);
+}
+
+// Two hundred random runs of the notes' example with every kind of step —
+// drops, copies, crashes and restarts, timers — replayed by the simulator:
+// every acceptor's promise and acceptance are what the model says.
+TEST_CASE("explorer: random runs end in the simulator's own acceptor states") {
+  std::ostringstream quiet;
+  scenario::Session session({}, quiet);
+  std::istringstream text(kNotes);
+  std::vector<std::string> setup;
+  for (const auto& line : scenario::read_script(text)) {
+    session.execute(line);
+    setup.push_back(line.text());
+  }
+  session.finish();
+  const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
+  REQUIRE(paxos != nullptr);
+  auto model = explore::paxos_model(paxos->cluster(),
+                                    {.drops = 2, .duplicates = 2, .crashes = 2, .timers = 3});
+  for (std::uint32_t seed = 1; seed <= 200; ++seed) {
+    const std::string run = explore_walk::walk(*model, setup, seed, 40);
+    const std::string failed = explore_walk::replay(run, "explore_paxos_walk.txt");
+    INFO("seed " << seed);
+    CHECK(failed == "");
+  }
 }

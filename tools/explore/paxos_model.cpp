@@ -177,6 +177,21 @@ class PaxosModel final : public Model {
     return text;
   }
 
+  std::vector<std::string> expectations(Key state) const override {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < options_.servers.size(); ++i) {
+      const paxos::AcceptorState acceptor = visible(nodes_[state[1 + i]]);
+      const NodeId& id = ids_[i];
+      lines.push_back("expect promised " + id + " " +
+                      (acceptor.promised ? paxos::to_string(*acceptor.promised) : "none"));
+      lines.push_back("expect accepted " + id + " " +
+                      (acceptor.accepted ? paxos::to_string(acceptor.accepted->number) + " " +
+                                               acceptor.accepted->value
+                                         : "none"));
+    }
+    return lines;
+  }
+
   std::size_t bytes() const override {
     return nodes_.bytes(sizeof(Node) + 512) + messages_.bytes(sizeof(Sent)) + history_.bytes() +
            memo_.size() * (sizeof(Transition) + 64);

@@ -21,7 +21,15 @@ using raft::LogEntry;
 using raft::LogIndex;
 using raft::Term;
 
-enum Kind : Word { kDeliver = 0, kDrop = 1, kDuplicate = 2, kCrash = 3, kRestart = 4, kTimer = 5 };
+enum Kind : Word {
+  kDeliver = 0,
+  kDrop = 1,
+  kDuplicate = 2,
+  kCrash = 3,
+  kRestart = 4,
+  kTimer = 5,
+  kPut = 6
+};
 
 // What the budgets have used, one byte each, in a state's first word.
 constexpr Word kDropUsed = 1, kCopyUsed = 1 << 8, kCrashUsed = 1 << 16, kTimerUsed = 1 << 24;
@@ -49,10 +57,10 @@ struct Transition {
   std::optional<Violation> own;  // leader append-only, an impossible message, itself
 };
 
-// The parts of a state: [used, server…, #elections, elections…, #commits,
-// commits…, messages in flight…]; each list sorted.
+// The parts of a state: [used, puts submitted, server…, #elections,
+// elections…, #commits, commits…, messages in flight…]; each list sorted.
 struct Parts {
-  Word used;
+  Word used, puts;
   Key servers, elections, commits, flight;
 };
 
@@ -60,6 +68,14 @@ class RaftModel final : public Model {
  public:
   RaftModel(const cluster::RaftCluster& start, const Budget& budget)
       : ids_(start.options().servers), budget_(budget), time_(start.world().now()), history_(ids_) {
+    // The puts, as the scenario's `put` makes them: the client history
+    // numbers each operation (ClientHistory::begin).
+    for (const std::string& put : budget.puts) {
+      const auto equals = put.find('=');
+      const std::size_t number = start.history().operations().size() + puts_.size() + 1;
+      puts_.push_back(Command::put(put.substr(0, equals), put.substr(equals + 1),
+                                   "c" + std::to_string(number), 1));
+    }
     std::vector<Word> servers, elections, commits, flight;
     for (std::size_t i = 0; i < ids_.size(); ++i) {
       configs_.push_back(start.server_at(i)->config());
@@ -77,7 +93,7 @@ class RaftModel final : public Model {
     std::sort(elections.begin(), elections.end());
     std::sort(commits.begin(), commits.end());
     std::sort(flight.begin(), flight.end());
-    first_ = assemble(0, servers, elections, commits, flight);
+    first_ = assemble(0, 0, servers, elections, commits, flight);
   }
 
   std::vector<Word> initial() override { return first_; }
@@ -89,14 +105,14 @@ class RaftModel final : public Model {
       if (i > 0 && p.flight[i - 1] == m) continue;  // copies of one message lead to one state
       step(p, i, messages_[m].to, kDeliver, m, p.used, out);
       if (used_of(p.used, kDropUsed) < budget_.drops) {
-        out.add(action(kDrop, m), assemble(p.used + kDropUsed, p.servers, p.elections, p.commits,
-                                           without(p.flight, i)));
+        out.add(action(kDrop, m), assemble(p.used + kDropUsed, p.puts, p.servers, p.elections,
+                                           p.commits, without(p.flight, i)));
       }
       if (used_of(p.used, kCopyUsed) < budget_.duplicates) {
         std::vector<Word> more(p.flight.begin(), p.flight.end());
         more.insert(std::upper_bound(more.begin(), more.end(), m), m);
         out.add(action(kDuplicate, m),
-                assemble(p.used + kCopyUsed, p.servers, p.elections, p.commits, more));
+                assemble(p.used + kCopyUsed, p.puts, p.servers, p.elections, p.commits, more));
       }
     }
     for (Word i = 0; i < ids_.size(); ++i) {
@@ -112,6 +128,7 @@ class RaftModel final : public Model {
       } else if (!up) {
         step(p, p.flight.size(), i, kRestart, 0, p.used, out);
       }
+      if (leads && p.puts < puts_.size()) step(p, p.flight.size(), i, kPut, p.puts, p.used, out);
     }
   }
 
@@ -152,6 +169,9 @@ class RaftModel final : public Model {
         return "restart " + ids_[what];
       case kTimer:
         return "timeout " + ids_[what];
+      case kPut:
+        return "put " + ids_[what & 0xFF] + " " + puts_[what >> 8].key + " " +
+               puts_[what >> 8].value;
       default:
         break;
     }
@@ -163,6 +183,30 @@ class RaftModel final : public Model {
             std::string(raft::message_type(sent.message));
     for (const auto& word : raft::message_words(sent.message)) text += " " + word;
     return text;
+  }
+
+  std::vector<std::string> expectations(Key state) const override {
+    const Parts p = parts(state);
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < ids_.size(); ++i) {
+      const ServerNode& node = nodes_[p.servers[i]];
+      const raft::RaftHardState& hard = node.server ? node.server->hard_state() : node.disk;
+      const NodeId& id = ids_[i];
+      lines.push_back("expect term " + id + " " + raft::to_string(hard.current_term));
+      lines.push_back("expect voted " + id + " " + hard.voted_for.value_or("none"));
+      std::string log = "expect log-length " + id + " 0";
+      if (!hard.log.entries().empty()) {
+        log = "expect log " + id;
+        for (const auto& entry : hard.log.entries())
+          log += " " + raft::to_string(entry.term) + ":" + to_scenario_word(entry.command);
+      }
+      lines.push_back(log);
+      lines.push_back("expect role " + id + " " +
+                      (node.server ? std::string(raft::to_string(node.server->role())) : "down"));
+      const auto commit = node.server ? node.server->commit_index().value : 0;
+      lines.push_back("expect commit " + id + " " + std::to_string(commit));
+    }
+    return lines;
   }
 
   std::size_t bytes() const override {
@@ -177,16 +221,16 @@ class RaftModel final : public Model {
 
   Parts parts(Key state) const {
     const std::size_t n = ids_.size();
-    const Key elections = state.subspan(n + 2, state[n + 1]);
-    const std::size_t c = n + 2 + elections.size();
+    const Key elections = state.subspan(n + 3, state[n + 2]);
+    const std::size_t c = n + 3 + elections.size();
     const Key commits = state.subspan(c + 1, state[c]);
-    return {state[0], state.subspan(1, n), elections, commits,
-            state.subspan(c + 1 + commits.size())};
+    return {state[0],  state[1], state.subspan(2, n),
+            elections, commits,  state.subspan(c + 1 + commits.size())};
   }
 
-  static std::vector<Word> assemble(Word used, Key servers, Key elections, Key commits,
+  static std::vector<Word> assemble(Word used, Word puts, Key servers, Key elections, Key commits,
                                     Key flight) {
-    std::vector<Word> s{used};
+    std::vector<Word> s{used, puts};
     s.insert(s.end(), servers.begin(), servers.end());
     s.push_back(static_cast<Word>(elections.size()));
     s.insert(s.end(), elections.begin(), elections.end());
@@ -210,9 +254,9 @@ class RaftModel final : public Model {
   // once, then remembered (a message names its receiver; the other steps
   // are remembered per server, since two crashed servers may share a state).
   const Transition& transition(Word self, Word before, Kind kind, Word m) {
-    assert(m < 0x10000000 && self < 0x01000000);
-    const std::uint64_t key =
-        std::uint64_t{before} << 32 | (kind == kDeliver ? m : 0xF0000000 | kind << 24 | self);
+    assert(m < 0x10000000 && self < 0x100 && (kind == kDeliver || m < 0x10000));
+    const std::uint64_t key = std::uint64_t{before} << 32 |
+                              (kind == kDeliver ? m : 0xF0000000 | kind << 24 | m << 8 | self);
     if (const auto found = memo_.find(key); found != memo_.end()) return found->second;
     ServerNode node = nodes_[before];
     ServerStep step;
@@ -223,6 +267,8 @@ class RaftModel final : public Model {
       time_out(node, self, ids_, time_, step);
     } else if (kind == kCrash) {
       crash(node);
+    } else if (kind == kPut) {
+      submit(node, self, ids_, puts_[m], time_, step);
     } else {
       restart(node, configs_[self], ids_, time_, step);
     }
@@ -286,8 +332,10 @@ class RaftModel final : public Model {
         flight.push_back(sent);
     }
     std::sort(flight.begin(), flight.end());
-    out.add(action(kind, kind == kDeliver ? m : self),
-            assemble(used, servers, elections, commits, flight), std::move(violation));
+    const Word what = kind == kDeliver ? m : kind == kPut ? m << 8 | self : self;
+    out.add(action(kind, what),
+            assemble(used, kind == kPut ? p.puts + 1 : p.puts, servers, elections, commits, flight),
+            std::move(violation));
   }
 
   // Dead-state reduction (exact: docs/explore.md §4). An answer — Vote,
@@ -334,6 +382,7 @@ class RaftModel final : public Model {
   std::vector<raft::Server::Config> configs_;
   Budget budget_;
   StillTime time_;
+  std::vector<Command> puts_;  // submitted in this order
   std::vector<Word> first_;
   Interner<ServerNode> nodes_;
   Interner<RaftSent> messages_;

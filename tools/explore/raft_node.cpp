@@ -87,6 +87,11 @@ void time_out(ServerNode& node, Word self, const std::vector<NodeId>& ids, Still
   carry_out(node, self, ids, node.server->timeout(time.now(), time.random()), step);
 }
 
+void submit(ServerNode& node, Word self, const std::vector<NodeId>& ids, const Command& command,
+            StillTime& time, ServerStep& step) {
+  carry_out(node, self, ids, node.server->submit(time.now(), command), step);
+}
+
 void crash(ServerNode& node) {
   const bool persist = node.server->config().rules.persist;
   node.server.reset();

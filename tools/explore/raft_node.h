@@ -69,6 +69,9 @@ void deliver_to(ServerNode& node, Word self, const std::vector<NodeId>& ids, con
 // Its election timer fires now (Server::timeout).
 void time_out(ServerNode& node, Word self, const std::vector<NodeId>& ids, StillTime& time,
               ServerStep& step);
+// A client's command reaches it (Server::submit; it leads).
+void submit(ServerNode& node, Word self, const std::vector<NodeId>& ids, const Command& command,
+            StillTime& time, ServerStep& step);
 // It crashes: its disk stays (rule persist off: the disk is wiped too).
 void crash(ServerNode& node);
 // It restarts with `config`, from its disk.

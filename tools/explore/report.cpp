@@ -36,16 +36,19 @@ std::string figures(const Outcome& o, Lang lang) {
 
 std::string bounds(const Budget& budget, const Limits& limits, Lang lang) {
   const auto n = [](std::size_t v) { return std::to_string(v); };
-  std::string only;
+  std::string only, puts;
   for (const std::string& id : budget.timeouts) only += (only.empty() ? "" : " ") + id;
+  for (const std::string& put : budget.puts) puts += " " + put;
   if (lang == Lang::zh) {
     return "上限：深度 " + n(limits.depth) + "，丢失 " + n(budget.drops) + "，复制 " +
            n(budget.duplicates) + "，崩溃 " + n(budget.crashes) + "，超时 " + n(budget.timers) +
-           (only.empty() ? "" : "（只有 " + only + "）") + "\n";
+           (only.empty() ? "" : "（只有 " + only + "）") + (puts.empty() ? "" : "，写入" + puts) +
+           "\n";
   }
   return "bounds: depth " + n(limits.depth) + ", drops " + n(budget.drops) + ", duplicates " +
          n(budget.duplicates) + ", crashes " + n(budget.crashes) + ", timers " + n(budget.timers) +
-         (only.empty() ? "" : " (" + only + " only)") + "\n";
+         (only.empty() ? "" : " (" + only + " only)") + (puts.empty() ? "" : ", puts" + puts) +
+         "\n";
 }
 
 // The set-up, then the steps: a manual-mode scenario `conlab run` replays.

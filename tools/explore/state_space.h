@@ -93,6 +93,10 @@ class Model {
   // The action as a scenario line (shared/SCENARIOS.md), for a counterexample
   // that `conlab run` replays.
   virtual std::string line(Word action) const = 0;
+  // The `expect` lines (shared/SCENARIOS.md) that hold in `state`: a replay
+  // of the run to it must pass them — how the tests hold the explorer to
+  // the simulator on runs that break nothing.
+  virtual std::vector<std::string> expectations(Key state) const = 0;
   // Bytes the model holds besides the states (its interned node states,
   // messages and remembered transitions).
   virtual std::size_t bytes() const = 0;
@@ -103,6 +107,9 @@ struct Budget {
   std::uint32_t drops = 0, duplicates = 0, crashes = 0, timers = 0;
   // Only these nodes' timers fire (empty: every node's).
   std::vector<std::string> timeouts;
+  // Raft: client puts (KEY=VALUE), submitted in this order to whichever
+  // server leads, each at most once in one run.
+  std::vector<std::string> puts;
   bool may_time_out(const std::string& node) const {
     return timeouts.empty() || std::find(timeouts.begin(), timeouts.end(), node) != timeouts.end();
   }

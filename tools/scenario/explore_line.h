@@ -8,7 +8,9 @@
 //   crashes N     crash servers at most N times in one run
 //   timers N      fire timers (a paxos proposer's, a raft server's election
 //                 timer) at most N times in one run
-//   timeouts ID…  only these nodes' timers fire (last; default: every node's)
+//   timeouts ID…  only these nodes' timers fire (default: every node's)
+//   puts K=V…     raft: these client puts, in this order, each submitted at
+//                 most once, to whichever server leads at that step
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,7 @@ namespace consensus_lab::scenario {
 struct ExploreBounds {
   std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
   std::vector<std::string> timeouts;  // empty: every node's timer may fire
+  std::vector<std::string> puts;      // KEY=VALUE, in the order submitted
 };
 
 // The bounds an `explore` line gives; fails (ScenarioError) on a bad one.
