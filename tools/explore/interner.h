@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -16,6 +18,15 @@ namespace consensus_lab::explore {
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t value) {
   h = (h ^ value) * 0x9E3779B97F4A7C15ull;
   return h ^ (h >> 31);
+}
+
+// A message in flight from one node to another: its type's number and the
+// words that name its content (paxos::message_words, raft::message_words).
+inline std::uint64_t hash_of_sent(Word from, Word to, std::size_t type,
+                                  const std::vector<std::string>& words) {
+  std::uint64_t h = mix(from * 64 + to, type);
+  for (const auto& word : words) h = mix(h, std::hash<std::string>{}(word));
+  return h;
 }
 
 template <class T>

@@ -44,10 +44,7 @@ std::uint64_t hash_of(const Node& node) {
 }
 
 std::uint64_t hash_of(const Sent& sent) {
-  std::uint64_t h = mix(sent.from * 64 + sent.to, sent.message.index());
-  for (const auto& word : paxos::message_words(sent.message))
-    h = mix(h, std::hash<std::string>{}(word));
-  return h;
+  return hash_of_sent(sent.from, sent.to, sent.message.index(), paxos::message_words(sent.message));
 }
 
 std::uint64_t hash_of(const Accepted& a) {

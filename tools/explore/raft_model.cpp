@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cluster/raft_invariants.h"
+#include "tools/explore/actions.h"
 #include "tools/explore/interner.h"
 #include "tools/explore/raft_history.h"
 #include "tools/explore/raft_node.h"
@@ -20,31 +21,6 @@ namespace {
 using raft::LogEntry;
 using raft::LogIndex;
 using raft::Term;
-
-enum Kind : Word {
-  kDeliver = 0,
-  kDrop = 1,
-  kDuplicate = 2,
-  kCrash = 3,
-  kRestart = 4,
-  kTimer = 5,
-  kPut = 6
-};
-
-// What the budgets have used, one byte each, in a state's first word.
-constexpr Word kDropUsed = 1, kCopyUsed = 1 << 8, kCrashUsed = 1 << 16, kTimerUsed = 1 << 24;
-constexpr Word used_of(Word used, Word unit) {
-  return used / unit & 0xFF;
-}
-constexpr Word action(Kind kind, Word what) {
-  return kind << 28 | what;
-}
-constexpr Kind kind_of(Word action) {
-  return static_cast<Kind>(action >> 28);
-}
-constexpr Word what_of(Word action) {
-  return action & 0x0FFFFFFF;
-}
 
 // What a server does in one step (a message, its timer, a crash, a restart).
 struct Transition {
@@ -142,10 +118,7 @@ class RaftModel final : public Model {
     });
   }
 
-  bool fault(Word a) const override {
-    const Kind k = kind_of(a);
-    return k == kDrop || k == kDuplicate || k == kCrash;
-  }
+  bool fault(Word a) const override { return is_fault(a); }
 
   bool goal(Key state) const override {
     const Parts p = parts(state);
@@ -162,25 +135,16 @@ class RaftModel final : public Model {
 
   std::string line(Word a) const override {
     const Word what = what_of(a);
-    switch (kind_of(a)) {
-      case kCrash:
-        return "crash " + ids_[what];
-      case kRestart:
-        return "restart " + ids_[what];
-      case kTimer:
-        return "timeout " + ids_[what];
-      case kPut:
-        return "put " + ids_[what & 0xFF] + " " + puts_[what >> 8].key + " " +
-               puts_[what >> 8].value;
-      default:
-        break;
+    const Kind kind = kind_of(a);
+    if (kind == kCrash || kind == kRestart || kind == kTimer)
+      return command_of(a) + " " + ids_[what];
+    if (kind == kPut) {
+      const Command& put = puts_[what >> 8];
+      return "put " + ids_[what & 0xFF] + " " + put.key + " " + put.value;
     }
     const RaftSent& sent = messages_[what];
-    std::string text = kind_of(a) == kDeliver ? "deliver"
-                       : kind_of(a) == kDrop  ? "drop"
-                                              : "duplicate";
-    text += " " + ids_[sent.from] + " " + ids_[sent.to] + " " +
-            std::string(raft::message_type(sent.message));
+    std::string text = command_of(a) + " " + ids_[sent.from] + " " + ids_[sent.to] + " " +
+                       std::string(raft::message_type(sent.message));
     for (const auto& word : raft::message_words(sent.message)) text += " " + word;
     return text;
   }

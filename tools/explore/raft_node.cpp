@@ -25,10 +25,7 @@ std::uint64_t hash_of(const ServerNode& node) {
 }
 
 std::uint64_t hash_of(const RaftSent& sent) {
-  std::uint64_t h = mix(sent.from * 64 + sent.to, sent.message.index());
-  for (const auto& word : raft::message_words(sent.message))
-    h = mix(h, std::hash<std::string>{}(word));
-  return h;
+  return hash_of_sent(sent.from, sent.to, sent.message.index(), raft::message_words(sent.message));
 }
 
 namespace {
