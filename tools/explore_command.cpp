@@ -18,6 +18,7 @@
 #include "tools/explore/raft_model.h"
 #include "tools/explore/report.h"
 #include "tools/options.h"
+#include "tools/scenario/explore_line.h"
 #include "tools/scenario/runner.h"
 #include "tools/scenario/world_scenario.h"
 
@@ -216,12 +217,25 @@ Start raft_start(const cluster::RaftCluster& start, const explore::Budget& budge
     return Text{"the explorer's clock stands still: check-quorum and lease reads need one",
                 "探索器的时钟不走：`check-quorum` 和租约读需要时钟"};
   }
-  if (f.snapshot_every != 0 || start.options().leader_stability) {
+  // What RaftInvariants checks and the model does not: snapshots, leader
+  // stability, and the clients' reads (a history of puts alone is always
+  // linearizable).
+  bool snapshot = f.snapshot_every != 0;
+  for (std::size_t i = 0; i < start.options().servers.size(); ++i)
+    snapshot = snapshot || start.state_at(i).log.base_index().value > 0;
+  if (snapshot || start.options().leader_stability) {
     return Text{
-        "the explorer checks no snapshots and no leader stability: leave out `set "
-        "snapshot-every` and `set leader-stability`",
-        "探索器不检查快照和领导者稳定性：请去掉 `set snapshot-every` 和 "
+        "the explorer checks no snapshots and no leader stability: leave out "
+        "`snapshot`, `set snapshot-every` and `set leader-stability`",
+        "探索器不检查快照和领导者稳定性：请去掉 `snapshot`、`set snapshot-every` 和 "
         "`set leader-stability`"};
+  }
+  const auto& operations = start.history().operations();
+  if (f.read_mode != raft::ReadMode::log ||
+      std::any_of(operations.begin(), operations.end(),
+                  [](const Operation& o) { return o.kind == Operation::Kind::read; })) {
+    return Text{"the explorer checks no client reads: leave out `read` and `set read-mode`",
+                "探索器不检查客户端的读：请去掉 `read` 和 `set read-mode`"};
   }
   return explore::raft_model(start, budget);
 }
@@ -326,9 +340,10 @@ int explore_command(int argc, char** argv) {
                                .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts,
                                .puts = puts.empty() ? setup.bounds.puts : puts};
   for (const std::string& put : budget.puts) {
-    if (put.find('=') == std::string::npos) {
-      return line.error(Text{"--put takes KEY=VALUE, not '" + put + "'",
-                             "--put 的写法是 KEY=VALUE，而不是 '" + put + "'"});
+    if (!scenario::put_word(put)) {
+      return line.error(
+          Text{"--put takes KEY=VALUE (two words, neither empty), not '" + put + "'",
+               "--put 的写法是 KEY=VALUE（两个词，都不能为空），而不是 '" + put + "'"});
     }
   }
   Start start;

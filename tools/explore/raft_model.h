@@ -15,9 +15,11 @@
 // leader of each term, each committed entry and the earliest term it was
 // committed in — is part of the state, as the simulator keeps it.
 //
-// The start must have every server up and a whole network, and no feature
-// that reads the clock (check-quorum, lease reads) or takes snapshots: the
-// command says so otherwise.
+// A leader sends no heartbeat (its timer is the clock's): "exhausted" speaks
+// of the runs without heartbeats. The start must have every server up and a
+// whole network, and no feature that reads the clock (check-quorum, lease
+// reads), no snapshot and no client read, whose invariants the model does
+// not check: the command says so otherwise.
 #pragma once
 
 #include <memory>

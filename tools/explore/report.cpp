@@ -104,12 +104,18 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
     std::ostringstream narration, replay, replay_en;
     const int status = scenario::run_file(path, {.lang = lang}, narration, replay);
     scenario::run_file(path, {}, narration, replay_en);
-    const bool same = status == 1 && replay.str().find(name) != std::string::npos;
     std::string said = replay_en.str();
     if (said.rfind(path, 0) == 0) {
       said = std::filesystem::path(path).filename().string() + said.substr(path.size());
     }
     while (!said.empty() && said.back() == '\n') said.pop_back();
+    // The same invariant, broken the same way, at the last step: the file's
+    // comment, set-up, one line, then the steps.
+    const std::size_t last = comment.size() + setup.size() + 1 + o.path.size();
+    const bool same = status == 1 && said == std::filesystem::path(path).filename().string() + ":" +
+                                                 std::to_string(last) + ": invariant violated: " +
+                                                 o.violation->invariant.en + ": " +
+                                                 o.violation->detail.en;
     comment.back() = "expect-output: " + said;  // the same number of lines
     write_run(path, comment, setup, model, o.path, {});
     out << (zh ? "最短反例写在 " + path + "；`conlab run` 重放它：\n"

@@ -17,6 +17,13 @@ bool is_bound(const std::string& word) {
 
 }  // namespace
 
+bool put_word(const std::string& put) {
+  const auto equals = put.find('=');
+  return equals != std::string::npos && equals > 0 && equals + 1 < put.size() &&
+         put.find_first_of(" \t#=", equals + 1) == std::string::npos &&
+         put.find_first_of(" \t#") == std::string::npos;
+}
+
 ExploreBounds parse_explore(const Line& line) {
   ExploreBounds bounds;
   const Text usage{
@@ -39,7 +46,7 @@ ExploreBounds parse_explore(const Line& line) {
       auto& list = name == "timeouts" ? bounds.timeouts : bounds.puts;
       if (!list.empty()) fail({name + " is given twice", "`" + name + "` 写了两次"});
       for (++i; i < line.size() && !is_bound(line[i]); ++i) {
-        if (name == "puts" && line[i].find('=') == std::string::npos) {
+        if (name == "puts" && !put_word(line[i])) {
           fail({"puts takes KEY=VALUE, not '" + line[i] + "'",
                 "`puts` 的写法是 `KEY=VALUE`，而不是 '" + line[i] + "'"});
         }

@@ -28,6 +28,10 @@ struct ExploreBounds {
   std::vector<std::string> puts;      // KEY=VALUE, in the order submitted
 };
 
+// Whether `put` is KEY=VALUE as a put line can carry it: two words, neither
+// empty, with no space, `#` or second `=` in them.
+bool put_word(const std::string& put);
+
 // The bounds an `explore` line gives; fails (ScenarioError) on a bad one.
 ExploreBounds parse_explore(const Line& line);
 
