@@ -14,9 +14,8 @@
 
 #include "narration/describers.h"
 #include "tools/commands.h"
-#include "tools/explore/paxos_model.h"
-#include "tools/explore/raft_model.h"
 #include "tools/explore/report.h"
+#include "tools/explore/start.h"
 #include "tools/options.h"
 #include "tools/scenario/explore_line.h"
 #include "tools/scenario/runner.h"
@@ -58,7 +57,8 @@ const Help kHelp{
      "     the shortest way there is written to --out\n\n"
      "Example: conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
      "         conlab explore paxos --rule promise2=off\n"
-     "         conlab explore raft tests/scenarios/explore/raft_figure8.txt\n",
+     "         conlab explore raft tests/scenarios/explore/raft_figure8_three.txt \\\n"
+     "             --rule commit-current-term-only=off\n",
      "\n结论与退出码：\n"
      "  0  穷举完毕：N 个不同状态，没有违反（对这个情形和这些上限而言，是证明）；\n"
      "     或达到上限：已覆盖的状态中没有违反（不是证明）\n"
@@ -70,7 +70,8 @@ const Help kHelp{
      "     把到达那里的最短路径写到 --out\n\n"
      "例子：conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
      "      conlab explore paxos --rule promise2=off\n"
-     "      conlab explore raft tests/scenarios/explore/raft_figure8.txt\n"}};
+     "      conlab explore raft tests/scenarios/explore/raft_figure8_three.txt \\\n"
+     "          --rule commit-current-term-only=off\n"}};
 
 // The notes' example (准备阶段), as the set-up when no file is given.
 const char* const kNotesExample =
@@ -97,6 +98,7 @@ using RaftScenario = scenario::ClusterScenario<raft::Message, raft::Event, narra
 struct Setup {
   std::vector<std::string> lines;  // the set-up as the counterexample repeats it
   scenario::ExploreBounds bounds;  // the file's `explore` line
+  int line = 0;                    // where it is (or the last line read)
 };
 
 // Runs the set-up of `text` (named `name` in errors), with the `extra` lines
@@ -124,6 +126,7 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
     for (const scenario::Line& line : scenario::read_script(text)) {
       if (line.command() == "explore") run_extra();
       session.execute(line);
+      setup.line = session.current_line();
       if (session.explore_point()) {
         setup.bounds = *session.explore_point();
       } else {
@@ -143,101 +146,6 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
     return 2;
   }
   return 0;
-}
-
-// The model to explore from a scenario's cluster, or why there is none.
-using Start = std::variant<std::unique_ptr<explore::Model>, Text>;
-
-// Every server can talk to every other: a partition cannot be enumerated.
-template <class World>
-std::optional<Text> whole_network(const World& world) {
-  const auto ids = world.node_ids();
-  if (ids.size() > 32)
-    return Text{"the explorer takes at most 32 nodes", "探索器最多处理 32 个节点"};
-  for (std::size_t a = 0; a < ids.size(); ++a) {
-    for (std::size_t b = 0; b < ids.size(); ++b) {
-      if (!world.can_talk(a, b)) {
-        return Text{
-            "the explorer starts from a whole network: end the set-up's partition with "
-            "`heal`",
-            "探索器从完整的网络出发：请在初始设置中用 `heal` 结束分区"};
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-// Each node whose timer may fire is one of `nodes` (what `kind` names).
-std::optional<Text> timers_of(const explore::Budget& budget, const std::vector<NodeId>& nodes,
-                              const Text& kind) {
-  for (const std::string& id : budget.timeouts) {
-    if (std::find(nodes.begin(), nodes.end(), id) == nodes.end()) {
-      return Text{"timeouts: " + id + " is not a " + kind.en + " of the set-up",
-                  "timeouts：" + id + " 不是初始设置中的" + kind.zh};
-    }
-  }
-  return std::nullopt;
-}
-
-Start paxos_start(const cluster::PaxosCluster& start, const explore::Budget& budget) {
-  if (auto refused = whole_network(start.world())) return *refused;
-  if (auto refused = timers_of(budget, start.options().proposers, {"proposer", "提议者"}))
-    return *refused;
-  for (const NodeId& id : start.options().proposers) {
-    if (!start.world().is_up(id)) {
-      return Text{"the explorer starts with every proposer up: " + id + " is down",
-                  "探索器要求开始时每个提议者都在运行：" + id + " 已崩溃"};
-    }
-  }
-  if (!budget.puts.empty()) {
-    return Text{"paxos takes no client puts: its proposals are the set-up's `propose` lines",
-                "paxos 不接收客户端写入：它的提案就是初始设置中的 `propose` 各行"};
-  }
-  if (start.options().backoff) {
-    return Text{"the explorer cannot try every random back-off: leave out `set backoff`",
-                "探索器无法尝试每一种随机退避：请去掉 `set backoff`"};
-  }
-  return explore::paxos_model(start, budget);
-}
-
-Start raft_start(const cluster::RaftCluster& start, const explore::Budget& budget) {
-  if (auto refused = whole_network(start.world())) return *refused;
-  if (auto refused = timers_of(budget, start.options().servers, {"server", "服务器"}))
-    return *refused;
-  for (const NodeId& id : start.options().servers) {
-    if (!start.world().is_up(id)) {
-      return Text{"the explorer starts with every server up: " + id + " is down (`restart " + id +
-                      "` before `explore`)",
-                  "探索器要求开始时每个服务器都在运行：" + id +
-                      " 已崩溃（请在 `explore` 之前 `restart " + id + "`）"};
-    }
-  }
-  const raft::Features& f = start.options().features;
-  if (f.check_quorum || f.read_mode == raft::ReadMode::lease) {
-    return Text{"the explorer's clock stands still: check-quorum and lease reads need one",
-                "探索器的时钟不走：`check-quorum` 和租约读需要时钟"};
-  }
-  // What RaftInvariants checks and the model does not: snapshots, leader
-  // stability, and the clients' reads (a history of puts alone is always
-  // linearizable).
-  bool snapshot = f.snapshot_every != 0;
-  for (std::size_t i = 0; i < start.options().servers.size(); ++i)
-    snapshot = snapshot || start.state_at(i).log.base_index().value > 0;
-  if (snapshot || start.options().leader_stability) {
-    return Text{
-        "the explorer checks no snapshots and no leader stability: leave out "
-        "`snapshot`, `set snapshot-every` and `set leader-stability`",
-        "探索器不检查快照和领导者稳定性：请去掉 `snapshot`、`set snapshot-every` 和 "
-        "`set leader-stability`"};
-  }
-  const auto& operations = start.history().operations();
-  if (f.read_mode != raft::ReadMode::log ||
-      std::any_of(operations.begin(), operations.end(),
-                  [](const Operation& o) { return o.kind == Operation::Kind::read; })) {
-    return Text{"the explorer checks no client reads: leave out `read` and `set read-mode`",
-                "探索器不检查客户端的读：请去掉 `read` 和 `set read-mode`"};
-  }
-  return explore::raft_model(start, budget);
 }
 
 }  // namespace
@@ -262,8 +170,10 @@ int explore_command(int argc, char** argv) {
              {"crash servers at most N times in one run (default: the file's, else 0)",
               "一次运行中服务器最多崩溃 N 次（默认：文件中的值，否则 0）"})
       .value("timers", timers, "N",
-             {"fire proposers' timers at most N times in one run (default: the file's, else 0)",
-              "一次运行中提议者的计时器最多触发 N 次（默认：文件中的值，否则 0）"})
+             {"fire timers (a paxos proposer's, a raft server's election timer) at most N times "
+              "in one run (default: the file's, else 0; raft's built-in set-up says 2)",
+              "一次运行中计时器（paxos 提议者的、raft 服务器的选举定时器）最多触发 N 次（默认："
+              "文件中的值，否则 0；raft 的内置设置是 2）"})
       .value("timeouts", timeouts, "ID",
              {"let only ID's timer fire (repeatable; default: the file's, else every node's)",
               "只让 ID 的计时器触发（可重复；默认：文件中的值，否则每个节点的）"})
@@ -326,12 +236,23 @@ int explore_command(int argc, char** argv) {
                         const std::optional<std::uint64_t>& in_file, std::uint64_t otherwise) {
     return given ? *given : in_file ? *in_file : otherwise;
   };
-  const explore::Limits limits{
-      .depth = bound(depth, setup.bounds.depth, 64),
-      .states = static_cast<std::size_t>(std::max<std::uint64_t>(max_states, 1))};
+  const explore::Limits limits{.depth = bound(depth, setup.bounds.depth, 64),
+                               .states = static_cast<std::size_t>(max_states)};
+  if (max_states == 0) {
+    return line.error(Text{"--max-states is at least 1", "--max-states 至少是 1"});
+  }
+  // A fault or timer budget takes one byte of a state (tools/explore/actions.h).
+  std::optional<Text> too_large;
   const auto byte = [&](const std::optional<std::uint64_t>& given,
                         const std::optional<std::uint64_t>& in_file) {
-    return static_cast<std::uint32_t>(std::min<std::uint64_t>(bound(given, in_file, 0), 255));
+    const std::uint64_t value = bound(given, in_file, 0);
+    if (value > 255) {
+      too_large =
+          Text{"a budget of drops, duplicates, crashes or timers is at most 255, not " +
+                   std::to_string(value),
+               "丢失、复制、崩溃或超时的次数上限最多是 255，而不是 " + std::to_string(value)};
+    }
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(value, 255));
   };
   const explore::Budget budget{.drops = byte(drops, setup.bounds.drops),
                                .duplicates = byte(duplicates, setup.bounds.duplicates),
@@ -346,18 +267,23 @@ int explore_command(int argc, char** argv) {
                "--put 的写法是 KEY=VALUE（两个词，都不能为空），而不是 '" + put + "'"});
     }
   }
-  Start start;
+  explore::Start start;
   if (const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
       paxos && protocol == "paxos") {
-    start = paxos_start(paxos->cluster(), budget);
+    start = explore::paxos_start(paxos->cluster(), budget);
   } else if (const auto* raft = dynamic_cast<const RaftScenario*>(session.protocol());
              raft && protocol == "raft") {
-    start = raft_start(raft->cluster(), budget);
+    start = explore::raft_start(raft->cluster(), budget);
   } else {
-    start =
-        Text{name + " is not a " + protocol + " scenario", name + " 不是 " + protocol + " 场景"};
+    start = Text{"this is not a " + protocol + " scenario", "这不是 " + protocol + " 场景"};
   }
-  if (const Text* refused = std::get_if<Text>(&start)) return line.error(*refused);
+  if (too_large) return line.error(*too_large);
+  if (const Text* refused = std::get_if<Text>(&start)) {
+    // Named after the place the explorer would start from: the `explore` line.
+    std::cerr << name << ":" << setup.line << ": "
+              << (lang == narration::Lang::zh ? "错误：" : "error: ") << refused->in(lang) << "\n";
+    return 2;
+  }
   const auto& model = std::get<std::unique_ptr<explore::Model>>(start);
   const bool terminal = isatty(fileno(stderr)) != 0;
   const explore::Outcome outcome =

@@ -181,8 +181,18 @@ std::optional<int> CommandLine::parse(int argc, char** argv, const Help& help) {
   po::options_description all;
   all.add(named_).add(hidden_);
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional_).run(),
-              values_);
+    const auto parsed =
+        po::command_line_parser(argc, argv).options(all).positional(positional_).run();
+    for (const po::option& option : parsed.options) {
+      if (unsigned_.count(option.string_key) == 0) continue;
+      for (const std::string& value : option.value) {
+        if (value.find('-') != std::string::npos) {
+          return bad_option("--" + option.string_key + " takes a number of 0 or more, not '" +
+                            value + "'");
+        }
+      }
+    }
+    po::store(parsed, values_);
     if (const auto status = read_config()) return status;
     po::notify(values_);
   } catch (const po::error& error) {

@@ -15,6 +15,7 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -57,6 +58,12 @@ class CommandLine {
   template <class T>
   CommandLine& value(const char* name, T& target, const char* value_name, Text description) {
     declare(name, semantic(target), value_name, default_text(target), description);
+    // A number that cannot be negative: "-1" is refused, not wrapped round
+    // (Boost's conversion takes it for 2^64 - 1).
+    if constexpr (std::is_unsigned_v<T> || std::is_unsigned_v<typename Unwrapped<T>::type>) {
+      const std::string long_name(name);
+      unsigned_.insert(long_name.substr(0, long_name.find(',')));
+    }
     return *this;
   }
   // Words without an option name, in order: one word, or all the rest.
@@ -85,6 +92,14 @@ class CommandLine {
   int error(const Text& message) const;
 
  private:
+  template <class T>
+  struct Unwrapped {  // T, or the T of a std::optional<T>
+    using type = T;
+  };
+  template <class T>
+  struct Unwrapped<std::optional<T>> {
+    using type = T;
+  };
   struct Described {
     std::string name;   // "-h [ --help ]", "--seeds"
     std::string value;  // "A..B (=1..100)", or empty
@@ -125,6 +140,7 @@ class CommandLine {
   boost::program_options::variables_map values_;
   std::vector<Described> described_;
   std::vector<std::pair<std::string, bool*>> flags_;
+  std::set<std::string> unsigned_;  // options whose number cannot be negative
   bool help_ = false;
   std::string lang_text_ = "en";
   narration::Lang lang_ = narration::Lang::en;

@@ -54,11 +54,12 @@ std::string bounds(const Budget& budget, const Limits& limits, Lang lang) {
 // The set-up, then the steps: a manual-mode scenario `conlab run` replays.
 bool write_run(const std::string& path, const std::vector<std::string>& comment,
                const std::vector<std::string>& setup, const Model& model,
-               const std::vector<Word>& steps, const std::vector<std::string>& after) {
+               const std::vector<Word>& steps, const std::vector<std::string>& after, Lang lang) {
   std::ofstream file(path);
   for (const std::string& line : comment) file << "# " << line << "\n";
   for (const std::string& line : setup) file << line << "\n";
-  file << "# " << steps.size() << " steps found by conlab explore\n";
+  file << "# " << steps.size()
+       << (lang == Lang::zh ? " 步，由 conlab explore 找到\n" : " steps found by conlab explore\n");
   for (const Word step : steps) file << model.line(step) << "\n";
   for (const std::string& line : after) file << line << "\n";
   file.flush();
@@ -90,12 +91,16 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
     out << figures(o, lang);
     std::vector<std::string> comment{
         command,
-        "The shortest run that breaks \"" + o.violation->invariant.en + "\" (" +
-            o.violation->invariant.zh + "),",
-        "found by conlab explore breadth first among " + grouped(o.states) + " distinct states.",
+        zh ? "违反“" + o.violation->invariant.zh + "”的最短运行，"
+           : "The shortest run that breaks \"" + o.violation->invariant.en + "\" (" +
+                 o.violation->invariant.zh + "),",
+        zh ? "由 conlab explore 按广度优先在 " + grouped(o.states) + " 个不同状态中找到。"
+           : "found by conlab explore breadth first among " + grouped(o.states) +
+                 " distinct states.",
         "expect-exit: 1", "expect-output: (the replay's report, below)"};
-    if (!write_run(path, comment, setup, model, o.path, {})) {
-      std::cerr << path << (zh ? "：无法写入反例\n" : ": cannot write the counterexample\n");
+    if (!write_run(path, comment, setup, model, o.path, {}, lang)) {
+      std::cerr << (zh ? "conlab: 错误：" + path + "：无法写入反例\n"
+                       : "conlab: error: " + path + ": cannot write the counterexample\n");
       return 2;
     }
     // The simulator replays it to the same invariant, or the two disagree;
@@ -117,7 +122,7 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
                                                  o.violation->invariant.en + ": " +
                                                  o.violation->detail.en;
     comment.back() = "expect-output: " + said;  // the same number of lines
-    write_run(path, comment, setup, model, o.path, {});
+    write_run(path, comment, setup, model, o.path, {}, lang);
     out << (zh ? "最短反例写在 " + path + "；`conlab run` 重放它：\n"
                : "the shortest counterexample is in " + path + "; `conlab run` replays it:\n")
         << "  " << replay.str();
@@ -163,10 +168,14 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
                    "due); the shortest way to one is in " +
                    path + "\n");
   const std::vector<std::string> comment{
-      command, "The shortest run to a state from which " + goal.never.en + ",",
-      "even once faults stop (conlab explore). Replay it: conlab run " + path};
-  if (!write_run(path, comment, setup, model, o.stuck_path, {model.goal_missed_line()})) {
-    std::cerr << path << (zh ? "：无法写入路径\n" : ": cannot write the run\n");
+      command,
+      zh ? "到达一个状态的最短运行：从那里出发，即使故障停止，也" + goal.never.zh + "。"
+         : "The shortest run to a state from which " + goal.never.en + ",",
+      zh ? "（conlab explore）重放它：conlab run " + path
+         : "even once faults stop (conlab explore). Replay it: conlab run " + path};
+  if (!write_run(path, comment, setup, model, o.stuck_path, {model.goal_missed_line()}, lang)) {
+    std::cerr << (zh ? "conlab: 错误：" + path + "：无法写入路径\n"
+                     : "conlab: error: " + path + ": cannot write the run\n");
     return 2;
   }
   return 3;

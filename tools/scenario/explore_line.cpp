@@ -62,7 +62,7 @@ ExploreBounds parse_explore(const Line& line) {
                                           : name == "crashes"    ? &bounds.crashes
                                                                  : &bounds.timers;
     if (*bound) fail({name + " is given twice", "`" + name + "` 写了两次"});
-    *bound = parse_number(line[i + 1], {"the bound " + name, "上限 " + name});
+    *bound = parse_number(line[i + 1], {"the bound " + name, "上限 `" + name + "` "});
     i += 2;
   }
   return bounds;

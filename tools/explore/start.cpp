@@ -1,0 +1,109 @@
+#include "tools/explore/start.h"
+
+#include <algorithm>
+#include <string>
+
+#include "tools/explore/paxos_model.h"
+#include "tools/explore/raft_model.h"
+
+namespace consensus_lab::explore {
+
+namespace {
+
+using narration::Text;
+
+// Every server can talk to every other: a partition cannot be enumerated.
+template <class World>
+std::optional<Text> whole_network(const World& world) {
+  const auto ids = world.node_ids();
+  if (ids.size() > 32)
+    return Text{"the explorer takes at most 32 nodes", "探索器最多处理 32 个节点"};
+  for (std::size_t a = 0; a < ids.size(); ++a) {
+    for (std::size_t b = 0; b < ids.size(); ++b) {
+      if (!world.can_talk(a, b)) {
+        return Text{
+            "the explorer starts from a whole network: end the set-up's partition with "
+            "`heal`",
+            "探索器从完整的网络出发：请在初始设置中用 `heal` 结束分区"};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Each node whose timer may fire is one of `nodes` (what `kind` names).
+std::optional<Text> timers_of(const Budget& budget, const std::vector<NodeId>& nodes,
+                              const Text& kind) {
+  for (const std::string& id : budget.timeouts) {
+    if (std::find(nodes.begin(), nodes.end(), id) == nodes.end()) {
+      return Text{"timeouts: " + id + " is not a " + kind.en + " of the set-up",
+                  "`timeouts`：" + id + " 不是初始设置中的" + kind.zh};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Start paxos_start(const cluster::PaxosCluster& start, const Budget& budget) {
+  if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = timers_of(budget, start.options().proposers, {"proposer", "提议者"}))
+    return *refused;
+  for (const NodeId& id : start.options().proposers) {
+    if (!start.world().is_up(id)) {
+      return Text{"the explorer starts with every proposer up: " + id + " is down",
+                  "探索器要求开始时每个提议者都在运行：" + id + " 已崩溃"};
+    }
+  }
+  if (!budget.puts.empty()) {
+    return Text{"paxos takes no client puts: its proposals are the set-up's `propose` lines",
+                "paxos 不接收客户端写入：它的提案就是初始设置中的 `propose` 各行"};
+  }
+  if (start.options().backoff) {
+    return Text{"the explorer cannot try every random back-off: leave out `set backoff`",
+                "探索器无法尝试每一种随机退避：请去掉 `set backoff`"};
+  }
+  return paxos_model(start, budget);
+}
+
+Start raft_start(const cluster::RaftCluster& start, const Budget& budget) {
+  if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = timers_of(budget, start.options().servers, {"server", "服务器"}))
+    return *refused;
+  for (const NodeId& id : start.options().servers) {
+    if (!start.world().is_up(id)) {
+      return Text{"the explorer starts with every server up: " + id + " is down (`restart " + id +
+                      "` before `explore`)",
+                  "探索器要求开始时每个服务器都在运行：" + id +
+                      " 已崩溃（请在 `explore` 之前 `restart " + id + "`）"};
+    }
+  }
+  const raft::Features& f = start.options().features;
+  if (f.check_quorum || f.read_mode == raft::ReadMode::lease) {
+    return Text{"the explorer's clock stands still: check-quorum and lease reads need one",
+                "探索器的时钟不走：`check-quorum` 和租约读需要时钟"};
+  }
+  // What RaftInvariants checks and the model does not: snapshots, leader
+  // stability, and the clients' reads (a history of puts alone is always
+  // linearizable).
+  bool snapshot = f.snapshot_every != 0;
+  for (std::size_t i = 0; i < start.options().servers.size(); ++i)
+    snapshot = snapshot || start.state_at(i).log.base_index().value > 0;
+  if (snapshot || start.options().leader_stability) {
+    return Text{
+        "the explorer checks no snapshots and no leader stability: leave out "
+        "`snapshot`, `set snapshot-every` and `set leader-stability`",
+        "探索器不检查快照和领导者稳定性：请去掉 `snapshot`、`set snapshot-every` 和 "
+        "`set leader-stability`"};
+  }
+  const auto& operations = start.history().operations();
+  if (f.read_mode != raft::ReadMode::log ||
+      std::any_of(operations.begin(), operations.end(),
+                  [](const Operation& o) { return o.kind == Operation::Kind::read; })) {
+    return Text{"the explorer checks no client reads: leave out `read` and `set read-mode`",
+                "探索器不检查客户端的读：请去掉 `read` 和 `set read-mode`"};
+  }
+  return raft_model(start, budget);
+}
+
+}  // namespace consensus_lab::explore
