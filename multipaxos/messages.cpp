@@ -21,6 +21,54 @@ std::string_view message_type(const Message& message) {
   return names[message.index()];
 }
 
+std::vector<std::string> message_words(const Message& message) {
+  using Words = std::vector<std::string>;
+  const auto number = [](std::uint64_t n) { return std::to_string(n); };
+  return std::visit(
+      Overloaded{
+          [&](const Prepare& m) {
+            return Words{"ballot", to_string(m.ballot), "from", to_string(m.from)};
+          },
+          [&](const Promise& m) {
+            Words w{"ballot", to_string(m.ballot), "from", to_string(m.from), "accepted"};
+            for (const auto& [slot, proposal] : m.accepted)
+              w.push_back(to_string(slot) + ":" + to_string(proposal.ballot));
+            if (m.accepted.empty()) w.push_back("none");
+            return w;
+          },
+          [&](const Reject& m) {
+            return Words{"ballot", to_string(m.ballot), "promised", to_string(m.promised)};
+          },
+          [&](const Accept& m) {
+            return Words{"ballot", to_string(m.ballot), "slot", to_string(m.slot),
+                         "commit", to_string(m.commit), "more", number(m.more.size())};
+          },
+          [&](const Accepted& m) {
+            Words w{"ballot", to_string(m.ballot), "slot", to_string(m.slot)};
+            if (m.more) w.insert(w.end(), {"through", to_string(m.last())});
+            return w;
+          },
+          [&](const Heartbeat& m) {
+            return Words{"ballot", to_string(m.ballot),
+                         "commit", to_string(m.commit),
+                         "sent",   number(static_cast<std::uint64_t>(m.sent_at))};
+          },
+          [&](const HeartbeatOk& m) {
+            return Words{"ballot", to_string(m.ballot), "sent",
+                         number(static_cast<std::uint64_t>(m.sent_at))};
+          },
+          [&](const CatchUp& m) {
+            return Words{"from", to_string(m.from)};
+          },
+          [&](const Chosen& m) {
+            Words w{"slots"};
+            for (const auto& entry : m.slots) w.push_back(to_string(entry.first));
+            return w;
+          },
+      },
+      message);
+}
+
 std::string to_string(const Message& message) {
   return std::visit(
       Overloaded{

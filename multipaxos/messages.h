@@ -107,6 +107,12 @@ using Message = std::variant<Prepare, Promise, Reject, Accept, Accepted, Heartbe
 // "prepare", "promise", "reject", "accept", "accepted", "heartbeat",
 // "heartbeat-ok", "catch-up", "chosen".
 std::string_view message_type(const Message& message);
+// What tells a message from another of its type on one link, as the words
+// after TYPE in `deliver FROM TO TYPE WORDS…` (docs/scenarios.md §8):
+// "ballot 5 slot 2 commit 1 more 0" for an Accept, "ballot 5 slot 2" for its
+// Accepted. A master's command for a slot is fixed under its ballot, so the
+// commands themselves are left out.
+std::vector<std::string> message_words(const Message& message);
 // One line in the notes' notation: "Accept [5, x←3] for slot 2 (commit 1)".
 std::string to_string(const Message& message);
 

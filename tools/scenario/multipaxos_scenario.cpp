@@ -66,6 +66,10 @@ class MultiPaxosScenario final
     return {"prepare",   "promise",      "reject",   "accept", "accepted",
             "heartbeat", "heartbeat-ok", "catch-up", "chosen"};
   }
+  bool names_by_content() const override { return true; }
+  std::vector<std::string> words_of(const multipaxos::Message& m) const override {
+    return multipaxos::message_words(m);
+  }
 
   Text leader_title() const override { return {"master", "主节点"}; }
   const multipaxos::Replica* live_node(const NodeId& id) const override {
