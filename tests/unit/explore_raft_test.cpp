@@ -35,13 +35,7 @@ Explored explore_from(const std::string& setup, explore::Budget budget, std::siz
                       const std::string& written = {}) {
   std::ostringstream quiet;
   scenario::Session session({}, quiet);
-  std::istringstream text(setup);
-  std::vector<std::string> lines;
-  for (const auto& line : scenario::read_script(text)) {
-    session.execute(line);
-    lines.push_back(line.text());
-  }
-  session.finish();
+  const std::vector<std::string> lines = explore_walk::set_up(session, setup);
   const auto* raft = dynamic_cast<const RaftScenario*>(session.protocol());
   REQUIRE(raft != nullptr);
   auto model = explore::raft_model(raft->cluster(), budget);
@@ -208,9 +202,7 @@ TEST_CASE("raft explorer: random runs end in the simulator's own server states")
   const std::string setup = "protocol raft\nnodes A B C\n";
   std::ostringstream quiet;
   scenario::Session session({}, quiet);
-  std::istringstream text(setup);
-  for (const auto& line : scenario::read_script(text)) session.execute(line);
-  session.finish();
+  explore_walk::set_up(session, setup);
   const auto* raft = dynamic_cast<const RaftScenario*>(session.protocol());
   REQUIRE(raft != nullptr);
   auto model = explore::raft_model(

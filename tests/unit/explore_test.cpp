@@ -209,13 +209,7 @@ TEST_CASE("explorer: the counterexample it writes replays to the same invariant"
 TEST_CASE("explorer: random runs end in the simulator's own acceptor states") {
   std::ostringstream quiet;
   scenario::Session session({}, quiet);
-  std::istringstream text(kNotes);
-  std::vector<std::string> setup;
-  for (const auto& line : scenario::read_script(text)) {
-    session.execute(line);
-    setup.push_back(line.text());
-  }
-  session.finish();
+  const std::vector<std::string> setup = explore_walk::set_up(session, kNotes);
   const auto* paxos = dynamic_cast<const PaxosScenario*>(session.protocol());
   REQUIRE(paxos != nullptr);
   auto model = explore::paxos_model(paxos->cluster(),

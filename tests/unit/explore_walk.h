@@ -36,6 +36,20 @@ struct Collect final : consensus_lab::explore::Successors {
   }
 };
 
+// Runs the scenario `text` (a set-up, without its `explore` line) in
+// `session`; returns its lines, as a counterexample repeats them.
+inline std::vector<std::string> set_up(consensus_lab::scenario::Session& session,
+                                       const std::string& text) {
+  std::istringstream stream(text);
+  std::vector<std::string> lines;
+  for (const auto& line : consensus_lab::scenario::read_script(stream)) {
+    session.execute(line);
+    lines.push_back(line.text());
+  }
+  session.finish();
+  return lines;
+}
+
 // Walks `model` from its start for at most `steps` random steps (seeded by
 // `seed`), and returns the scenario: `setup`, the steps, the expectations.
 inline std::string walk(Model& model, const std::vector<std::string>& setup, std::uint32_t seed,

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "tools/explore/state_space.h"
 
@@ -46,6 +48,19 @@ inline std::string command_of(Word action) {
   static const char* const words[] = {"deliver", "drop",    "duplicate", "crash",
                                       "restart", "timeout", "put"};
   return words[kind_of(action)];
+}
+
+// A step's scenario line: `crash A` for a step of node `node`; `deliver A B
+// TYPE WORDS…` for a step of a message (paxos::message_words,
+// raft::message_words name its content).
+inline std::string node_line(Word action, const std::string& node) {
+  return command_of(action) + " " + node;
+}
+inline std::string message_line(Word action, const std::string& from, const std::string& to,
+                                std::string_view type, const std::vector<std::string>& words) {
+  std::string text = command_of(action) + " " + from + " " + to + " " + std::string(type);
+  for (const auto& word : words) text += " " + word;
+  return text;
 }
 
 }  // namespace consensus_lab::explore

@@ -139,13 +139,10 @@ class PaxosModel final : public Model {
   std::string line(Word a) const override {
     const Word what = what_of(a);
     const Kind kind = kind_of(a);
-    if (kind == kCrash || kind == kRestart || kind == kTimer)
-      return command_of(a) + " " + ids_[what];
+    if (kind == kCrash || kind == kRestart || kind == kTimer) return node_line(a, ids_[what]);
     const Sent& sent = messages_[what];
-    std::string text = command_of(a) + " " + ids_[sent.from] + " " + ids_[sent.to] + " " +
-                       std::string(paxos::message_type(sent.message));
-    for (const auto& word : paxos::message_words(sent.message)) text += " " + word;
-    return text;
+    return message_line(a, ids_[sent.from], ids_[sent.to], paxos::message_type(sent.message),
+                        paxos::message_words(sent.message));
   }
 
   std::vector<std::string> expectations(Key state) const override {

@@ -136,17 +136,14 @@ class RaftModel final : public Model {
   std::string line(Word a) const override {
     const Word what = what_of(a);
     const Kind kind = kind_of(a);
-    if (kind == kCrash || kind == kRestart || kind == kTimer)
-      return command_of(a) + " " + ids_[what];
+    if (kind == kCrash || kind == kRestart || kind == kTimer) return node_line(a, ids_[what]);
     if (kind == kPut) {
       const Command& put = puts_[what >> 8];
       return "put " + ids_[what & 0xFF] + " " + put.key + " " + put.value;
     }
     const RaftSent& sent = messages_[what];
-    std::string text = command_of(a) + " " + ids_[sent.from] + " " + ids_[sent.to] + " " +
-                       std::string(raft::message_type(sent.message));
-    for (const auto& word : raft::message_words(sent.message)) text += " " + word;
-    return text;
+    return message_line(a, ids_[sent.from], ids_[sent.to], raft::message_type(sent.message),
+                        raft::message_words(sent.message));
   }
 
   std::vector<std::string> expectations(Key state) const override {
