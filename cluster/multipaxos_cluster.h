@@ -107,6 +107,11 @@ class MultiPaxosCluster {
   };
   // Nullptr: nobody accepted anything in `slot` under `ballot`.
   const Acceptance* accepted_under(multipaxos::Slot slot, multipaxos::Ballot ballot) const;
+  // Every acceptance so far, by (slot, ballot).
+  const std::map<std::pair<multipaxos::Slot, multipaxos::Ballot>, Acceptance>& acceptances() const {
+    return acceptances_;
+  }
+  const MultiPaxosInvariants& invariants() const { return *invariants_; }
 
   void set_rules(const multipaxos::Rules& rules);
   // Changing a timeout restarts the election timers with the new value.

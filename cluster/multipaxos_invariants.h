@@ -19,6 +19,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,6 +59,62 @@ std::optional<narration::Text> chosen_slot_never_changes(const NodeId& replica,
                                                          const std::optional<Command>& held,
                                                          const Command& written);
 
+// The checks of a replica against itself, in the order they run
+// (cluster/multipaxos_replica_checks.cpp).
+const std::vector<ServerCheck<ReplicaSnapshot, multipaxos::Rules>>& replica_checks();
+// What those checks see of a live replica (its disk is `state` while it is down).
+ReplicaSnapshot snapshot_of(const multipaxos::Replica& replica);
+ReplicaSnapshot snapshot_of(const multipaxos::ReplicaHardState& disk);
+
+// ---- The cluster's rules as pure functions: MultiPaxosInvariants keeps the
+// history they are judged from in the simulator, the explorer in each state --
+
+inline const narration::Text kOneCommandPerSlot{"at most one command chosen per slot",
+                                                "每个槽位最多选定一条命令"};
+inline const narration::Text kOneMasterPerBallot{"at most one master per ballot",
+                                                 "每个编号最多一个主节点"};
+inline const narration::Text kLearnOnlyChosen{"replicas learn only chosen commands",
+                                              "副本只学到已选定的命令"};
+inline const narration::Text kMastersLearnOwnValues{
+    "a master knows chosen only the values it proposed under its ballot",
+    "主节点只把自己以本编号提议的值当作已选定"};
+inline const narration::Text kOneLeaseHolder{"at most one master holds a lease",
+                                             "最多一个主节点持有租约"};
+inline const narration::Text kLocalReadsUpToDate{
+    "a master that reads locally has applied all that any replica applied",
+    "本地读的主节点已执行任何副本执行过的命令"};
+inline const narration::Text kReplicasSendPossible{"replicas send only possible messages",
+                                                   "副本只发送可能的消息"};
+inline const narration::Text kChosenSlotsStay{"a slot once known chosen never changes",
+                                              "已知选定的槽位不再改变"};
+
+// A majority accepted `other` in `slot`, where `first` was chosen first.
+std::optional<narration::Text> two_commands_chosen(multipaxos::Slot slot, const Command& first,
+                                                   const Command& other);
+// `other` became master with `ballot`, which `first` became master with first.
+std::optional<narration::Text> two_masters(multipaxos::Ballot ballot, const NodeId& first,
+                                           const NodeId& other);
+// `replica` learned `command` in `slot`, where `chosen` is chosen (nullptr:
+// nothing is).
+std::optional<narration::Text> learned_unchosen(const NodeId& replica, multipaxos::Slot slot,
+                                                const Command& command, const Command* chosen);
+// Master `master` learned `command` in `slot`, where its `ballot` proposed
+// `own`, accepted `by` these replicas (nullptr: it proposed nothing there).
+std::optional<narration::Text> master_learned_another(const NodeId& master, multipaxos::Slot slot,
+                                                      const Command& command,
+                                                      multipaxos::Ballot ballot, const Command* own,
+                                                      const std::set<NodeId>& by);
+// The replicas that may serve reads locally at `now`.
+std::optional<narration::Text> two_lease_holders(const std::vector<NodeId>& reading, Millis now);
+// Replica `reader` may serve reads locally with `applied` slots applied;
+// `most` is the most any replica applied, first by `by`.
+std::optional<narration::Text> stale_local_reads(const NodeId& reader, multipaxos::Slot applied,
+                                                 multipaxos::Slot most, const NodeId& by);
+// `replica` refused `message` from `from` as impossible, for `reason`.
+narration::Text refused_impossible(const NodeId& replica, const NodeId& from,
+                                   const multipaxos::Message& message,
+                                   const narration::Text& reason);
+
 class MultiPaxosInvariants {
  public:
   // Reads `cluster` (which must outlive it) and its clients' history; takes
@@ -96,6 +153,12 @@ class MultiPaxosInvariants {
   std::optional<narration::Text> local_reads_are_up_to_date() const;
   std::optional<narration::Text> only_possible_messages() const;
   std::optional<narration::Text> chosen_slots_stay();
+
+  // The history the explorer starts from: the first master of each ballot,
+  // and the most any replica has applied, first by whom.
+  const std::map<multipaxos::Ballot, NodeId>& masters() const { return master_of_ballot_; }
+  multipaxos::Slot most_applied() const { return most_applied_; }
+  const NodeId& most_applied_by() const { return most_applied_by_; }
 
  private:
   struct Learning {

@@ -72,6 +72,8 @@ class Membership {
   // first slot it decides, in slot order — the first configuration from slot
   // 0, then one for each change that changes the members, from its slot + α.
   std::vector<std::pair<Slot, std::vector<NodeId>>> configurations_;
+
+  friend bool operator==(const Membership&, const Membership&) = default;
 };
 
 }  // namespace consensus_lab::multipaxos

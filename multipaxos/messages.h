@@ -50,15 +50,18 @@ struct SlotProposal {
 struct Prepare {
   Ballot ballot;
   Slot from;  // the promise covers this slot and every later one
+  friend bool operator==(const Prepare&, const Prepare&) = default;
 };
 struct Promise {
   Ballot ballot;
   Slot from;
   std::vector<std::pair<Slot, SlotProposal>> accepted;  // slots >= from
+  friend bool operator==(const Promise&, const Promise&) = default;
 };
 struct Reject {
   Ballot ballot;    // the ballot that was refused
   Ballot promised;  // the higher one the acceptor has promised
+  friend bool operator==(const Reject&, const Reject&) = default;
 };
 // About how many bytes a command takes in a message (bounds a message's size).
 inline std::size_t bytes_of(const Command& command) {
@@ -77,6 +80,7 @@ struct Accept {
   Slot commit;  // every slot <= commit is chosen (with this master's values)
   std::vector<Command> more = {};
   Slot last() const { return Slot{slot.value + more.size()}; }
+  friend bool operator==(const Accept&, const Accept&) = default;
 };
 // The acceptor accepted every slot from `slot` to last() under `ballot`.
 struct Accepted {
@@ -84,21 +88,26 @@ struct Accepted {
   Slot slot;
   std::uint64_t more = 0;  // how many slots after `slot` (an Accept's more.size())
   Slot last() const { return Slot{slot.value + more}; }
+  friend bool operator==(const Accepted&, const Accepted&) = default;
 };
 struct Heartbeat {
   Ballot ballot;
   Slot commit;
   Millis sent_at;
+  friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
 };
 struct HeartbeatOk {
   Ballot ballot;
   Millis sent_at;
+  friend bool operator==(const HeartbeatOk&, const HeartbeatOk&) = default;
 };
 struct CatchUp {
   Slot from;
+  friend bool operator==(const CatchUp&, const CatchUp&) = default;
 };
 struct Chosen {
   std::vector<std::pair<Slot, Command>> slots;
+  friend bool operator==(const Chosen&, const Chosen&) = default;
 };
 
 using Message = std::variant<Prepare, Promise, Reject, Accept, Accepted, Heartbeat, HeartbeatOk,

@@ -61,6 +61,7 @@ struct PhaseOne {
   Slot from;                           // the Prepare covers this slot and every later one
   std::map<NodeId, Reports> promises;  // who promised this ballot, and what they reported
   std::set<NodeId> asked;              // members asked again since the last heartbeat
+  friend bool operator==(const PhaseOne&, const PhaseOne&) = default;
 };
 
 // A command planned for a slot by the master, until it is chosen.
@@ -70,6 +71,7 @@ struct InFlight {
   bool sent = false;
   int heartbeats_waited = 0;  // since it was last sent
   bool from_client = false;   // a client's command (not a recovered value or noop)
+  friend bool operator==(const InFlight&, const InFlight&) = default;
 };
 
 // Everything only a master has: volatile, gone when it steps down.
@@ -82,12 +84,14 @@ struct Master {
   Millis lease_until = 0;                                // the master's own lease
   Millis next_heartbeat = 0;
   std::optional<Millis> phase_one_incomplete_since;
+  friend bool operator==(const Master&, const Master&) = default;
 };
 
 // The replica side of the lease: whom it granted one, until when.
 struct LeaseGrant {
   NodeId holder;
   Millis until = 0;
+  friend bool operator==(const LeaseGrant&, const LeaseGrant&) = default;
 };
 
 class Replica {
@@ -101,6 +105,7 @@ class Replica {
     Rules rules;
     // Fixed election timeout for this replica (scenarios: A=150); none = random.
     std::optional<Millis> fixed_election_timeout;
+    friend bool operator==(const Config&, const Config&) = default;
   };
 
   Replica(Config config, ReplicaHardState restored);
@@ -246,6 +251,9 @@ class Replica {
   KeyValueStore store_;
   Slot catch_up_asked_{0};
   Membership membership_;
+
+  // Equal replicas are in the same state (the explorer keeps each state once).
+  friend bool operator==(const Replica&, const Replica&) = default;
 };
 
 }  // namespace consensus_lab::multipaxos

@@ -46,6 +46,7 @@ struct Rules {
   //    configuration that can still choose a slot (the slots after the commit
   //    index, up to α ahead), not just the configuration of the next free slot.
   bool members_only_count = true, lease_every_configuration = true;
+  friend bool operator==(const Rules&, const Rules&) = default;
 };
 
 // Every rule by name (`set rule lease off`, `--rule lease=off`).
@@ -83,6 +84,7 @@ struct Timing {
   // commands that arrive together travel, are written and are fsynced
   // together (net/protocol_runner.cpp).
   std::size_t slots_per_accept = 1;
+  friend bool operator==(const Timing&, const Timing&) = default;
 };
 
 // Bounds that keep every message a correct replica sends far below the

@@ -27,12 +27,21 @@ class Timers {
     }
   };
 
-  void add_node() { generation_.push_back(0); }
+  void add_node() {
+    generation_.push_back(0);
+    current_.emplace_back();
+  }
   // `node` wakes at `at` (and not at its earlier wake-up, if any).
   void set(std::size_t node, Millis at, std::uint64_t sequence) {
     queue_.push(Timer{at, sequence, node, ++generation_[node]});
+    current_[node] = Timer{at, sequence, node, generation_[node]};
   }
-  void cancel(std::size_t node) { ++generation_[node]; }
+  void cancel(std::size_t node) {
+    ++generation_[node];
+    current_[node].reset();
+  }
+  // `node`'s wake-up still wanted, if it has one.
+  const std::optional<Timer>& of(std::size_t node) const { return current_[node]; }
 
   // The next wake-up still wanted, skipping replaced and cancelled ones.
   std::optional<Timer> next() {
@@ -43,10 +52,15 @@ class Timers {
     }
     return std::nullopt;
   }
-  void pop() { queue_.pop(); }
+  void pop() {
+    const Timer& top = queue_.top();
+    if (top.generation == generation_[top.node]) current_[top.node].reset();
+    queue_.pop();
+  }
 
  private:
   std::vector<std::uint64_t> generation_;  // per node: its current wake-up
+  std::vector<std::optional<Timer>> current_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> queue_;
 };
 

@@ -120,6 +120,13 @@ class World {
     });
     return out;
   }
+  // When `id`'s timer fires, and its sequence number (which breaks ties
+  // between timers due at once); none if it has none.
+  std::optional<std::pair<Millis, std::uint64_t>> wake_of(const NodeId& id) const {
+    const auto& timer = timers_.of(index_of(id));
+    if (!timer) return std::nullopt;
+    return std::pair(timer->at, timer->sequence);
+  }
   // Events so far: deliveries, losses, timers, faults, actions.
   std::uint64_t events() const { return events_; }
 

@@ -92,6 +92,9 @@ const char* const kRaftElection =
 
 using PaxosScenario = scenario::ClusterScenario<paxos::Message, paxos::Event,
                                                 narration::PaxosDescriber, cluster::PaxosCluster>;
+using MultiPaxosScenario =
+    scenario::ClusterScenario<multipaxos::Message, multipaxos::Event,
+                              narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>;
 using RaftScenario = scenario::ClusterScenario<raft::Message, raft::Event, narration::RaftDescriber,
                                                cluster::RaftCluster>;
 
@@ -198,13 +201,6 @@ int explore_command(int argc, char** argv) {
     return line.error(Text{"conlab explore needs a protocol: paxos, multipaxos or raft",
                            "`conlab explore` 需要一个协议：paxos、multipaxos 或 raft"});
   }
-  if (protocol == "multipaxos") {
-    return line.error(
-        Text{"the explorer models paxos and raft so far, not multipaxos "
-             "(docs/explore.md)",
-             "探索器目前对 paxos 和 raft 建了模型，还没有 multipaxos"
-             "（docs/zh/explore.md）"});
-  }
   std::vector<std::string> extra;
   for (const std::string& rule : rules) {
     const auto equals = rule.find('=');
@@ -274,6 +270,9 @@ int explore_command(int argc, char** argv) {
   } else if (const auto* raft = dynamic_cast<const RaftScenario*>(session.protocol());
              raft && protocol == "raft") {
     start = explore::raft_start(raft->cluster(), budget);
+  } else if (const auto* multi = dynamic_cast<const MultiPaxosScenario*>(session.protocol());
+             multi && protocol == "multipaxos") {
+    start = explore::multipaxos_start(multi->cluster(), budget);
   } else {
     start = Text{"this is not a " + protocol + " scenario", "这不是 " + protocol + " 场景"};
   }

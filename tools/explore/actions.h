@@ -19,7 +19,8 @@ enum Kind : Word {
   kCrash = 3,      // a server crashes (budget: crashes)
   kRestart = 4,    // a crashed server restarts (free)
   kTimer = 5,      // a node's timer fires (budget: timers)
-  kPut = 6,        // raft: a listed client put reaches the leader
+  kPut = 6,        // a listed client put reaches the leader (raft, multipaxos)
+  kAdvance = 7,    // multipaxos: the clock moves to the next timer due (budget: timers)
 };
 
 constexpr Word action(Kind kind, Word what) {
@@ -43,10 +44,10 @@ constexpr Word used_of(Word used, Word unit) {
 }
 
 // The scenario command of a step: `crash`, `restart`, `timeout` (before a
-// node), `deliver`, `drop`, `duplicate` (before a message), `put`.
+// node), `deliver`, `drop`, `duplicate` (before a message), `put`, `advance`.
 inline std::string command_of(Word action) {
   static const char* const words[] = {"deliver", "drop",    "duplicate", "crash",
-                                      "restart", "timeout", "put"};
+                                      "restart", "timeout", "put",       "advance"};
   return words[kind_of(action)];
 }
 

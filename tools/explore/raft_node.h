@@ -19,6 +19,7 @@
 #include "narration/text.h"
 #include "raft/server.h"
 #include "tools/explore/state_space.h"
+#include "tools/explore/still_time.h"
 
 namespace consensus_lab::explore {
 
@@ -46,21 +47,6 @@ struct ServerStep {
   std::vector<std::pair<raft::LogIndex, raft::LogEntry>> committed;
   std::optional<narration::Text> overwrote;  // a leader's write broke leader append-only
   std::optional<narration::Text> refused;    // it refused an impossible message
-};
-
-// The clock the explorer's servers read, and their random source.
-class StillTime {
- public:
-  explicit StillTime(Millis now) : now_(now) {}
-  Millis now() const { return now_; }
-  RandomSource& random() { return lowest_; }
-
- private:
-  struct Lowest final : RandomSource {
-    std::uint64_t between(std::uint64_t low, std::uint64_t) override { return low; }
-  };
-  Millis now_;
-  Lowest lowest_;
 };
 
 // Server `self` (its position in `ids`) handles `message` from `from`.

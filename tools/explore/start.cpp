@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "tools/explore/multipaxos_model.h"
 #include "tools/explore/paxos_model.h"
 #include "tools/explore/raft_model.h"
 
@@ -104,6 +105,43 @@ Start raft_start(const cluster::RaftCluster& start, const Budget& budget) {
                 "探索器不检查客户端的读：请去掉 `read` 和 `set read-mode`"};
   }
   return raft_model(start, budget);
+}
+
+Start multipaxos_start(const cluster::MultiPaxosCluster& start, const Budget& budget) {
+  if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = timers_of(budget, start.options().replicas, {"replica", "副本"}))
+    return *refused;
+  for (const NodeId& id : start.options().replicas) {
+    if (!start.world().is_up(id)) {
+      return Text{"the explorer starts with every replica up: " + id + " is down (`restart " + id +
+                      "` before `explore`)",
+                  "探索器要求开始时每个副本都在运行：" + id +
+                      " 已崩溃（请在 `explore` 之前 `restart " + id + "`）"};
+    }
+    // The clock moves only to the next timer due: a random timeout would
+    // make a draw the replay does not make.
+    if (start.options().fixed_election_timeouts.count(id) == 0) {
+      return Text{
+          "the explorer moves the clock from timer to timer: fix every replica's "
+          "election timeout (`set election-timeout A=150 B=200 C=300`); " +
+              id + "'s is random",
+          "探索器让时钟从一个计时器走到下一个：请固定每个副本的选举超时"
+          "（`set election-timeout A=150 B=200 C=300`）；" +
+              id + " 的是随机的"};
+    }
+  }
+  if (start.world().now() >= Millis{1} << 30) {
+    return Text{"the explorer starts before 1,073,741,824 ms", "探索器从 1073741824 ms 之前开始"};
+  }
+  // A history of puts alone is always linearizable: the model leaves the
+  // clients' check out, so it must not start with a read.
+  const auto& operations = start.history().operations();
+  if (std::any_of(operations.begin(), operations.end(),
+                  [](const Operation& o) { return o.kind == Operation::Kind::read; })) {
+    return Text{"the explorer checks no client reads: leave out `read`",
+                "探索器不检查客户端的读：请去掉 `read`"};
+  }
+  return multipaxos_model(start, budget);
 }
 
 }  // namespace consensus_lab::explore
