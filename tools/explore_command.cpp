@@ -29,23 +29,27 @@ const Help kHelp{
     {"Usage: conlab explore PROTOCOL [FILE] [options]\n\n"
      "Explores every state a small case can reach, breadth first: each step delivers,\n"
      "drops or duplicates one message in flight, fires a timer (a paxos proposer's, a raft\n"
-     "server's election timer), crashes or restarts a server, or hands a raft leader one of\n"
-     "the listed client puts, and every invariant is checked after every step. FILE is a\n"
-     "scenario whose set-up (the lines before its `explore` line) is the start; without\n"
-     "FILE, paxos explores the notes' example:\n"
+     "server's election timer), moves a multipaxos clock to the next timer due (every timer\n"
+     "due then fires), crashes or restarts a server, or hands a leader one of the listed\n"
+     "client puts, and every invariant is checked after every step. FILE is a scenario\n"
+     "whose set-up (the lines before its `explore` line) is the start; without FILE,\n"
+     "paxos explores the notes' example:\n"
      "acceptors A, B, C, proposals [1, 3] and [5, 7], and the clients learn the value\n"
      "(tests/scenarios/explore/notes_acceptors.txt, without faults); raft explores servers\n"
-     "A, B, C electing a leader with two election timeouts. PROTOCOL is paxos or raft\n"
-     "(multipaxos is not modelled yet).\n\n",
+     "A, B, C electing a leader with two election timeouts; multipaxos explores replicas\n"
+     "A, B, C (election timeouts 150, 200, 300 ms) electing a master in two timer\n"
+     "firings. PROTOCOL is paxos, multipaxos or raft.\n\n",
      "用法：conlab explore 协议 [文件] [选项]\n\n"
      "按广度优先，穷举一个小规模情形能到达的每一个状态：每一步投递、丢弃或复制一条\n"
      "在途消息，或触发一个计时器（paxos 提议者的计时器、raft 服务器的选举定时器），\n"
-     "或让一个服务器崩溃、重启，或把列出的一个客户端写入交给 raft 的领导者；每一步之后\n"
+     "或让 multipaxos 的时钟走到下一个到期的计时器（那时到期的计时器都触发），\n"
+     "或让一个服务器崩溃、重启，或把列出的一个客户端写入交给领导者；每一步之后\n"
      "检查每一个不变式。文件是一个场景，它的初始设置（`explore` 一行之前的各行）就是起点；\n"
      "不给文件时，paxos 用笔记中的例子：\n"
      "接受者 A、B、C，提案 [1, 3] 和 [5, 7]，由客户端得知选定的值\n"
      "（tests/scenarios/explore/notes_acceptors.txt，不加故障）；raft 用服务器 A、B、C\n"
-     "在两次选举超时中选出领导者。协议是 paxos 或 raft（multipaxos 还没有建模型）。\n\n"},
+     "在两次选举超时中选出领导者；multipaxos 用副本 A、B、C（选举超时 150、200、300 毫秒）\n"
+     "在两次计时器触发中选出主节点。协议是 paxos、multipaxos 或 raft。\n\n"},
     {"\nVerdicts and exit status:\n"
      "  0  exhausted: N distinct states, no violation (a proof, for this case and bounds);\n"
      "     or bound reached: no violation among the states covered (not a proof)\n"
@@ -58,7 +62,9 @@ const Help kHelp{
      "Example: conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
      "         conlab explore paxos --rule promise2=off\n"
      "         conlab explore raft tests/scenarios/explore/raft_figure8_three.txt \\\n"
-     "             --rule commit-current-term-only=off\n",
+     "             --rule commit-current-term-only=off\n"
+     "         conlab explore multipaxos tests/scenarios/explore/multipaxos_two_crashes.txt \\\n"
+     "             --rule persist=off\n",
      "\n结论与退出码：\n"
      "  0  穷举完毕：N 个不同状态，没有违反（对这个情形和这些上限而言，是证明）；\n"
      "     或达到上限：已覆盖的状态中没有违反（不是证明）\n"
@@ -71,7 +77,9 @@ const Help kHelp{
      "例子：conlab explore paxos tests/scenarios/explore/notes_example.txt\n"
      "      conlab explore paxos --rule promise2=off\n"
      "      conlab explore raft tests/scenarios/explore/raft_figure8_three.txt \\\n"
-     "          --rule commit-current-term-only=off\n"}};
+     "          --rule commit-current-term-only=off\n"
+     "      conlab explore multipaxos tests/scenarios/explore/multipaxos_two_crashes.txt \\\n"
+     "          --rule persist=off\n"}};
 
 // The notes' example (准备阶段), as the set-up when no file is given.
 const char* const kNotesExample =
@@ -92,6 +100,14 @@ const char* const kRaftElection =
 
 using PaxosScenario = scenario::ClusterScenario<paxos::Message, paxos::Event,
                                                 narration::PaxosDescriber, cluster::PaxosCluster>;
+// Three replicas elect a master: every order of the messages, as time
+// passes from timer to timer twice.
+const char* const kMultiPaxosElection =
+    "protocol multipaxos\n"
+    "nodes A B C\n"
+    "set election-timeout A=150 B=200 C=300\n"
+    "explore timers 2\n";
+
 using MultiPaxosScenario =
     scenario::ClusterScenario<multipaxos::Message, multipaxos::Event,
                               narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>;
@@ -155,7 +171,7 @@ int run_setup(const std::string& name, std::istream& text, const std::vector<std
 
 int explore_command(int argc, char** argv) {
   std::string protocol, file, out;
-  std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
+  std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers, tick;
   std::uint64_t max_states = 20'000'000;
   std::vector<std::string> rules, timeouts, puts;
   CommandLine line("conlab", "conlab explore --help");
@@ -177,13 +193,21 @@ int explore_command(int argc, char** argv) {
               "in one run (default: the file's, else 0; raft's built-in set-up says 2)",
               "一次运行中计时器（paxos 提议者的、raft 服务器的选举定时器）最多触发 N 次（默认："
               "文件中的值，否则 0；raft 的内置设置是 2）"})
+      .value(
+          "tick", tick, "MS",
+          {"multipaxos: move the clock at most MS ms in one step (default: the file's, else "
+           "to the next timer due)",
+           "multipaxos：每一步时钟最多走 MS 毫秒（默认：文件中的值，否则走到下一个到期的计时器）"})
       .value("timeouts", timeouts, "ID",
-             {"let only ID's timer fire (repeatable; default: the file's, else every node's)",
-              "只让 ID 的计时器触发（可重复；默认：文件中的值，否则每个节点的）"})
+             {"let only ID's timer fire (repeatable; default: the file's, else every node's); "
+              "multipaxos: let ID's election timer also fire early (default: no replica's)",
+              "只让 ID 的计时器触发（可重复；默认：文件中的值，否则每个节点的）；"
+              "multipaxos：让 ID 的选举定时器也可以提前触发（默认：没有副本的）"})
       .value("put", puts, "KEY=VALUE",
-             {"raft: a client put the leader may take, in the order given (repeatable; "
-              "default: the file's)",
-              "raft：领导者可以接收的一个客户端写入，按给出的顺序（可重复；默认：文件中的）"})
+             {"raft, multipaxos: a client put a leader may take, in the order given "
+              "(repeatable; default: the file's)",
+              "raft、multipaxos：领导者可以接收的一个客户端写入，按给出的顺序（可重复；默认："
+              "文件中的）"})
       .value("max-states", max_states, "N",
              {"stop after N distinct states (a bound, not a proof)",
               "找到 N 个不同状态后停止（这是上限，不是证明）"})
@@ -213,7 +237,9 @@ int explore_command(int argc, char** argv) {
   }
 
   std::ifstream stream;
-  std::istringstream notes(protocol == "raft" ? kRaftElection : kNotesExample);
+  std::istringstream notes(protocol == "raft"         ? kRaftElection
+                           : protocol == "multipaxos" ? kMultiPaxosElection
+                                                      : kNotesExample);
   if (!file.empty()) {
     stream.open(file);
     if (!stream) {
@@ -221,9 +247,10 @@ int explore_command(int argc, char** argv) {
     }
   }
   std::istream& text = file.empty() ? static_cast<std::istream&>(notes) : stream;
-  const std::string name =
-      file.empty() ? protocol == "raft" ? "(three servers elect a leader)" : "(the notes' example)"
-                   : file;
+  const std::string name = !file.empty()              ? file
+                           : protocol == "raft"       ? "(three servers elect a leader)"
+                           : protocol == "multipaxos" ? "(three replicas elect a master)"
+                                                      : "(the notes' example)";
   std::ostringstream quiet;
   scenario::Session session({.lang = lang}, quiet);
   Setup setup;
@@ -236,6 +263,12 @@ int explore_command(int argc, char** argv) {
                                .states = static_cast<std::size_t>(max_states)};
   if (max_states == 0) {
     return line.error(Text{"--max-states is at least 1", "--max-states 至少是 1"});
+  }
+  // A step of the clock is one action's number (tools/explore/actions.h).
+  const std::uint64_t tick_ms = bound(tick, setup.bounds.tick, 0);
+  if (tick_ms >= std::uint64_t{1} << 27) {
+    return line.error(Text{"tick is at most 134217727 ms, not " + std::to_string(tick_ms),
+                           "`tick` 最多是 134217727 毫秒，而不是 " + std::to_string(tick_ms)});
   }
   // A fault or timer budget takes one byte of a state (tools/explore/actions.h).
   std::optional<Text> too_large;
@@ -255,7 +288,9 @@ int explore_command(int argc, char** argv) {
                                .crashes = byte(crashes, setup.bounds.crashes),
                                .timers = byte(timers, setup.bounds.timers),
                                .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts,
-                               .puts = puts.empty() ? setup.bounds.puts : puts};
+                               .puts = puts.empty() ? setup.bounds.puts : puts,
+                               .tick = static_cast<Millis>(tick_ms),
+                               .early = protocol == "multipaxos"};
   for (const std::string& put : budget.puts) {
     if (!scenario::put_word(put)) {
       return line.error(

@@ -139,14 +139,19 @@ TEST_CASE("multipaxos explorer: random runs end in the simulator's own replica s
     const auto lines = explore_walk::set_up(session, setup);
     const auto* multi = dynamic_cast<const MultiPaxosScenario*>(session.protocol());
     REQUIRE(multi != nullptr);
+    // Time moves to the next timer due; or by 30 ms at most.
     auto model = explore::multipaxos_model(multi->cluster(), {.drops = 3,
                                                               .duplicates = 2,
                                                               .crashes = 2,
                                                               .timers = 8,
                                                               .timeouts = {"B", "C"},
                                                               .puts = {"x=2", "y=3", "z=4"}});
+    auto ticking = explore::multipaxos_model(
+        multi->cluster(),
+        {.drops = 2, .crashes = 1, .timers = 6, .puts = {"x=2", "y=3"}, .tick = 30});
     for (std::uint32_t seed = 1; seed <= 150; ++seed) {
-      const std::string run = explore_walk::walk(*model, lines, seed, 40);
+      const std::string run =
+          explore_walk::walk(seed % 3 == 0 ? *ticking : *model, lines, seed, 40);
       const std::string failed = explore_walk::replay(run, "explore_multipaxos_walk.txt");
       INFO("seed " << seed);
       CHECK(failed == "");

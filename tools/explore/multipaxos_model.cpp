@@ -123,7 +123,7 @@ class MultiPaxosModel final : public Model {
       }
       if (master && w.puts < puts_.size()) one(w, self, kPut, w.used, out);
     }
-    if (timer_left && !w.timers.empty()) advance(w, out);
+    if (!w.timers.empty()) advance(w, out);
   }
 
   // Time always passes: some step is possible in every state.
@@ -183,18 +183,25 @@ class MultiPaxosModel final : public Model {
     out.add(action(kind, what), assemble(next), std::move(violation));
   }
 
-  // `advance`: the clock moves to the first timer due, and every timer due
-  // then fires — by due time, then in the order set (sim::World::advance) —
+  // `advance`: the clock moves to the first timer due (or by `tick`, if that
+  // is sooner), and every timer due then fires — by due time, then in the
+  // order set (sim::World::advance) —
   // with the invariants checked after each, as the simulator does.
   void advance(const World& w, Successors& out) {
-    World next = w;
-    next.used += kTimerUsed;
     Millis end = 0;
     for (std::size_t k = 0; k < w.timers.size(); ++k) {
       const Millis wake = *nodes_[w.replicas[w.timers[k]]].wake;
       if (k == 0 || wake < end) end = wake;
     }
+    // With a tick the clock may stop short of it: no timer fires, no event
+    // happens (nothing is checked: no invariant breaks by time alone — a
+    // lease only runs out), and no firing is counted.
+    const bool fires = budget_.tick == 0 || end <= w.now + budget_.tick;
+    if (!fires) end = w.now + budget_.tick;
+    if (fires && used_of(w.used, kTimerUsed) >= budget_.timers) return;
     assert(end >= w.now && end - w.now < 0x10000000);
+    World next = w;
+    if (fires) next.used += kTimerUsed;
     next.now = static_cast<Word>(end);
     std::optional<Violation> violation;
     for (std::size_t fired = 0; !violation; ++fired) {

@@ -42,13 +42,17 @@ std::string bounds(const Budget& budget, const Limits& limits, Lang lang) {
   if (lang == Lang::zh) {
     return "上限：深度 " + n(limits.depth) + "，丢失 " + n(budget.drops) + "，复制 " +
            n(budget.duplicates) + "，崩溃 " + n(budget.crashes) + "，超时 " + n(budget.timers) +
-           (only.empty() ? "" : "（只有 " + only + "）") + (puts.empty() ? "" : "，写入" + puts) +
-           "\n";
+           (only.empty() || budget.early ? "" : "（只有 " + only + "）") +
+           (budget.tick == 0 ? "" : "，时钟每步最多 " + std::to_string(budget.tick) + " 毫秒") +
+           (only.empty() || !budget.early ? "" : "，可提前超时的副本 " + only) +
+           (puts.empty() ? "" : "，写入" + puts) + "\n";
   }
   return "bounds: depth " + n(limits.depth) + ", drops " + n(budget.drops) + ", duplicates " +
          n(budget.duplicates) + ", crashes " + n(budget.crashes) + ", timers " + n(budget.timers) +
-         (only.empty() ? "" : " (" + only + " only)") + (puts.empty() ? "" : ", puts" + puts) +
-         "\n";
+         (only.empty() || budget.early ? "" : " (" + only + " only)") +
+         (budget.tick == 0 ? "" : ", tick " + std::to_string(budget.tick) + " ms") +
+         (only.empty() || !budget.early ? "" : ", early timeouts " + only) +
+         (puts.empty() ? "" : ", puts" + puts) + "\n";
 }
 
 // The set-up, then the steps: a manual-mode scenario `conlab run` replays.

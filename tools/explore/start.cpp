@@ -44,10 +44,18 @@ std::optional<Text> timers_of(const Budget& budget, const std::vector<NodeId>& n
   return std::nullopt;
 }
 
+// Only Multi-Paxos's clock moves: `tick` is for it alone.
+std::optional<Text> still_clock(const Budget& budget, const std::string& protocol) {
+  if (budget.tick == 0) return std::nullopt;
+  return Text{"tick is for multipaxos: the " + protocol + " model's clock stands still",
+              "`tick` 只用于 `multipaxos`：" + protocol + " 模型的时钟不走"};
+}
+
 }  // namespace
 
 Start paxos_start(const cluster::PaxosCluster& start, const Budget& budget) {
   if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = still_clock(budget, "paxos")) return *refused;
   if (auto refused = timers_of(budget, start.options().proposers, {"proposer", "提议者"}))
     return *refused;
   for (const NodeId& id : start.options().proposers) {
@@ -69,6 +77,7 @@ Start paxos_start(const cluster::PaxosCluster& start, const Budget& budget) {
 
 Start raft_start(const cluster::RaftCluster& start, const Budget& budget) {
   if (auto refused = whole_network(start.world())) return *refused;
+  if (auto refused = still_clock(budget, "raft")) return *refused;
   if (auto refused = timers_of(budget, start.options().servers, {"server", "服务器"}))
     return *refused;
   for (const NodeId& id : start.options().servers) {

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "common/types.h"
 #include "narration/text.h"
 
 namespace consensus_lab::explore {
@@ -105,11 +106,18 @@ class Model {
 // Faults the search may add, each at most this many times in one run.
 struct Budget {
   std::uint32_t drops = 0, duplicates = 0, crashes = 0, timers = 0;
-  // Only these nodes' timers fire (empty: every node's).
+  // Only these nodes' timers fire (empty: every node's). Multi-Paxos: these
+  // replicas' election timers may also fire early (empty: none).
   std::vector<std::string> timeouts;
-  // Raft: client puts (KEY=VALUE), submitted in this order to whichever
-  // server leads, each at most once in one run.
+  // Raft, Multi-Paxos: client puts (KEY=VALUE), submitted in this order to
+  // a server that leads, each at most once in one run.
   std::vector<std::string> puts;
+  // Multi-Paxos: time moves at most this far in one step (0: always to the
+  // next timer due).
+  Millis tick = 0;
+  // Multi-Paxos: `timeouts` names the replicas whose election timers may
+  // also fire early, not the only ones that fire (as the report says it).
+  bool early = false;
   bool may_time_out(const std::string& node) const {
     return timeouts.empty() || std::find(timeouts.begin(), timeouts.end(), node) != timeouts.end();
   }

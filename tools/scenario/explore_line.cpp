@@ -8,8 +8,8 @@ namespace consensus_lab::scenario {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kBounds{"depth",  "drops",    "duplicates", "crashes",
-                                                  "timers", "timeouts", "puts"};
+constexpr std::array<std::string_view, 8> kBounds{"depth",  "drops", "duplicates", "crashes",
+                                                  "timers", "tick",  "timeouts",   "puts"};
 
 bool is_bound(const std::string& word) {
   return std::find(kBounds.begin(), kBounds.end(), word) != kBounds.end();
@@ -27,9 +27,9 @@ bool put_word(const std::string& put) {
 ExploreBounds parse_explore(const Line& line) {
   ExploreBounds bounds;
   const Text usage{
-      "usage: explore [depth N] [drops N] [duplicates N] [crashes N] [timers N] "
+      "usage: explore [depth N] [drops N] [duplicates N] [crashes N] [timers N] [tick MS] "
       "[timeouts ID…] [puts KEY=VALUE…]",
-      "用法：explore [depth N] [drops N] [duplicates N] [crashes N] [timers N] "
+      "用法：explore [depth N] [drops N] [duplicates N] [crashes N] [timers N] [tick MS] "
       "[timeouts ID…] [puts KEY=VALUE…]"};
   std::size_t i = 1;
   while (i < line.size()) {
@@ -37,10 +37,10 @@ ExploreBounds parse_explore(const Line& line) {
     if (!is_bound(name)) {
       fail({"'" + name +
                 "' is not a bound of explore (depth, drops, duplicates, crashes, timers, "
-                "timeouts, puts)",
+                "tick, timeouts, puts)",
             "'" + name +
                 "' 不是 `explore` 的上限（`depth`、`drops`、`duplicates`、`crashes`、`timers`、"
-                "`timeouts`、`puts`）"});
+                "`tick`、`timeouts`、`puts`）"});
     }
     if (name == "timeouts" || name == "puts") {  // a list, up to the next bound
       auto& list = name == "timeouts" ? bounds.timeouts : bounds.puts;
@@ -60,6 +60,7 @@ ExploreBounds parse_explore(const Line& line) {
                                           : name == "drops"      ? &bounds.drops
                                           : name == "duplicates" ? &bounds.duplicates
                                           : name == "crashes"    ? &bounds.crashes
+                                          : name == "tick"       ? &bounds.tick
                                                                  : &bounds.timers;
     if (*bound) fail({name + " is given twice", "`" + name + "` 写了两次"});
     *bound = parse_number(line[i + 1], {"the bound " + name, "上限 `" + name + "` "});

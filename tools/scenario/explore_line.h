@@ -8,9 +8,13 @@
 //   crashes N     crash servers at most N times in one run
 //   timers N      fire timers (a paxos proposer's, a raft server's election
 //                 timer) at most N times in one run
-//   timeouts ID…  only these nodes' timers fire (default: every node's)
-//   puts K=V…     raft: these client puts, in this order, each submitted at
-//                 most once, to whichever server leads at that step
+//   tick MS       multipaxos: time moves at most MS ms in one step (default:
+//                 always to the next timer due)
+//   timeouts ID…  only these nodes' timers fire (default: every node's); in
+//                 multipaxos, these replicas' election timers may also fire
+//                 early (default: none)
+//   puts K=V…     raft, multipaxos: these client puts, in this order, each
+//                 submitted at most once, to a server that leads at that step
 #pragma once
 
 #include <cstdint>
@@ -23,7 +27,7 @@
 namespace consensus_lab::scenario {
 
 struct ExploreBounds {
-  std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers;
+  std::optional<std::uint64_t> depth, drops, duplicates, crashes, timers, tick;
   std::vector<std::string> timeouts;  // empty: every node's timer may fire
   std::vector<std::string> puts;      // KEY=VALUE, in the order submitted
 };
