@@ -247,10 +247,13 @@ int explore_command(int argc, char** argv) {
     }
   }
   std::istream& text = file.empty() ? static_cast<std::istream&>(notes) : stream;
-  const std::string name = !file.empty()              ? file
-                           : protocol == "raft"       ? "(three servers elect a leader)"
-                           : protocol == "multipaxos" ? "(three replicas elect a master)"
-                                                      : "(the notes' example)";
+  const std::string name =
+      !file.empty() ? file
+      : protocol == "raft"
+          ? Text{"(three servers elect a leader)", "（三个服务器选出领导者）"}.in(lang)
+      : protocol == "multipaxos"
+          ? Text{"(three replicas elect a master)", "（三个副本选出主节点）"}.in(lang)
+          : Text{"(the notes' example)", "（笔记中的例子）"}.in(lang);
   std::ostringstream quiet;
   scenario::Session session({.lang = lang}, quiet);
   Setup setup;
@@ -264,33 +267,51 @@ int explore_command(int argc, char** argv) {
   if (max_states == 0) {
     return line.error(Text{"--max-states is at least 1", "--max-states 至少是 1"});
   }
-  // A step of the clock is one action's number (tools/explore/actions.h).
+  // A bound that is wrong, named where it was given: on the command line, or
+  // at the file's `explore` line.
+  const auto bound_error = [&](bool on_command_line, const std::string& bound_name,
+                               const Text& problem) {
+    if (on_command_line) {
+      return line.error(
+          Text{"--" + bound_name + " " + problem.en, "--" + bound_name + " " + problem.zh});
+    }
+    std::cerr << name << ":" << setup.line << ": "
+              << (lang == narration::Lang::zh ? "错误：`" + bound_name + "` " + problem.zh
+                                              : "error: " + bound_name + " " + problem.en)
+              << "\n";
+    return 2;
+  };
+  // One `advance` line moves the clock at most scenario::kLongestStep.
   const std::uint64_t tick_ms = bound(tick, setup.bounds.tick, 0);
-  if (tick_ms >= std::uint64_t{1} << 27) {
-    return line.error(Text{"tick is at most 134217727 ms, not " + std::to_string(tick_ms),
-                           "`tick` 最多是 134217727 毫秒，而不是 " + std::to_string(tick_ms)});
+  const std::string longest = std::to_string(scenario::kLongestStep);
+  if (tick_ms > static_cast<std::uint64_t>(scenario::kLongestStep)) {
+    return bound_error(
+        tick.has_value(), "tick",
+        Text{"is at most " + longest + " ms (one `advance`), not " + std::to_string(tick_ms),
+             "最多是 " + longest + " 毫秒（一次 `advance`），而不是 " + std::to_string(tick_ms)});
   }
   // A fault or timer budget takes one byte of a state (tools/explore/actions.h).
-  std::optional<Text> too_large;
-  const auto byte = [&](const std::optional<std::uint64_t>& given,
+  std::optional<int> too_large;
+  const auto byte = [&](const char* bound_name, const std::optional<std::uint64_t>& given,
                         const std::optional<std::uint64_t>& in_file) {
     const std::uint64_t value = bound(given, in_file, 0);
-    if (value > 255) {
-      too_large =
-          Text{"a budget of drops, duplicates, crashes or timers is at most 255, not " +
-                   std::to_string(value),
-               "丢失、复制、崩溃或超时的次数上限最多是 255，而不是 " + std::to_string(value)};
+    if (value > 255 && !too_large) {
+      too_large = bound_error(given.has_value(), bound_name,
+                              Text{"is at most 255, not " + std::to_string(value),
+                                   "最多是 255，而不是 " + std::to_string(value)});
     }
     return static_cast<std::uint32_t>(std::min<std::uint64_t>(value, 255));
   };
-  const explore::Budget budget{.drops = byte(drops, setup.bounds.drops),
-                               .duplicates = byte(duplicates, setup.bounds.duplicates),
-                               .crashes = byte(crashes, setup.bounds.crashes),
-                               .timers = byte(timers, setup.bounds.timers),
-                               .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts,
-                               .puts = puts.empty() ? setup.bounds.puts : puts,
-                               .tick = static_cast<Millis>(tick_ms),
-                               .early = protocol == "multipaxos"};
+  const explore::Budget budget{
+      .drops = byte("drops", drops, setup.bounds.drops),
+      .duplicates = byte("duplicates", duplicates, setup.bounds.duplicates),
+      .crashes = byte("crashes", crashes, setup.bounds.crashes),
+      .timers = byte("timers", timers, setup.bounds.timers),
+      .timeouts = timeouts.empty() ? setup.bounds.timeouts : timeouts,
+      .puts = puts.empty() ? setup.bounds.puts : puts,
+      .tick = static_cast<Millis>(tick_ms),
+      .early = protocol == "multipaxos"};
+  if (too_large) return *too_large;
   for (const std::string& put : budget.puts) {
     if (!scenario::put_word(put)) {
       return line.error(
@@ -311,7 +332,6 @@ int explore_command(int argc, char** argv) {
   } else {
     start = Text{"this is not a " + protocol + " scenario", "这不是 " + protocol + " 场景"};
   }
-  if (too_large) return line.error(*too_large);
   if (const Text* refused = std::get_if<Text>(&start)) {
     // Named after the place the explorer would start from: the `explore` line.
     std::cerr << name << ":" << setup.line << ": "

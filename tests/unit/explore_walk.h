@@ -1,6 +1,6 @@
 // Random runs through an explorer model, replayed by the simulator: the run
-// as scenario lines, then the model's `expect` lines for the state it
-// reached (Model::expectations). Every server state the model computes must
+// as scenario lines, each followed by the model's `expect` lines for the
+// state it reached (Model::expectations). Every server state the model computes must
 // be the simulator's — the check that holds the two together on runs that
 // break nothing, where no counterexample is replayed.
 #pragma once
@@ -51,7 +51,8 @@ inline std::vector<std::string> set_up(consensus_lab::scenario::Session& session
 }
 
 // Walks `model` from its start for at most `steps` random steps (seeded by
-// `seed`), and returns the scenario: `setup`, the steps, the expectations.
+// `seed`), and returns the scenario: `setup`, then each step followed by the
+// expectations of the state it reached.
 inline std::string walk(Model& model, const std::vector<std::string>& setup, std::uint32_t seed,
                         std::size_t steps) {
   std::mt19937 random(seed);
@@ -66,8 +67,10 @@ inline std::string walk(Model& model, const std::vector<std::string>& setup, std
     if (chosen.violated) break;  // (every rule on: none expected)
     text += model.line(chosen.action) + "\n";
     state = chosen.state;
+    // After every step, not only at the end: a step that took another
+    // message than the model's may come out the same later on.
+    for (const auto& line : model.expectations(state)) text += line + "\n";
   }
-  for (const auto& line : model.expectations(state)) text += line + "\n";
   return text;
 }
 

@@ -20,12 +20,20 @@ inline std::uint64_t mix(std::uint64_t h, std::uint64_t value) {
   return h ^ (h >> 31);
 }
 
-// A message in flight from one node to another: its type's number and the
-// words that name its content (paxos::message_words, raft::message_words).
-inline std::uint64_t hash_of_sent(Word from, Word to, std::size_t type,
-                                  const std::vector<std::string>& words) {
-  std::uint64_t h = mix(from * 64 + to, type);
-  for (const auto& word : words) h = mix(h, std::hash<std::string>{}(word));
+// A message in flight from one node to another, named by their positions.
+// Equal messages hash alike: by their type and the words that name their
+// content (paxos::message_words, raft::message_words,
+// multipaxos::message_words, found by argument-dependent lookup).
+template <class Message>
+struct Sent {
+  Word from, to;
+  Message message;
+  friend bool operator==(const Sent&, const Sent&) = default;
+};
+template <class Message>
+std::uint64_t hash_of(const Sent<Message>& sent) {
+  std::uint64_t h = mix(sent.from * 64 + sent.to, sent.message.index());
+  for (const auto& word : message_words(sent.message)) h = mix(h, std::hash<std::string>{}(word));
   return h;
 }
 

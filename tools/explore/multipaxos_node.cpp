@@ -25,11 +25,6 @@ std::uint64_t hash_of(const ReplicaNode& node) {
   return h;
 }
 
-std::uint64_t hash_of(const MultiPaxosSent& sent) {
-  return hash_of_sent(sent.from, sent.to, sent.message.index(),
-                      multipaxos::message_words(sent.message));
-}
-
 namespace {
 
 Word position(const std::vector<NodeId>& ids, const NodeId& id) {

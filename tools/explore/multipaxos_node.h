@@ -15,6 +15,7 @@
 
 #include "multipaxos/replica.h"
 #include "narration/text.h"
+#include "tools/explore/interner.h"
 #include "tools/explore/state_space.h"
 #include "tools/explore/still_time.h"
 
@@ -27,15 +28,10 @@ struct ReplicaNode {
   friend bool operator==(const ReplicaNode&, const ReplicaNode&) = default;
 };
 
-struct MultiPaxosSent {  // a message in flight, between replicas named by their position
-  Word from, to;
-  multipaxos::Message message;
-  friend bool operator==(const MultiPaxosSent&, const MultiPaxosSent&) = default;
-};
+using MultiPaxosSent = Sent<multipaxos::Message>;  // a message in flight (tools/explore/interner.h)
 
 // Equal values hash alike (tools/explore/interner.h).
 std::uint64_t hash_of(const ReplicaNode& node);
-std::uint64_t hash_of(const MultiPaxosSent& sent);
 
 // What one step made a replica do, besides changing it: what
 // MultiPaxosInvariants is told in the simulator, in the order it is told.

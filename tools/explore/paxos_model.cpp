@@ -140,7 +140,7 @@ class PaxosModel final : public Model {
     const Word what = what_of(a);
     const Kind kind = kind_of(a);
     if (kind == kCrash || kind == kRestart || kind == kTimer) return node_line(a, ids_[what]);
-    const Sent& sent = messages_[what];
+    const PaxosSent& sent = messages_[what];
     return message_line(a, ids_[sent.from], ids_[sent.to], paxos::message_type(sent.message),
                         paxos::message_words(sent.message));
   }
@@ -161,8 +161,8 @@ class PaxosModel final : public Model {
   }
 
   std::size_t bytes() const override {
-    return nodes_.bytes(sizeof(Node) + 512) + messages_.bytes(sizeof(Sent)) + history_.bytes() +
-           memo_.size() * (sizeof(Transition) + 64);
+    return nodes_.bytes(sizeof(Node) + 512) + messages_.bytes(sizeof(PaxosSent)) +
+           history_.bytes() + memo_.size() * (sizeof(Transition) + 64);
   }
 
  private:
@@ -201,7 +201,7 @@ class PaxosModel final : public Model {
     if (kind == kDeliver || kind == kTimer) {
       NodeStep step;
       if (kind == kDeliver) {
-        const Sent& sent = messages_[m];
+        const PaxosSent& sent = messages_[m];
         deliver_to(node, self, ids_, ids_[sent.from], sent.message, step);
       } else {
         fire_timer(node, self, ids_, step);
@@ -269,7 +269,7 @@ class PaxosModel final : public Model {
   // run that delivers, drops or copies a dead reply has a twin without it
   // that reaches the same node states with as much budget left.
   bool dead(Word m) {
-    const Sent& sent = messages_[m];
+    const PaxosSent& sent = messages_[m];
     if (std::holds_alternative<paxos::Prepare>(sent.message) ||
         std::holds_alternative<paxos::Accept>(sent.message))
       return false;
@@ -318,7 +318,7 @@ class PaxosModel final : public Model {
   std::vector<NodeId> ids_;  // servers, then proposers that are not servers
   std::vector<Word> first_;
   Interner<Node> nodes_;
-  Interner<Sent> messages_;
+  Interner<PaxosSent> messages_;
   History history_;
   std::unordered_map<std::uint64_t, Transition> memo_;
   std::vector<Word> next_;

@@ -43,10 +43,6 @@ std::uint64_t hash_of(const Node& node) {
   return h;
 }
 
-std::uint64_t hash_of(const Sent& sent) {
-  return hash_of_sent(sent.from, sent.to, sent.message.index(), paxos::message_words(sent.message));
-}
-
 std::uint64_t hash_of(const Accepted& a) {
   return mix(mix(a.number.value, a.acceptors), std::hash<std::string>{}(a.value));
 }

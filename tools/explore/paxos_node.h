@@ -14,6 +14,7 @@
 #include "paxos/acceptor.h"
 #include "paxos/learner.h"
 #include "paxos/proposer.h"
+#include "tools/explore/interner.h"
 #include "tools/explore/state_space.h"
 
 namespace consensus_lab::explore {
@@ -29,11 +30,7 @@ struct Node {
   friend bool operator==(const Node&, const Node&) = default;
 };
 
-struct Sent {  // a message in flight, between nodes named by their position
-  Word from, to;
-  paxos::Message message;
-  friend bool operator==(const Sent&, const Sent&) = default;
-};
+using PaxosSent = Sent<paxos::Message>;  // a message in flight (tools/explore/interner.h)
 
 // The history "at most one value chosen" is judged from: the acceptors that
 // ever accepted each proposal (cluster/paxos_cluster.h keeps the same).
@@ -46,7 +43,6 @@ struct Accepted {
 
 // Equal values hash alike (tools/explore/interner.h).
 std::uint64_t hash_of(const Node& node);
-std::uint64_t hash_of(const Sent& sent);
 std::uint64_t hash_of(const Accepted& accepted);
 
 // What one delivery made a node do, besides changing it.

@@ -162,10 +162,11 @@ class RaftModel final : public Model {
           log += " " + raft::to_string(entry.term) + ":" + to_scenario_word(entry.command);
       }
       lines.push_back(log);
+      if (!node.server) continue;  // down: its role and commit index are gone
       lines.push_back("expect role " + id + " " +
-                      (node.server ? std::string(raft::to_string(node.server->role())) : "down"));
-      const auto commit = node.server ? node.server->commit_index().value : 0;
-      lines.push_back("expect commit " + id + " " + std::to_string(commit));
+                      std::string(raft::to_string(node.server->role())));
+      lines.push_back("expect commit " + id + " " +
+                      std::to_string(node.server->commit_index().value));
     }
     return lines;
   }

@@ -24,10 +24,6 @@ std::uint64_t hash_of(const ServerNode& node) {
   return h;
 }
 
-std::uint64_t hash_of(const RaftSent& sent) {
-  return hash_of_sent(sent.from, sent.to, sent.message.index(), raft::message_words(sent.message));
-}
-
 namespace {
 
 Word position(const std::vector<NodeId>& ids, const NodeId& id) {

@@ -18,6 +18,7 @@
 
 #include "narration/text.h"
 #include "raft/server.h"
+#include "tools/explore/interner.h"
 #include "tools/explore/state_space.h"
 #include "tools/explore/still_time.h"
 
@@ -29,15 +30,10 @@ struct ServerNode {
   friend bool operator==(const ServerNode&, const ServerNode&) = default;
 };
 
-struct RaftSent {  // a message in flight, between servers named by their position
-  Word from, to;
-  raft::Message message;
-  friend bool operator==(const RaftSent&, const RaftSent&) = default;
-};
+using RaftSent = Sent<raft::Message>;  // a message in flight (tools/explore/interner.h)
 
 // Equal values hash alike (tools/explore/interner.h).
 std::uint64_t hash_of(const ServerNode& node);
-std::uint64_t hash_of(const RaftSent& sent);
 
 // What one step made a server do, besides changing it: what RaftInvariants
 // is told in the simulator.

@@ -6,6 +6,7 @@
 #include "tools/explore/multipaxos_model.h"
 #include "tools/explore/paxos_model.h"
 #include "tools/explore/raft_model.h"
+#include "tools/scenario/script.h"
 
 namespace consensus_lab::explore {
 
@@ -139,8 +140,22 @@ Start multipaxos_start(const cluster::MultiPaxosCluster& start, const Budget& bu
               id + " 的是随机的"};
     }
   }
+  // A step of the clock is one `advance` line, which moves it at most
+  // kLongestStep; no timer is set further ahead than these.
+  const multipaxos::Timing& t = start.options().timing;
+  Millis longest = std::max(t.heartbeat, t.lease);
+  for (const auto& [id, timeout] : start.options().fixed_election_timeouts)
+    longest = std::max(longest, timeout);
+  if (longest > scenario::kLongestStep) {
+    return Text{"the explorer moves the clock at most " + std::to_string(scenario::kLongestStep) +
+                    " ms in one step (`advance`): an election timeout, the heartbeat or the "
+                    "lease is longer",
+                "探索器每一步（`advance`）最多让时钟走 " + std::to_string(scenario::kLongestStep) +
+                    " 毫秒：有选举超时、心跳间隔或租约比这更长"};
+  }
   if (start.world().now() >= Millis{1} << 30) {
-    return Text{"the explorer starts before 1,073,741,824 ms", "探索器从 1073741824 ms 之前开始"};
+    return Text{"the explorer starts before 1,073,741,824 ms",
+                "探索器只能从 1,073,741,824 毫秒之前开始"};
   }
   // A history of puts alone is always linearizable: the model leaves the
   // clients' check out, so it must not start with a read.

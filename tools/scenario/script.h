@@ -17,6 +17,10 @@
 
 namespace consensus_lab::scenario {
 
+// The longest `advance` or `run`: a typo of a few extra digits should not
+// keep the simulator busy for days.
+inline constexpr Millis kLongestStep = 3'600'000;
+
 // One command: its words (comments and blanks removed) and its line number.
 struct Line {
   int number = 0;

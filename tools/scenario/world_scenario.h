@@ -29,10 +29,6 @@
 
 namespace consensus_lab::scenario {
 
-// The longest `advance` or `run`: a typo of a few extra digits should not
-// keep the simulator busy for days.
-inline constexpr Millis kLongestStep = 3'600'000;
-
 template <class M, class E, class Describer>
 class WorldScenario : public ProtocolScenario {
  public:
@@ -233,32 +229,39 @@ class WorldScenario : public ProtocolScenario {
   }
 
   // `deliver|drop|duplicate FROM TO [TYPE [WORDS…]]`: the oldest message
-  // queued on the link, of TYPE, whose content begins with WORDS (an
-  // extension, docs/scenarios.md: `deliver A client1 promise 5 1 3`).
+  // queued on the link, of TYPE, whose content is WORDS — or, if none is,
+  // the oldest whose content begins with WORDS (an extension,
+  // docs/scenarios.md: `deliver A client1 promise 5 1 3`). Exact first: a
+  // line that names a message whole (as the explorer writes them) takes that
+  // message even behind an older one whose words go on further
+  // (`accepted ballot 1 slot 1` and `accepted ballot 1 slot 1 through 2`).
   void move(const Line& line) {
     const std::string& command = line.command();
     require_words(line, 3, line.size() < 5 ? 4 : line.size(), command + " FROM TO [TYPE [WORDS…]]");
     const Queued message = queued(line, 4);
     const auto typed = static_cast<std::ptrdiff_t>(std::min<std::size_t>(line.size(), 4));
     const std::vector<std::string> words(line.words.begin() + typed, line.words.end());
-    typename sim::World<M, E>::Fits fits;
+    typename sim::World<M, E>::Fits fits, whole;
     std::string content;
     if (!words.empty()) {
       fits = [this, &words](const M& m) {
         const auto have = words_of(m);
         return have.size() >= words.size() && std::equal(words.begin(), words.end(), have.begin());
       };
+      whole = [this, &words](const M& m) { return words_of(m) == words; };
       for (const auto& word : words) content += (content.empty() ? "" : " ") + word;
       if (!message.type || !names_by_content()) {
         fail({"this protocol's messages are named by FROM TO TYPE only",
               "这个协议的消息只能用 FROM TO TYPE 指明"});
       }
     }
-    bool found = false;
-    if (command == "deliver") found = world().deliver(message.from, message.to, message.type, fits);
-    if (command == "drop") found = world().drop(message.from, message.to, message.type, fits);
-    if (command == "duplicate")
-      found = world().duplicate(message.from, message.to, message.type, fits);
+    const auto act = [&](const typename sim::World<M, E>::Fits& take) {
+      if (command == "deliver")
+        return world().deliver(message.from, message.to, message.type, take);
+      if (command == "drop") return world().drop(message.from, message.to, message.type, take);
+      return world().duplicate(message.from, message.to, message.type, take);
+    };
+    const bool found = (whole && act(whole)) || act(fits);
     require_found(found, message, content);
   }
 
