@@ -189,20 +189,23 @@ int explore_command(int argc, char** argv) {
              {"crash servers at most N times in one run (default: the file's, else 0)",
               "一次运行中服务器最多崩溃 N 次（默认：文件中的值，否则 0）"})
       .value("timers", timers, "N",
-             {"fire timers (a paxos proposer's, a raft server's election timer) at most N times "
-              "in one run (default: the file's, else 0; raft's built-in set-up says 2)",
-              "一次运行中计时器（paxos 提议者的、raft 服务器的选举定时器）最多触发 N 次（默认："
-              "文件中的值，否则 0；raft 的内置设置是 2）"})
-      .value(
-          "tick", tick, "MS",
-          {"multipaxos: move the clock at most MS ms in one step (default: the file's, else "
-           "to the next timer due)",
-           "multipaxos：每一步时钟最多走 MS 毫秒（默认：文件中的值，否则走到下一个到期的计时器）"})
+             {"fire timers (a paxos proposer's, a raft server's election timer; in multipaxos, "
+              "each clock step that fires timers, and each early timeout) at most N times in "
+              "one run (default: the file's, else 0; the built-in raft and multipaxos set-ups "
+              "say 2)",
+              "一次运行中计时器（paxos 提议者的、raft 服务器的选举定时器；multipaxos 中，是每个"
+              "触发了计时器的时钟步骤，以及每次提前超时）最多触发 N 次（默认：文件中的值，否则 0；"
+              "raft 和 multipaxos 的内置设置是 2）"})
+      .value("tick", tick, "MS",
+             {"multipaxos: move the clock at most MS ms in one step (default: the file's, else "
+              "0: always to the next timer due)",
+              "multipaxos：每一步时钟最多走 MS 毫秒（默认：文件中的值，否则 "
+              "0：总是走到下一个到期的计时器）"})
       .value("timeouts", timeouts, "ID",
              {"let only ID's timer fire (repeatable; default: the file's, else every node's); "
               "multipaxos: let ID's election timer also fire early (default: no replica's)",
               "只让 ID 的计时器触发（可重复；默认：文件中的值，否则每个节点的）；"
-              "multipaxos：让 ID 的选举定时器也可以提前触发（默认：没有副本的）"})
+              "multipaxos：让 ID 的选举定时器也可以提前触发（默认：哪个副本都不提前）"})
       .value("put", puts, "KEY=VALUE",
              {"raft, multipaxos: a client put a leader may take, in the order given "
               "(repeatable; default: the file's)",

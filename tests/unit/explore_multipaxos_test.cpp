@@ -112,7 +112,8 @@ TEST_CASE("multipaxos explorer: persist off and two crashes give a master withou
   CHECK(explored.outcome.violation->invariant.en ==
         "a master that reads locally has applied all that any replica applied");
   CHECK(explored.outcome.violation->detail.en ==
-        "A may serve reads locally, but has applied up to slot 0 while A applied slot 1");
+        "A may serve reads locally, but has applied up to slot 0 while it had applied slot 1 "
+        "before it crashed");
   const std::vector<std::string> expected = {"crash A",
                                              "restart A",
                                              "crash B",

@@ -159,7 +159,8 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
     out << (zh ? "活性：从 " + grouped(o.undecided) + " 个状态出发，在上限之内" +
                      goal.not_within.zh +
                      "：还有计时器要触发，但超时次数用完了——这不是活性失败（调大 --timers）\n"
-               : "liveness: from " + grouped(o.undecided) + " states " + goal.not_within.en +
+               : "liveness: from " + grouped(o.undecided) +
+                     (o.undecided == 1 ? " state " : " states ") + goal.not_within.en +
                      " within the bounds: a timer is still due, but the timer firings are used "
                      "up — not a liveness failure (raise --timers)\n");
     return 0;
@@ -167,7 +168,8 @@ int report(std::ostream& out, const Outcome& o, const Model& model,
   out << (zh ? "活性：从 " + grouped(o.stuck) + " 个状态出发，即使故障停止，也" + goal.never.zh +
                    "（最终没有在途消息、没有要触发的计时器）；到达其中一个的最短路径写在 " + path +
                    "\n"
-             : "liveness: from " + grouped(o.stuck) + " states " + goal.never.en +
+             : "liveness: from " + grouped(o.stuck) + (o.stuck == 1 ? " state " : " states ") +
+                   goal.never.en +
                    ", even once faults stop (in the end nothing is in flight and no timer is "
                    "due); the shortest way to one is in " +
                    path + "\n");
