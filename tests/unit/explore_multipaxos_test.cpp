@@ -13,7 +13,6 @@
 #include "narration/describers.h"
 #include "tests/unit/explore_walk.h"
 #include "tools/explore/multipaxos_model.h"
-#include "tools/explore/report.h"
 #include "tools/scenario/runner.h"
 #include "tools/scenario/world_scenario.h"
 
@@ -25,13 +24,10 @@ using MultiPaxosScenario =
     scenario::ClusterScenario<multipaxos::Message, multipaxos::Event,
                               narration::MultiPaxosDescriber, cluster::MultiPaxosCluster>;
 
-struct Explored {
-  explore::Outcome outcome;
-  std::vector<std::string> steps;  // the path to the violation, as scenario lines
-};
+using explore_walk::Explored;
 
 // Runs `setup` (a scenario, without its `explore` line) and explores from
-// there; `file` (if given) gets the counterexample (the report is not kept).
+// there; `file` (if given) gets the counterexample.
 Explored explore_from(const std::string& setup, explore::Budget budget,
                       const std::string& file = {}) {
   std::ostringstream quiet;
@@ -40,15 +36,8 @@ Explored explore_from(const std::string& setup, explore::Budget budget,
   const auto* multi = dynamic_cast<const MultiPaxosScenario*>(session.protocol());
   REQUIRE(multi != nullptr);
   auto model = explore::multipaxos_model(multi->cluster(), budget);
-  const explore::Limits limits{.depth = 64, .states = 5'000'000};
-  Explored explored{explore::search(*model, limits), {}};
-  for (const auto step : explored.outcome.path) explored.steps.push_back(model->line(step));
-  if (!file.empty()) {
-    std::ostringstream out;
-    explore::report(out, explored.outcome, *model, lines, budget, limits, file, narration::Lang::en,
-                    "conlab explore multipaxos");
-  }
-  return explored;
+  return explore_walk::explore(*model, lines, budget, {.depth = 64, .states = 5'000'000}, file,
+                               "conlab explore multipaxos");
 }
 
 const std::string kThree =

@@ -13,7 +13,6 @@
 #include "narration/describers.h"
 #include "tests/unit/explore_walk.h"
 #include "tools/explore/raft_model.h"
-#include "tools/explore/report.h"
 #include "tools/scenario/runner.h"
 #include "tools/scenario/world_scenario.h"
 
@@ -24,13 +23,10 @@ namespace {
 using RaftScenario = scenario::ClusterScenario<raft::Message, raft::Event, narration::RaftDescriber,
                                                cluster::RaftCluster>;
 
-struct Explored {
-  explore::Outcome outcome;
-  std::vector<std::string> steps;  // the path to the violation, as scenario lines
-};
+using explore_walk::Explored;
 
 // Runs `setup` (a scenario, without its `explore` line) and explores from
-// there; `written` (if given) gets the report and the counterexample file.
+// there; `written` (if given) gets the counterexample file.
 Explored explore_from(const std::string& setup, explore::Budget budget, std::size_t depth = 64,
                       const std::string& written = {}) {
   std::ostringstream quiet;
@@ -39,15 +35,8 @@ Explored explore_from(const std::string& setup, explore::Budget budget, std::siz
   const auto* raft = dynamic_cast<const RaftScenario*>(session.protocol());
   REQUIRE(raft != nullptr);
   auto model = explore::raft_model(raft->cluster(), budget);
-  const explore::Limits limits{.depth = depth, .states = 5'000'000};
-  Explored explored{explore::search(*model, limits), {}};
-  for (const auto step : explored.outcome.path) explored.steps.push_back(model->line(step));
-  if (!written.empty()) {
-    std::ostringstream out;
-    explore::report(out, explored.outcome, *model, lines, budget, limits, written,
-                    narration::Lang::en, "conlab explore raft");
-  }
-  return explored;
+  return explore_walk::explore(*model, lines, budget, {.depth = depth, .states = 5'000'000},
+                               written, "conlab explore raft");
 }
 
 // Two servers, no noop: A's timer fires once.

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "narration/text.h"
+#include "tools/explore/report.h"
 #include "tools/explore/state_space.h"
 #include "tools/scenario/runner.h"
 
@@ -48,6 +50,30 @@ inline std::vector<std::string> set_up(consensus_lab::scenario::Session& session
   }
   session.finish();
   return lines;
+}
+
+// What a test's search found: its outcome, and the path to the violation as
+// scenario lines.
+struct Explored {
+  consensus_lab::explore::Outcome outcome;
+  std::vector<std::string> steps;
+};
+
+// Searches `model` (of a cluster after the set-up `lines`) within `limits`;
+// `file` (if given) gets the counterexample, as `command` writes it (the
+// report itself is not kept).
+inline Explored explore(Model& model, const std::vector<std::string>& lines,
+                        const consensus_lab::explore::Budget& budget,
+                        const consensus_lab::explore::Limits& limits, const std::string& file,
+                        const std::string& command) {
+  Explored explored{consensus_lab::explore::search(model, limits), {}};
+  for (const auto step : explored.outcome.path) explored.steps.push_back(model.line(step));
+  if (!file.empty()) {
+    std::ostringstream out;
+    consensus_lab::explore::report(out, explored.outcome, model, lines, budget, limits, file,
+                                   consensus_lab::narration::Lang::en, command);
+  }
+  return explored;
 }
 
 // Walks `model` from its start for at most `steps` random steps (seeded by

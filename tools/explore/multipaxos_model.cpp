@@ -112,6 +112,7 @@ class MultiPaxosModel final : public Model {
     }
     const bool timer_left = used_of(w.used, kTimerUsed) < budget_.timers;
     for (Word self = 0; self < ids_.size(); ++self) {
+      // (Read before the steps below: a step may add replica states, and move them.)
       const auto& replica = nodes_[w.replicas[self]].replica;
       const bool up = replica.has_value(), master = up && replica->is_master();
       if (up && !master && timer_left && listed(self))
@@ -185,8 +186,8 @@ class MultiPaxosModel final : public Model {
 
   // `advance`: the clock moves to the first timer due (or by `tick`, if that
   // is sooner), and every timer due then fires — by due time, then in the
-  // order set (sim::World::advance) —
-  // with the invariants checked after each, as the simulator does.
+  // order set, with the invariants checked after each, as sim::World::advance
+  // does.
   void advance(const World& w, Successors& out) {
     Millis end = 0;
     for (std::size_t k = 0; k < w.timers.size(); ++k) {
