@@ -189,8 +189,8 @@ std::optional<narration::Text> stale_local_reads(const NodeId& reader, Slot appl
   if (applied >= most) return std::nullopt;
   const std::string done = multipaxos::to_string(applied), at = multipaxos::to_string(most);
   if (by == reader) {  // what it applied is gone: it crashed since (applied never goes down)
-    return narration::Text{reader + " may serve reads locally, but has applied up to slot " +
-                               done + " while it had applied slot " + at + " before it crashed",
+    return narration::Text{reader + " may serve reads locally, but has applied up to slot " + done +
+                               " while it had applied slot " + at + " before it crashed",
                            reader + " 可以在本地执行读请求，但它只执行到槽位 " + done +
                                "，而它崩溃之前已执行到槽位 " + at};
   }

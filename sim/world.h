@@ -120,13 +120,7 @@ class World {
     });
     return out;
   }
-  // When `id`'s timer fires, and its sequence number (which breaks ties
-  // between timers due at once); none if it has none.
-  std::optional<std::pair<Millis, std::uint64_t>> wake_of(const NodeId& id) const {
-    const auto& timer = timers_.of(index_of(id));
-    if (!timer) return std::nullopt;
-    return std::pair(timer->at, timer->sequence);
-  }
+  const Timers& timers() const { return timers_; }  // each node's wake-up, by index
   // Events so far: deliveries, losses, timers, faults, actions.
   std::uint64_t events() const { return events_; }
 

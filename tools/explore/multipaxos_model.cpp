@@ -57,10 +57,11 @@ class MultiPaxosModel final : public Model {
     std::vector<std::pair<std::pair<Millis, std::uint64_t>, Word>> timers;
     for (Word i = 0; i < ids_.size(); ++i) {
       configs_.push_back(start.replica_at(i)->config());
-      const auto wake = start.world().wake_of(ids_[i]);
+      // (Replica i is the world's node i; its timer's sequence number breaks ties.)
+      const auto& wake = start.world().timers().of(i);
       w.replicas.push_back(nodes_.id({*start.replica_at(i), start.state_at(i),
-                                      wake ? std::optional<Millis>(wake->first) : std::nullopt}));
-      if (wake) timers.emplace_back(*wake, i);
+                                      wake ? std::optional<Millis>(wake->at) : std::nullopt}));
+      if (wake) timers.emplace_back(std::pair(wake->at, wake->sequence), i);
     }
     std::sort(timers.begin(), timers.end());
     for (const auto& timer : timers) w.timers.push_back(timer.second);
